@@ -1,0 +1,27 @@
+import { loadConfig, type Config } from '../config.ts';
+
+/** Where the CLI writes and which environment it reads: injected so tests capture both. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export function processIo(): CliIo {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    env: process.env,
+  };
+}
+
+/** What every subcommand receives: its I/O and the configuration, parsed once on first use. */
+export interface CliContext {
+  io: CliIo;
+  config(): Config;
+}
+
+export function cliContext(io: CliIo): CliContext {
+  let cached: Config | undefined;
+  return { io, config: () => (cached ??= loadConfig(io.env)) };
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.ts';
+
+/**
+ * Every setting, read once from the environment and validated. Nothing else reads `process.env`
+ * (the AWS SDK itself still honours its own variables such as AWS_ENDPOINT_URL and AWS_PROFILE).
+ */
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const SLACK_PRINCIPAL = /^[UWS][A-Z0-9]{2,}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const csv = (item: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform(list)
+    .pipe(z.array(item));
+
+const intFrom = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? String(def) : v))
+    .pipe(z.string().regex(/^\d+$/, { message: `expected a whole number from ${min} to ${max}` }))
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+
+const optional = (schema: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(schema.optional());
+
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, { message: 'expected a bot token starting with xoxb-' })),
+  SLACK_SIGNING_SECRET: optional(z.string().min(8, { message: 'expected the app signing secret' })),
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, { message: 'expected an app-level token starting with xapp-' })),
+  SLACK_MODE: z
+    .enum(['socket', 'http', 'lambda'], { message: 'expected one of socket, http, lambda' })
+    .optional(),
+  SLACK_PORT: intFrom(3000, 1, 65535),
+  SLACK_API_URL: optional(z.string().url({ message: 'expected a URL such as https://slack.com/api/' })),
+  EFS_ENCRYPT_ACCOUNTS: csv(z.string().regex(ACCOUNT_ID, { message: 'expected 12-digit AWS account IDs, comma-separated' })),
+  EFS_ENCRYPT_ROLE_NAME: z
+    .string()
+    .optional()
+    .transform((v) => v || 'EfsEncryptRole')
+    .pipe(z.string().regex(ROLE_NAME, { message: 'expected an IAM role name' })),
+  EFS_ENCRYPT_EXTERNAL_ID: optional(z.string().min(2).max(1224)),
+  EFS_ENCRYPT_REGIONS: csv(z.string().regex(REGION, { message: 'expected AWS region names such as eu-west-1, comma-separated' })),
+  EFS_ENCRYPT_TABLE: optional(z.string().regex(/^[\w.-]{3,255}$/, { message: 'expected a DynamoDB table name' })),
+  EFS_ENCRYPT_DATA_DIR: optional(z.string().min(1)),
+  EFS_ENCRYPT_ADMINS: csv(z.string().regex(SLACK_PRINCIPAL, { message: 'expected Slack user (U…/W…) or user group (S…) IDs' })),
+  EFS_ENCRYPT_DIGEST_CHANNEL: optional(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { message: 'expected a Slack channel ID such as C0123456' })),
+  EFS_ENCRYPT_DIGEST_SCHEDULE: z
+    .string()
+    .optional()
+    .transform((v) => v || '0 8 * * 1')
+    .pipe(z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' })),
+  EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(8, 1, 256),
+  EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional()
+    .default('info'),
+});
+
+export interface Config {
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    /** socket when an app token is set, else http, unless told. */
+    mode: 'socket' | 'http' | 'lambda';
+    port: number;
+    apiUrl?: string;
+  };
+  aws: {
+    /** Accounts to scan through `roleName`; empty means the caller's own account only. */
+    accounts: string[];
+    roleName: string;
+    externalId?: string;
+    /** Regions to scan; empty means "as the source of accounts says" (the estate's, or AWS_REGION). */
+    regions: string[];
+    scanConcurrency: number;
+    /** Client-side calls per second per account, region and operation. */
+    rateLimitPerSecond: number;
+  };
+  store: {
+    /** A real DynamoDB table; undefined starts the embedded server. */
+    tableName?: string;
+    /** Where the embedded server persists; undefined keeps it in memory. */
+    dataDir?: string;
+  };
+  admins: string[];
+  digest: { channel?: string; schedule: string };
+  logLevel: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses the environment; throws ConfigError with one line per problem, naming the variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        const shown = name && env[name] !== undefined ? ` (got "${env[name]}")` : '';
+        return `${name}${shown}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: required when SLACK_MODE=socket');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && e.SLACK_MODE !== 'socket' && !e.SLACK_APP_TOKEN)
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for the HTTP and Lambda receivers');
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      mode: e.SLACK_MODE ?? (e.SLACK_APP_TOKEN ? 'socket' : 'http'),
+      port: e.SLACK_PORT,
+      apiUrl: e.SLACK_API_URL,
+    },
+    aws: {
+      accounts: [...new Set(e.EFS_ENCRYPT_ACCOUNTS)],
+      roleName: e.EFS_ENCRYPT_ROLE_NAME,
+      externalId: e.EFS_ENCRYPT_EXTERNAL_ID,
+      regions: [...new Set(e.EFS_ENCRYPT_REGIONS)],
+      scanConcurrency: e.EFS_ENCRYPT_SCAN_CONCURRENCY,
+      rateLimitPerSecond: e.EFS_ENCRYPT_RATE_LIMIT,
+    },
+    store: { tableName: e.EFS_ENCRYPT_TABLE, dataDir: e.EFS_ENCRYPT_DATA_DIR },
+    admins: e.EFS_ENCRYPT_ADMINS,
+    digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Names and meanings of every setting, for `--help` and the README. */
+export const SETTINGS_HELP: [string, string][] = [
+  ['SLACK_BOT_TOKEN', 'Bot token (xoxb-…). Unset: the demo prints to the terminal instead of Slack.'],
+  ['SLACK_SIGNING_SECRET', 'Signing secret, required for the HTTP and Lambda receivers.'],
+  ['SLACK_APP_TOKEN', 'App-level token (xapp-…) for Socket Mode.'],
+  ['SLACK_MODE', 'socket | http | lambda (default: socket with an app token, else http).'],
+  ['SLACK_PORT', 'Port of the HTTP receiver (default 3000).'],
+  ['SLACK_API_URL', 'Slack Web API base URL (tests point it at a recording server).'],
+  ['EFS_ENCRYPT_ACCOUNTS', 'Comma-separated 12-digit account IDs to scan through the role below.'],
+  ['EFS_ENCRYPT_ROLE_NAME', 'Role assumed in each account (default EfsEncryptRole).'],
+  ['EFS_ENCRYPT_EXTERNAL_ID', 'External ID passed to AssumeRole, if the role requires one.'],
+  ['EFS_ENCRYPT_REGIONS', 'Comma-separated regions to scan.'],
+  ['EFS_ENCRYPT_TABLE', 'DynamoDB table. Unset: an embedded DynamoDB-compatible server on loopback.'],
+  ['EFS_ENCRYPT_DATA_DIR', 'Directory where the embedded store persists (unset: in memory).'],
+  ['EFS_ENCRYPT_ADMINS', 'Slack user or user-group IDs allowed to scope, build, copy and decommission.'],
+  ['EFS_ENCRYPT_DIGEST_CHANNEL', 'Channel ID for the scheduled digest.'],
+  ['EFS_ENCRYPT_DIGEST_SCHEDULE', 'Cron expression for the digest (default "0 8 * * 1").'],
+  ['EFS_ENCRYPT_SCAN_CONCURRENCY', 'Account/region pairs scanned at once (default 8).'],
+  ['EFS_ENCRYPT_RATE_LIMIT', 'Client-side calls per second per account, region and operation (default 10).'],
+  ['LOG_LEVEL', 'pino level (default info).'],
+];

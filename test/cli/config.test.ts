@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/domain/errors.ts';
+import { main } from '../../src/cli/main.ts';
+
+function capture(env: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), env }, out, err };
+}
+
+describe('config', () => {
+  it('gives defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.store.tableName).toBeUndefined();
+    expect(c.aws.roleName).toBe('EfsEncryptRole');
+    expect(c.aws.rateLimitPerSecond).toBe(10);
+    expect(c.slack.mode).toBe('http');
+    expect(c.digest.schedule).toBe('0 8 * * 1');
+  });
+
+  it('parses lists and trims them', () => {
+    const c = loadConfig({
+      EFS_ENCRYPT_ACCOUNTS: '111111111111, 222222222222',
+      EFS_ENCRYPT_REGIONS: 'eu-west-1,us-east-1',
+      EFS_ENCRYPT_ADMINS: 'U012ABC,S0GROUP',
+      SLACK_APP_TOKEN: 'xapp-1',
+    });
+    expect(c.aws.accounts).toEqual(['111111111111', '222222222222']);
+    expect(c.aws.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(c.admins).toEqual(['U012ABC', 'S0GROUP']);
+    expect(c.slack.mode).toBe('socket');
+  });
+
+  it('reports one line per problem, naming the variable and what it expects', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ EFS_ENCRYPT_ACCOUNTS: '1234', EFS_ENCRYPT_REGIONS: 'europe', SLACK_PORT: 'abc' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('EFS_ENCRYPT_ACCOUNTS'))).toMatch(/got "1234".*12-digit/);
+    expect(problems.find((p) => p.startsWith('EFS_ENCRYPT_REGIONS'))).toMatch(/eu-west-1/);
+    expect(problems.find((p) => p.startsWith('SLACK_PORT'))).toMatch(/whole number/);
+  });
+
+  it('makes the CLI exit 2 with one line per problem', async () => {
+    const { io, err } = capture({ EFS_ENCRYPT_ACCOUNTS: '12', EFS_ENCRYPT_REGIONS: 'nowhere' });
+    const code = await main(['node', 'efs-encrypt', 'scan'], io);
+    expect(code).toBe(2);
+    const lines = err.join('').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.startsWith('config: EFS_ENCRYPT_'))).toBe(true);
+  });
+});
+
+describe('cli', () => {
+  it('lists the commands in --help', async () => {
+    const { io, out } = capture({});
+    expect(await main(['node', 'efs-encrypt', '--help'], io)).toBe(0);
+    for (const c of ['serve', 'demo', 'scan', 'report', 'estate']) expect(out.join('')).toContain(c);
+  });
+
+  it('answers an unknown command with usage and exit 2', async () => {
+    const { io, err } = capture({});
+    expect(await main(['node', 'efs-encrypt', 'frobnicate'], io)).toBe(2);
+    expect(err.join('')).toMatch(/unknown command/);
+  });
+});
