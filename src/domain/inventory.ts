@@ -187,3 +187,17 @@ export function summarise(fileSystems: FileSystemRecord[]): Pick<ScanStats, 'fil
 export function migrationId(accountId: string, region: string, fileSystemId: string): string {
   return `FS#${accountId}#${region}#${fileSystemId}`;
 }
+
+/** Tag keys (case-insensitive) that name an environment, application and owner, most specific first. */
+export const OWNERSHIP_TAG_KEYS = {
+  env: ['env', 'environment', 'stage'],
+  app: ['app', 'application', 'service'],
+  owner: ['owner', 'team', 'contact'],
+} as const;
+
+/** The env/app/owner of a file system from its tags, as people read them in summaries. */
+export function ownership(fs: Pick<FileSystemRecord, 'tags'>): { env?: string; app?: string; owner?: string } {
+  const lower = new Map(Object.entries(fs.tags).map(([k, v]) => [k.toLowerCase(), v]));
+  const pick = (keys: readonly string[]) => keys.map((k) => lower.get(k)).find((v) => v !== undefined);
+  return { env: pick(OWNERSHIP_TAG_KEYS.env), app: pick(OWNERSHIP_TAG_KEYS.app), owner: pick(OWNERSHIP_TAG_KEYS.owner) };
+}

@@ -1,0 +1,99 @@
+import { ownership, type FileSystemRecord } from '../../domain/inventory.ts';
+
+/**
+ * The inventory as CSV, one row per file system, for spreadsheets and auditors. Nested lists
+ * (mount targets, access points) are flattened to `;`-separated values so one row stays one file system.
+ */
+export const INVENTORY_CSV_COLUMNS = [
+  'accountId',
+  'region',
+  'fileSystemId',
+  'name',
+  'lifeCycleState',
+  'classification',
+  'flags',
+  'encrypted',
+  'kmsKeyArn',
+  'keyAliases',
+  'keyManager',
+  'keyState',
+  'performanceMode',
+  'throughputMode',
+  'provisionedThroughputInMibps',
+  'availabilityZoneName',
+  'sizeInBytes',
+  'vpcIds',
+  'subnetIds',
+  'securityGroups',
+  'mountTargets',
+  'accessPoints',
+  'backupPolicyStatus',
+  'hasFileSystemPolicy',
+  'replication',
+  'env',
+  'app',
+  'owner',
+  'tags',
+  'errors',
+] as const;
+
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const s = String(value);
+  // RFC 4180 quoting, plus a leading quote for cells a spreadsheet would run as a formula.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function inventoryRow(fs: FileSystemRecord): Record<(typeof INVENTORY_CSV_COLUMNS)[number], unknown> {
+  const { env, app, owner } = ownership(fs);
+  return {
+    accountId: fs.accountId,
+    region: fs.region,
+    fileSystemId: fs.fileSystemId,
+    name: fs.name,
+    lifeCycleState: fs.lifeCycleState,
+    classification: fs.classification,
+    flags: fs.flags.join(';'),
+    encrypted: fs.encrypted,
+    kmsKeyArn: fs.kmsKeyArn ?? fs.kmsKeyId,
+    keyAliases: fs.keyAliases.join(';'),
+    keyManager: fs.keyManager,
+    keyState: fs.keyState,
+    performanceMode: fs.performanceMode,
+    throughputMode: fs.throughputMode,
+    provisionedThroughputInMibps: fs.provisionedThroughputInMibps,
+    availabilityZoneName: fs.availabilityZoneName,
+    sizeInBytes: fs.sizeInBytes,
+    vpcIds: fs.vpcIds.join(';'),
+    subnetIds: [...new Set(fs.mountTargets.map((m) => m.subnetId))].join(';'),
+    securityGroups: [...new Set(fs.mountTargets.flatMap((m) => m.securityGroups))].join(';'),
+    mountTargets: fs.mountTargets
+      .map((m) => `${m.mountTargetId}@${m.availabilityZoneName ?? '?'}/${m.subnetId}/${m.ipAddress ?? ''}`)
+      .join(';'),
+    accessPoints: fs.accessPoints
+      .map((a) => `${a.accessPointId}:${a.rootDirectory?.path ?? '/'}${a.posixUser ? `(${a.posixUser.uid}:${a.posixUser.gid})` : ''}`)
+      .join(';'),
+    backupPolicyStatus: fs.backupPolicyStatus,
+    hasFileSystemPolicy: fs.fileSystemPolicy !== undefined,
+    replication: fs.replications
+      .map((r) => `${r.role}:${r.destinations.map((d) => `${d.fileSystemId}@${d.region}(${d.status})`).join('|')}`)
+      .join(';'),
+    env,
+    app,
+    owner,
+    tags: Object.entries(fs.tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';'),
+    errors: fs.errors.map((e) => `${e.operation}:${e.code}`).join(';'),
+  };
+}
+
+export function inventoryCsv(fileSystems: FileSystemRecord[]): string {
+  const lines = [INVENTORY_CSV_COLUMNS.join(',')];
+  for (const fs of fileSystems) {
+    const row = inventoryRow(fs);
+    lines.push(INVENTORY_CSV_COLUMNS.map((c) => cell(row[c])).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
