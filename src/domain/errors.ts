@@ -14,6 +14,7 @@ export const ErrorCode = {
   Unauthorized: 'efs_encrypt_unauthorized',
   BadInput: 'efs_encrypt_bad_input',
   AwsCallFailed: 'efs_encrypt_aws_call_failed',
+  SlackApiFailed: 'efs_encrypt_slack_api_failed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
