@@ -1,0 +1,183 @@
+import { EFSClient, type EFSClientConfig } from '@aws-sdk/client-efs';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { Clock } from '../domain/clock.ts';
+import { AccountAccessError, NoRegionError } from './aws-errors.ts';
+import { assumeRoleCredentials, partitionOf, type CredentialProvider } from './credentials.ts';
+import { SdkEfsClient, type IEfsClient } from './efs.ts';
+import { SdkKmsClient, type IKmsClient } from './kms.ts';
+import { applyRateLimit, CallStats, RateLimiter, type Sleep } from './rate-limit.ts';
+import { SdkStsClient, type IStsClient } from './sts.ts';
+
+/**
+ * The account and region fan-out: SDK clients per (account, region), with credentials from
+ * AssumeRole, the client-side rate limit and adaptive retries. Clients get no explicit endpoint:
+ * the SDK's own AWS_ENDPOINT_URL(_<SERVICE>) variables redirect them (the local estate, tests).
+ */
+
+/** What the scan reads in one account and region. */
+export interface ScanClients {
+  accountId: string;
+  region: string;
+  efs: IEfsClient;
+  kms: IKmsClient;
+}
+
+export interface ScanTargets {
+  accounts: string[];
+  regions: string[];
+}
+
+export interface AccountClientsOptions {
+  /** Accounts entered through `roleName`; empty means the caller's own account, no AssumeRole. */
+  accounts: string[];
+  roleName: string;
+  externalId?: string;
+  /** Empty means the SDK's default region (AWS_REGION or the profile's). */
+  regions: string[];
+  /** Client-side calls per second per account, region and operation. */
+  rateLimitPerSecond: number;
+  /** Tokens available at once per bucket (default 1: evenly spaced calls). */
+  rateLimitBurst?: number;
+  /** SDK attempts per call, first one included (default 8). */
+  maxAttempts?: number;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Passed to every SDK client; tests use it for a request handler or retry strategy. */
+  clientOverrides?: Pick<EFSClientConfig, 'requestHandler' | 'retryStrategy' | 'logger'>;
+}
+
+export interface AccountClients {
+  /** The accounts and regions to scan, as configured or, when empty, the caller's own. */
+  listTargets(): Promise<ScanTargets>;
+  /**
+   * Clients for one account and region, with credentials already resolved, so an account the bot
+   * cannot enter fails here (AccountAccessError) rather than on its first EFS call.
+   */
+  clientsFor(accountId: string, region: string): Promise<ScanClients>;
+  /** Attempts and throttles of every call made through these clients. */
+  readonly stats: CallStats;
+  /** Closes every client's sockets. */
+  destroy(): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function createAccountClients(options: AccountClientsOptions): AccountClients {
+  const stats = new CallStats();
+  const limiter = new RateLimiter({
+    ratePerSecond: options.rateLimitPerSecond,
+    burst: options.rateLimitBurst,
+    clock: options.clock,
+    sleep: options.sleep,
+  });
+  const sdkClients: { destroy(): void }[] = [];
+  const stsByRegion = new Map<string, IStsClient>();
+  const credentialsByAccount = new Map<string, CredentialProvider>();
+  const clientsByTarget = new Map<string, Promise<ScanClients>>();
+  let callerAccount: Promise<string> | undefined;
+
+  const baseConfig = (region: string | undefined) => ({
+    ...(region ? { region } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...options.clientOverrides,
+  });
+
+  function track<T extends { destroy(): void }>(client: T): T {
+    sdkClients.push(client);
+    return client;
+  }
+
+  /** STS with the caller's own (default chain) credentials, one client per region. */
+  function callerSts(region: string | undefined): IStsClient {
+    const key = region ?? '';
+    let sts = stsByRegion.get(key);
+    if (!sts) {
+      const sdk = track(new STSClient(baseConfig(region)));
+      applyRateLimit(sdk, { accountId: 'caller', region: region ?? 'default', limiter, stats });
+      sts = new SdkStsClient(sdk);
+      stsByRegion.set(key, sts);
+    }
+    return sts;
+  }
+
+  function getCallerAccount(region: string | undefined): Promise<string> {
+    callerAccount ??= callerSts(region)
+      .getCallerIdentity()
+      .then((out) => {
+        if (!out.Account) throw new Error('GetCallerIdentity returned no account');
+        return out.Account;
+      })
+      .catch((e: unknown) => {
+        callerAccount = undefined;
+        throw new AccountAccessError('(caller)', 'GetCallerIdentity', e);
+      });
+    return callerAccount;
+  }
+
+  async function defaultRegion(): Promise<string> {
+    const sdk = track(new STSClient(baseConfig(undefined)));
+    try {
+      return await sdk.config.region();
+    } catch (e) {
+      throw new NoRegionError(e);
+    }
+  }
+
+  async function listTargets(): Promise<ScanTargets> {
+    const regions = options.regions.length > 0 ? [...options.regions] : [await defaultRegion()];
+    const accounts = options.accounts.length > 0 ? [...options.accounts] : [await getCallerAccount(regions[0])];
+    return { accounts, regions };
+  }
+
+  /** Undefined means: use the default credential chain (the caller's own account). */
+  async function credentialsFor(accountId: string, region: string): Promise<CredentialProvider | undefined> {
+    if (options.accounts.length === 0 && accountId === (await getCallerAccount(region))) return undefined;
+    let provider = credentialsByAccount.get(accountId);
+    if (!provider) {
+      provider = assumeRoleCredentials({
+        sts: callerSts(region),
+        accountId,
+        roleName: options.roleName,
+        externalId: options.externalId,
+        partition: partitionOf(region),
+        clock: options.clock,
+      });
+      credentialsByAccount.set(accountId, provider);
+    }
+    await provider();
+    return provider;
+  }
+
+  async function build(accountId: string, region: string): Promise<ScanClients> {
+    const credentials = await credentialsFor(accountId, region);
+    const config = { ...baseConfig(region), ...(credentials ? { credentials } : {}) };
+    const efs = track(new EFSClient(config));
+    const kms = track(new KMSClient(config));
+    applyRateLimit(efs, { accountId, region, limiter, stats });
+    applyRateLimit(kms, { accountId, region, limiter, stats });
+    return { accountId, region, efs: new SdkEfsClient(efs), kms: new SdkKmsClient(kms) };
+  }
+
+  function clientsFor(accountId: string, region: string): Promise<ScanClients> {
+    const key = `${accountId}/${region}`;
+    let clients = clientsByTarget.get(key);
+    if (!clients) {
+      clients = build(accountId, region);
+      // A failure is not cached: the next scan tries the account again.
+      clients.catch(() => clientsByTarget.delete(key));
+      clientsByTarget.set(key, clients);
+    }
+    return clients;
+  }
+
+  return {
+    listTargets,
+    clientsFor,
+    stats,
+    destroy() {
+      for (const c of sdkClients.splice(0)) c.destroy();
+    },
+  };
+}
