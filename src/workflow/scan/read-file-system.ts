@@ -1,0 +1,194 @@
+import type {
+  AccessPointDescription,
+  FileSystemDescription,
+  LifecyclePolicy,
+  MountTargetDescription,
+  ReplicationConfigurationDescription,
+  Tag,
+} from '@aws-sdk/client-efs';
+import { awsErrorCode, summariseAwsError } from '../../aws/aws-errors.ts';
+import {
+  backupPolicyStatus,
+  fileSystemPolicy,
+  listAccessPoints,
+  listMountTargets,
+  listReplications,
+  mountTargetSecurityGroups,
+  type IEfsClient,
+} from '../../aws/efs.ts';
+import {
+  classify,
+  type AccessPointRecord,
+  type FileSystemRecord,
+  type LifecyclePolicyRecord,
+  type MountTargetRecord,
+  type ReplicationRecord,
+} from '../../domain/inventory.ts';
+import type { KeyInfo, KeyResolver, ReadError } from './key-resolver.ts';
+
+export interface ReadContext {
+  accountId: string;
+  region: string;
+  efs: IEfsClient;
+  keys: KeyResolver;
+}
+
+/**
+ * Everything the inventory holds about one file system: the description from DescribeFileSystems
+ * plus the per-file-system reads, run side by side. A read that fails is noted in `errors` and the
+ * record is still returned with what was read.
+ */
+export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription): Promise<FileSystemRecord> {
+  const fileSystemId = fs.FileSystemId ?? '';
+  const errors: ReadError[] = [];
+  // A file system being deleted can vanish between the listing and the detail reads.
+  const vanishedIsNormal = fs.LifeCycleState === 'deleting';
+
+  async function attempt<T>(operation: string, read: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await read();
+    } catch (e) {
+      if (!(vanishedIsNormal && awsErrorCode(e) === 'FileSystemNotFound')) {
+        const s = summariseAwsError(e);
+        errors.push({ operation, code: s.code, message: s.message });
+      }
+      return fallback;
+    }
+  }
+
+  const [mountTargets, accessPoints, lifecycle, backup, policy, replications, key] = await Promise.all([
+    attempt('DescribeMountTargets', () => readMountTargets(ctx.efs, fileSystemId, attempt), []),
+    attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
+    attempt(
+      'DescribeLifecycleConfiguration',
+      async () => (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ?? [],
+      [],
+    ),
+    attempt('DescribeBackupPolicy', () => backupPolicyStatus(ctx.efs, fileSystemId), undefined),
+    attempt('DescribeFileSystemPolicy', () => fileSystemPolicy(ctx.efs, fileSystemId), undefined),
+    attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), []),
+    fs.Encrypted && fs.KmsKeyId ? ctx.keys.resolve(fs.KmsKeyId) : Promise.resolve<KeyInfo | undefined>(undefined),
+  ]);
+  if (key) errors.push(...key.errors);
+
+  const facts: Omit<FileSystemRecord, 'classification' | 'flags'> = {
+    accountId: ctx.accountId,
+    region: ctx.region,
+    fileSystemId,
+    fileSystemArn: fs.FileSystemArn,
+    name: fs.Name,
+    ownerId: fs.OwnerId,
+    creationToken: fs.CreationToken,
+    creationTime: fs.CreationTime?.toISOString(),
+    lifeCycleState: fs.LifeCycleState ?? 'unknown',
+    performanceMode: fs.PerformanceMode,
+    throughputMode: fs.ThroughputMode,
+    provisionedThroughputInMibps: fs.ProvisionedThroughputInMibps,
+    availabilityZoneName: fs.AvailabilityZoneName,
+    availabilityZoneId: fs.AvailabilityZoneId,
+    sizeInBytes: fs.SizeInBytes?.Value ?? 0,
+    numberOfMountTargets: fs.NumberOfMountTargets ?? mountTargets.length,
+    encrypted: fs.Encrypted === true,
+    kmsKeyId: fs.KmsKeyId,
+    kmsKeyArn: key?.keyArn,
+    keyAliases: key?.aliases ?? [],
+    keyManager: key?.keyManager,
+    keyState: key?.keyState,
+    tags: tagsToRecord(fs.Tags),
+    lifecyclePolicies: lifecycle.map(toLifecyclePolicyRecord),
+    backupPolicyStatus: backup,
+    fileSystemPolicy: policy,
+    fileSystemProtection: fs.FileSystemProtection
+      ? { replicationOverwriteProtection: fs.FileSystemProtection.ReplicationOverwriteProtection }
+      : undefined,
+    replications: replications.map((r) => toReplicationRecord(fileSystemId, r)),
+    mountTargets,
+    accessPoints: accessPoints.map(toAccessPointRecord),
+    vpcIds: [...new Set(mountTargets.map((m) => m.vpcId).filter((v): v is string => !!v))].sort(),
+    errors,
+  };
+  return { ...facts, ...classify(facts) };
+}
+
+type Attempt = <T>(operation: string, read: () => Promise<T>, fallback: T) => Promise<T>;
+
+async function readMountTargets(efs: IEfsClient, fileSystemId: string, attempt: Attempt): Promise<MountTargetRecord[]> {
+  const mountTargets = await listMountTargets(efs, fileSystemId);
+  return Promise.all(
+    mountTargets.map(async (mt) =>
+      toMountTargetRecord(mt, await attempt('DescribeMountTargetSecurityGroups', () => mountTargetSecurityGroups(efs, mt), [])),
+    ),
+  );
+}
+
+export function tagsToRecord(tags: Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+export function toMountTargetRecord(mt: MountTargetDescription, securityGroups: string[]): MountTargetRecord {
+  return {
+    mountTargetId: mt.MountTargetId ?? '',
+    availabilityZoneName: mt.AvailabilityZoneName,
+    availabilityZoneId: mt.AvailabilityZoneId,
+    vpcId: mt.VpcId,
+    subnetId: mt.SubnetId ?? '',
+    ipAddress: mt.IpAddress,
+    networkInterfaceId: mt.NetworkInterfaceId,
+    lifeCycleState: mt.LifeCycleState ?? 'unknown',
+    securityGroups: [...securityGroups].sort(),
+  };
+}
+
+export function toAccessPointRecord(ap: AccessPointDescription): AccessPointRecord {
+  const root = ap.RootDirectory;
+  const info = root?.CreationInfo;
+  const posix = ap.PosixUser;
+  return {
+    accessPointId: ap.AccessPointId ?? '',
+    accessPointArn: ap.AccessPointArn,
+    name: ap.Name,
+    lifeCycleState: ap.LifeCycleState,
+    rootDirectory: root
+      ? {
+          path: root.Path,
+          creationInfo:
+            info && info.OwnerUid !== undefined && info.OwnerGid !== undefined && info.Permissions !== undefined
+              ? { ownerUid: info.OwnerUid, ownerGid: info.OwnerGid, permissions: info.Permissions }
+              : undefined,
+        }
+      : undefined,
+    posixUser:
+      posix && posix.Uid !== undefined && posix.Gid !== undefined
+        ? { uid: posix.Uid, gid: posix.Gid, secondaryGids: posix.SecondaryGids }
+        : undefined,
+    ownerId: ap.OwnerId,
+    tags: tagsToRecord(ap.Tags),
+  };
+}
+
+export function toLifecyclePolicyRecord(p: LifecyclePolicy): LifecyclePolicyRecord {
+  return {
+    transitionToIA: p.TransitionToIA,
+    transitionToPrimaryStorageClass: p.TransitionToPrimaryStorageClass,
+    transitionToArchive: p.TransitionToArchive,
+  };
+}
+
+export function toReplicationRecord(fileSystemId: string, r: ReplicationConfigurationDescription): ReplicationRecord {
+  return {
+    role: r.SourceFileSystemId === fileSystemId ? 'source' : 'destination',
+    sourceFileSystemId: r.SourceFileSystemId ?? '',
+    sourceFileSystemRegion: r.SourceFileSystemRegion ?? '',
+    originalSourceFileSystemArn: r.OriginalSourceFileSystemArn,
+    creationTime: r.CreationTime?.toISOString(),
+    destinations: (r.Destinations ?? []).map((d) => ({
+      fileSystemId: d.FileSystemId ?? '',
+      region: d.Region ?? '',
+      status: d.Status ?? 'unknown',
+      lastReplicatedTimestamp: d.LastReplicatedTimestamp?.toISOString(),
+      ownerId: d.OwnerId,
+    })),
+  };
+}

@@ -1,0 +1,201 @@
+import pLimit from 'p-limit';
+import type { FileSystemDescription } from '@aws-sdk/client-efs';
+import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
+import type { ScanClients, ScanTargets } from '../../aws/account-clients.ts';
+import { listFileSystems } from '../../aws/efs.ts';
+import type { CallCounts } from '../../aws/rate-limit.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { summarise, type FileSystemRecord, type ScanFailure, type ScanRecord } from '../../domain/inventory.ts';
+import type { IoHost, IoLevel } from '../io-host.ts';
+import type { ScanRepository } from '../ports.ts';
+import { createKeyResolver } from './key-resolver.ts';
+import { readFileSystem } from './read-file-system.ts';
+import { newScanId } from './scan-id.ts';
+
+export interface ScanWorkflowDeps {
+  /** Clients for one account and region; throws AccountAccessError when the account cannot be entered. */
+  clientsFor(accountId: string, region: string): Promise<ScanClients>;
+  /** The accounts and regions to scan when the request names none. */
+  listTargets(): Promise<ScanTargets>;
+  scans: ScanRepository;
+  io: IoHost;
+  clock: Clock;
+  /** Account/region pairs scanned at once. */
+  concurrency: number;
+  /** File systems read at once within one account and region (default 16); the rate limit paces the calls. */
+  fileSystemConcurrency?: number;
+  idGenerator?: () => string;
+  /** Running totals of API attempts and throttles (AccountClients.stats.snapshot); the scan reports its share. */
+  callCounts?: () => CallCounts;
+}
+
+export interface ScanRequest {
+  requestedBy?: string;
+  /** Subset of accounts; default: listTargets(). */
+  accounts?: string[];
+  /** Subset of regions; default: listTargets(). */
+  regions?: string[];
+}
+
+export interface ScanWorkflow {
+  run(request?: ScanRequest): Promise<ScanRecord>;
+}
+
+export interface RegionDone {
+  scanId: string;
+  accountId: string;
+  region: string;
+  fileSystems: number;
+  encrypted: number;
+  unencrypted: number;
+}
+
+export const DEFAULT_FILE_SYSTEM_CONCURRENCY = 16;
+
+/**
+ * The scan use case: every account × region in parallel (bounded), every file system in a region
+ * in parallel (bounded), each failure kept in the result instead of ending the scan. The scan is
+ * saved once, complete, at the end.
+ */
+export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
+  const fileSystemConcurrency = deps.fileSystemConcurrency ?? DEFAULT_FILE_SYSTEM_CONCURRENCY;
+
+  const say = (level: IoLevel, code: string, message: string, data?: unknown) =>
+    deps.io.notify({ level, code, message, data, time: deps.clock.now() });
+
+  async function run(request: ScanRequest = {}): Promise<ScanRecord> {
+    const started = deps.clock.now();
+    const countsBefore = deps.callCounts?.() ?? { apiCalls: 0, throttles: 0 };
+    const scanId = newScanId(started, deps.idGenerator);
+    const failures: ScanFailure[] = [];
+    const fileSystems: FileSystemRecord[] = [];
+
+    const fail = async (failure: ScanFailure) => {
+      failures.push(failure);
+      const where = failure.region ? `${failure.accountId} ${failure.region}` : failure.accountId;
+      await say('warn', 'scan.failure', `Could not scan ${where}: ${failure.operation} failed with ${failure.code}`, {
+        scanId,
+        failure,
+      });
+    };
+
+    const targets = await resolveTargets(request, fail);
+    await say('info', 'scan.started', `Scanning ${targets.accounts.length} account(s) in ${targets.regions.length} region(s)`, {
+      scanId,
+      ...targets,
+    });
+
+    const blockedAccounts = new Set<string>();
+    const pairLimit = pLimit(Math.max(1, deps.concurrency));
+
+    async function scanRegion(accountId: string, region: string): Promise<void> {
+      if (blockedAccounts.has(accountId)) return;
+      let clients: ScanClients;
+      try {
+        clients = await deps.clientsFor(accountId, region);
+      } catch (e) {
+        if (e instanceof AccountAccessError) {
+          // One failure per account, whatever the number of regions.
+          if (blockedAccounts.has(accountId)) return;
+          blockedAccounts.add(accountId);
+          return fail({ accountId, operation: e.operation, code: e.awsCode, message: e.userMessage });
+        }
+        return fail({ accountId, region, operation: 'CreateClients', ...codeAndMessage(e) });
+      }
+
+      let descriptions: FileSystemDescription[];
+      try {
+        descriptions = await listFileSystems(clients.efs);
+      } catch (e) {
+        return fail({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
+      }
+
+      const ctx = { accountId, region, efs: clients.efs, keys: createKeyResolver(clients.kms) };
+      const fsLimit = pLimit(fileSystemConcurrency);
+      let records: FileSystemRecord[];
+      try {
+        records = await Promise.all(descriptions.map((d) => fsLimit(() => readFileSystem(ctx, d))));
+      } catch (e) {
+        // readFileSystem notes AWS failures per record; reaching here is a bug, still not fatal.
+        return fail({ accountId, region, operation: 'ReadFileSystems', ...codeAndMessage(e) });
+      }
+      fileSystems.push(...records);
+      const counts = summarise(records);
+      await say('progress', 'scan.region.done', `${accountId} ${region}: ${records.length} file system(s), ${counts.unencrypted} unencrypted`, {
+        scanId,
+        accountId,
+        region,
+        fileSystems: records.length,
+        encrypted: counts.encrypted,
+        unencrypted: counts.unencrypted,
+      } satisfies RegionDone);
+    }
+
+    await Promise.all(
+      targets.accounts.flatMap((accountId) => targets.regions.map((region) => pairLimit(() => scanRegion(accountId, region)))),
+    );
+
+    const finished = deps.clock.now();
+    const countsAfter = deps.callCounts?.() ?? { apiCalls: 0, throttles: 0 };
+    fileSystems.sort(byLocationThen((f) => f.fileSystemId));
+    failures.sort(byLocationThen((f) => f.operation));
+    const scan: ScanRecord = {
+      scanId,
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      requestedBy: request.requestedBy,
+      accounts: targets.accounts,
+      regions: targets.regions,
+      fileSystems,
+      failures,
+      stats: {
+        ...summarise(fileSystems),
+        apiCalls: countsAfter.apiCalls - countsBefore.apiCalls,
+        throttles: countsAfter.throttles - countsBefore.throttles,
+        durationMs: finished.getTime() - started.getTime(),
+      },
+    };
+    await deps.scans.saveScan(scan);
+    await say(
+      'info',
+      'scan.finished',
+      `Scan ${scanId}: ${scan.stats.fileSystems} file system(s), ${scan.stats.unencrypted} unencrypted, ${failures.length} failure(s)`,
+      { scanId, stats: scan.stats, failures: failures.length },
+    );
+    return scan;
+  }
+
+  /** The request's accounts and regions, completed from listTargets() where it names none. */
+  async function resolveTargets(request: ScanRequest, fail: (f: ScanFailure) => Promise<void>): Promise<ScanTargets> {
+    let accounts = unique(request.accounts);
+    let regions = unique(request.regions);
+    if (accounts.length === 0 || regions.length === 0) {
+      try {
+        const listed = await deps.listTargets();
+        if (accounts.length === 0) accounts = unique(listed.accounts);
+        if (regions.length === 0) regions = unique(listed.regions);
+      } catch (e) {
+        // Not even the caller's own account could be identified: a scan of nothing, saying why.
+        if (!(e instanceof AccountAccessError)) throw e;
+        await fail({ accountId: e.accountId, operation: e.operation, code: e.awsCode, message: e.userMessage });
+      }
+    }
+    return { accounts, regions };
+  }
+
+  return { run };
+}
+
+function codeAndMessage(e: unknown): { code: string; message: string } {
+  const s = summariseAwsError(e);
+  return { code: s.code, message: s.message };
+}
+
+function unique(values: string[] | undefined): string[] {
+  return [...new Set(values ?? [])];
+}
+
+function byLocationThen<T extends { accountId: string; region?: string }>(key: (t: T) => string) {
+  return (a: T, b: T) =>
+    a.accountId.localeCompare(b.accountId) || (a.region ?? '').localeCompare(b.region ?? '') || key(a).localeCompare(key(b));
+}
