@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import { AccountAccessError, NoRegionError } from '../../src/aws/aws-errors.ts';
+import type { SdkEfsClient } from '../../src/aws/efs.ts';
+import type { SdkKmsClient } from '../../src/aws/kms.ts';
+
+const stsMock = mockClient(STSClient);
+const saved = { ...process.env };
+let factory: AccountClients | undefined;
+
+beforeEach(() => {
+  stsMock.reset();
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  // No profile files from the machine running the tests.
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_REGION;
+});
+afterEach(() => {
+  factory?.destroy();
+  process.env = { ...saved };
+});
+
+const base = { roleName: 'EfsEncryptRole', rateLimitPerSecond: 10 };
+const sdkOf = (c: { efs: unknown; kms: unknown }) => ({ efs: (c.efs as SdkEfsClient).sdk, kms: (c.kms as SdkKmsClient).sdk });
+
+function assumeRoleAnswers() {
+  let n = 0;
+  stsMock.on(AssumeRoleCommand).callsFake(() => ({
+    Credentials: {
+      AccessKeyId: `ASIA${++n}`,
+      SecretAccessKey: 'secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
+  }));
+}
+
+describe('createAccountClients', () => {
+  it('scans the caller\'s own account, without AssumeRole, when no accounts are configured', async () => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '999988887777', Arn: 'arn:aws:iam::999988887777:user/ops' });
+    factory = createAccountClients({ ...base, accounts: [], regions: ['eu-west-1', 'us-east-1'] });
+    expect(await factory.listTargets()).toEqual({ accounts: ['999988887777'], regions: ['eu-west-1', 'us-east-1'] });
+    const clients = await factory.clientsFor('999988887777', 'us-east-1');
+    expect(clients).toMatchObject({ accountId: '999988887777', region: 'us-east-1' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect((await sdkOf(clients).efs.config.credentials()).accessKeyId).toBe('AKIDEXAMPLE');
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+  });
+
+  it('enters each configured account through its role, once per account, with adaptive retries', async () => {
+    assumeRoleAnswers();
+    factory = createAccountClients({ ...base, accounts: ['111122223333', '444455556666'], regions: ['eu-west-1'], externalId: 'ext-1' });
+    expect(await factory.listTargets()).toEqual({ accounts: ['111122223333', '444455556666'], regions: ['eu-west-1'] });
+    const a1 = await factory.clientsFor('111122223333', 'eu-west-1');
+    const a1again = await factory.clientsFor('111122223333', 'eu-west-2');
+    const a2 = await factory.clientsFor('444455556666', 'eu-west-1');
+    const { efs, kms } = sdkOf(a1);
+    expect((await efs.config.credentials()).accessKeyId).toBe('ASIA1');
+    expect((await kms.config.credentials()).accessKeyId).toBe('ASIA1');
+    expect((await sdkOf(a1again).efs.config.credentials()).accessKeyId).toBe('ASIA1');
+    expect((await sdkOf(a2).efs.config.credentials()).accessKeyId).toBe('ASIA2');
+    expect(await efs.config.region()).toBe('eu-west-1');
+    expect(await efs.config.maxAttempts()).toBe(8);
+    expect(((await efs.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
+      'arn:aws:iam::111122223333:role/EfsEncryptRole',
+      'arn:aws:iam::444455556666:role/EfsEncryptRole',
+    ]);
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]!.args[0].input.ExternalId).toBe('ext-1');
+  });
+
+  it('fails clientsFor with AccountAccessError when the role cannot be assumed, and tries again next time', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .rejects(new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'not authorized' }));
+    factory = createAccountClients({ ...base, accounts: ['111122223333'], regions: ['eu-west-1'] });
+    await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toBeInstanceOf(AccountAccessError);
+    await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toMatchObject({ awsCode: 'AccessDenied' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('falls back to the SDK\'s region when none is configured, and says what to set when there is none', async () => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '999988887777' });
+    factory = createAccountClients({ ...base, accounts: [], regions: [] });
+    await expect(factory.listTargets()).rejects.toBeInstanceOf(NoRegionError);
+    await expect(factory.listTargets()).rejects.toThrow(/EFS_ENCRYPT_REGIONS/);
+    process.env.AWS_REGION = 'ap-southeast-2';
+    expect(await factory.listTargets()).toEqual({ accounts: ['999988887777'], regions: ['ap-southeast-2'] });
+  });
+});
