@@ -1,0 +1,123 @@
+import type { AddressInfo } from 'node:net';
+import { App, webApi, type AwsLambdaReceiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { ScanSummaryOptions } from '../../blocks/scan-summary.ts';
+import type { Config } from '../config.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { ConfigError } from '../domain/errors.ts';
+import { createAuthorizer, type Authorizer } from './authorization.ts';
+import { BackgroundTasks } from './background-tasks.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { registerListeners } from './listeners/index.ts';
+import { createReceiver, type SlackReceiver } from './receiver.ts';
+import { systemScheduler, type Scheduler } from './scheduler.ts';
+import type { SlackServices } from './services.ts';
+
+export interface CreateSlackAppOptions {
+  config: Config;
+  services: SlackServices;
+  logger: Logger;
+  clock?: Clock;
+  scheduler?: Scheduler;
+  /** The bot's IDs when known: Bolt then skips auth.test. */
+  botIdentity?: { botId: string; botUserId: string };
+  /** HTTP mode: where to listen (default: config.slack.port on every interface). */
+  listen?: { host?: string; port?: number };
+  /** HTTP mode: answer only after the listeners finish, as on Lambda (default false). */
+  processBeforeResponse?: boolean;
+  /** Web API retries; default five retries within about five minutes (the SDK's own is ~30 min). */
+  retryConfig?: webApi.RetryOptions;
+  summary?: ScanSummaryOptions;
+  progressIntervalMs?: number;
+}
+
+export type SlackStarted =
+  | { mode: 'http'; url: string; port: number }
+  | { mode: 'socket' }
+  | { mode: 'lambda'; handler: Awaited<ReturnType<AwsLambdaReceiver['start']>> };
+
+export interface SlackAppHandle {
+  app: App;
+  receiver: SlackReceiver;
+  authorizer: Authorizer;
+  tasks: BackgroundTasks;
+  start(): Promise<SlackStarted>;
+  /** Stops receiving, then waits for background work (running scans) to end. */
+  stop(): Promise<void>;
+}
+
+/** Web API calls time out rather than hang a scan's thread forever. */
+const WEB_API_TIMEOUT_MS = 30_000;
+
+export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
+  const { config, services } = options;
+  const logger = options.logger.child({ component: 'slack' });
+  if (!config.slack.botToken) throw new ConfigError(['SLACK_BOT_TOKEN: required to run the Slack app']);
+
+  const bolt = boltLogger(logger);
+  const receiver = createReceiver(config.slack, bolt, {
+    processBeforeResponse: options.processBeforeResponse,
+  });
+  const app = new App({
+    receiver: receiver.receiver,
+    token: config.slack.botToken,
+    botId: options.botIdentity?.botId,
+    botUserId: options.botIdentity?.botUserId,
+    logger: bolt,
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+      timeout: WEB_API_TIMEOUT_MS,
+    },
+  });
+
+  const authorizer = createAuthorizer({
+    admins: config.admins,
+    groupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+  });
+  const tasks = new BackgroundTasks(logger);
+  registerListeners(app, {
+    services,
+    authorizer,
+    tasks,
+    clock: options.clock ?? systemClock,
+    scheduler: options.scheduler ?? systemScheduler,
+    logger,
+    summary: options.summary,
+    progressIntervalMs: options.progressIntervalMs,
+  });
+  app.error(async (error) => {
+    logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    app,
+    receiver,
+    authorizer,
+    tasks,
+    async start() {
+      switch (receiver.mode) {
+        case 'http': {
+          const server = await receiver.receiver.start({
+            host: options.listen?.host,
+            port: options.listen?.port ?? config.slack.port,
+          });
+          const { address, port } = server.address() as AddressInfo;
+          const host = address.includes(':') ? `[${address}]` : address;
+          logger.info({ port }, 'Slack HTTP receiver listening');
+          return { mode: 'http', url: `http://${host}:${port}/slack/events`, port };
+        }
+        case 'socket':
+          await receiver.receiver.start();
+          logger.info('Slack Socket Mode connected');
+          return { mode: 'socket' };
+        case 'lambda':
+          return { mode: 'lambda', handler: await receiver.receiver.start() };
+      }
+    },
+    async stop() {
+      await receiver.receiver.stop();
+      await tasks.drain();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { CommandHelp } from '../../blocks/help.ts';
+
+export const SLASH_COMMAND = '/efs-encrypt';
+
+/** Every subcommand, in the order help lists them; later issues flip `available`. */
+export const COMMANDS: CommandHelp[] = [
+  {
+    name: 'scan',
+    usage: 'scan',
+    description:
+      'Inventory EFS file systems in every configured account and region; summary here, progress in the thread.',
+    available: true,
+  },
+  {
+    name: 'plan',
+    usage: 'plan',
+    description: 'Propose a migration plan (target key, copy method) for the unencrypted file systems.',
+    available: false,
+  },
+  {
+    name: 'build',
+    usage: 'build <file-system-id>',
+    description: 'Create the encrypted twin and start copying (admins).',
+    available: false,
+  },
+  {
+    name: 'status',
+    usage: 'status [file-system-id]',
+    description: 'Show where each migration stands.',
+    available: false,
+  },
+  {
+    name: 'report',
+    usage: 'report',
+    description: 'Post the latest inventory and migration report.',
+    available: false,
+  },
+  { name: 'help', usage: 'help', description: 'Show this list.', available: true },
+];
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'command'; command: CommandHelp; args: string[] }
+  | { kind: 'unknown'; given: string };
+
+/** `text` as Slack sends it after the command name; empty means help. */
+export function parseCommand(text: string, commands: CommandHelp[] = COMMANDS): ParsedCommand {
+  const [first, ...args] = text.trim().split(/\s+/).filter(Boolean);
+  if (first === undefined) return { kind: 'help' };
+  const name = first.toLowerCase();
+  if (name === 'help') return { kind: 'help' };
+  const command = commands.find((c) => c.name === name);
+  return command ? { kind: 'command', command, args } : { kind: 'unknown', given: first };
+}

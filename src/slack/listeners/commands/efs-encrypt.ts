@@ -1,0 +1,73 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../../../../blocks/error.ts';
+import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../../../../blocks/help.ts';
+import type { SlackMessage } from '../../../../blocks/limits.ts';
+import { COMMANDS, SLASH_COMMAND, parseCommand } from '../../commands.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { runScanInThread } from '../../scan-in-thread.ts';
+
+/**
+ * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
+ * and starts a scan in the background: the listener never waits for the scan, so it returns
+ * quickly even where the HTTP response waits for the listener (processBeforeResponse, Lambda).
+ */
+export function efsEncryptCommand(deps: ListenerDeps) {
+  return async ({
+    command,
+    ack,
+    respond,
+    client,
+  }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const correlationId = newCorrelationId();
+    const log = deps.logger.child({
+      correlationId,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      text: command.text,
+    });
+    const replyPrivately = async (message: SlackMessage) => {
+      await respond({ response_type: 'ephemeral', ...message });
+    };
+
+    const parsed = parseCommand(command.text ?? '');
+    try {
+      if (parsed.kind === 'help') return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));
+      if (parsed.kind === 'unknown')
+        return await replyPrivately(unknownCommandMessage(SLASH_COMMAND, parsed.given, COMMANDS));
+      if (!parsed.command.available)
+        return await replyPrivately(comingSoonMessage(SLASH_COMMAND, parsed.command, COMMANDS));
+      if (parsed.command.name === 'scan') {
+        await deps.authorizer.authorize(command.user_id, 'scan');
+        log.info('scan requested');
+        deps.tasks.start(`scan ${correlationId}`, () =>
+          runScanInThread(
+            {
+              client,
+              scan: deps.services.scan,
+              clock: deps.clock,
+              scheduler: deps.scheduler,
+              logger: deps.logger,
+              summary: deps.summary,
+              progressIntervalMs: deps.progressIntervalMs,
+            },
+            { channelId: command.channel_id, userId: command.user_id, correlationId, replyPrivately },
+          ),
+        );
+        return;
+      }
+      return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));
+    } catch (err) {
+      log.warn({ err }, 'command refused or failed');
+      await replyPrivately(
+        errorMessage({
+          title: `${SLASH_COMMAND} ${command.text}`.trim(),
+          userMessage: userMessageOf(err),
+          correlationId,
+        }),
+      );
+    }
+  };
+}

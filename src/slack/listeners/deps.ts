@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { ScanSummaryOptions } from '../../../blocks/scan-summary.ts';
+import type { Clock } from '../../domain/clock.ts';
+import type { Authorizer } from '../authorization.ts';
+import type { BackgroundTasks } from '../background-tasks.ts';
+import type { Scheduler } from '../scheduler.ts';
+import type { SlackServices } from '../services.ts';
+
+/** What every listener may use; built once in app.ts. */
+export interface ListenerDeps {
+  services: SlackServices;
+  authorizer: Authorizer;
+  tasks: BackgroundTasks;
+  clock: Clock;
+  scheduler: Scheduler;
+  logger: Logger;
+  summary?: ScanSummaryOptions;
+  progressIntervalMs?: number;
+}

@@ -1,0 +1,106 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { errorMessage } from '../../blocks/error.ts';
+import type { SlackMessage } from '../../blocks/limits.ts';
+import {
+  scanDetailPages,
+  scanDoneLine,
+  scanStartedMessage,
+  scanSummaryMessage,
+  type ScanSummaryOptions,
+} from '../../blocks/scan-summary.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { ScanService } from './services.ts';
+import { userMessageOf } from './slack-errors.ts';
+import { SlackThreadReporter } from './thread-reporter.ts';
+
+export interface ScanInThreadDeps {
+  client: webApi.WebClient;
+  scan: ScanService;
+  clock: Clock;
+  scheduler: Scheduler;
+  logger: Logger;
+  summary?: ScanSummaryOptions;
+  progressIntervalMs?: number;
+}
+
+export interface ScanInThreadRequest {
+  channelId: string;
+  userId: string;
+  correlationId: string;
+  /** Tells the requester privately when there is no thread to tell them in. */
+  replyPrivately(message: SlackMessage): Promise<void>;
+}
+
+/**
+ * A scan as seen in Slack (slash commands cannot start threads, so the bot makes one): a root
+ * message in the channel, progress in its thread, then the root replaced by the summary and the
+ * complete lists posted in the thread. Failures replace the root with the user message and the
+ * correlation ID; the detail goes to the log.
+ */
+export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadRequest): Promise<void> {
+  const { client, logger } = deps;
+  const log = logger.child({
+    correlationId: req.correlationId,
+    channelId: req.channelId,
+    userId: req.userId,
+    job: 'scan',
+  });
+  const channel = req.channelId;
+
+  let rootTs: string;
+  try {
+    const started = scanStartedMessage(req.userId);
+    const root = await client.chat.postMessage({ channel, ...started });
+    if (!root.ts) throw new Error('chat.postMessage answered without a ts');
+    rootTs = root.ts;
+  } catch (err) {
+    log.error({ err }, 'could not post the scan root message');
+    await req.replyPrivately(
+      errorMessage({
+        title: 'Could not start the scan here',
+        userMessage: userMessageOf(err),
+        correlationId: req.correlationId,
+      }),
+    );
+    return;
+  }
+
+  const reporter = new SlackThreadReporter({
+    client,
+    channel,
+    threadTs: rootTs,
+    clock: deps.clock,
+    scheduler: deps.scheduler,
+    logger: log,
+    minIntervalMs: deps.progressIntervalMs,
+  });
+
+  log.info({ rootTs }, 'scan started');
+  let result: Awaited<ReturnType<ScanService['run']>>;
+  try {
+    result = await deps.scan.run({ requestedBy: req.userId, io: reporter });
+  } catch (err) {
+    log.error({ err }, 'scan failed');
+    await reporter.complete('failed', 'Scan failed.');
+    const failed = errorMessage({
+      title: 'EFS scan failed',
+      userMessage: userMessageOf(err),
+      correlationId: req.correlationId,
+    });
+    await client.chat.update({ channel, ts: rootTs, ...failed });
+    return;
+  }
+
+  log.info(
+    { scanId: result.scanId, fileSystems: result.fileSystems.length, failures: result.failures.length },
+    'scan finished',
+  );
+  await reporter.complete('succeeded', scanDoneLine(result));
+  await client.chat.update({ channel, ts: rootTs, ...scanSummaryMessage(result, deps.summary) });
+  // Sequential on purpose: thread order is page order, and Slack wants about one post per second.
+  for (const page of scanDetailPages(result, deps.summary)) {
+    await client.chat.postMessage({ channel, thread_ts: rootTs, ...page });
+  }
+}
