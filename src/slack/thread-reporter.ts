@@ -36,8 +36,9 @@ export class SlackThreadReporter implements IoHost {
   private completing = false;
   private inFlight?: Promise<void>;
   private cancelTimer?: () => void;
-  /** Writes attempted, for logs and tests. */
-  writes = 0;
+  private finalRetried = false;
+  /** Callers of settled() waiting for a scheduled write to start. */
+  private waiters: (() => void)[] = [];
 
   constructor(private readonly o: ThreadReporterOptions) {
     const now = o.clock.now();
@@ -84,8 +85,6 @@ export class SlackThreadReporter implements IoHost {
     }
   }
 
-  private waiters: (() => void)[] = [];
-
   private pump(): void {
     if (this.inFlight || this.cancelTimer || !this.dirty) return;
     const now = this.o.clock.now().getTime();
@@ -109,7 +108,6 @@ export class SlackThreadReporter implements IoHost {
     this.dirty = false;
     this.lastSentAt = now;
     const message = progressMessage(this.state);
-    this.writes++;
     this.inFlight = this.write(message.text, message.blocks)
       .catch((err: unknown) => {
         this.o.logger.warn(
@@ -128,8 +126,6 @@ export class SlackThreadReporter implements IoHost {
         this.wake();
       });
   }
-
-  private finalRetried = false;
 
   private async write(text: string, blocks: ReturnType<typeof progressMessage>['blocks']): Promise<void> {
     const { client, channel, threadTs } = this.o;

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { AwsLambdaReceiver, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/domain/errors.ts';
+import { createSlackApp } from '../../src/slack/app.ts';
+import { fakeServices } from '../harness/fake-services.ts';
+import { fileSystem, scanRecord } from '../harness/scan-fixtures.ts';
+import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+
+let harness: SlackHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const services = () => fakeServices({ result: scanRecord([fileSystem()]) });
+const helpBody = () =>
+  new URLSearchParams({
+    command: '/efs-encrypt',
+    text: 'help',
+    user_id: 'U0USER01',
+    channel_id: 'C0CHAN01',
+    team_id: 'T0TEST01',
+  }).toString();
+
+describe('the HTTP receiver', () => {
+  it('refuses an unsigned request with 401 and runs nothing', async () => {
+    harness = await startSlackHarness({ services: services() });
+    const res = await harness.post(helpBody(), { sign: false });
+    expect(res.status).toBe(401);
+    expect(harness.recorder.calls).toHaveLength(0);
+  });
+
+  it('refuses a request signed with another secret with 401', async () => {
+    harness = await startSlackHarness({ services: services() });
+    const res = await harness.post(helpBody(), { sign: 'bad' });
+    expect(res.status).toBe(401);
+    expect(harness.recorder.calls).toHaveLength(0);
+  });
+
+  it('refuses a correctly signed but replayed (10 minutes old) request with 401', async () => {
+    harness = await startSlackHarness({ services: services() });
+    const res = await harness.post(helpBody(), { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    expect(res.status).toBe(401);
+  });
+
+  it('dispatches block actions and view submissions to their listeners', async () => {
+    harness = await startSlackHarness({ services: services() });
+    const seen: string[] = [];
+    harness.slack.app.action('test_button', async ({ ack, action, respond }) => {
+      await ack();
+      seen.push('value' in action ? String(action.value) : '');
+      await respond({ response_type: 'ephemeral', text: 'clicked' });
+    });
+    harness.slack.app.view('test_modal', async ({ ack, view }) => {
+      seen.push(view.private_metadata);
+      await ack({ response_action: 'errors', errors: { fs_id: 'Type the file system ID to confirm.' } });
+    });
+
+    const click = await harness.blockAction({
+      actions: [
+        {
+          type: 'button',
+          action_id: 'test_button',
+          block_id: 'b1',
+          value: 'fs-123',
+          action_ts: '1767225600.1',
+        },
+      ],
+    });
+    expect(click.status).toBe(200);
+    expect((await harness.waitForCall('response_url')).body.text).toBe('clicked');
+
+    const submit = await harness.viewSubmission({
+      view: { callback_id: 'test_modal', private_metadata: 'scan-1' },
+    });
+    expect(submit.status).toBe(200);
+    expect(JSON.parse(submit.body)).toEqual({
+      response_action: 'errors',
+      errors: { fs_id: 'Type the file system ID to confirm.' },
+    });
+    expect(seen).toEqual(['fs-123', 'scan-1']);
+  });
+});
+
+describe('createSlackApp', () => {
+  const logger = pino({ level: 'silent' });
+  const base = { services: services(), logger, botIdentity: { botId: 'B1', botUserId: 'U1' } };
+
+  it.each([
+    [{ SLACK_MODE: 'http', SLACK_SIGNING_SECRET: 'secret-123456' }, HTTPReceiver],
+    [{ SLACK_MODE: 'socket', SLACK_APP_TOKEN: 'xapp-1-abc' }, SocketModeReceiver],
+    [{ SLACK_MODE: 'lambda', SLACK_SIGNING_SECRET: 'secret-123456' }, AwsLambdaReceiver],
+  ])('picks the receiver from SLACK_MODE %j', (env, kind) => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', ...env });
+    expect(createSlackApp({ ...base, config }).receiver.receiver).toBeInstanceOf(kind);
+  });
+
+  it('says which setting is missing', () => {
+    const config = loadConfig({ SLACK_SIGNING_SECRET: 'secret-123456' });
+    expect(() => createSlackApp({ ...base, config })).toThrow(ConfigError);
+    expect(() => createSlackApp({ ...base, config })).toThrow(/SLACK_BOT_TOKEN/);
+  });
+});

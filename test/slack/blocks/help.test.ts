@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { helpMessage, unknownCommandMessage } from '../../../blocks/help.ts';
+import { limitBreaches } from '../../../blocks/limits.ts';
+import { COMMANDS, parseCommand } from '../../../src/slack/commands.ts';
+
+describe('parseCommand', () => {
+  it.each([
+    ['', 'help'],
+    ['help', 'help'],
+    ['Help me', 'help'],
+    ['scan', 'command'],
+    ['  SCAN  now', 'command'],
+    ['nuke', 'unknown'],
+  ])('%j is %s', (text, kind) => {
+    expect(parseCommand(text).kind).toBe(kind);
+  });
+
+  it('keeps the arguments and the unknown word as typed', () => {
+    expect(parseCommand('build fs-123 --dry-run')).toMatchObject({
+      kind: 'command',
+      command: { name: 'build' },
+      args: ['fs-123', '--dry-run'],
+    });
+    expect(parseCommand('Frobnicate x')).toEqual({ kind: 'unknown', given: 'Frobnicate' });
+  });
+});
+
+describe('help builders', () => {
+  it('list every command within limits and mark the unavailable ones as coming', () => {
+    const help = helpMessage('/efs-encrypt', COMMANDS);
+    expect(limitBreaches(help.blocks)).toEqual([]);
+    const shown = JSON.stringify(help.blocks);
+    expect(shown).toContain('`/efs-encrypt scan`: Inventory');
+    expect(shown).toContain('`/efs-encrypt plan` _(coming)_');
+  });
+
+  it('quote an unknown word safely', () => {
+    const m = unknownCommandMessage('/efs-encrypt', '<!here>`x', COMMANDS);
+    expect(m.text).toContain("`&lt;!here&gt;'x`");
+    expect(limitBreaches(m.blocks)).toEqual([]);
+  });
+});
