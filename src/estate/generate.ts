@@ -1,0 +1,2 @@
+export function generateEstate(): never { throw new Error('todo'); }
+export type GenerateOptions = object;

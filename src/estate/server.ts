@@ -1,0 +1,154 @@
+/**
+ * One loopback HTTP server for every service: the SigV4 credential scope of each request
+ * (`Credential=AKID/date/REGION/SERVICE/aws4_request`) says which service, region and (through
+ * the access key) account it is for. Signatures are not verified: this is a test and demo double.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { AwsApiError } from './model/api-error.ts';
+import { EstateModel, type CallContext } from './model/estate-model.ts';
+import { createServices, type ServiceBinding } from './services.ts';
+import { TokenBuckets } from './throttle.ts';
+import type { WireRequest, WireResponse } from './protocols/wire.ts';
+import type { Estate } from './types.ts';
+
+export interface EstateServerOptions {
+  estate: Estate;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Added before every answer, for benchmarks. */
+  latencyMs?: number;
+  /** Calls per second allowed per account, region and operation; unset means no throttling. */
+  tps?: number;
+  /** Token bucket size; defaults to `tps` (at least 1). */
+  burst?: number;
+  clock?: Clock;
+  /** Page size when a caller gives no limit (default 5: smaller than AWS's, so missed pages show). */
+  defaultPageSize?: number;
+}
+
+export interface EstateStats {
+  calls: number;
+  throttles: number;
+  /** Calls per `<service>:<Operation>`, e.g. `efs:DescribeFileSystems`. */
+  byOperation: Record<string, number>;
+}
+
+export interface EstateServer {
+  /** `http://127.0.0.1:PORT`: set it as AWS_ENDPOINT_URL or pass it as the clients' `endpoint`. */
+  endpoint: string;
+  port: number;
+  stats(): EstateStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
+export async function startEstateServer(options: EstateServerOptions): Promise<EstateServer> {
+  const clock = options.clock ?? systemClock;
+  const model = new EstateModel(options.estate, { clock, defaultPageSize: options.defaultPageSize ?? 5 });
+  const services = createServices(model);
+  const buckets =
+    options.tps !== undefined ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock) : undefined;
+  let stats: EstateStats = { calls: 0, throttles: 0, byOperation: {} };
+
+  async function answer(req: WireRequest): Promise<WireResponse> {
+    const requestId = randomUUID();
+    const scope = SCOPE.exec(String(req.headers.authorization ?? ''));
+    if (!scope) return unsigned(requestId);
+    const [, accessKeyId, region, signingName] = scope as unknown as [string, string, string, string];
+    const service = services.bySigningName.get(signingName);
+    if (!service) return unknownService(signingName, requestId);
+    let operation = '(unknown)';
+    try {
+      const call = service.codec.decode(req);
+      operation = call.operation;
+      stats.calls++;
+      const key = `${service.name}:${operation}`;
+      stats.byOperation[key] = (stats.byOperation[key] ?? 0) + 1;
+      const ctx: CallContext = { accountId: services.sts.accountFor(accessKeyId), region, accessKeyId, requestId };
+      if (options.latencyMs) await delay(options.latencyMs);
+      if (buckets && !buckets.take(`${ctx.accountId}/${region}/${key}`)) {
+        stats.throttles++;
+        throw service.throttling();
+      }
+      const handler = service.operations[operation];
+      if (!handler) throw service.unknownOperation(operation);
+      return service.codec.encodeOutput(operation, handler(ctx, call.input as never), requestId);
+    } catch (e) {
+      return service.codec.encodeError(asApiError(e, service, operation), requestId);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    readRequest(req)
+      .then(answer)
+      .then((wire) => send(res, wire))
+      .catch((e: unknown) => send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `estate failure: ${String(e)}` }));
+  });
+  // SDK clients keep connections alive; do not let idle sockets hold `close()` open.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stats: () => structuredClone(stats),
+    resetStats: () => {
+      stats = { calls: 0, throttles: 0, byOperation: {} };
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function asApiError(e: unknown, service: ServiceBinding, operation: string): AwsApiError {
+  if (e instanceof AwsApiError) return e;
+  if (e instanceof SyntaxError) return new AwsApiError('SerializationException', `Malformed request for ${operation}: ${e.message}`, 400);
+  return service.internalError(`The estate failed on ${operation}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function unsigned(requestId: string): WireResponse {
+  return {
+    status: 403,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+    body: JSON.stringify({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'The request is not SigV4-signed; the estate reads the service, region and account from the Authorization header. Give the client a region and credentials.',
+    }),
+  };
+}
+
+function unknownService(signingName: string, requestId: string): WireResponse {
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+    body: JSON.stringify({ __type: 'UnknownServiceException', message: `The estate does not serve "${signingName}".` }),
+  };
+}
+
+async function readRequest(req: IncomingMessage): Promise<WireRequest> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const url = new URL(req.url ?? '/', 'http://estate.local');
+  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+}
+
+function send(res: ServerResponse, wire: WireResponse): void {
+  res.writeHead(wire.status, { ...wire.headers, 'content-length': Buffer.byteLength(wire.body) });
+  res.end(wire.body);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,96 @@
+/**
+ * The estate after loading: every object typed with the AWS SDK's own output shapes, with the
+ * defaults filled in. The server builds its mutable model from this value; nothing here does I/O.
+ */
+import type {
+  AccessPointDescription,
+  BackupPolicy,
+  FileSystemDescription,
+  LifecyclePolicy,
+  MountTargetDescription,
+  ReplicationConfigurationDescription,
+} from '@aws-sdk/client-efs';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
+
+/** Makes the listed members of an SDK shape required (the SDK types every member `| undefined`). */
+export type WithRequired<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
+
+export type EstateMountTarget = WithRequired<
+  MountTargetDescription,
+  'MountTargetId' | 'FileSystemId' | 'SubnetId' | 'LifeCycleState' | 'OwnerId' | 'VpcId'
+> & { SecurityGroups: string[] };
+
+export type EstateAccessPoint = WithRequired<
+  AccessPointDescription,
+  'AccessPointId' | 'AccessPointArn' | 'FileSystemId' | 'OwnerId' | 'LifeCycleState' | 'Tags'
+>;
+
+export type EstateFileSystem = WithRequired<
+  FileSystemDescription,
+  | 'OwnerId'
+  | 'CreationToken'
+  | 'FileSystemId'
+  | 'FileSystemArn'
+  | 'CreationTime'
+  | 'LifeCycleState'
+  | 'NumberOfMountTargets'
+  | 'SizeInBytes'
+  | 'PerformanceMode'
+  | 'Encrypted'
+  | 'ThroughputMode'
+  | 'Tags'
+> & {
+  MountTargets: EstateMountTarget[];
+  AccessPoints: EstateAccessPoint[];
+  LifecyclePolicies: LifecyclePolicy[];
+  BackupPolicy?: BackupPolicy;
+  /** The file system policy, a JSON document as a string (as DescribeFileSystemPolicy returns it). */
+  Policy?: string;
+  Replications: ReplicationConfigurationDescription[];
+};
+
+export type EstateKey = WithRequired<KeyMetadata, 'KeyId' | 'Arn' | 'AWSAccountId' | 'KeyState' | 'KeyManager'> & {
+  /** Alias names, each starting with `alias/`. */
+  Aliases: string[];
+};
+
+export type EstateVpc = WithRequired<Vpc, 'VpcId' | 'OwnerId'>;
+export type EstateSubnet = WithRequired<Subnet, 'SubnetId' | 'VpcId' | 'AvailabilityZone' | 'OwnerId'>;
+export type EstateSecurityGroup = WithRequired<SecurityGroup, 'GroupId' | 'GroupName' | 'VpcId' | 'OwnerId'>;
+
+export interface EstateRegion {
+  fileSystems: EstateFileSystem[];
+  keys: EstateKey[];
+  vpcs: EstateVpc[];
+  subnets: EstateSubnet[];
+  securityGroups: EstateSecurityGroup[];
+}
+
+export interface EstateAccount {
+  accountId: string;
+  name?: string;
+  /** False: STS AssumeRole into this account answers AccessDenied. */
+  assumable: boolean;
+  regions: Record<string, EstateRegion>;
+}
+
+export interface Estate {
+  /** The account that base (not estate-issued) credentials act as. */
+  callerAccountId: string;
+  accounts: EstateAccount[];
+}
+
+export function emptyRegion(): EstateRegion {
+  return { fileSystems: [], keys: [], vpcs: [], subnets: [], securityGroups: [] };
+}
+
+/** Account IDs in file order. */
+export function estateAccounts(estate: Estate): string[] {
+  return estate.accounts.map((a) => a.accountId);
+}
+
+/** Every region any account lists, sorted. */
+export function estateRegions(estate: Estate): string[] {
+  return [...new Set(estate.accounts.flatMap((a) => Object.keys(a.regions)))].sort();
+}
