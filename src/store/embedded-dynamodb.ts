@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
@@ -29,9 +30,14 @@ export class EmbeddedStoreError extends EfsEncryptError {
 }
 
 export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const releaseDir = options.dataDir ? await claimDataDir(options.dataDir) : async () => {};
   // Tables become ACTIVE at once: nothing here models AWS's creation delay.
-  const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    path: options.dataDir ? join(options.dataDir, 'dynalite') : undefined,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) =>
@@ -47,6 +53,9 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
       server.off('error', onError);
       resolve();
     });
+  }).catch(async (e: unknown) => {
+    await releaseDir();
+    throw e;
   });
   const { port } = server.address() as AddressInfo;
 
@@ -59,8 +68,43 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeIdleConnections();
-      });
+      }).finally(releaseDir);
       return closed;
     },
   };
+}
+
+/**
+ * LevelDB allows one opener per directory, and dynalite then hangs every request instead of
+ * failing. A PID file of our own turns that into a clear error; a stale one (dead process) is
+ * taken over.
+ */
+async function claimDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const pidFile = join(dataDir, 'embedded.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(pidFile, String(process.pid), { flag: 'wx' });
+      return () => rm(pidFile, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      if (owner && isAlive(owner))
+        throw new EmbeddedStoreError(
+          `The embedded store's data directory ${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}. Stop it, or set EFS_ENCRYPT_DATA_DIR to another directory.`,
+        );
+      await rm(pidFile, { force: true });
+    }
+  }
+  throw new EmbeddedStoreError(`Could not claim the embedded store's data directory ${dataDir}; another process keeps claiming it.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -56,6 +56,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       region: 'us-east-1',
       credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
       maxAttempts: 2,
+      // Fail rather than hang if the embedded server stops answering.
+      requestHandler: { requestTimeout: 30_000 },
     });
   }
 

@@ -70,11 +70,13 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
   }
   checkSchema(tableName, table);
 
-  const attempts = Math.max(1, Math.ceil(timeoutMs / pollMs));
-  for (let attempt = 0; !isActive(table); attempt++) {
-    if (attempt >= attempts)
+  // Local servers are ACTIVE within milliseconds, AWS within seconds: back off from 25 ms to pollMs.
+  let waited = 0;
+  for (let delay = Math.min(25, pollMs); !isActive(table); delay = Math.min(delay * 2, pollMs)) {
+    if (waited >= timeoutMs)
       throw new TableSetupError(`DynamoDB table ${tableName} did not become ACTIVE within ${Math.round(timeoutMs / 1000)} s (status ${table.TableStatus}).`);
-    await sleep(pollMs);
+    await sleep(delay);
+    waited += delay;
     table = (await describe(client, tableName)) ?? table;
   }
 }

@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { startEmbeddedDynamoDb } from '../../src/store/embedded-dynamodb.ts';
+import { EmbeddedStoreError, startEmbeddedDynamoDb } from '../../src/store/embedded-dynamodb.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { defineStoreContract } from './store-contract.ts';
 import { scanRecord } from './fixtures.ts';
@@ -58,6 +59,30 @@ describe('embedded store', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses a data directory another store holds, and frees it on close', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'efs-encrypt-store-'));
+    dirs.push(dataDir);
+    const first = await openStore({ dataDir });
+    const err = await openStore({ dataDir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmbeddedStoreError);
+    expect((err as EmbeddedStoreError).userMessage).toContain(`${dataDir} is in use by process ${process.pid}`);
+    expect((err as EmbeddedStoreError).userMessage).toContain('EFS_ENCRYPT_DATA_DIR');
+    await first.close();
+
+    const again = await openStore({ dataDir });
+    await again.close();
+    expect(await readdir(dataDir)).not.toContain('embedded.pid');
+  });
+
+  it('takes over the data directory of a store whose process died', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'efs-encrypt-store-'));
+    dirs.push(dataDir);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(join(dataDir, 'embedded.pid'), String(dead));
+    const store = await openStore({ dataDir });
+    await store.close();
   });
 
   it('starts empty in memory without a data directory', async () => {
