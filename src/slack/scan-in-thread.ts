@@ -98,9 +98,26 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
     'scan finished',
   );
   await reporter.complete('succeeded', scanDoneLine(result));
-  await client.chat.update({ channel, ts: rootTs, ...scanSummaryMessage(result, deps.summary) });
-  // Sequential on purpose: thread order is page order, and Slack wants about one post per second.
-  for (const page of scanDetailPages(result, deps.summary)) {
-    await client.chat.postMessage({ channel, thread_ts: rootTs, ...page });
+  try {
+    await client.chat.update({ channel, ts: rootTs, ...scanSummaryMessage(result, deps.summary) });
+    // Sequential and spaced: thread order is page order, and Slack allows about one post per
+    // second per channel.
+    for (const page of scanDetailPages(result, deps.summary)) {
+      await pause(deps.scheduler, deps.progressIntervalMs ?? 1000);
+      await client.chat.postMessage({ channel, thread_ts: rootTs, ...page });
+    }
+  } catch (err) {
+    log.error({ err, scanId: result.scanId }, 'could not post the scan summary');
+    await req.replyPrivately(
+      errorMessage({
+        title: `Scan ${result.scanId} finished, but its summary could not be posted`,
+        userMessage: userMessageOf(err),
+        correlationId: req.correlationId,
+      }),
+    );
   }
+}
+
+function pause(scheduler: Scheduler, ms: number): Promise<void> {
+  return new Promise((resolve) => scheduler.schedule(ms, resolve));
 }

@@ -103,4 +103,18 @@ describe('SlackThreadReporter', () => {
     expect(recorder.callsTo('chat.postMessage')).toHaveLength(2);
     expect(reporter.progressTs).toBeDefined();
   });
+
+  it('retries the final state once when Slack refuses it', async () => {
+    await reporter.notify(msg('started'));
+    await reporter.settled();
+    recorder.failNext('chat.update', 'internal_error');
+    clock.advance(1000);
+    const done = reporter.complete('failed', 'Scan failed.');
+    await new Promise((resolve) => setImmediate(resolve));
+    scheduler.advance(1000);
+    await done;
+    const updates = recorder.callsTo('chat.update');
+    expect(updates.map((u) => u.response.ok)).toEqual([false, true]);
+    expect(JSON.stringify(updates[1]!.body.blocks)).toContain(':x: Scan failed.');
+  });
 });

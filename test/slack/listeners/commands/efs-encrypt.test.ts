@@ -201,3 +201,17 @@ describe('/efs-encrypt scan', () => {
     expect(harness.slack.tasks.size).toBe(0);
   });
 });
+
+describe('/efs-encrypt scan when Slack refuses the summary', () => {
+  it('tells the requester privately, with the scan ID and a correlation ID', async () => {
+    harness = await startSlackHarness({ services: fakeServices({ result: smallScan() }) });
+    // No progress was reported, so the only chat.update is the summary replacing the root.
+    harness.recorder.failNext('chat.update', 'invalid_blocks');
+    await harness.slashCommand('scan');
+    const reply = await harness.waitForCall('response_url');
+    const shown = JSON.stringify(reply.body.blocks);
+    expect(shown).toContain('scan-20260101-0001 finished, but its summary could not be posted');
+    expect(shown).toContain('Slack refused the message layout');
+    expect(shown).toMatch(/Correlation ID `[0-9a-f]{8}`/);
+  });
+});
