@@ -37,7 +37,10 @@ export interface AccountClientsOptions {
   regions: string[];
   /** Client-side calls per second per account, region and operation. */
   rateLimitPerSecond: number;
-  /** Tokens available at once per bucket (default 1: evenly spaced calls). */
+  /**
+   * Tokens available at once per bucket. Default: half the rate, so a quiet operation starts
+   * quickly while leaving AWS's own bucket (usually at least the rate) headroom for network jitter.
+   */
   rateLimitBurst?: number;
   /** SDK attempts per call, first one included (default 8). */
   maxAttempts?: number;
@@ -67,7 +70,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   const stats = new CallStats();
   const limiter = new RateLimiter({
     ratePerSecond: options.rateLimitPerSecond,
-    burst: options.rateLimitBurst,
+    burst: options.rateLimitBurst ?? Math.max(1, Math.ceil(options.rateLimitPerSecond / 2)),
     clock: options.clock,
     sleep: options.sleep,
   });

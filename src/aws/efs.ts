@@ -74,7 +74,10 @@ export class SdkEfsClient implements IEfsClient {
 
 // Pagination over the interface (paginators-1.json: Marker/NextMarker for file systems and
 // mount targets, NextToken for access points and replications). A repeated token stops the loop
-// instead of spinning forever on a misbehaving endpoint.
+// instead of spinning forever on a misbehaving endpoint. Pages are asked for at the size AWS
+// documents as its default (100), so a small default elsewhere costs no extra rate-limited calls.
+
+export const PAGE_SIZE = 100;
 
 async function collect<T>(fetchPage: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
   const all: T[] = [];
@@ -94,21 +97,21 @@ async function collect<T>(fetchPage: (token?: string) => Promise<{ items?: T[]; 
 
 export function listFileSystems(efs: IEfsClient): Promise<FileSystemDescription[]> {
   return collect(async (Marker) => {
-    const out = await efs.describeFileSystems({ Marker });
+    const out = await efs.describeFileSystems({ Marker, MaxItems: PAGE_SIZE });
     return { items: out.FileSystems, next: out.NextMarker };
   });
 }
 
 export function listMountTargets(efs: IEfsClient, FileSystemId: string): Promise<MountTargetDescription[]> {
   return collect(async (Marker) => {
-    const out = await efs.describeMountTargets({ FileSystemId, Marker });
+    const out = await efs.describeMountTargets({ FileSystemId, Marker, MaxItems: PAGE_SIZE });
     return { items: out.MountTargets, next: out.NextMarker };
   });
 }
 
 export function listAccessPoints(efs: IEfsClient, FileSystemId: string): Promise<AccessPointDescription[]> {
   return collect(async (NextToken) => {
-    const out = await efs.describeAccessPoints({ FileSystemId, NextToken });
+    const out = await efs.describeAccessPoints({ FileSystemId, NextToken, MaxResults: PAGE_SIZE });
     return { items: out.AccessPoints, next: out.NextToken };
   });
 }
@@ -117,7 +120,7 @@ export function listAccessPoints(efs: IEfsClient, FileSystemId: string): Promise
 export async function listReplications(efs: IEfsClient, FileSystemId: string): Promise<ReplicationConfigurationDescription[]> {
   try {
     return await collect(async (NextToken) => {
-      const out = await efs.describeReplicationConfigurations({ FileSystemId, NextToken });
+      const out = await efs.describeReplicationConfigurations({ FileSystemId, NextToken, MaxResults: PAGE_SIZE });
       return { items: out.Replications, next: out.NextToken };
     });
   } catch (e) {

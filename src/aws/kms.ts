@@ -30,7 +30,7 @@ export async function listAllAliases(kms: IKmsClient): Promise<AliasListEntry[]>
   const seen = new Set<string>();
   let Marker: string | undefined;
   for (;;) {
-    const out = await kms.listAliases({ Marker });
+    const out = await kms.listAliases({ Marker, Limit: 100 });
     all.push(...(out.Aliases ?? []));
     if (!out.Truncated || !out.NextMarker || seen.has(out.NextMarker)) return all;
     seen.add(out.NextMarker);

@@ -57,7 +57,10 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
   }
 
   const [mountTargets, accessPoints, lifecycle, backup, policy, replications, key] = await Promise.all([
-    attempt('DescribeMountTargets', () => readMountTargets(ctx.efs, fileSystemId, attempt), []),
+    // EFS counts mount targets in the description: with none there is nothing to ask for.
+    fs.NumberOfMountTargets === 0
+      ? Promise.resolve<MountTargetRecord[]>([])
+      : attempt('DescribeMountTargets', () => readMountTargets(ctx.efs, fileSystemId, attempt), []),
     attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
     attempt(
       'DescribeLifecycleConfiguration',

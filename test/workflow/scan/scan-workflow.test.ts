@@ -155,11 +155,13 @@ function answerFromEstate() {
       ],
     };
   });
-  efsMock.on(DescribeLifecycleConfigurationCommand).callsFake((input) =>
-    fsIdOf(input) === 'fs-cmk'
+  efsMock.on(DescribeLifecycleConfigurationCommand).callsFake((input) => {
+    const id = fsIdOf(input);
+    if (id === 'fs-deleting') throw new FileSystemNotFound({ message: `File system '${id}' does not exist.`, ErrorCode: 'FileSystemNotFound', ...meta });
+    return id === 'fs-cmk'
       ? { LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }] }
-      : { LifecyclePolicies: [] },
-  );
+      : { LifecyclePolicies: [] };
+  });
   efsMock.on(DescribeBackupPolicyCommand).callsFake((input) => {
     if (fsIdOf(input) === 'fs-cmk') return { BackupPolicy: { Status: 'ENABLED' } };
     throw new PolicyNotFound({ message: 'no backup policy', ...meta });
@@ -366,6 +368,10 @@ describe('scan workflow', () => {
     });
     expect(byId(scan, 'fs-awskey')).toMatchObject({ keyManager: 'AWS', keyAliases: ['alias/aws/elasticfilesystem'], availabilityZoneName: 'eu-west-1a' });
     expect(byId(scan, 'fs-unenc')).toMatchObject({ backupPolicyStatus: undefined, fileSystemPolicy: undefined, replications: [] });
+    // Mount targets are only asked for where the description counts some.
+    expect(efsMock.commandCalls(DescribeMountTargetsCommand).map((c) => c.args[0].input.FileSystemId).sort()).toEqual(
+      ['fs-awskey', 'fs-cmk', 'fs-denied', 'fs-disabled', 'fs-gone-key', 'fs-shared-cmk'],
+    );
     expect(byId(scan, 'fs-gone-key')).toMatchObject({ kmsKeyArn: keyArn('k-deleted'), keyManager: undefined, keyAliases: [] });
     // One DescribeKey per distinct key, one ListAliases walk per account and region.
     expect(kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId).sort()).toEqual(
