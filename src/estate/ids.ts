@@ -30,18 +30,26 @@ export function stableDate(seed: string, withinDays = 700): Date {
 }
 
 export const arn = {
-  fileSystem: (region: string, account: string, id: string) => `arn:aws:elasticfilesystem:${region}:${account}:file-system/${id}`,
-  accessPoint: (region: string, account: string, id: string) => `arn:aws:elasticfilesystem:${region}:${account}:access-point/${id}`,
+  fileSystem: (region: string, account: string, id: string) =>
+    `arn:aws:elasticfilesystem:${region}:${account}:file-system/${id}`,
+  accessPoint: (region: string, account: string, id: string) =>
+    `arn:aws:elasticfilesystem:${region}:${account}:access-point/${id}`,
   key: (region: string, account: string, id: string) => `arn:aws:kms:${region}:${account}:key/${id}`,
   alias: (region: string, account: string, name: string) => `arn:aws:kms:${region}:${account}:${name}`,
   subnet: (region: string, account: string, id: string) => `arn:aws:ec2:${region}:${account}:subnet/${id}`,
-  securityGroup: (region: string, account: string, id: string) => `arn:aws:ec2:${region}:${account}:security-group/${id}`,
+  securityGroup: (region: string, account: string, id: string) =>
+    `arn:aws:ec2:${region}:${account}:security-group/${id}`,
 };
 
 /** `eu-west-1` → `euw1`, `ap-southeast-2` → `apse2`: the prefix of AWS availability zone IDs. */
 export function regionShortName(region: string): string {
   const [area, direction = '', number = ''] = region.split('-');
-  const dir = direction.replace(/north/g, 'n').replace(/south/g, 's').replace(/east/g, 'e').replace(/west/g, 'w').replace(/central/g, 'c');
+  const dir = direction
+    .replace(/north/g, 'n')
+    .replace(/south/g, 's')
+    .replace(/east/g, 'e')
+    .replace(/west/g, 'w')
+    .replace(/central/g, 'c');
   return `${area}${dir}${number}`;
 }
 

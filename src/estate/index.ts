@@ -1,5 +1,18 @@
 /** The local AWS estate: load an estate file, serve it to the real SDK clients. */
 export { loadEstateFile, parseEstate } from './load.ts';
-export { startEstateServer, type EstateServer, type EstateServerOptions, type EstateStats } from './server.ts';
-export { estateAccounts, estateRegions, type Estate, type EstateAccount, type EstateRegion, type EstateFileSystem, type EstateKey } from './types.ts';
+export {
+  startEstateServer,
+  type EstateServer,
+  type EstateServerOptions,
+  type EstateStats,
+} from './server.ts';
+export {
+  estateAccounts,
+  estateRegions,
+  type Estate,
+  type EstateAccount,
+  type EstateRegion,
+  type EstateFileSystem,
+  type EstateKey,
+} from './types.ts';
 export { generateEstate, type GenerateOptions } from './generate.ts';

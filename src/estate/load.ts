@@ -11,7 +11,9 @@ export async function loadEstateFile(path: string): Promise<Estate> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new EstateInvalidError(path, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the --estate path`]);
+    throw new EstateInvalidError(path, [
+      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the --estate path`,
+    ]);
   }
   let json: unknown;
   try {
@@ -36,7 +38,10 @@ function zodProblems(error: z.ZodError): string[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as PathPart[];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${formatPath([...path, key])}: not a member of this AWS shape; check the spelling against the AWS API reference`);
+      return issue.keys.map(
+        (key) =>
+          `${formatPath([...path, key])}: not a member of this AWS shape; check the spelling against the AWS API reference`,
+      );
     }
     return [`${formatPath(path)}: ${issue.message}`];
   });

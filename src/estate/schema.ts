@@ -37,7 +37,10 @@ const enumOf = <T extends Record<string, string>>(values: T) =>
 export const awsDate = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a date: use ISO 8601 (2024-05-01T12:00:00Z) or epoch seconds` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a date: use ISO 8601 (2024-05-01T12:00:00Z) or epoch seconds`,
+    });
     return z.NEVER;
   }
   return date;
@@ -47,11 +50,16 @@ export const accountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account ID i
 const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name looks like eu-west-1');
 const tag = z.strictObject({ Key: z.string().min(1), Value: z.string() });
 const tags = z.array(tag);
-const fileSystemId = z.string().regex(/^fs-[0-9a-f]{8,40}$/, 'a file system ID looks like fs-0123456789abcdef0');
+const fileSystemId = z
+  .string()
+  .regex(/^fs-[0-9a-f]{8,40}$/, 'a file system ID looks like fs-0123456789abcdef0');
 
 const mountTarget = z.strictObject({
   OwnerId: accountIdSchema.optional(),
-  MountTargetId: z.string().regex(/^fsmt-[0-9a-f]{8,40}$/, 'a mount target ID looks like fsmt-0123456789abcdef0').optional(),
+  MountTargetId: z
+    .string()
+    .regex(/^fsmt-[0-9a-f]{8,40}$/, 'a mount target ID looks like fsmt-0123456789abcdef0')
+    .optional(),
   FileSystemId: fileSystemId.optional(),
   SubnetId: z.string().regex(/^subnet-[0-9a-f]{8,40}$/, 'a subnet ID looks like subnet-0123456789abcdef0'),
   LifeCycleState: enumOf(LifeCycleState).optional(),
@@ -62,24 +70,39 @@ const mountTarget = z.strictObject({
   AvailabilityZoneName: z.string().optional(),
   VpcId: z.string().optional(),
   /** Not part of MountTargetDescription: DescribeMountTargetSecurityGroups answers with these. */
-  SecurityGroups: z.array(z.string().regex(/^sg-[0-9a-f]{8,40}$/, 'a security group ID looks like sg-0123456789abcdef0')).min(1).max(5).optional(),
+  SecurityGroups: z
+    .array(z.string().regex(/^sg-[0-9a-f]{8,40}$/, 'a security group ID looks like sg-0123456789abcdef0'))
+    .min(1)
+    .max(5)
+    .optional(),
 });
 
 const accessPoint = z.strictObject({
   ClientToken: z.string().optional(),
   Name: z.string().optional(),
   Tags: tags.optional(),
-  AccessPointId: z.string().regex(/^fsap-[0-9a-f]{8,40}$/, 'an access point ID looks like fsap-0123456789abcdef0').optional(),
+  AccessPointId: z
+    .string()
+    .regex(/^fsap-[0-9a-f]{8,40}$/, 'an access point ID looks like fsap-0123456789abcdef0')
+    .optional(),
   AccessPointArn: z.string().optional(),
   FileSystemId: fileSystemId.optional(),
   PosixUser: z
-    .strictObject({ Uid: z.number().int().min(0), Gid: z.number().int().min(0), SecondaryGids: z.array(z.number().int().min(0)).optional() })
+    .strictObject({
+      Uid: z.number().int().min(0),
+      Gid: z.number().int().min(0),
+      SecondaryGids: z.array(z.number().int().min(0)).optional(),
+    })
     .optional(),
   RootDirectory: z
     .strictObject({
       Path: z.string().startsWith('/').optional(),
       CreationInfo: z
-        .strictObject({ OwnerUid: z.number().int().min(0), OwnerGid: z.number().int().min(0), Permissions: z.string().regex(/^[0-7]{3,4}$/) })
+        .strictObject({
+          OwnerUid: z.number().int().min(0),
+          OwnerGid: z.number().int().min(0),
+          Permissions: z.string().regex(/^[0-7]{3,4}$/),
+        })
         .optional(),
     })
     .optional(),
@@ -133,7 +156,9 @@ export const fileSystemInput = z.strictObject({
   AvailabilityZoneName: z.string().optional(),
   AvailabilityZoneId: z.string().optional(),
   Tags: tags.optional(),
-  FileSystemProtection: z.strictObject({ ReplicationOverwriteProtection: enumOf(ReplicationOverwriteProtection).optional() }).optional(),
+  FileSystemProtection: z
+    .strictObject({ ReplicationOverwriteProtection: enumOf(ReplicationOverwriteProtection).optional() })
+    .optional(),
   // Estate additions: what the per-file-system Describe* calls answer.
   MountTargets: z.array(mountTarget).optional(),
   AccessPoints: z.array(accessPoint).optional(),
@@ -156,7 +181,10 @@ export const fileSystemInput = z.strictObject({
 
 export const keyInput = z.strictObject({
   AWSAccountId: accountIdSchema.optional(),
-  KeyId: z.string().regex(/^(mrk-)?[0-9a-f-]{32,36}$/, 'a key ID is a UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab').optional(),
+  KeyId: z
+    .string()
+    .regex(/^(mrk-)?[0-9a-f-]{32,36}$/, 'a key ID is a UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab')
+    .optional(),
   Arn: z.string().optional(),
   CreationDate: awsDate.optional(),
   Enabled: z.boolean().optional(),
@@ -182,7 +210,9 @@ export const keyInput = z.strictObject({
   XksKeyConfiguration: z.unknown().optional(),
   CurrentKeyMaterialId: z.string().optional(),
   /** Estate addition: alias names pointing at this key. */
-  Aliases: z.array(z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'an alias name looks like alias/payments-efs')).optional(),
+  Aliases: z
+    .array(z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'an alias name looks like alias/payments-efs'))
+    .optional(),
 });
 
 // EC2 shapes: the members the estate reads are typed; the rarer ones (IPv6, encryption control,
@@ -198,7 +228,10 @@ export const vpcInput = z.strictObject({
   EncryptionControl: passThrough,
   Tags: tags.optional(),
   BlockPublicAccessStates: passThrough,
-  VpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID looks like vpc-0123456789abcdef0').optional(),
+  VpcId: z
+    .string()
+    .regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID looks like vpc-0123456789abcdef0')
+    .optional(),
   State: z.enum(['pending', 'available']).optional(),
   CidrBlock: z.string().optional(),
   DhcpOptionsId: z.string().optional(),

@@ -52,7 +52,9 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
   const model = new EstateModel(options.estate, { clock, defaultPageSize: options.defaultPageSize ?? 5 });
   const services = createServices(model);
   const buckets =
-    options.tps !== undefined ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock) : undefined;
+    options.tps !== undefined
+      ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock)
+      : undefined;
   let stats: EstateStats = { calls: 0, throttles: 0, byOperation: {} };
 
   async function answer(req: WireRequest): Promise<WireResponse> {
@@ -69,7 +71,12 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
       stats.calls++;
       const key = `${service.name}:${operation}`;
       stats.byOperation[key] = (stats.byOperation[key] ?? 0) + 1;
-      const ctx: CallContext = { accountId: services.sts.accountFor(accessKeyId), region, accessKeyId, requestId };
+      const ctx: CallContext = {
+        accountId: services.sts.accountFor(accessKeyId),
+        region,
+        accessKeyId,
+        requestId,
+      };
       if (options.latencyMs) await delay(options.latencyMs);
       if (buckets && !buckets.take(`${ctx.accountId}/${region}/${key}`)) {
         stats.throttles++;
@@ -87,7 +94,13 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
     readRequest(req)
       .then(answer)
       .then((wire) => send(res, wire))
-      .catch((e: unknown) => send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `estate failure: ${String(e)}` }));
+      .catch((e: unknown) =>
+        send(res, {
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: `estate failure: ${String(e)}`,
+        }),
+      );
   });
   // SDK clients keep connections alive; do not let idle sockets hold `close()` open.
   server.keepAliveTimeout = 5_000;
@@ -114,8 +127,11 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
 
 function asApiError(e: unknown, service: ServiceBinding, operation: string): AwsApiError {
   if (e instanceof AwsApiError) return e;
-  if (e instanceof SyntaxError) return new AwsApiError('SerializationException', `Malformed request for ${operation}: ${e.message}`, 400);
-  return service.internalError(`The estate failed on ${operation}: ${e instanceof Error ? e.message : String(e)}`);
+  if (e instanceof SyntaxError)
+    return new AwsApiError('SerializationException', `Malformed request for ${operation}: ${e.message}`, 400);
+  return service.internalError(
+    `The estate failed on ${operation}: ${e instanceof Error ? e.message : String(e)}`,
+  );
 }
 
 function unsigned(requestId: string): WireResponse {
@@ -124,7 +140,8 @@ function unsigned(requestId: string): WireResponse {
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
     body: JSON.stringify({
       __type: 'MissingAuthenticationTokenException',
-      message: 'The request is not SigV4-signed; the estate reads the service, region and account from the Authorization header. Give the client a region and credentials.',
+      message:
+        'The request is not SigV4-signed; the estate reads the service, region and account from the Authorization header. Give the client a region and credentials.',
     }),
   };
 }
@@ -133,7 +150,10 @@ function unknownService(signingName: string, requestId: string): WireResponse {
   return {
     status: 400,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
-    body: JSON.stringify({ __type: 'UnknownServiceException', message: `The estate does not serve "${signingName}".` }),
+    body: JSON.stringify({
+      __type: 'UnknownServiceException',
+      message: `The estate does not serve "${signingName}".`,
+    }),
   };
 }
 
@@ -141,7 +161,13 @@ async function readRequest(req: IncomingMessage): Promise<WireRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const url = new URL(req.url ?? '/', 'http://estate.local');
-  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
 }
 
 function send(res: ServerResponse, wire: WireResponse): void {

@@ -50,15 +50,56 @@ export function createServices(model: EstateModel): Services {
   const efs: ServiceBinding = {
     name: 'efs',
     codec: new RestJsonCodec([
-      { method: 'GET', uri: `${EFS_PREFIX}/file-systems`, operation: 'DescribeFileSystems', integers: ['MaxItems'] },
-      { method: 'GET', uri: `${EFS_PREFIX}/file-systems/replication-configurations`, operation: 'DescribeReplicationConfigurations', integers: ['MaxResults'] },
-      { method: 'GET', uri: `${EFS_PREFIX}/file-systems/{FileSystemId}/lifecycle-configuration`, operation: 'DescribeLifecycleConfiguration' },
-      { method: 'GET', uri: `${EFS_PREFIX}/file-systems/{FileSystemId}/backup-policy`, operation: 'DescribeBackupPolicy' },
-      { method: 'GET', uri: `${EFS_PREFIX}/file-systems/{FileSystemId}/policy`, operation: 'DescribeFileSystemPolicy' },
-      { method: 'GET', uri: `${EFS_PREFIX}/mount-targets`, operation: 'DescribeMountTargets', integers: ['MaxItems'] },
-      { method: 'GET', uri: `${EFS_PREFIX}/mount-targets/{MountTargetId}/security-groups`, operation: 'DescribeMountTargetSecurityGroups' },
-      { method: 'GET', uri: `${EFS_PREFIX}/access-points`, operation: 'DescribeAccessPoints', integers: ['MaxResults'] },
-      { method: 'GET', uri: `${EFS_PREFIX}/resource-tags/{ResourceId}`, operation: 'ListTagsForResource', integers: ['MaxResults'] },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/file-systems`,
+        operation: 'DescribeFileSystems',
+        integers: ['MaxItems'],
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/file-systems/replication-configurations`,
+        operation: 'DescribeReplicationConfigurations',
+        integers: ['MaxResults'],
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/file-systems/{FileSystemId}/lifecycle-configuration`,
+        operation: 'DescribeLifecycleConfiguration',
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/file-systems/{FileSystemId}/backup-policy`,
+        operation: 'DescribeBackupPolicy',
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/file-systems/{FileSystemId}/policy`,
+        operation: 'DescribeFileSystemPolicy',
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/mount-targets`,
+        operation: 'DescribeMountTargets',
+        integers: ['MaxItems'],
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/mount-targets/{MountTargetId}/security-groups`,
+        operation: 'DescribeMountTargetSecurityGroups',
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/access-points`,
+        operation: 'DescribeAccessPoints',
+        integers: ['MaxResults'],
+      },
+      {
+        method: 'GET',
+        uri: `${EFS_PREFIX}/resource-tags/{ResourceId}`,
+        operation: 'ListTagsForResource',
+        integers: ['MaxResults'],
+      },
     ]),
     operations: operationsOf(new EfsService(model), [
       'DescribeFileSystems',
@@ -80,15 +121,25 @@ export function createServices(model: EstateModel): Services {
     codec: new Json11Codec('TrentService'),
     operations: operationsOf(new KmsService(model), ['DescribeKey', 'ListAliases', 'ListKeys']),
     throttling: kmsErrors.throttling,
-    unknownOperation: (op) => new AwsApiError('UnknownOperationException', `The estate does not implement ${op} yet.`, 400),
+    unknownOperation: (op) =>
+      new AwsApiError('UnknownOperationException', `The estate does not implement ${op} yet.`, 400),
     internalError: (message) => new AwsApiError('KMSInternalException', message, 500),
   };
   const ec2: ServiceBinding = {
     name: 'ec2',
     codec: new Ec2QueryCodec(),
-    operations: operationsOf(new Ec2Service(model), ['DescribeVpcs', 'DescribeSubnets', 'DescribeSecurityGroups']),
+    operations: operationsOf(new Ec2Service(model), [
+      'DescribeVpcs',
+      'DescribeSubnets',
+      'DescribeSecurityGroups',
+    ]),
     throttling: ec2Errors.throttling,
-    unknownOperation: (op) => new AwsApiError('InvalidAction', `The action ${op} is not valid for this web service (the estate does not implement it yet).`, 400),
+    unknownOperation: (op) =>
+      new AwsApiError(
+        'InvalidAction',
+        `The action ${op} is not valid for this web service (the estate does not implement it yet).`,
+        400,
+      ),
     internalError: (message) => new AwsApiError('InternalError', message, 500),
   };
   const stsBinding: ServiceBinding = {
@@ -96,7 +147,12 @@ export function createServices(model: EstateModel): Services {
     codec: new AwsQueryCodec('https://sts.amazonaws.com/doc/2011-06-15/', new Set(['DurationSeconds'])),
     operations: operationsOf(sts, ['AssumeRole', 'GetCallerIdentity']),
     throttling: stsErrors.throttling,
-    unknownOperation: (op) => new AwsApiError('InvalidAction', `Could not find operation ${op} (the estate does not implement it yet).`, 400),
+    unknownOperation: (op) =>
+      new AwsApiError(
+        'InvalidAction',
+        `Could not find operation ${op} (the estate does not implement it yet).`,
+        400,
+      ),
     internalError: (message) => new AwsApiError('InternalFailure', message, 500, 'Receiver'),
   };
   return {

@@ -50,7 +50,10 @@ export type EstateFileSystem = WithRequired<
   Replications: ReplicationConfigurationDescription[];
 };
 
-export type EstateKey = WithRequired<KeyMetadata, 'KeyId' | 'Arn' | 'AWSAccountId' | 'KeyState' | 'KeyManager'> & {
+export type EstateKey = WithRequired<
+  KeyMetadata,
+  'KeyId' | 'Arn' | 'AWSAccountId' | 'KeyState' | 'KeyManager'
+> & {
   /** Alias names, each starting with `alias/`. */
   Aliases: string[];
 };

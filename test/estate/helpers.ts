@@ -6,7 +6,10 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { parseEstate } from '../../src/estate/load.ts';
 import { startEstateServer, type EstateServer, type EstateServerOptions } from '../../src/estate/server.ts';
 
-export const BASE_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAESTATETESTBASE01', secretAccessKey: 'test-secret' };
+export const BASE_CREDENTIALS: AwsCredentialIdentity = {
+  accessKeyId: 'AKIAESTATETESTBASE01',
+  secretAccessKey: 'test-secret',
+};
 
 export const ACCOUNT_A = '111111111111';
 export const ACCOUNT_B = '222222222222';
@@ -20,13 +23,31 @@ export const SMALL_ESTATE = {
       name: 'platform',
       regions: {
         'eu-west-1': {
-          vpcs: [{ VpcId: 'vpc-0a0a0a0a0a0a0a0a0', CidrBlock: '10.1.0.0/16', Tags: [{ Key: 'Name', Value: 'main' }] }],
+          vpcs: [
+            {
+              VpcId: 'vpc-0a0a0a0a0a0a0a0a0',
+              CidrBlock: '10.1.0.0/16',
+              Tags: [{ Key: 'Name', Value: 'main' }],
+            },
+          ],
           subnets: [
-            { SubnetId: 'subnet-0a0a0a0a0a0a0a0a1', AvailabilityZone: 'eu-west-1a', CidrBlock: '10.1.0.0/20' },
-            { SubnetId: 'subnet-0a0a0a0a0a0a0a0a2', AvailabilityZone: 'eu-west-1b', CidrBlock: '10.1.16.0/20' },
+            {
+              SubnetId: 'subnet-0a0a0a0a0a0a0a0a1',
+              AvailabilityZone: 'eu-west-1a',
+              CidrBlock: '10.1.0.0/20',
+            },
+            {
+              SubnetId: 'subnet-0a0a0a0a0a0a0a0a2',
+              AvailabilityZone: 'eu-west-1b',
+              CidrBlock: '10.1.16.0/20',
+            },
           ],
           securityGroups: [
-            { GroupId: 'sg-0a0a0a0a0a0a0a0a1', GroupName: 'default', Description: 'default VPC security group' },
+            {
+              GroupId: 'sg-0a0a0a0a0a0a0a0a1',
+              GroupName: 'default',
+              Description: 'default VPC security group',
+            },
             {
               GroupId: 'sg-0a0a0a0a0a0a0a0a2',
               GroupName: 'efs-clients',
@@ -43,8 +64,16 @@ export const SMALL_ESTATE = {
             },
           ],
           keys: [
-            { KeyId: '11111111-2222-3333-4444-555555555555', Description: 'payments EFS', Aliases: ['alias/payments-efs'] },
-            { KeyId: '11111111-2222-3333-4444-666666666666', KeyState: 'Disabled', Aliases: ['alias/old-efs'] },
+            {
+              KeyId: '11111111-2222-3333-4444-555555555555',
+              Description: 'payments EFS',
+              Aliases: ['alias/payments-efs'],
+            },
+            {
+              KeyId: '11111111-2222-3333-4444-666666666666',
+              KeyState: 'Disabled',
+              Aliases: ['alias/old-efs'],
+            },
           ],
           fileSystems: [
             {
@@ -52,25 +81,51 @@ export const SMALL_ESTATE = {
               Name: 'payments-shared',
               Tags: [{ Key: 'owner', Value: 'payments' }],
               MountTargets: [
-                { SubnetId: 'subnet-0a0a0a0a0a0a0a0a1', MountTargetId: 'fsmt-0a0a0a0a0a0a0a0a1', SecurityGroups: ['sg-0a0a0a0a0a0a0a0a2'] },
+                {
+                  SubnetId: 'subnet-0a0a0a0a0a0a0a0a1',
+                  MountTargetId: 'fsmt-0a0a0a0a0a0a0a0a1',
+                  SecurityGroups: ['sg-0a0a0a0a0a0a0a0a2'],
+                },
                 { SubnetId: 'subnet-0a0a0a0a0a0a0a0a2' },
               ],
               AccessPoints: [
-                { AccessPointId: 'fsap-0a0a0a0a0a0a0a0a1', Name: 'app', PosixUser: { Uid: 1000, Gid: 1000, SecondaryGids: [2000] }, RootDirectory: { Path: '/app' } },
+                {
+                  AccessPointId: 'fsap-0a0a0a0a0a0a0a0a1',
+                  Name: 'app',
+                  PosixUser: { Uid: 1000, Gid: 1000, SecondaryGids: [2000] },
+                  RootDirectory: { Path: '/app' },
+                },
               ],
-              LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+              LifecyclePolicies: [
+                { TransitionToIA: 'AFTER_30_DAYS' },
+                { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
+              ],
               BackupPolicy: { Status: 'ENABLED' },
               Policy: '{"Version":"2012-10-17","Statement":[]}',
-              Replications: [{ Destinations: [{ FileSystemId: 'fs-0b0b0b0b0b0b0b0b1', Region: 'eu-central-1' }] }],
+              Replications: [
+                { Destinations: [{ FileSystemId: 'fs-0b0b0b0b0b0b0b0b1', Region: 'eu-central-1' }] },
+              ],
             },
-            { FileSystemId: 'fs-0a0a0a0a0a0a0a0a2', Encrypted: true, KmsKeyId: 'alias/payments-efs', ThroughputMode: 'provisioned', ProvisionedThroughputInMibps: 128 },
+            {
+              FileSystemId: 'fs-0a0a0a0a0a0a0a0a2',
+              Encrypted: true,
+              KmsKeyId: 'alias/payments-efs',
+              ThroughputMode: 'provisioned',
+              ProvisionedThroughputInMibps: 128,
+            },
             { FileSystemId: 'fs-0a0a0a0a0a0a0a0a3', Encrypted: true },
-            ...Array.from({ length: 9 }, (_, i) => ({ FileSystemId: `fs-0c0c0c0c0c0c0c0c${i}`, Name: `bulk-${i}` })),
+            ...Array.from({ length: 9 }, (_, i) => ({
+              FileSystemId: `fs-0c0c0c0c0c0c0c0c${i}`,
+              Name: `bulk-${i}`,
+            })),
           ],
         },
       },
     },
-    { accountId: ACCOUNT_B, regions: { 'eu-west-1': { fileSystems: [{ FileSystemId: 'fs-0b0b0b0b0b0b0b0b9', Name: 'b-only' }] } } },
+    {
+      accountId: ACCOUNT_B,
+      regions: { 'eu-west-1': { fileSystems: [{ FileSystemId: 'fs-0b0b0b0b0b0b0b0b9', Name: 'b-only' }] } },
+    },
     { accountId: ACCOUNT_LOCKED, assumable: false, regions: {} },
   ],
 };
@@ -81,15 +136,26 @@ export interface Harness {
   kms: KMSClient;
   ec2: EC2Client;
   sts: STSClient;
-  clients(credentials: AwsCredentialIdentity, region?: string): { efs: EFSClient; kms: KMSClient; ec2: EC2Client; sts: STSClient };
+  clients(
+    credentials: AwsCredentialIdentity,
+    region?: string,
+  ): { efs: EFSClient; kms: KMSClient; ec2: EC2Client; sts: STSClient };
 }
 
-export async function startHarness(options: Partial<EstateServerOptions> = {}, estateJson: unknown = SMALL_ESTATE): Promise<Harness> {
+export async function startHarness(
+  options: Partial<EstateServerOptions> = {},
+  estateJson: unknown = SMALL_ESTATE,
+): Promise<Harness> {
   const server = await startEstateServer({ estate: parseEstate(estateJson, 'test'), ...options });
   const clients = (credentials: AwsCredentialIdentity, region = 'eu-west-1') => {
     // maxAttempts 1: a throttle or error surfaces at once instead of being retried with backoff.
     const config = { region, endpoint: server.endpoint, credentials, maxAttempts: 1 };
-    return { efs: new EFSClient(config), kms: new KMSClient(config), ec2: new EC2Client(config), sts: new STSClient(config) };
+    return {
+      efs: new EFSClient(config),
+      kms: new KMSClient(config),
+      ec2: new EC2Client(config),
+      sts: new STSClient(config),
+    };
   };
   return { server, ...clients(BASE_CREDENTIALS), clients };
 }

@@ -33,13 +33,21 @@ import { pageOf } from './paging.ts';
 
 export const efsErrors = {
   badRequest: (message: string) => new AwsApiError('BadRequest', message, 400),
-  fileSystemNotFound: (id: string) => new AwsApiError('FileSystemNotFound', `File system '${id}' does not exist.`, 404),
-  mountTargetNotFound: (id: string) => new AwsApiError('MountTargetNotFound', `Mount target '${id}' does not exist.`, 404),
-  accessPointNotFound: (id: string) => new AwsApiError('AccessPointNotFound', `Access point '${id}' does not exist.`, 404),
+  fileSystemNotFound: (id: string) =>
+    new AwsApiError('FileSystemNotFound', `File system '${id}' does not exist.`, 404),
+  mountTargetNotFound: (id: string) =>
+    new AwsApiError('MountTargetNotFound', `Mount target '${id}' does not exist.`, 404),
+  accessPointNotFound: (id: string) =>
+    new AwsApiError('AccessPointNotFound', `Access point '${id}' does not exist.`, 404),
   policyNotFound: (message: string) => new AwsApiError('PolicyNotFound', message, 404),
-  replicationNotFound: (id: string) => new AwsApiError('ReplicationNotFound', `No replications found for file system '${id}'.`, 404),
+  replicationNotFound: (id: string) =>
+    new AwsApiError('ReplicationNotFound', `No replications found for file system '${id}'.`, 404),
   incorrectMountTargetState: (id: string, state: string) =>
-    new AwsApiError('IncorrectMountTargetState', `Mount target '${id}' is in state ${state}; it must be available.`, 409),
+    new AwsApiError(
+      'IncorrectMountTargetState',
+      `Mount target '${id}' is in state ${state}; it must be available.`,
+      409,
+    ),
   throttling: () => new AwsApiError('ThrottlingException', 'Rate exceeded', 429),
 };
 
@@ -80,7 +88,13 @@ export class EfsService {
     return fs;
   }
 
-  private paging(scope: string, token: string | undefined, limit: number | undefined, maxSize: number, tokenName: string) {
+  private paging(
+    scope: string,
+    token: string | undefined,
+    limit: number | undefined,
+    maxSize: number,
+    tokenName: string,
+  ) {
     return {
       token,
       limit,
@@ -95,8 +109,18 @@ export class EfsService {
   describeFileSystems(ctx: CallContext, input: DescribeFileSystemsRequest): DescribeFileSystemsResponse {
     let list = this.fileSystems(ctx);
     if (input.FileSystemId !== undefined) list = [this.fileSystem(ctx, input.FileSystemId)];
-    if (input.CreationToken !== undefined) list = list.filter((fs) => fs.CreationToken === input.CreationToken);
-    const page = pageOf(list, this.paging(`fs:${input.FileSystemId}:${input.CreationToken}`, input.Marker, input.MaxItems, 100, 'Marker'));
+    if (input.CreationToken !== undefined)
+      list = list.filter((fs) => fs.CreationToken === input.CreationToken);
+    const page = pageOf(
+      list,
+      this.paging(
+        `fs:${input.FileSystemId}:${input.CreationToken}`,
+        input.Marker,
+        input.MaxItems,
+        100,
+        'Marker',
+      ),
+    );
     return {
       ...(input.Marker !== undefined ? { Marker: input.Marker } : {}),
       FileSystems: page.items.map(fileSystemDescription),
@@ -105,8 +129,11 @@ export class EfsService {
   }
 
   describeMountTargets(ctx: CallContext, input: DescribeMountTargetsRequest): DescribeMountTargetsResponse {
-    const given = [input.FileSystemId, input.MountTargetId, input.AccessPointId].filter((v) => v !== undefined);
-    if (given.length !== 1) throw efsErrors.badRequest('Specify exactly one of FileSystemId, MountTargetId or AccessPointId.');
+    const given = [input.FileSystemId, input.MountTargetId, input.AccessPointId].filter(
+      (v) => v !== undefined,
+    );
+    if (given.length !== 1)
+      throw efsErrors.badRequest('Specify exactly one of FileSystemId, MountTargetId or AccessPointId.');
     let list: EstateMountTarget[];
     if (input.FileSystemId !== undefined) list = this.fileSystem(ctx, input.FileSystemId).MountTargets;
     else if (input.MountTargetId !== undefined) list = [this.mountTarget(ctx, input.MountTargetId)];
@@ -135,9 +162,13 @@ export class EfsService {
     throw efsErrors.accessPointNotFound(id);
   }
 
-  describeMountTargetSecurityGroups(ctx: CallContext, input: DescribeMountTargetSecurityGroupsRequest): DescribeMountTargetSecurityGroupsResponse {
+  describeMountTargetSecurityGroups(
+    ctx: CallContext,
+    input: DescribeMountTargetSecurityGroupsRequest,
+  ): DescribeMountTargetSecurityGroupsResponse {
     const mt = this.mountTarget(ctx, input.MountTargetId ?? '');
-    if (mt.LifeCycleState !== 'available') throw efsErrors.incorrectMountTargetState(mt.MountTargetId, mt.LifeCycleState);
+    if (mt.LifeCycleState !== 'available')
+      throw efsErrors.incorrectMountTargetState(mt.MountTargetId, mt.LifeCycleState);
     return { SecurityGroups: [...mt.SecurityGroups] } satisfies DescribeMountTargetSecurityGroupsResponse;
   }
 
@@ -149,39 +180,68 @@ export class EfsService {
     if (input.AccessPointId !== undefined) list = [this.accessPoint(ctx, input.AccessPointId)];
     else if (input.FileSystemId !== undefined) list = this.fileSystem(ctx, input.FileSystemId).AccessPoints;
     else list = this.fileSystems(ctx).flatMap((fs) => fs.AccessPoints);
-    const page = pageOf(list, this.paging(`ap:${input.AccessPointId}:${input.FileSystemId}`, input.NextToken, input.MaxResults, 120, 'NextToken'));
+    const page = pageOf(
+      list,
+      this.paging(
+        `ap:${input.AccessPointId}:${input.FileSystemId}`,
+        input.NextToken,
+        input.MaxResults,
+        120,
+        'NextToken',
+      ),
+    );
     return {
       AccessPoints: page.items.map(accessPointDescription),
       ...(page.next !== undefined ? { NextToken: page.next } : {}),
     } satisfies DescribeAccessPointsResponse;
   }
 
-  describeLifecycleConfiguration(ctx: CallContext, input: DescribeLifecycleConfigurationRequest): LifecycleConfigurationDescription {
-    return { LifecyclePolicies: this.fileSystem(ctx, input.FileSystemId).LifecyclePolicies.map((p) => ({ ...p })) };
+  describeLifecycleConfiguration(
+    ctx: CallContext,
+    input: DescribeLifecycleConfigurationRequest,
+  ): LifecycleConfigurationDescription {
+    return {
+      LifecyclePolicies: this.fileSystem(ctx, input.FileSystemId).LifecyclePolicies.map((p) => ({ ...p })),
+    };
   }
 
   /** A file system without a backup policy answers PolicyNotFound, as EFS (and moto) do. */
   describeBackupPolicy(ctx: CallContext, input: DescribeBackupPolicyRequest): BackupPolicyDescription {
     const fs = this.fileSystem(ctx, input.FileSystemId);
-    if (!fs.BackupPolicy) throw efsErrors.policyNotFound(`File system '${fs.FileSystemId}' has no backup policy.`);
+    if (!fs.BackupPolicy)
+      throw efsErrors.policyNotFound(`File system '${fs.FileSystemId}' has no backup policy.`);
     return { BackupPolicy: { ...fs.BackupPolicy } };
   }
 
-  describeFileSystemPolicy(ctx: CallContext, input: DescribeFileSystemPolicyRequest): FileSystemPolicyDescription {
+  describeFileSystemPolicy(
+    ctx: CallContext,
+    input: DescribeFileSystemPolicyRequest,
+  ): FileSystemPolicyDescription {
     const fs = this.fileSystem(ctx, input.FileSystemId);
-    if (fs.Policy === undefined) throw efsErrors.policyNotFound(`File system '${fs.FileSystemId}' has the default policy; no file system policy is set.`);
+    if (fs.Policy === undefined)
+      throw efsErrors.policyNotFound(
+        `File system '${fs.FileSystemId}' has the default policy; no file system policy is set.`,
+      );
     return { FileSystemId: fs.FileSystemId, Policy: fs.Policy };
   }
 
-  describeReplicationConfigurations(ctx: CallContext, input: DescribeReplicationConfigurationsRequest): DescribeReplicationConfigurationsResponse {
+  describeReplicationConfigurations(
+    ctx: CallContext,
+    input: DescribeReplicationConfigurationsRequest,
+  ): DescribeReplicationConfigurationsResponse {
     let list: ReplicationConfigurationDescription[];
     if (input.FileSystemId !== undefined) {
       list = this.fileSystem(ctx, input.FileSystemId).Replications;
       if (list.length === 0) throw efsErrors.replicationNotFound(input.FileSystemId);
     } else {
-      list = this.fileSystems(ctx).flatMap((fs) => fs.Replications.filter((r) => r.SourceFileSystemId === fs.FileSystemId));
+      list = this.fileSystems(ctx).flatMap((fs) =>
+        fs.Replications.filter((r) => r.SourceFileSystemId === fs.FileSystemId),
+      );
     }
-    const page = pageOf(list, this.paging(`rep:${input.FileSystemId}`, input.NextToken, input.MaxResults, 100, 'NextToken'));
+    const page = pageOf(
+      list,
+      this.paging(`rep:${input.FileSystemId}`, input.NextToken, input.MaxResults, 100, 'NextToken'),
+    );
     return {
       Replications: page.items.map((r) => ({ ...r, Destinations: r.Destinations?.map((d) => ({ ...d })) })),
       ...(page.next !== undefined ? { NextToken: page.next } : {}),
@@ -190,7 +250,9 @@ export class EfsService {
 
   listTagsForResource(ctx: CallContext, input: ListTagsForResourceRequest): ListTagsForResourceResponse {
     const id = input.ResourceId ?? '';
-    const tags = /^(fsap-|arn:[^:]+:elasticfilesystem:[^:]+:\d+:access-point\/)/.test(id) ? this.accessPoint(ctx, id).Tags : this.fileSystem(ctx, id).Tags;
+    const tags = /^(fsap-|arn:[^:]+:elasticfilesystem:[^:]+:\d+:access-point\/)/.test(id)
+      ? this.accessPoint(ctx, id).Tags
+      : this.fileSystem(ctx, id).Tags;
     const page = pageOf(tags, this.paging(`tags:${id}`, input.NextToken, input.MaxResults, 100, 'NextToken'));
     return {
       Tags: page.items.map((t) => ({ ...t })),

@@ -25,7 +25,10 @@ export const kmsErrors = {
 
 export function keyMetadata(key: EstateKey): KeyMetadata {
   const { Aliases: _aliases, ...metadata } = key;
-  return { ...metadata, EncryptionAlgorithms: metadata.EncryptionAlgorithms && [...metadata.EncryptionAlgorithms] };
+  return {
+    ...metadata,
+    EncryptionAlgorithms: metadata.EncryptionAlgorithms && [...metadata.EncryptionAlgorithms],
+  };
 }
 
 export class KmsService {
@@ -36,7 +39,10 @@ export class KmsService {
   }
 
   private key(ctx: CallContext, ref: string | undefined): EstateKey {
-    if (!ref) throw kmsErrors.validation("1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null");
+    if (!ref)
+      throw kmsErrors.validation(
+        "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+      );
     const key = findKey(this.keys(ctx), ref, ctx.region, ctx.accountId);
     if (key) return key;
     const alias = ref.startsWith('alias/') || ref.includes(':alias/');
@@ -55,7 +61,10 @@ export class KmsService {
       maxSize,
       scope,
       invalidToken: kmsErrors.invalidMarker,
-      invalidLimit: (n: number) => kmsErrors.validation(`1 validation error detected: Value '${n}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`),
+      invalidLimit: (n: number) =>
+        kmsErrors.validation(
+          `1 validation error detected: Value '${n}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+        ),
     };
   }
 
@@ -70,7 +79,9 @@ export class KmsService {
         AliasName: name,
         AliasArn: arn.alias(ctx.region, ctx.accountId, name),
         TargetKeyId: k.KeyId,
-        ...(k.CreationDate !== undefined ? { CreationDate: k.CreationDate, LastUpdatedDate: k.CreationDate } : {}),
+        ...(k.CreationDate !== undefined
+          ? { CreationDate: k.CreationDate, LastUpdatedDate: k.CreationDate }
+          : {}),
       })),
     );
     const page = pageOf(entries, this.paging(`aliases:${input.KeyId}`, input.Marker, input.Limit, 100));

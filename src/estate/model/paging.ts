@@ -22,7 +22,8 @@ export interface Page<T> {
 }
 
 export function pageOf<T>(all: readonly T[], req: PageRequest): Page<T> {
-  if (req.limit !== undefined && (!Number.isInteger(req.limit) || req.limit < 1)) throw req.invalidLimit(req.limit);
+  if (req.limit !== undefined && (!Number.isInteger(req.limit) || req.limit < 1))
+    throw req.invalidLimit(req.limit);
   const offset = req.token === undefined ? 0 : decodeToken(req.token, req.scope);
   if (offset === undefined || offset > all.length) throw req.invalidToken();
   // Above the maximum AWS answers a full page rather than an error.
@@ -38,8 +39,13 @@ function encodeToken(offset: number, scope: string): string {
 
 function decodeToken(token: string, scope: string): number | undefined {
   try {
-    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown; s?: unknown };
-    return typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0 && value.s === scope ? value.o : undefined;
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      o?: unknown;
+      s?: unknown;
+    };
+    return typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0 && value.s === scope
+      ? value.o
+      : undefined;
   } catch {
     return undefined;
   }

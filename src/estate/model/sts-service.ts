@@ -3,7 +3,12 @@
  * estate's caller account; AssumeRole issues keys that name the target account, so every later
  * call signed with them lands in that account, even after a server restart.
  */
-import type { AssumeRoleRequest, AssumeRoleResponse, GetCallerIdentityRequest, GetCallerIdentityResponse } from '@aws-sdk/client-sts';
+import type {
+  AssumeRoleRequest,
+  AssumeRoleResponse,
+  GetCallerIdentityRequest,
+  GetCallerIdentityResponse,
+} from '@aws-sdk/client-sts';
 import { stableHex } from '../ids.ts';
 import { AwsApiError } from './api-error.ts';
 import type { CallContext, EstateModel } from './estate-model.ts';
@@ -37,16 +42,21 @@ export class StsService {
   assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRoleResponse {
     const roleArn = input.RoleArn ?? '';
     const match = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(roleArn);
-    if (!match) throw stsErrors.validation(`${roleArn} is not a valid role ARN (arn:aws:iam::<account>:role/<name>).`);
+    if (!match)
+      throw stsErrors.validation(`${roleArn} is not a valid role ARN (arn:aws:iam::<account>:role/<name>).`);
     const [, accountId, roleName] = match as unknown as [string, string, string];
     const sessionName = input.RoleSessionName ?? '';
     if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-      throw stsErrors.validation("1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64 and match [\\w+=,.@-]*");
+      throw stsErrors.validation(
+        "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64 and match [\\w+=,.@-]*",
+      );
     }
     const caller = this.callerArn(ctx);
     const account = this.model.account(accountId);
     if (!account || !account.assumable) {
-      throw stsErrors.accessDenied(`User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      throw stsErrors.accessDenied(
+        `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      );
     }
     this.issued = (this.issued + 1) % 0x10000;
     const AccessKeyId = `ASIA${accountId}${this.issued.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -60,7 +70,10 @@ export class StsService {
         SessionToken: `estate-${stableHex(`${AccessKeyId}/token/${this.model.now().getTime()}`, 64)}`,
         Expiration: new Date(this.model.now().getTime() + seconds * 1000),
       },
-      AssumedRoleUser: { AssumedRoleId: `${roleId}:${sessionName}`, Arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}` },
+      AssumedRoleUser: {
+        AssumedRoleId: `${roleId}:${sessionName}`,
+        Arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
+      },
       PackedPolicySize: 0,
     } satisfies AssumeRoleResponse;
   }
@@ -68,7 +81,9 @@ export class StsService {
   getCallerIdentity(ctx: CallContext, _input: GetCallerIdentityRequest): GetCallerIdentityResponse {
     const session = this.sessions.get(ctx.accessKeyId);
     return {
-      UserId: session ? `AROA${stableHex(`${ctx.accountId}/${session.roleName}`, 17).toUpperCase()}:${session.sessionName}` : `AIDA${stableHex(ctx.accessKeyId, 17).toUpperCase()}`,
+      UserId: session
+        ? `AROA${stableHex(`${ctx.accountId}/${session.roleName}`, 17).toUpperCase()}:${session.sessionName}`
+        : `AIDA${stableHex(ctx.accessKeyId, 17).toUpperCase()}`,
       Account: ctx.accountId,
       Arn: this.callerArn(ctx),
     } satisfies GetCallerIdentityResponse;
@@ -76,8 +91,10 @@ export class StsService {
 
   private callerArn(ctx: CallContext): string {
     const session = this.sessions.get(ctx.accessKeyId);
-    if (session) return `arn:aws:sts::${ctx.accountId}:assumed-role/${session.roleName}/${session.sessionName}`;
-    if (ISSUED_KEY.test(ctx.accessKeyId)) return `arn:aws:sts::${ctx.accountId}:assumed-role/estate-role/session`;
+    if (session)
+      return `arn:aws:sts::${ctx.accountId}:assumed-role/${session.roleName}/${session.sessionName}`;
+    if (ISSUED_KEY.test(ctx.accessKeyId))
+      return `arn:aws:sts::${ctx.accountId}:assumed-role/estate-role/session`;
     return `arn:aws:iam::${ctx.accountId}:user/estate-operator`;
   }
 }

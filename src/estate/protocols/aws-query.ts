@@ -3,12 +3,24 @@
  * `<OpResponse><OpResult>` with member names as they are, lists as `<member>`; errors as `<ErrorResponse>`.
  */
 import { AwsApiError } from '../model/api-error.ts';
-import { buildXml, parseQueryForm, xmlScalar, type DecodedCall, type ProtocolCodec, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  buildXml,
+  parseQueryForm,
+  xmlScalar,
+  type DecodedCall,
+  type ProtocolCodec,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 function responseNode(value: unknown): unknown {
   if (Array.isArray(value)) return { member: value.map(responseNode) };
   if (value instanceof Date || value === null || typeof value !== 'object') return xmlScalar(value);
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, responseNode(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, responseNode(v)]),
+  );
 }
 
 export class AwsQueryCodec implements ProtocolCodec {
@@ -21,9 +33,15 @@ export class AwsQueryCodec implements ProtocolCodec {
   decode(req: WireRequest): DecodedCall {
     const { Action, Version: _version, ...params } = parseQueryForm(req.body);
     if (req.method !== 'POST' || typeof Action !== 'string') {
-      throw new AwsApiError('InvalidAction', 'The request has no Action; this service takes form-encoded POST requests.', 400);
+      throw new AwsApiError(
+        'InvalidAction',
+        'The request has no Action; this service takes form-encoded POST requests.',
+        400,
+      );
     }
-    const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, this.integers.has(k) ? Number(v) : v]));
+    const input = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, this.integers.has(k) ? Number(v) : v]),
+    );
     return { operation: Action, input };
   }
 

@@ -3,7 +3,15 @@
  * the model's lowerCamel `locationName`s, lists as `<item>`; errors as `<Response><Errors>`.
  */
 import { AwsApiError } from '../model/api-error.ts';
-import { buildXml, parseQueryForm, xmlScalar, type DecodedCall, type ProtocolCodec, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  buildXml,
+  parseQueryForm,
+  xmlScalar,
+  type DecodedCall,
+  type ProtocolCodec,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 const XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -36,7 +44,9 @@ const RESPONSE_NAMES: Record<string, string> = {
 function requestValue(key: string, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => requestValue('', v));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]),
+    );
   }
   if (REQUEST_INTEGERS.has(key)) return Number(value);
   if (REQUEST_BOOLEANS.has(key)) return value === 'true';
@@ -64,9 +74,15 @@ export class Ec2QueryCodec implements ProtocolCodec {
   decode(req: WireRequest): DecodedCall {
     const { Action, Version: _version, ...params } = parseQueryForm(req.body);
     if (req.method !== 'POST' || typeof Action !== 'string') {
-      throw new AwsApiError('InvalidAction', 'The request has no Action; EC2 takes form-encoded POST requests.', 400);
+      throw new AwsApiError(
+        'InvalidAction',
+        'The request has no Action; EC2 takes form-encoded POST requests.',
+        400,
+      );
     }
-    const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]));
+    const input = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]),
+    );
     return { operation: Action, input };
   }
 
@@ -83,7 +99,9 @@ export class Ec2QueryCodec implements ProtocolCodec {
     return {
       status: error.httpStatus,
       headers: { 'content-type': 'text/xml;charset=UTF-8' },
-      body: buildXml({ Response: { Errors: { Error: { Code: error.code, Message: error.message } }, RequestID: requestId } }),
+      body: buildXml({
+        Response: { Errors: { Error: { Code: error.code, Message: error.message } }, RequestID: requestId },
+      }),
     };
   }
 }

@@ -1,6 +1,13 @@
 /** AWS JSON 1.1 (KMS): `X-Amz-Target: <Prefix>.<Operation>`, JSON in and out, errors as `{"__type", "message"}`. */
 import { AwsApiError } from '../model/api-error.ts';
-import { header, toJsonWire, type DecodedCall, type ProtocolCodec, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  header,
+  toJsonWire,
+  type DecodedCall,
+  type ProtocolCodec,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -24,7 +31,11 @@ export class Json11Codec implements ProtocolCodec {
   }
 
   encodeOutput(_operation: string, output: unknown, requestId: string): WireResponse {
-    return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId }, body: JSON.stringify(toJsonWire(output)) };
+    return {
+      status: 200,
+      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
+      body: JSON.stringify(toJsonWire(output)),
+    };
   }
 
   encodeError(error: AwsApiError, requestId: string): WireResponse {

@@ -3,7 +3,13 @@
  * the path and query string, errors as the `x-amzn-errortype` header plus `{ErrorCode, Message}`.
  */
 import { AwsApiError } from '../model/api-error.ts';
-import { toJsonWire, type DecodedCall, type ProtocolCodec, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  toJsonWire,
+  type DecodedCall,
+  type ProtocolCodec,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 export interface RestRoute {
   method: string;
@@ -38,12 +44,17 @@ export class RestJsonCodec implements ProtocolCodec {
       const match = route.method === req.method ? route.pattern.exec(req.path) : null;
       if (!match) continue;
       const input: Record<string, unknown> = {};
-      for (const [key, value] of req.query) input[key] = route.integers?.includes(key) ? Number(value) : value;
+      for (const [key, value] of req.query)
+        input[key] = route.integers?.includes(key) ? Number(value) : value;
       route.labels.forEach((label, i) => (input[label] = decodeURIComponent(match[i + 1]!)));
       if (req.body) Object.assign(input, JSON.parse(req.body) as Record<string, unknown>);
       return { operation: route.operation, input };
     }
-    throw new AwsApiError('UnknownOperationException', `The estate does not serve ${req.method} ${req.path}.`, 404);
+    throw new AwsApiError(
+      'UnknownOperationException',
+      `The estate does not serve ${req.method} ${req.path}.`,
+      404,
+    );
   }
 
   encodeOutput(_operation: string, output: unknown, requestId: string): WireResponse {
@@ -57,7 +68,11 @@ export class RestJsonCodec implements ProtocolCodec {
   encodeError(error: AwsApiError, requestId: string): WireResponse {
     return {
       status: error.httpStatus,
-      headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code, 'x-amzn-requestid': requestId },
+      headers: {
+        'content-type': 'application/json',
+        'x-amzn-errortype': error.code,
+        'x-amzn-requestid': requestId,
+      },
       body: JSON.stringify({ ErrorCode: error.code, Message: error.message }),
     };
   }
