@@ -49,6 +49,11 @@ export interface SlackAppHandle {
 /** Web API calls time out rather than hang a scan's thread forever. */
 const WEB_API_TIMEOUT_MS = 30_000;
 
+/**
+ * The one Bolt app. Long work (a scan) runs in the background after the ack. On Lambda the
+ * runtime freezes once the response is sent, so background work there needs the durable job
+ * runner (a later issue) rather than this process; HTTP and Socket Mode keep running it.
+ */
 export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   const { config, services } = options;
   const logger = options.logger.child({ component: 'slack' });

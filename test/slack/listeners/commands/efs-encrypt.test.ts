@@ -95,54 +95,57 @@ describe('/efs-encrypt help', () => {
 });
 
 describe('/efs-encrypt scan', () => {
-  it('acks within 3 s while the scan is still running, then posts the summary with progress in its thread', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const services = fakeServices({ progress: PROGRESS, result: smallScan(), gate });
-    harness = await startSlackHarness({ services, processBeforeResponse: true });
+  it.each([true, false])(
+    'acks within 3 s while the scan is still running (processBeforeResponse %s), then posts the summary with progress in its thread',
+    async (processBeforeResponse) => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const services = fakeServices({ progress: PROGRESS, result: smallScan(), gate });
+      harness = await startSlackHarness({ services, processBeforeResponse });
 
-    const res = await harness.slashCommand('scan', { userId: 'U0ALICE1', channelId: 'C0OPS001' });
-    expect(res.status).toBe(200);
-    expect(res.elapsedMs).toBeLessThan(3000);
-    // The scan is held open by the gate: the ack did not wait for it.
-    expect(harness.slack.tasks.size).toBe(1);
+      const res = await harness.slashCommand('scan', { userId: 'U0ALICE1', channelId: 'C0OPS001' });
+      expect(res.status).toBe(200);
+      expect(res.elapsedMs).toBeLessThan(3000);
+      // The scan is held open by the gate: the ack did not wait for it.
+      expect(harness.slack.tasks.size).toBe(1);
 
-    const root = await harness.waitForCall('chat.postMessage', (c) => c.body.thread_ts === undefined);
-    expect(root.body.channel).toBe('C0OPS001');
-    expect(blocksText(root)).toContain('<@U0ALICE1> started an EFS scan');
-    const rootTs = String(root.response.ts);
+      const root = await harness.waitForCall('chat.postMessage', (c) => c.body.thread_ts === undefined);
+      expect(root.body.channel).toBe('C0OPS001');
+      expect(blocksText(root)).toContain('<@U0ALICE1> started an EFS scan');
+      const rootTs = String(root.response.ts);
 
-    const progress = await harness.waitForCall('chat.postMessage', (c) => c.body.thread_ts === rootTs);
-    expect(blocksText(progress)).toContain('Scanning 2 accounts');
-    const progressTs = String(progress.response.ts);
-    release();
+      const progress = await harness.waitForCall('chat.postMessage', (c) => c.body.thread_ts === rootTs);
+      expect(blocksText(progress)).toContain('Scanning 2 accounts');
+      const progressTs = String(progress.response.ts);
+      release();
 
-    const summary = await harness.waitForCall('chat.update', (c) => c.body.ts === rootTs);
-    const summaryText = blocksText(summary);
-    expect(summary.body.text).toBe('EFS scan: 1 unencrypted of 3 file systems.');
-    expect(summaryText).toContain('fs-00000000000000001');
-    expect(summaryText).toContain('3.0 TiB');
-    expect(summaryText).toContain('env=prod app=billing owner=team-payments');
-    expect(summaryText).toContain('vpc-0aaa');
-    expect(summaryText).toContain('key is at risk');
-    expect(summaryText).toContain('AccessDenied');
-    expect(summaryText.indexOf('fs-00000000000000001')).toBeLessThan(
-      summaryText.indexOf('fs-00000000000000003'),
-    );
+      const summary = await harness.waitForCall('chat.update', (c) => c.body.ts === rootTs);
+      const summaryText = blocksText(summary);
+      expect(summary.body.text).toBe('EFS scan: 1 unencrypted of 3 file systems.');
+      expect(summaryText).toContain('fs-00000000000000001');
+      expect(summaryText).toContain('3.0 TiB');
+      expect(summaryText).toContain('env=prod app=billing owner=team-payments');
+      expect(summaryText).toContain('vpc-0aaa');
+      expect(summaryText).toContain('key is at risk');
+      expect(summaryText).toContain('AccessDenied');
+      expect(summaryText.indexOf('fs-00000000000000001')).toBeLessThan(
+        summaryText.indexOf('fs-00000000000000003'),
+      );
 
-    await harness.slack.tasks.drain();
-    const updates = harness.recorder.callsTo('chat.update').filter((c) => c.body.ts === progressTs);
-    expect(updates.length).toBeGreaterThanOrEqual(1);
-    const last = updates.at(-1)!;
-    expect(blocksText(last)).toContain('Scan finished: 3 file systems, 1 unencrypted');
-    expect(blocksText(last)).toContain('AccessDenied on DescribeFileSystems');
-    expect(blocksText(last)).toContain('1 warning');
-    // One progress message per thread: every later state is an edit of it.
-    expect(
-      harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === rootTs),
-    ).toHaveLength(1);
-    expect(services.scan.requests).toEqual(['U0ALICE1']);
-  });
+      await harness.slack.tasks.drain();
+      const updates = harness.recorder.callsTo('chat.update').filter((c) => c.body.ts === progressTs);
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      const last = updates.at(-1)!;
+      expect(blocksText(last)).toContain('Scan finished: 3 file systems, 1 unencrypted');
+      expect(blocksText(last)).toContain('AccessDenied on DescribeFileSystems');
+      expect(blocksText(last)).toContain('1 warning');
+      // One progress message per thread: every later state is an edit of it.
+      expect(
+        harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === rootTs),
+      ).toHaveLength(1);
+      expect(services.scan.requests).toEqual(['U0ALICE1']);
+    },
+  );
 
   it('puts the complete lists of thousands of file systems in the thread, 50 blocks at most per message', async () => {
     harness = await startSlackHarness({ services: fakeServices({ result: scanRecord(largeEstate(3000)) }) });
