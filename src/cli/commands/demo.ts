@@ -1,12 +1,58 @@
 import type { Command } from 'commander';
+import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
-import { NotImplementedError } from '../../domain/errors.ts';
+import { createLogger } from '../logger.ts';
+import { scanSummaryText } from '../output/scan-summary-text.ts';
+import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { openRuntime } from '../runtime.ts';
+import { slackServices } from '../slack-services.ts';
+import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
-export function registerDemo(program: Command, _ctx: CliContext): void {
+const HOW_TO_CONNECT_SLACK = `
+To run this in Slack:
+  1. Create an app from manifest.yml at https://api.slack.com/apps ("From an app manifest").
+  2. Install it to your workspace; copy the Bot token (xoxb-…) and create an app-level token (xapp-…)
+     with the connections:write scope.
+  3. SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… npm run demo
+  4. In a channel, invite @efs-encrypt and type /efs-encrypt scan
+`;
+
+export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
     .description('Start the embedded store and sample estate and run the bot on them')
-    .action(() => {
-      throw new NotImplementedError('efs-encrypt demo');
+    .option('--estate <file>', 'use this estate file instead of the bundled sample')
+    .action(async (opts: { estate?: string }) => {
+      const config = ctx.config();
+      const withSlack = Boolean(config.slack.botToken);
+      const logger = createLogger(withSlack ? config.logLevel : 'warn');
+      const runtime = await openRuntime({
+        config,
+        env: ctx.io.env,
+        logger,
+        estate: opts.estate ? { file: opts.estate } : { demo: true },
+      });
+      try {
+        const where = `${runtime.estate?.source} on ${runtime.estate?.server.endpoint}`;
+        ctx.io.err(`Local AWS estate: ${where}\nState: ${config.store.tableName ?? `embedded DynamoDB-compatible store on ${runtime.store.endpoint}`}\n`);
+        if (withSlack) {
+          const slack = createSlackApp({ config, services: slackServices(runtime), logger });
+          try {
+            await slack.start();
+            ctx.io.err('Connected to Slack. Type /efs-encrypt scan in a channel the bot is in. Ctrl-C stops the demo.\n');
+            await waitForShutdownSignal();
+          } finally {
+            await slack.stop();
+          }
+          return;
+        }
+        ctx.io.err('No SLACK_BOT_TOKEN: running the scan here and printing what Slack would show.\n\n');
+        const scan = await runtime.scanWorkflow(terminalIoHost((t) => ctx.io.err(t))).run({ requestedBy: 'demo' });
+        ctx.io.out(`\n${scanSummaryText(scan)}`);
+        ctx.io.out(`\nThe scan is stored as ${scan.scanId}. Export it with: npx efs-encrypt scan --demo --csv --out inventory.csv\n`);
+        ctx.io.out(HOW_TO_CONNECT_SLACK);
+      } finally {
+        await runtime.close();
+      }
     });
 }

@@ -1,12 +1,64 @@
-import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import type { ScanRecord } from '../../domain/inventory.ts';
 import type { CliContext } from '../cli-io.ts';
-import { NotImplementedError } from '../../domain/errors.ts';
+import { createLogger } from '../logger.ts';
+import { inventoryCsv } from '../output/inventory-csv.ts';
+import { scanSummaryText } from '../output/scan-summary-text.ts';
+import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { openRuntime } from '../runtime.ts';
 
-export function registerScan(program: Command, _ctx: CliContext): void {
+interface ScanOptions {
+  json?: boolean;
+  csv?: boolean;
+  out?: string;
+  estate?: string;
+  demo?: boolean;
+  quiet?: boolean;
+}
+
+/** The stored record as `--json` prints it: the scan's header, then one object per file system. */
+export function scanJson(scan: ScanRecord): string {
+  return `${JSON.stringify(scan, null, 2)}\n`;
+}
+
+export function registerScan(program: Command, ctx: CliContext): void {
   program
     .command('scan')
     .description('Inventory every EFS file system in the configured accounts and regions')
-    .action(() => {
-      throw new NotImplementedError('efs-encrypt scan');
+    .addOption(new Option('--json', 'print the full stored record (one object per file system)').conflicts('csv'))
+    .addOption(new Option('--csv', 'print one CSV row per file system').conflicts('json'))
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .addOption(new Option('--estate <file>', 'scan a local estate file served in this process').conflicts('demo'))
+    .option('--demo', 'scan the bundled sample estate')
+    .option('-q, --quiet', 'no progress lines on stderr')
+    .addHelpText(
+      'after',
+      '\nWithout --estate or --demo it scans real AWS: EFS_ENCRYPT_ACCOUNTS through EFS_ENCRYPT_ROLE_NAME in\n' +
+        'EFS_ENCRYPT_REGIONS, with the SDK\'s usual credentials. With an estate, the estate\'s accounts and regions\n' +
+        'are scanned unless those settings name others. The scan is stored (EFS_ENCRYPT_TABLE or the embedded store).\n',
+    )
+    .action(async (opts: ScanOptions) => {
+      const config = ctx.config();
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      const runtime = await openRuntime({
+        config,
+        env: ctx.io.env,
+        logger,
+        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
+      });
+      try {
+        const io = opts.quiet ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
+        const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli' });
+        const text = opts.json ? scanJson(scan) : opts.csv ? inventoryCsv(scan.fileSystems) : scanSummaryText(scan);
+        if (opts.out) {
+          await writeFile(opts.out, text);
+          ctx.io.err(`Wrote ${scan.fileSystems.length} file systems to ${opts.out} (scan ${scan.scanId}).\n`);
+        } else {
+          ctx.io.out(text);
+        }
+      } finally {
+        await runtime.close();
+      }
     });
 }

@@ -1,12 +1,51 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { BadInputError } from '../../domain/errors.ts';
+import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
-import { NotImplementedError } from '../../domain/errors.ts';
+import { createLogger } from '../logger.ts';
+import { openRuntime } from '../runtime.ts';
+import { slackServices } from '../slack-services.ts';
+import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
-export function registerServe(program: Command, _ctx: CliContext): void {
+interface ServeOptions {
+  estate?: string;
+  demo?: boolean;
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('Run the Slack bot (Socket Mode, HTTP or Lambda receiver, from SLACK_MODE)')
-    .action(() => {
-      throw new NotImplementedError('efs-encrypt serve');
+    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .option('--demo', 'run against the bundled sample estate')
+    .action(async (opts: ServeOptions) => {
+      const config = ctx.config();
+      if (!config.slack.botToken) {
+        throw new BadInputError('serve needs SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP).');
+      }
+      if (config.slack.mode === 'lambda') {
+        throw new BadInputError('SLACK_MODE=lambda runs inside AWS Lambda through its handler, not through `serve`; use socket or http here.');
+      }
+      const logger = createLogger(config.logLevel);
+      const runtime = await openRuntime({
+        config,
+        env: ctx.io.env,
+        logger,
+        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
+      });
+      const slack = createSlackApp({ config, services: slackServices(runtime), logger });
+      try {
+        const started = await slack.start();
+        ctx.io.err(
+          started.mode === 'http'
+            ? `efs-encrypt is listening for Slack on ${started.url}. Ctrl-C stops it.\n`
+            : `efs-encrypt is connected to Slack (Socket Mode). Try /efs-encrypt scan. Ctrl-C stops it.\n`,
+        );
+        const signal = await waitForShutdownSignal();
+        ctx.io.err(`${signal}: finishing running work, then stopping.\n`);
+      } finally {
+        await slack.stop();
+        await runtime.close();
+      }
     });
 }

@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { createAccountClients, type AccountClients } from '../aws/account-clients.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { estateAccounts, estateRegions, loadEstateFile, startEstateServer, type Estate, type EstateServer } from '../estate/index.ts';
+import { SAMPLE_ESTATE_PATH } from '../estate/samples/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import type { IoHost } from '../workflow/io-host.ts';
+import { createScanWorkflow, type ScanWorkflow } from '../workflow/scan/index.ts';
+
+/**
+ * The composition root: builds the store, the AWS clients and the workflows from the configuration,
+ * and, for the demo and rehearsals, an embedded local estate the real SDK clients are pointed at.
+ */
+
+/** The SDK services the bot calls; each is redirected to an embedded estate by its own variable. */
+const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS'] as const;
+
+export interface EstateChoice {
+  /** An estate file to serve in this process. */
+  file?: string;
+  /** Serve the bundled sample estate. */
+  demo?: boolean;
+  latencyMs?: number;
+  tps?: number;
+}
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  accounts: AccountClients;
+  /** The embedded estate, when one was asked for. */
+  estate?: { server: EstateServer; data: Estate; source: string };
+  scanWorkflow(io: IoHost): ScanWorkflow;
+  close(): Promise<void>;
+}
+
+export interface OpenRuntimeOptions {
+  config: Config;
+  /** The process environment, which the SDK reads for endpoints and credentials. */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  estate?: EstateChoice;
+  clock?: Clock;
+}
+
+export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime> {
+  const { config, env } = options;
+  const clock = options.clock ?? systemClock;
+  const closers: (() => Promise<void> | void)[] = [];
+  try {
+    let estate: Runtime['estate'];
+    let accounts = config.aws.accounts;
+    let regions = config.aws.regions;
+    const source = options.estate?.file ?? (options.estate?.demo ? SAMPLE_ESTATE_PATH : undefined);
+    if (source) {
+      const data = await loadEstateFile(source);
+      const server = await startEstateServer({ estate: data, latencyMs: options.estate?.latencyMs, tps: options.estate?.tps, clock });
+      closers.push(() => server.close());
+      // The bot is not told it talks to a double: the SDK's own per-service endpoint variables do it.
+      // Per service, not AWS_ENDPOINT_URL, so a real DynamoDB table keeps its real endpoint.
+      for (const s of ESTATE_SERVICES) env[`AWS_ENDPOINT_URL_${s}`] = server.endpoint;
+      env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALESTATE';
+      env.AWS_SECRET_ACCESS_KEY ??= 'local-estate';
+      env.AWS_REGION ??= estateRegions(data)[0] ?? 'us-east-1';
+      if (accounts.length === 0) accounts = estateAccounts(data);
+      if (regions.length === 0) regions = estateRegions(data);
+      estate = { server, data, source };
+      options.logger.info({ endpoint: server.endpoint, source }, 'local AWS estate serving');
+    }
+
+    const store = await openStore({ tableName: config.store.tableName, dataDir: config.store.dataDir, clock });
+    closers.push(() => store.close());
+
+    const accountClients = createAccountClients({
+      accounts,
+      roleName: config.aws.roleName,
+      externalId: config.aws.externalId,
+      regions,
+      rateLimitPerSecond: config.aws.rateLimitPerSecond,
+      clock,
+    });
+    closers.push(() => accountClients.destroy());
+
+    return {
+      config,
+      store,
+      accounts: accountClients,
+      estate,
+      scanWorkflow: (io) =>
+        createScanWorkflow({
+          clientsFor: (a, r) => accountClients.clientsFor(a, r),
+          listTargets: () => accountClients.listTargets(),
+          scans: store.scans,
+          io,
+          clock,
+          concurrency: config.aws.scanConcurrency,
+          callCounts: () => accountClients.stats.snapshot(),
+        }),
+      close: () => closeAll(closers),
+    };
+  } catch (e) {
+    await closeAll(closers);
+    throw e;
+  }
+}
+
+async function closeAll(closers: (() => Promise<void> | void)[]): Promise<void> {
+  for (const close of closers.reverse()) await close();
+  closers.length = 0;
+}
