@@ -556,7 +556,7 @@ function checkMountTargetPlacement(targets: EstateMountTarget[], path: PathPart[
         `MountTargets[${zones.get(zone)}] is already in ${zone}; EFS allows one mount target per Availability Zone`,
       );
     else zones.set(zone, i);
-    if (i > 0 && t.VpcId !== targets[0]!.VpcId)
+    if (i > 0 && t.VpcId !== 'vpc-unknown' && t.VpcId !== targets[0]!.VpcId)
       problems.at(
         [...path, 'MountTargets', i, 'SubnetId'],
         `all mount targets of a file system must be in one VPC (${targets[0]!.VpcId}), not ${t.VpcId}`,
