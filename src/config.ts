@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
+import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';
 
 /**
  * Every setting, read once from the environment and validated. Nothing else reads `process.env`
@@ -68,6 +69,7 @@ const EnvSchema = z.object({
     .pipe(z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' })),
   EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(8, 1, 256),
   EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
+  EFS_ENCRYPT_POLICY_RULES: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -104,6 +106,8 @@ export interface Config {
     dataDir?: string;
   };
   admins: string[];
+  /** Rules every decision must follow, e.g. env=prod requires a customer-managed key. */
+  policy: { rules: PolicyRule[] };
   digest: { channel?: string; schedule: string };
   logLevel: string;
 }
@@ -127,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: required when SLACK_MODE=socket');
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && e.SLACK_MODE !== 'socket' && !e.SLACK_APP_TOKEN)
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for the HTTP and Lambda receivers');
+  const policy = parsePolicyRules(e.EFS_ENCRYPT_POLICY_RULES);
+  for (const p of policy.problems) problems.push(`EFS_ENCRYPT_POLICY_RULES: ${p}`);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -148,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     store: { tableName: e.EFS_ENCRYPT_TABLE, dataDir: e.EFS_ENCRYPT_DATA_DIR },
     admins: e.EFS_ENCRYPT_ADMINS,
+    policy: { rules: policy.rules },
     digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
     logLevel: e.LOG_LEVEL,
   };
@@ -172,5 +179,9 @@ export const SETTINGS_HELP: [string, string][] = [
   ['EFS_ENCRYPT_DIGEST_SCHEDULE', 'Cron expression for the digest (default "0 8 * * 1").'],
   ['EFS_ENCRYPT_SCAN_CONCURRENCY', 'Account/region pairs scanned at once (default 8).'],
   ['EFS_ENCRYPT_RATE_LIMIT', 'Client-side calls per second per account, region and operation (default 10).'],
+  [
+    'EFS_ENCRYPT_POLICY_RULES',
+    'Decision rules by tag, comma-separated tag=value:requirement; requirement require-cmk (must use a customer-managed key) or no-exclusion (must be migrated). E.g. "env=prod:require-cmk".',
+  ],
   ['LOG_LEVEL', 'pino level (default info).'],
 ];

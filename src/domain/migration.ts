@@ -20,6 +20,22 @@ export interface MigrationDecision {
   decidedBy: string;
   decidedAt: string;
   note?: string;
+  /** The key as the person gave it (ID, ARN, alias name or alias ARN); `targetKmsKeyId` is then its ARN. */
+  targetKeyAsGiven?: string;
+  /** Who manages the target key (AWS: `aws/elasticfilesystem`; CUSTOMER: a customer-managed key). */
+  keyManager?: 'AWS' | 'CUSTOMER';
+  constraints?: DecisionConstraints;
+  /** For DataSync and rsync: where the copy agent can reach both file systems over NFS. */
+  networkPath?: { availabilityZone?: string; subnetId: string; securityGroupIds: string[] };
+}
+
+/** Optional limits a person sets on a migration; free text, shown to whoever runs the copy. */
+export interface DecisionConstraints {
+  /** e.g. "Sat 02:00-06:00 UTC". */
+  maintenanceWindow?: string;
+  /** e.g. "5 GiB/day". */
+  expectedChangeRate?: string;
+  notes?: string;
 }
 
 /** The decision item, versioned on its own: two people deciding at once cannot both win. */
