@@ -116,8 +116,22 @@ export function listAccessPoints(efs: IEfsClient, FileSystemId: string): Promise
   });
 }
 
-/** Replications where the file system is source or destination; none is a normal answer. */
-export async function listReplications(efs: IEfsClient, FileSystemId: string): Promise<ReplicationConfigurationDescription[]> {
+/**
+ * Every access point in the account and region, in one paged listing. Both filters of
+ * DescribeAccessPoints are optional in the model; without either, EFS (and moto) list them all.
+ */
+export function listRegionAccessPoints(efs: IEfsClient): Promise<AccessPointDescription[]> {
+  return collect(async (NextToken) => {
+    const out = await efs.describeAccessPoints({ NextToken, MaxResults: PAGE_SIZE });
+    return { items: out.AccessPoints, next: out.NextToken };
+  });
+}
+
+/**
+ * Replications where the file system is source or destination; none is a normal answer.
+ * Without a file system: every replication configuration of the account in the region (documented).
+ */
+export async function listReplications(efs: IEfsClient, FileSystemId?: string): Promise<ReplicationConfigurationDescription[]> {
   try {
     return await collect(async (NextToken) => {
       const out = await efs.describeReplicationConfigurations({ FileSystemId, NextToken, MaxResults: PAGE_SIZE });

@@ -25,12 +25,15 @@ import {
   type ReplicationRecord,
 } from '../../domain/inventory.ts';
 import type { KeyInfo, KeyResolver, ReadError } from './key-resolver.ts';
+import { ASK_PER_FILE_SYSTEM, type RegionDetails } from './region-details.ts';
 
 export interface ReadContext {
   accountId: string;
   region: string;
   efs: IEfsClient;
   keys: KeyResolver;
+  /** What the region-wide listings already answered (default: ask per file system). */
+  regionDetails?: RegionDetails;
 }
 
 /**
@@ -43,6 +46,9 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
   const errors: ReadError[] = [];
   // A file system being deleted can vanish between the listing and the detail reads.
   const vanishedIsNormal = fs.LifeCycleState === 'deleting';
+  const listed = ctx.regionDetails ?? ASK_PER_FILE_SYSTEM;
+  const knownAccessPoints = listed.accessPointsOf(fileSystemId);
+  const knownReplications = listed.replicationsOf(fs);
 
   async function attempt<T>(operation: string, read: () => Promise<T>, fallback: T): Promise<T> {
     try {
@@ -61,7 +67,7 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     fs.NumberOfMountTargets === 0
       ? Promise.resolve<MountTargetRecord[]>([])
       : attempt('DescribeMountTargets', () => readMountTargets(ctx.efs, fileSystemId, attempt), []),
-    attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
+    knownAccessPoints ? Promise.resolve(knownAccessPoints) : attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
     attempt(
       'DescribeLifecycleConfiguration',
       async () => (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ?? [],
@@ -69,7 +75,9 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     ),
     attempt('DescribeBackupPolicy', () => backupPolicyStatus(ctx.efs, fileSystemId), undefined),
     attempt('DescribeFileSystemPolicy', () => fileSystemPolicy(ctx.efs, fileSystemId), undefined),
-    attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), []),
+    knownReplications
+      ? Promise.resolve(knownReplications)
+      : attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), []),
     fs.Encrypted && fs.KmsKeyId ? ctx.keys.resolve(fs.KmsKeyId) : Promise.resolve<KeyInfo | undefined>(undefined),
   ]);
   if (key) errors.push(...key.errors);

@@ -10,6 +10,7 @@ import type { IoHost, IoLevel } from '../io-host.ts';
 import type { ScanRepository } from '../ports.ts';
 import { createKeyResolver } from './key-resolver.ts';
 import { readFileSystem } from './read-file-system.ts';
+import { readRegionDetails } from './region-details.ts';
 import { newScanId } from './scan-id.ts';
 
 export interface ScanWorkflowDeps {
@@ -110,7 +111,9 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
         return fail({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
       }
 
-      const ctx = { accountId, region, efs: clients.efs, keys: createKeyResolver(clients.kms) };
+      // An empty region costs one call, not three.
+      const regionDetails = descriptions.length > 0 ? await readRegionDetails(clients.efs) : undefined;
+      const ctx = { accountId, region, efs: clients.efs, keys: createKeyResolver(clients.kms), regionDetails };
       const fsLimit = pLimit(fileSystemConcurrency);
       let records: FileSystemRecord[];
       try {

@@ -133,18 +133,16 @@ function answerFromEstate() {
   efsMock.on(DescribeMountTargetSecurityGroupsCommand).callsFake((input: { MountTargetId: string }) => ({
     SecurityGroups: [`sg-b-${input.MountTargetId}`, `sg-a-${input.MountTargetId}`],
   }));
+  // Without a file system: every access point of the region, as EFS answers.
   efsMock.on(DescribeAccessPointsCommand).callsFake((input) => {
     const id = fsIdOf(input);
-    if (id === 'fs-denied') {
-      throw new EFSServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not allowed', ...meta });
-    }
-    if (id !== 'fs-cmk') return { AccessPoints: [] };
+    if (id !== 'fs-cmk' && id !== '') return { AccessPoints: [] };
     return {
       AccessPoints: [
         {
           AccessPointId: 'fsap-1',
           AccessPointArn: `arn:aws:elasticfilesystem:${REGION}:${A}:access-point/fsap-1`,
-          FileSystemId: id,
+          FileSystemId: 'fs-cmk',
           Name: 'app',
           LifeCycleState: 'available',
           OwnerId: A,
@@ -158,6 +156,7 @@ function answerFromEstate() {
   efsMock.on(DescribeLifecycleConfigurationCommand).callsFake((input) => {
     const id = fsIdOf(input);
     if (id === 'fs-deleting') throw new FileSystemNotFound({ message: `File system '${id}' does not exist.`, ErrorCode: 'FileSystemNotFound', ...meta });
+    if (id === 'fs-denied') throw new EFSServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not allowed', ...meta });
     return id === 'fs-cmk'
       ? { LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }] }
       : { LifecyclePolicies: [] };
@@ -170,8 +169,9 @@ function answerFromEstate() {
     if (fsIdOf(input) === 'fs-cmk') return { FileSystemId: 'fs-cmk', Policy: '{"Version":"2012-10-17","Statement":[]}' };
     throw new PolicyNotFound({ message: 'no policy', ...meta });
   });
+  // Without a file system: every configuration of the region (here, the one of fs-cmk).
   efsMock.on(DescribeReplicationConfigurationsCommand).callsFake((input) => {
-    if (fsIdOf(input) !== 'fs-cmk') throw new ReplicationNotFound({ message: 'no replication', ...meta });
+    if (fsIdOf(input) !== 'fs-cmk' && fsIdOf(input) !== '') throw new ReplicationNotFound({ message: 'no replication', ...meta });
     return {
       Replications: [
         {
@@ -360,7 +360,7 @@ describe('scan workflow', () => {
       'fs-creating': { c: 'unencrypted', flags: ['inactive', 'transitional'], keyState: undefined, errors: [] },
       // Its detail reads answer FileSystemNotFound: expected while it is being deleted.
       'fs-deleting': { c: 'unencrypted', flags: ['inactive', 'transitional'], keyState: undefined, errors: [] },
-      'fs-denied': { c: 'unencrypted', flags: ['incomplete'], keyState: undefined, errors: ['DescribeAccessPoints:AccessDeniedException'] },
+      'fs-denied': { c: 'unencrypted', flags: ['incomplete'], keyState: undefined, errors: ['DescribeLifecycleConfiguration:AccessDeniedException'] },
       'fs-disabled': { c: 'encrypted', flags: ['key-at-risk'], keyState: 'Disabled', errors: [] },
       'fs-gone-key': { c: 'encrypted', flags: ['key-at-risk', 'incomplete'], keyState: 'NotFound', errors: ['DescribeKey:NotFoundException'] },
       'fs-shared-cmk': { c: 'encrypted', flags: [], keyState: 'Enabled', errors: [] },
@@ -414,6 +414,34 @@ describe('scan workflow', () => {
     expect(io.messages.filter((m) => m.code === 'scan.region.done').map((m) => m.data)).toEqual([
       { scanId: scan.scanId, accountId: A, region: REGION, fileSystems: 9, encrypted: 5, unencrypted: 4 },
     ]);
+  });
+
+  it('lists access points and replications once per region, asking per file system only for destinations', async () => {
+    FILE_SYSTEMS.push(fs('fs-dest', { NumberOfMountTargets: 0, FileSystemProtection: { ReplicationOverwriteProtection: 'REPLICATING' } }));
+    try {
+      const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
+      expect(efsMock.commandCalls(DescribeAccessPointsCommand).map((c) => c.args[0].input.FileSystemId)).toEqual([undefined]);
+      expect(efsMock.commandCalls(DescribeReplicationConfigurationsCommand).map((c) => c.args[0].input.FileSystemId).sort()).toEqual([
+        'fs-dest',
+        undefined,
+      ]);
+      expect(byId(scan, 'fs-cmk').accessPoints.map((a) => a.accessPointId)).toEqual(['fsap-1']);
+      expect(byId(scan, 'fs-cmk').replications.map((r) => r.role)).toEqual(['source']);
+      expect(byId(scan, 'fs-dest')).toMatchObject({ replications: [], errors: [] });
+    } finally {
+      FILE_SYSTEMS.pop();
+    }
+  });
+
+  it('falls back to per-file-system calls when a region-wide listing is refused', async () => {
+    efsMock.on(DescribeAccessPointsCommand, { FileSystemId: undefined }).rejects(
+      new EFSServiceException({ name: 'BadRequest', $fault: 'client', message: 'Specify a file system', ...meta }),
+    );
+    const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
+    const asked = efsMock.commandCalls(DescribeAccessPointsCommand).map((c) => c.args[0].input.FileSystemId);
+    expect(asked.filter((id) => id !== undefined).sort()).toEqual(FILE_SYSTEMS.map((f) => f.FileSystemId).sort());
+    expect(byId(scan, 'fs-cmk').accessPoints.map((a) => a.accessPointId)).toEqual(['fsap-1']);
+    expect(scan.fileSystems.filter((f) => f.errors.some((e) => e.operation === 'DescribeAccessPoints'))).toEqual([]);
   });
 
   it('keeps the number of account/region pairs in flight within the bound', async () => {
