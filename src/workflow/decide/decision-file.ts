@@ -1,0 +1,103 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { MIGRATION_METHODS, TEXT_LIMITS, type DecisionChoice } from '../../domain/decision.ts';
+import { BadInputError } from '../../domain/errors.ts';
+
+/**
+ * Decision files, for teams that keep decisions in git: JSON or YAML, either a list of choices or
+ * `{ scanId?, decisions: [...] }`. Validated with zod; every problem names its path.
+ *
+ * ```yaml
+ * decisions:
+ *   - fileSystemId: fs-0a1b2c3d4e5f60711
+ *     scope: in_scope
+ *     targetKey: alias/payments-efs
+ *     method: datasync
+ *     constraints: { maintenanceWindow: "Sat 02:00-06:00 UTC", expectedChangeRate: "5 GiB/day" }
+ *   - fileSystemId: fs-0c3d4e5f607182931
+ *     accountId: "345678901234"   # only needed when the ID is in several accounts or regions
+ *     region: ap-southeast-2
+ *     scope: excluded
+ *     reason: staging copy, deleted after the cutover
+ * ```
+ */
+
+const text = (max: number) => z.string().trim().max(max, { message: `keep it under ${max} characters` });
+
+const ChoiceSchema = z
+  .strictObject({
+    fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/, { message: 'expected a file system ID such as fs-0123456789abcdef0' }),
+    accountId: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit account ID (quote it in YAML)' }).optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region such as eu-west-1' }).optional(),
+    scope: z.enum(['in_scope', 'excluded'], { message: 'expected in_scope or excluded' }),
+    reason: text(TEXT_LIMITS.exclusionReason).optional(),
+    targetKey: z.string().trim().min(1).optional(),
+    method: z.enum(MIGRATION_METHODS, { message: `expected one of ${MIGRATION_METHODS.join(', ')}` }).optional(),
+    constraints: z
+      .strictObject({
+        maintenanceWindow: text(TEXT_LIMITS.maintenanceWindow).optional(),
+        expectedChangeRate: text(TEXT_LIMITS.expectedChangeRate).optional(),
+        notes: text(TEXT_LIMITS.notes).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.scope === 'excluded' && !c.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'an exclusion needs a reason' });
+    if (c.scope === 'in_scope') {
+      if (!c.targetKey) ctx.addIssue({ code: 'custom', path: ['targetKey'], message: 'in scope needs a targetKey (key ID, key ARN, alias or alias ARN)' });
+      if (!c.method) ctx.addIssue({ code: 'custom', path: ['method'], message: `in scope needs a method (${MIGRATION_METHODS.join(', ')})` });
+    }
+  });
+
+const FileSchema = z.union([
+  z.array(ChoiceSchema),
+  z.strictObject({ scanId: z.string().min(1).optional(), decisions: z.array(ChoiceSchema) }),
+]);
+
+export type DecisionFileFormat = 'json' | 'yaml';
+
+export interface DecisionFile {
+  scanId?: string;
+  choices: DecisionChoice[];
+}
+
+/** Thrown with one `path: message` line per problem. */
+export class DecisionFileError extends BadInputError {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid decision file ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function pathOf(path: PropertyKey[]): string {
+  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '') || '(file)';
+}
+
+export function formatOf(fileName: string): DecisionFileFormat {
+  return /\.ya?ml$/i.test(fileName) ? 'yaml' : 'json';
+}
+
+export function parseDecisionFile(content: string, format: DecisionFileFormat, source = 'decisions'): DecisionFile {
+  let raw: unknown;
+  try {
+    raw = format === 'yaml' ? parseYaml(content) : JSON.parse(content);
+  } catch (e) {
+    throw new DecisionFileError(source, [`not valid ${format.toUpperCase()}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`]);
+  }
+  const parsed = FileSchema.safeParse(raw);
+  if (!parsed.success) {
+    // A union reports the branch that got furthest; show the object form's problems when it is an object.
+    const issues = Array.isArray(raw)
+      ? z.array(ChoiceSchema).safeParse(raw).error?.issues
+      : z.strictObject({ scanId: z.string().min(1).optional(), decisions: z.array(ChoiceSchema) }).safeParse(raw).error?.issues;
+    throw new DecisionFileError(source, (issues ?? parsed.error.issues).map((i) => `${pathOf(i.path)}: ${i.message}`));
+  }
+  const data = parsed.data;
+  const list = Array.isArray(data) ? data : data.decisions;
+  return {
+    scanId: Array.isArray(data) ? undefined : data.scanId,
+    choices: list.map(({ reason, ...c }) => ({ ...c, ...(reason !== undefined ? { exclusionReason: reason } : {}) })),
+  };
+}

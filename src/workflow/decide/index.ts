@@ -1,0 +1,16 @@
+/** The decide phase's public surface. */
+export {
+  createDecideWorkflow,
+  planCandidates,
+  findFileSystem,
+  DECIDABLE_STATES,
+  type DecideWorkflow,
+  type DecideWorkflowDeps,
+  type ValidatedChoice,
+  type RecordResult,
+  type RecordedChoice,
+  type CandidateStatus,
+  type PlanSummary,
+} from './decide-workflow.ts';
+export { parseDecisionFile, formatOf, DecisionFileError, type DecisionFile, type DecisionFileFormat } from './decision-file.ts';
+export { formatPlanSummary, formatProblems } from './plan-text.ts';
