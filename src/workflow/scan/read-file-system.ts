@@ -17,6 +17,7 @@ import {
   type IEfsClient,
 } from '../../aws/efs.ts';
 import {
+  AWS_MANAGED_EFS_KEY_ALIAS,
   classify,
   type AccessPointRecord,
   type FileSystemRecord,
@@ -24,7 +25,7 @@ import {
   type MountTargetRecord,
   type ReplicationRecord,
 } from '../../domain/inventory.ts';
-import type { KeyInfo, KeyResolver, ReadError } from './key-resolver.ts';
+import { KEY_NOT_FOUND_STATE, type KeyInfo, type KeyResolver, type ReadError } from './key-resolver.ts';
 import { ASK_PER_FILE_SYSTEM, type RegionDetails } from './region-details.ts';
 
 export interface ReadContext {
@@ -78,7 +79,7 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     knownReplications
       ? Promise.resolve(knownReplications)
       : attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), []),
-    fs.Encrypted && fs.KmsKeyId ? ctx.keys.resolve(fs.KmsKeyId) : Promise.resolve<KeyInfo | undefined>(undefined),
+    fs.Encrypted ? readKey(ctx.keys, fs.KmsKeyId) : Promise.resolve<KeyInfo | undefined>(undefined),
   ]);
   if (key) errors.push(...key.errors);
 
@@ -119,6 +120,23 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     errors,
   };
   return { ...facts, ...classify(facts) };
+}
+
+/**
+ * The key of an encrypted file system. Created without a key, EFS uses the AWS-managed key
+ * `aws/elasticfilesystem` (AWS names its ARN in KmsKeyId; some emulators name nothing): that key is
+ * looked up by its alias, and is AWS-managed whatever the lookup says. KMS creates that key on first
+ * use, so its absence is no risk to the file system.
+ */
+async function readKey(keys: KeyResolver, kmsKeyId: string | undefined): Promise<KeyInfo> {
+  if (kmsKeyId) return keys.resolve(kmsKeyId);
+  const info = await keys.resolve(AWS_MANAGED_EFS_KEY_ALIAS);
+  return {
+    ...info,
+    keyManager: 'AWS',
+    keyState: info.keyState === KEY_NOT_FOUND_STATE ? undefined : info.keyState,
+    aliases: info.aliases.length > 0 ? info.aliases : [AWS_MANAGED_EFS_KEY_ALIAS],
+  };
 }
 
 type Attempt = <T>(operation: string, read: () => Promise<T>, fallback: T) => Promise<T>;

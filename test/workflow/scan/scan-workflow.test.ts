@@ -188,7 +188,7 @@ function answerFromEstate() {
     };
   });
   kmsMock.on(DescribeKeyCommand).callsFake((input: { KeyId: string }) => {
-    const id = input.KeyId.split('/').pop() ?? '';
+    const id = input.KeyId === 'alias/aws/elasticfilesystem' ? 'k-aws' : (input.KeyId.split('/').pop() ?? '');
     const found = KEYS[id];
     if (!found) throw new NotFoundException({ message: `Key '${input.KeyId}' does not exist`, ...meta });
     return { KeyMetadata: found };
@@ -428,6 +428,30 @@ describe('scan workflow', () => {
       expect(byId(scan, 'fs-cmk').accessPoints.map((a) => a.accessPointId)).toEqual(['fsap-1']);
       expect(byId(scan, 'fs-cmk').replications.map((r) => r.role)).toEqual(['source']);
       expect(byId(scan, 'fs-dest')).toMatchObject({ replications: [], errors: [] });
+    } finally {
+      FILE_SYSTEMS.pop();
+    }
+  });
+
+  it('reads an encrypted file system that names no key as using the AWS-managed key', async () => {
+    FILE_SYSTEMS.push(fs('fs-default-key', { Encrypted: true, NumberOfMountTargets: 0 }));
+    try {
+      const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
+      expect(byId(scan, 'fs-default-key')).toMatchObject({
+        kmsKeyId: undefined,
+        kmsKeyArn: keyArn('k-aws'),
+        keyManager: 'AWS',
+        keyState: 'Enabled',
+        keyAliases: ['alias/aws/elasticfilesystem'],
+        flags: ['inactive', 'aws-managed-key'],
+        errors: [],
+      });
+      expect(kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toContain('alias/aws/elasticfilesystem');
+
+      // KMS creates that key on first use: not finding it yet is no risk to the file system.
+      kmsMock.on(DescribeKeyCommand, { KeyId: 'alias/aws/elasticfilesystem' }).rejects(new NotFoundException({ message: 'Alias not found', ...meta }));
+      const again = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
+      expect(byId(again, 'fs-default-key')).toMatchObject({ keyManager: 'AWS', keyState: undefined, flags: ['inactive', 'aws-managed-key', 'incomplete'] });
     } finally {
       FILE_SYSTEMS.pop();
     }
