@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerReport } from './commands/report.ts';
 import { registerEstate } from './commands/estate.ts';
+import { registerPlan } from './commands/plan.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage. */
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerScan(program, ctx);
   registerReport(program, ctx);
   registerEstate(program, ctx);
+  registerPlan(program, ctx);
   return program;
 }
 

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { Option, type Command } from 'commander';
+import { createDirectories, type Directories } from '../../aws/directory-clients.ts';
+import { BadInputError } from '../../domain/errors.ts';
+import {
+  createDecideWorkflow,
+  formatOf,
+  formatPlanSummary,
+  formatProblems,
+  parseDecisionFile,
+  type DecideWorkflow,
+  type DecisionFile,
+} from '../../workflow/decide/index.ts';
+import type { CliContext } from '../cli-io.ts';
+import { createLogger } from '../logger.ts';
+import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+
+interface PlanOptions {
+  decisions?: string;
+  show?: boolean;
+  scan?: string;
+  estate?: string;
+  demo?: boolean;
+  actor?: string;
+}
+
+export interface DecidePhase {
+  workflow: DecideWorkflow;
+  directories: Directories;
+}
+
+/** The decide workflow over a runtime's store and account clients (the CLI and the Slack app share it). */
+export function openDecidePhase(runtime: Runtime): DecidePhase {
+  const directories = createDirectories(runtime.accounts);
+  const workflow = createDecideWorkflow({
+    keys: directories.keys,
+    network: directories.network,
+    migrations: runtime.store.migrations,
+    scans: runtime.store.scans,
+    policy: runtime.config.policy.rules,
+    clock: { now: () => new Date() },
+  });
+  return { workflow, directories };
+}
+
+async function readDecisionFile(path: string): Promise<DecisionFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new BadInputError(`Cannot read the decision file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { cause: e });
+  }
+  return parseDecisionFile(text, formatOf(path), path);
+}
+
+export function registerPlan(program: Command, ctx: CliContext): void {
+  program
+    .command('plan')
+    .description('Apply a JSON/YAML decision file (scope, target key, method per file system), or show the plan')
+    .option('--decisions <file>', 'decision file to validate against the live estate and store (all or nothing)')
+    .option('--show', 'print every decision, exclusion and what still needs a decision')
+    .option('--scan <scan-id>', 'the scan the decisions refer to (default: the file\'s scanId, else the latest)')
+    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .option('--demo', 'run against the bundled sample estate')
+    .option('--actor <name>', 'who decides, for the event log (default: cli:<login name>)')
+    .addHelpText('after', '\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\nDecision file format: src/workflow/decide/decision-file.ts.\n')
+    .action(async (opts: PlanOptions) => {
+      if (!opts.decisions && !opts.show) throw new BadInputError('plan needs --decisions FILE, --show, or both.');
+      const file = opts.decisions ? await readDecisionFile(opts.decisions) : undefined;
+      const config = ctx.config();
+      const runtime = await openRuntime({
+        config,
+        env: ctx.io.env,
+        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
+      });
+      const phase = openDecidePhase(runtime);
+      try {
+        const scanId = opts.scan ?? file?.scanId;
+        if (!scanId && !(await runtime.store.scans.getLatestScan())) {
+          ctx.io.err('No stored scan yet: scanning first.\n');
+          await runtime.scanWorkflow(terminalIoHost((t) => ctx.io.err(t))).run({ requestedBy: 'cli' });
+        }
+        if (file) {
+          const actor = opts.actor ?? `cli:${userInfo().username}`;
+          const result = await phase.workflow.record(file.choices, actor, { scanId });
+          if (!result.ok) {
+            const problems = formatProblems(result.invalid);
+            throw new BadInputError(`${problems.length} problem(s) in ${opts.decisions}; nothing was stored:\n${problems.join('\n')}`);
+          }
+          for (const r of result.recorded)
+            ctx.io.out(`${r.fileSystem.fileSystemId} ${r.fileSystem.accountId} ${r.fileSystem.region}: ${r.outcome} (${r.state})\n`);
+        }
+        if (opts.show) ctx.io.out(formatPlanSummary(await phase.workflow.summary(scanId)));
+      } finally {
+        phase.directories.destroy();
+        await runtime.close();
+      }
+    });
+}
