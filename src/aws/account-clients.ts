@@ -119,13 +119,19 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     return callerAccount;
   }
 
-  async function defaultRegion(): Promise<string> {
-    const sdk = track(new STSClient(baseConfig(undefined)));
-    try {
-      return await sdk.config.region();
-    } catch (e) {
-      throw new NoRegionError(e);
-    }
+  /** The SDK's own default region (AWS_REGION, the profile); asked again while there is none. */
+  let sdkDefaultRegion: Promise<string> | undefined;
+  function defaultRegion(): Promise<string> {
+    sdkDefaultRegion ??= (async () => {
+      const sdk = track(new STSClient(baseConfig(undefined)));
+      try {
+        return await sdk.config.region();
+      } catch (e) {
+        sdkDefaultRegion = undefined;
+        throw new NoRegionError(e);
+      }
+    })();
+    return sdkDefaultRegion;
   }
 
   async function listTargets(): Promise<ScanTargets> {
