@@ -1,6 +1,7 @@
 import { EFSClient, type EFSClientConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { Clock } from '../domain/clock.ts';
 import { AccountAccessError, NoRegionError } from './aws-errors.ts';
 import { assumeRoleCredentials, partitionOf, type CredentialProvider } from './credentials.ts';
@@ -58,6 +59,15 @@ export interface AccountClients {
    * cannot enter fails here (AccountAccessError) rather than on its first EFS call.
    */
   clientsFor(accountId: string, region: string): Promise<ScanClients>;
+  /**
+   * Puts another SDK client made for this account and region (EC2, DataSync…) under the same
+   * per-operation rate limit and call counters as the scan's clients.
+   */
+  limit<C extends { middlewareStack: MiddlewareStack<I, O> }, I extends object, O extends MetadataBearer>(
+    client: C,
+    accountId: string,
+    region: string,
+  ): C;
   /** Attempts and throttles of every call made through these clients. */
   readonly stats: CallStats;
   /** Closes every client's sockets. */
@@ -136,7 +146,8 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
 
   async function listTargets(): Promise<ScanTargets> {
     const regions = options.regions.length > 0 ? [...options.regions] : [await defaultRegion()];
-    const accounts = options.accounts.length > 0 ? [...options.accounts] : [await getCallerAccount(regions[0])];
+    const accounts =
+      options.accounts.length > 0 ? [...options.accounts] : [await getCallerAccount(regions[0])];
     return { accounts, regions };
   }
 
@@ -184,6 +195,10 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   return {
     listTargets,
     clientsFor,
+    limit(client, accountId, region) {
+      applyRateLimit(client, { accountId, region, limiter, stats });
+      return client;
+    },
     stats,
     destroy() {
       for (const c of sdkClients.splice(0)) c.destroy();

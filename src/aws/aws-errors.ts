@@ -19,7 +19,12 @@ export function summariseAwsError(e: unknown): AwsErrorSummary {
     // Some errors (network, credentials) have a generic name but a Node-style `code`.
     const nodeCode = (e as { code?: unknown }).code;
     const code = e.name && e.name !== 'Error' ? e.name : typeof nodeCode === 'string' ? nodeCode : 'Error';
-    return { code, message: e.message || code, httpStatusCode: meta?.httpStatusCode, requestId: meta?.requestId };
+    return {
+      code,
+      message: e.message || code,
+      httpStatusCode: meta?.httpStatusCode,
+      requestId: meta?.requestId,
+    };
   }
   return { code: 'Unknown', message: String(e) };
 }
@@ -64,7 +69,7 @@ export class AccountAccessError extends EfsEncryptError {
     super(
       ErrorCode.AwsCallFailed,
       `Cannot access account ${accountId}: ${operation} failed with ${s.code}: ${s.message}. ` +
-        'Check that the role exists in that account, trusts the bot\'s identity, and that the external ID matches.',
+        "Check that the role exists in that account, trusts the bot's identity, and that the external ID matches.",
       { cause },
     );
     this.awsCode = s.code;

@@ -34,9 +34,13 @@ import { awsErrorCode } from './aws-errors.ts';
 export interface IEfsClient {
   describeFileSystems(input: DescribeFileSystemsCommandInput): Promise<DescribeFileSystemsCommandOutput>;
   describeMountTargets(input: DescribeMountTargetsCommandInput): Promise<DescribeMountTargetsCommandOutput>;
-  describeMountTargetSecurityGroups(input: { MountTargetId: string }): Promise<DescribeMountTargetSecurityGroupsCommandOutput>;
+  describeMountTargetSecurityGroups(input: {
+    MountTargetId: string;
+  }): Promise<DescribeMountTargetSecurityGroupsCommandOutput>;
   describeAccessPoints(input: DescribeAccessPointsCommandInput): Promise<DescribeAccessPointsCommandOutput>;
-  describeLifecycleConfiguration(input: { FileSystemId: string }): Promise<DescribeLifecycleConfigurationCommandOutput>;
+  describeLifecycleConfiguration(input: {
+    FileSystemId: string;
+  }): Promise<DescribeLifecycleConfigurationCommandOutput>;
   describeBackupPolicy(input: { FileSystemId: string }): Promise<DescribeBackupPolicyCommandOutput>;
   describeFileSystemPolicy(input: { FileSystemId: string }): Promise<DescribeFileSystemPolicyCommandOutput>;
   describeReplicationConfigurations(
@@ -79,7 +83,9 @@ export class SdkEfsClient implements IEfsClient {
 
 export const PAGE_SIZE = 100;
 
-async function collect<T>(fetchPage: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
+async function collect<T>(
+  fetchPage: (token?: string) => Promise<{ items?: T[]; next?: string }>,
+): Promise<T[]> {
   const all: T[] = [];
   const seen = new Set<string>();
   let token: string | undefined;
@@ -131,10 +137,17 @@ export function listRegionAccessPoints(efs: IEfsClient): Promise<AccessPointDesc
  * Replications where the file system is source or destination; none is a normal answer.
  * Without a file system: every replication configuration of the account in the region (documented).
  */
-export async function listReplications(efs: IEfsClient, FileSystemId?: string): Promise<ReplicationConfigurationDescription[]> {
+export async function listReplications(
+  efs: IEfsClient,
+  FileSystemId?: string,
+): Promise<ReplicationConfigurationDescription[]> {
   try {
     return await collect(async (NextToken) => {
-      const out = await efs.describeReplicationConfigurations({ FileSystemId, NextToken, MaxResults: PAGE_SIZE });
+      const out = await efs.describeReplicationConfigurations({
+        FileSystemId,
+        NextToken,
+        MaxResults: PAGE_SIZE,
+      });
       return { items: out.Replications, next: out.NextToken };
     });
   } catch (e) {
@@ -167,10 +180,16 @@ export async function fileSystemPolicy(efs: IEfsClient, FileSystemId: string): P
  * Security groups of a mount target. Only an `available` mount target has them to give
  * (IncorrectMountTargetState otherwise), so a mount target mid-change reports none.
  */
-export async function mountTargetSecurityGroups(efs: IEfsClient, mountTarget: MountTargetDescription): Promise<string[]> {
+export async function mountTargetSecurityGroups(
+  efs: IEfsClient,
+  mountTarget: MountTargetDescription,
+): Promise<string[]> {
   if (!mountTarget.MountTargetId || mountTarget.LifeCycleState !== 'available') return [];
   try {
-    return (await efs.describeMountTargetSecurityGroups({ MountTargetId: mountTarget.MountTargetId })).SecurityGroups ?? [];
+    return (
+      (await efs.describeMountTargetSecurityGroups({ MountTargetId: mountTarget.MountTargetId }))
+        .SecurityGroups ?? []
+    );
   } catch (e) {
     if (awsErrorCode(e) === 'IncorrectMountTargetState') return [];
     throw e;

@@ -33,7 +33,8 @@ export class TokenBucket {
   private lastRefill: number;
 
   constructor(options: TokenBucketOptions) {
-    if (!(options.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be positive, got ${options.ratePerSecond}`);
+    if (!(options.ratePerSecond > 0))
+      throw new RangeError(`ratePerSecond must be positive, got ${options.ratePerSecond}`);
     this.ratePerSecond = options.ratePerSecond;
     this.burst = Math.max(1, options.burst ?? 1);
     this.clock = options.clock ?? systemClock;

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  STSServiceException,
+} from '@aws-sdk/client-sts';
+import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import { RATE_LIMIT_MIDDLEWARE_NAME } from '../../src/aws/rate-limit.ts';
 import { AccountAccessError, NoRegionError } from '../../src/aws/aws-errors.ts';
 import type { SdkEfsClient } from '../../src/aws/efs.ts';
 import type { SdkKmsClient } from '../../src/aws/kms.ts';
@@ -26,7 +33,10 @@ afterEach(() => {
 });
 
 const base = { roleName: 'EfsEncryptRole', rateLimitPerSecond: 10 };
-const sdkOf = (c: { efs: unknown; kms: unknown }) => ({ efs: (c.efs as SdkEfsClient).sdk, kms: (c.kms as SdkKmsClient).sdk });
+const sdkOf = (c: { efs: unknown; kms: unknown }) => ({
+  efs: (c.efs as SdkEfsClient).sdk,
+  kms: (c.kms as SdkKmsClient).sdk,
+});
 
 function assumeRoleAnswers() {
   let n = 0;
@@ -41,10 +51,15 @@ function assumeRoleAnswers() {
 }
 
 describe('createAccountClients', () => {
-  it('scans the caller\'s own account, without AssumeRole, when no accounts are configured', async () => {
-    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '999988887777', Arn: 'arn:aws:iam::999988887777:user/ops' });
+  it("scans the caller's own account, without AssumeRole, when no accounts are configured", async () => {
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '999988887777', Arn: 'arn:aws:iam::999988887777:user/ops' });
     factory = createAccountClients({ ...base, accounts: [], regions: ['eu-west-1', 'us-east-1'] });
-    expect(await factory.listTargets()).toEqual({ accounts: ['999988887777'], regions: ['eu-west-1', 'us-east-1'] });
+    expect(await factory.listTargets()).toEqual({
+      accounts: ['999988887777'],
+      regions: ['eu-west-1', 'us-east-1'],
+    });
     const clients = await factory.clientsFor('999988887777', 'us-east-1');
     expect(clients).toMatchObject({ accountId: '999988887777', region: 'us-east-1' });
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
@@ -54,8 +69,16 @@ describe('createAccountClients', () => {
 
   it('enters each configured account through its role, once per account, with adaptive retries', async () => {
     assumeRoleAnswers();
-    factory = createAccountClients({ ...base, accounts: ['111122223333', '444455556666'], regions: ['eu-west-1'], externalId: 'ext-1' });
-    expect(await factory.listTargets()).toEqual({ accounts: ['111122223333', '444455556666'], regions: ['eu-west-1'] });
+    factory = createAccountClients({
+      ...base,
+      accounts: ['111122223333', '444455556666'],
+      regions: ['eu-west-1'],
+      externalId: 'ext-1',
+    });
+    expect(await factory.listTargets()).toEqual({
+      accounts: ['111122223333', '444455556666'],
+      regions: ['eu-west-1'],
+    });
     const a1 = await factory.clientsFor('111122223333', 'eu-west-1');
     const a1again = await factory.clientsFor('111122223333', 'eu-west-2');
     const a2 = await factory.clientsFor('444455556666', 'eu-west-1');
@@ -77,19 +100,59 @@ describe('createAccountClients', () => {
   it('fails clientsFor with AccountAccessError when the role cannot be assumed, and tries again next time', async () => {
     stsMock
       .on(AssumeRoleCommand)
-      .rejects(new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'not authorized' }));
+      .rejects(
+        new STSServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'not authorized',
+        }),
+      );
     factory = createAccountClients({ ...base, accounts: ['111122223333'], regions: ['eu-west-1'] });
     await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toBeInstanceOf(AccountAccessError);
-    await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toMatchObject({ awsCode: 'AccessDenied' });
+    await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toMatchObject({
+      awsCode: 'AccessDenied',
+    });
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
-  it('falls back to the SDK\'s region when none is configured, and says what to set when there is none', async () => {
+  it("falls back to the SDK's region when none is configured, and says what to set when there is none", async () => {
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: '999988887777' });
     factory = createAccountClients({ ...base, accounts: [], regions: [] });
     await expect(factory.listTargets()).rejects.toBeInstanceOf(NoRegionError);
     await expect(factory.listTargets()).rejects.toThrow(/EFS_ENCRYPT_REGIONS/);
     process.env.AWS_REGION = 'ap-southeast-2';
     expect(await factory.listTargets()).toEqual({ accounts: ['999988887777'], regions: ['ap-southeast-2'] });
+  });
+
+  it('puts other clients under the same rate limit and counters', async () => {
+    factory = createAccountClients({ ...base, accounts: ['111122223333'], regions: ['eu-west-1'] });
+    const answered = {
+      handle: async () => ({
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: new TextEncoder().encode('{"FileSystems":[]}'),
+        },
+      }),
+      updateHttpClientConfig: () => {},
+      httpHandlerConfigs: () => ({}),
+    };
+    const other = new EFSClient({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:1',
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 's' },
+      requestHandler: answered,
+    });
+    try {
+      expect(factory.limit(other, '111122223333', 'eu-west-1')).toBe(other);
+      expect(other.middlewareStack.identify().some((m) => m.startsWith(RATE_LIMIT_MIDDLEWARE_NAME))).toBe(
+        true,
+      );
+      await other.send(new DescribeFileSystemsCommand({}));
+      expect(factory.stats.byOperation()).toEqual({ DescribeFileSystems: { apiCalls: 1, throttles: 0 } });
+    } finally {
+      other.destroy();
+    }
   });
 });

@@ -48,7 +48,12 @@ describe('assumeRoleCredentials', () => {
       clock,
     });
     const creds = await provider();
-    expect(creds).toMatchObject({ accessKeyId: 'ASIA1', secretAccessKey: 'secret', sessionToken: 'token', accountId: ACCOUNT });
+    expect(creds).toMatchObject({
+      accessKeyId: 'ASIA1',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+      accountId: ACCOUNT,
+    });
     const calls = stsMock.commandCalls(AssumeRoleCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input).toEqual({
@@ -62,7 +67,12 @@ describe('assumeRoleCredentials', () => {
   it('shares one AssumeRole among concurrent callers and caches until shortly before expiry', async () => {
     const clock = new ManualClock();
     stsMock.on(AssumeRoleCommand).resolvesOnce(answer(clock, 'ASIA1')).resolves(answer(clock, 'ASIA2'));
-    const provider = assumeRoleCredentials({ sts: new SdkStsClient(sdk), accountId: ACCOUNT, roleName: 'R', clock });
+    const provider = assumeRoleCredentials({
+      sts: new SdkStsClient(sdk),
+      accountId: ACCOUNT,
+      roleName: 'R',
+      clock,
+    });
     const first = await Promise.all([provider(), provider(), provider()]);
     expect(first.map((c) => c.accessKeyId)).toEqual(['ASIA1', 'ASIA1', 'ASIA1']);
     clock.advance(54 * 60_000);
@@ -77,7 +87,12 @@ describe('assumeRoleCredentials', () => {
   it('keeps using still-valid credentials when a refresh fails, and fails once they lapse', async () => {
     const clock = new ManualClock();
     stsMock.on(AssumeRoleCommand).resolvesOnce(answer(clock, 'ASIA1')).rejects(accessDenied());
-    const provider = assumeRoleCredentials({ sts: new SdkStsClient(sdk), accountId: ACCOUNT, roleName: 'R', clock });
+    const provider = assumeRoleCredentials({
+      sts: new SdkStsClient(sdk),
+      accountId: ACCOUNT,
+      roleName: 'R',
+      clock,
+    });
     await provider();
     clock.advance(57 * 60_000);
     expect((await provider()).accessKeyId).toBe('ASIA1');
@@ -91,7 +106,9 @@ describe('assumeRoleCredentials', () => {
     const error = await provider().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccountAccessError);
     expect(error).toMatchObject({ accountId: ACCOUNT, operation: 'AssumeRole', awsCode: 'AccessDenied' });
-    expect((error as AccountAccessError).userMessage).toMatch(/Cannot access account 111122223333: AssumeRole failed with AccessDenied/);
+    expect((error as AccountAccessError).userMessage).toMatch(
+      /Cannot access account 111122223333: AssumeRole failed with AccessDenied/,
+    );
   });
 
   it('names the partition of the region in the role ARN', () => {

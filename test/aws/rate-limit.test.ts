@@ -91,7 +91,10 @@ describe('applyRateLimit on a real EFS client', () => {
       },
     };
     // Retry at once: the SDK's own backoff is real time, and the limiter is what is under test.
-    const token = (n: number): RetryToken & { getRetryDelay(): number } => ({ getRetryCount: () => n, getRetryDelay: () => 0 });
+    const token = (n: number): RetryToken & { getRetryDelay(): number } => ({
+      getRetryCount: () => n,
+      getRetryDelay: () => 0,
+    });
     const retryStrategy: RetryStrategyV2 = {
       acquireInitialRetryToken: async () => token(0),
       refreshRetryTokenForRetry: async (t: RetryToken, info: RetryErrorInfo) => {
@@ -133,7 +136,12 @@ describe('applyRateLimit on a real EFS client', () => {
 
   it('installs once even when applied twice', async () => {
     const { client, stats } = clientAnswering(0);
-    applyRateLimit(client, { accountId: '111122223333', region: 'eu-west-1', limiter: new RateLimiter({ ratePerSecond: 10 }), stats });
+    applyRateLimit(client, {
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      limiter: new RateLimiter({ ratePerSecond: 10 }),
+      stats,
+    });
     await client.send(new DescribeFileSystemsCommand({}));
     expect(stats.snapshot()).toEqual({ apiCalls: 1, throttles: 0 });
   });

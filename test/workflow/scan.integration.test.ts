@@ -6,7 +6,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { FileSystemRecord, ScanRecord } from '../../src/domain/inventory.ts';
-import { estateAccounts, estateRegions, loadEstateFile, startEstateServer, type Estate, type EstateServer } from '../../src/estate/index.ts';
+import {
+  estateAccounts,
+  estateRegions,
+  loadEstateFile,
+  startEstateServer,
+  type Estate,
+  type EstateServer,
+} from '../../src/estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
 import type { ScanRepository } from '../../src/workflow/ports.ts';
@@ -127,11 +134,22 @@ describe('scan against the local estate (sample estate)', () => {
 
     // Unencrypted, in use (mount targets in three AZs, an access point).
     const jenkins = named(scan, 'jenkins-home');
-    expect(jenkins).toMatchObject({ accountId: CALLER, region: 'us-east-1', classification: 'unencrypted', flags: [], encrypted: false });
+    expect(jenkins).toMatchObject({
+      accountId: CALLER,
+      region: 'us-east-1',
+      classification: 'unencrypted',
+      flags: [],
+      encrypted: false,
+    });
     expect(jenkins.mountTargets).toHaveLength(3);
     expect(new Set(jenkins.mountTargets.map((m) => m.availabilityZoneName)).size).toBe(3);
     for (const mt of jenkins.mountTargets) {
-      expect(mt).toMatchObject({ mountTargetId: expect.stringMatching(/^fsmt-/), subnetId: expect.stringMatching(/^subnet-/), vpcId: expect.stringMatching(/^vpc-/), lifeCycleState: 'available' });
+      expect(mt).toMatchObject({
+        mountTargetId: expect.stringMatching(/^fsmt-/),
+        subnetId: expect.stringMatching(/^subnet-/),
+        vpcId: expect.stringMatching(/^vpc-/),
+        lifeCycleState: 'available',
+      });
       expect(mt.ipAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
       expect(mt.securityGroups.length).toBeGreaterThan(0);
       expect(mt.securityGroups.every((g) => g.startsWith('sg-'))).toBe(true);
@@ -141,7 +159,12 @@ describe('scan against the local estate (sample estate)', () => {
     expect(jenkins.lifecyclePolicies).toEqual([{ transitionToIA: 'AFTER_30_DAYS' }]);
 
     // Unencrypted, nothing mounted.
-    expect(named(scan, 'payments-tmp-migration')).toMatchObject({ classification: 'unencrypted', flags: ['inactive'], numberOfMountTargets: 0, mountTargets: [] });
+    expect(named(scan, 'payments-tmp-migration')).toMatchObject({
+      classification: 'unencrypted',
+      flags: ['inactive'],
+      numberOfMountTargets: 0,
+      mountTargets: [],
+    });
 
     // AWS-managed key.
     expect(named(scan, 'grafana-data')).toMatchObject({
@@ -154,17 +177,39 @@ describe('scan against the local estate (sample estate)', () => {
 
     // Customer-managed keys: enabled, disabled, pending deletion.
     const artifact = named(scan, 'artifact-cache');
-    expect(artifact).toMatchObject({ keyManager: 'CUSTOMER', keyState: 'Enabled', keyAliases: ['alias/shared-efs'], flags: [], throughputMode: 'elastic' });
+    expect(artifact).toMatchObject({
+      keyManager: 'CUSTOMER',
+      keyState: 'Enabled',
+      keyAliases: ['alias/shared-efs'],
+      flags: [],
+      throughputMode: 'elastic',
+    });
     expect(artifact.kmsKeyArn).toMatch(new RegExp(`^arn:aws:kms:us-east-1:${CALLER}:key/`));
-    expect(named(scan, 'settlement-reports')).toMatchObject({ keyManager: 'CUSTOMER', keyState: 'Disabled', keyAliases: ['alias/settlement-efs-old'], flags: ['key-at-risk'] });
-    expect(named(scan, 'fraud-model-scratch')).toMatchObject({ keyManager: 'CUSTOMER', keyState: 'PendingDeletion', flags: ['key-at-risk'] });
+    expect(named(scan, 'settlement-reports')).toMatchObject({
+      keyManager: 'CUSTOMER',
+      keyState: 'Disabled',
+      keyAliases: ['alias/settlement-efs-old'],
+      flags: ['key-at-risk'],
+    });
+    expect(named(scan, 'fraud-model-scratch')).toMatchObject({
+      keyManager: 'CUSTOMER',
+      keyState: 'PendingDeletion',
+      flags: ['key-at-risk'],
+    });
 
     // One Zone; provisioned and elastic throughput.
-    expect(named(scan, 'card-batch-inbox')).toMatchObject({ availabilityZoneName: 'us-east-1a', flags: ['one-zone'], throughputMode: 'bursting' });
+    expect(named(scan, 'card-batch-inbox')).toMatchObject({
+      availabilityZoneName: 'us-east-1a',
+      flags: ['one-zone'],
+      throughputMode: 'bursting',
+    });
     const merchant = named(scan, 'merchant-uploads');
     expect(merchant).toMatchObject({ throughputMode: 'provisioned', backupPolicyStatus: 'DISABLED' });
     expect(merchant.provisionedThroughputInMibps).toBeGreaterThan(0);
-    expect(named(scan, 'confluence-attachments')).toMatchObject({ throughputMode: 'provisioned', fileSystemPolicy: expect.stringContaining('Statement') });
+    expect(named(scan, 'confluence-attachments')).toMatchObject({
+      throughputMode: 'provisioned',
+      fileSystemPolicy: expect.stringContaining('Statement'),
+    });
 
     // Access points with POSIX users and root directory creation info.
     const sftp = named(scan, 'sftp-landing');
@@ -172,7 +217,10 @@ describe('scan against the local estate (sample estate)', () => {
     const globex = sftp.accessPoints.find((a) => a.name === 'partner-globex')!;
     expect(globex).toMatchObject({
       accessPointId: expect.stringMatching(/^fsap-/),
-      rootDirectory: { path: '/partners/globex', creationInfo: { ownerUid: 2102, ownerGid: 2100, permissions: '0700' } },
+      rootDirectory: {
+        path: '/partners/globex',
+        creationInfo: { ownerUid: 2102, ownerGid: 2100, permissions: '0700' },
+      },
       posixUser: { uid: 2102, gid: 2100, secondaryGids: [2200] },
       tags: { Name: 'partner-globex' },
     });
@@ -182,7 +230,12 @@ describe('scan against the local estate (sample estate)', () => {
     expect(ledger.flags).toEqual(['replicated']);
     expect(ledger.lifecyclePolicies).toHaveLength(3);
     expect(ledger.replications).toMatchObject([
-      { role: 'source', sourceFileSystemId: 'fs-0a1b2c3d4e5f60701', sourceFileSystemRegion: 'us-east-1', destinations: [{ fileSystemId: 'fs-0b2c3d4e5f6071801', region: 'eu-west-1' }] },
+      {
+        role: 'source',
+        sourceFileSystemId: 'fs-0a1b2c3d4e5f60701',
+        sourceFileSystemRegion: 'us-east-1',
+        destinations: [{ fileSystemId: 'fs-0b2c3d4e5f6071801', region: 'eu-west-1' }],
+      },
     ]);
     const replica = named(scan, 'ledger-archive-replica');
     expect(replica).toMatchObject({
@@ -191,18 +244,33 @@ describe('scan against the local estate (sample estate)', () => {
       flags: ['inactive', 'replicated'],
       fileSystemProtection: { replicationOverwriteProtection: 'REPLICATING' },
     });
-    expect(replica.replications).toMatchObject([{ role: 'destination', sourceFileSystemId: 'fs-0a1b2c3d4e5f60701' }]);
+    expect(replica.replications).toMatchObject([
+      { role: 'destination', sourceFileSystemId: 'fs-0a1b2c3d4e5f60701' },
+    ]);
 
     // Creating and deleting: transitional.
-    expect(named(scan, 'checkout-sessions')).toMatchObject({ lifeCycleState: 'creating', flags: ['inactive', 'transitional'] });
-    expect(named(scan, 'wiki-export-old')).toMatchObject({ lifeCycleState: 'deleting', flags: ['inactive', 'transitional'] });
+    expect(named(scan, 'checkout-sessions')).toMatchObject({
+      lifeCycleState: 'creating',
+      flags: ['inactive', 'transitional'],
+    });
+    expect(named(scan, 'wiki-export-old')).toMatchObject({
+      lifeCycleState: 'deleting',
+      flags: ['inactive', 'transitional'],
+    });
 
     // Totals, what was saved, what was said, and what the estate saw.
     expect(scan.stats).toMatchObject({
       fileSystems: 22,
       encrypted: 10,
       unencrypted: 12,
-      byFlag: { inactive: 6, transitional: 2, 'aws-managed-key': 3, replicated: 2, 'key-at-risk': 2, 'one-zone': 1 },
+      byFlag: {
+        inactive: 6,
+        transitional: 2,
+        'aws-managed-key': 3,
+        replicated: 2,
+        'key-at-risk': 2,
+        'one-zone': 1,
+      },
       throttles: 0,
     });
     expect(scan.stats.apiCalls).toBe(server.stats().calls);
@@ -212,19 +280,32 @@ describe('scan against the local estate (sample estate)', () => {
     expect(server.stats().byOperation['sts:AssumeRole']).toBe(3);
   });
 
-  it('scans the caller\'s own account without AssumeRole when no accounts are configured', async () => {
+  it("scans the caller's own account without AssumeRole when no accounts are configured", async () => {
     const { scan, server } = await scanEstate({ accounts: [], regions: ['us-east-1', 'eu-west-1'] });
     expect(scan.accounts).toEqual([CALLER]);
     expect(scan.failures).toEqual([]);
-    expect(scan.fileSystems.map((f) => f.name).sort()).toEqual(
-      ['artifact-cache', 'confluence-attachments', 'gitlab-runner-cache', 'grafana-data', 'jenkins-home', 'ldap-backup-staging', 'sftp-landing', 'wiki-export-old'],
-    );
+    expect(scan.fileSystems.map((f) => f.name).sort()).toEqual([
+      'artifact-cache',
+      'confluence-attachments',
+      'gitlab-runner-cache',
+      'grafana-data',
+      'jenkins-home',
+      'ldap-backup-staging',
+      'sftp-landing',
+      'wiki-export-old',
+    ]);
     expect(server.stats().byOperation['sts:AssumeRole']).toBeUndefined();
     expect(server.stats().byOperation['sts:GetCallerIdentity']).toBe(1);
   });
 
-  it('stays under a throttling estate\'s limit when paced at its rate', async () => {
-    const { scan, server } = await scanEstate({ accounts: [PAYMENTS], regions: ['us-east-1', 'eu-west-1'], tps: 20, burst: 20, rateLimitPerSecond: 20 });
+  it("stays under a throttling estate's limit when paced at its rate", async () => {
+    const { scan, server } = await scanEstate({
+      accounts: [PAYMENTS],
+      regions: ['us-east-1', 'eu-west-1'],
+      tps: 20,
+      burst: 20,
+      rateLimitPerSecond: 20,
+    });
     expect(server.stats().throttles).toBe(0);
     expect(scan.stats.throttles).toBe(0);
     expect(scan.fileSystems).toHaveLength(11);
@@ -232,7 +313,12 @@ describe('scan against the local estate (sample estate)', () => {
   });
 
   it('rides out throttling with retries when not paced, and counts the throttles', async () => {
-    const { scan, server } = await scanEstate({ accounts: [PAYMENTS], regions: ['eu-west-1'], tps: 100, burst: 2 });
+    const { scan, server } = await scanEstate({
+      accounts: [PAYMENTS],
+      regions: ['eu-west-1'],
+      tps: 100,
+      burst: 2,
+    });
     expect(server.stats().throttles).toBeGreaterThan(0);
     expect(scan.stats.throttles).toBe(server.stats().throttles);
     expect(scan.stats.apiCalls).toBe(server.stats().calls);

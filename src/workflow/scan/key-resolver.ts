@@ -49,7 +49,10 @@ export function createKeyResolver(kms: IKmsClient): KeyResolver {
     const aliasErrors = Array.isArray(aliasList) ? [] : [aliasList.error];
     const aliasesOf = (keyId: string | undefined) =>
       Array.isArray(aliasList) && keyId
-        ? aliasList.filter((a) => a.TargetKeyId === keyId && a.AliasName).map((a) => a.AliasName as string).sort()
+        ? aliasList
+            .filter((a) => a.TargetKeyId === keyId && a.AliasName)
+            .map((a) => a.AliasName as string)
+            .sort()
         : [];
 
     try {

@@ -68,10 +68,14 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     fs.NumberOfMountTargets === 0
       ? Promise.resolve<MountTargetRecord[]>([])
       : attempt('DescribeMountTargets', () => readMountTargets(ctx.efs, fileSystemId, attempt), []),
-    knownAccessPoints ? Promise.resolve(knownAccessPoints) : attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
+    knownAccessPoints
+      ? Promise.resolve(knownAccessPoints)
+      : attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
     attempt(
       'DescribeLifecycleConfiguration',
-      async () => (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ?? [],
+      async () =>
+        (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ??
+        [],
       [],
     ),
     attempt('DescribeBackupPolicy', () => backupPolicyStatus(ctx.efs, fileSystemId), undefined),
@@ -141,11 +145,18 @@ async function readKey(keys: KeyResolver, kmsKeyId: string | undefined): Promise
 
 type Attempt = <T>(operation: string, read: () => Promise<T>, fallback: T) => Promise<T>;
 
-async function readMountTargets(efs: IEfsClient, fileSystemId: string, attempt: Attempt): Promise<MountTargetRecord[]> {
+async function readMountTargets(
+  efs: IEfsClient,
+  fileSystemId: string,
+  attempt: Attempt,
+): Promise<MountTargetRecord[]> {
   const mountTargets = await listMountTargets(efs, fileSystemId);
   return Promise.all(
     mountTargets.map(async (mt) =>
-      toMountTargetRecord(mt, await attempt('DescribeMountTargetSecurityGroups', () => mountTargetSecurityGroups(efs, mt), [])),
+      toMountTargetRecord(
+        mt,
+        await attempt('DescribeMountTargetSecurityGroups', () => mountTargetSecurityGroups(efs, mt), []),
+      ),
     ),
   );
 }
@@ -183,7 +194,10 @@ export function toAccessPointRecord(ap: AccessPointDescription): AccessPointReco
       ? {
           path: root.Path,
           creationInfo:
-            info && info.OwnerUid !== undefined && info.OwnerGid !== undefined && info.Permissions !== undefined
+            info &&
+            info.OwnerUid !== undefined &&
+            info.OwnerGid !== undefined &&
+            info.Permissions !== undefined
               ? { ownerUid: info.OwnerUid, ownerGid: info.OwnerGid, permissions: info.Permissions }
               : undefined,
         }
@@ -205,7 +219,10 @@ export function toLifecyclePolicyRecord(p: LifecyclePolicy): LifecyclePolicyReco
   };
 }
 
-export function toReplicationRecord(fileSystemId: string, r: ReplicationConfigurationDescription): ReplicationRecord {
+export function toReplicationRecord(
+  fileSystemId: string,
+  r: ReplicationConfigurationDescription,
+): ReplicationRecord {
   return {
     role: r.SourceFileSystemId === fileSystemId ? 'source' : 'destination',
     sourceFileSystemId: r.SourceFileSystemId ?? '',

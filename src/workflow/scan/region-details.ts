@@ -1,4 +1,8 @@
-import type { AccessPointDescription, FileSystemDescription, ReplicationConfigurationDescription } from '@aws-sdk/client-efs';
+import type {
+  AccessPointDescription,
+  FileSystemDescription,
+  ReplicationConfigurationDescription,
+} from '@aws-sdk/client-efs';
 import { listRegionAccessPoints, listReplications, type IEfsClient } from '../../aws/efs.ts';
 
 /**
@@ -32,7 +36,8 @@ export async function readRegionDetails(efs: IEfsClient): Promise<RegionDetails>
     replicationsOf(fs) {
       // A destination's configuration belongs to its source, possibly in another region or
       // account; EFS marks destinations REPLICATING, and those are asked for by file system.
-      if (!replicationsBySource || fs.FileSystemProtection?.ReplicationOverwriteProtection === 'REPLICATING') return undefined;
+      if (!replicationsBySource || fs.FileSystemProtection?.ReplicationOverwriteProtection === 'REPLICATING')
+        return undefined;
       return replicationsBySource.get(fs.FileSystemId ?? '') ?? [];
     },
   };

@@ -5,7 +5,12 @@ import type { ScanClients, ScanTargets } from '../../aws/account-clients.ts';
 import { listFileSystems } from '../../aws/efs.ts';
 import type { CallCounts } from '../../aws/rate-limit.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { summarise, type FileSystemRecord, type ScanFailure, type ScanRecord } from '../../domain/inventory.ts';
+import {
+  summarise,
+  type FileSystemRecord,
+  type ScanFailure,
+  type ScanRecord,
+} from '../../domain/inventory.ts';
 import type { IoHost, IoLevel } from '../io-host.ts';
 import type { ScanRepository } from '../ports.ts';
 import { createKeyResolver } from './key-resolver.ts';
@@ -74,17 +79,27 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     const fail = async (failure: ScanFailure) => {
       failures.push(failure);
       const where = failure.region ? `${failure.accountId} ${failure.region}` : failure.accountId;
-      await say('warn', 'scan.failure', `Could not scan ${where}: ${failure.operation} failed with ${failure.code}`, {
-        scanId,
-        failure,
-      });
+      await say(
+        'warn',
+        'scan.failure',
+        `Could not scan ${where}: ${failure.operation} failed with ${failure.code}`,
+        {
+          scanId,
+          failure,
+        },
+      );
     };
 
     const targets = await resolveTargets(request, fail);
-    await say('info', 'scan.started', `Scanning ${targets.accounts.length} account(s) in ${targets.regions.length} region(s)`, {
-      scanId,
-      ...targets,
-    });
+    await say(
+      'info',
+      'scan.started',
+      `Scanning ${targets.accounts.length} account(s) in ${targets.regions.length} region(s)`,
+      {
+        scanId,
+        ...targets,
+      },
+    );
 
     const blockedAccounts = new Set<string>();
     const pairLimit = pLimit(Math.max(1, deps.concurrency));
@@ -113,7 +128,13 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
 
       // An empty region costs one call, not three.
       const regionDetails = descriptions.length > 0 ? await readRegionDetails(clients.efs) : undefined;
-      const ctx = { accountId, region, efs: clients.efs, keys: createKeyResolver(clients.kms), regionDetails };
+      const ctx = {
+        accountId,
+        region,
+        efs: clients.efs,
+        keys: createKeyResolver(clients.kms),
+        regionDetails,
+      };
       const fsLimit = pLimit(fileSystemConcurrency);
       let records: FileSystemRecord[];
       try {
@@ -124,18 +145,25 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
       }
       fileSystems.push(...records);
       const counts = summarise(records);
-      await say('progress', 'scan.region.done', `${accountId} ${region}: ${records.length} file system(s), ${counts.unencrypted} unencrypted`, {
-        scanId,
-        accountId,
-        region,
-        fileSystems: records.length,
-        encrypted: counts.encrypted,
-        unencrypted: counts.unencrypted,
-      } satisfies RegionDone);
+      await say(
+        'progress',
+        'scan.region.done',
+        `${accountId} ${region}: ${records.length} file system(s), ${counts.unencrypted} unencrypted`,
+        {
+          scanId,
+          accountId,
+          region,
+          fileSystems: records.length,
+          encrypted: counts.encrypted,
+          unencrypted: counts.unencrypted,
+        } satisfies RegionDone,
+      );
     }
 
     await Promise.all(
-      targets.accounts.flatMap((accountId) => targets.regions.map((region) => pairLimit(() => scanRegion(accountId, region)))),
+      targets.accounts.flatMap((accountId) =>
+        targets.regions.map((region) => pairLimit(() => scanRegion(accountId, region))),
+      ),
     );
 
     const finished = deps.clock.now();
@@ -169,7 +197,10 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
   }
 
   /** The request's accounts and regions, completed from listTargets() where it names none. */
-  async function resolveTargets(request: ScanRequest, fail: (f: ScanFailure) => Promise<void>): Promise<ScanTargets> {
+  async function resolveTargets(
+    request: ScanRequest,
+    fail: (f: ScanFailure) => Promise<void>,
+  ): Promise<ScanTargets> {
     let accounts = unique(request.accounts);
     let regions = unique(request.regions);
     if (accounts.length === 0 || regions.length === 0) {
@@ -180,7 +211,12 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
       } catch (e) {
         // Not even the caller's own account could be identified: a scan of nothing, saying why.
         if (!(e instanceof AccountAccessError)) throw e;
-        await fail({ accountId: e.accountId, operation: e.operation, code: e.awsCode, message: e.userMessage });
+        await fail({
+          accountId: e.accountId,
+          operation: e.operation,
+          code: e.awsCode,
+          message: e.userMessage,
+        });
       }
     }
     return { accounts, regions };
@@ -200,5 +236,7 @@ function unique(values: string[] | undefined): string[] {
 
 function byLocationThen<T extends { accountId: string; region?: string }>(key: (t: T) => string) {
   return (a: T, b: T) =>
-    a.accountId.localeCompare(b.accountId) || (a.region ?? '').localeCompare(b.region ?? '') || key(a).localeCompare(key(b));
+    a.accountId.localeCompare(b.accountId) ||
+    (a.region ?? '').localeCompare(b.region ?? '') ||
+    key(a).localeCompare(key(b));
 }

@@ -17,7 +17,13 @@ import {
   ReplicationNotFound,
   type FileSystemDescription,
 } from '@aws-sdk/client-efs';
-import { DescribeKeyCommand, KMSClient, ListAliasesCommand, NotFoundException, type KeyMetadata } from '@aws-sdk/client-kms';
+import {
+  DescribeKeyCommand,
+  KMSClient,
+  ListAliasesCommand,
+  NotFoundException,
+  type KeyMetadata,
+} from '@aws-sdk/client-kms';
 import { AccountAccessError } from '../../../src/aws/aws-errors.ts';
 import type { ScanClients } from '../../../src/aws/account-clients.ts';
 import { SdkEfsClient } from '../../../src/aws/efs.ts';
@@ -87,10 +93,21 @@ const FILE_SYSTEMS: FileSystemDescription[] = [
     FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
   }),
   fs('fs-unenc', { NumberOfMountTargets: 0 }),
-  fs('fs-awskey', { Encrypted: true, KmsKeyId: keyArn('k-aws'), AvailabilityZoneName: 'eu-west-1a', AvailabilityZoneId: 'euw1-az1', NumberOfMountTargets: 1 }),
+  fs('fs-awskey', {
+    Encrypted: true,
+    KmsKeyId: keyArn('k-aws'),
+    AvailabilityZoneName: 'eu-west-1a',
+    AvailabilityZoneId: 'euw1-az1',
+    NumberOfMountTargets: 1,
+  }),
   fs('fs-disabled', { Encrypted: true, KmsKeyId: keyArn('k-disabled'), NumberOfMountTargets: 1 }),
   fs('fs-gone-key', { Encrypted: true, KmsKeyId: keyArn('k-deleted'), NumberOfMountTargets: 1 }),
-  fs('fs-shared-cmk', { Encrypted: true, KmsKeyId: keyArn('k-cmk'), NumberOfMountTargets: 1, ThroughputMode: 'elastic' }),
+  fs('fs-shared-cmk', {
+    Encrypted: true,
+    KmsKeyId: keyArn('k-cmk'),
+    NumberOfMountTargets: 1,
+    ThroughputMode: 'elastic',
+  }),
   fs('fs-creating', { LifeCycleState: 'creating' }),
   fs('fs-deleting', { LifeCycleState: 'deleting', NumberOfMountTargets: 0 }),
   fs('fs-denied', { NumberOfMountTargets: 1 }),
@@ -99,21 +116,33 @@ const FILE_SYSTEMS: FileSystemDescription[] = [
 const KEYS: Record<string, KeyMetadata> = {
   'k-cmk': { KeyId: 'k-cmk', Arn: keyArn('k-cmk'), KeyManager: 'CUSTOMER', KeyState: 'Enabled' },
   'k-aws': { KeyId: 'k-aws', Arn: keyArn('k-aws'), KeyManager: 'AWS', KeyState: 'Enabled' },
-  'k-disabled': { KeyId: 'k-disabled', Arn: keyArn('k-disabled'), KeyManager: 'CUSTOMER', KeyState: 'Disabled' },
+  'k-disabled': {
+    KeyId: 'k-disabled',
+    Arn: keyArn('k-disabled'),
+    KeyManager: 'CUSTOMER',
+    KeyState: 'Disabled',
+  },
 };
 
 const fsIdOf = (input: { FileSystemId?: string }) => input.FileSystemId ?? '';
 
 function answerFromEstate() {
   // Two pages, so the scan must follow NextMarker.
-  efsMock.on(DescribeFileSystemsCommand).callsFake((input: { Marker?: string }) =>
-    input.Marker === 'page-2'
-      ? { FileSystems: FILE_SYSTEMS.slice(5) }
-      : { FileSystems: FILE_SYSTEMS.slice(0, 5), NextMarker: 'page-2' },
-  );
+  efsMock
+    .on(DescribeFileSystemsCommand)
+    .callsFake((input: { Marker?: string }) =>
+      input.Marker === 'page-2'
+        ? { FileSystems: FILE_SYSTEMS.slice(5) }
+        : { FileSystems: FILE_SYSTEMS.slice(0, 5), NextMarker: 'page-2' },
+    );
   efsMock.on(DescribeMountTargetsCommand).callsFake((input) => {
     const id = fsIdOf(input);
-    if (id === 'fs-deleting') throw new FileSystemNotFound({ message: `File system '${id}' does not exist.`, ErrorCode: 'FileSystemNotFound', ...meta });
+    if (id === 'fs-deleting')
+      throw new FileSystemNotFound({
+        message: `File system '${id}' does not exist.`,
+        ErrorCode: 'FileSystemNotFound',
+        ...meta,
+      });
     const count = FILE_SYSTEMS.find((f) => f.FileSystemId === id)?.NumberOfMountTargets ?? 0;
     return {
       MountTargets: Array.from({ length: count }, (_, i) => ({
@@ -147,7 +176,10 @@ function answerFromEstate() {
           LifeCycleState: 'available',
           OwnerId: A,
           PosixUser: { Uid: 1001, Gid: 1001, SecondaryGids: [2000] },
-          RootDirectory: { Path: '/app', CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '0750' } },
+          RootDirectory: {
+            Path: '/app',
+            CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '0750' },
+          },
           Tags: [{ Key: 'team', Value: 'pay' }],
         },
       ],
@@ -155,10 +187,26 @@ function answerFromEstate() {
   });
   efsMock.on(DescribeLifecycleConfigurationCommand).callsFake((input) => {
     const id = fsIdOf(input);
-    if (id === 'fs-deleting') throw new FileSystemNotFound({ message: `File system '${id}' does not exist.`, ErrorCode: 'FileSystemNotFound', ...meta });
-    if (id === 'fs-denied') throw new EFSServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not allowed', ...meta });
+    if (id === 'fs-deleting')
+      throw new FileSystemNotFound({
+        message: `File system '${id}' does not exist.`,
+        ErrorCode: 'FileSystemNotFound',
+        ...meta,
+      });
+    if (id === 'fs-denied')
+      throw new EFSServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not allowed',
+        ...meta,
+      });
     return id === 'fs-cmk'
-      ? { LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }] }
+      ? {
+          LifecyclePolicies: [
+            { TransitionToIA: 'AFTER_30_DAYS' },
+            { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
+          ],
+        }
       : { LifecyclePolicies: [] };
   });
   efsMock.on(DescribeBackupPolicyCommand).callsFake((input) => {
@@ -166,12 +214,14 @@ function answerFromEstate() {
     throw new PolicyNotFound({ message: 'no backup policy', ...meta });
   });
   efsMock.on(DescribeFileSystemPolicyCommand).callsFake((input) => {
-    if (fsIdOf(input) === 'fs-cmk') return { FileSystemId: 'fs-cmk', Policy: '{"Version":"2012-10-17","Statement":[]}' };
+    if (fsIdOf(input) === 'fs-cmk')
+      return { FileSystemId: 'fs-cmk', Policy: '{"Version":"2012-10-17","Statement":[]}' };
     throw new PolicyNotFound({ message: 'no policy', ...meta });
   });
   // Without a file system: every configuration of the region (here, the one of fs-cmk).
   efsMock.on(DescribeReplicationConfigurationsCommand).callsFake((input) => {
-    if (fsIdOf(input) !== 'fs-cmk' && fsIdOf(input) !== '') throw new ReplicationNotFound({ message: 'no replication', ...meta });
+    if (fsIdOf(input) !== 'fs-cmk' && fsIdOf(input) !== '')
+      throw new ReplicationNotFound({ message: 'no replication', ...meta });
     return {
       Replications: [
         {
@@ -181,7 +231,12 @@ function answerFromEstate() {
           OriginalSourceFileSystemArn: FILE_SYSTEMS[0]!.FileSystemArn,
           CreationTime: new Date('2025-07-01T00:00:00Z'),
           Destinations: [
-            { FileSystemId: 'fs-replica', Region: 'eu-central-1', Status: 'ENABLED', LastReplicatedTimestamp: new Date('2025-07-02T00:00:00Z') },
+            {
+              FileSystemId: 'fs-replica',
+              Region: 'eu-central-1',
+              Status: 'ENABLED',
+              LastReplicatedTimestamp: new Date('2025-07-02T00:00:00Z'),
+            },
           ],
         },
       ],
@@ -229,7 +284,11 @@ function deps(overrides: Partial<ScanWorkflowDeps> = {}): ScanWorkflowDeps {
   const efsClient = new SdkEfsClient(efs);
   const failingRegion = new (class extends SdkEfsClient {
     override async describeFileSystems(): Promise<never> {
-      throw new InternalServerError({ message: 'An internal error occurred', ErrorCode: 'InternalServerError', ...meta });
+      throw new InternalServerError({
+        message: 'An internal error occurred',
+        ErrorCode: 'InternalServerError',
+        ...meta,
+      });
     }
   })(efs);
   let calls = 0;
@@ -237,8 +296,18 @@ function deps(overrides: Partial<ScanWorkflowDeps> = {}): ScanWorkflowDeps {
     listTargets: async () => ({ accounts: [A, B], regions: [REGION, 'eu-west-2'] }),
     clientsFor: async (accountId, region): Promise<ScanClients> => {
       clock.advance(10);
-      if (accountId === B) throw new AccountAccessError(B, 'AssumeRole', Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
-      return { accountId, region, efs: region === 'eu-west-2' ? failingRegion : efsClient, kms: new SdkKmsClient(kms) };
+      if (accountId === B)
+        throw new AccountAccessError(
+          B,
+          'AssumeRole',
+          Object.assign(new Error('not authorized'), { name: 'AccessDenied' }),
+        );
+      return {
+        accountId,
+        region,
+        efs: region === 'eu-west-2' ? failingRegion : efsClient,
+        kms: new SdkKmsClient(kms),
+      };
     },
     scans,
     io,
@@ -258,7 +327,11 @@ const byId = (scan: ScanRecord, id: string): FileSystemRecord => {
 
 describe('scan workflow', () => {
   it('maps every detail of a file system into its inventory record', async () => {
-    const scan = await createScanWorkflow(deps()).run({ requestedBy: 'U123', accounts: [A], regions: [REGION] });
+    const scan = await createScanWorkflow(deps()).run({
+      requestedBy: 'U123',
+      accounts: [A],
+      regions: [REGION],
+    });
     expect(byId(scan, 'fs-cmk')).toEqual({
       accountId: A,
       region: REGION,
@@ -284,8 +357,16 @@ describe('scan workflow', () => {
       keyState: 'Enabled',
       tags: { Name: 'payroll', owner: 'team-pay' },
       lifecyclePolicies: [
-        { transitionToIA: 'AFTER_30_DAYS', transitionToPrimaryStorageClass: undefined, transitionToArchive: undefined },
-        { transitionToIA: undefined, transitionToPrimaryStorageClass: 'AFTER_1_ACCESS', transitionToArchive: undefined },
+        {
+          transitionToIA: 'AFTER_30_DAYS',
+          transitionToPrimaryStorageClass: undefined,
+          transitionToArchive: undefined,
+        },
+        {
+          transitionToIA: undefined,
+          transitionToPrimaryStorageClass: 'AFTER_1_ACCESS',
+          transitionToArchive: undefined,
+        },
       ],
       backupPolicyStatus: 'ENABLED',
       fileSystemPolicy: '{"Version":"2012-10-17","Statement":[]}',
@@ -298,7 +379,13 @@ describe('scan workflow', () => {
           originalSourceFileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${A}:file-system/fs-cmk`,
           creationTime: '2025-07-01T00:00:00.000Z',
           destinations: [
-            { fileSystemId: 'fs-replica', region: 'eu-central-1', status: 'ENABLED', lastReplicatedTimestamp: '2025-07-02T00:00:00.000Z', ownerId: undefined },
+            {
+              fileSystemId: 'fs-replica',
+              region: 'eu-central-1',
+              status: 'ENABLED',
+              lastReplicatedTimestamp: '2025-07-02T00:00:00.000Z',
+              ownerId: undefined,
+            },
           ],
         },
       ],
@@ -333,7 +420,10 @@ describe('scan workflow', () => {
           accessPointArn: `arn:aws:elasticfilesystem:${REGION}:${A}:access-point/fsap-1`,
           name: 'app',
           lifeCycleState: 'available',
-          rootDirectory: { path: '/app', creationInfo: { ownerUid: 1001, ownerGid: 1001, permissions: '0750' } },
+          rootDirectory: {
+            path: '/app',
+            creationInfo: { ownerUid: 1001, ownerGid: 1001, permissions: '0750' },
+          },
           posixUser: { uid: 1001, gid: 1001, secondaryGids: [2000] },
           ownerId: A,
           tags: { team: 'pay' },
@@ -344,45 +434,109 @@ describe('scan workflow', () => {
       flags: ['replicated'],
       errors: [],
     });
-    expect(efsMock.commandCalls(DescribeMountTargetSecurityGroupsCommand).map((c) => c.args[0].input.MountTargetId)).not.toContain(
-      'fsmt-fs-cmk-1',
-    );
+    expect(
+      efsMock
+        .commandCalls(DescribeMountTargetSecurityGroupsCommand)
+        .map((c) => c.args[0].input.MountTargetId),
+    ).not.toContain('fsmt-fs-cmk-1');
   });
 
   it('classifies and flags each kind of file system, treating "no policy" answers as none', async () => {
     const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
     const summary = Object.fromEntries(
-      scan.fileSystems.map((f) => [f.fileSystemId, { c: f.classification, flags: f.flags, keyState: f.keyState, errors: f.errors.map((e) => `${e.operation}:${e.code}`) }]),
+      scan.fileSystems.map((f) => [
+        f.fileSystemId,
+        {
+          c: f.classification,
+          flags: f.flags,
+          keyState: f.keyState,
+          errors: f.errors.map((e) => `${e.operation}:${e.code}`),
+        },
+      ]),
     );
     expect(summary).toEqual({
-      'fs-awskey': { c: 'encrypted', flags: ['aws-managed-key', 'one-zone'], keyState: 'Enabled', errors: [] },
+      'fs-awskey': {
+        c: 'encrypted',
+        flags: ['aws-managed-key', 'one-zone'],
+        keyState: 'Enabled',
+        errors: [],
+      },
       'fs-cmk': { c: 'encrypted', flags: ['replicated'], keyState: 'Enabled', errors: [] },
-      'fs-creating': { c: 'unencrypted', flags: ['inactive', 'transitional'], keyState: undefined, errors: [] },
+      'fs-creating': {
+        c: 'unencrypted',
+        flags: ['inactive', 'transitional'],
+        keyState: undefined,
+        errors: [],
+      },
       // Its detail reads answer FileSystemNotFound: expected while it is being deleted.
-      'fs-deleting': { c: 'unencrypted', flags: ['inactive', 'transitional'], keyState: undefined, errors: [] },
-      'fs-denied': { c: 'unencrypted', flags: ['incomplete'], keyState: undefined, errors: ['DescribeLifecycleConfiguration:AccessDeniedException'] },
+      'fs-deleting': {
+        c: 'unencrypted',
+        flags: ['inactive', 'transitional'],
+        keyState: undefined,
+        errors: [],
+      },
+      'fs-denied': {
+        c: 'unencrypted',
+        flags: ['incomplete'],
+        keyState: undefined,
+        errors: ['DescribeLifecycleConfiguration:AccessDeniedException'],
+      },
       'fs-disabled': { c: 'encrypted', flags: ['key-at-risk'], keyState: 'Disabled', errors: [] },
-      'fs-gone-key': { c: 'encrypted', flags: ['key-at-risk', 'incomplete'], keyState: 'NotFound', errors: ['DescribeKey:NotFoundException'] },
+      'fs-gone-key': {
+        c: 'encrypted',
+        flags: ['key-at-risk', 'incomplete'],
+        keyState: 'NotFound',
+        errors: ['DescribeKey:NotFoundException'],
+      },
       'fs-shared-cmk': { c: 'encrypted', flags: [], keyState: 'Enabled', errors: [] },
       'fs-unenc': { c: 'unencrypted', flags: ['inactive'], keyState: undefined, errors: [] },
     });
-    expect(byId(scan, 'fs-awskey')).toMatchObject({ keyManager: 'AWS', keyAliases: ['alias/aws/elasticfilesystem'], availabilityZoneName: 'eu-west-1a' });
-    expect(byId(scan, 'fs-unenc')).toMatchObject({ backupPolicyStatus: undefined, fileSystemPolicy: undefined, replications: [] });
+    expect(byId(scan, 'fs-awskey')).toMatchObject({
+      keyManager: 'AWS',
+      keyAliases: ['alias/aws/elasticfilesystem'],
+      availabilityZoneName: 'eu-west-1a',
+    });
+    expect(byId(scan, 'fs-unenc')).toMatchObject({
+      backupPolicyStatus: undefined,
+      fileSystemPolicy: undefined,
+      replications: [],
+    });
     // Mount targets are only asked for where the description counts some.
-    expect(efsMock.commandCalls(DescribeMountTargetsCommand).map((c) => c.args[0].input.FileSystemId).sort()).toEqual(
-      ['fs-awskey', 'fs-cmk', 'fs-denied', 'fs-disabled', 'fs-gone-key', 'fs-shared-cmk'],
-    );
-    expect(byId(scan, 'fs-gone-key')).toMatchObject({ kmsKeyArn: keyArn('k-deleted'), keyManager: undefined, keyAliases: [] });
+    expect(
+      efsMock
+        .commandCalls(DescribeMountTargetsCommand)
+        .map((c) => c.args[0].input.FileSystemId)
+        .sort(),
+    ).toEqual(['fs-awskey', 'fs-cmk', 'fs-denied', 'fs-disabled', 'fs-gone-key', 'fs-shared-cmk']);
+    expect(byId(scan, 'fs-gone-key')).toMatchObject({
+      kmsKeyArn: keyArn('k-deleted'),
+      keyManager: undefined,
+      keyAliases: [],
+    });
     // One DescribeKey per distinct key, one ListAliases walk per account and region.
-    expect(kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId).sort()).toEqual(
-      [keyArn('k-aws'), keyArn('k-cmk'), keyArn('k-deleted'), keyArn('k-disabled')].sort(),
-    );
-    expect(kmsMock.commandCalls(ListAliasesCommand).map((c) => c.args[0].input.Marker)).toEqual([undefined, 'aliases-2']);
+    expect(
+      kmsMock
+        .commandCalls(DescribeKeyCommand)
+        .map((c) => c.args[0].input.KeyId)
+        .sort(),
+    ).toEqual([keyArn('k-aws'), keyArn('k-cmk'), keyArn('k-deleted'), keyArn('k-disabled')].sort());
+    expect(kmsMock.commandCalls(ListAliasesCommand).map((c) => c.args[0].input.Marker)).toEqual([
+      undefined,
+      'aliases-2',
+    ]);
     expect(scan.stats).toMatchObject({
       fileSystems: 9,
       encrypted: 5,
       unencrypted: 4,
-      byFlag: { inactive: 3, transitional: 2, 'key-at-risk': 2, 'aws-managed-key': 1, 'one-zone': 1, replicated: 1, incomplete: 2 },
+      byFlag: {
+        inactive: 3,
+        transitional: 2,
+        'key-at-risk': 2,
+        'aws-managed-key': 1,
+        'one-zone': 1,
+        replicated: 1,
+        incomplete: 2,
+      },
     });
   });
 
@@ -391,17 +545,27 @@ describe('scan workflow', () => {
     expect(scan.scanId).toBe('20260101T000000000Z-abcd1234');
     expect(scan).toMatchObject({ requestedBy: 'U123', accounts: [A, B], regions: [REGION, 'eu-west-2'] });
     expect(scan.failures).toEqual([
-      { accountId: A, region: 'eu-west-2', operation: 'DescribeFileSystems', code: 'InternalServerError', message: 'An internal error occurred' },
+      {
+        accountId: A,
+        region: 'eu-west-2',
+        operation: 'DescribeFileSystems',
+        code: 'InternalServerError',
+        message: 'An internal error occurred',
+      },
       {
         accountId: B,
         operation: 'AssumeRole',
         code: 'AccessDenied',
-        message: expect.stringMatching(/Cannot access account 444455556666: AssumeRole failed with AccessDenied/),
+        message: expect.stringMatching(
+          /Cannot access account 444455556666: AssumeRole failed with AccessDenied/,
+        ),
       },
     ]);
     expect(scan.fileSystems).toHaveLength(9);
     expect(scan.fileSystems.every((f) => f.accountId === A && f.region === REGION)).toBe(true);
-    expect(scan.fileSystems.map((f) => f.fileSystemId)).toEqual([...scan.fileSystems.map((f) => f.fileSystemId)].sort());
+    expect(scan.fileSystems.map((f) => f.fileSystemId)).toEqual(
+      [...scan.fileSystems.map((f) => f.fileSystemId)].sort(),
+    );
     expect(scan.stats).toMatchObject({ apiCalls: 50, throttles: 0 });
     expect(scan.stats.durationMs).toBeGreaterThanOrEqual(40);
     expect(scan.finishedAt).toBe(new Date(Date.parse(scan.startedAt) + scan.stats.durationMs).toISOString());
@@ -417,14 +581,23 @@ describe('scan workflow', () => {
   });
 
   it('lists access points and replications once per region, asking per file system only for destinations', async () => {
-    FILE_SYSTEMS.push(fs('fs-dest', { NumberOfMountTargets: 0, FileSystemProtection: { ReplicationOverwriteProtection: 'REPLICATING' } }));
+    FILE_SYSTEMS.push(
+      fs('fs-dest', {
+        NumberOfMountTargets: 0,
+        FileSystemProtection: { ReplicationOverwriteProtection: 'REPLICATING' },
+      }),
+    );
     try {
       const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
-      expect(efsMock.commandCalls(DescribeAccessPointsCommand).map((c) => c.args[0].input.FileSystemId)).toEqual([undefined]);
-      expect(efsMock.commandCalls(DescribeReplicationConfigurationsCommand).map((c) => c.args[0].input.FileSystemId).sort()).toEqual([
-        'fs-dest',
-        undefined,
-      ]);
+      expect(
+        efsMock.commandCalls(DescribeAccessPointsCommand).map((c) => c.args[0].input.FileSystemId),
+      ).toEqual([undefined]);
+      expect(
+        efsMock
+          .commandCalls(DescribeReplicationConfigurationsCommand)
+          .map((c) => c.args[0].input.FileSystemId)
+          .sort(),
+      ).toEqual(['fs-dest', undefined]);
       expect(byId(scan, 'fs-cmk').accessPoints.map((a) => a.accessPointId)).toEqual(['fsap-1']);
       expect(byId(scan, 'fs-cmk').replications.map((r) => r.role)).toEqual(['source']);
       expect(byId(scan, 'fs-dest')).toMatchObject({ replications: [], errors: [] });
@@ -446,26 +619,45 @@ describe('scan workflow', () => {
         flags: ['inactive', 'aws-managed-key'],
         errors: [],
       });
-      expect(kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toContain('alias/aws/elasticfilesystem');
+      expect(kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toContain(
+        'alias/aws/elasticfilesystem',
+      );
 
       // KMS creates that key on first use: not finding it yet is no risk to the file system.
-      kmsMock.on(DescribeKeyCommand, { KeyId: 'alias/aws/elasticfilesystem' }).rejects(new NotFoundException({ message: 'Alias not found', ...meta }));
+      kmsMock
+        .on(DescribeKeyCommand, { KeyId: 'alias/aws/elasticfilesystem' })
+        .rejects(new NotFoundException({ message: 'Alias not found', ...meta }));
       const again = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
-      expect(byId(again, 'fs-default-key')).toMatchObject({ keyManager: 'AWS', keyState: undefined, flags: ['inactive', 'aws-managed-key', 'incomplete'] });
+      expect(byId(again, 'fs-default-key')).toMatchObject({
+        keyManager: 'AWS',
+        keyState: undefined,
+        flags: ['inactive', 'aws-managed-key', 'incomplete'],
+      });
     } finally {
       FILE_SYSTEMS.pop();
     }
   });
 
   it('falls back to per-file-system calls when a region-wide listing is refused', async () => {
-    efsMock.on(DescribeAccessPointsCommand, { FileSystemId: undefined }).rejects(
-      new EFSServiceException({ name: 'BadRequest', $fault: 'client', message: 'Specify a file system', ...meta }),
-    );
+    efsMock
+      .on(DescribeAccessPointsCommand, { FileSystemId: undefined })
+      .rejects(
+        new EFSServiceException({
+          name: 'BadRequest',
+          $fault: 'client',
+          message: 'Specify a file system',
+          ...meta,
+        }),
+      );
     const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
     const asked = efsMock.commandCalls(DescribeAccessPointsCommand).map((c) => c.args[0].input.FileSystemId);
-    expect(asked.filter((id) => id !== undefined).sort()).toEqual(FILE_SYSTEMS.map((f) => f.FileSystemId).sort());
+    expect(asked.filter((id) => id !== undefined).sort()).toEqual(
+      FILE_SYSTEMS.map((f) => f.FileSystemId).sort(),
+    );
     expect(byId(scan, 'fs-cmk').accessPoints.map((a) => a.accessPointId)).toEqual(['fsap-1']);
-    expect(scan.fileSystems.filter((f) => f.errors.some((e) => e.operation === 'DescribeAccessPoints'))).toEqual([]);
+    expect(
+      scan.fileSystems.filter((f) => f.errors.some((e) => e.operation === 'DescribeAccessPoints')),
+    ).toEqual([]);
   });
 
   it('keeps the number of account/region pairs in flight within the bound', async () => {
@@ -481,25 +673,42 @@ describe('scan workflow', () => {
       }
     })(efs);
     const workflow = createScanWorkflow(
-      deps({ concurrency: 3, clientsFor: async (accountId, region) => ({ accountId, region, efs: slow, kms: new SdkKmsClient(kms) }) }),
+      deps({
+        concurrency: 3,
+        clientsFor: async (accountId, region) => ({
+          accountId,
+          region,
+          efs: slow,
+          kms: new SdkKmsClient(kms),
+        }),
+      }),
     );
-    const scan = await workflow.run({ accounts: ['111111111111', '222222222222', '333333333333'], regions: ['eu-west-1', 'eu-west-2', 'us-east-1'] });
+    const scan = await workflow.run({
+      accounts: ['111111111111', '222222222222', '333333333333'],
+      regions: ['eu-west-1', 'eu-west-2', 'us-east-1'],
+    });
     expect(peak).toBe(3);
     expect(io.messages.filter((m) => m.code === 'scan.region.done')).toHaveLength(9);
     expect(scan.failures).toEqual([]);
   });
 
-  it('saves a scan of nothing, with the reason, when not even the caller\'s account can be identified', async () => {
+  it("saves a scan of nothing, with the reason, when not even the caller's account can be identified", async () => {
     const workflow = createScanWorkflow(
       deps({
         listTargets: async () => {
-          throw new AccountAccessError('(caller)', 'GetCallerIdentity', Object.assign(new Error('expired'), { name: 'ExpiredToken' }));
+          throw new AccountAccessError(
+            '(caller)',
+            'GetCallerIdentity',
+            Object.assign(new Error('expired'), { name: 'ExpiredToken' }),
+          );
         },
       }),
     );
     const scan = await workflow.run();
     expect(scan.fileSystems).toEqual([]);
-    expect(scan.failures).toMatchObject([{ accountId: '(caller)', operation: 'GetCallerIdentity', code: 'ExpiredToken' }]);
+    expect(scan.failures).toMatchObject([
+      { accountId: '(caller)', operation: 'GetCallerIdentity', code: 'ExpiredToken' },
+    ]);
     expect(scans.saved).toHaveLength(1);
   });
 });
