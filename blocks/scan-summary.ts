@@ -1,6 +1,7 @@
 import type { FileSystemRecord, InventoryFlag, ScanFailure, ScanRecord } from '../src/domain/inventory.ts';
 import { code, escapeMrkdwn, humanBytes, humanDuration, plural } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
+import { PLAN_OPEN_ACTION_ID } from './plan-modal.ts';
 
 /**
  * The scan summary, built to stay inside Slack's limits with any number of file systems.
@@ -205,6 +206,19 @@ export function scanSummaryMessage(scan: ScanRecord, options: ScanSummaryOptions
         ...shown.map(fileSystemLine),
       ]),
     );
+    blocks.push({
+      type: 'actions',
+      block_id: 'scan_plan',
+      elements: [
+        {
+          type: 'button',
+          action_id: PLAN_OPEN_ACTION_ID,
+          text: { type: 'plain_text', text: 'Plan migrations…' },
+          value: scan.scanId,
+          style: 'primary',
+        },
+      ],
+    });
   } else if (total) {
     blocks.push({
       type: 'section',

@@ -13,9 +13,9 @@ export const COMMANDS: CommandHelp[] = [
   },
   {
     name: 'plan',
-    usage: 'plan',
-    description: 'Propose a migration plan (target key, copy method) for the unencrypted file systems.',
-    available: false,
+    usage: 'plan [scan-id]',
+    description: 'Decide per unencrypted file system: scope, target KMS key, copy method (admins).',
+    available: true,
   },
   {
     name: 'build',

@@ -1,6 +1,7 @@
 import type { ScanRecord } from '../domain/inventory.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
+import type { DecideService } from '../workflow/decide/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -14,4 +15,6 @@ export interface ScanService {
 export interface SlackServices {
   scan: ScanService;
   scans: ScanRepository;
+  /** The decide phase (plan modal, key options); absent until the composition root provides it. */
+  decide?: DecideService;
 }

@@ -11,6 +11,7 @@ import {
   parseDecisionFile,
   type DecideWorkflow,
   type DecisionFile,
+  type DecideService,
 } from '../../workflow/decide/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
@@ -26,7 +27,7 @@ interface PlanOptions {
   actor?: string;
 }
 
-export interface DecidePhase {
+export interface DecidePhase extends DecideService {
   workflow: DecideWorkflow;
   directories: Directories;
 }
@@ -42,7 +43,7 @@ export function openDecidePhase(runtime: Runtime): DecidePhase {
     policy: runtime.config.policy.rules,
     clock: { now: () => new Date() },
   });
-  return { workflow, directories };
+  return { workflow, keys: directories.keys, directories };
 }
 
 async function readDecisionFile(path: string): Promise<DecisionFile> {

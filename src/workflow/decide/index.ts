@@ -14,3 +14,13 @@ export {
 } from './decide-workflow.ts';
 export { parseDecisionFile, formatOf, DecisionFileError, type DecisionFile, type DecisionFileFormat } from './decision-file.ts';
 export { formatPlanSummary, formatProblems } from './plan-text.ts';
+
+import type { KeyDirectory } from '../../aws/key-directory.ts';
+import type { DecideWorkflow } from './decide-workflow.ts';
+export type { KeyChoiceEntry } from '../../aws/key-directory.ts';
+
+/** What the Slack app needs of the decide phase. */
+export interface DecideService {
+  workflow: DecideWorkflow;
+  keys: Pick<KeyDirectory, 'listCustomerKeys'>;
+}

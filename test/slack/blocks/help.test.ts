@@ -31,7 +31,7 @@ describe('help builders', () => {
     expect(limitBreaches(help.blocks)).toEqual([]);
     const shown = JSON.stringify(help.blocks);
     expect(shown).toContain('`/efs-encrypt scan`: Inventory');
-    expect(shown).toContain('`/efs-encrypt plan` _(coming)_');
+    expect(shown).toContain('`/efs-encrypt build <file-system-id>` _(coming)_');
   });
 
   it('quote an unknown word safely', () => {

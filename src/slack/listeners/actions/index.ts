@@ -1,5 +1,9 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { PLAN_OPEN_ACTION_ID } from '../../../../blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { planOpenAction } from './plan-open.ts';
 
 /** Block actions (buttons, selects), one file per listener; the migration issues add them here. */
-export function registerActions(_app: App, _deps: ListenerDeps): void {}
+export function registerActions(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>({ action_id: PLAN_OPEN_ACTION_ID, type: 'block_actions' }, planOpenAction(deps));
+}

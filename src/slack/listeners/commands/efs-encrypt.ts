@@ -7,6 +7,7 @@ import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { runScanInThread } from '../../scan-in-thread.ts';
+import { openPlanModal } from '../actions/plan-open.ts';
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -56,6 +57,10 @@ export function efsEncryptCommand(deps: ListenerDeps) {
             { channelId: command.channel_id, userId: command.user_id, correlationId, replyPrivately },
           ),
         );
+        return;
+      }
+      if (parsed.command.name === 'plan') {
+        await openPlanModal(deps, { client, triggerId: command.trigger_id, userId: command.user_id, scanId: parsed.args[0], channelId: command.channel_id });
         return;
       }
       return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));

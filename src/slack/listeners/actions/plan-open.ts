@@ -1,0 +1,63 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../../../../blocks/error.ts';
+import { pageOf, planModal } from '../../../../blocks/plan-modal.ts';
+import { BadInputError } from '../../../domain/errors.ts';
+import { planCandidates } from '../../../workflow/decide/index.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+type WebClient = AllMiddlewareArgs['client'];
+
+export interface OpenPlanRequest {
+  client: WebClient;
+  /** Valid for 3 seconds: everything before views.open must be quick. */
+  triggerId: string;
+  userId: string;
+  /** Default: the latest scan. */
+  scanId?: string;
+  /** Where the summary goes when the plan is saved; in `threadTs`'s thread when given. */
+  channelId?: string;
+  threadTs?: string;
+}
+
+/** Opens the plan modal on its first page, prefilled with the stored decisions; admins only. */
+export async function openPlanModal(deps: ListenerDeps, req: OpenPlanRequest): Promise<void> {
+  await deps.authorizer.authorize(req.userId, 'plan');
+  const decide = deps.services.decide;
+  if (!decide) throw new BadInputError('Planning is not set up in this deployment (no decide service); ask whoever runs the bot.');
+  const scan = await decide.workflow.scanFor(req.scanId);
+  const candidates = planCandidates(scan);
+  const statuses = await decide.workflow.statusOf(pageOf(candidates, 0));
+  await req.client.views.open({
+    trigger_id: req.triggerId,
+    view: planModal({ metadata: { scanId: scan.scanId, page: 0, channelId: req.channelId, threadTs: req.threadTs }, candidates, statuses }),
+  });
+}
+
+/** The Plan button on a scan summary: the summary's thread receives the plan summary. */
+export function planOpenAction(deps: ListenerDeps) {
+  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const correlationId = newCorrelationId();
+    const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id });
+    try {
+      await openPlanModal(deps, {
+        client,
+        triggerId: body.trigger_id,
+        userId: body.user.id,
+        scanId: action.value || undefined,
+        channelId: body.channel?.id ?? body.container?.channel_id,
+        threadTs: body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts,
+      });
+      log.info('plan modal opened');
+    } catch (err) {
+      log.warn({ err }, 'plan refused or failed');
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...errorMessage({ title: 'Plan', userMessage: userMessageOf(err), correlationId }),
+      });
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import {
+  decodePlanMetadata,
+  pageCount,
+  pageOf,
+  planErrors,
+  planModal,
+  readPlanSubmission,
+  type ViewStateValues,
+} from '../../../../blocks/plan-modal.ts';
+import { planSummaryMessages } from '../../../../blocks/plan-summary.ts';
+import { BadInputError } from '../../../domain/errors.ts';
+import { planCandidates } from '../../../workflow/decide/index.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+/**
+ * A page of the plan modal submitted: check every choice against AWS, answer problems next to
+ * their fields (`response_action: errors`), else store the page and show the next one; after the
+ * last page, post the plan summary in the thread. Slack waits 3 s for the answer, so the checks
+ * of one page (at most PLAN_PAGE_SIZE file systems) run in parallel.
+ */
+export function planSubmitView(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
+    const correlationId = newCorrelationId();
+    const userId = body.user.id;
+    const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
+    // Errors can only sit on input blocks; a refusal goes on the first one.
+    const firstInput = view.blocks.find((b) => b.type === 'input')?.block_id;
+    const refuse = async (message: string) => {
+      if (firstInput) await ack({ response_action: 'errors', errors: { [firstInput]: message } });
+      else await ack();
+    };
+    try {
+      await deps.authorizer.authorize(userId, 'plan');
+      const meta = decodePlanMetadata(view.private_metadata);
+      const decide = deps.services.decide;
+      if (!meta || !decide) throw new BadInputError('This plan form is out of date; close it and open the plan again.');
+      const scan = await decide.workflow.scanFor(meta.scanId);
+      const candidates = planCandidates(scan);
+      const page = pageOf(candidates, meta.page);
+      const read = readPlanSubmission(view.state.values as ViewStateValues, page);
+      if (Object.keys(read.errors).length) return await ack({ response_action: 'errors', errors: read.errors });
+      if (read.choices.length) {
+        const result = await decide.workflow.record(read.choices, userId, { scanId: scan.scanId });
+        if (!result.ok) {
+          log.info({ invalid: result.invalid.length }, 'plan choices refused');
+          return await ack({
+            response_action: 'errors',
+            errors: planErrors(read, result.invalid.map((v) => ({ fileSystemId: v.choice.fileSystemId, errors: v.errors }))),
+          });
+        }
+        log.info({ recorded: result.recorded.map((r) => [r.fileSystem.fileSystemId, r.outcome]) }, 'plan page stored');
+      }
+      if (meta.page + 1 < pageCount(candidates.length)) {
+        const next = { ...meta, page: meta.page + 1 };
+        const statuses = await decide.workflow.statusOf(pageOf(candidates, next.page));
+        return await ack({ response_action: 'update', view: planModal({ metadata: next, candidates, statuses }) });
+      }
+      await ack();
+      if (meta.channelId) {
+        const channel = meta.channelId;
+        deps.tasks.start(`plan summary ${correlationId}`, async () => {
+          for (const message of planSummaryMessages(await decide.workflow.summary(scan.scanId)))
+            await client.chat.postMessage({ channel, ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}), ...message });
+        });
+      }
+    } catch (err) {
+      log.warn({ err }, 'plan submission refused or failed');
+      await refuse(`${userMessageOf(err)} (ref ${correlationId})`);
+    }
+  };
+}
