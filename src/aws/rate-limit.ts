@@ -96,8 +96,14 @@ export interface CallCounts {
 export class CallStats {
   private counts: CallCounts = { apiCalls: 0, throttles: 0 };
   private readonly perOperation = new Map<string, CallCounts>();
+  private readonly perBucket = new Map<string, number>();
 
-  record(operation: string, throttled: boolean): void {
+  /** `scope` is `<account>/<region>`: with the operation it names the rate-limit bucket. */
+  record(operation: string, throttled: boolean, scope?: string): void {
+    if (scope) {
+      const bucket = `${scope}/${operation}`;
+      this.perBucket.set(bucket, (this.perBucket.get(bucket) ?? 0) + 1);
+    }
     const op = this.perOperation.get(operation) ?? { apiCalls: 0, throttles: 0 };
     op.apiCalls++;
     this.counts.apiCalls++;
@@ -110,6 +116,11 @@ export class CallStats {
 
   snapshot(): CallCounts {
     return { ...this.counts };
+  }
+
+  /** Attempts per rate-limit bucket (`<account>/<region>/<operation>`): what sets a scan's time floor. */
+  byBucket(): Record<string, number> {
+    return Object.fromEntries(this.perBucket);
   }
 
   byOperation(): Record<string, CallCounts> {
@@ -134,10 +145,10 @@ function rateLimitMiddleware<I extends object, O extends MetadataBearer>(
     await binding.limiter.acquire({ accountId: binding.accountId, region: binding.region, operation });
     try {
       const result = await next(args);
-      binding.stats?.record(operation, false);
+      binding.stats?.record(operation, false, `${binding.accountId}/${binding.region}`);
       return result;
     } catch (e) {
-      binding.stats?.record(operation, isThrottlingError(e));
+      binding.stats?.record(operation, isThrottlingError(e), `${binding.accountId}/${binding.region}`);
       throw e;
     }
   };
