@@ -1,16 +1,5 @@
+import { humanBytes } from '../../../blocks/format.ts';
 import { ownership, type FileSystemRecord, type ScanRecord } from '../../domain/inventory.ts';
-
-/** Sizes as people read them (binary units, as the EFS console shows them). */
-export function humanBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-}
 
 function line(fs: FileSystemRecord): string {
   const { env, app, owner } = ownership(fs);
