@@ -1,0 +1,54 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import { slackServices } from '../../src/cli/slack-services.ts';
+import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+
+/**
+ * The whole assessment path as `efs-encrypt serve --demo` wires it: the real composition root (embedded
+ * store, sample estate, real SDK clients), the real Bolt receiver driven by a signed `/efs-encrypt scan`,
+ * and the Web API recorded. Nothing is faked between the slash command and the AWS wire protocols.
+ */
+describe('/efs-encrypt scan end to end on the sample estate', () => {
+  const saved = { ...process.env };
+  let runtime: Runtime;
+  let slack: SlackHarness;
+
+  beforeAll(async () => {
+    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
+    slack = await startSlackHarness({ services: slackServices(runtime) });
+  });
+
+  afterAll(async () => {
+    await slack?.close();
+    await runtime?.close();
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  it('acks at once, then turns the root message into the summary of the stored scan', async () => {
+    const ack = await slack.slashCommand('scan', { channelId: 'C0OPS001' });
+    expect(ack.status).toBe(200);
+    expect(ack.elapsedMs).toBeLessThan(3000);
+
+    const root = await slack.waitForCall('chat.postMessage', (c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts);
+    const rootTs = root.response.ts as string;
+    const thread = await slack.waitForCall('chat.postMessage', (c) => c.body.thread_ts === rootTs);
+    expect(thread.body.channel).toBe('C0OPS001');
+
+    const summary = await slack.waitForCall(
+      'chat.update',
+      (c) => c.body.ts === rootTs && JSON.stringify(c.body.blocks ?? '').includes('nencrypted'),
+      15_000,
+    );
+    const stored = await runtime.store.scans.getLatestScan();
+    expect(stored).toBeDefined();
+    const text = JSON.stringify(summary.body.blocks);
+    const largestCandidate = stored!.fileSystems.filter((f) => !f.encrypted).sort((a, b) => b.sizeInBytes - a.sizeInBytes)[0]!;
+    expect(text).toContain(largestCandidate.fileSystemId);
+    expect(text).toContain(String(stored!.stats.unencrypted));
+    // The account whose role cannot be assumed is reported in Slack, not hidden.
+    expect(text).toContain(stored!.failures[0]!.accountId);
+  });
+});
