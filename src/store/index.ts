@@ -4,3 +4,4 @@ export { startEmbeddedDynamoDb, EmbeddedStoreError, type EmbeddedDynamoDb, type 
 export { ensureTable, TableSetupError, GSI1, type EnsureTableOptions } from './table.ts';
 export { ScanDataInconsistentError, type ScanRepositoryOptions } from './scan-repository.ts';
 export { ItemTooLargeError } from './item-size.ts';
+export { DynamoJobRepository } from './job-repository.ts';

@@ -1,10 +1,12 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../domain/clock.ts';
+import type { JobRepository } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
 import { createDocumentClient } from './document-client.ts';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { DynamoEventLog } from './event-log.ts';
+import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
@@ -29,6 +31,8 @@ export interface Store {
   scans: ScanRepository;
   migrations: MigrationRepository;
   events: MigrationEventLog;
+  /** Durable jobs (build, copy, cutover), leased by the job runner. */
+  jobs: JobRepository;
   tableName: string;
   /** The embedded server's endpoint, when one was started. */
   endpoint?: string;
@@ -80,7 +84,7 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events'> {
+): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs'> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -88,5 +92,6 @@ export function createRepositories(
     scans: new DynamoScanRepository(doc, tableName, options.scans),
     migrations: new DynamoMigrationRepository(doc, tableName, events, clock),
     events,
+    jobs: new DynamoJobRepository(doc, tableName, clock),
   };
 }
