@@ -1,6 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../cli-io.ts';
-import { NotImplementedError } from '../../domain/errors.ts';
+import { createAccountClients } from '../../aws/account-clients.ts';
+import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
+import {
+  captureEstate,
+  sdkCaptureSource,
+  writeCapture,
+  type CaptureResult,
+} from '../../estate/capture/index.ts';
 import { loadEstateFile } from '../../estate/load.ts';
 import { startEstateServer, type EstateServer } from '../../estate/server.ts';
 import { estateAccounts, estateRegions } from '../../estate/types.ts';
@@ -81,7 +88,92 @@ export function registerEstate(program: Command, ctx: CliContext): void {
   estate
     .command('capture')
     .description('Write the configured real accounts into an estate file with read-only calls')
-    .action(() => {
-      throw new NotImplementedError('efs-encrypt estate capture');
+    .requiredOption('--out <file>', 'estate JSON file to write')
+    .option(
+      '--accounts <ids>',
+      'comma-separated account IDs (default: EFS_ENCRYPT_ACCOUNTS, else your own)',
+      listOf('--accounts', ACCOUNT_ID),
+    )
+    .option(
+      '--regions <names>',
+      'comma-separated regions (default: EFS_ENCRYPT_REGIONS, else AWS_REGION)',
+      listOf('--regions', REGION),
+    )
+    .option('--force', 'replace --out if it exists')
+    .addHelpText(
+      'after',
+      '\nOnly Describe, List and Get calls (and STS AssumeRole) are made, through EFS_ENCRYPT_ROLE_NAME, with the\n' +
+        "scan's rate limit. Serve the result with `efs-encrypt estate serve --estate FILE` or `scan --estate FILE`.\n",
+    )
+    .action(async (options: EstateCaptureOptions) => {
+      await captureToFile(options, ctx);
     });
+}
+
+const ACCOUNT_ID = { pattern: /^\d{12}$/, example: '123456789012' };
+const REGION = { pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, example: 'eu-west-1' };
+
+function listOf(flag: string, item: { pattern: RegExp; example: string }) {
+  return (value: string): string[] => {
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = items.filter((i) => !item.pattern.test(i));
+    if (items.length === 0 || bad.length > 0)
+      throw new InvalidArgumentError(
+        `${flag} takes a comma-separated list such as ${item.example}${bad.length ? `; not: ${bad.join(', ')}` : ''}.`,
+      );
+    return [...new Set(items)];
+  };
+}
+
+export interface EstateCaptureOptions {
+  out: string;
+  accounts?: string[];
+  regions?: string[];
+  force?: boolean;
+}
+
+/** Captures the configured (or given) accounts and regions into `options.out`; progress and notices on stderr. */
+export async function captureToFile(options: EstateCaptureOptions, ctx: CliContext): Promise<CaptureResult> {
+  const config = ctx.config();
+  const accounts = createAccountClients({
+    accounts: options.accounts ?? config.aws.accounts,
+    regions: options.regions ?? config.aws.regions,
+    roleName: config.aws.roleName,
+    externalId: config.aws.externalId,
+    rateLimitPerSecond: config.aws.rateLimitPerSecond,
+  });
+  const source = sdkCaptureSource(accounts);
+  try {
+    const result = await captureEstate({
+      source,
+      concurrency: config.aws.scanConcurrency,
+      notice: (line) => ctx.io.err(`capture: ${line}\n`),
+    });
+    await writeCapture(options.out, result.file, { force: options.force });
+    const calls = accounts.stats.snapshot();
+    ctx.io.err(
+      `Wrote ${result.fileSystems} file systems and ${result.keys} keys from ${result.accounts.length} account(s) in ` +
+        `${result.regions.length} region(s) to ${options.out} (${calls.apiCalls} calls, ${calls.throttles} throttled).\n`,
+    );
+    if (result.problems.length > 0)
+      throw new EfsEncryptError(
+        ErrorCode.EstateInvalid,
+        `${options.out} was written but does not load as an estate; fix these by hand (or report them):\n` +
+          result.problems.map((p) => `  - ${p}`).join('\n'),
+      );
+    if (result.failedRegions.length > 0)
+      throw new EfsEncryptError(
+        ErrorCode.AwsCallFailed,
+        `${options.out} was written without ${result.failedRegions.length} region(s) that could not be read: ` +
+          result.failedRegions.map((f) => `${f.accountId} ${f.region} (${f.code})`).join(', ') +
+          ". Check the role's permissions there and capture again.",
+      );
+    return result;
+  } finally {
+    source.destroy();
+    accounts.destroy();
+  }
 }
