@@ -27,6 +27,8 @@ export interface MigrationDecision {
   constraints?: DecisionConstraints;
   /** For DataSync and rsync: where the copy agent can reach both file systems over NFS. */
   networkPath?: { availabilityZone?: string; subnetId: string; securityGroupIds: string[] };
+  /** Stricter security groups for the twin's mount targets; unset copies the source's per AZ. */
+  targetSecurityGroupIds?: string[];
 }
 
 /** Optional limits a person sets on a migration; free text, shown to whoever runs the copy. */
