@@ -13,7 +13,9 @@ import { createAccountClients } from '../../src/aws/account-clients.ts';
 import { main } from '../../src/cli/main.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { ScanRecord } from '../../src/domain/inventory.ts';
+import { captureKeys } from '../../src/estate/capture/capture-keys.ts';
 import { conformTo } from '../../src/estate/capture/conform.ts';
+import type { KmsDirectoryClient } from '../../src/aws/key-directory.ts';
 import {
   estateAccounts,
   estateRegions,
@@ -310,5 +312,87 @@ describe('conformTo (SDK values into the estate format)', () => {
       Rules: [{ At: '1970-01-01T00:00:00.000Z' }],
     });
     expect(dropped).toEqual(['Shape.Items[].NewMember', 'Shape.Unknown']);
+  });
+});
+
+describe('captureKeys (which keys a capture keeps)', () => {
+  const ACCOUNT = '111122223333';
+  const REGION = 'eu-west-1';
+  const arnOf = (id: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`;
+  const CMK = '11111111-1111-1111-1111-111111111111';
+  const EBS = '22222222-2222-2222-2222-222222222222';
+  const GONE = '33333333-3333-3333-3333-333333333333';
+  const AWS_MANAGED_OTHER = '44444444-4444-4444-4444-444444444444';
+
+  /** KMS with one customer key, AWS-managed keys for EBS and another service, and a deleted key. */
+  function fakeKms(described: string[]): KmsDirectoryClient {
+    return {
+      async listKeys() {
+        return {
+          Keys: [CMK, EBS, AWS_MANAGED_OTHER].map((KeyId) => ({ KeyId })),
+          Truncated: false,
+          $metadata: {},
+        };
+      },
+      async listAliases() {
+        return {
+          Aliases: [
+            { AliasName: 'alias/payments', TargetKeyId: CMK },
+            { AliasName: 'alias/aws/ebs', TargetKeyId: EBS },
+            { AliasName: 'alias/aws/s3', TargetKeyId: AWS_MANAGED_OTHER },
+            { AliasName: 'alias/aws/lambda' }, // an AWS-managed alias whose key does not exist yet
+          ],
+          Truncated: false,
+          $metadata: {},
+        };
+      },
+      async describeKey({ KeyId }) {
+        described.push(KeyId);
+        const id = KeyId.split('/').pop()!;
+        if (id === GONE)
+          throw Object.assign(new Error(`Key '${KeyId}' does not exist`), { name: 'NotFoundException' });
+        const manager = id === CMK ? 'CUSTOMER' : 'AWS';
+        return {
+          KeyMetadata: { KeyId: id, Arn: arnOf(id), KeyState: 'Enabled', Enabled: true, KeyManager: manager },
+          $metadata: {},
+        };
+      },
+    };
+  }
+
+  it('keeps used and customer-managed keys, skips other AWS-managed keys unasked, and stands in for a vanished key', async () => {
+    const described: string[] = [];
+    const notices: string[] = [];
+    const keys = await captureKeys({
+      kms: fakeKms(described),
+      accountId: ACCOUNT,
+      region: REGION,
+      // EBS's key is used by no file system here; a file system in another account names its own key.
+      usedKeyRefs: [arnOf(GONE), arnOf(CMK), `arn:aws:kms:us-east-1:999988887777:key/${CMK}`],
+      notice: (l) => notices.push(l),
+    });
+
+    expect(keys.map((k) => k.KeyId).sort()).toEqual([CMK, GONE]);
+    expect(keys.find((k) => k.KeyId === CMK)).toEqual({
+      KeyId: CMK,
+      Arn: arnOf(CMK),
+      KeyState: 'Enabled', // Enabled itself is left for the loader to derive
+      KeyManager: 'CUSTOMER',
+      Aliases: ['alias/payments'],
+    });
+    expect(keys.find((k) => k.KeyId === GONE)).toMatchObject({
+      Arn: arnOf(GONE),
+      AWSAccountId: ACCOUNT,
+      KeyState: 'Unavailable',
+      KeyManager: 'CUSTOMER',
+      Aliases: [],
+    });
+    expect(notices).toEqual([
+      expect.stringContaining(
+        `key ${arnOf(GONE)} used by a file system could not be described (NotFoundException)`,
+      ),
+    ]);
+    // AWS-managed keys nobody uses cost no DescribeKey; the other account's key is not asked for here.
+    expect(described.sort()).toEqual([arnOf(CMK), arnOf(GONE)].sort());
   });
 });
