@@ -407,3 +407,49 @@ function backupStatusOf(fs: FileSystemRecord): 'ENABLED' | 'DISABLED' | undefine
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/**
+ * How the build records what it made in the migration's `resources` (string values, one key per
+ * resource, so each is persisted the moment it exists and a resumed build skips it).
+ */
+export const BuildResourceKeys = {
+  targetFileSystemId: 'targetFileSystemId',
+  targetFileSystemArn: 'targetFileSystemArn',
+  targetKmsKeyArn: 'targetKmsKeyArn',
+  /** The last completed build step. */
+  buildStep: 'buildStep',
+  mountTarget: (availabilityZone: string) => `mountTarget:${availabilityZone}`,
+  accessPoint: (sourceAccessPointId: string) => `accessPoint:${sourceAccessPointId}`,
+  notCopied: (what: string) => `notCopied:${what}`,
+} as const;
+
+/** The source → twin mapping cutover uses, read back from the migration's resources. */
+export interface BuildMapping {
+  sourceFileSystemId: string;
+  targetFileSystemId?: string;
+  targetFileSystemArn?: string;
+  targetKmsKeyArn?: string;
+  /** Twin mount target ID per AZ. */
+  mountTargets: Record<string, string>;
+  /** Source access point ID → twin access point ID. */
+  accessPoints: Record<string, string>;
+  /** What could not be copied, and why. */
+  notCopied: Record<string, string>;
+  lastStep?: string;
+}
+
+export function buildMappingOf(record: { fileSystemId: string; resources: Record<string, string> }): BuildMapping {
+  const r = record.resources;
+  const prefixed = (prefix: string) =>
+    Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return {
+    sourceFileSystemId: record.fileSystemId,
+    ...(r.targetFileSystemId ? { targetFileSystemId: r.targetFileSystemId } : {}),
+    ...(r.targetFileSystemArn ? { targetFileSystemArn: r.targetFileSystemArn } : {}),
+    ...(r.targetKmsKeyArn ? { targetKmsKeyArn: r.targetKmsKeyArn } : {}),
+    mountTargets: prefixed('mountTarget:'),
+    accessPoints: prefixed('accessPoint:'),
+    notCopied: prefixed('notCopied:'),
+    ...(r.buildStep ? { lastStep: r.buildStep } : {}),
+  };
+}
