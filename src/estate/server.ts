@@ -13,6 +13,8 @@ import { createServices, type ServiceBinding } from './services.ts';
 import { TokenBuckets } from './throttle.ts';
 import type { WireRequest, WireResponse } from './protocols/wire.ts';
 import type { Estate } from './types.ts';
+import { createControl, type EstateControl } from './control.ts';
+import type { EstateLimits, EstateTiming } from './timing.ts';
 
 export interface EstateServerOptions {
   estate: Estate;
@@ -27,6 +29,10 @@ export interface EstateServerOptions {
   clock?: Clock;
   /** Page size when a caller gives no limit (default 5: smaller than AWS's, so missed pages show). */
   defaultPageSize?: number;
+  /** How long asynchronous work takes (file systems becoming available, DataSync phases…); see timing.ts. */
+  timing?: Partial<EstateTiming>;
+  /** Service quotas the estate enforces (file systems per Region, access points per file system…). */
+  limits?: Partial<EstateLimits>;
 }
 
 export interface EstateStats {
@@ -42,6 +48,8 @@ export interface EstateServer {
   port: number;
   stats(): EstateStats;
   resetStats(): void;
+  /** In-process test and demo hooks (time, injected failures, inspection); never on the wire. */
+  control: EstateControl;
   close(): Promise<void>;
 }
 
@@ -49,8 +57,14 @@ const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
 export async function startEstateServer(options: EstateServerOptions): Promise<EstateServer> {
   const clock = options.clock ?? systemClock;
-  const model = new EstateModel(options.estate, { clock, defaultPageSize: options.defaultPageSize ?? 5 });
+  const model = new EstateModel(options.estate, {
+    clock,
+    defaultPageSize: options.defaultPageSize ?? 5,
+    ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   const services = createServices(model);
+  const control = createControl(model, services.dataSync);
   const buckets =
     options.tps !== undefined
       ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock)
@@ -84,6 +98,10 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
       }
       const handler = service.operations[operation];
       if (!handler) throw service.unknownOperation(operation);
+      // Whatever became due on the timeline happens before the call sees the state.
+      model.settle();
+      const injected = model.takeFailure(service.name, operation, ctx.accountId);
+      if (injected) throw injected;
       return service.codec.encodeOutput(operation, handler(ctx, call.input as never), requestId);
     } catch (e) {
       return service.codec.encodeError(asApiError(e, service, operation), requestId);
@@ -113,6 +131,7 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    control,
     stats: () => structuredClone(stats),
     resetStats: () => {
       stats = { calls: 0, throttles: 0, byOperation: {} };

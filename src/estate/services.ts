@@ -3,7 +3,12 @@
  * handlers. Handlers are bound by operation name; adding the write side means adding entries here.
  */
 import { AwsApiError } from './model/api-error.ts';
+import { DataSyncService, dataSyncErrors } from './model/datasync-service.ts';
 import { Ec2Service, ec2Errors } from './model/ec2-service.ts';
+import { EfsAccessPointWrites } from './model/efs-access-points.ts';
+import { EfsFileSystemWrites } from './model/efs-file-systems.ts';
+import { EfsMountTargetWrites } from './model/efs-mount-targets.ts';
+import { EfsReplicationWrites } from './model/efs-replication.ts';
 import { EfsService, efsErrors } from './model/efs-service.ts';
 import type { CallContext, EstateModel } from './model/estate-model.ts';
 import { KmsService, kmsErrors } from './model/kms-service.ts';
@@ -11,7 +16,7 @@ import { StsService, stsErrors } from './model/sts-service.ts';
 import { AwsQueryCodec } from './protocols/aws-query.ts';
 import { Ec2QueryCodec } from './protocols/ec2-query.ts';
 import { Json11Codec } from './protocols/json11.ts';
-import { RestJsonCodec } from './protocols/rest-json.ts';
+import { RestJsonCodec, type RestRoute } from './protocols/rest-json.ts';
 import type { ProtocolCodec } from './protocols/wire.ts';
 
 type Handler = (ctx: CallContext, input: never) => unknown;
@@ -29,6 +34,8 @@ export interface ServiceBinding {
 export interface Services {
   bySigningName: Map<string, ServiceBinding>;
   sts: StsService;
+  /** Also the DataSync part of the control surface (failures, verification errors). */
+  dataSync: DataSyncService;
 }
 
 /** Binds every public method of a handler class, so `operations.DescribeKey` calls `describeKey`. */
@@ -44,6 +51,87 @@ function operationsOf(service: object, names: string[]): Record<string, Handler>
 }
 
 const EFS_PREFIX = '/2015-02-01';
+const FS = `${EFS_PREFIX}/file-systems/{FileSystemId}`;
+
+/** Method, URI and success status of each EFS write, from aws-models/efs (`http` of each operation). */
+const EFS_WRITE_ROUTES: RestRoute[] = [
+  { method: 'POST', uri: `${EFS_PREFIX}/file-systems`, operation: 'CreateFileSystem', status: 201 },
+  { method: 'DELETE', uri: FS, operation: 'DeleteFileSystem', status: 204 },
+  { method: 'PUT', uri: FS, operation: 'UpdateFileSystem', status: 202 },
+  { method: 'PUT', uri: `${FS}/protection`, operation: 'UpdateFileSystemProtection' },
+  { method: 'PUT', uri: `${FS}/lifecycle-configuration`, operation: 'PutLifecycleConfiguration' },
+  { method: 'PUT', uri: `${FS}/backup-policy`, operation: 'PutBackupPolicy' },
+  { method: 'PUT', uri: `${FS}/policy`, operation: 'PutFileSystemPolicy' },
+  { method: 'DELETE', uri: `${FS}/policy`, operation: 'DeleteFileSystemPolicy' },
+  { method: 'POST', uri: `${EFS_PREFIX}/resource-tags/{ResourceId}`, operation: 'TagResource' },
+  {
+    method: 'DELETE',
+    uri: `${EFS_PREFIX}/resource-tags/{ResourceId}`,
+    operation: 'UntagResource',
+    lists: ['tagKeys'],
+    queryNames: { tagKeys: 'TagKeys' },
+  },
+  { method: 'POST', uri: `${EFS_PREFIX}/mount-targets`, operation: 'CreateMountTarget' },
+  {
+    method: 'DELETE',
+    uri: `${EFS_PREFIX}/mount-targets/{MountTargetId}`,
+    operation: 'DeleteMountTarget',
+    status: 204,
+  },
+  {
+    method: 'PUT',
+    uri: `${EFS_PREFIX}/mount-targets/{MountTargetId}/security-groups`,
+    operation: 'ModifyMountTargetSecurityGroups',
+    status: 204,
+  },
+  { method: 'POST', uri: `${EFS_PREFIX}/access-points`, operation: 'CreateAccessPoint' },
+  {
+    method: 'DELETE',
+    uri: `${EFS_PREFIX}/access-points/{AccessPointId}`,
+    operation: 'DeleteAccessPoint',
+    status: 204,
+  },
+  {
+    method: 'POST',
+    uri: `${EFS_PREFIX}/file-systems/{SourceFileSystemId}/replication-configuration`,
+    operation: 'CreateReplicationConfiguration',
+  },
+  {
+    method: 'DELETE',
+    uri: `${EFS_PREFIX}/file-systems/{SourceFileSystemId}/replication-configuration`,
+    operation: 'DeleteReplicationConfiguration',
+    status: 204,
+    queryNames: { deletionMode: 'DeletionMode' },
+  },
+];
+
+function efsWriteOperations(model: EstateModel): Record<string, Handler> {
+  const fileSystems = new EfsFileSystemWrites(model);
+  return {
+    ...operationsOf(fileSystems, [
+      'CreateFileSystem',
+      'DeleteFileSystem',
+      'UpdateFileSystem',
+      'UpdateFileSystemProtection',
+      'PutLifecycleConfiguration',
+      'PutBackupPolicy',
+      'PutFileSystemPolicy',
+      'DeleteFileSystemPolicy',
+      'TagResource',
+      'UntagResource',
+    ]),
+    ...operationsOf(new EfsMountTargetWrites(model), [
+      'CreateMountTarget',
+      'DeleteMountTarget',
+      'ModifyMountTargetSecurityGroups',
+    ]),
+    ...operationsOf(new EfsAccessPointWrites(model), ['CreateAccessPoint', 'DeleteAccessPoint']),
+    ...operationsOf(new EfsReplicationWrites(model, fileSystems), [
+      'CreateReplicationConfiguration',
+      'DeleteReplicationConfiguration',
+    ]),
+  };
+}
 
 export function createServices(model: EstateModel): Services {
   const sts = new StsService(model);
@@ -100,18 +188,22 @@ export function createServices(model: EstateModel): Services {
         operation: 'ListTagsForResource',
         integers: ['MaxResults'],
       },
+      ...EFS_WRITE_ROUTES,
     ]),
-    operations: operationsOf(new EfsService(model), [
-      'DescribeFileSystems',
-      'DescribeMountTargets',
-      'DescribeMountTargetSecurityGroups',
-      'DescribeAccessPoints',
-      'DescribeLifecycleConfiguration',
-      'DescribeBackupPolicy',
-      'DescribeFileSystemPolicy',
-      'DescribeReplicationConfigurations',
-      'ListTagsForResource',
-    ]),
+    operations: {
+      ...efsWriteOperations(model),
+      ...operationsOf(new EfsService(model), [
+        'DescribeFileSystems',
+        'DescribeMountTargets',
+        'DescribeMountTargetSecurityGroups',
+        'DescribeAccessPoints',
+        'DescribeLifecycleConfiguration',
+        'DescribeBackupPolicy',
+        'DescribeFileSystemPolicy',
+        'DescribeReplicationConfigurations',
+        'ListTagsForResource',
+      ]),
+    },
     throttling: efsErrors.throttling,
     unknownOperation: (op) => efsErrors.badRequest(`The estate does not implement ${op} yet.`),
     internalError: (message) => new AwsApiError('InternalServerError', message, 500),
@@ -155,13 +247,40 @@ export function createServices(model: EstateModel): Services {
       ),
     internalError: (message) => new AwsApiError('InternalFailure', message, 500, 'Receiver'),
   };
+  const dataSync = new DataSyncService(model);
+  const dataSyncBinding: ServiceBinding = {
+    name: 'datasync',
+    codec: new Json11Codec('FmrsService'),
+    operations: operationsOf(dataSync, [
+      'CreateLocationEfs',
+      'DescribeLocationEfs',
+      'ListLocations',
+      'DeleteLocation',
+      'CreateTask',
+      'DescribeTask',
+      'ListTasks',
+      'DeleteTask',
+      'StartTaskExecution',
+      'DescribeTaskExecution',
+      'CancelTaskExecution',
+      'ListTaskExecutions',
+      'TagResource',
+      'UntagResource',
+      'ListTagsForResource',
+    ]),
+    throttling: dataSyncErrors.throttling,
+    unknownOperation: (op) => dataSyncErrors.invalid(`The estate does not implement DataSync ${op} yet.`),
+    internalError: (message) => dataSyncErrors.internal(message),
+  };
   return {
     bySigningName: new Map([
       ['elasticfilesystem', efs],
       ['kms', kms],
       ['ec2', ec2],
       ['sts', stsBinding],
+      ['datasync', dataSyncBinding],
     ]),
     sts,
+    dataSync,
   };
 }

@@ -9,6 +9,11 @@ export class AwsApiError extends Error {
     readonly httpStatus: number = 400,
     /** query/XML protocols: `Sender` (the caller's fault) or `Receiver`. */
     readonly fault: 'Sender' | 'Receiver' = httpStatus >= 500 ? 'Receiver' : 'Sender',
+    /**
+     * Members of the error shape besides the code and message, e.g. `FileSystemAlreadyExists`
+     * carries `FileSystemId`: the SDK copies them onto its exception object.
+     */
+    readonly members: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = code;

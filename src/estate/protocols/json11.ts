@@ -1,4 +1,4 @@
-/** AWS JSON 1.1 (KMS): `X-Amz-Target: <Prefix>.<Operation>`, JSON in and out, errors as `{"__type", "message"}`. */
+/** AWS JSON 1.1 (KMS, DataSync): `X-Amz-Target: <Prefix>.<Operation>`, JSON in and out, errors as `{"__type", "message"}`. */
 import { AwsApiError } from '../model/api-error.ts';
 import {
   header,
@@ -34,7 +34,7 @@ export class Json11Codec implements ProtocolCodec {
     return {
       status: 200,
       headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
-      body: JSON.stringify(toJsonWire(output)),
+      body: JSON.stringify(toJsonWire(output ?? {})),
     };
   }
 
@@ -42,7 +42,7 @@ export class Json11Codec implements ProtocolCodec {
     return {
       status: error.httpStatus,
       headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
-      body: JSON.stringify({ __type: error.code, message: error.message }),
+      body: JSON.stringify(toJsonWire({ ...error.members, __type: error.code, message: error.message })),
     };
   }
 }

@@ -18,6 +18,12 @@ export interface RestRoute {
   operation: string;
   /** Query members the model types as integers. */
   integers?: string[];
+  /** Query members the model types as lists (`?tagKeys=a&tagKeys=b`). */
+  lists?: string[];
+  /** Query names that differ from the member name (`tagKeys` → `TagKeys`). */
+  queryNames?: Record<string, string>;
+  /** The success status the model declares (`http.responseCode`); 204 answers with no body. */
+  status?: number;
 }
 
 interface CompiledRoute extends RestRoute {
@@ -44,8 +50,11 @@ export class RestJsonCodec implements ProtocolCodec {
       const match = route.method === req.method ? route.pattern.exec(req.path) : null;
       if (!match) continue;
       const input: Record<string, unknown> = {};
-      for (const [key, value] of req.query)
-        input[key] = route.integers?.includes(key) ? Number(value) : value;
+      for (const [key, value] of req.query) {
+        const member = route.queryNames?.[key] ?? key;
+        if (route.lists?.includes(key)) ((input[member] as string[] | undefined) ??= []).push(value);
+        else input[member] = route.integers?.includes(key) ? Number(value) : value;
+      }
       route.labels.forEach((label, i) => (input[label] = decodeURIComponent(match[i + 1]!)));
       if (req.body) Object.assign(input, JSON.parse(req.body) as Record<string, unknown>);
       return { operation: route.operation, input };
@@ -57,11 +66,12 @@ export class RestJsonCodec implements ProtocolCodec {
     );
   }
 
-  encodeOutput(_operation: string, output: unknown, requestId: string): WireResponse {
+  encodeOutput(operation: string, output: unknown, requestId: string): WireResponse {
+    const status = this.routes.find((r) => r.operation === operation)?.status ?? 200;
     return {
-      status: 200,
+      status,
       headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(toJsonWire(output)),
+      body: status === 204 ? '' : JSON.stringify(toJsonWire(output ?? {})),
     };
   }
 
@@ -73,7 +83,7 @@ export class RestJsonCodec implements ProtocolCodec {
         'x-amzn-errortype': error.code,
         'x-amzn-requestid': requestId,
       },
-      body: JSON.stringify({ ErrorCode: error.code, Message: error.message }),
+      body: JSON.stringify(toJsonWire({ ...error.members, ErrorCode: error.code, Message: error.message })),
     };
   }
 }

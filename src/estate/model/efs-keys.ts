@@ -1,0 +1,57 @@
+/**
+ * How EFS resolves the KMS key of an encrypted file system: a key ID, key ARN, alias name or alias
+ * ARN (CreateFileSystemRequest.KmsKeyId in the EFS model); no key means the AWS-managed
+ * `aws/elasticfilesystem` key, which AWS creates in the account and Region on first use.
+ */
+import { AWS_EFS_ALIAS, findKey } from '../normalise.ts';
+import { arn, stableDate, stableUuid } from '../ids.ts';
+import type { EstateKey } from '../types.ts';
+import type { CallContext, EstateModel } from './estate-model.ts';
+
+type Where = Pick<CallContext, 'accountId' | 'region'>;
+
+/** The key a reference names, looking in the account and Region its ARN names; undefined if none. */
+export function resolveKey(model: EstateModel, where: Where, ref: string | undefined): EstateKey | undefined {
+  if (ref === undefined || ref === AWS_EFS_ALIAS) return awsManagedEfsKey(model, where);
+  const m = /^arn:aws[a-z-]*:kms:([^:]+):(\d{12}):/.exec(ref);
+  const owner = m ? { region: m[1]!, accountId: m[2]! } : where;
+  return findKey(model.region(owner).keys, ref, owner.region, owner.accountId);
+}
+
+export function awsManagedEfsKey(model: EstateModel, where: Where): EstateKey {
+  const keys = model.region(where).keys;
+  const existing = keys.find((k) => k.Aliases.includes(AWS_EFS_ALIAS));
+  if (existing) return existing;
+  const seed = `${where.accountId}/${where.region}/aws-managed-efs-key`;
+  const KeyId = stableUuid(seed);
+  const key: EstateKey = {
+    AWSAccountId: where.accountId,
+    KeyId,
+    Arn: arn.key(where.region, where.accountId, KeyId),
+    CreationDate: stableDate(seed),
+    Enabled: true,
+    Description: 'Default key that protects my EFS filesystems when no other key is defined',
+    KeyUsage: 'ENCRYPT_DECRYPT',
+    KeyState: 'Enabled',
+    Origin: 'AWS_KMS',
+    KeyManager: 'AWS',
+    CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+    KeySpec: 'SYMMETRIC_DEFAULT',
+    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+    MultiRegion: false,
+    Aliases: [AWS_EFS_ALIAS],
+  };
+  keys.push(key);
+  return key;
+}
+
+/** Why EFS cannot encrypt with this key, or undefined when it can. */
+export function unusableKeyReason(key: EstateKey): string | undefined {
+  if (key.KeyState !== 'Enabled') return `KMS key ${key.Arn} is ${key.KeyState}`;
+  if (
+    (key.KeySpec ?? 'SYMMETRIC_DEFAULT') !== 'SYMMETRIC_DEFAULT' ||
+    (key.KeyUsage ?? 'ENCRYPT_DECRYPT') !== 'ENCRYPT_DECRYPT'
+  )
+    return `KMS key ${key.Arn} is not a symmetric encryption key; EFS accepts only symmetric keys`;
+  return undefined;
+}

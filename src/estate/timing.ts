@@ -1,0 +1,67 @@
+/**
+ * How long the estate's asynchronous work takes, and the service quotas it enforces. AWS takes
+ * seconds to minutes for these; the defaults are short enough for a demo and every value can be
+ * set per server (tests inject a ManualClock and move it past them instead of waiting).
+ */
+export interface EstateTiming {
+  /** CreateFileSystem: `creating` → `available` (or `error` when the key cannot be used). */
+  fileSystemCreateMs: number;
+  /** DeleteFileSystem: `deleting` → gone. */
+  fileSystemDeleteMs: number;
+  /** CreateMountTarget: `creating` → `available`. */
+  mountTargetCreateMs: number;
+  /** DeleteMountTarget: `deleting` → gone. */
+  mountTargetDeleteMs: number;
+  /** CreateAccessPoint: `creating` → `available`. */
+  accessPointCreateMs: number;
+  /** CreateReplicationConfiguration: destination `ENABLING` → `ENABLED` with the first sync done. */
+  replicationEnableMs: number;
+  /** Interval between replication syncs (AWS's RPO is 15 minutes); each advances LastReplicatedTimestamp. */
+  replicationSyncMs: number;
+  /** DeleteReplicationConfiguration: `DELETING` → gone, destination writable again. */
+  replicationDeleteMs: number;
+  /** DataSync execution: time spent `QUEUED`, then `LAUNCHING`, then `PREPARING`. */
+  dataSyncQueuedMs: number;
+  dataSyncLaunchingMs: number;
+  dataSyncPreparingMs: number;
+  /** DataSync TRANSFERRING runs at this rate (bytes per second), at least `dataSyncMinPhaseMs`. */
+  dataSyncBytesPerSecond: number;
+  /** VERIFYING reads both sides: this rate, at least `dataSyncMinPhaseMs`. */
+  dataSyncVerifyBytesPerSecond: number;
+  dataSyncMinPhaseMs: number;
+  /** CancelTaskExecution: `CANCELLING` → `ERROR`. */
+  dataSyncCancelMs: number;
+}
+
+export interface EstateLimits {
+  /** EFS quota: file systems per account per Region (AWS default 1,000). */
+  fileSystemsPerRegion: number;
+  /** EFS quota: access points per file system (AWS: 10,000, per the CreateAccessPoint reference). */
+  accessPointsPerFileSystem: number;
+  /** EFS quota: security groups per mount target (AWS: 5). */
+  securityGroupsPerMountTarget: number;
+}
+
+export const DEFAULT_TIMING: EstateTiming = {
+  fileSystemCreateMs: 2_000,
+  fileSystemDeleteMs: 2_000,
+  mountTargetCreateMs: 3_000,
+  mountTargetDeleteMs: 2_000,
+  accessPointCreateMs: 500,
+  replicationEnableMs: 5_000,
+  replicationSyncMs: 15_000,
+  replicationDeleteMs: 2_000,
+  dataSyncQueuedMs: 500,
+  dataSyncLaunchingMs: 2_000,
+  dataSyncPreparingMs: 3_000,
+  dataSyncBytesPerSecond: 200 * 1024 * 1024,
+  dataSyncVerifyBytesPerSecond: 800 * 1024 * 1024,
+  dataSyncMinPhaseMs: 1_000,
+  dataSyncCancelMs: 1_000,
+};
+
+export const DEFAULT_LIMITS: EstateLimits = {
+  fileSystemsPerRegion: 1_000,
+  accessPointsPerFileSystem: 10_000,
+  securityGroupsPerMountTarget: 5,
+};
