@@ -127,7 +127,7 @@ test('without a destination ID a new encrypted file system is created', async ()
     KmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`,
     FileSystemProtection: { ReplicationOverwriteProtection: 'REPLICATING' },
   });
-  await expect(h.efs.send(new DeleteFileSystemCommand({ FileSystemId: SOURCE }))).rejects.toThrow(
+  await expect(h.efs.send(new DeleteFileSystemCommand({ FileSystemId: destId }))).rejects.toThrow(
     /replication configuration/,
   );
 });
