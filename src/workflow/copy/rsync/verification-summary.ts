@@ -49,7 +49,7 @@ function normalise(text: string): string[] {
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .split(/\r?\n/)
-    .map((line) => line.replace(/^\s*(>\s?)+/, '').replace(/```/g, ''));
+    .map((line) => line.replace(/```/g, '').replace(/^\s*(>\s?)+/, ''));
 }
 
 export function parseVerificationSummary(text: string): VerificationSummary {
