@@ -1,0 +1,287 @@
+import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAccountClients, type AccountClients } from '../../../src/aws/account-clients.ts';
+import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
+import { efsWritersFrom } from '../../../src/aws/efs-writer.ts';
+import { TWIN_TAGS } from '../../../src/domain/build-plan.ts';
+import { ManualClock } from '../../../src/domain/clock.ts';
+import { migrationId } from '../../../src/domain/inventory.ts';
+import { parseEstate, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+import { createBuildPhase, type BuildPhase } from '../../../src/workflow/build/index.ts';
+import { createDecideWorkflow } from '../../../src/workflow/decide/index.ts';
+import { RecordingIoHost, silentIoHost } from '../../../src/workflow/io-host.ts';
+import { createJobRunner, type JobContext, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import { createScanWorkflow } from '../../../src/workflow/scan/index.ts';
+import { pointSdkAt } from '../decide/decide-fixture.ts';
+import { skipAheadScheduler } from '../../harness/schedulers.ts';
+
+/**
+ * The build against the local estate: real SDK clients through AWS_ENDPOINT_URL, the scan and
+ * decide phases as they run in production, the embedded store, and the estate's lifecycle states
+ * advancing on the same ManualClock the runner's waits move.
+ */
+
+const ACCOUNT = '555555555555';
+const REGION = 'eu-west-1';
+const VPC = 'vpc-05050505050505050';
+const SUBNET_A = 'subnet-050505050505050a1';
+const SUBNET_B = 'subnet-050505050505050b1';
+const SG_NFS = 'sg-05050505050505051';
+const KEY = '55555555-0000-4000-8000-000000000001';
+const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`;
+const APP = 'fs-05050505050505051';
+const LOGS = 'fs-05050505050505052';
+const AP_1 = 'fsap-05050505050505051';
+const AP_2 = 'fsap-05050505050505052';
+const arn = (kind: string, id: string) => `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:${kind}/${id}`;
+
+const ESTATE = {
+  callerAccountId: ACCOUNT,
+  accounts: [
+    {
+      accountId: ACCOUNT,
+      regions: {
+        [REGION]: {
+          vpcs: [{ VpcId: VPC, CidrBlock: '10.5.0.0/16' }],
+          subnets: [
+            { SubnetId: SUBNET_A, VpcId: VPC, AvailabilityZone: 'eu-west-1a', CidrBlock: '10.5.0.0/24' },
+            { SubnetId: SUBNET_B, VpcId: VPC, AvailabilityZone: 'eu-west-1b', CidrBlock: '10.5.1.0/24' },
+          ],
+          securityGroups: [
+            { GroupId: 'sg-05050505050505050', GroupName: 'default', VpcId: VPC },
+            { GroupId: SG_NFS, GroupName: 'efs-nfs', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.5.0.0/16' }] }] },
+          ],
+          keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
+          fileSystems: [
+            {
+              FileSystemId: APP,
+              Name: 'app',
+              Tags: [
+                { Key: 'env', Value: 'prod' },
+                { Key: 'aws:cloudformation:stack-name', Value: 'app-stack' },
+              ],
+              ThroughputMode: 'provisioned',
+              ProvisionedThroughputInMibps: 64,
+              MountTargets: [
+                { SubnetId: SUBNET_A, IpAddress: '10.5.0.10', SecurityGroups: [SG_NFS] },
+                { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
+              ],
+              AccessPoints: [
+                { AccessPointId: AP_1, Name: 'web', Tags: [{ Key: 'team', Value: 'web' }], PosixUser: { Uid: 1001, Gid: 1001 }, RootDirectory: { Path: '/web', CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' } } },
+                { AccessPointId: AP_2, Name: 'jobs', RootDirectory: { Path: '/jobs' } },
+              ],
+              LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }],
+              BackupPolicy: { Status: 'ENABLED' },
+              Policy: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/web` },
+                    Action: ['elasticfilesystem:ClientMount'],
+                    Resource: arn('file-system', APP),
+                    Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': arn('access-point', AP_1) } },
+                  },
+                ],
+              }),
+            },
+            { FileSystemId: LOGS, Name: 'logs', MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] }] },
+          ],
+        },
+      },
+    },
+  ],
+};
+
+describe('build against the local estate', () => {
+  let clock: ManualClock;
+  let server: EstateServer;
+  let restoreEnv: () => void;
+  let accounts: AccountClients;
+  let directories: Directories;
+  let store: Store;
+  let io: RecordingIoHost;
+  let phase: BuildPhase;
+  let efs: EFSClient;
+  const runners: JobRunner[] = [];
+
+  beforeAll(() => {
+    clock = new ManualClock(new Date('2026-05-01T09:00:00Z'));
+  });
+
+  beforeEach(async () => {
+    server = await startEstateServer({ estate: parseEstate(ESTATE, 'build-integration'), clock });
+    restoreEnv = pointSdkAt(server.endpoint);
+    accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+    directories = createDirectories(accounts, { clock });
+    store = await openStore({ clock });
+    efs = new EFSClient({ region: REGION, maxAttempts: 1 });
+    const scan = await createScanWorkflow({
+      clientsFor: (a, r) => accounts.clientsFor(a, r),
+      listTargets: () => accounts.listTargets(),
+      scans: store.scans,
+      io: silentIoHost,
+      clock,
+      concurrency: 2,
+    }).run({ requestedBy: 'U0ADMIN' });
+    const decide = createDecideWorkflow({ keys: directories.keys, network: directories.network, migrations: store.migrations, scans: store.scans, policy: [], clock });
+    const recorded = await decide.record(
+      [APP, LOGS].map((fileSystemId) => ({ fileSystemId, scope: 'in_scope' as const, targetKey: 'alias/twin-key', method: 'datasync' as const })),
+      'U0ADMIN',
+      { scanId: scan.scanId },
+    );
+    expect(recorded.ok).toBe(true);
+    io = new RecordingIoHost();
+    phase = createBuildPhase({ migrations: store.migrations, jobs: store.jobs, writerFor: efsWritersFrom(accounts), clock, io, pollMs: 1_000 });
+  });
+
+  afterEach(async () => {
+    for (const r of runners.splice(0)) await r.stop();
+    efs.destroy();
+    directories.destroy();
+    accounts.destroy();
+    await store.close();
+    await server.close();
+    restoreEnv();
+  });
+
+  const runner = (owner: string, handler: JobHandler = phase.handler) => {
+    const r = createJobRunner({ jobs: store.jobs, handlers: { build: handler }, clock, scheduler: skipAheadScheduler(clock), owner, leaseMs: 60_000 });
+    runners.push(r);
+    return r;
+  };
+
+  /** Twins of a source, as AWS lists them (by the bot's linking tag). */
+  async function twinsOf(sourceId: string) {
+    const out = await efs.send(new DescribeFileSystemsCommand({}));
+    return (out.FileSystems ?? []).filter((f) => f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId));
+  }
+
+  it('builds one twin that reports Encrypted=true with the intended key ARN, with the old → new access point mapping', async () => {
+    const id = migrationId(ACCOUNT, REGION, APP);
+    const [queued] = await phase.requestBuild([id], 'U0ADMIN');
+    expect((await runner('r1').tick()).succeeded).toEqual([queued!.jobId]);
+
+    const status = await phase.status(id);
+    expect(status.state).toBe('target_ready');
+    const twinId = status.mapping.targetFileSystemId!;
+    const twin = server.control.fileSystem({ accountId: ACCOUNT, region: REGION, fileSystemId: twinId });
+    expect(twin).toMatchObject({ Encrypted: true, KmsKeyId: KEY_ARN, LifeCycleState: 'available', ThroughputMode: 'provisioned', ProvisionedThroughputInMibps: 64 });
+    expect(status.mapping.targetKmsKeyArn).toBe(KEY_ARN);
+    expect(twin?.Tags?.map((t) => t.Key)).not.toContain('aws:cloudformation:stack-name');
+    expect(twin?.Tags).toContainEqual({ Key: 'Name', Value: 'app-encrypted' });
+
+    expect(Object.keys(status.mapping.accessPoints).sort()).toEqual([AP_1, AP_2]);
+    const newAp1 = status.mapping.accessPoints[AP_1]!;
+    expect(newAp1).toMatch(/^fsap-/);
+    expect(newAp1).not.toBe(AP_1);
+    expect(Object.keys(status.mapping.mountTargets).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
+    // The policy names the twin and its access point, not the source's.
+    expect(twin?.Policy).toContain(arn('file-system', twinId));
+    expect(twin?.Policy).toContain(arn('access-point', newAp1));
+    expect(twin?.Policy).not.toContain(APP);
+    expect(twin?.Policy).not.toContain(AP_1);
+    expect(io.messages.at(-1)).toMatchObject({ code: 'build.succeeded', data: { migrationId: id } });
+  });
+
+  it('builds all decided file systems', async () => {
+    const ids = [APP, LOGS].map((f) => migrationId(ACCOUNT, REGION, f));
+    const queued = await phase.requestBuild(ids, 'U0ADMIN');
+    expect(queued.every((q) => q.created)).toBe(true);
+    expect((await runner('r1').tick()).succeeded.sort()).toEqual(queued.map((q) => q.jobId).sort());
+    for (const id of ids) expect((await phase.status(id)).state).toBe('target_ready');
+    expect(await twinsOf(LOGS)).toHaveLength(1);
+  });
+
+  it('resumes at mount targets after a crash right after the file system was recorded, making no second file system', async () => {
+    const id = migrationId(ACCOUNT, REGION, APP);
+    const [queued] = await phase.requestBuild([id], 'U0ADMIN');
+    // The first replica dies right after it recorded the twin's ID: its checkpoints never return.
+    const dying: JobHandler = (ctx) =>
+      phase.handler({
+        get job() {
+          return ctx.job;
+        },
+        owner: ctx.owner,
+        heartbeat: () => ctx.heartbeat(),
+        sleep: (ms) => ctx.sleep(ms),
+        checkpoint: async (step, options) => {
+          await ctx.checkpoint(step, options);
+          if (step === 'create-file-system') await new Promise<never>(() => {});
+        },
+      } satisfies JobContext);
+    // Not stopped after the test: its pass never ends, as a dead process's would not.
+    void createJobRunner({ jobs: store.jobs, handlers: { build: dying }, clock, scheduler: skipAheadScheduler(clock), owner: 'dying', leaseMs: 60_000 }).tick();
+    await waitFor(async () => (await store.jobs.getJob(queued!.jobId))?.step === 'create-file-system');
+    const recordedTwin = (await phase.status(id)).mapping.targetFileSystemId;
+    expect(recordedTwin).toBeDefined();
+
+    // Another replica starts: the lease is still live, so it leaves the job alone…
+    const survivor = runner('survivor');
+    expect((await survivor.resume()).ran).toEqual([]);
+    // …until it expires; then it resumes at mount targets.
+    clock.advance(61_000);
+    expect((await survivor.tick()).succeeded).toEqual([queued!.jobId]);
+    const status = await phase.status(id);
+    expect(status.state).toBe('target_ready');
+    expect(status.mapping.targetFileSystemId).toBe(recordedTwin);
+    expect(await twinsOf(APP)).toHaveLength(1);
+    expect((await store.jobs.getJob(queued!.jobId))?.attempts).toBe(2);
+    // The survivor skipped the recorded file system and went on from there.
+    const steps = io.messages.filter((m) => m.code === 'build.step.done').map((m) => (m.data as { step: string }).step);
+    expect(steps).not.toContain('create-file-system');
+    expect(steps.slice(0, 2)).toEqual(['wait-file-system', 'lifecycle-configuration']);
+  });
+
+  it('a failed mount target moves the migration to failed with the AWS error; Retry resumes there', async () => {
+    const id = migrationId(ACCOUNT, REGION, APP);
+    server.control.failNext('CreateMountTarget', { code: 'InternalServerError', message: 'mount target service unavailable' });
+    await phase.requestBuild([id], 'U0ADMIN');
+    expect((await runner('r1').tick()).failed).toHaveLength(1);
+    const failed = await phase.status(id);
+    expect(failed).toMatchObject({ state: 'failed', canRetry: true, lastError: { code: 'InternalServerError' } });
+    expect(failed.job?.lastError?.step).toBe('mount-targets');
+    expect(failed.job?.lastError?.awsRequestId).toBeTruthy();
+
+    await phase.retry(id, 'U0ADMIN');
+    expect((await runner('r2').tick()).succeeded).toHaveLength(1);
+    expect((await phase.status(id)).state).toBe('target_ready');
+    expect(await twinsOf(APP)).toHaveLength(1);
+  });
+
+  it('a double request is one job, and two racing runners make one twin', async () => {
+    const id = migrationId(ACCOUNT, REGION, APP);
+    const [a, b] = await Promise.all([phase.requestBuild([id], 'U0ADMIN'), phase.requestBuild([id], 'U0ADMIN')]);
+    expect(a![0]!.jobId).toBe(b![0]!.jobId);
+    const reports = await Promise.all([runner('r1').tick(), runner('r2').tick()]);
+    expect(reports.flatMap((r) => r.succeeded)).toHaveLength(1);
+    expect(await twinsOf(APP)).toHaveLength(1);
+  });
+
+  it('a key disabled between decision and build fails clearly, before anything is created', async () => {
+    const id = migrationId(ACCOUNT, REGION, APP);
+    server.control.setKeyState(ACCOUNT, REGION, KEY, 'Disabled');
+    await phase.requestBuild([id], 'U0ADMIN');
+    expect((await runner('r1').tick()).failed).toHaveLength(1);
+    const status = await phase.status(id);
+    expect(status.state).toBe('failed');
+    expect(status.lastError?.message).toMatch(/disabled/i);
+    expect(status.lastError?.message).toContain('Nothing was created');
+    expect(status.mapping.targetFileSystemId).toBeUndefined();
+    expect(await twinsOf(APP)).toHaveLength(0);
+    // Enabled again, Retry builds it.
+    server.control.setKeyState(ACCOUNT, REGION, KEY, 'Enabled');
+    await phase.retry(id, 'U0ADMIN');
+    expect((await runner('r2').tick()).succeeded).toHaveLength(1);
+  });
+});
+
+/** Bounded polling while real servers answer (at most ~5 s). */
+async function waitFor(condition: () => Promise<boolean>, attempts = 500): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not met');
+}
