@@ -214,6 +214,19 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     expect(fs.existsSync(s('logs'))).toBe(false);
   });
 
+  it('--max-delete stops a final pass that would delete more than allowed', () => {
+    const small = join(work, 'max-delete');
+    fs.mkdirSync(join(small, 'src'), { recursive: true });
+    fs.mkdirSync(join(small, 'dst'));
+    fs.writeFileSync(join(small, 'src/keep'), 'keep\n');
+    for (const n of ['x1', 'x2', 'x3']) fs.writeFileSync(join(small, 'dst', n), 'only in target\n');
+    const r = run('copy.sh', ['--log-dir', logs, '--max-delete', '1', 'final', join(small, 'src'), join(small, 'dst')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('more than 1 deletions; nothing more was deleted');
+    expect(r.stdout).toContain('copy.sh final: FAILED');
+    expect(fs.readdirSync(join(small, 'dst')).filter((n) => n.startsWith('x'))).toHaveLength(2);
+  });
+
   it('mount-efs.sh dry run mounts the source read-only over TLS with IAM, and checks its input', () => {
     const r = run('mount-efs.sh', ['--dry-run', 'fs-0123456789abcdef0', 'fs-0fedcba9876543210']);
     expect(r.status, r.all).toBe(0);
