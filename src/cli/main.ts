@@ -7,6 +7,7 @@ import { registerScan } from './commands/scan.ts';
 import { registerReport } from './commands/report.ts';
 import { registerEstate } from './commands/estate.ts';
 import { registerPlan } from './commands/plan.ts';
+import { registerBuild } from './commands/build.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage. */
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerReport(program, ctx);
   registerEstate(program, ctx);
   registerPlan(program, ctx);
+  registerBuild(program, ctx);
   return program;
 }
 
