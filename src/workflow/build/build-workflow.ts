@@ -50,9 +50,16 @@ export interface BuildResult extends Record<string, unknown> {
 /** Codes an endpoint gives for a call it does not implement (moto has no backup policy calls). */
 const UNSUPPORTED_CODES = new Set(['NotImplemented', 'NotImplementedError', 'UnknownOperationException', 'InvalidAction', 'UnsupportedOperation']);
 
+/**
+ * Whether the endpoint does not implement the call at all. AWS always answers EFS calls with a
+ * modelled JSON error; an emulator without the route answers 404/501, or an HTML page the SDK
+ * cannot parse (moto 5.2 on PutBackupPolicy: HTTP 500, SyntaxError). Never true for a modelled error.
+ */
 function isUnsupportedCall(e: unknown): boolean {
   const s = summariseAwsError(e);
-  return UNSUPPORTED_CODES.has(s.code) || s.httpStatusCode === 501 || (s.httpStatusCode === 404 && !/NotFound$/.test(s.code));
+  if (UNSUPPORTED_CODES.has(s.code) || s.httpStatusCode === 501) return true;
+  if (s.code === 'SyntaxError' && /not valid JSON|Deserialization error/i.test(s.message)) return true;
+  return s.httpStatusCode === 404 && !/NotFound$/.test(s.code);
 }
 
 export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
@@ -192,7 +199,12 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
         requestId = out.$metadata.requestId;
       } catch (e) {
         // Same CreationToken: an earlier attempt made it (a crash before it was recorded). Adopt it.
-        id = existingFileSystemId(e);
+        if (awsErrorCode(e) !== 'FileSystemAlreadyExists') throw new BuildStepError('create-file-system', 'CreateFileSystem', e);
+        // The model requires FileSystemId on the error; an endpoint that leaves it out (moto 5.2)
+        // still lets us find the file system by its creation token.
+        id =
+          existingFileSystemId(e) ??
+          (await call('DescribeFileSystems', () => writer.findByCreationToken(plan.createFileSystem.CreationToken))).FileSystems?.[0]?.FileSystemId;
         if (!id) throw new BuildStepError('create-file-system', 'CreateFileSystem', e);
         adopted = true;
       }

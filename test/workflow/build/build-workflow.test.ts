@@ -217,6 +217,35 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
     expect(events.some((e) => e.detail?.startsWith('Adopted encrypted file system'))).toBe(true);
   });
 
+  it('finds the file system by its creation token when FileSystemAlreadyExists names no ID', async () => {
+    const { id } = await decided();
+    aws.omitExistingId = true;
+    const [plan] = await phase.planBuild([id]);
+    const made = await aws.writer().createFileSystem(plan!.createFileSystem);
+    await phase.requestBuild([id], 'U0ADMIN');
+    expect((await runner().tick()).succeeded).toHaveLength(1);
+    expect((await phase.status(id)).mapping.targetFileSystemId).toBe(made.FileSystemId);
+    expect(aws.fileSystems.size).toBe(1);
+  });
+
+  it('records a policy the endpoint cannot take as not copied, and goes on', async () => {
+    const { id } = await decided();
+    aws.failNext.set('PutBackupPolicy', Object.assign(new Error('Unknown operation'), { name: 'UnknownOperationException', $metadata: { httpStatusCode: 404 } }));
+    await phase.requestBuild([id], 'U0ADMIN');
+    expect((await runner().tick()).succeeded).toHaveLength(1);
+    const status = await phase.status(id);
+    expect(status.mapping.notCopied.backupPolicy).toMatch(/PutBackupPolicy is not supported by this endpoint \(UnknownOperationException\); set backups to ENABLED by hand/);
+    expect(io.messages.find((m) => m.code === 'build.not_copied')?.level).toBe('warn');
+  });
+
+  it('fails on a modelled AWS error of the same call instead of skipping it', async () => {
+    const { id } = await decided();
+    aws.failNext.set('PutBackupPolicy', Object.assign(new Error('no such file system'), { name: 'FileSystemNotFound', $metadata: { httpStatusCode: 404, requestId: 'req-bp' } }));
+    await phase.requestBuild([id], 'U0ADMIN');
+    expect((await runner().tick()).failed).toHaveLength(1);
+    expect((await phase.status(id)).job?.lastError).toMatchObject({ code: 'FileSystemNotFound', step: 'backup-policy', awsRequestId: 'req-bp' });
+  });
+
   it('fails clearly before creating anything when the key was disabled after the decision', async () => {
     const { id, fsId } = await decided();
     aws.setKeyState(keyArn, 'Disabled');

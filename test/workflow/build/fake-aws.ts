@@ -59,6 +59,8 @@ export class FakeAws {
   readonly failNext = new Map<string, Error>();
   /** How long new resources stay `creating`. */
   creatingMs = 3_000;
+  /** Leave FileSystemId out of FileSystemAlreadyExists, as moto 5.2 does. */
+  omitExistingId = false;
   private n = 0;
 
   constructor(
@@ -116,7 +118,7 @@ export class FakeAws {
       this.fail('CreateFileSystem');
       const existing = [...this.fileSystems.values()].find((f) => f.CreationToken === input.CreationToken);
       if (existing)
-        throw new FileSystemAlreadyExists({ message: 'File system already exists', $metadata: meta(++this.n), ErrorCode: 'FileSystemAlreadyExists', FileSystemId: existing.FileSystemId });
+        throw new FileSystemAlreadyExists({ message: 'File system already exists', $metadata: meta(++this.n), ErrorCode: 'FileSystemAlreadyExists', FileSystemId: this.omitExistingId ? undefined : existing.FileSystemId });
       const key = input.KmsKeyId ? this.keys.get(input.KmsKeyId) : undefined;
       const id = `fs-${this.hex()}`;
       const fs = {
