@@ -50,7 +50,9 @@ export interface IEfsWriter {
   describeMountTargets(fileSystemId: string): Promise<MountTargetDescription[]>;
   createAccessPoint(input: CreateAccessPointCommandInput): Promise<CreateAccessPointCommandOutput>;
   describeAccessPoints(fileSystemId: string): Promise<AccessPointDescription[]>;
-  putLifecycleConfiguration(input: PutLifecycleConfigurationCommandInput): Promise<PutLifecycleConfigurationCommandOutput>;
+  putLifecycleConfiguration(
+    input: PutLifecycleConfigurationCommandInput,
+  ): Promise<PutLifecycleConfigurationCommandOutput>;
   putBackupPolicy(input: PutBackupPolicyCommandInput): Promise<PutBackupPolicyCommandOutput>;
   putFileSystemPolicy(input: PutFileSystemPolicyCommandInput): Promise<PutFileSystemPolicyCommandOutput>;
   tagResource(input: TagResourceCommandInput): Promise<TagResourceCommandOutput>;
@@ -70,7 +72,8 @@ export class SdkEfsWriter implements IEfsWriter {
 
   async describeFileSystem(fileSystemId: string) {
     try {
-      return (await this.efs.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId }))).FileSystems?.[0];
+      return (await this.efs.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId })))
+        .FileSystems?.[0];
     } catch (e) {
       if (awsErrorCode(e) === 'FileSystemNotFound') return undefined;
       throw e;
@@ -90,7 +93,9 @@ export class SdkEfsWriter implements IEfsWriter {
     let Marker: string | undefined;
     // Bounded: a file system has at most one mount target per AZ.
     for (let page = 0; page < 100; page++) {
-      const out = await this.efs.send(new DescribeMountTargetsCommand({ FileSystemId: fileSystemId, Marker, MaxItems: PAGE_SIZE }));
+      const out = await this.efs.send(
+        new DescribeMountTargetsCommand({ FileSystemId: fileSystemId, Marker, MaxItems: PAGE_SIZE }),
+      );
       all.push(...(out.MountTargets ?? []));
       if (!out.NextMarker || out.NextMarker === Marker) break;
       Marker = out.NextMarker;
@@ -107,7 +112,9 @@ export class SdkEfsWriter implements IEfsWriter {
     let NextToken: string | undefined;
     // Bounded: 10,000 access points per file system at most (CreateAccessPoint doc) = 100 pages.
     for (let page = 0; page < 200; page++) {
-      const out = await this.efs.send(new DescribeAccessPointsCommand({ FileSystemId: fileSystemId, NextToken, MaxResults: PAGE_SIZE }));
+      const out = await this.efs.send(
+        new DescribeAccessPointsCommand({ FileSystemId: fileSystemId, NextToken, MaxResults: PAGE_SIZE }),
+      );
       all.push(...(out.AccessPoints ?? []));
       if (!out.NextToken || out.NextToken === NextToken) break;
       NextToken = out.NextToken;
@@ -140,10 +147,13 @@ export class SdkEfsWriter implements IEfsWriter {
  * Writers over the account clients: the same AssumeRole credentials, rate limits and retries as
  * the scan (the SDK clients are shared, so the per-operation buckets are too).
  */
-export function efsWritersFrom(accounts: Pick<AccountClients, 'clientsFor'>): (accountId: string, region: string) => Promise<IEfsWriter> {
+export function efsWritersFrom(
+  accounts: Pick<AccountClients, 'clientsFor'>,
+): (accountId: string, region: string) => Promise<IEfsWriter> {
   return async (accountId, region) => {
     const { efs, kms } = await accounts.clientsFor(accountId, region);
-    if (!(efs instanceof SdkEfsClient) || !(kms instanceof SdkKmsClient)) throw new Error('the build needs SDK-backed account clients');
+    if (!(efs instanceof SdkEfsClient) || !(kms instanceof SdkKmsClient))
+      throw new Error('the build needs SDK-backed account clients');
     return new SdkEfsWriter(efs.sdk, kms.sdk);
   };
 }

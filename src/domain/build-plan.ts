@@ -93,7 +93,10 @@ export interface AccessPointPlan {
     ClientToken: string;
     Tags: Tag[];
     PosixUser?: { Uid: number; Gid: number; SecondaryGids?: number[] };
-    RootDirectory?: { Path?: string; CreationInfo?: { OwnerUid: number; OwnerGid: number; Permissions: string } };
+    RootDirectory?: {
+      Path?: string;
+      CreationInfo?: { OwnerUid: number; OwnerGid: number; Permissions: string };
+    };
   };
 }
 
@@ -150,7 +153,9 @@ export function accessPointClientToken(migrationId: string, sourceAccessPointId:
 }
 
 /** The migration as a tag value (TagValue allows `:` but not `#`). */
-export function migrationTagValue(fs: Pick<FileSystemRecord, 'accountId' | 'region' | 'fileSystemId'>): string {
+export function migrationTagValue(
+  fs: Pick<FileSystemRecord, 'accountId' | 'region' | 'fileSystemId'>,
+): string {
   return `${fs.accountId}:${fs.region}:${fs.fileSystemId}`;
 }
 
@@ -168,13 +173,21 @@ export function twinTags(
   const tags: Tag[] = [];
   for (const [Key, Value] of Object.entries(sourceTags)) {
     if (isReservedTagKey(Key)) {
-      differs.push({ subject: `tag ${Key}`, change: 'dropped', why: 'aws: keys are reserved for AWS; EFS rejects them on create' });
+      differs.push({
+        subject: `tag ${Key}`,
+        change: 'dropped',
+        why: 'aws: keys are reserved for AWS; EFS rejects them on create',
+      });
       continue;
     }
     if (Key in ours) continue;
     if (Key === 'Name' && options.renameName) {
       const renamed = `${Value.slice(0, MAX_TAG_VALUE - TWIN_NAME_SUFFIX.length)}${TWIN_NAME_SUFFIX}`;
-      differs.push({ subject: 'tag Name', change: `${Value} → ${renamed}`, why: 'so the twin and its source are told apart while both exist; cutover can rename' });
+      differs.push({
+        subject: 'tag Name',
+        change: `${Value} → ${renamed}`,
+        why: 'so the twin and its source are told apart while both exist; cutover can rename',
+      });
       tags.push({ Key, Value: renamed });
       continue;
     }
@@ -182,7 +195,11 @@ export function twinTags(
   }
   const room = MAX_TAGS - Object.keys(ours).length;
   for (const dropped of tags.splice(room)) {
-    differs.push({ subject: `tag ${dropped.Key}`, change: 'dropped', why: `EFS allows ${MAX_TAGS} tags per resource and the bot adds ${Object.keys(ours).length}` });
+    differs.push({
+      subject: `tag ${dropped.Key}`,
+      change: 'dropped',
+      why: `EFS allows ${MAX_TAGS} tags per resource and the bot adds ${Object.keys(ours).length}`,
+    });
   }
   tags.push(...Object.entries(ours).map(([Key, Value]) => ({ Key, Value })));
   return { tags, differs };
@@ -193,12 +210,14 @@ export function twinLifecyclePolicies(
   policies: LifecyclePolicyRecord[],
   modes: { performanceMode?: string; throughputMode?: string },
 ): { policies: LifecyclePolicyInput[]; differs: Difference[] } {
-  const archiveAllowed = modes.throughputMode === 'elastic' && (modes.performanceMode ?? 'generalPurpose') === 'generalPurpose';
+  const archiveAllowed =
+    modes.throughputMode === 'elastic' && (modes.performanceMode ?? 'generalPurpose') === 'generalPurpose';
   const differs: Difference[] = [];
   const out: LifecyclePolicyInput[] = [];
   for (const p of policies) {
     if (p.transitionToIA) out.push({ TransitionToIA: p.transitionToIA });
-    if (p.transitionToPrimaryStorageClass) out.push({ TransitionToPrimaryStorageClass: p.transitionToPrimaryStorageClass });
+    if (p.transitionToPrimaryStorageClass)
+      out.push({ TransitionToPrimaryStorageClass: p.transitionToPrimaryStorageClass });
     if (p.transitionToArchive) {
       if (archiveAllowed) out.push({ TransitionToArchive: p.transitionToArchive });
       else
@@ -224,7 +243,11 @@ export interface PolicyRewrite {
  * Replaces the source's `file-system/fs-…` and `access-point/fsap-…` ARN resources with the
  * twin's, keeping each ARN's partition, region and account as written.
  */
-export function rewritePolicyArns(policy: string, fileSystem: { source: string; twin: string }, accessPoints: Record<string, string>): PolicyRewrite {
+export function rewritePolicyArns(
+  policy: string,
+  fileSystem: { source: string; twin: string },
+  accessPoints: Record<string, string>,
+): PolicyRewrite {
   let replaced = 0;
   const unmapped = new Set<string>();
   const rewritten = policy.replace(
@@ -248,7 +271,11 @@ export function rewritePolicyArns(policy: string, fileSystem: { source: string; 
   return { policy: rewritten, replaced, unmapped: [...unmapped] };
 }
 
-function accessPointPlan(migrationId: string, fs: FileSystemRecord, ap: AccessPointRecord): { plan: AccessPointPlan; differs: Difference[] } {
+function accessPointPlan(
+  migrationId: string,
+  fs: FileSystemRecord,
+  ap: AccessPointRecord,
+): { plan: AccessPointPlan; differs: Difference[] } {
   const { tags, differs } = twinTags(ap.tags, {
     [TWIN_TAGS.sourceAccessPointId]: ap.accessPointId,
     [TWIN_TAGS.migrationId]: migrationTagValue(fs),
@@ -262,13 +289,27 @@ function accessPointPlan(migrationId: string, fs: FileSystemRecord, ap: AccessPo
         ClientToken: accessPointClientToken(migrationId, ap.accessPointId),
         Tags: tags,
         ...(ap.posixUser
-          ? { PosixUser: { Uid: ap.posixUser.uid, Gid: ap.posixUser.gid, ...(ap.posixUser.secondaryGids?.length ? { SecondaryGids: ap.posixUser.secondaryGids } : {}) } }
+          ? {
+              PosixUser: {
+                Uid: ap.posixUser.uid,
+                Gid: ap.posixUser.gid,
+                ...(ap.posixUser.secondaryGids?.length ? { SecondaryGids: ap.posixUser.secondaryGids } : {}),
+              },
+            }
           : {}),
         ...(root
           ? {
               RootDirectory: {
                 ...(root.path ? { Path: root.path } : {}),
-                ...(creation ? { CreationInfo: { OwnerUid: creation.ownerUid, OwnerGid: creation.ownerGid, Permissions: creation.permissions } } : {}),
+                ...(creation
+                  ? {
+                      CreationInfo: {
+                        OwnerUid: creation.ownerUid,
+                        OwnerGid: creation.ownerGid,
+                        Permissions: creation.permissions,
+                      },
+                    }
+                  : {}),
               },
             }
           : {}),
@@ -282,18 +323,30 @@ function accessPointPlan(migrationId: string, fs: FileSystemRecord, ap: AccessPo
 export function planBuild({ migrationId, fileSystem: fs, decision }: PlanBuildInput): BuildPlan {
   const differs: Difference[] = [
     { subject: 'Encrypted', change: 'false → true', why: 'the point of the migration' },
-    { subject: 'KmsKeyId', change: `${fs.kmsKeyArn ?? fs.kmsKeyId ?? 'none'} → ${decision.targetKmsKeyId}`, why: `the key decided by ${decision.decidedBy}` },
+    {
+      subject: 'KmsKeyId',
+      change: `${fs.kmsKeyArn ?? fs.kmsKeyId ?? 'none'} → ${decision.targetKmsKeyId}`,
+      why: `the key decided by ${decision.decidedBy}`,
+    },
   ];
 
   const oneZone = Boolean(fs.availabilityZoneName);
   let performanceMode = fs.performanceMode as CreateFileSystemInput['PerformanceMode'];
   if (performanceMode === 'maxIO' && (oneZone || fs.throughputMode === 'elastic')) {
     performanceMode = 'generalPurpose';
-    differs.push({ subject: 'PerformanceMode', change: 'maxIO → generalPurpose', why: 'maxIO is not supported with Elastic throughput or One Zone' });
+    differs.push({
+      subject: 'PerformanceMode',
+      change: 'maxIO → generalPurpose',
+      why: 'maxIO is not supported with Elastic throughput or One Zone',
+    });
   }
   const throughputMode = fs.throughputMode as CreateFileSystemInput['ThroughputMode'];
   const backupStatus = backupStatusOf(fs);
-  const tagged = twinTags(fs.tags, { [TWIN_TAGS.sourceFileSystemId]: fs.fileSystemId, [TWIN_TAGS.migrationId]: migrationTagValue(fs) }, { renameName: true });
+  const tagged = twinTags(
+    fs.tags,
+    { [TWIN_TAGS.sourceFileSystemId]: fs.fileSystemId, [TWIN_TAGS.migrationId]: migrationTagValue(fs) },
+    { renameName: true },
+  );
   differs.push(...tagged.differs);
 
   const createFileSystem: CreateFileSystemInput = {
@@ -302,40 +355,76 @@ export function planBuild({ migrationId, fileSystem: fs, decision }: PlanBuildIn
     KmsKeyId: decision.targetKmsKeyId,
     ...(performanceMode ? { PerformanceMode: performanceMode } : {}),
     ...(throughputMode ? { ThroughputMode: throughputMode } : {}),
-    ...(throughputMode === 'provisioned' && fs.provisionedThroughputInMibps ? { ProvisionedThroughputInMibps: fs.provisionedThroughputInMibps } : {}),
+    ...(throughputMode === 'provisioned' && fs.provisionedThroughputInMibps
+      ? { ProvisionedThroughputInMibps: fs.provisionedThroughputInMibps }
+      : {}),
     ...(fs.availabilityZoneName ? { AvailabilityZoneName: fs.availabilityZoneName } : {}),
     ...(backupStatus ? { Backup: backupStatus === 'ENABLED' } : {}),
     Tags: tagged.tags,
   };
   if (!backupStatus)
-    differs.push({ subject: 'backup policy', change: 'unknown → AWS default', why: 'the scan could not read the source backup policy; check it after the build' });
+    differs.push({
+      subject: 'backup policy',
+      change: 'unknown → AWS default',
+      why: 'the scan could not read the source backup policy; check it after the build',
+    });
 
   const lifecycle = twinLifecyclePolicies(fs.lifecyclePolicies, { performanceMode, throughputMode });
   differs.push(...lifecycle.differs);
 
-  const overrideGroups = decision.targetSecurityGroupIds?.length ? decision.targetSecurityGroupIds : undefined;
+  const overrideGroups = decision.targetSecurityGroupIds?.length
+    ? decision.targetSecurityGroupIds
+    : undefined;
   const mountTargets: MountTargetPlan[] = [];
   for (const mt of fs.mountTargets) {
     const az = mt.availabilityZoneName ?? mt.availabilityZoneId ?? mt.subnetId;
     if (mountTargets.some((m) => m.availabilityZone === az)) continue;
     const groups = overrideGroups ?? (mt.securityGroups.length ? mt.securityGroups : undefined);
     if (overrideGroups)
-      differs.push({ subject: `mount target in ${az} security groups`, change: `${mt.securityGroups.join(',') || 'unknown'} → ${overrideGroups.join(',')}`, why: 'the stricter groups chosen in the decision' });
+      differs.push({
+        subject: `mount target in ${az} security groups`,
+        change: `${mt.securityGroups.join(',') || 'unknown'} → ${overrideGroups.join(',')}`,
+        why: 'the stricter groups chosen in the decision',
+      });
     else if (!groups)
-      differs.push({ subject: `mount target in ${az} security groups`, change: 'unknown → the VPC default group', why: 'the scan could not read the source mount target groups (it was not available)' });
+      differs.push({
+        subject: `mount target in ${az} security groups`,
+        change: 'unknown → the VPC default group',
+        why: 'the scan could not read the source mount target groups (it was not available)',
+      });
     if (mt.ipAddress)
-      differs.push({ subject: `mount target in ${az} IP address`, change: `${mt.ipAddress} → chosen by AWS`, why: "the source's address stays in use while its mount target exists" });
-    mountTargets.push({ availabilityZone: az, sourceMountTargetId: mt.mountTargetId, input: { SubnetId: mt.subnetId, ...(groups ? { SecurityGroups: groups } : {}) } });
+      differs.push({
+        subject: `mount target in ${az} IP address`,
+        change: `${mt.ipAddress} → chosen by AWS`,
+        why: "the source's address stays in use while its mount target exists",
+      });
+    mountTargets.push({
+      availabilityZone: az,
+      sourceMountTargetId: mt.mountTargetId,
+      input: { SubnetId: mt.subnetId, ...(groups ? { SecurityGroups: groups } : {}) },
+    });
   }
 
   const accessPoints = fs.accessPoints.map((ap) => accessPointPlan(migrationId, fs, ap));
   for (const ap of accessPoints) differs.push(...ap.differs);
   if (accessPoints.length)
-    differs.push({ subject: 'access point IDs', change: 'new IDs on the twin', why: 'access points cannot be modified or moved; the old → new mapping is recorded for cutover' });
+    differs.push({
+      subject: 'access point IDs',
+      change: 'new IDs on the twin',
+      why: 'access points cannot be modified or moved; the old → new mapping is recorded for cutover',
+    });
   if (fs.fileSystemPolicy)
-    differs.push({ subject: 'file system policy', change: 'source ARNs → twin ARNs', why: "the policy must name the twin's file system and access points to apply to them" });
+    differs.push({
+      subject: 'file system policy',
+      change: 'source ARNs → twin ARNs',
+      why: "the policy must name the twin's file system and access points to apply to them",
+    });
   if (fs.replications.length)
-    differs.push({ subject: 'replication', change: 'not copied', why: 'replication is set up by the copy phase when it is the chosen method' });
+    differs.push({
+      subject: 'replication',
+      change: 'not copied',
+      why: 'replication is set up by the copy phase when it is the chosen method',
+    });
 
   const plan: BuildPlan = {
     migrationId,
@@ -366,18 +455,45 @@ function plannedCalls(plan: BuildPlan): PlannedCall[] {
     { step: 'wait-file-system', operation: 'DescribeFileSystems', input: { FileSystemId: TWIN } },
   ];
   if (plan.lifecyclePolicies)
-    calls.push({ step: 'lifecycle-configuration', operation: 'PutLifecycleConfiguration', input: { FileSystemId: TWIN, LifecyclePolicies: plan.lifecyclePolicies } });
+    calls.push({
+      step: 'lifecycle-configuration',
+      operation: 'PutLifecycleConfiguration',
+      input: { FileSystemId: TWIN, LifecyclePolicies: plan.lifecyclePolicies },
+    });
   if (plan.backupStatus)
-    calls.push({ step: 'backup-policy', operation: 'PutBackupPolicy', input: { FileSystemId: TWIN, BackupPolicy: { Status: plan.backupStatus } } });
+    calls.push({
+      step: 'backup-policy',
+      operation: 'PutBackupPolicy',
+      input: { FileSystemId: TWIN, BackupPolicy: { Status: plan.backupStatus } },
+    });
   for (const mt of plan.mountTargets)
-    calls.push({ step: 'mount-targets', operation: 'CreateMountTarget', input: { FileSystemId: TWIN, ...mt.input } });
-  if (plan.mountTargets.length) calls.push({ step: 'wait-mount-targets', operation: 'DescribeMountTargets', input: { FileSystemId: TWIN } });
+    calls.push({
+      step: 'mount-targets',
+      operation: 'CreateMountTarget',
+      input: { FileSystemId: TWIN, ...mt.input },
+    });
+  if (plan.mountTargets.length)
+    calls.push({
+      step: 'wait-mount-targets',
+      operation: 'DescribeMountTargets',
+      input: { FileSystemId: TWIN },
+    });
   for (const ap of plan.accessPoints)
-    calls.push({ step: 'access-points', operation: 'CreateAccessPoint', input: { FileSystemId: TWIN, ...ap.input } });
+    calls.push({
+      step: 'access-points',
+      operation: 'CreateAccessPoint',
+      input: { FileSystemId: TWIN, ...ap.input },
+    });
   if (plan.sourceFileSystemPolicy) {
-    const mapped = Object.fromEntries(plan.accessPoints.map((ap) => [ap.sourceAccessPointId, `<twin of ${ap.sourceAccessPointId}>`]));
+    const mapped = Object.fromEntries(
+      plan.accessPoints.map((ap) => [ap.sourceAccessPointId, `<twin of ${ap.sourceAccessPointId}>`]),
+    );
     const preview = previewRewrite(plan.sourceFileSystemPolicy, plan.sourceFileSystemId, mapped);
-    calls.push({ step: 'file-system-policy', operation: 'PutFileSystemPolicy', input: { FileSystemId: TWIN, Policy: preview } });
+    calls.push({
+      step: 'file-system-policy',
+      operation: 'PutFileSystemPolicy',
+      input: { FileSystemId: TWIN, Policy: preview },
+    });
   }
   calls.push(
     { step: 'validate', operation: 'DescribeFileSystems', input: { FileSystemId: TWIN } },
@@ -390,7 +506,9 @@ function plannedCalls(plan: BuildPlan): PlannedCall[] {
 function previewRewrite(policy: string, sourceId: string, accessPoints: Record<string, string>): string {
   return policy
     .replace(new RegExp(`file-system/${sourceId}\\b`, 'g'), `file-system/${TWIN}`)
-    .replace(/access-point\/(fsap-[0-9a-f]+)/g, (whole, id: string) => (accessPoints[id] ? `access-point/${accessPoints[id]}` : whole));
+    .replace(/access-point\/(fsap-[0-9a-f]+)/g, (whole, id: string) =>
+      accessPoints[id] ? `access-point/${accessPoints[id]}` : whole,
+    );
 }
 
 /**
@@ -438,10 +556,17 @@ export interface BuildMapping {
   lastStep?: string;
 }
 
-export function buildMappingOf(record: { fileSystemId: string; resources: Record<string, string> }): BuildMapping {
+export function buildMappingOf(record: {
+  fileSystemId: string;
+  resources: Record<string, string>;
+}): BuildMapping {
   const r = record.resources;
   const prefixed = (prefix: string) =>
-    Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    Object.fromEntries(
+      Object.entries(r)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   return {
     sourceFileSystemId: record.fileSystemId,
     ...(r.targetFileSystemId ? { targetFileSystemId: r.targetFileSystemId } : {}),

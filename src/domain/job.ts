@@ -69,7 +69,18 @@ export interface NewJob {
 
 /** The fields a runner changes; everything else is fixed at creation. */
 export type JobPatch = Partial<
-  Pick<JobRecord, 'status' | 'step' | 'leaseOwner' | 'leaseExpiresAt' | 'attempts' | 'lastError' | 'result' | 'compensations' | 'finishedAt'>
+  Pick<
+    JobRecord,
+    | 'status'
+    | 'step'
+    | 'leaseOwner'
+    | 'leaseExpiresAt'
+    | 'attempts'
+    | 'lastError'
+    | 'result'
+    | 'compensations'
+    | 'finishedAt'
+  >
 >;
 
 /** A patch where `null` removes the field. */
@@ -128,6 +139,9 @@ export class LeaseLostError extends EfsEncryptError {
     readonly jobId: string,
     readonly owner: string,
   ) {
-    super(ErrorCode.VersionConflict, `Job ${jobId} is no longer leased to ${owner}; another runner has taken it over.`);
+    super(
+      ErrorCode.VersionConflict,
+      `Job ${jobId} is no longer leased to ${owner}; another runner has taken it over.`,
+    );
   }
 }

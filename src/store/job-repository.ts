@@ -1,6 +1,15 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.ts';
-import { isOpen, jobIdOf, parseJobId, type JobKind, type JobUpdate, type JobRecord, type JobRepository, type NewJob } from '../domain/job.ts';
+import {
+  isOpen,
+  jobIdOf,
+  parseJobId,
+  type JobKind,
+  type JobUpdate,
+  type JobRecord,
+  type JobRepository,
+  type NewJob,
+} from '../domain/job.ts';
 import { RecordNotFoundError, VersionConflictError } from '../domain/migration.ts';
 import { isConditionalCheckFailed, queryAll, withoutKeys } from './document-client.ts';
 import { GSI1 } from './table.ts';
@@ -43,7 +52,13 @@ export class DynamoJobRepository implements JobRepository {
       updatedAt: at,
     };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.item(job), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.item(job),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return { job, created: true };
     } catch (e) {
       if (!isConditionalCheckFailed(e)) throw e;
@@ -56,7 +71,11 @@ export class DynamoJobRepository implements JobRepository {
   async getJob(jobId: string): Promise<JobRecord | undefined> {
     const { kind, generation, migrationId } = parseJobId(jobId);
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: migrationId, sk: jobSortKey(kind, generation) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: migrationId, sk: jobSortKey(kind, generation) },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? withoutKeys<JobRecord>(out.Item) : undefined;
   }
@@ -75,7 +94,10 @@ export class DynamoJobRepository implements JobRepository {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': migrationId, ':prefix': kind ? `${JOB_PREFIX}${kind}#` : JOB_PREFIX },
+      ExpressionAttributeValues: {
+        ':pk': migrationId,
+        ':prefix': kind ? `${JOB_PREFIX}${kind}#` : JOB_PREFIX,
+      },
       ConsistentRead: true,
     });
     return items.map((item) => withoutKeys<JobRecord>(item));
@@ -84,7 +106,8 @@ export class DynamoJobRepository implements JobRepository {
   async updateJob(jobId: string, expectedVersion: number, patch: JobUpdate): Promise<JobRecord> {
     const current = await this.getJob(jobId);
     if (!current) throw new RecordNotFoundError(jobId);
-    if (current.version !== expectedVersion) throw new VersionConflictError<JobRecord>(jobId, expectedVersion, current, current.version);
+    if (current.version !== expectedVersion)
+      throw new VersionConflictError<JobRecord>(jobId, expectedVersion, current, current.version);
     const next: Record<string, unknown> = { ...current };
     for (const [k, v] of Object.entries(patch)) {
       if (v === null) delete next[k];

@@ -1,4 +1,9 @@
-import { DescribeFileSystemPolicyCommand, DescribeFileSystemsCommand, DescribeLifecycleConfigurationCommand, EFSClient } from '@aws-sdk/client-efs';
+import {
+  DescribeFileSystemPolicyCommand,
+  DescribeFileSystemsCommand,
+  DescribeLifecycleConfigurationCommand,
+  EFSClient,
+} from '@aws-sdk/client-efs';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
@@ -28,7 +33,8 @@ import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-se
  *   build never repeats a create whose result it recorded or can find by its token.
  */
 const available = motoServerAvailable();
-if (!available) console.log('conformance tier skipped: moto_server is not on PATH (pip install "moto[server]")');
+if (!available)
+  console.log('conformance tier skipped: moto_server is not on PATH (pip install "moto[server]")');
 
 const REGION = 'eu-west-1';
 
@@ -48,8 +54,18 @@ describe.skipIf(!available)('build against moto_server', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     seed = await seedMoto(moto.endpoint);
-    Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE', AWS_SECRET_ACCESS_KEY: 'conformance', AWS_REGION: 'us-east-1' });
-    clients = createAccountClients({ accounts: [MOTO_ACCOUNTS.payments], roleName: MOTO_ROLE, regions: [REGION], rateLimitPerSecond: 50 });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE',
+      AWS_SECRET_ACCESS_KEY: 'conformance',
+      AWS_REGION: 'us-east-1',
+    });
+    clients = createAccountClients({
+      accounts: [MOTO_ACCOUNTS.payments],
+      roleName: MOTO_ROLE,
+      regions: [REGION],
+      rateLimitPerSecond: 50,
+    });
     const scan = await createScanWorkflow({
       clientsFor: (a, r) => clients.clientsFor(a, r),
       listTargets: () => clients.listTargets(),
@@ -62,16 +78,57 @@ describe.skipIf(!available)('build against moto_server', () => {
 
     // The decide phase's outcome, stored directly: decided, with the enabled key's ARN.
     store = await openStore({ clock });
-    const record = await store.migrations.createMigration({ accountId: MOTO_ACCOUNTS.payments, region: REGION, fileSystemId: source.fileSystemId, state: 'decided', facts: { hasDecision: true }, actor: 'U0ADMIN' });
-    await store.migrations.putDecision(record.id, { targetKmsKeyId: seed.enabledKeyArn, method: 'datasync', decidedBy: 'U0ADMIN', decidedAt: clock.now().toISOString() }, 0);
-    await store.migrations.putSnapshot(record.id, { observedAt: clock.now().toISOString(), scanId: scan.scanId, fileSystem: source });
+    const record = await store.migrations.createMigration({
+      accountId: MOTO_ACCOUNTS.payments,
+      region: REGION,
+      fileSystemId: source.fileSystemId,
+      state: 'decided',
+      facts: { hasDecision: true },
+      actor: 'U0ADMIN',
+    });
+    await store.migrations.putDecision(
+      record.id,
+      {
+        targetKmsKeyId: seed.enabledKeyArn,
+        method: 'datasync',
+        decidedBy: 'U0ADMIN',
+        decidedAt: clock.now().toISOString(),
+      },
+      0,
+    );
+    await store.migrations.putSnapshot(record.id, {
+      observedAt: clock.now().toISOString(),
+      scanId: scan.scanId,
+      fileSystem: source,
+    });
 
     io = new RecordingIoHost();
-    phase = createBuildPhase({ migrations: store.migrations, jobs: store.jobs, writerFor: efsWritersFrom(clients), clock, io, pollMs: 1_000 });
+    phase = createBuildPhase({
+      migrations: store.migrations,
+      jobs: store.jobs,
+      writerFor: efsWritersFrom(clients),
+      clock,
+      io,
+      pollMs: 1_000,
+    });
     const sts = new STSClient({ region: REGION });
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MOTO_ACCOUNTS.payments}:role/${MOTO_ROLE}`, RoleSessionName: 'check' }))).Credentials!;
+    const c = (
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${MOTO_ACCOUNTS.payments}:role/${MOTO_ROLE}`,
+          RoleSessionName: 'check',
+        }),
+      )
+    ).Credentials!;
     sts.destroy();
-    efs = new EFSClient({ region: REGION, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+    efs = new EFSClient({
+      region: REGION,
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken,
+      },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -85,7 +142,14 @@ describe.skipIf(!available)('build against moto_server', () => {
 
   it('builds an encrypted twin with the intended key, mount targets and access point, and reports what it could not copy', async () => {
     await phase.requestBuild([id()], 'U0ADMIN');
-    const runner = createJobRunner({ jobs: store.jobs, handlers: { build: phase.handler }, clock, scheduler: skipAheadScheduler(clock), owner: 'conformance', leaseMs: 60_000 });
+    const runner = createJobRunner({
+      jobs: store.jobs,
+      handlers: { build: phase.handler },
+      clock,
+      scheduler: skipAheadScheduler(clock),
+      owner: 'conformance',
+      leaseMs: 60_000,
+    });
     const report = await runner.tick();
     const status = await phase.status(id());
     expect(status.job?.lastError).toBeUndefined();
@@ -99,8 +163,12 @@ describe.skipIf(!available)('build against moto_server', () => {
     expect(twin.Tags).toContainEqual({ Key: TWIN_TAGS.sourceFileSystemId, Value: source.fileSystemId });
     expect(Object.keys(status.mapping.mountTargets).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
     expect(Object.keys(status.mapping.accessPoints)).toEqual([seed.accessPointId]);
-    expect((await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: twinId }))).LifecyclePolicies).toEqual([{ TransitionToIA: 'AFTER_30_DAYS' }]);
-    expect((await efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId: twinId }))).Policy).toContain('aws:SecureTransport');
+    expect(
+      (await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: twinId }))).LifecyclePolicies,
+    ).toEqual([{ TransitionToIA: 'AFTER_30_DAYS' }]);
+    expect((await efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId: twinId }))).Policy).toContain(
+      'aws:SecureTransport',
+    );
 
     // moto has no PutBackupPolicy: reported, recorded, not fatal.
     expect(status.mapping.notCopied.backupPolicy).toMatch(/not supported by this endpoint/);
@@ -111,7 +179,14 @@ describe.skipIf(!available)('build against moto_server', () => {
     const before = (await efs.send(new DescribeFileSystemsCommand({}))).FileSystems!.length;
     const [again] = await phase.requestBuild([id()], 'U0ADMIN');
     expect(again?.created).toBe(false);
-    const runner = createJobRunner({ jobs: store.jobs, handlers: { build: phase.handler }, clock, scheduler: skipAheadScheduler(clock), owner: 'other', leaseMs: 60_000 });
+    const runner = createJobRunner({
+      jobs: store.jobs,
+      handlers: { build: phase.handler },
+      clock,
+      scheduler: skipAheadScheduler(clock),
+      owner: 'other',
+      leaseMs: 60_000,
+    });
     expect((await runner.tick()).ran).toEqual([]);
     expect((await efs.send(new DescribeFileSystemsCommand({}))).FileSystems!.length).toBe(before);
   });

@@ -33,17 +33,41 @@ function source(overrides: Partial<FileSystemRecord> = {}): FileSystemRecord {
     encrypted: false,
     keyAliases: [],
     tags: { Name: 'app-data', env: 'prod', 'aws:cloudformation:stack-name': 'app', 'AWS:Other': 'x' },
-    lifecyclePolicies: [{ transitionToIA: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }, { transitionToArchive: 'AFTER_90_DAYS' }],
+    lifecyclePolicies: [
+      { transitionToIA: 'AFTER_30_DAYS' },
+      { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
+      { transitionToArchive: 'AFTER_90_DAYS' },
+    ],
     backupPolicyStatus: 'ENABLED',
     fileSystemPolicy: JSON.stringify({
       Statement: [
-        { Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${FS_ID}`, Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-0aaaaaaaaaaaaaaa1` } } },
+        {
+          Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${FS_ID}`,
+          Condition: {
+            StringEquals: {
+              'elasticfilesystem:AccessPointArn': `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-0aaaaaaaaaaaaaaa1`,
+            },
+          },
+        },
       ],
     }),
     replications: [],
     mountTargets: [
-      { mountTargetId: 'fsmt-01', availabilityZoneName: 'eu-west-1a', subnetId: 'subnet-a', ipAddress: '10.0.0.5', lifeCycleState: 'available', securityGroups: ['sg-1'] },
-      { mountTargetId: 'fsmt-02', availabilityZoneName: 'eu-west-1b', subnetId: 'subnet-b', lifeCycleState: 'creating', securityGroups: [] },
+      {
+        mountTargetId: 'fsmt-01',
+        availabilityZoneName: 'eu-west-1a',
+        subnetId: 'subnet-a',
+        ipAddress: '10.0.0.5',
+        lifeCycleState: 'available',
+        securityGroups: ['sg-1'],
+      },
+      {
+        mountTargetId: 'fsmt-02',
+        availabilityZoneName: 'eu-west-1b',
+        subnetId: 'subnet-b',
+        lifeCycleState: 'creating',
+        securityGroups: [],
+      },
     ],
     accessPoints: [
       {
@@ -60,12 +84,19 @@ function source(overrides: Partial<FileSystemRecord> = {}): FileSystemRecord {
   return { ...base, ...classify(base) };
 }
 
-const decision: MigrationDecision = { targetKmsKeyId: KEY_ARN, method: 'datasync', decidedBy: 'U0ADMIN', decidedAt: '2026-01-01T00:00:00Z' };
+const decision: MigrationDecision = {
+  targetKmsKeyId: KEY_ARN,
+  method: 'datasync',
+  decidedBy: 'U0ADMIN',
+  decidedAt: '2026-01-01T00:00:00Z',
+};
 
 describe('build plan', () => {
   it('derives tokens from the migration ID within the 64-character limit', () => {
     expect(creationTokenFor(ID)).toBe(creationTokenFor(ID));
-    expect(creationTokenFor(ID)).not.toBe(creationTokenFor(migrationId(ACCOUNT, REGION, 'fs-0ffffffffffffffff')));
+    expect(creationTokenFor(ID)).not.toBe(
+      creationTokenFor(migrationId(ACCOUNT, REGION, 'fs-0ffffffffffffffff')),
+    );
     expect(creationTokenFor(ID).length).toBeLessThanOrEqual(64);
     expect(accessPointClientToken(ID, 'fsap-1')).not.toBe(accessPointClientToken(ID, 'fsap-2'));
     expect(accessPointClientToken(ID, 'fsap-1').length).toBeLessThanOrEqual(64);
@@ -104,13 +135,19 @@ describe('build plan', () => {
         'mount target in eu-west-1b security groups: unknown → the VPC default group',
       ]),
     );
-    expect(plan.differs.find((d) => d.subject === 'lifecycle TransitionToArchive')?.why).toMatch(/Elastic throughput/);
+    expect(plan.differs.find((d) => d.subject === 'lifecycle TransitionToArchive')?.why).toMatch(
+      /Elastic throughput/,
+    );
   });
 
   it('mirrors mount targets per AZ (no IP) and access points with root directory, creation info, POSIX user, tags', () => {
     const plan = planBuild({ migrationId: ID, fileSystem: source(), decision });
     expect(plan.mountTargets).toEqual([
-      { availabilityZone: 'eu-west-1a', sourceMountTargetId: 'fsmt-01', input: { SubnetId: 'subnet-a', SecurityGroups: ['sg-1'] } },
+      {
+        availabilityZone: 'eu-west-1a',
+        sourceMountTargetId: 'fsmt-01',
+        input: { SubnetId: 'subnet-a', SecurityGroups: ['sg-1'] },
+      },
       { availabilityZone: 'eu-west-1b', sourceMountTargetId: 'fsmt-02', input: { SubnetId: 'subnet-b' } },
     ]);
     expect(plan.accessPoints).toEqual([
@@ -124,14 +161,21 @@ describe('build plan', () => {
             { Key: TWIN_TAGS.migrationId, Value: `${ACCOUNT}:${REGION}:${FS_ID}` },
           ],
           PosixUser: { Uid: 1000, Gid: 1000, SecondaryGids: [2000] },
-          RootDirectory: { Path: '/app', CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: '750' } },
+          RootDirectory: {
+            Path: '/app',
+            CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: '750' },
+          },
         },
       },
     ]);
   });
 
   it('uses the stricter security groups of the decision when given', () => {
-    const plan = planBuild({ migrationId: ID, fileSystem: source(), decision: { ...decision, targetSecurityGroupIds: ['sg-strict'] } });
+    const plan = planBuild({
+      migrationId: ID,
+      fileSystem: source(),
+      decision: { ...decision, targetSecurityGroupIds: ['sg-strict'] },
+    });
     expect(plan.mountTargets.map((m) => m.input.SecurityGroups)).toEqual([['sg-strict'], ['sg-strict']]);
     expect(plan.differs.map((d) => d.change)).toContain('sg-1 → sg-strict');
   });
@@ -159,20 +203,40 @@ describe('build plan', () => {
   });
 
   it('keeps Archive transitions for Elastic + General Purpose, and replaces maxIO where AWS refuses it', () => {
-    expect(twinLifecyclePolicies([{ transitionToArchive: 'AFTER_90_DAYS' }], { throughputMode: 'elastic', performanceMode: 'generalPurpose' }).policies).toEqual([
-      { TransitionToArchive: 'AFTER_90_DAYS' },
-    ]);
-    const oneZone = planBuild({ migrationId: ID, fileSystem: source({ performanceMode: 'maxIO', availabilityZoneName: 'eu-west-1a', throughputMode: 'bursting' }), decision });
-    expect(oneZone.createFileSystem).toMatchObject({ PerformanceMode: 'generalPurpose', AvailabilityZoneName: 'eu-west-1a' });
+    expect(
+      twinLifecyclePolicies([{ transitionToArchive: 'AFTER_90_DAYS' }], {
+        throughputMode: 'elastic',
+        performanceMode: 'generalPurpose',
+      }).policies,
+    ).toEqual([{ TransitionToArchive: 'AFTER_90_DAYS' }]);
+    const oneZone = planBuild({
+      migrationId: ID,
+      fileSystem: source({
+        performanceMode: 'maxIO',
+        availabilityZoneName: 'eu-west-1a',
+        throughputMode: 'bursting',
+      }),
+      decision,
+    });
+    expect(oneZone.createFileSystem).toMatchObject({
+      PerformanceMode: 'generalPurpose',
+      AvailabilityZoneName: 'eu-west-1a',
+    });
     expect(oneZone.createFileSystem).not.toHaveProperty('ProvisionedThroughputInMibps');
     expect(oneZone.differs.map((d) => d.change)).toContain('maxIO → generalPurpose');
   });
 
   it('mirrors no backup policy as disabled, and says so when the scan could not read it', () => {
-    expect(planBuild({ migrationId: ID, fileSystem: source({ backupPolicyStatus: undefined }), decision }).createFileSystem.Backup).toBe(false);
+    expect(
+      planBuild({ migrationId: ID, fileSystem: source({ backupPolicyStatus: undefined }), decision })
+        .createFileSystem.Backup,
+    ).toBe(false);
     const unknown = planBuild({
       migrationId: ID,
-      fileSystem: source({ backupPolicyStatus: undefined, errors: [{ operation: 'DescribeBackupPolicy', code: 'X', message: 'x' }] }),
+      fileSystem: source({
+        backupPolicyStatus: undefined,
+        errors: [{ operation: 'DescribeBackupPolicy', code: 'X', message: 'x' }],
+      }),
       decision,
     });
     expect(unknown.createFileSystem).not.toHaveProperty('Backup');
@@ -184,7 +248,10 @@ describe('build plan', () => {
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     const { tags, differs } = twinTags(many, { a: '1', b: '2' });
     expect(tags).toHaveLength(50);
-    expect(tags.slice(-2)).toEqual([{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }]);
+    expect(tags.slice(-2)).toEqual([
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: '2' },
+    ]);
     expect(differs.map((d) => d.subject)).toEqual(['tag k48', 'tag k49']);
   });
 
@@ -193,7 +260,16 @@ describe('build plan', () => {
       Statement: [
         { Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${FS_ID}` },
         { Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/*` },
-        { Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': [`arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-01`, `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-02`] } } },
+        {
+          Condition: {
+            StringEquals: {
+              'elasticfilesystem:AccessPointArn': [
+                `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-01`,
+                `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-02`,
+              ],
+            },
+          },
+        },
         { Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-0ther` },
       ],
     });

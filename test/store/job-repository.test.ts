@@ -19,9 +19,19 @@ describe('DynamoJobRepository (embedded store)', () => {
   });
 
   it('creates a job once: a second create of the same kind and generation returns the first', async () => {
-    const first = await store.jobs.createJob({ kind: 'build', migrationId: MIGRATION, generation: 1, requestedBy: 'U1' });
+    const first = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: MIGRATION,
+      generation: 1,
+      requestedBy: 'U1',
+    });
     clock.advance(1000);
-    const second = await store.jobs.createJob({ kind: 'build', migrationId: MIGRATION, generation: 1, requestedBy: 'U2' });
+    const second = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: MIGRATION,
+      generation: 1,
+      requestedBy: 'U2',
+    });
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
     expect(second.job).toEqual(first.job);
@@ -37,11 +47,26 @@ describe('DynamoJobRepository (embedded store)', () => {
   });
 
   it('lists open jobs through the sparse index, and drops a job from it when it finishes', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: OTHER, generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: OTHER,
+      generation: 1,
+      requestedBy: 'U1',
+    });
     expect((await store.jobs.listOpenJobs()).map((j) => j.jobId)).toContain(job.jobId);
-    const running = await store.jobs.updateJob(job.jobId, 1, { status: 'running', leaseOwner: 'r1', leaseExpiresAt: '2026-02-01T10:01:00.000Z', attempts: 1 });
+    const running = await store.jobs.updateJob(job.jobId, 1, {
+      status: 'running',
+      leaseOwner: 'r1',
+      leaseExpiresAt: '2026-02-01T10:01:00.000Z',
+      attempts: 1,
+    });
     expect((await store.jobs.listOpenJobs()).map((j) => j.jobId)).toContain(job.jobId);
-    const done = await store.jobs.updateJob(job.jobId, running.version, { status: 'succeeded', leaseOwner: null, leaseExpiresAt: null, result: { ok: 1 } });
+    const done = await store.jobs.updateJob(job.jobId, running.version, {
+      status: 'succeeded',
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      result: { ok: 1 },
+    });
     expect(done).not.toHaveProperty('leaseOwner');
     expect(done.version).toBe(3);
     expect((await store.jobs.listOpenJobs()).map((j) => j.jobId)).not.toContain(job.jobId);
@@ -53,17 +78,30 @@ describe('DynamoJobRepository (embedded store)', () => {
     await store.jobs.createJob({ kind: 'copy', migrationId: MIGRATION, generation: 1, requestedBy: 'U1' });
     const builds = await store.jobs.listJobsForMigration(MIGRATION, 'build');
     expect(builds.map((j) => j.generation)).toEqual([1, 2]);
-    expect((await store.jobs.listJobsForMigration(MIGRATION)).map((j) => j.kind).sort()).toEqual(['build', 'build', 'copy']);
+    expect((await store.jobs.listJobsForMigration(MIGRATION)).map((j) => j.kind).sort()).toEqual([
+      'build',
+      'build',
+      'copy',
+    ]);
   });
 
   it('lets exactly one of ten writers holding the same version win', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'cutover', migrationId: MIGRATION, generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'cutover',
+      migrationId: MIGRATION,
+      generation: 1,
+      requestedBy: 'U1',
+    });
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.jobs.updateJob(job.jobId, job.version, { status: 'running', leaseOwner: `runner-${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        store.jobs.updateJob(job.jobId, job.version, { status: 'running', leaseOwner: `runner-${i}` }),
+      ),
     );
     const won = results.filter((r): r is PromiseFulfilledResult<JobRecord> => r.status === 'fulfilled');
     expect(won).toHaveLength(1);
-    const lost = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    const lost = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason);
     expect(lost).toHaveLength(9);
     for (const e of lost) expect(e).toBeInstanceOf(VersionConflictError);
     const stored = await store.jobs.getJob(job.jobId);
@@ -72,7 +110,12 @@ describe('DynamoJobRepository (embedded store)', () => {
   });
 
   it('refuses a stale version with the job as it now is', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'copy', migrationId: OTHER, generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'copy',
+      migrationId: OTHER,
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await store.jobs.updateJob(job.jobId, 1, { step: 'one' });
     const error = await store.jobs.updateJob(job.jobId, 1, { step: 'two' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VersionConflictError);

@@ -5,7 +5,12 @@ import { efsWritersFrom } from '../../aws/efs-writer.ts';
 import { systemClock } from '../../domain/clock.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
-import { createBuildPhase, formatBuildPlans, formatMapping, type BuildPhase } from '../../workflow/build/index.ts';
+import {
+  createBuildPhase,
+  formatBuildPlans,
+  formatMapping,
+  type BuildPhase,
+} from '../../workflow/build/index.ts';
 import { formatOf, formatProblems, parseDecisionFile } from '../../workflow/decide/index.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
@@ -39,12 +44,19 @@ const waitingScheduler: Scheduler = {
 
 export class BuildFailedError extends EfsEncryptError {
   constructor(readonly failed: string[]) {
-    super(ErrorCode.AwsCallFailed, `${failed.length} build(s) failed: ${failed.join(', ')}. Fix the cause shown above, then run the build again to retry.`);
+    super(
+      ErrorCode.AwsCallFailed,
+      `${failed.length} build(s) failed: ${failed.join(', ')}. Fix the cause shown above, then run the build again to retry.`,
+    );
   }
 }
 
 /** The build phase over a runtime's store and account clients (the CLI and the Slack app share it). */
-export function openBuildPhase(runtime: Runtime, io: Parameters<typeof createBuildPhase>[0]['io'], options: { pollMs?: number } = {}): BuildPhase {
+export function openBuildPhase(
+  runtime: Runtime,
+  io: Parameters<typeof createBuildPhase>[0]['io'],
+  options: { pollMs?: number } = {},
+): BuildPhase {
   return createBuildPhase({
     migrations: runtime.store.migrations,
     jobs: runtime.store.jobs,
@@ -56,7 +68,11 @@ export function openBuildPhase(runtime: Runtime, io: Parameters<typeof createBui
 }
 
 /** File system IDs (or full migration IDs) to the stored migrations they name. */
-export function resolveMigrations(all: MigrationRecord[], refs: string[], everyDecided: boolean): MigrationRecord[] {
+export function resolveMigrations(
+  all: MigrationRecord[],
+  refs: string[],
+  everyDecided: boolean,
+): MigrationRecord[] {
   if (everyDecided) return all.filter((m) => m.state === 'decided' || m.state === 'target_creating');
   const problems: string[] = [];
   const picked = refs.flatMap((ref) => {
@@ -76,17 +92,27 @@ export function resolveMigrations(all: MigrationRecord[], refs: string[], everyD
 export function registerBuild(program: Command, ctx: CliContext): void {
   program
     .command('build')
-    .description('Build the encrypted twins of decided file systems (file system, mount targets, access points, policies)')
+    .description(
+      'Build the encrypted twins of decided file systems (file system, mount targets, access points, policies)',
+    )
     .argument('[fs-id...]', 'file system IDs (or migration IDs FS#account#region#fs-id) to build')
-    .option('--dry-run', 'print the exact AWS calls per file system and what differs from the source; change nothing')
+    .option(
+      '--dry-run',
+      'print the exact AWS calls per file system and what differs from the source; change nothing',
+    )
     .option('--all', 'every decided file system')
-    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .addOption(
+      new Option('--estate <file>', 'run against a local estate file served in this process').conflicts(
+        'demo',
+      ),
+    )
     .option('--demo', 'run against the bundled sample estate')
     .option('--decisions <file>', 'record this decision file first (as efs-encrypt plan --decisions does)')
     .option('--actor <name>', 'who builds, for the event log (default: cli:<login name>)')
     .action(async (ids: string[], opts: BuildOptions) => {
       if (!opts.all && ids.length === 0) throw new BadInputError('build needs file system IDs or --all.');
-      if (opts.all && ids.length > 0) throw new BadInputError('give either file system IDs or --all, not both.');
+      if (opts.all && ids.length > 0)
+        throw new BadInputError('give either file system IDs or --all, not both.');
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const runtime = await openRuntime({
@@ -99,15 +125,32 @@ export function registerBuild(program: Command, ctx: CliContext): void {
       try {
         if (opts.decisions) await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t));
         const phase = openBuildPhase(runtime, progress);
-        const migrations = resolveMigrations(await runtime.store.migrations.listMigrations(), ids, opts.all === true);
+        const migrations = resolveMigrations(
+          await runtime.store.migrations.listMigrations(),
+          ids,
+          opts.all === true,
+        );
         if (opts.dryRun) {
-          ctx.io.out(formatBuildPlans(await phase.planBuild(migrations.filter((m) => m.state === 'decided').map((m) => m.id))));
+          ctx.io.out(
+            formatBuildPlans(
+              await phase.planBuild(migrations.filter((m) => m.state === 'decided').map((m) => m.id)),
+            ),
+          );
           return;
         }
         // Decided ones are queued; a failed build is retried (a new job generation resumes it).
         const queued = [
-          ...(await phase.requestBuild(migrations.filter((m) => m.state !== 'failed' && m.state !== 'target_ready' && m.state !== 'target_creating').map((m) => m.id), actor)),
-          ...(await Promise.all(migrations.filter((m) => m.state === 'failed').map((m) => phase.retry(m.id, actor)))),
+          ...(await phase.requestBuild(
+            migrations
+              .filter(
+                (m) => m.state !== 'failed' && m.state !== 'target_ready' && m.state !== 'target_creating',
+              )
+              .map((m) => m.id),
+            actor,
+          )),
+          ...(await Promise.all(
+            migrations.filter((m) => m.state === 'failed').map((m) => phase.retry(m.id, actor)),
+          )),
         ];
         for (const q of queued) ctx.io.err(`${q.created ? 'Queued' : 'Already queued'}: ${q.jobId}\n`);
         const runner = createJobRunner({
@@ -125,7 +168,9 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           if (status.state === 'target_ready') ctx.io.out(formatMapping(status.mapping));
           else {
             failed.push(m.fileSystemId);
-            ctx.io.out(`${m.fileSystemId}: ${status.state}${status.lastError ? `: ${status.lastError.code}: ${status.lastError.message}` : ''}\n`);
+            ctx.io.out(
+              `${m.fileSystemId}: ${status.state}${status.lastError ? `: ${status.lastError.code}: ${status.lastError.message}` : ''}\n`,
+            );
           }
         }
         if (failed.length) throw new BuildFailedError(failed);
@@ -135,12 +180,20 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     });
 }
 
-async function recordDecisions(runtime: Runtime, path: string, actor: string, err: (t: string) => void): Promise<void> {
+async function recordDecisions(
+  runtime: Runtime,
+  path: string,
+  actor: string,
+  err: (t: string) => void,
+): Promise<void> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new BadInputError(`Cannot read the decision file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { cause: e });
+    throw new BadInputError(
+      `Cannot read the decision file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`,
+      { cause: e },
+    );
   }
   const file = parseDecisionFile(text, formatOf(path), path);
   const decide = openDecidePhase(runtime);
@@ -150,7 +203,10 @@ async function recordDecisions(runtime: Runtime, path: string, actor: string, er
       await runtime.scanWorkflow(terminalIoHost(err)).run({ requestedBy: actor });
     }
     const result = await decide.workflow.record(file.choices, actor, { scanId: file.scanId });
-    if (!result.ok) throw new BadInputError(`Problems in ${path}; nothing was stored or built:\n${formatProblems(result.invalid).join('\n')}`);
+    if (!result.ok)
+      throw new BadInputError(
+        `Problems in ${path}; nothing was stored or built:\n${formatProblems(result.invalid).join('\n')}`,
+      );
   } finally {
     decide.directories.destroy();
   }

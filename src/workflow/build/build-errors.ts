@@ -21,7 +21,12 @@ export class BuildStepError extends EfsEncryptError implements ReportsJobError {
   }
 
   toJobError(): JobError {
-    return { code: this.awsCode, message: this.userMessage, step: this.step, ...(this.awsRequestId ? { awsRequestId: this.awsRequestId } : {}) };
+    return {
+      code: this.awsCode,
+      message: this.userMessage,
+      step: this.step,
+      ...(this.awsRequestId ? { awsRequestId: this.awsRequestId } : {}),
+    };
   }
 }
 

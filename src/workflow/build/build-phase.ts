@@ -70,10 +70,24 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
 
   async function load(migrationId: string) {
     const record = await deps.migrations.getMigration(migrationId);
-    if (!record) return { migrationId, problem: `${migrationId} was not found; scan and decide it first.` } as const;
-    const [decision, snapshot] = await Promise.all([deps.migrations.getDecision(migrationId), deps.migrations.getSnapshot(migrationId)]);
-    if (!decision) return { migrationId, record, problem: `${record.fileSystemId} has no decision yet; choose its key and method first.` } as const;
-    if (!snapshot) return { migrationId, record, problem: `${record.fileSystemId} has no inventory snapshot; scan and decide it again.` } as const;
+    if (!record)
+      return { migrationId, problem: `${migrationId} was not found; scan and decide it first.` } as const;
+    const [decision, snapshot] = await Promise.all([
+      deps.migrations.getDecision(migrationId),
+      deps.migrations.getSnapshot(migrationId),
+    ]);
+    if (!decision)
+      return {
+        migrationId,
+        record,
+        problem: `${record.fileSystemId} has no decision yet; choose its key and method first.`,
+      } as const;
+    if (!snapshot)
+      return {
+        migrationId,
+        record,
+        problem: `${record.fileSystemId} has no inventory snapshot; scan and decide it again.`,
+      } as const;
     return { migrationId, record, decision: decision.decision, snapshot: snapshot.fileSystem } as const;
   }
 
@@ -83,7 +97,8 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
   }
 
   function throwProblems(problems: string[]): void {
-    if (problems.length) throw new BadInputError(`Nothing was queued:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    if (problems.length)
+      throw new BadInputError(`Nothing was queued:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 
   const phase: BuildPhase = {
@@ -92,21 +107,28 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
     async planBuild(migrationIds) {
       const loaded = await Promise.all(migrationIds.map(load));
       throwProblems(loaded.flatMap((l) => (l.problem ? [l.problem] : [])));
-      return loaded.map((l) => planBuild({ migrationId: l.migrationId, fileSystem: l.snapshot!, decision: l.decision! }));
+      return loaded.map((l) =>
+        planBuild({ migrationId: l.migrationId, fileSystem: l.snapshot!, decision: l.decision! }),
+      );
     },
 
     async requestBuild(migrationIds, actor) {
       const checked = await Promise.all(
-        [...new Set(migrationIds)].map(async (migrationId): Promise<{ migrationId: string; existing?: JobRecord; problem?: string }> => {
-          // A build already asked for (double click, Slack retry, other replica): the same job.
-          const existing = await latestJob(migrationId);
-          if (existing) return { migrationId, existing };
-          const l = await load(migrationId);
-          if (l.problem) return { migrationId, problem: l.problem };
-          if (!BUILDABLE.includes(l.record.state))
-            return { migrationId, problem: `${l.record.fileSystemId} is ${l.record.state}; only a decided file system can be built.` };
-          return { migrationId };
-        }),
+        [...new Set(migrationIds)].map(
+          async (migrationId): Promise<{ migrationId: string; existing?: JobRecord; problem?: string }> => {
+            // A build already asked for (double click, Slack retry, other replica): the same job.
+            const existing = await latestJob(migrationId);
+            if (existing) return { migrationId, existing };
+            const l = await load(migrationId);
+            if (l.problem) return { migrationId, problem: l.problem };
+            if (!BUILDABLE.includes(l.record.state))
+              return {
+                migrationId,
+                problem: `${l.record.fileSystemId} is ${l.record.state}; only a decided file system can be built.`,
+              };
+            return { migrationId };
+          },
+        ),
       );
       throwProblems(checked.flatMap((c) => (c.problem ? [c.problem] : [])));
       const queued: QueuedBuild[] = [];
@@ -115,7 +137,12 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
           queued.push({ jobId: c.existing.jobId, migrationId: c.migrationId, created: false });
           continue;
         }
-        const { job, created } = await deps.jobs.createJob({ kind: BUILD_JOB_KIND, migrationId: c.migrationId, generation: 1, requestedBy: actor });
+        const { job, created } = await deps.jobs.createJob({
+          kind: BUILD_JOB_KIND,
+          migrationId: c.migrationId,
+          generation: 1,
+          requestedBy: actor,
+        });
         queued.push({ jobId: job.jobId, migrationId: c.migrationId, created });
       }
       return queued;
@@ -125,7 +152,12 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
       const latest = await latestJob(migrationId);
       if (!latest) return (await phase.requestBuild([migrationId], actor))[0]!;
       if (latest.status !== 'failed') return { jobId: latest.jobId, migrationId, created: false };
-      const { job, created } = await deps.jobs.createJob({ kind: BUILD_JOB_KIND, migrationId, generation: latest.generation + 1, requestedBy: actor });
+      const { job, created } = await deps.jobs.createJob({
+        kind: BUILD_JOB_KIND,
+        migrationId,
+        generation: latest.generation + 1,
+        requestedBy: actor,
+      });
       return { jobId: job.jobId, migrationId, created };
     },
 
@@ -140,7 +172,8 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
         ...(job ? { job } : {}),
         mapping: buildMappingOf(record),
         ...(record.lastError ? { lastError: record.lastError } : {}),
-        canRetry: record.state === 'failed' && record.failedFrom === 'target_creating' && job?.status === 'failed',
+        canRetry:
+          record.state === 'failed' && record.failedFrom === 'target_creating' && job?.status === 'failed',
       };
     },
 

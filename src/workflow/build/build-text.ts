@@ -10,7 +10,9 @@ export function formatBuildPlan(plan: BuildPlan): string {
   const lines = [
     `${plan.sourceFileSystemId}${plan.sourceName ? ` (${plan.sourceName})` : ''} ${plan.accountId} ${plan.region} → encrypted twin with ${plan.intendedKeyArn}`,
     '  Calls, in order (<twin> is the new file system, known once created):',
-    ...plan.calls.map((c, i) => `  ${String(i + 1).padStart(3)}. [${c.step}] ${c.operation} ${JSON.stringify(c.input)}`),
+    ...plan.calls.map(
+      (c, i) => `  ${String(i + 1).padStart(3)}. [${c.step}] ${c.operation} ${JSON.stringify(c.input)}`,
+    ),
     '  Differs from the source:',
     ...plan.differs.map((d) => `    - ${d.subject}: ${d.change} (${d.why})`),
   ];

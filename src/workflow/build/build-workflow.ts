@@ -48,7 +48,13 @@ export interface BuildResult extends Record<string, unknown> {
 }
 
 /** Codes an endpoint gives for a call it does not implement (moto has no backup policy calls). */
-const UNSUPPORTED_CODES = new Set(['NotImplemented', 'NotImplementedError', 'UnknownOperationException', 'InvalidAction', 'UnsupportedOperation']);
+const UNSUPPORTED_CODES = new Set([
+  'NotImplemented',
+  'NotImplementedError',
+  'UnknownOperationException',
+  'InvalidAction',
+  'UnsupportedOperation',
+]);
 
 /**
  * Whether the endpoint does not implement the call at all. AWS always answers EFS calls with a
@@ -76,21 +82,29 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
     const decision = (await deps.migrations.getDecision(migrationId))?.decision;
     const snapshot = (await deps.migrations.getSnapshot(migrationId))?.fileSystem;
     if (!decision || !snapshot)
-      throw new BadInputError(`${migrationId} has no ${decision ? 'inventory snapshot' : 'decision'}; decide it (efs-encrypt plan) before building.`);
+      throw new BadInputError(
+        `${migrationId} has no ${decision ? 'inventory snapshot' : 'decision'}; decide it (efs-encrypt plan) before building.`,
+      );
     const plan = planBuild({ migrationId, fileSystem: snapshot, decision });
 
     // Enter target_creating: from decided (first build), from failed (retry), or already there (resume).
-    if (record.state === 'decided' || (record.state === 'failed' && record.failedFrom === 'target_creating')) {
+    if (
+      record.state === 'decided' ||
+      (record.state === 'failed' && record.failedFrom === 'target_creating')
+    ) {
       record = await deps.migrations.transitionMigration(migrationId, {
         expectedVersion: record.version,
         to: 'target_creating',
         facts: { hasDecision: true },
         actor,
         correlationId,
-        detail: record.state === 'failed' ? `build retried (${ctx.job.jobId})` : `build started (${ctx.job.jobId})`,
+        detail:
+          record.state === 'failed' ? `build retried (${ctx.job.jobId})` : `build started (${ctx.job.jobId})`,
       });
     } else if (record.state !== 'target_creating') {
-      throw new BadInputError(`${migrationId} is ${record.state}; only a decided migration (or a failed build) can be built.`);
+      throw new BadInputError(
+        `${migrationId} is ${record.state}; only a decided migration (or a failed build) can be built.`,
+      );
     }
     const writer = await deps.writerFor(record.accountId, record.region);
     await notify('info', 'build.started', `Building the encrypted twin of ${record.fileSystemId}`, undefined);
@@ -108,7 +122,13 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
       await step('file-system-policy', () => putPolicy(twinId));
       await step('validate', () => validate(twinId, keyArn));
       const mapping = buildMappingOf(record);
-      await notify('info', 'build.succeeded', `Encrypted twin ${twinId} of ${record.fileSystemId} is ready`, 'validate', { mapping });
+      await notify(
+        'info',
+        'build.succeeded',
+        `Encrypted twin ${twinId} of ${record.fileSystemId} is ready`,
+        'validate',
+        { mapping },
+      );
       return { migrationId, mapping };
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
@@ -126,7 +146,12 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
     }
 
     /** Persist first, then checkpoint the job, then announce (DESIGN.md: persisted before announced). */
-    async function persist(name: BuildStep, resources: Record<string, string>, detail: string, extra: { awsRequestIds?: string[]; compensations?: CompensationStep[] } = {}) {
+    async function persist(
+      name: BuildStep,
+      resources: Record<string, string>,
+      detail: string,
+      extra: { awsRequestIds?: string[]; compensations?: CompensationStep[] } = {},
+    ) {
       record = await deps.migrations.updateMigration(migrationId, {
         expectedVersion: record.version,
         resources: { ...resources, [Keys.buildStep]: name },
@@ -158,7 +183,11 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
         meta = (await writer.describeKey(plan.intendedKeyArn)).KeyMetadata;
       } catch (e) {
         // The AWS-managed EFS key exists only after EFS first uses it; CreateFileSystem makes it.
-        if (awsErrorCode(e) === 'NotFoundException' && plan.intendedKeyArn.endsWith(`:${AWS_MANAGED_EFS_KEY_ALIAS}`)) return plan.intendedKeyArn;
+        if (
+          awsErrorCode(e) === 'NotFoundException' &&
+          plan.intendedKeyArn.endsWith(`:${AWS_MANAGED_EFS_KEY_ALIAS}`)
+        )
+          return plan.intendedKeyArn;
         throw new BuildStepError('check-key', 'kms:DescribeKey', e);
       }
       const arn = meta?.Arn ?? plan.intendedKeyArn;
@@ -181,7 +210,11 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
         record,
       );
       if (problems.length)
-        throw new BuildBlockedError('check-key', `${problems.join(' ')} Nothing was created for ${record.fileSystemId}; fix the key or change the decision, then retry.`, 'KeyNotUsable');
+        throw new BuildBlockedError(
+          'check-key',
+          `${problems.join(' ')} Nothing was created for ${record.fileSystemId}; fix the key or change the decision, then retry.`,
+          'KeyNotUsable',
+        );
       return arn;
     }
 
@@ -199,23 +232,32 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
         requestId = out.$metadata.requestId;
       } catch (e) {
         // Same CreationToken: an earlier attempt made it (a crash before it was recorded). Adopt it.
-        if (awsErrorCode(e) !== 'FileSystemAlreadyExists') throw new BuildStepError('create-file-system', 'CreateFileSystem', e);
+        if (awsErrorCode(e) !== 'FileSystemAlreadyExists')
+          throw new BuildStepError('create-file-system', 'CreateFileSystem', e);
         // The model requires FileSystemId on the error; an endpoint that leaves it out (moto 5.2)
         // still lets us find the file system by its creation token.
         id =
           existingFileSystemId(e) ??
-          (await call('DescribeFileSystems', () => writer.findByCreationToken(plan.createFileSystem.CreationToken))).FileSystems?.[0]?.FileSystemId;
+          (
+            await call('DescribeFileSystems', () =>
+              writer.findByCreationToken(plan.createFileSystem.CreationToken),
+            )
+          ).FileSystems?.[0]?.FileSystemId;
         if (!id) throw new BuildStepError('create-file-system', 'CreateFileSystem', e);
         adopted = true;
       }
-      if (!id) throw new BuildBlockedError('create-file-system', 'CreateFileSystem returned no FileSystemId.');
+      if (!id)
+        throw new BuildBlockedError('create-file-system', 'CreateFileSystem returned no FileSystemId.');
       await persist(
         'create-file-system',
         { [Keys.targetFileSystemId]: id, ...(arn ? { [Keys.targetFileSystemArn]: arn } : {}) },
         adopted
           ? `Adopted encrypted file system ${id} for ${record.fileSystemId}: it already existed with this migration's creation token`
           : `Created encrypted file system ${id} for ${record.fileSystemId}`,
-        { awsRequestIds: requestId ? [requestId] : [], compensations: [undo('DeleteFileSystem', id, `encrypted twin of ${record.fileSystemId}`)] },
+        {
+          awsRequestIds: requestId ? [requestId] : [],
+          compensations: [undo('DeleteFileSystem', id, `encrypted twin of ${record.fileSystemId}`)],
+        },
       );
       return id;
     }
@@ -224,14 +266,27 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
       const started = deps.clock.now().getTime();
       for (;;) {
         const fs = await call('DescribeFileSystems', () => writer.describeFileSystem(twinId));
-        if (!fs) throw new BuildBlockedError('wait-file-system', `The twin ${twinId} no longer exists; it was deleted outside the bot. Clear it from the record before retrying.`, 'FileSystemNotFound');
+        if (!fs)
+          throw new BuildBlockedError(
+            'wait-file-system',
+            `The twin ${twinId} no longer exists; it was deleted outside the bot. Clear it from the record before retrying.`,
+            'FileSystemNotFound',
+          );
         if (fs.LifeCycleState === 'available') {
           const arn = fs.FileSystemArn ?? record.resources[Keys.targetFileSystemArn];
-          await persist('wait-file-system', arn ? { [Keys.targetFileSystemArn]: arn } : {}, `File system ${twinId} is available`);
+          await persist(
+            'wait-file-system',
+            arn ? { [Keys.targetFileSystemArn]: arn } : {},
+            `File system ${twinId} is available`,
+          );
           return;
         }
         if (fs.LifeCycleState !== 'creating' && fs.LifeCycleState !== 'updating')
-          throw new BuildBlockedError('wait-file-system', `The twin ${twinId} is ${fs.LifeCycleState}, not available.`, 'FileSystemNotAvailable');
+          throw new BuildBlockedError(
+            'wait-file-system',
+            `The twin ${twinId} is ${fs.LifeCycleState}, not available.`,
+            'FileSystemNotAvailable',
+          );
         await waitOrGiveUp(started, `file system ${twinId} to become available`);
       }
     }
@@ -240,21 +295,38 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
       if (!plan.lifecyclePolicies) return;
       // The values are the source's, as EFS itself reported them (DescribeLifecycleConfiguration).
       const policies = plan.lifecyclePolicies as LifecyclePolicy[];
-      const out = await call('PutLifecycleConfiguration', () => writer.putLifecycleConfiguration({ FileSystemId: twinId, LifecyclePolicies: policies }));
-      await persist('lifecycle-configuration', {}, `Lifecycle configuration copied to ${twinId}`, { awsRequestIds: ids(out) });
+      const out = await call('PutLifecycleConfiguration', () =>
+        writer.putLifecycleConfiguration({ FileSystemId: twinId, LifecyclePolicies: policies }),
+      );
+      await persist('lifecycle-configuration', {}, `Lifecycle configuration copied to ${twinId}`, {
+        awsRequestIds: ids(out),
+      });
     }
 
     async function putBackup(twinId: string): Promise<void> {
       if (!plan.backupStatus) {
-        await notCopied('backup-policy', 'backupPolicy', 'the source backup policy could not be read during the scan; the AWS default applies');
+        await notCopied(
+          'backup-policy',
+          'backupPolicy',
+          'the source backup policy could not be read during the scan; the AWS default applies',
+        );
         return;
       }
       try {
-        const out = await writer.putBackupPolicy({ FileSystemId: twinId, BackupPolicy: { Status: plan.backupStatus } });
-        await persist('backup-policy', {}, `Backup policy ${plan.backupStatus} set on ${twinId}`, { awsRequestIds: ids(out) });
+        const out = await writer.putBackupPolicy({
+          FileSystemId: twinId,
+          BackupPolicy: { Status: plan.backupStatus },
+        });
+        await persist('backup-policy', {}, `Backup policy ${plan.backupStatus} set on ${twinId}`, {
+          awsRequestIds: ids(out),
+        });
       } catch (e) {
         if (!isUnsupportedCall(e)) throw new BuildStepError('backup-policy', 'PutBackupPolicy', e);
-        await notCopied('backup-policy', 'backupPolicy', `PutBackupPolicy is not supported by this endpoint (${summariseAwsError(e).code}); set backups to ${plan.backupStatus} by hand`);
+        await notCopied(
+          'backup-policy',
+          'backupPolicy',
+          `PutBackupPolicy is not supported by this endpoint (${summariseAwsError(e).code}); set backups to ${plan.backupStatus} by hand`,
+        );
       }
     }
 
@@ -267,7 +339,10 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
         detail: `Not copied: ${what}: ${why}`,
       });
       await ctx.checkpoint(name);
-      await notify('warn', 'build.not_copied', `Not copied to the twin: ${what}: ${why}`, name, { what, why });
+      await notify('warn', 'build.not_copied', `Not copied to the twin: ${what}: ${why}`, name, {
+        what,
+        why,
+      });
     }
 
     async function createMountTargets(twinId: string): Promise<void> {
@@ -276,7 +351,10 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
       for (const mt of plan.mountTargets) {
         const key = Keys.mountTarget(mt.availabilityZone);
         if (record.resources[key]) continue;
-        const inAz = () => existing.find((m) => m.AvailabilityZoneName === mt.availabilityZone || m.SubnetId === mt.input.SubnetId);
+        const inAz = () =>
+          existing.find(
+            (m) => m.AvailabilityZoneName === mt.availabilityZone || m.SubnetId === mt.input.SubnetId,
+          );
         let id = inAz()?.MountTargetId;
         let requestIds: string[] = [];
         if (!id) {
@@ -286,28 +364,45 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
             requestIds = ids(out);
           } catch (e) {
             // One per AZ: a conflict means ours is already there (made before a crash). Adopt it.
-            if (awsErrorCode(e) !== 'MountTargetConflict') throw new BuildStepError('mount-targets', 'CreateMountTarget', e);
+            if (awsErrorCode(e) !== 'MountTargetConflict')
+              throw new BuildStepError('mount-targets', 'CreateMountTarget', e);
             existing = await call('DescribeMountTargets', () => writer.describeMountTargets(twinId));
             id = inAz()?.MountTargetId;
             if (!id) throw new BuildStepError('mount-targets', 'CreateMountTarget', e);
           }
         }
         if (!id) throw new BuildBlockedError('mount-targets', 'CreateMountTarget returned no MountTargetId.');
-        await persist('mount-targets', { [key]: id }, `Mount target ${id} in ${mt.availabilityZone} (subnet ${mt.input.SubnetId})`, {
-          awsRequestIds: requestIds,
-          compensations: [undo('DeleteMountTarget', id, `mount target of ${twinId} in ${mt.availabilityZone}`)],
-        });
+        await persist(
+          'mount-targets',
+          { [key]: id },
+          `Mount target ${id} in ${mt.availabilityZone} (subnet ${mt.input.SubnetId})`,
+          {
+            awsRequestIds: requestIds,
+            compensations: [
+              undo('DeleteMountTarget', id, `mount target of ${twinId} in ${mt.availabilityZone}`),
+            ],
+          },
+        );
       }
     }
 
     async function waitMountTargets(twinId: string): Promise<void> {
       if (plan.mountTargets.length === 0) return;
       const started = deps.clock.now().getTime();
-      const ours = new Set(plan.mountTargets.map((m) => record.resources[Keys.mountTarget(m.availabilityZone)]));
+      const ours = new Set(
+        plan.mountTargets.map((m) => record.resources[Keys.mountTarget(m.availabilityZone)]),
+      );
       for (;;) {
-        const listed = (await call('DescribeMountTargets', () => writer.describeMountTargets(twinId))).filter((m) => ours.has(m.MountTargetId));
+        const listed = (await call('DescribeMountTargets', () => writer.describeMountTargets(twinId))).filter(
+          (m) => ours.has(m.MountTargetId),
+        );
         const bad = listed.find((m) => m.LifeCycleState !== 'creating' && m.LifeCycleState !== 'available');
-        if (bad) throw new BuildBlockedError('wait-mount-targets', `Mount target ${bad.MountTargetId} of ${twinId} is ${bad.LifeCycleState}.`, 'MountTargetNotAvailable');
+        if (bad)
+          throw new BuildBlockedError(
+            'wait-mount-targets',
+            `Mount target ${bad.MountTargetId} of ${twinId} is ${bad.LifeCycleState}.`,
+            'MountTargetNotAvailable',
+          );
         if (listed.length === ours.size && listed.every((m) => m.LifeCycleState === 'available')) {
           await persist('wait-mount-targets', {}, `Mount targets of ${twinId} are available`);
           return;
@@ -345,11 +440,22 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
     async function putPolicy(twinId: string): Promise<void> {
       if (!plan.sourceFileSystemPolicy) return;
       const mapping = buildMappingOf(record);
-      const rewrite = rewritePolicyArns(plan.sourceFileSystemPolicy, { source: record.fileSystemId, twin: twinId }, mapping.accessPoints);
-      const out = await call('PutFileSystemPolicy', () => writer.putFileSystemPolicy({ FileSystemId: twinId, Policy: rewrite.policy }));
+      const rewrite = rewritePolicyArns(
+        plan.sourceFileSystemPolicy,
+        { source: record.fileSystemId, twin: twinId },
+        mapping.accessPoints,
+      );
+      const out = await call('PutFileSystemPolicy', () =>
+        writer.putFileSystemPolicy({ FileSystemId: twinId, Policy: rewrite.policy }),
+      );
       await persist(
         'file-system-policy',
-        rewrite.unmapped.length ? { [Keys.notCopied('policyAccessPoints')]: `the policy names access points of another file system, left as written: ${rewrite.unmapped.join(', ')}` } : {},
+        rewrite.unmapped.length
+          ? {
+              [Keys.notCopied('policyAccessPoints')]:
+                `the policy names access points of another file system, left as written: ${rewrite.unmapped.join(', ')}`,
+            }
+          : {},
         `File system policy copied to ${twinId} (${rewrite.replaced} ARN(s) rewritten to the twin's)`,
         { awsRequestIds: ids(out) },
       );
@@ -363,9 +469,16 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
       const problems: string[] = [];
       if (!fs?.Encrypted) problems.push(`${twinId} reports Encrypted=${String(fs?.Encrypted ?? 'unknown')}`);
       const reportedKey = fs?.KmsKeyId;
-      if (reportedKey !== (meta?.Arn ?? keyArn)) problems.push(`${twinId} reports KmsKeyId ${reportedKey ?? 'none'}, not ${meta?.Arn ?? keyArn}`);
-      if (meta?.KeyState !== 'Enabled') problems.push(`key ${keyArn} is ${meta?.KeyState ?? 'unknown'}, not Enabled`);
-      if (problems.length) throw new BuildBlockedError('validate', `The twin failed validation: ${problems.join('; ')}.`, 'TwinValidationFailed');
+      if (reportedKey !== (meta?.Arn ?? keyArn))
+        problems.push(`${twinId} reports KmsKeyId ${reportedKey ?? 'none'}, not ${meta?.Arn ?? keyArn}`);
+      if (meta?.KeyState !== 'Enabled')
+        problems.push(`key ${keyArn} is ${meta?.KeyState ?? 'unknown'}, not Enabled`);
+      if (problems.length)
+        throw new BuildBlockedError(
+          'validate',
+          `The twin failed validation: ${problems.join('; ')}.`,
+          'TwinValidationFailed',
+        );
       record = await deps.migrations.transitionMigration(migrationId, {
         expectedVersion: record.version,
         to: 'target_ready',
@@ -380,12 +493,19 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
 
     async function waitOrGiveUp(started: number, what: string): Promise<void> {
       if (deps.clock.now().getTime() - started >= maxWaitMs)
-        throw new BuildBlockedError(current, `Gave up waiting for ${what} after ${Math.round(maxWaitMs / 1000)} s; retry later.`, 'WaitTimedOut');
+        throw new BuildBlockedError(
+          current,
+          `Gave up waiting for ${what} after ${Math.round(maxWaitMs / 1000)} s; retry later.`,
+          'WaitTimedOut',
+        );
       await ctx.sleep(pollMs);
     }
 
     async function recordFailure(e: unknown): Promise<void> {
-      const jobError = e instanceof BuildStepError || e instanceof BuildBlockedError ? e.toJobError() : { code: summariseAwsError(e).code, message: summariseAwsError(e).message };
+      const jobError =
+        e instanceof BuildStepError || e instanceof BuildBlockedError
+          ? e.toJobError()
+          : { code: summariseAwsError(e).code, message: summariseAwsError(e).message };
       try {
         const latest = await mustGet(deps.migrations, migrationId);
         if (latest.state === 'target_creating')
@@ -399,17 +519,36 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
             ...(jobError.awsRequestId ? { awsRequestIds: [jobError.awsRequestId] } : {}),
           });
       } finally {
-        await notify('error', 'build.failed', `Build of ${record.fileSystemId}'s twin failed at ${current}: ${jobError.message}`, current, { error: jobError });
+        await notify(
+          'error',
+          'build.failed',
+          `Build of ${record.fileSystemId}'s twin failed at ${current}: ${jobError.message}`,
+          current,
+          { error: jobError },
+        );
       }
     }
 
-    function notify(level: 'info' | 'progress' | 'warn' | 'error', code: string, message: string, name: BuildStep | undefined, extra: Record<string, unknown> = {}) {
+    function notify(
+      level: 'info' | 'progress' | 'warn' | 'error',
+      code: string,
+      message: string,
+      name: BuildStep | undefined,
+      extra: Record<string, unknown> = {},
+    ) {
       return deps.io.notify({
         level,
         code,
         message,
         time: deps.clock.now(),
-        data: { migrationId, jobId: ctx.job.jobId, step: name, steps: BUILD_STEPS, resources: { ...record.resources }, ...extra },
+        data: {
+          migrationId,
+          jobId: ctx.job.jobId,
+          step: name,
+          steps: BUILD_STEPS,
+          resources: { ...record.resources },
+          ...extra,
+        },
       });
     }
   };

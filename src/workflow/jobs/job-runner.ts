@@ -107,7 +107,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const leaseUntil = () => new Date(clock.now().getTime() + leaseMs).toISOString();
   const notify = (level: 'info' | 'warn' | 'error', code: string, message: string, job: JobRecord) =>
-    io.notify({ level, code, message, time: clock.now(), data: { jobId: job.jobId, migrationId: job.migrationId, kind: job.kind, status: job.status, step: job.step } });
+    io.notify({
+      level,
+      code,
+      message,
+      time: clock.now(),
+      data: {
+        jobId: job.jobId,
+        migrationId: job.migrationId,
+        kind: job.kind,
+        status: job.status,
+        step: job.step,
+      },
+    });
 
   /** The lease write; undefined when another runner got there first. */
   async function claim(job: JobRecord, ownLeases: boolean): Promise<JobRecord | undefined> {
@@ -145,7 +157,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await write({
           step,
           leaseExpiresAt: leaseUntil(),
-          ...(opts.compensations?.length ? { compensations: mergeCompensations(current.compensations, opts.compensations) } : {}),
+          ...(opts.compensations?.length
+            ? { compensations: mergeCompensations(current.compensations, opts.compensations) }
+            : {}),
         });
       },
       async heartbeat() {
@@ -158,10 +172,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     };
     const handler = handlers[claimed.kind];
     if (!handler) throw new Error(`no handler for ${claimed.kind}`);
-    await notify('info', 'job.started', `${claimed.kind} job ${claimed.jobId} started (attempt ${claimed.attempts})`, claimed);
+    await notify(
+      'info',
+      'job.started',
+      `${claimed.kind} job ${claimed.jobId} started (attempt ${claimed.attempts})`,
+      claimed,
+    );
     try {
       const result = await handler(ctx);
-      await write({ status: 'succeeded', result: result ?? {}, leaseOwner: null, leaseExpiresAt: null, lastError: null, finishedAt: clock.now().toISOString() });
+      await write({
+        status: 'succeeded',
+        result: result ?? {},
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        lastError: null,
+        finishedAt: clock.now().toISOString(),
+      });
       await notify('info', 'job.succeeded', `${current.kind} job ${current.jobId} succeeded`, current);
       return 'succeeded';
     } catch (e) {
@@ -171,12 +197,23 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
       const lastError = jobErrorOf(e);
       try {
-        await write({ status: 'failed', lastError, leaseOwner: null, leaseExpiresAt: null, finishedAt: clock.now().toISOString() });
+        await write({
+          status: 'failed',
+          lastError,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          finishedAt: clock.now().toISOString(),
+        });
       } catch (writeError) {
         if (writeError instanceof LeaseLostError) return 'lost';
         throw writeError;
       }
-      await notify('error', 'job.failed', `${current.kind} job ${current.jobId} failed: ${lastError.code}: ${lastError.message}`, current);
+      await notify(
+        'error',
+        'job.failed',
+        `${current.kind} job ${current.jobId} failed: ${lastError.code}: ${lastError.message}`,
+        current,
+      );
       return 'failed';
     }
   }
@@ -213,7 +250,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (stopped) return;
     cancelPoll = scheduler.schedule(options.pollMs ?? DEFAULT_POLL_MS, () => {
       void track(pass(false))
-        .catch((e: unknown) => io.notify({ level: 'error', code: 'job.poll_failed', message: `Job poll failed: ${summariseAwsError(e).message}`, time: clock.now() }))
+        .catch((e: unknown) =>
+          io.notify({
+            level: 'error',
+            code: 'job.poll_failed',
+            message: `Job poll failed: ${summariseAwsError(e).message}`,
+            time: clock.now(),
+          }),
+        )
         .finally(poll);
     });
   }
@@ -251,7 +295,8 @@ function mergeCompensations(existing: CompensationStep[], added: CompensationSte
 }
 
 function jobErrorOf(e: unknown): JobError {
-  if (e && typeof (e as Partial<ReportsJobError>).toJobError === 'function') return (e as ReportsJobError).toJobError();
+  if (e && typeof (e as Partial<ReportsJobError>).toJobError === 'function')
+    return (e as ReportsJobError).toJobError();
   if (isEfsEncryptError(e)) return { code: e.code, message: e.userMessage };
   const s = summariseAwsError(e);
   return { code: s.code, message: s.message, ...(s.requestId ? { awsRequestId: s.requestId } : {}) };

@@ -1,4 +1,10 @@
-import { CreateAccessPointCommand, CreateFileSystemCommand, CreateMountTargetCommand, PutFileSystemPolicyCommand, SubnetNotFound } from '@aws-sdk/client-efs';
+import {
+  CreateAccessPointCommand,
+  CreateFileSystemCommand,
+  CreateMountTargetCommand,
+  PutFileSystemPolicyCommand,
+  SubnetNotFound,
+} from '@aws-sdk/client-efs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessPointClientToken, creationTokenFor, TWIN_TAGS } from '../../../src/domain/build-plan.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
@@ -37,17 +43,39 @@ function sourceRecord(fileSystemId: string): FileSystemRecord {
           Principal: { AWS: '*' },
           Action: 'elasticfilesystem:ClientMount',
           Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${fileSystemId}`,
-          Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-0aaaaaaaaaaaaaaa1` } },
+          Condition: {
+            StringEquals: {
+              'elasticfilesystem:AccessPointArn': `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-0aaaaaaaaaaaaaaa1`,
+            },
+          },
         },
       ],
     }),
     replications: [],
     mountTargets: [
-      { mountTargetId: 'fsmt-0a1', availabilityZoneName: 'eu-west-1a', subnetId: 'subnet-a', lifeCycleState: 'available', securityGroups: ['sg-nfs'], ipAddress: '10.0.0.9' },
-      { mountTargetId: 'fsmt-0b1', availabilityZoneName: 'eu-west-1b', subnetId: 'subnet-b', lifeCycleState: 'available', securityGroups: ['sg-nfs'] },
+      {
+        mountTargetId: 'fsmt-0a1',
+        availabilityZoneName: 'eu-west-1a',
+        subnetId: 'subnet-a',
+        lifeCycleState: 'available',
+        securityGroups: ['sg-nfs'],
+        ipAddress: '10.0.0.9',
+      },
+      {
+        mountTargetId: 'fsmt-0b1',
+        availabilityZoneName: 'eu-west-1b',
+        subnetId: 'subnet-b',
+        lifeCycleState: 'available',
+        securityGroups: ['sg-nfs'],
+      },
     ],
     accessPoints: [
-      { accessPointId: 'fsap-0aaaaaaaaaaaaaaa1', tags: { team: 'a' }, posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: '/app', creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: '750' } } },
+      {
+        accessPointId: 'fsap-0aaaaaaaaaaaaaaa1',
+        tags: { team: 'a' },
+        posixUser: { uid: 1000, gid: 1000 },
+        rootDirectory: { path: '/app', creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: '750' } },
+      },
       { accessPointId: 'fsap-0aaaaaaaaaaaaaaa2', tags: {}, rootDirectory: { path: '/' } },
     ],
     vpcIds: ['vpc-1'],
@@ -76,7 +104,15 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
     aws = new FakeAws(clock, { 'subnet-a': 'eu-west-1a', 'subnet-b': 'eu-west-1b' });
     keyArn = aws.addKey(KEY_ID);
     io = new RecordingIoHost();
-    phase = createBuildPhase({ migrations: store.migrations, jobs: store.jobs, writerFor: async () => aws.writer(), clock, io, pollMs: 1_000, maxWaitMs: 60_000 });
+    phase = createBuildPhase({
+      migrations: store.migrations,
+      jobs: store.jobs,
+      writerFor: async () => aws.writer(),
+      clock,
+      io,
+      pollMs: 1_000,
+      maxWaitMs: 60_000,
+    });
   });
   afterEach(async () => {
     for (const r of runners.splice(0)) await r.stop();
@@ -84,7 +120,14 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
   });
 
   const runner = (owner = 'replica-1') => {
-    const r = createJobRunner({ jobs: store.jobs, handlers: { build: phase.handler }, clock, scheduler: skipAheadScheduler(clock), owner, leaseMs: 120_000 });
+    const r = createJobRunner({
+      jobs: store.jobs,
+      handlers: { build: phase.handler },
+      clock,
+      scheduler: skipAheadScheduler(clock),
+      owner,
+      leaseMs: 120_000,
+    });
     runners.push(r);
     return r;
   };
@@ -92,16 +135,40 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
   /** A decided migration with its decision and snapshot, as the decide phase leaves it. */
   async function decided(): Promise<{ id: string; fsId: string }> {
     const fsId = `fs-0a${String(++seq).padStart(15, '0')}`;
-    const record = await store.migrations.createMigration({ accountId: ACCOUNT, region: REGION, fileSystemId: fsId, state: 'decided', facts: { hasDecision: true }, actor: 'U0ADMIN' });
-    await store.migrations.putDecision(record.id, { targetKmsKeyId: keyArn, method: 'datasync', decidedBy: 'U0ADMIN', decidedAt: clock.now().toISOString() }, 0);
-    await store.migrations.putSnapshot(record.id, { observedAt: clock.now().toISOString(), fileSystem: sourceRecord(fsId) });
+    const record = await store.migrations.createMigration({
+      accountId: ACCOUNT,
+      region: REGION,
+      fileSystemId: fsId,
+      state: 'decided',
+      facts: { hasDecision: true },
+      actor: 'U0ADMIN',
+    });
+    await store.migrations.putDecision(
+      record.id,
+      {
+        targetKmsKeyId: keyArn,
+        method: 'datasync',
+        decidedBy: 'U0ADMIN',
+        decidedAt: clock.now().toISOString(),
+      },
+      0,
+    );
+    await store.migrations.putSnapshot(record.id, {
+      observedAt: clock.now().toISOString(),
+      fileSystem: sourceRecord(fsId),
+    });
     return { id: record.id, fsId };
   }
 
   it('shows the exact calls first and changes nothing', async () => {
     const { id, fsId } = await decided();
     const [plan] = await phase.planBuild([id]);
-    expect(plan?.createFileSystem).toMatchObject({ CreationToken: creationTokenFor(id), Encrypted: true, KmsKeyId: keyArn, Backup: true });
+    expect(plan?.createFileSystem).toMatchObject({
+      CreationToken: creationTokenFor(id),
+      Encrypted: true,
+      KmsKeyId: keyArn,
+      Backup: true,
+    });
     const text = formatBuildPlans([plan!]);
     expect(text).toContain('Dry run: nothing is created');
     expect(text).toContain('CreateFileSystem');
@@ -126,10 +193,15 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
     expect(aws.fileSystems.get(twinId)).toMatchObject({ Encrypted: true, KmsKeyId: keyArn });
     expect(status.mapping.targetKmsKeyArn).toBe(keyArn);
     expect(Object.keys(status.mapping.mountTargets).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
-    expect(Object.keys(status.mapping.accessPoints).sort()).toEqual(['fsap-0aaaaaaaaaaaaaaa1', 'fsap-0aaaaaaaaaaaaaaa2']);
+    expect(Object.keys(status.mapping.accessPoints).sort()).toEqual([
+      'fsap-0aaaaaaaaaaaaaaa1',
+      'fsap-0aaaaaaaaaaaaaaa2',
+    ]);
     expect(status.job?.status).toBe('succeeded');
 
-    const create = aws.efs.commandCalls(CreateFileSystemCommand)[0]!.args[0].input as { Tags: { Key: string; Value: string }[] };
+    const create = aws.efs.commandCalls(CreateFileSystemCommand)[0]!.args[0].input as {
+      Tags: { Key: string; Value: string }[];
+    };
     expect(create.Tags).toContainEqual({ Key: TWIN_TAGS.sourceFileSystemId, Value: fsId });
     expect(create.Tags.map((t) => t.Key)).not.toContain('aws:cloudformation:stack-name');
     const mts = aws.efs.commandCalls(CreateMountTargetCommand).map((c) => c.args[0].input);
@@ -137,8 +209,14 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
       { FileSystemId: twinId, SubnetId: 'subnet-a', SecurityGroups: ['sg-nfs'] },
       { FileSystemId: twinId, SubnetId: 'subnet-b', SecurityGroups: ['sg-nfs'] },
     ]);
-    const aps = aws.efs.commandCalls(CreateAccessPointCommand).map((c) => c.args[0].input as { ClientToken: string; RootDirectory?: unknown; PosixUser?: unknown });
-    expect(aps[0]).toMatchObject({ ClientToken: accessPointClientToken(id, 'fsap-0aaaaaaaaaaaaaaa1'), PosixUser: { Uid: 1000, Gid: 1000 }, RootDirectory: { Path: '/app', CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: '750' } } });
+    const aps = aws.efs
+      .commandCalls(CreateAccessPointCommand)
+      .map((c) => c.args[0].input as { ClientToken: string; RootDirectory?: unknown; PosixUser?: unknown });
+    expect(aps[0]).toMatchObject({
+      ClientToken: accessPointClientToken(id, 'fsap-0aaaaaaaaaaaaaaa1'),
+      PosixUser: { Uid: 1000, Gid: 1000 },
+      RootDirectory: { Path: '/app', CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: '750' } },
+    });
     // The policy went last, naming the twin and the twin's access point.
     const policy = aws.policies.get(twinId)!;
     expect(policy).toContain(`file-system/${twinId}`);
@@ -148,19 +226,46 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
     expect(aws.lifecycle.get(twinId)).toEqual([{ TransitionToIA: 'AFTER_30_DAYS' }]);
 
     // Progress for the thread: one message per completed step, persisted before it was announced.
-    const steps = io.messages.filter((m) => m.code === 'build.step.done').map((m) => (m.data as { step: string }).step);
-    expect(steps).toEqual(['create-file-system', 'wait-file-system', 'lifecycle-configuration', 'backup-policy', 'mount-targets', 'mount-targets', 'wait-mount-targets', 'access-points', 'access-points', 'file-system-policy']);
-    expect(io.messages.at(-1)).toMatchObject({ code: 'build.succeeded', data: { mapping: { targetFileSystemId: twinId } } });
+    const steps = io.messages
+      .filter((m) => m.code === 'build.step.done')
+      .map((m) => (m.data as { step: string }).step);
+    expect(steps).toEqual([
+      'create-file-system',
+      'wait-file-system',
+      'lifecycle-configuration',
+      'backup-policy',
+      'mount-targets',
+      'mount-targets',
+      'wait-mount-targets',
+      'access-points',
+      'access-points',
+      'file-system-policy',
+    ]);
+    expect(io.messages.at(-1)).toMatchObject({
+      code: 'build.succeeded',
+      data: { mapping: { targetFileSystemId: twinId } },
+    });
     // The audit log carries AWS request IDs.
     const events = await store.events.listEvents(id);
-    expect(events.some((e) => e.detail?.startsWith('Created encrypted file system') && e.awsRequestIds?.length)).toBe(true);
+    expect(
+      events.some((e) => e.detail?.startsWith('Created encrypted file system') && e.awsRequestIds?.length),
+    ).toBe(true);
     // Undo actions for a later rollback, in deletion order.
-    expect((await phase.compensation(id)).map((c) => c.operation)).toEqual(['DeleteAccessPoint', 'DeleteAccessPoint', 'DeleteMountTarget', 'DeleteMountTarget', 'DeleteFileSystem']);
+    expect((await phase.compensation(id)).map((c) => c.operation)).toEqual([
+      'DeleteAccessPoint',
+      'DeleteAccessPoint',
+      'DeleteMountTarget',
+      'DeleteMountTarget',
+      'DeleteFileSystem',
+    ]);
   });
 
   it('a double request makes one job, and two racing runners one build', async () => {
     const { id } = await decided();
-    const [first, second] = await Promise.all([phase.requestBuild([id], 'U0ADMIN'), phase.requestBuild([id], 'U0OTHER')]);
+    const [first, second] = await Promise.all([
+      phase.requestBuild([id], 'U0ADMIN'),
+      phase.requestBuild([id], 'U0OTHER'),
+    ]);
     expect(first![0]!.jobId).toBe(second![0]!.jobId);
     expect([first![0]!.created, second![0]!.created].sort()).toEqual([false, true]);
     const reports = await Promise.all([runner('a').tick(), runner('b').tick()]);
@@ -171,13 +276,24 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
 
   it('resumes after a crash at mount targets without a second file system', async () => {
     const { id } = await decided();
-    aws.failNext.set('CreateMountTarget', new SubnetNotFound({ message: 'The subnet subnet-a does not exist', $metadata: { httpStatusCode: 400, requestId: 'req-mt-fail' }, ErrorCode: 'SubnetNotFound' }));
+    aws.failNext.set(
+      'CreateMountTarget',
+      new SubnetNotFound({
+        message: 'The subnet subnet-a does not exist',
+        $metadata: { httpStatusCode: 400, requestId: 'req-mt-fail' },
+        ErrorCode: 'SubnetNotFound',
+      }),
+    );
     const [queued] = await phase.requestBuild([id], 'U0ADMIN');
     expect((await runner().tick()).failed).toEqual([queued!.jobId]);
 
     const failed = await phase.status(id);
     expect(failed).toMatchObject({ state: 'failed', canRetry: true, lastError: { code: 'SubnetNotFound' } });
-    expect(failed.job?.lastError).toMatchObject({ code: 'SubnetNotFound', step: 'mount-targets', awsRequestId: 'req-mt-fail' });
+    expect(failed.job?.lastError).toMatchObject({
+      code: 'SubnetNotFound',
+      step: 'mount-targets',
+      awsRequestId: 'req-mt-fail',
+    });
     expect(failed.mapping.targetFileSystemId).toBeDefined();
     expect(io.messages.some((m) => m.code === 'build.failed')).toBe(true);
 
@@ -230,20 +346,38 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
 
   it('records a policy the endpoint cannot take as not copied, and goes on', async () => {
     const { id } = await decided();
-    aws.failNext.set('PutBackupPolicy', Object.assign(new Error('Unknown operation'), { name: 'UnknownOperationException', $metadata: { httpStatusCode: 404 } }));
+    aws.failNext.set(
+      'PutBackupPolicy',
+      Object.assign(new Error('Unknown operation'), {
+        name: 'UnknownOperationException',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
     await phase.requestBuild([id], 'U0ADMIN');
     expect((await runner().tick()).succeeded).toHaveLength(1);
     const status = await phase.status(id);
-    expect(status.mapping.notCopied.backupPolicy).toMatch(/PutBackupPolicy is not supported by this endpoint \(UnknownOperationException\); set backups to ENABLED by hand/);
+    expect(status.mapping.notCopied.backupPolicy).toMatch(
+      /PutBackupPolicy is not supported by this endpoint \(UnknownOperationException\); set backups to ENABLED by hand/,
+    );
     expect(io.messages.find((m) => m.code === 'build.not_copied')?.level).toBe('warn');
   });
 
   it('fails on a modelled AWS error of the same call instead of skipping it', async () => {
     const { id } = await decided();
-    aws.failNext.set('PutBackupPolicy', Object.assign(new Error('no such file system'), { name: 'FileSystemNotFound', $metadata: { httpStatusCode: 404, requestId: 'req-bp' } }));
+    aws.failNext.set(
+      'PutBackupPolicy',
+      Object.assign(new Error('no such file system'), {
+        name: 'FileSystemNotFound',
+        $metadata: { httpStatusCode: 404, requestId: 'req-bp' },
+      }),
+    );
     await phase.requestBuild([id], 'U0ADMIN');
     expect((await runner().tick()).failed).toHaveLength(1);
-    expect((await phase.status(id)).job?.lastError).toMatchObject({ code: 'FileSystemNotFound', step: 'backup-policy', awsRequestId: 'req-bp' });
+    expect((await phase.status(id)).job?.lastError).toMatchObject({
+      code: 'FileSystemNotFound',
+      step: 'backup-policy',
+      awsRequestId: 'req-bp',
+    });
   });
 
   it('fails clearly before creating anything when the key was disabled after the decision', async () => {
@@ -263,8 +397,15 @@ describe('build workflow (embedded store, EFS and KMS through aws-sdk-client-moc
 
   it('refuses to queue what is not decided, all or nothing', async () => {
     const ok = await decided();
-    const bare = await store.migrations.createMigration({ accountId: ACCOUNT, region: REGION, fileSystemId: 'fs-0ffffffffffffff01', actor: 'U1' });
-    await expect(phase.requestBuild([ok.id, bare.id, migrationId(ACCOUNT, REGION, 'fs-0nope')], 'U0ADMIN')).rejects.toThrow(/Nothing was queued:[\s\S]*no decision yet[\s\S]*was not found/);
+    const bare = await store.migrations.createMigration({
+      accountId: ACCOUNT,
+      region: REGION,
+      fileSystemId: 'fs-0ffffffffffffff01',
+      actor: 'U1',
+    });
+    await expect(
+      phase.requestBuild([ok.id, bare.id, migrationId(ACCOUNT, REGION, 'fs-0nope')], 'U0ADMIN'),
+    ).rejects.toThrow(/Nothing was queued:[\s\S]*no decision yet[\s\S]*was not found/);
     expect(await store.jobs.listJobsForMigration(ok.id)).toEqual([]);
   });
 

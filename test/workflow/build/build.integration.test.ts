@@ -11,7 +11,12 @@ import { openStore, type Store } from '../../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../../src/workflow/build/index.ts';
 import { createDecideWorkflow } from '../../../src/workflow/decide/index.ts';
 import { RecordingIoHost, silentIoHost } from '../../../src/workflow/io-host.ts';
-import { createJobRunner, type JobContext, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import {
+  createJobRunner,
+  type JobContext,
+  type JobHandler,
+  type JobRunner,
+} from '../../../src/workflow/jobs/index.ts';
 import { createScanWorkflow } from '../../../src/workflow/scan/index.ts';
 import { pointSdkAt } from '../decide/decide-fixture.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
@@ -50,7 +55,14 @@ const ESTATE = {
           ],
           securityGroups: [
             { GroupId: 'sg-05050505050505050', GroupName: 'default', VpcId: VPC },
-            { GroupId: SG_NFS, GroupName: 'efs-nfs', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.5.0.0/16' }] }] },
+            {
+              GroupId: SG_NFS,
+              GroupName: 'efs-nfs',
+              VpcId: VPC,
+              IpPermissions: [
+                { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.5.0.0/16' }] },
+              ],
+            },
           ],
           keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
           fileSystems: [
@@ -68,7 +80,16 @@ const ESTATE = {
                 { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
               ],
               AccessPoints: [
-                { AccessPointId: AP_1, Name: 'web', Tags: [{ Key: 'team', Value: 'web' }], PosixUser: { Uid: 1001, Gid: 1001 }, RootDirectory: { Path: '/web', CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' } } },
+                {
+                  AccessPointId: AP_1,
+                  Name: 'web',
+                  Tags: [{ Key: 'team', Value: 'web' }],
+                  PosixUser: { Uid: 1001, Gid: 1001 },
+                  RootDirectory: {
+                    Path: '/web',
+                    CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' },
+                  },
+                },
                 { AccessPointId: AP_2, Name: 'jobs', RootDirectory: { Path: '/jobs' } },
               ],
               LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }],
@@ -81,12 +102,18 @@ const ESTATE = {
                     Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/web` },
                     Action: ['elasticfilesystem:ClientMount'],
                     Resource: arn('file-system', APP),
-                    Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': arn('access-point', AP_1) } },
+                    Condition: {
+                      StringEquals: { 'elasticfilesystem:AccessPointArn': arn('access-point', AP_1) },
+                    },
                   },
                 ],
               }),
             },
-            { FileSystemId: LOGS, Name: 'logs', MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] }] },
+            {
+              FileSystemId: LOGS,
+              Name: 'logs',
+              MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] }],
+            },
           ],
         },
       },
@@ -113,7 +140,13 @@ describe('build against the local estate', () => {
   beforeEach(async () => {
     server = await startEstateServer({ estate: parseEstate(ESTATE, 'build-integration'), clock });
     restoreEnv = pointSdkAt(server.endpoint);
-    accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+    accounts = createAccountClients({
+      accounts: [],
+      roleName: 'EfsEncryptRole',
+      regions: [REGION],
+      rateLimitPerSecond: 1000,
+      maxAttempts: 1,
+    });
     directories = createDirectories(accounts, { clock });
     store = await openStore({ clock });
     efs = new EFSClient({ region: REGION, maxAttempts: 1 });
@@ -125,15 +158,34 @@ describe('build against the local estate', () => {
       clock,
       concurrency: 2,
     }).run({ requestedBy: 'U0ADMIN' });
-    const decide = createDecideWorkflow({ keys: directories.keys, network: directories.network, migrations: store.migrations, scans: store.scans, policy: [], clock });
+    const decide = createDecideWorkflow({
+      keys: directories.keys,
+      network: directories.network,
+      migrations: store.migrations,
+      scans: store.scans,
+      policy: [],
+      clock,
+    });
     const recorded = await decide.record(
-      [APP, LOGS].map((fileSystemId) => ({ fileSystemId, scope: 'in_scope' as const, targetKey: 'alias/twin-key', method: 'datasync' as const })),
+      [APP, LOGS].map((fileSystemId) => ({
+        fileSystemId,
+        scope: 'in_scope' as const,
+        targetKey: 'alias/twin-key',
+        method: 'datasync' as const,
+      })),
       'U0ADMIN',
       { scanId: scan.scanId },
     );
     expect(recorded.ok).toBe(true);
     io = new RecordingIoHost();
-    phase = createBuildPhase({ migrations: store.migrations, jobs: store.jobs, writerFor: efsWritersFrom(accounts), clock, io, pollMs: 1_000 });
+    phase = createBuildPhase({
+      migrations: store.migrations,
+      jobs: store.jobs,
+      writerFor: efsWritersFrom(accounts),
+      clock,
+      io,
+      pollMs: 1_000,
+    });
   });
 
   afterEach(async () => {
@@ -147,7 +199,14 @@ describe('build against the local estate', () => {
   });
 
   const runner = (owner: string, handler: JobHandler = phase.handler) => {
-    const r = createJobRunner({ jobs: store.jobs, handlers: { build: handler }, clock, scheduler: skipAheadScheduler(clock), owner, leaseMs: 60_000 });
+    const r = createJobRunner({
+      jobs: store.jobs,
+      handlers: { build: handler },
+      clock,
+      scheduler: skipAheadScheduler(clock),
+      owner,
+      leaseMs: 60_000,
+    });
     runners.push(r);
     return r;
   };
@@ -155,7 +214,9 @@ describe('build against the local estate', () => {
   /** Twins of a source, as AWS lists them (by the bot's linking tag). */
   async function twinsOf(sourceId: string) {
     const out = await efs.send(new DescribeFileSystemsCommand({}));
-    return (out.FileSystems ?? []).filter((f) => f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId));
+    return (out.FileSystems ?? []).filter((f) =>
+      f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId),
+    );
   }
 
   it('builds one twin that reports Encrypted=true with the intended key ARN, with the old → new access point mapping', async () => {
@@ -167,7 +228,13 @@ describe('build against the local estate', () => {
     expect(status.state).toBe('target_ready');
     const twinId = status.mapping.targetFileSystemId!;
     const twin = server.control.fileSystem({ accountId: ACCOUNT, region: REGION, fileSystemId: twinId });
-    expect(twin).toMatchObject({ Encrypted: true, KmsKeyId: KEY_ARN, LifeCycleState: 'available', ThroughputMode: 'provisioned', ProvisionedThroughputInMibps: 64 });
+    expect(twin).toMatchObject({
+      Encrypted: true,
+      KmsKeyId: KEY_ARN,
+      LifeCycleState: 'available',
+      ThroughputMode: 'provisioned',
+      ProvisionedThroughputInMibps: 64,
+    });
     expect(status.mapping.targetKmsKeyArn).toBe(KEY_ARN);
     expect(twin?.Tags?.map((t) => t.Key)).not.toContain('aws:cloudformation:stack-name');
     expect(twin?.Tags).toContainEqual({ Key: 'Name', Value: 'app-encrypted' });
@@ -212,7 +279,14 @@ describe('build against the local estate', () => {
         },
       } satisfies JobContext);
     // Not stopped after the test: its pass never ends, as a dead process's would not.
-    void createJobRunner({ jobs: store.jobs, handlers: { build: dying }, clock, scheduler: skipAheadScheduler(clock), owner: 'dying', leaseMs: 60_000 }).tick();
+    void createJobRunner({
+      jobs: store.jobs,
+      handlers: { build: dying },
+      clock,
+      scheduler: skipAheadScheduler(clock),
+      owner: 'dying',
+      leaseMs: 60_000,
+    }).tick();
     await waitFor(async () => (await store.jobs.getJob(queued!.jobId))?.step === 'create-file-system');
     const recordedTwin = (await phase.status(id)).mapping.targetFileSystemId;
     expect(recordedTwin).toBeDefined();
@@ -229,18 +303,27 @@ describe('build against the local estate', () => {
     expect(await twinsOf(APP)).toHaveLength(1);
     expect((await store.jobs.getJob(queued!.jobId))?.attempts).toBe(2);
     // The survivor skipped the recorded file system and went on from there.
-    const steps = io.messages.filter((m) => m.code === 'build.step.done').map((m) => (m.data as { step: string }).step);
+    const steps = io.messages
+      .filter((m) => m.code === 'build.step.done')
+      .map((m) => (m.data as { step: string }).step);
     expect(steps).not.toContain('create-file-system');
     expect(steps.slice(0, 2)).toEqual(['wait-file-system', 'lifecycle-configuration']);
   });
 
   it('a failed mount target moves the migration to failed with the AWS error; Retry resumes there', async () => {
     const id = migrationId(ACCOUNT, REGION, APP);
-    server.control.failNext('CreateMountTarget', { code: 'InternalServerError', message: 'mount target service unavailable' });
+    server.control.failNext('CreateMountTarget', {
+      code: 'InternalServerError',
+      message: 'mount target service unavailable',
+    });
     await phase.requestBuild([id], 'U0ADMIN');
     expect((await runner('r1').tick()).failed).toHaveLength(1);
     const failed = await phase.status(id);
-    expect(failed).toMatchObject({ state: 'failed', canRetry: true, lastError: { code: 'InternalServerError' } });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      canRetry: true,
+      lastError: { code: 'InternalServerError' },
+    });
     expect(failed.job?.lastError?.step).toBe('mount-targets');
     expect(failed.job?.lastError?.awsRequestId).toBeTruthy();
 
@@ -252,7 +335,10 @@ describe('build against the local estate', () => {
 
   it('a double request is one job, and two racing runners make one twin', async () => {
     const id = migrationId(ACCOUNT, REGION, APP);
-    const [a, b] = await Promise.all([phase.requestBuild([id], 'U0ADMIN'), phase.requestBuild([id], 'U0ADMIN')]);
+    const [a, b] = await Promise.all([
+      phase.requestBuild([id], 'U0ADMIN'),
+      phase.requestBuild([id], 'U0ADMIN'),
+    ]);
     expect(a![0]!.jobId).toBe(b![0]!.jobId);
     const reports = await Promise.all([runner('r1').tick(), runner('r2').tick()]);
     expect(reports.flatMap((r) => r.succeeded)).toHaveLength(1);

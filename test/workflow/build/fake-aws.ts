@@ -111,78 +111,148 @@ export class FakeAws {
 
   private install(): void {
     // Loosely typed: each fake builds its answer from the SDK's own shapes, checked by the tests' assertions.
-    const efs = this.efs as unknown as { on: (c: unknown) => { callsFake: (f: (input: never) => unknown) => void } };
+    const efs = this.efs as unknown as {
+      on: (c: unknown) => { callsFake: (f: (input: never) => unknown) => void };
+    };
     const kms = this.kms as unknown as typeof efs;
 
-    efs.on(CreateFileSystemCommand).callsFake((input: { CreationToken: string; KmsKeyId?: string; Encrypted?: boolean; Tags?: { Key: string; Value: string }[]; PerformanceMode?: string; ThroughputMode?: string; ProvisionedThroughputInMibps?: number }) => {
-      this.fail('CreateFileSystem');
-      const existing = [...this.fileSystems.values()].find((f) => f.CreationToken === input.CreationToken);
-      if (existing)
-        throw new FileSystemAlreadyExists({ message: 'File system already exists', $metadata: meta(++this.n), ErrorCode: 'FileSystemAlreadyExists', FileSystemId: this.omitExistingId ? undefined : existing.FileSystemId });
-      const key = input.KmsKeyId ? this.keys.get(input.KmsKeyId) : undefined;
-      const id = `fs-${this.hex()}`;
-      const fs = {
-        FileSystemId: id,
-        FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${id}`,
-        CreationToken: input.CreationToken,
-        OwnerId: ACCOUNT,
-        CreationTime: this.clock.now(),
-        LifeCycleState: 'creating' as const,
-        NumberOfMountTargets: 0,
-        SizeInBytes: { Value: 0 },
-        PerformanceMode: (input.PerformanceMode ?? 'generalPurpose') as 'generalPurpose',
-        ThroughputMode: (input.ThroughputMode ?? 'bursting') as 'bursting',
-        ProvisionedThroughputInMibps: input.ProvisionedThroughputInMibps,
-        Encrypted: input.Encrypted ?? false,
-        KmsKeyId: key?.arn,
-        Tags: input.Tags ?? [],
-        createdAt: this.clock.now().getTime(),
-      };
-      this.fileSystems.set(id, fs);
-      return { ...fs, $metadata: meta(++this.n) };
-    });
-    efs.on(DescribeFileSystemsCommand).callsFake((input: { FileSystemId?: string; CreationToken?: string }) => {
-      this.fail('DescribeFileSystems');
-      const list = [...this.fileSystems.values()].filter((f) => (!input.FileSystemId || f.FileSystemId === input.FileSystemId) && (!input.CreationToken || f.CreationToken === input.CreationToken));
-      if (input.FileSystemId && list.length === 0) throw new FileSystemNotFound({ message: 'not found', $metadata: meta(++this.n), ErrorCode: 'FileSystemNotFound' });
-      return { FileSystems: list.map(({ createdAt, ...f }) => ({ ...f, LifeCycleState: this.state(createdAt) })), $metadata: meta(++this.n) };
-    });
-    efs.on(CreateMountTargetCommand).callsFake((input: { FileSystemId: string; SubnetId: string; SecurityGroups?: string[] }) => {
-      this.fail('CreateMountTarget');
-      const az = this.subnets[input.SubnetId];
-      if (this.mountTargets.some((m) => m.FileSystemId === input.FileSystemId && m.AvailabilityZoneName === az))
-        throw new MountTargetConflict({ message: `a mount target already exists in ${az}`, $metadata: meta(++this.n), ErrorCode: 'MountTargetConflict' });
-      const mt = { MountTargetId: `fsmt-${this.hex()}`, FileSystemId: input.FileSystemId, SubnetId: input.SubnetId, AvailabilityZoneName: az, LifeCycleState: 'creating' as const, OwnerId: ACCOUNT, createdAt: this.clock.now().getTime() };
-      this.mountTargets.push(mt);
-      return { ...mt, $metadata: meta(++this.n) };
-    });
+    efs
+      .on(CreateFileSystemCommand)
+      .callsFake(
+        (input: {
+          CreationToken: string;
+          KmsKeyId?: string;
+          Encrypted?: boolean;
+          Tags?: { Key: string; Value: string }[];
+          PerformanceMode?: string;
+          ThroughputMode?: string;
+          ProvisionedThroughputInMibps?: number;
+        }) => {
+          this.fail('CreateFileSystem');
+          const existing = [...this.fileSystems.values()].find(
+            (f) => f.CreationToken === input.CreationToken,
+          );
+          if (existing)
+            throw new FileSystemAlreadyExists({
+              message: 'File system already exists',
+              $metadata: meta(++this.n),
+              ErrorCode: 'FileSystemAlreadyExists',
+              FileSystemId: this.omitExistingId ? undefined : existing.FileSystemId,
+            });
+          const key = input.KmsKeyId ? this.keys.get(input.KmsKeyId) : undefined;
+          const id = `fs-${this.hex()}`;
+          const fs = {
+            FileSystemId: id,
+            FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${id}`,
+            CreationToken: input.CreationToken,
+            OwnerId: ACCOUNT,
+            CreationTime: this.clock.now(),
+            LifeCycleState: 'creating' as const,
+            NumberOfMountTargets: 0,
+            SizeInBytes: { Value: 0 },
+            PerformanceMode: (input.PerformanceMode ?? 'generalPurpose') as 'generalPurpose',
+            ThroughputMode: (input.ThroughputMode ?? 'bursting') as 'bursting',
+            ProvisionedThroughputInMibps: input.ProvisionedThroughputInMibps,
+            Encrypted: input.Encrypted ?? false,
+            KmsKeyId: key?.arn,
+            Tags: input.Tags ?? [],
+            createdAt: this.clock.now().getTime(),
+          };
+          this.fileSystems.set(id, fs);
+          return { ...fs, $metadata: meta(++this.n) };
+        },
+      );
+    efs
+      .on(DescribeFileSystemsCommand)
+      .callsFake((input: { FileSystemId?: string; CreationToken?: string }) => {
+        this.fail('DescribeFileSystems');
+        const list = [...this.fileSystems.values()].filter(
+          (f) =>
+            (!input.FileSystemId || f.FileSystemId === input.FileSystemId) &&
+            (!input.CreationToken || f.CreationToken === input.CreationToken),
+        );
+        if (input.FileSystemId && list.length === 0)
+          throw new FileSystemNotFound({
+            message: 'not found',
+            $metadata: meta(++this.n),
+            ErrorCode: 'FileSystemNotFound',
+          });
+        return {
+          FileSystems: list.map(({ createdAt, ...f }) => ({ ...f, LifeCycleState: this.state(createdAt) })),
+          $metadata: meta(++this.n),
+        };
+      });
+    efs
+      .on(CreateMountTargetCommand)
+      .callsFake((input: { FileSystemId: string; SubnetId: string; SecurityGroups?: string[] }) => {
+        this.fail('CreateMountTarget');
+        const az = this.subnets[input.SubnetId];
+        if (
+          this.mountTargets.some(
+            (m) => m.FileSystemId === input.FileSystemId && m.AvailabilityZoneName === az,
+          )
+        )
+          throw new MountTargetConflict({
+            message: `a mount target already exists in ${az}`,
+            $metadata: meta(++this.n),
+            ErrorCode: 'MountTargetConflict',
+          });
+        const mt = {
+          MountTargetId: `fsmt-${this.hex()}`,
+          FileSystemId: input.FileSystemId,
+          SubnetId: input.SubnetId,
+          AvailabilityZoneName: az,
+          LifeCycleState: 'creating' as const,
+          OwnerId: ACCOUNT,
+          createdAt: this.clock.now().getTime(),
+        };
+        this.mountTargets.push(mt);
+        return { ...mt, $metadata: meta(++this.n) };
+      });
     efs.on(DescribeMountTargetsCommand).callsFake((input: { FileSystemId: string }) => ({
-      MountTargets: this.mountTargets.filter((m) => m.FileSystemId === input.FileSystemId).map(({ createdAt, ...m }) => ({ ...m, LifeCycleState: this.state(createdAt) })),
+      MountTargets: this.mountTargets
+        .filter((m) => m.FileSystemId === input.FileSystemId)
+        .map(({ createdAt, ...m }) => ({ ...m, LifeCycleState: this.state(createdAt) })),
       $metadata: meta(++this.n),
     }));
-    efs.on(CreateAccessPointCommand).callsFake((input: { ClientToken: string; FileSystemId: string; Tags?: unknown[] }) => {
-      this.fail('CreateAccessPoint');
-      const existing = this.accessPoints.find((a) => a.ClientToken === input.ClientToken);
-      if (existing)
-        throw new AccessPointAlreadyExists({ message: 'exists', $metadata: meta(++this.n), ErrorCode: 'AccessPointAlreadyExists', AccessPointId: existing.AccessPointId });
-      const ap = { ...(input as AccessPointDescription), AccessPointId: `fsap-${this.hex()}`, LifeCycleState: 'available' as const };
-      this.accessPoints.push(ap);
-      return { ...ap, $metadata: meta(++this.n) };
-    });
+    efs
+      .on(CreateAccessPointCommand)
+      .callsFake((input: { ClientToken: string; FileSystemId: string; Tags?: unknown[] }) => {
+        this.fail('CreateAccessPoint');
+        const existing = this.accessPoints.find((a) => a.ClientToken === input.ClientToken);
+        if (existing)
+          throw new AccessPointAlreadyExists({
+            message: 'exists',
+            $metadata: meta(++this.n),
+            ErrorCode: 'AccessPointAlreadyExists',
+            AccessPointId: existing.AccessPointId,
+          });
+        const ap = {
+          ...(input as AccessPointDescription),
+          AccessPointId: `fsap-${this.hex()}`,
+          LifeCycleState: 'available' as const,
+        };
+        this.accessPoints.push(ap);
+        return { ...ap, $metadata: meta(++this.n) };
+      });
     efs.on(DescribeAccessPointsCommand).callsFake((input: { FileSystemId: string }) => ({
       AccessPoints: this.accessPoints.filter((a) => a.FileSystemId === input.FileSystemId),
       $metadata: meta(++this.n),
     }));
-    efs.on(PutLifecycleConfigurationCommand).callsFake((input: { FileSystemId: string; LifecyclePolicies: unknown }) => {
-      this.fail('PutLifecycleConfiguration');
-      this.lifecycle.set(input.FileSystemId, input.LifecyclePolicies);
-      return { LifecyclePolicies: input.LifecyclePolicies, $metadata: meta(++this.n) };
-    });
-    efs.on(PutBackupPolicyCommand).callsFake((input: { FileSystemId: string; BackupPolicy: { Status: string } }) => {
-      this.fail('PutBackupPolicy');
-      this.backup.set(input.FileSystemId, input.BackupPolicy.Status);
-      return { BackupPolicy: input.BackupPolicy, $metadata: meta(++this.n) };
-    });
+    efs
+      .on(PutLifecycleConfigurationCommand)
+      .callsFake((input: { FileSystemId: string; LifecyclePolicies: unknown }) => {
+        this.fail('PutLifecycleConfiguration');
+        this.lifecycle.set(input.FileSystemId, input.LifecyclePolicies);
+        return { LifecyclePolicies: input.LifecyclePolicies, $metadata: meta(++this.n) };
+      });
+    efs
+      .on(PutBackupPolicyCommand)
+      .callsFake((input: { FileSystemId: string; BackupPolicy: { Status: string } }) => {
+        this.fail('PutBackupPolicy');
+        this.backup.set(input.FileSystemId, input.BackupPolicy.Status);
+        return { BackupPolicy: input.BackupPolicy, $metadata: meta(++this.n) };
+      });
     efs.on(PutFileSystemPolicyCommand).callsFake((input: { FileSystemId: string; Policy: string }) => {
       this.fail('PutFileSystemPolicy');
       this.policies.set(input.FileSystemId, input.Policy);
@@ -190,9 +260,22 @@ export class FakeAws {
     });
     kms.on(DescribeKeyCommand).callsFake((input: { KeyId: string }) => {
       const key = this.keys.get(input.KeyId);
-      if (!key) throw new NotFoundException({ message: `Key '${input.KeyId}' does not exist`, $metadata: meta(++this.n) });
+      if (!key)
+        throw new NotFoundException({
+          message: `Key '${input.KeyId}' does not exist`,
+          $metadata: meta(++this.n),
+        });
       return {
-        KeyMetadata: { KeyId: key.arn.split('/')[1], Arn: key.arn, AWSAccountId: ACCOUNT, KeyState: key.state, Enabled: key.state === 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT', KeyManager: 'CUSTOMER' },
+        KeyMetadata: {
+          KeyId: key.arn.split('/')[1],
+          Arn: key.arn,
+          AWSAccountId: ACCOUNT,
+          KeyState: key.state,
+          Enabled: key.state === 'Enabled',
+          KeySpec: 'SYMMETRIC_DEFAULT',
+          KeyUsage: 'ENCRYPT_DECRYPT',
+          KeyManager: 'CUSTOMER',
+        },
         $metadata: meta(++this.n),
       };
     });

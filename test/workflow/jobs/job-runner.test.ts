@@ -26,17 +26,30 @@ describe('job runner (embedded store)', () => {
     scheduler = new ManualScheduler(clock);
   });
 
-  const runner = (owner: string, handlers: Record<string, JobHandler>, extra: Partial<JobRunnerOptions> = {}) =>
-    createJobRunner({ jobs: store.jobs, handlers, clock, scheduler, owner, leaseMs: 60_000, ...extra });
+  const runner = (
+    owner: string,
+    handlers: Record<string, JobHandler>,
+    extra: Partial<JobRunnerOptions> = {},
+  ) => createJobRunner({ jobs: store.jobs, handlers, clock, scheduler, owner, leaseMs: 60_000, ...extra });
 
   /** Leaves only this test's job open, so passes over the shared store see nothing else. */
   async function finishOthers(keep: string): Promise<void> {
     for (const j of await store.jobs.listOpenJobs())
-      if (j.jobId !== keep) await store.jobs.updateJob(j.jobId, j.version, { status: 'failed', leaseOwner: null, leaseExpiresAt: null });
+      if (j.jobId !== keep)
+        await store.jobs.updateJob(j.jobId, j.version, {
+          status: 'failed',
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        });
   }
 
   it('gives a job to exactly one of ten racing runners', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
     const ranBy: string[] = [];
     const runners = Array.from({ length: 10 }, (_, i) =>
@@ -52,23 +65,43 @@ describe('job runner (embedded store)', () => {
     expect(ranBy).toHaveLength(1);
     expect(reports.flatMap((r) => r.succeeded)).toEqual([job.jobId]);
     const done = await store.jobs.getJob(job.jobId);
-    expect(done).toMatchObject({ status: 'succeeded', step: 'only-step', attempts: 1, result: { by: ranBy[0] } });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      step: 'only-step',
+      attempts: 1,
+      result: { by: ranBy[0] },
+    });
     expect(done).not.toHaveProperty('leaseOwner');
     expect((await store.jobs.listOpenJobs()).map((j) => j.jobId)).not.toContain(job.jobId);
   });
 
   it('records the failure with its code, and an error that knows its step and AWS request ID', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
     const io = new RecordingIoHost();
     const failing = Object.assign(new EfsEncryptError(ErrorCode.AwsCallFailed, 'CreateMountTarget failed'), {
-      toJobError: () => ({ code: 'SubnetNotFound', message: 'no such subnet', awsRequestId: 'req-1', step: 'mount-targets' }),
+      toJobError: () => ({
+        code: 'SubnetNotFound',
+        message: 'no such subnet',
+        awsRequestId: 'req-1',
+        step: 'mount-targets',
+      }),
     });
     const report = await runner('r1', { build: async () => Promise.reject(failing) }, { io }).tick();
     expect(report.failed).toEqual([job.jobId]);
     expect(await store.jobs.getJob(job.jobId)).toMatchObject({
       status: 'failed',
-      lastError: { code: 'SubnetNotFound', message: 'no such subnet', awsRequestId: 'req-1', step: 'mount-targets' },
+      lastError: {
+        code: 'SubnetNotFound',
+        message: 'no such subnet',
+        awsRequestId: 'req-1',
+        step: 'mount-targets',
+      },
     });
     expect(io.messages.map((m) => m.code)).toEqual(['job.started', 'job.failed']);
     // A failed job is finished: a later pass does not pick it up again.
@@ -76,10 +109,21 @@ describe('job runner (embedded store)', () => {
   });
 
   it('leaves a job under a live lease alone, and takes it over once the lease expires', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
     // A runner that took the job and then died: its lease runs until 08:01 on the manual clock.
-    await store.jobs.updateJob(job.jobId, 1, { status: 'running', leaseOwner: 'dead', leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(), attempts: 1, step: 'create-file-system' });
+    await store.jobs.updateJob(job.jobId, 1, {
+      status: 'running',
+      leaseOwner: 'dead',
+      leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+      attempts: 1,
+      step: 'create-file-system',
+    });
     const seenStep: (string | undefined)[] = [];
     const other = runner('survivor', { build: async (ctx) => void seenStep.push(ctx.job.step) });
     expect((await other.tick()).ran).toEqual([]);
@@ -91,9 +135,19 @@ describe('job runner (embedded store)', () => {
   });
 
   it('takes back its own unexpired leases only on resume (a restart under the same name)', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
-    await store.jobs.updateJob(job.jobId, 1, { status: 'running', leaseOwner: 'replica-a', leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(), attempts: 1 });
+    await store.jobs.updateJob(job.jobId, 1, {
+      status: 'running',
+      leaseOwner: 'replica-a',
+      leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+      attempts: 1,
+    });
     const restarted = runner('replica-a', { build: async () => ({ resumed: true }) });
     expect((await restarted.tick()).ran).toEqual([]);
     expect((await runner('replica-b', { build: async () => ({}) }).resume()).ran).toEqual([]);
@@ -101,7 +155,12 @@ describe('job runner (embedded store)', () => {
   });
 
   it('stops a runner whose lease was taken over, without overwriting the new owner', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
     const steps: string[] = [];
     const slow = runner('slow', {
@@ -111,7 +170,10 @@ describe('job runner (embedded store)', () => {
         // Stalls past its lease; another replica takes the job meanwhile.
         clock.advance(61_000);
         const current = (await store.jobs.getJob(ctx.job.jobId)) as JobRecord;
-        await store.jobs.updateJob(current.jobId, current.version, { leaseOwner: 'fast', leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString() });
+        await store.jobs.updateJob(current.jobId, current.version, {
+          leaseOwner: 'fast',
+          leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+        });
         await ctx.checkpoint('two');
         steps.push('two');
       },
@@ -119,33 +181,62 @@ describe('job runner (embedded store)', () => {
     const report = await slow.tick();
     expect(report.lost).toEqual([job.jobId]);
     expect(steps).toEqual(['one']);
-    expect(await store.jobs.getJob(job.jobId)).toMatchObject({ status: 'running', leaseOwner: 'fast', step: 'one' });
+    expect(await store.jobs.getJob(job.jobId)).toMatchObject({
+      status: 'running',
+      leaseOwner: 'fast',
+      step: 'one',
+    });
   });
 
   it('records undo actions once each, in the order they were added', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
-    const undo = (operation: string, resourceId: string) => ({ operation, resourceId, accountId: '111111111111', region: 'eu-west-1', description: resourceId });
+    const undo = (operation: string, resourceId: string) => ({
+      operation,
+      resourceId,
+      accountId: '111111111111',
+      region: 'eu-west-1',
+      description: resourceId,
+    });
     await runner('r1', {
       build: async (ctx) => {
         await ctx.checkpoint('fs', { compensations: [undo('DeleteFileSystem', 'fs-1')] });
-        await ctx.checkpoint('fs-again', { compensations: [undo('DeleteFileSystem', 'fs-1'), undo('DeleteMountTarget', 'fsmt-1')] });
+        await ctx.checkpoint('fs-again', {
+          compensations: [undo('DeleteFileSystem', 'fs-1'), undo('DeleteMountTarget', 'fsmt-1')],
+        });
       },
     }).tick();
-    expect((await store.jobs.getJob(job.jobId))?.compensations.map((c) => c.resourceId)).toEqual(['fs-1', 'fsmt-1']);
+    expect((await store.jobs.getJob(job.jobId))?.compensations.map((c) => c.resourceId)).toEqual([
+      'fs-1',
+      'fsmt-1',
+    ]);
   });
 
   it('sleeps on the injected scheduler, renewing the lease, and polls after start until stopped', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     await finishOthers(job.jobId);
     let woke = false;
-    const r = runner('poller', {
-      build: async (ctx) => {
-        if (ctx.job.jobId !== job.jobId) return;
-        await ctx.sleep(30_000);
-        woke = true;
+    const r = runner(
+      'poller',
+      {
+        build: async (ctx) => {
+          if (ctx.job.jobId !== job.jobId) return;
+          await ctx.sleep(30_000);
+          woke = true;
+        },
       },
-    }, { pollMs: 1_000 });
+      { pollMs: 1_000 },
+    );
     const started = r.start();
     // The handler waits for the scheduler: nothing real elapses.
     await vitestWaitFor(() => scheduler.pending === 1);
@@ -155,7 +246,12 @@ describe('job runner (embedded store)', () => {
     expect(woke).toBe(true);
     expect(report.succeeded).toEqual([job.jobId]);
     // Polling: a job queued later is run on the next poll.
-    const later = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const later = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     expect(scheduler.pending).toBe(1);
     scheduler.advance(1_000);
     await vitestWaitFor(async () => (await store.jobs.getJob(later.job.jobId))?.status === 'succeeded');
@@ -164,7 +260,12 @@ describe('job runner (embedded store)', () => {
   });
 
   it('runs one job on request when it is claimable, and reports it as it is otherwise', async () => {
-    const { job } = await store.jobs.createJob({ kind: 'build', migrationId: nextMigration(), generation: 1, requestedBy: 'U1' });
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
     const r = runner('request', { build: async () => ({ n: 1 }) });
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', result: { n: 1 } });
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', version: 3 });
