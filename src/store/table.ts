@@ -21,6 +21,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | decision          | same                                | `DECISION`                  |                            |
  * | snapshot          | same                                | `SNAPSHOT`                  |                            |
  * | event             | same                                | `EVENT#<at>#<unique>`       |                            |
+ * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  */
 
 export const GSI1 = 'gsi1';
