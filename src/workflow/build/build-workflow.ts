@@ -28,6 +28,12 @@ import { BuildBlockedError, BuildStepError } from './build-errors.ts';
  * AWS says exists), makes what is missing, and persists each resource ID the moment it exists,
  * before announcing it. A crash, a retry or a second replica therefore resumes where the record
  * stands and never makes a second file system, mount target or access point.
+ *
+ * Order: lifecycle and backup policy right after the file system is available; the file system
+ * policy last, once, because it must name the twin's access points (new IDs) and they exist only
+ * then. Putting it last changes nothing for the calls before it: a file system policy governs NFS
+ * clients (ClientMount, ClientWrite…), not the control-plane calls that make mount targets and
+ * access points, which IAM authorises.
  */
 
 export interface BuildWorkflowDeps {
