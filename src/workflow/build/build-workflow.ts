@@ -31,9 +31,8 @@ import { BuildBlockedError, BuildStepError } from './build-errors.ts';
  *
  * Order: lifecycle and backup policy right after the file system is available; the file system
  * policy last, once, because it must name the twin's access points (new IDs) and they exist only
- * then. Putting it last changes nothing for the calls before it: a file system policy governs NFS
- * clients (ClientMount, ClientWrite…), not the control-plane calls that make mount targets and
- * access points, which IAM authorises.
+ * then. Its purpose is NFS client access (ClientMount, ClientWrite, ClientRootAccess), so the
+ * twin has no clients to protect before it; putting it once at the end avoids a second put.
  */
 
 export interface BuildWorkflowDeps {
