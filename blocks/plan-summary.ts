@@ -1,5 +1,6 @@
 import { METHOD_LABELS } from '../src/domain/decision.ts';
 import type { CandidateStatus, PlanSummary } from '../src/workflow/decide/index.ts';
+import { buildButtonsBlock } from './build-review.ts';
 import { code, escapeMrkdwn, plural } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 
@@ -35,6 +36,8 @@ export function planSummaryMessages(plan: PlanSummary): SlackMessage[] {
   const head: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, SlackLimits.headerText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${plural(plan.candidates, 'unencrypted file system')}; re-open the plan to change a decision until its build starts.` }] },
+    // Review build (the dry run) and Build all, once there is something decided to build.
+    ...(plan.decided.length ? [buildButtonsBlock(plan.scanId)] : []),
   ];
   const perPage = SlackLimits.blocksPerMessage - head.length;
   const messages: SlackMessage[] = [];

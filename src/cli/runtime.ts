@@ -32,6 +32,11 @@ export interface Runtime {
   /** The embedded estate, when one was asked for. */
   estate?: { server: EstateServer; data: Estate; source: string };
   scanWorkflow(io: IoHost): ScanWorkflow;
+  /** The clock everything in this runtime runs on (a ManualClock in tests). */
+  clock: Clock;
+  logger: Logger;
+  /** Runs `close` when the runtime closes, before what was opened earlier (the store, the estate). */
+  onClose(close: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +102,9 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
           concurrency: config.aws.scanConcurrency,
           callCounts: () => accountClients.stats.snapshot(),
         }),
+      clock,
+      logger: options.logger,
+      onClose: (close) => void closers.push(close),
       close: () => closeAll(closers),
     };
   } catch (e) {

@@ -1,12 +1,92 @@
-import type { SlackServices } from '../slack/services.ts';
+import { hostname } from 'node:os';
+import { efsWritersFrom } from '../aws/efs-writer.ts';
+import type { BuildService, SlackServices } from '../slack/services.ts';
+import { systemScheduler } from '../slack/scheduler.ts';
+import { createBuildPhase } from '../workflow/build/index.ts';
+import type { IoHost } from '../workflow/io-host.ts';
+import { createJobRunner, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
 import { openDecidePhase } from './commands/plan.ts';
 
 /** What the Slack app calls, built from the runtime's workflows and store. */
-export function slackServices(runtime: Runtime): SlackServices {
+export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
   return {
     scan: { run: ({ requestedBy, io }) => runtime.scanWorkflow(io).run({ requestedBy }) },
     scans: runtime.store.scans,
     decide: openDecidePhase(runtime),
+    build: buildService(runtime, options),
+  };
+}
+
+export interface BuildServiceOptions {
+  /** Default: real timers. Tests pass one on their ManualClock. */
+  scheduler?: Scheduler;
+  /** This replica's runner name (default `bot:<host>:<pid>`). */
+  owner?: string;
+  /** How long a job's lease lasts without a checkpoint (default 60 s). */
+  leaseMs?: number;
+  /** Lifecycle poll interval of a build (default 2 s). */
+  pollMs?: number;
+}
+
+/**
+ * The build phase and its durable job runner for the bot. Every build reports to one IoHost that
+ * fans out to whoever attached (the Slack progress reporter). The runner starts when the Slack
+ * app asks (after attaching its reporter): it resumes unfinished builds, then polls for queued
+ * ones; runtime.close() stops it before the store closes. The owner name includes the PID, so a
+ * restarted process takes over a crashed one's builds only once their lease expired, and two
+ * processes on one host never both believe they hold the same lease.
+ */
+export function buildService(runtime: Runtime, options: BuildServiceOptions = {}): BuildService {
+  const hosts = new Set<IoHost>();
+  const io: IoHost = {
+    async notify(msg) {
+      await Promise.all([...hosts].map((h) => h.notify(msg)));
+    },
+  };
+  const log = runtime.logger.child({ component: 'build-runner' });
+  const phase = createBuildPhase({
+    migrations: runtime.store.migrations,
+    jobs: runtime.store.jobs,
+    writerFor: efsWritersFrom(runtime.accounts),
+    clock: runtime.clock,
+    io,
+    pollMs: options.pollMs ?? 2_000,
+  });
+  const runner = createJobRunner({
+    jobs: runtime.store.jobs,
+    handlers: { build: phase.handler },
+    clock: runtime.clock,
+    scheduler: options.scheduler ?? systemScheduler,
+    owner: options.owner ?? `bot:${hostname()}:${process.pid}`,
+    leaseMs: options.leaseMs ?? 60_000,
+    io: {
+      async notify(msg) {
+        log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info']({ code: msg.code, ...(msg.data as object) }, msg.message);
+      },
+    },
+  });
+  let started = false;
+  runtime.onClose(() => runner.stop());
+  return {
+    phase,
+    listMigrations: () => runtime.store.migrations.listMigrations(),
+    events: runtime.store.events,
+    attachProgress(host) {
+      hosts.add(host);
+      return () => void hosts.delete(host);
+    },
+    startRunner() {
+      if (started) return;
+      started = true;
+      runner.start().then(
+        (report) => log.info({ resumed: report.ran, succeeded: report.succeeded, failed: report.failed }, 'job runner started'),
+        (err: unknown) => log.error({ err }, 'job runner failed to start; queued builds wait for the next start'),
+      );
+    },
+    runNow(jobIds) {
+      for (const jobId of jobIds)
+        runner.runJob(jobId).catch((err: unknown) => log.error({ err, jobId }, 'build job failed to run; the runner retries it on its next poll'));
+    },
   };
 }

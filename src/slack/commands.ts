@@ -19,9 +19,9 @@ export const COMMANDS: CommandHelp[] = [
   },
   {
     name: 'build',
-    usage: 'build <file-system-id>',
-    description: 'Create the encrypted twin and start copying (admins).',
-    available: false,
+    usage: 'build <file-system-id>|all',
+    description: 'Create the encrypted twin (file system, mount targets, access points, policies) of decided file systems; progress in the thread (admins).',
+    available: true,
   },
   {
     name: 'status',

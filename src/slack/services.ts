@@ -2,6 +2,8 @@ import type { ScanRecord } from '../domain/inventory.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
 import type { DecideService } from '../workflow/decide/index.ts';
+import type { BuildPhase } from '../workflow/build/index.ts';
+import type { MigrationEventLog, MigrationRecord } from '../domain/migration.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -17,4 +19,24 @@ export interface SlackServices {
   scans: ScanRepository;
   /** The decide phase (plan modal, key options); absent until the composition root provides it. */
   decide?: DecideService;
+  /** The build phase (Review build, Build, Retry); absent until the composition root provides it. */
+  build?: BuildService;
+}
+
+/** What the Slack app needs of the build phase (issue 5). Admin checks are the listeners'. */
+export interface BuildService {
+  phase: Pick<BuildPhase, 'planBuild' | 'requestBuild' | 'retry' | 'status'>;
+  /** Resolves `all` and file system IDs to migrations. */
+  listMigrations(): Promise<MigrationRecord[]>;
+  /** The audit log: where each build's progress is shown in Slack is recorded there. */
+  events: MigrationEventLog;
+  /**
+   * The build phase reports every build (codes `build.*`) to one IoHost; the Slack progress
+   * reporter attaches to it here. Returns the detach function.
+   */
+  attachProgress(io: IoHost): () => void;
+  /** Starts the job runner (resume unfinished builds, then poll); called once the reporter is attached. */
+  startRunner?(): void;
+  /** Runs queued jobs now on this replica, in the background (otherwise the runner's next poll does). */
+  runNow?(jobIds: string[]): void;
 }

@@ -1,9 +1,11 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { PLAN_OPEN_ACTION_ID } from '../../../../blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { registerBuildActions } from './build-register.ts';
 import { planOpenAction } from './plan-open.ts';
 
 /** Block actions (buttons, selects), one file per listener; the migration issues add them here. */
 export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>({ action_id: PLAN_OPEN_ACTION_ID, type: 'block_actions' }, planOpenAction(deps));
+  registerBuildActions(app, deps);
 }

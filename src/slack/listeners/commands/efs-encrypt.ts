@@ -8,6 +8,7 @@ import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { runScanInThread } from '../../scan-in-thread.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
+import { buildFromCommand } from './build.ts';
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -61,6 +62,10 @@ export function efsEncryptCommand(deps: ListenerDeps) {
       }
       if (parsed.command.name === 'plan') {
         await openPlanModal(deps, { client, triggerId: command.trigger_id, userId: command.user_id, scanId: parsed.args[0], channelId: command.channel_id });
+        return;
+      }
+      if (parsed.command.name === 'build') {
+        await buildFromCommand(deps, { client, userId: command.user_id, channelId: command.channel_id, correlationId, args: parsed.args, replyPrivately });
         return;
       }
       return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));

@@ -1,0 +1,51 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../../../../blocks/error.ts';
+import type { SlackMessage } from '../../../../blocks/limits.ts';
+import type { BuildTarget } from '../../build-in-thread.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+export interface ButtonClick {
+  target: BuildTarget;
+  /** The button's value. */
+  value: string;
+  /** The message the button is on. */
+  messageTs?: string;
+  replyPrivately(message: SlackMessage): Promise<void>;
+}
+
+/**
+ * The shape every build button shares (listeners stay thin): ack at once, then, in the background
+ * so the request never waits on AWS or Slack, run `work`; any failure or refusal becomes a private
+ * message with the correlation ID, the detail goes to the log.
+ */
+export function buildButton(deps: ListenerDeps, title: string, work: (click: ButtonClick) => Promise<void>) {
+  return async ({ ack, body, action, respond, client, context }: ButtonArgs): Promise<void> => {
+    await ack();
+    const correlationId = newCorrelationId();
+    const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id, retryNum: context.retryNum });
+    const replyPrivately = async (message: SlackMessage) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+    };
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    const threadTs = body.message?.thread_ts ?? messageTs;
+    deps.tasks.start(`${action.action_id} ${correlationId}`, async () => {
+      try {
+        if (!channel || !threadTs) throw new Error('the button payload names no channel or message');
+        await work({
+          target: { client, userId: body.user.id, channel, threadTs, correlationId, ...(context.retryNum ? { retryNum: context.retryNum } : {}) },
+          value: action.value ?? '',
+          ...(messageTs ? { messageTs } : {}),
+          replyPrivately,
+        });
+      } catch (err) {
+        log.warn({ err }, `${title} refused or failed`);
+        await replyPrivately(errorMessage({ title, userMessage: userMessageOf(err), correlationId }));
+      }
+    });
+  };
+}

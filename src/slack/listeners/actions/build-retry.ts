@@ -1,0 +1,11 @@
+import { authorizeBuild, retryBuild } from '../../build-in-thread.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { buildButton } from './build-action.ts';
+
+/** Retry on a failed build's message: the next job resumes from what was recorded, in the same message. */
+export function buildRetryAction(deps: ListenerDeps) {
+  return buildButton(deps, 'Retry build', async ({ target, value, messageTs, replyPrivately }) => {
+    await authorizeBuild(deps, target.userId, target.correlationId, value ? [value] : []);
+    await replyPrivately((await retryBuild(deps, { ...target, ...(messageTs ? { messageTs } : {}) }, value)).reply);
+  });
+}
