@@ -1,0 +1,402 @@
+import type { MigrationMethod } from './migration.ts';
+import type { MigrationState } from './migration-state.ts';
+
+/**
+ * The copy phase as data: which state each copy moves the migration through, the DataSync and EFS
+ * replication calls it makes (the dry run prints them; the workflow sends them), and the progress
+ * arithmetic. Pure: no I/O. Inputs use AWS's member names.
+ *
+ * AWS rules applied here (aws-models/datasync and the DataSync/EFS references):
+ * - CreateLocationEfs `Ec2Config` takes a subnet ARN and 1–5 security group ARNs; the subnet must be
+ *   in an Availability Zone where the file system has a mount target. `InTransitEncryption` must be
+ *   TLS1_2 with an access point or a file system access role; the bot always asks for TLS1_2, so the
+ *   data is encrypted on the wire too.
+ * - CreateTask: EFS to EFS runs in BASIC mode only (ENHANCED is for S3 transfers); Basic mode
+ *   requires Mtime PRESERVE with Atime BEST_EFFORT; REMOVE cannot be combined with TransferMode ALL.
+ * - StartTaskExecution: "For each task, you can only run one task execution at a time"; options per
+ *   execution go in OverrideOptions.
+ */
+
+export const COPY_KINDS = ['initial', 'incremental', 'final'] as const;
+export type CopyKind = (typeof COPY_KINDS)[number];
+
+export function isCopyKind(value: unknown): value is CopyKind {
+  return typeof value === 'string' && (COPY_KINDS as readonly string[]).includes(value);
+}
+
+export const COPY_KIND_LABELS: Record<CopyKind, string> = {
+  initial: 'Initial copy',
+  incremental: 'Incremental sync',
+  final: 'Final sync',
+};
+
+/** The state a copy of this kind runs in, and the states it may start from. */
+export const COPY_STATES: Record<CopyKind, { from: MigrationState[]; running: MigrationState; done: MigrationState }> = {
+  initial: { from: ['target_ready'], running: 'copying', done: 'synced' },
+  incremental: { from: ['synced'], running: 'copying', done: 'synced' },
+  // A final sync that found differences leaves the migration in final_sync; it may run again.
+  final: { from: ['synced', 'final_sync'], running: 'final_sync', done: 'verified' },
+};
+
+/** Why a copy of `kind` cannot start from `state`, or undefined when it can. */
+export function copyStartProblem(kind: CopyKind, state: MigrationState, fileSystemId: string): string | undefined {
+  const rule = COPY_STATES[kind];
+  if (rule.from.includes(state)) return undefined;
+  const hint: Record<CopyKind, string> = {
+    initial: 'the encrypted twin must be built and validated first (target_ready)',
+    incremental: 'run the initial copy first; an incremental sync follows a finished copy (synced)',
+    final: 'the final sync follows a finished copy (synced)',
+  };
+  return `${fileSystemId} is ${state}; ${COPY_KIND_LABELS[kind].toLowerCase()} cannot start: ${hint[kind]}.`;
+}
+
+/** Keys of what the copy records in the migration's resources. */
+export const CopyResourceKeys = {
+  /** The copy kind requested for job generation N (the job record carries no payload). */
+  request: (generation: number) => `copyRequest:${generation}`,
+  /** Set with the transition that finished job generation N: a resumed job knows it is done. */
+  done: (generation: number) => `copyDone:${generation}`,
+  sourceLocationArn: 'dataSyncSourceLocationArn',
+  destinationLocationArn: 'dataSyncDestinationLocationArn',
+  taskArn: 'dataSyncTaskArn',
+  /** The execution a copy job started or adopted: a restarted job resumes polling it. */
+  execution: (jobId: string) => `dataSyncExecution:${jobId}`,
+  /** The latest execution of any job, for status. */
+  latestExecution: 'dataSyncExecutionArn',
+  replicationDestination: 'replicationDestinationFileSystemId',
+  /** ISO time the person confirmed writes stopped (replication's final sync waits past it). */
+  writesStoppedAt: 'writesStoppedAt',
+  /** ISO time of the request of an incremental replication sync: it waits for a sync after it. */
+  syncRequestedAt: (generation: number) => `replicationSyncRequestedAt:${generation}`,
+  lastReplicatedTimestamp: 'replicationLastReplicatedTimestamp',
+  /** The summary of the latest verification, as one line. */
+  verification: 'verification',
+} as const;
+
+/** Tag keys on the DataSync locations and task (DataSync tag keys allow `:`). */
+export const DATASYNC_TAGS = {
+  migrationId: 'efs-encrypt:migration-id',
+  role: 'efs-encrypt:location-role',
+} as const;
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface DataSyncTaskOptions {
+  VerifyMode: 'POINT_IN_TIME_CONSISTENT' | 'ONLY_FILES_TRANSFERRED';
+  OverwriteMode: 'ALWAYS';
+  Atime: 'BEST_EFFORT';
+  Mtime: 'PRESERVE';
+  Uid: 'INT_VALUE';
+  Gid: 'INT_VALUE';
+  PreserveDeletedFiles: 'PRESERVE' | 'REMOVE';
+  PreserveDevices: 'NONE';
+  PosixPermissions: 'PRESERVE';
+  TransferMode: 'CHANGED';
+  TaskQueueing: 'ENABLED';
+}
+
+/**
+ * Options that keep data and metadata: POSIX permissions, numeric owners, mtime (and atime as far
+ * as possible), only changed files. Initial and incremental passes verify what they transferred and
+ * keep files deleted at the source (the source is still live); the final pass, with writes stopped,
+ * removes them and verifies the whole of both file systems at the end.
+ */
+export function dataSyncOptionsFor(kind: CopyKind): DataSyncTaskOptions {
+  const final = kind === 'final';
+  return {
+    VerifyMode: final ? 'POINT_IN_TIME_CONSISTENT' : 'ONLY_FILES_TRANSFERRED',
+    OverwriteMode: 'ALWAYS',
+    Atime: 'BEST_EFFORT',
+    Mtime: 'PRESERVE',
+    Uid: 'INT_VALUE',
+    Gid: 'INT_VALUE',
+    PreserveDeletedFiles: final ? 'REMOVE' : 'PRESERVE',
+    // Devices and special files are not supported for EFS locations.
+    PreserveDevices: 'NONE',
+    PosixPermissions: 'PRESERVE',
+    TransferMode: 'CHANGED',
+    TaskQueueing: 'ENABLED',
+  };
+}
+
+export interface DataSyncNetwork {
+  accountId: string;
+  region: string;
+  subnetId: string;
+  securityGroupIds: string[];
+}
+
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export const subnetArn = (n: { accountId: string; region: string }, subnetId: string) =>
+  `arn:${partitionOfRegion(n.region)}:ec2:${n.region}:${n.accountId}:subnet/${subnetId}`;
+export const securityGroupArn = (n: { accountId: string; region: string }, groupId: string) =>
+  `arn:${partitionOfRegion(n.region)}:ec2:${n.region}:${n.accountId}:security-group/${groupId}`;
+export const efsFileSystemArn = (n: { accountId: string; region: string }, fileSystemId: string) =>
+  `arn:${partitionOfRegion(n.region)}:elasticfilesystem:${n.region}:${n.accountId}:file-system/${fileSystemId}`;
+
+/** The task's name: DataSync names allow letters, digits, spaces and `+ = . _ : @ / -`. */
+export function dataSyncTaskName(m: { accountId: string; region: string; fileSystemId: string }): string {
+  return `efs-encrypt ${m.fileSystemId} ${m.accountId}:${m.region}`;
+}
+
+export function dataSyncTags(m: { accountId: string; region: string; fileSystemId: string }, role?: 'source' | 'destination'): Tag[] {
+  return [
+    { Key: DATASYNC_TAGS.migrationId, Value: `${m.accountId}:${m.region}:${m.fileSystemId}` },
+    ...(role ? [{ Key: DATASYNC_TAGS.role, Value: role }] : []),
+    { Key: 'Name', Value: role ? `efs-encrypt ${m.fileSystemId} ${role}` : dataSyncTaskName(m) },
+  ];
+}
+
+export interface EfsLocationInput {
+  EfsFilesystemArn: string;
+  Subdirectory: '/';
+  Ec2Config: { SubnetArn: string; SecurityGroupArns: string[] };
+  InTransitEncryption: 'TLS1_2';
+  Tags: Tag[];
+}
+
+export function efsLocationInput(
+  migration: { accountId: string; region: string; fileSystemId: string },
+  fileSystemId: string,
+  role: 'source' | 'destination',
+  network: DataSyncNetwork,
+): EfsLocationInput {
+  return {
+    EfsFilesystemArn: efsFileSystemArn(migration, fileSystemId),
+    Subdirectory: '/',
+    Ec2Config: {
+      SubnetArn: subnetArn(network, network.subnetId),
+      SecurityGroupArns: network.securityGroupIds.slice(0, 5).map((g) => securityGroupArn(network, g)),
+    },
+    InTransitEncryption: 'TLS1_2',
+    Tags: dataSyncTags(migration, role),
+  };
+}
+
+export interface CreateTaskInput {
+  SourceLocationArn: string;
+  DestinationLocationArn: string;
+  Name: string;
+  Options: DataSyncTaskOptions;
+  TaskMode: 'BASIC';
+  Tags: Tag[];
+}
+
+export function createTaskInput(
+  migration: { accountId: string; region: string; fileSystemId: string },
+  locations: { source: string; destination: string },
+): CreateTaskInput {
+  return {
+    SourceLocationArn: locations.source,
+    DestinationLocationArn: locations.destination,
+    Name: dataSyncTaskName(migration),
+    Options: dataSyncOptionsFor('initial'),
+    TaskMode: 'BASIC',
+    Tags: dataSyncTags(migration),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------------------------
+
+/** What DescribeTaskExecution reports, by AWS's member names. */
+export interface ExecutionReport {
+  Status?: string;
+  StartTime?: Date;
+  LaunchTime?: Date;
+  EstimatedFilesToTransfer?: number;
+  EstimatedBytesToTransfer?: number;
+  FilesTransferred?: number;
+  BytesTransferred?: number;
+  FilesVerified?: number;
+  Result?: { TransferStatus?: string; VerifyStatus?: string; ErrorCode?: string; ErrorDetail?: string };
+}
+
+export interface CopyProgress {
+  phase: string;
+  filesTransferred: number;
+  filesEstimated: number;
+  bytesTransferred: number;
+  bytesEstimated: number;
+  /** Bytes per second since the execution launched; undefined before any byte moved. */
+  throughputBytesPerSecond?: number;
+  elapsedMs: number;
+  /** Time left at the current throughput; 0 once the transfer finished; undefined when unknown. */
+  etaMs?: number;
+  /** 0..100 of the bytes estimate (files when there are no bytes). */
+  percent: number;
+}
+
+export function copyProgressOf(e: ExecutionReport, now: Date): CopyProgress {
+  const bytesTransferred = Math.max(0, e.BytesTransferred ?? 0);
+  const bytesEstimated = Math.max(0, e.EstimatedBytesToTransfer ?? 0);
+  const filesTransferred = Math.max(0, e.FilesTransferred ?? 0);
+  const filesEstimated = Math.max(0, e.EstimatedFilesToTransfer ?? 0);
+  const elapsedMs = e.StartTime ? Math.max(0, now.getTime() - e.StartTime.getTime()) : 0;
+  const movingSince = e.LaunchTime ?? e.StartTime;
+  const movingMs = movingSince ? now.getTime() - movingSince.getTime() : 0;
+  const throughput = bytesTransferred > 0 && movingMs > 0 ? (bytesTransferred * 1000) / movingMs : undefined;
+  const transferDone = e.Result?.TransferStatus === 'SUCCESS' || e.Status === 'VERIFYING' || e.Status === 'SUCCESS';
+  const left = Math.max(0, bytesEstimated - bytesTransferred);
+  const etaMs = transferDone ? 0 : throughput ? Math.round((left / throughput) * 1000) : undefined;
+  const percent = transferDone
+    ? 100
+    : bytesEstimated > 0
+      ? Math.min(100, Math.floor((bytesTransferred / bytesEstimated) * 100))
+      : filesEstimated > 0
+        ? Math.min(100, Math.floor((filesTransferred / filesEstimated) * 100))
+        : 0;
+  return {
+    phase: e.Status ?? 'UNKNOWN',
+    filesTransferred,
+    filesEstimated,
+    bytesTransferred,
+    bytesEstimated,
+    ...(throughput !== undefined ? { throughputBytesPerSecond: Math.round(throughput) } : {}),
+    elapsedMs,
+    ...(etaMs !== undefined ? { etaMs } : {}),
+    percent,
+  };
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h ? `${h}h ${m}m` : m ? `${m}m ${sec}s` : `${sec}s`;
+}
+
+/** One line, e.g. `TRANSFERRING 42%: 1,200 of 3,000 files, 4.0 GiB of 9.5 GiB, 200.0 MiB/s, elapsed 25s, ETA 29s`. */
+export function formatCopyProgress(p: CopyProgress): string {
+  const parts = [
+    `${p.filesTransferred.toLocaleString('en')} of ${p.filesEstimated.toLocaleString('en')} files`,
+    `${formatBytes(p.bytesTransferred)} of ${formatBytes(p.bytesEstimated)}`,
+    ...(p.throughputBytesPerSecond !== undefined ? [`${formatBytes(p.throughputBytesPerSecond)}/s`] : []),
+    `elapsed ${formatDuration(p.elapsedMs)}`,
+    `ETA ${p.etaMs === undefined ? 'unknown' : formatDuration(p.etaMs)}`,
+  ];
+  return `${p.phase} ${p.percent}%: ${parts.join(', ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------------
+
+export interface DataSyncVerdict {
+  /** Only a SUCCESS execution whose verification reported SUCCESS is clean. */
+  clean: boolean;
+  problem?: string;
+}
+
+/** Whether a finished DataSync execution proves the copy (VerifyStatus SUCCESS on SUCCESS). */
+export function dataSyncVerdict(e: ExecutionReport & { FilesFailed?: { Verify?: number } }): DataSyncVerdict {
+  if (e.Status === 'SUCCESS' && e.Result?.VerifyStatus === 'SUCCESS') return { clean: true };
+  if (e.Result?.VerifyStatus === 'ERROR') {
+    const n = e.FilesFailed?.Verify;
+    return {
+      clean: false,
+      problem: `DataSync verification found ${n ? `${n} file(s)` : 'files'} that differ between source and twin${e.Result.ErrorDetail ? ` (${e.Result.ErrorDetail})` : ''}. The copy is not verified: make sure nothing writes to the source, then run the final sync again.`,
+    };
+  }
+  return { clean: false, problem: `The execution ended ${e.Status ?? 'unknown'} with verification ${e.Result?.VerifyStatus ?? 'unknown'}; not verified.` };
+}
+
+/**
+ * What EFS replication does not carry, as the EFS user guide says:
+ * - "EFS replication does not support sockets and named pipes, or FIFOs, and does not replicate
+ *   them to the destination file system" (Amazon EFS replication);
+ * - after the configuration is deleted "Amazon EFS might write some data to a lost+found directory
+ *   in the root directory of the destination file system", named
+ *   `efs-replication-lost+found-<source file system ID>-<TIMESTAMP>` (Deleting replication configurations).
+ */
+export function replicationNotCarried(sourceFileSystemId: string): string[] {
+  return [
+    'Sockets and named pipes (FIFOs) are not replicated: recreate any the applications need on the twin.',
+    `EFS may leave a directory efs-replication-lost+found-${sourceFileSystemId}-<timestamp> at the twin's root after the replication is deleted: inspect it, then remove it.`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dry run
+// ---------------------------------------------------------------------------------------------
+
+export interface PlannedCopyCall {
+  operation: string;
+  input: Record<string, unknown>;
+  /** Why the call is made, or when it is skipped. */
+  note?: string;
+}
+
+export interface CopyPlanInput {
+  migration: { accountId: string; region: string; fileSystemId: string };
+  method: MigrationMethod;
+  kind: CopyKind;
+  twinFileSystemId: string;
+  /** For DataSync; undefined when the decision recorded none (the copy checks it first). */
+  network?: DataSyncNetwork;
+  /** ARNs already recorded, which the copy reuses instead of creating. */
+  recorded?: { sourceLocationArn?: string; destinationLocationArn?: string; taskArn?: string };
+}
+
+/** The exact calls a copy would make, in order; `<…>` stands for what is known only once made. */
+export function planCopyCalls(p: CopyPlanInput): PlannedCopyCall[] {
+  const m = p.migration;
+  if (p.method === 'rsync')
+    return [{ operation: 'none', input: {}, note: 'EC2 + rsync runs from the runbook; the bot records what verify.sh reports.' }];
+  if (p.method === 'replication') {
+    if (p.kind === 'initial')
+      return [
+        { operation: 'efs:UpdateFileSystemProtection', input: { FileSystemId: p.twinFileSystemId, ReplicationOverwriteProtection: 'DISABLED' }, note: 'the twin becomes a replication destination (read-only while replicating)' },
+        { operation: 'efs:CreateReplicationConfiguration', input: { SourceFileSystemId: m.fileSystemId, Destinations: [{ FileSystemId: p.twinFileSystemId, Region: m.region }] } },
+        { operation: 'efs:DescribeReplicationConfigurations', input: { FileSystemId: m.fileSystemId }, note: 'until Destinations[0].Status is ENABLED with a LastReplicatedTimestamp' },
+      ];
+    if (p.kind === 'incremental')
+      return [{ operation: 'efs:DescribeReplicationConfigurations', input: { FileSystemId: m.fileSystemId }, note: 'until LastReplicatedTimestamp passes the request time (replication is continuous)' }];
+    return [
+      { operation: 'efs:DescribeReplicationConfigurations', input: { FileSystemId: m.fileSystemId }, note: 'until LastReplicatedTimestamp is after the time writes stopped (T0)' },
+      { operation: 'efs:DeleteReplicationConfiguration', input: { SourceFileSystemId: m.fileSystemId }, note: 'the twin becomes writable' },
+      { operation: 'efs:UpdateFileSystemProtection', input: { FileSystemId: p.twinFileSystemId, ReplicationOverwriteProtection: 'ENABLED' }, note: 'only if EFS has not re-enabled it already' },
+    ];
+  }
+  const network = p.network;
+  const calls: PlannedCopyCall[] = [];
+  if (!network)
+    calls.push({ operation: 'ec2:DescribeSubnets, ec2:DescribeSecurityGroups', input: {}, note: 'the network path is checked first; no path was recorded with the decision' });
+  const net = network ?? { accountId: m.accountId, region: m.region, subnetId: '<subnet>', securityGroupIds: ['<security group>'] };
+  const rec = p.recorded ?? {};
+  if (!rec.sourceLocationArn) calls.push({ operation: 'datasync:CreateLocationEfs', input: { ...efsLocationInput(m, m.fileSystemId, 'source', net) } });
+  if (!rec.destinationLocationArn) calls.push({ operation: 'datasync:CreateLocationEfs', input: { ...efsLocationInput(m, p.twinFileSystemId, 'destination', net) } });
+  if (!rec.taskArn)
+    calls.push({
+      operation: 'datasync:CreateTask',
+      input: { ...createTaskInput(m, { source: rec.sourceLocationArn ?? '<source location>', destination: rec.destinationLocationArn ?? '<destination location>' }) },
+    });
+  calls.push({
+    operation: 'datasync:StartTaskExecution',
+    input: { TaskArn: rec.taskArn ?? '<task>', OverrideOptions: dataSyncOptionsFor(p.kind) },
+    note: 'only when the task has no execution running (one per task); otherwise that execution is followed',
+  });
+  calls.push({ operation: 'datasync:DescribeTaskExecution', input: { TaskExecutionArn: '<execution>' }, note: 'polled for progress until SUCCESS or ERROR' });
+  return calls;
+}

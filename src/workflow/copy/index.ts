@@ -1,0 +1,14 @@
+/** The copy phase's public surface (DataSync, EFS replication, EC2 + rsync status). */
+export {
+  COPY_JOB_KIND,
+  createCopyPhase,
+  type CopyAction,
+  type CopyPhase,
+  type CopyPhaseDeps,
+  type CopyStatus,
+  type QueuedCopy,
+} from './copy-phase.ts';
+export { createCopyHandler, type CopyJobDeps, type CopyResult } from './copy-job.ts';
+export { CopyBlockedError, CopyStepError } from './copy-errors.ts';
+export { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
+export { formatCopyPlan, formatCopyStatus } from './copy-text.ts';

@@ -1,0 +1,203 @@
+/**
+ * The copy phase against the local estate: a source and its already-built encrypted twin (mount
+ * targets in the same zones), a second pair whose security group admits no NFS, the embedded store
+ * holding each migration at target_ready with its decision, and the real SDK clients (EFS, EC2,
+ * DataSync) reaching the estate through AWS_ENDPOINT_URL. Estate and runner share one ManualClock.
+ */
+import { createAccountClients, type AccountClients } from '../../../src/aws/account-clients.ts';
+import { dataSyncClientsFrom } from '../../../src/aws/datasync.ts';
+import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
+import { replicationClientsFrom } from '../../../src/aws/efs-replication.ts';
+import { ManualClock } from '../../../src/domain/clock.ts';
+import { migrationId } from '../../../src/domain/inventory.ts';
+import type { MigrationMethod } from '../../../src/domain/migration.ts';
+import { parseEstate, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+import { createCopyPhase, type CopyPhase } from '../../../src/workflow/copy/index.ts';
+import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
+import { createJobRunner, type JobContext, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import { skipAheadScheduler } from '../../harness/schedulers.ts';
+import { pointSdkAt } from '../decide/decide-fixture.ts';
+
+export const ACCOUNT = '666666666666';
+export const REGION = 'eu-west-1';
+const VPC = 'vpc-06060606060606060';
+export const SUBNET_A = 'subnet-060606060606060a1';
+export const SUBNET_B = 'subnet-060606060606060b1';
+export const SG_NFS = 'sg-06060606060606061';
+export const SG_CLOSED = 'sg-06060606060606062';
+export const KEY = '66666666-0000-4000-8000-000000000001';
+export const SOURCE = 'fs-06060606060606061';
+export const TWIN = 'fs-06060606060606062';
+export const CLOSED_SOURCE = 'fs-06060606060606063';
+export const CLOSED_TWIN = 'fs-06060606060606064';
+/** 10 GiB: about 50 s of TRANSFERRING at the estate's 200 MiB/s, so a copy spans many polls. */
+export const SOURCE_BYTES = 10 * 1024 ** 3;
+export const LEASE_MS = 10_000;
+export const POLL_MS = 1_000;
+
+const ESTATE = {
+  callerAccountId: ACCOUNT,
+  accounts: [
+    {
+      accountId: ACCOUNT,
+      regions: {
+        [REGION]: {
+          vpcs: [{ VpcId: VPC, CidrBlock: '10.6.0.0/16' }],
+          subnets: [
+            { SubnetId: SUBNET_A, VpcId: VPC, AvailabilityZone: 'eu-west-1a', CidrBlock: '10.6.0.0/24' },
+            { SubnetId: SUBNET_B, VpcId: VPC, AvailabilityZone: 'eu-west-1b', CidrBlock: '10.6.1.0/24' },
+          ],
+          securityGroups: [
+            { GroupId: 'sg-06060606060606060', GroupName: 'default', VpcId: VPC },
+            { GroupId: SG_NFS, GroupName: 'efs-nfs', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] }] },
+            { GroupId: SG_CLOSED, GroupName: 'ssh-only', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.6.0.0/16' }] }] },
+          ],
+          keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
+          fileSystems: [
+            {
+              FileSystemId: SOURCE,
+              Name: 'payments',
+              SizeInBytes: { Value: SOURCE_BYTES },
+              MountTargets: [
+                { SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] },
+                { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
+              ],
+            },
+            {
+              FileSystemId: TWIN,
+              Name: 'payments-encrypted',
+              Encrypted: true,
+              KmsKeyId: KEY,
+              SizeInBytes: { Value: 0 },
+              MountTargets: [
+                { SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] },
+                { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
+              ],
+            },
+            { FileSystemId: CLOSED_SOURCE, Name: 'closed', MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_CLOSED] }] },
+            { FileSystemId: CLOSED_TWIN, Name: 'closed-encrypted', Encrypted: true, KmsKeyId: KEY, SizeInBytes: { Value: 0 }, MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_CLOSED] }] },
+          ],
+        },
+      },
+    },
+  ],
+};
+
+export interface CopyHarness {
+  clock: ManualClock;
+  server: EstateServer;
+  store: Store;
+  accounts: AccountClients;
+  io: RecordingIoHost;
+  phase: CopyPhase;
+  /**
+   * A runner with the copy handler (or another), stopped after the test unless `dies`: a runner
+   * whose handler never returns is left alone, as a dead process would be.
+   */
+  runner(owner: string, handler?: JobHandler, options?: { dies?: boolean }): JobRunner;
+  /** Seeds a migration at target_ready with its decision and the twin's IDs. */
+  seed(method: MigrationMethod, source?: string, twin?: string): Promise<string>;
+  ref(fileSystemId: string): { accountId: string; region: string; fileSystemId: string };
+  close(): Promise<void>;
+}
+
+export async function startCopyHarness(): Promise<CopyHarness> {
+  const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
+  const server = await startEstateServer({ estate: parseEstate(ESTATE, 'copy-fixture'), clock });
+  const restoreEnv = pointSdkAt(server.endpoint);
+  const accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+  const directories: Directories = createDirectories(accounts, { clock });
+  const dataSync = dataSyncClientsFrom(accounts);
+  const store = await openStore({ clock });
+  const io = new RecordingIoHost();
+  const phase = createCopyPhase({
+    migrations: store.migrations,
+    jobs: store.jobs,
+    clock,
+    io,
+    dataSyncFor: dataSync.clientFor,
+    replicationFor: replicationClientsFrom(accounts),
+    network: directories.network,
+    pollMs: POLL_MS,
+  });
+  const runners: JobRunner[] = [];
+  const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
+
+  return {
+    clock,
+    server,
+    store,
+    accounts,
+    io,
+    phase,
+    ref,
+    runner(owner, handler = phase.handler, options = {}) {
+      const r = createJobRunner({ jobs: store.jobs, handlers: { copy: handler }, clock, scheduler: skipAheadScheduler(clock), owner, leaseMs: LEASE_MS });
+      if (!options.dies) runners.push(r);
+      return r;
+    },
+    async seed(method, source = SOURCE, twin = TWIN) {
+      const created = await store.migrations.createMigration({
+        accountId: ACCOUNT,
+        region: REGION,
+        fileSystemId: source,
+        state: 'target_ready',
+        facts: { hasDecision: true, targetValidated: true },
+        actor: 'U0ADMIN',
+      });
+      await store.migrations.putDecision(created.id, { targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`, method, decidedBy: 'U0ADMIN', decidedAt: clock.now().toISOString() }, 0);
+      const mountTargets = server.control.fileSystem(ref(twin))!.MountTargets;
+      await store.migrations.updateMigration(created.id, {
+        expectedVersion: created.version,
+        resources: {
+          targetFileSystemId: twin,
+          ...Object.fromEntries(mountTargets.map((mt) => [`mountTarget:${mt.AvailabilityZoneName}`, mt.MountTargetId])),
+        },
+        actor: 'U0ADMIN',
+        detail: 'seeded: twin built',
+      });
+      return migrationId(ACCOUNT, REGION, source);
+    },
+    async close() {
+      for (const r of runners.splice(0)) await r.stop();
+      dataSync.destroy();
+      directories.destroy();
+      accounts.destroy();
+      await store.close();
+      await server.close();
+      restoreEnv();
+    },
+  };
+}
+
+/**
+ * A handler whose runner "dies" at its first wait after `afterStep` was checkpointed: the wait
+ * never returns, as a killed process's would not, so its lease runs out and another runner resumes.
+ */
+export function dyingAfter(handler: JobHandler, afterStep: string): JobHandler {
+  return (ctx) => {
+    let dead = false;
+    return handler({
+      get job() {
+        return ctx.job;
+      },
+      owner: ctx.owner,
+      heartbeat: () => ctx.heartbeat(),
+      checkpoint: async (step, options) => {
+        await ctx.checkpoint(step, options);
+        if (step === afterStep) dead = true;
+      },
+      sleep: (ms) => (dead ? new Promise<never>(() => {}) : ctx.sleep(ms)),
+    } satisfies JobContext);
+  };
+}
+
+/** Bounded polling while real servers answer (at most ~5 s). */
+export async function waitFor(condition: () => Promise<boolean> | boolean, attempts = 500): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not met');
+}
