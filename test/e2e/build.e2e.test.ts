@@ -1,0 +1,87 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_ONE_ACTION_ID } from '../../blocks/build-review.ts';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import { slackServices } from '../../src/cli/slack-services.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrationId } from '../../src/domain/inventory.ts';
+import { BuildThreads } from '../../src/slack/build-threads.ts';
+import type { SlackServices } from '../../src/slack/services.ts';
+import { silentIoHost } from '../../src/workflow/io-host.ts';
+import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+
+/**
+ * The build as `efs-encrypt serve --demo` wires it: the real composition root (embedded store,
+ * sample estate on its real-time timeline, real SDK clients, the build service and job runner of
+ * src/cli/slack-services.ts), the real Bolt receiver driven by a signed Build click. A build queued
+ * before the bot started (a restart) is run by the runner the app starts, in its recorded thread.
+ */
+const ADMIN = 'U0ADMIN01';
+const CHANNEL = 'C0OPS001';
+const THREAD = '1767225600.000001';
+
+describe('Build end to end on the sample estate', () => {
+  const saved = { ...process.env };
+  let runtime: Runtime;
+  let slack: SlackHarness | undefined;
+  let services: SlackServices;
+  let picked: string[] = [];
+
+  beforeAll(async () => {
+    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
+    const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
+    services = slackServices(runtime, { pollMs: 200 });
+    // Two unencrypted file systems the decide rules accept with the AWS-managed key.
+    for (const fs of scan.fileSystems.filter((f) => !f.encrypted)) {
+      if (picked.length === 2) break;
+      const result = await services.decide!.workflow.record(
+        [{ fileSystemId: fs.fileSystemId, accountId: fs.accountId, region: fs.region, scope: 'in_scope', targetKey: 'alias/aws/elasticfilesystem', method: 'rsync' }],
+        ADMIN,
+        { scanId: scan.scanId },
+      );
+      if (result.ok) picked.push(migrationId(fs.accountId, fs.region, fs.fileSystemId));
+    }
+    expect(picked).toHaveLength(2);
+  }, 60_000);
+
+  afterAll(async () => {
+    await slack?.close();
+    await runtime?.close();
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  it('runs a build queued before start-up, and builds another from its Build button, each ending with the validated mapping', async () => {
+    const [queuedEarlier, clicked] = picked as [string, string];
+    // Queued while no bot ran (as after a crash): the thread is recorded, the job waits in the store.
+    await new BuildThreads(runtime.store.events).record(queuedEarlier, { channel: CHANNEL, threadTs: THREAD }, ADMIN);
+    await services.build!.phase.requestBuild([queuedEarlier], ADMIN);
+
+    slack = await startSlackHarness({ services, config: { admins: [ADMIN] } });
+    const fsOf = (id: string) => id.split('#').at(-1)!;
+    const ready = (id: string) => slack!.waitForCall('chat.update', (c) => c.body.text === `Encrypted twin of ${fsOf(id)}: ready`, 30_000);
+
+    const res = await slack.blockAction(
+      {
+        actions: [{ type: 'button', action_id: BUILD_ONE_ACTION_ID, block_id: 'b', value: clicked, action_ts: '1767225601.000001' }],
+        message: { type: 'message', ts: '1767225600.000300', thread_ts: THREAD, text: '' },
+        container: { type: 'message', message_ts: '1767225600.000300', channel_id: CHANNEL, is_ephemeral: false },
+      },
+      { userId: ADMIN, channelId: CHANNEL },
+    );
+    expect(res.status).toBe(200);
+    expect(res.elapsedMs).toBeLessThan(3000);
+
+    for (const id of [queuedEarlier, clicked]) {
+      const done = await ready(id);
+      const status = await services.build!.phase.status(id);
+      expect(status.state).toBe('target_ready');
+      const twin = runtime.estate!.server.control.fileSystem({ accountId: id.split('#')[1]!, region: id.split('#')[2]!, fileSystemId: status.mapping.targetFileSystemId! });
+      expect(twin).toMatchObject({ Encrypted: true, KmsKeyId: status.mapping.targetKmsKeyArn, LifeCycleState: 'available' });
+      const shown = JSON.stringify(done.body.blocks);
+      expect(shown).toContain(`reports Encrypted=true with KmsKeyId \`${status.mapping.targetKmsKeyArn}\``);
+      const post = slack.recorder.callsTo('chat.postMessage').find((c) => c.response.ts === done.body.ts);
+      expect(post?.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
+    }
+  }, 60_000);
+});
