@@ -25,7 +25,7 @@ describe('Build end to end on the sample estate', () => {
   let runtime: Runtime;
   let slack: SlackHarness | undefined;
   let services: SlackServices;
-  let picked: string[] = [];
+  const picked: string[] = [];
 
   beforeAll(async () => {
     runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
