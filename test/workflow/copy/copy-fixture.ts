@@ -172,13 +172,12 @@ export async function startCopyHarness(): Promise<CopyHarness> {
 }
 
 /**
- * A handler whose runner "dies" at its first wait after `afterStep` was checkpointed: the wait
- * never returns, as a killed process's would not, so its lease runs out and another runner resumes.
+ * A handler whose runner "dies" right after it checkpointed `afterStep`: the checkpoint never
+ * returns, as a killed process would not, so its lease runs out and another runner resumes.
  */
 export function dyingAfter(handler: JobHandler, afterStep: string): JobHandler {
-  return (ctx) => {
-    let dead = false;
-    return handler({
+  return (ctx) =>
+    handler({
       get job() {
         return ctx.job;
       },
@@ -186,11 +185,10 @@ export function dyingAfter(handler: JobHandler, afterStep: string): JobHandler {
       heartbeat: () => ctx.heartbeat(),
       checkpoint: async (step, options) => {
         await ctx.checkpoint(step, options);
-        if (step === afterStep) dead = true;
+        if (step === afterStep) await new Promise<never>(() => {});
       },
-      sleep: (ms) => (dead ? new Promise<never>(() => {}) : ctx.sleep(ms)),
+      sleep: (ms) => ctx.sleep(ms),
     } satisfies JobContext);
-  };
 }
 
 /** Bounded polling while real servers answer (at most ~5 s). */
