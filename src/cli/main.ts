@@ -8,6 +8,7 @@ import { registerReport } from './commands/report.ts';
 import { registerEstate } from './commands/estate.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerCopy } from './commands/copy.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage. */
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
   registerEstate(program, ctx);
   registerPlan(program, ctx);
   registerBuild(program, ctx);
+  registerCopy(program, ctx);
   return program;
 }
 

@@ -8,7 +8,7 @@ import { createAccountClients, type AccountClients } from '../../../src/aws/acco
 import { dataSyncClientsFrom } from '../../../src/aws/datasync.ts';
 import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
 import { replicationClientsFrom } from '../../../src/aws/efs-replication.ts';
-import { ManualClock } from '../../../src/domain/clock.ts';
+import { ManualClock, type Clock } from '../../../src/domain/clock.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
 import type { MigrationMethod } from '../../../src/domain/migration.ts';
 import { parseEstate, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
@@ -36,7 +36,7 @@ export const SOURCE_BYTES = 10 * 1024 ** 3;
 export const LEASE_MS = 10_000;
 export const POLL_MS = 1_000;
 
-const ESTATE = {
+export const COPY_ESTATE = {
   callerAccountId: ACCOUNT,
   accounts: [
     {
@@ -104,7 +104,7 @@ export interface CopyHarness {
 
 export async function startCopyHarness(): Promise<CopyHarness> {
   const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
-  const server = await startEstateServer({ estate: parseEstate(ESTATE, 'copy-fixture'), clock });
+  const server = await startEstateServer({ estate: parseEstate(COPY_ESTATE, 'copy-fixture'), clock });
   const restoreEnv = pointSdkAt(server.endpoint);
   const accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
   const directories: Directories = createDirectories(accounts, { clock });
@@ -137,28 +137,7 @@ export async function startCopyHarness(): Promise<CopyHarness> {
       if (!options.dies) runners.push(r);
       return r;
     },
-    async seed(method, source = SOURCE, twin = TWIN) {
-      const created = await store.migrations.createMigration({
-        accountId: ACCOUNT,
-        region: REGION,
-        fileSystemId: source,
-        state: 'target_ready',
-        facts: { hasDecision: true, targetValidated: true },
-        actor: 'U0ADMIN',
-      });
-      await store.migrations.putDecision(created.id, { targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`, method, decidedBy: 'U0ADMIN', decidedAt: clock.now().toISOString() }, 0);
-      const mountTargets = server.control.fileSystem(ref(twin))!.MountTargets;
-      await store.migrations.updateMigration(created.id, {
-        expectedVersion: created.version,
-        resources: {
-          targetFileSystemId: twin,
-          ...Object.fromEntries(mountTargets.map((mt) => [`mountTarget:${mt.AvailabilityZoneName}`, mt.MountTargetId])),
-        },
-        actor: 'U0ADMIN',
-        detail: 'seeded: twin built',
-      });
-      return migrationId(ACCOUNT, REGION, source);
-    },
+    seed: (method, source = SOURCE, twin = TWIN) => seedMigration(store, server, clock, method, source, twin),
     async close() {
       for (const r of runners.splice(0)) await r.stop();
       dataSync.destroy();
@@ -169,6 +148,31 @@ export async function startCopyHarness(): Promise<CopyHarness> {
       restoreEnv();
     },
   };
+}
+
+/** A migration at target_ready with its decision and its twin's IDs, as a finished build leaves it. */
+export async function seedMigration(store: Store, server: EstateServer, clock: Clock, method: MigrationMethod, source = SOURCE, twin = TWIN): Promise<string> {
+  const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
+  const created = await store.migrations.createMigration({
+    accountId: ACCOUNT,
+    region: REGION,
+    fileSystemId: source,
+    state: 'target_ready',
+    facts: { hasDecision: true, targetValidated: true },
+    actor: 'U0ADMIN',
+  });
+  await store.migrations.putDecision(created.id, { targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`, method, decidedBy: 'U0ADMIN', decidedAt: clock.now().toISOString() }, 0);
+  const mountTargets = server.control.fileSystem(ref(twin))!.MountTargets;
+  await store.migrations.updateMigration(created.id, {
+    expectedVersion: created.version,
+    resources: {
+      targetFileSystemId: twin,
+      ...Object.fromEntries(mountTargets.map((mt) => [`mountTarget:${mt.AvailabilityZoneName}`, mt.MountTargetId])),
+    },
+    actor: 'U0ADMIN',
+    detail: 'seeded: twin built',
+  });
+  return migrationId(ACCOUNT, REGION, source);
 }
 
 /**

@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { Option, type Command } from 'commander';
+import { dataSyncClientsFrom } from '../../aws/datasync.ts';
+import { createDirectories } from '../../aws/directory-clients.ts';
+import { replicationClientsFrom } from '../../aws/efs-replication.ts';
+import { systemClock } from '../../domain/clock.ts';
+import type { CopyKind } from '../../domain/copy.ts';
+import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
+import { createCopyPhase, formatCopyPlan, formatCopyStatus, type CopyPhase, type QueuedCopy } from '../../workflow/copy/index.ts';
+import type { IoHost } from '../../workflow/io-host.ts';
+import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
+import type { CliContext } from '../cli-io.ts';
+import { createLogger } from '../logger.ts';
+import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { resolveMigrations } from './build.ts';
+
+/**
+ * `efs-encrypt copy start|sync|final|status|record|retry <fs-id>`: the CLI twin of the thread's
+ * Start copy, Sync again, Final sync, Initial copy done / Final sync done (rsync) and Retry
+ * buttons. Jobs are the same durable `copy` jobs the bot runs; this process runs them to the end,
+ * printing progress on stderr.
+ */
+
+interface CopyOptions {
+  estate?: string;
+  demo?: boolean;
+  dryRun?: boolean;
+  writesStoppedAt?: string;
+  pass?: 'initial' | 'final';
+  summary?: string;
+  actor?: string;
+}
+
+/** Real timers, kept referenced: a copy being polled must keep the process alive. */
+const waitingScheduler: Scheduler = {
+  schedule(delayMs, fn) {
+    const timer = setTimeout(fn, delayMs);
+    return () => clearTimeout(timer);
+  },
+};
+
+export class CopyFailedError extends EfsEncryptError {
+  constructor(fileSystemId: string, reason: string) {
+    super(ErrorCode.AwsCallFailed, `The copy of ${fileSystemId} did not finish: ${reason}. Fix the cause, then run efs-encrypt copy retry ${fileSystemId}.`);
+  }
+}
+
+/** The copy phase over a runtime's store and account clients (the CLI and the Slack app share it). */
+export function openCopyPhase(
+  runtime: Runtime,
+  io: IoHost,
+  options: { pollMs?: number; env?: Record<string, string | undefined> } = {},
+): { phase: CopyPhase; close(): void } {
+  // The embedded estate also serves DataSync; the runtime redirects only the services it lists.
+  if (runtime.estate && options.env) options.env.AWS_ENDPOINT_URL_DATASYNC ??= runtime.estate.server.endpoint;
+  const directories = createDirectories(runtime.accounts);
+  const dataSync = dataSyncClientsFrom(runtime.accounts);
+  const phase = createCopyPhase({
+    migrations: runtime.store.migrations,
+    jobs: runtime.store.jobs,
+    clock: systemClock,
+    io,
+    dataSyncFor: dataSync.clientFor,
+    replicationFor: replicationClientsFrom(runtime.accounts),
+    network: directories.network,
+    pollMs: options.pollMs ?? 15_000,
+  });
+  return {
+    phase,
+    close() {
+      dataSync.destroy();
+      directories.destroy();
+    },
+  };
+}
+
+const ACTIONS = ['start', 'sync', 'final', 'status', 'record', 'retry'] as const;
+type Action = (typeof ACTIONS)[number];
+const KIND_OF: Partial<Record<Action, CopyKind>> = { start: 'initial', sync: 'incremental', final: 'final' };
+
+export function registerCopy(program: Command, ctx: CliContext): void {
+  program
+    .command('copy')
+    .description('Copy a built twin\'s data (DataSync, EFS replication) or record an EC2 + rsync pass, and show its status')
+    .addArgument(program.createArgument('<action>', 'start | sync | final | status | record | retry').choices(ACTIONS))
+    .argument('<fs-id>', 'file system ID (or migration ID FS#account#region#fs-id)')
+    .option('--dry-run', 'print the exact AWS calls the copy would make; change nothing')
+    .option('--writes-stopped-at <time>', 'final sync by replication: when writes to the source stopped (ISO 8601, or "now")')
+    .addOption(new Option('--pass <pass>', 'record: which rsync pass finished').choices(['initial', 'final']))
+    .option('--summary <file>', 'record: the verification summary verify.sh wrote')
+    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .option('--demo', 'run against the bundled sample estate')
+    .option('--actor <name>', 'who copies, for the event log (default: cli:<login name>)')
+    .action(async (action: Action, ref: string, opts: CopyOptions) => {
+      const config = ctx.config();
+      const actor = opts.actor ?? `cli:${userInfo().username}`;
+      const summaryText = opts.summary ? await readSummary(opts.summary) : undefined;
+      const runtime = await openRuntime({
+        config,
+        env: ctx.io.env,
+        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
+      });
+      const { phase, close } = openCopyPhase(runtime, terminalIoHost((t) => ctx.io.err(t)), { env: ctx.io.env });
+      try {
+        const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
+        const id = migration!.id;
+        const kind = KIND_OF[action];
+        if (opts.dryRun) {
+          if (!kind) throw new BadInputError(`--dry-run applies to start, sync and final, not ${action}.`);
+          ctx.io.out(formatCopyPlan(migration!.fileSystemId, kind, await phase.plan(id, kind)));
+          return;
+        }
+        if (action === 'status') {
+          ctx.io.out(formatCopyStatus(await phase.status(id)));
+          return;
+        }
+        if (action === 'record') {
+          if (!opts.pass) throw new BadInputError('record needs --pass initial|final (and --summary FILE for the final pass).');
+          ctx.io.out(`${(await phase.recordRsyncStatus(id, actor, { pass: opts.pass, ...(summaryText ? { summaryText } : {}) })).message}\n`);
+          return;
+        }
+        let queued: QueuedCopy;
+        if (action === 'retry') queued = await phase.retry(id, actor);
+        else if (kind === 'final' && opts.writesStoppedAt) queued = await phase.confirmWritesStopped(id, actor, parseTime(opts.writesStoppedAt));
+        else queued = await phase.startCopy(id, actor, { kind: kind! });
+        ctx.io.err(`${queued.created ? 'Queued' : 'Already queued'}: ${queued.jobId}\n`);
+        const runner = createJobRunner({
+          jobs: runtime.store.jobs,
+          handlers: { copy: phase.handler },
+          clock: systemClock,
+          scheduler: waitingScheduler,
+          owner: `cli:${hostname()}:${process.pid}`,
+          leaseMs: 5 * 60_000,
+        });
+        await runner.runJob(queued.jobId);
+        await runner.resume();
+        const status = await phase.status(id);
+        ctx.io.out(formatCopyStatus(status));
+        if (status.state === 'failed') throw new CopyFailedError(migration!.fileSystemId, status.lastError?.message ?? 'see above');
+      } finally {
+        close();
+        await runtime.close();
+      }
+    });
+}
+
+function parseTime(text: string): Date {
+  const t = text === 'now' ? new Date() : new Date(text);
+  if (Number.isNaN(t.getTime())) throw new BadInputError(`--writes-stopped-at "${text}" is not a time; give ISO 8601 (2026-06-01T09:00:00Z) or "now".`);
+  return t;
+}
+
+async function readSummary(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new BadInputError(`Cannot read the summary file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { cause: e });
+  }
+}
