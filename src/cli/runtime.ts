@@ -14,7 +14,7 @@ import { createScanWorkflow, type ScanWorkflow } from '../workflow/scan/index.ts
  */
 
 /** The SDK services the bot calls; each is redirected to an embedded estate by its own variable. */
-const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS'] as const;
+const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC'] as const;
 
 export interface EstateChoice {
   /** An estate file to serve in this process. */

@@ -51,10 +51,8 @@ export class CopyFailedError extends EfsEncryptError {
 export function openCopyPhase(
   runtime: Runtime,
   io: IoHost,
-  options: { pollMs?: number; env?: Record<string, string | undefined> } = {},
+  options: { pollMs?: number } = {},
 ): { phase: CopyPhase; close(): void } {
-  // The embedded estate also serves DataSync; the runtime redirects only the services it lists.
-  if (runtime.estate && options.env) options.env.AWS_ENDPOINT_URL_DATASYNC ??= runtime.estate.server.endpoint;
   const directories = createDirectories(runtime.accounts);
   const dataSync = dataSyncClientsFrom(runtime.accounts);
   const phase = createCopyPhase({
@@ -103,7 +101,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
         estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
       });
-      const { phase, close } = openCopyPhase(runtime, terminalIoHost((t) => ctx.io.err(t)), { env: ctx.io.env });
+      const { phase, close } = openCopyPhase(runtime, terminalIoHost((t) => ctx.io.err(t)));
       try {
         const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
         const id = migration!.id;
