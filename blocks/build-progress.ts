@@ -1,5 +1,7 @@
 import type { BuildMapping, BuildStep } from '../src/domain/build-plan.ts';
 import type { JobError } from '../src/domain/job.ts';
+import type { MigrationMethod } from '../src/domain/migration.ts';
+import { copyStartButtons } from './copy-progress.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 
@@ -29,6 +31,8 @@ export interface BuildProgressState {
   warnings: string[];
   mapping?: BuildMapping;
   error?: JobError;
+  /** The decided copy method: a built twin's message offers the buttons that start its copy. */
+  copyMethod?: MigrationMethod;
   startedAt: Date;
   updatedAt: Date;
 }
@@ -110,6 +114,9 @@ export function buildProgressMessage(state: BuildProgressState): SlackMessage {
     ...(state.error?.awsRequestId ? [`AWS request ID ${code(state.error.awsRequestId)}`] : []),
   ].join(' · ');
   body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }] });
+
+  const copy = state.status === 'succeeded' && state.copyMethod ? copyStartButtons(state.migrationId, state.copyMethod) : undefined;
+  if (copy) body.push(copy);
 
   if (state.status === 'failed')
     body.push({

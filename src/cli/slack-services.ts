@@ -1,20 +1,34 @@
 import { hostname } from 'node:os';
+import { dataSyncClientsFrom } from '../aws/datasync.ts';
+import { createDirectories } from '../aws/directory-clients.ts';
+import { listMountTargets, mountTargetSecurityGroups } from '../aws/efs.ts';
+import { replicationClientsFrom } from '../aws/efs-replication.ts';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
-import type { BuildService, SlackServices } from '../slack/services.ts';
+import { BuildResourceKeys } from '../domain/build-plan.ts';
+import { BadInputError } from '../domain/errors.ts';
+import type { BuildService, CopyService, SlackServices } from '../slack/services.ts';
+import { createCopyPhase, type CopyPhase } from '../workflow/copy/index.ts';
+import { generateRsyncRunbook, type RsyncRunbook } from '../workflow/copy/rsync/index.ts';
+import { toMountTargetRecord } from '../workflow/scan/read-file-system.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/build/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
-import { createJobRunner, type Scheduler } from '../workflow/jobs/index.ts';
+import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
 import { openDecidePhase } from './commands/plan.ts';
 
 /** What the Slack app calls, built from the runtime's workflows and store. */
 export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
+  // One job runner per process: the copy's handler runs on the build's runner.
+  const { service: copy, handler: copyHandler } = copyService(runtime, options);
+  const build = buildService(runtime, { ...options, handlers: { ...options.handlers, copy: copyHandler } });
+  copy.runNow = (jobIds) => build.runNow?.(jobIds);
   return {
     scan: { run: ({ requestedBy, io }) => runtime.scanWorkflow(io).run({ requestedBy }) },
     scans: runtime.store.scans,
     decide: openDecidePhase(runtime),
-    build: buildService(runtime, options),
+    build,
+    copy,
   };
 }
 
@@ -25,8 +39,10 @@ export interface BuildServiceOptions {
   owner?: string;
   /** How long a job's lease lasts without a checkpoint (default 60 s). */
   leaseMs?: number;
-  /** Lifecycle poll interval of a build (default 2 s). */
+  /** Lifecycle poll interval of a build (default 2 s); also the copy's DataSync and replication polls. */
   pollMs?: number;
+  /** Handlers of other job kinds run by the same runner (the copy's). */
+  handlers?: Record<string, JobHandler>;
 }
 
 /**
@@ -55,7 +71,7 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
   });
   const runner = createJobRunner({
     jobs: runtime.store.jobs,
-    handlers: { build: phase.handler },
+    handlers: { ...options.handlers, build: phase.handler },
     clock: runtime.clock,
     scheduler: options.scheduler ?? systemScheduler,
     owner: options.owner ?? `bot:${hostname()}:${process.pid}`,
@@ -89,4 +105,72 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
         runner.runJob(jobId).catch((err: unknown) => log.error({ err, jobId }, 'build job failed to run; the runner retries it on its next poll'));
     },
   };
+}
+
+/**
+ * The copy phase for the bot: its own progress hub (the Slack copy reporter attaches to it), on
+ * the runtime's clock and account clients; its `handler` goes to the build's job runner.
+ * DataSync and replication polls default to 15 s (DescribeTaskExecution is cheap, but progress
+ * messages are coalesced to one edit a second anyway).
+ */
+export function copyService(runtime: Runtime, options: Pick<BuildServiceOptions, 'pollMs'> = {}): { service: CopyService; handler: JobHandler; phase: CopyPhase } {
+  const hosts = new Set<IoHost>();
+  const io: IoHost = {
+    async notify(msg) {
+      await Promise.all([...hosts].map((h) => h.notify(msg)));
+    },
+  };
+  const directories = createDirectories(runtime.accounts, { clock: runtime.clock });
+  const dataSync = dataSyncClientsFrom(runtime.accounts);
+  runtime.onClose(() => {
+    dataSync.destroy();
+    directories.destroy();
+  });
+  const phase = createCopyPhase({
+    migrations: runtime.store.migrations,
+    jobs: runtime.store.jobs,
+    clock: runtime.clock,
+    io,
+    dataSyncFor: dataSync.clientFor,
+    replicationFor: replicationClientsFrom(runtime.accounts),
+    network: directories.network,
+    pollMs: options.pollMs ?? 15_000,
+  });
+  const service: CopyService = {
+    phase,
+    methodOf: async (id) => (await runtime.store.migrations.getDecision(id))?.decision.method,
+    runbook: (id) => rsyncRunbookFor(runtime, id),
+    events: runtime.store.events,
+    attachProgress(host) {
+      hosts.add(host);
+      return () => void hosts.delete(host);
+    },
+  };
+  return { service, handler: phase.handler, phase };
+}
+
+/**
+ * The EC2 + rsync runbook of a built twin: the source as the decision's inventory snapshot saw it,
+ * the twin's mount targets (and their security groups) as EFS describes them now.
+ */
+export async function rsyncRunbookFor(runtime: Runtime, migrationId: string): Promise<RsyncRunbook> {
+  const { migrations } = runtime.store;
+  const record = await migrations.getMigration(migrationId);
+  if (!record) throw new BadInputError(`${migrationId} was not found; scan, decide and build it first.`);
+  const decision = (await migrations.getDecision(migrationId))?.decision;
+  if (!decision) throw new BadInputError(`${record.fileSystemId} has no decision; choose its key and method first.`);
+  const snapshot = await migrations.getSnapshot(migrationId);
+  if (!snapshot) throw new BadInputError(`${record.fileSystemId} has no inventory recorded; scan and decide it again.`);
+  const twinId = record.resources[BuildResourceKeys.targetFileSystemId];
+  if (!twinId) throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
+  const { efs } = await runtime.accounts.clientsFor(record.accountId, record.region);
+  const mountTargets = await Promise.all((await listMountTargets(efs, twinId)).map(async (mt) => toMountTargetRecord(mt, await mountTargetSecurityGroups(efs, mt))));
+  const twinArn = record.resources[BuildResourceKeys.targetFileSystemArn];
+  return generateRsyncRunbook({
+    migration: record,
+    source: snapshot.fileSystem,
+    target: { fileSystemId: twinId, mountTargets, ...(twinArn ? { fileSystemArn: twinArn } : {}) },
+    decision,
+    options: { generatedAt: runtime.clock.now().toISOString() },
+  });
 }

@@ -18,16 +18,21 @@ export interface BuildThreadLocation {
 }
 
 export class BuildThreads {
-  constructor(private readonly events: MigrationEventLog) {}
+  /** `kind` and `label` let other phases (the copy: COPY_THREAD_EVENT) keep their own message the same way. */
+  constructor(
+    private readonly events: MigrationEventLog,
+    private readonly kind: string = BUILD_THREAD_EVENT,
+    private readonly label: string = 'Build',
+  ) {}
 
   /** Records that the build of `migrationId` reports to this thread (asked for by `actor`). */
   async record(migrationId: string, location: BuildThreadLocation, actor: string, correlationId?: string): Promise<void> {
     await this.events.appendEvent(migrationId, {
-      kind: BUILD_THREAD_EVENT,
+      kind: this.kind,
       actor,
       detail: location.messageTs
-        ? `Build progress message ${location.messageTs} in Slack channel ${location.channel}`
-        : `Build progress to be shown in Slack channel ${location.channel}, thread ${location.threadTs}`,
+        ? `${this.label} progress message ${location.messageTs} in Slack channel ${location.channel}`
+        : `${this.label} progress to be shown in Slack channel ${location.channel}, thread ${location.threadTs}`,
       data: { ...location },
       ...(correlationId ? { correlationId } : {}),
     });
@@ -40,7 +45,7 @@ export class BuildThreads {
    */
   async locate(migrationId: string): Promise<BuildThreadLocation | undefined> {
     const locations = (await this.events.listEvents(migrationId)).flatMap((e) => {
-      if (e.kind !== BUILD_THREAD_EVENT) return [];
+      if (e.kind !== this.kind) return [];
       const d = e.data as Partial<BuildThreadLocation> | undefined;
       if (typeof d?.channel !== 'string' || typeof d.threadTs !== 'string') return [];
       return [{ channel: d.channel, threadTs: d.threadTs, ...(typeof d.messageTs === 'string' ? { messageTs: d.messageTs } : {}) }];

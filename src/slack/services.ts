@@ -3,7 +3,9 @@ import type { IoHost } from '../workflow/io-host.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
 import type { DecideService } from '../workflow/decide/index.ts';
 import type { BuildPhase } from '../workflow/build/index.ts';
-import type { MigrationEventLog, MigrationRecord } from '../domain/migration.ts';
+import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../domain/migration.ts';
+import type { CopyPhase } from '../workflow/copy/index.ts';
+import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -21,6 +23,8 @@ export interface SlackServices {
   decide?: DecideService;
   /** The build phase (Review build, Build, Retry); absent until the composition root provides it. */
   build?: BuildService;
+  /** The copy phase (Start copy, Sync again, Final sync, rsync runbook and passes, Retry); absent until provided. */
+  copy?: CopyService;
 }
 
 /** What the Slack app needs of the build phase (issue 5). Admin checks are the listeners'. */
@@ -38,5 +42,23 @@ export interface BuildService {
   /** Starts the job runner (resume unfinished builds, then poll); called once the reporter is attached. */
   startRunner?(): void;
   /** Runs queued jobs now on this replica, in the background (otherwise the runner's next poll does). */
+  runNow?(jobIds: string[]): void;
+}
+
+/**
+ * What the Slack app needs of the copy phase (issue 6). Its jobs run on the build's job runner
+ * (one runner per process, handlers for both kinds), started by the build's registration.
+ */
+export interface CopyService {
+  phase: Pick<CopyPhase, 'startCopy' | 'confirmWritesStopped' | 'recordRsyncStatus' | 'retry' | 'status'>;
+  /** The decided method, or undefined when there is no decision. */
+  methodOf(migrationId: string): Promise<MigrationMethod | undefined>;
+  /** The EC2 + rsync runbook of a built twin (reads the inventory snapshot and the twin's mount targets). */
+  runbook(migrationId: string): Promise<RsyncRunbook>;
+  /** The audit log: where each copy's message is shown in Slack is recorded there. */
+  events: MigrationEventLog;
+  /** Every copy reports (codes `copy.*`) to one IoHost; the Slack reporter attaches here. Returns the detach function. */
+  attachProgress(io: IoHost): () => void;
+  /** Runs queued copy jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
 }

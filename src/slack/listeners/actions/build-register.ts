@@ -23,6 +23,7 @@ export function registerBuildActions(app: App, deps: ListenerDeps): void {
       scheduler: deps.scheduler,
       logger: deps.logger.child({ component: 'build-progress' }),
       minIntervalMs: deps.progressIntervalMs,
+      ...(deps.services.copy ? { copyMethodOf: (id: string) => deps.services.copy!.methodOf(id) } : {}),
     });
     build.attachProgress(reporter);
     build.startRunner?.();

@@ -1,0 +1,162 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
+import { migrationParts } from '../../blocks/build-progress.ts';
+import type { Clock } from '../domain/clock.ts';
+import { isCopyKind, type CopyProgress } from '../domain/copy.ts';
+import type { JobError } from '../domain/job.ts';
+import type { MigrationEventLog, MigrationMethod } from '../domain/migration.ts';
+import type { CopyAction } from '../workflow/copy/index.ts';
+import type { IoHost, IoMessage } from '../workflow/io-host.ts';
+import { ThreadProgressMessage } from './build-progress.ts';
+import { BuildThreads } from './build-threads.ts';
+import type { Scheduler } from './scheduler.ts';
+
+/** The audit-log event that says where a file system's copy message lives (as the build's does). */
+export const COPY_THREAD_EVENT = 'slack_copy_thread';
+
+/** Where copy messages are recorded: the build's mechanism under the copy's own event kind. */
+export function copyThreads(events: MigrationEventLog): BuildThreads {
+  return new BuildThreads(events, COPY_THREAD_EVENT, 'Copy');
+}
+
+export interface CopyProgressReporterOptions {
+  client: webApi.WebClient;
+  threads: BuildThreads;
+  clock: Clock;
+  scheduler: Scheduler;
+  logger: Logger;
+  /** Slack allows about one update per second per message; each message is coalesced to that. */
+  minIntervalMs?: number;
+  /** The buttons that apply once a copy ended (the copy phase's status().actions). */
+  actionsOf(migrationId: string): Promise<CopyAction[]>;
+}
+
+/** What `copy.*` messages carry (src/workflow/copy: copy-session.ts, rsync-status.ts). */
+interface CopyMessageData {
+  migrationId?: string;
+  jobId?: string;
+  kind?: string;
+  method?: MigrationMethod;
+  state?: string;
+  summary?: string;
+  progress?: Partial<CopyProgress> & { lastReplicatedTimestamp?: string };
+  replicationStatus?: string;
+  notCarried?: string[];
+  error?: JobError;
+  verification?: { differences?: number; sample?: string[] };
+}
+
+const TERMINAL = new Set(['copy.done', 'copy.failed', 'copy.verification_differs']);
+
+/**
+ * The IoHost the copy phase reports to when the bot runs: ONE message per file system in the
+ * thread the copy was asked for from, edited in place for every copy of it and coalesced to Slack's
+ * rate limit (ThreadProgressMessage, shared with the build). A copy resumed after a restart finds
+ * its message again through the audit log. Slack failures are logged, never thrown into the copy.
+ */
+export class CopyProgressReporter implements IoHost {
+  private readonly messages = new Map<string, CopyMessage>();
+
+  constructor(private readonly o: CopyProgressReporterOptions) {}
+
+  async notify(msg: IoMessage): Promise<void> {
+    if (!msg.code.startsWith('copy.') || msg.level === 'debug') return;
+    const data = (msg.data ?? {}) as CopyMessageData;
+    const migrationId = data.migrationId;
+    if (!migrationId) return;
+    let message = this.messages.get(migrationId);
+    if (!message) {
+      message = new CopyMessage(migrationId, this.o);
+      this.messages.set(migrationId, message);
+    }
+    await message.apply(msg, data);
+  }
+
+  /** Resolves once every message has no write in flight or scheduled (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.messages.values()].map((m) => m.settled()));
+  }
+}
+
+class CopyMessage {
+  private state?: CopyProgressState;
+  private readonly shown: ThreadProgressMessage;
+
+  constructor(
+    private readonly migrationId: string,
+    private readonly o: CopyProgressReporterOptions,
+  ) {
+    this.shown = new ThreadProgressMessage(migrationId, { ...o, what: 'copy' });
+  }
+
+  async apply(msg: IoMessage, data: CopyMessageData): Promise<void> {
+    const now = this.o.clock.now();
+    // A new copy job (first run, Sync again, Retry, a resume in a new process) or a pass recorded
+    // from the thread (rsync, no job) looks its thread up again: it may be asked from another one.
+    if (msg.code === 'copy.started' || !this.state || (data.method === 'rsync' && TERMINAL.has(msg.code))) {
+      this.shown.relocate();
+      const parts = migrationParts(this.migrationId);
+      this.state = {
+        migrationId: this.migrationId,
+        sourceFileSystemId: parts.fileSystemId,
+        accountId: parts.accountId,
+        region: parts.region,
+        status: 'running',
+        actions: [],
+        startedAt: now,
+        updatedAt: now,
+      };
+    }
+    const s = this.state;
+    s.updatedAt = now;
+    if (data.jobId) s.jobId = data.jobId;
+    if (data.method) s.method = data.method;
+    if (isCopyKind(data.kind)) s.kind = data.kind;
+    switch (msg.code) {
+      case 'copy.progress':
+        if (data.replicationStatus !== undefined || s.method === 'replication')
+          s.replication = {
+            ...(data.replicationStatus ?? data.progress?.phase ? { status: data.replicationStatus ?? data.progress?.phase } : {}),
+            ...(data.progress?.lastReplicatedTimestamp ? { lastReplicatedTimestamp: data.progress.lastReplicatedTimestamp } : {}),
+            ...(data.progress?.elapsedMs !== undefined ? { elapsedMs: data.progress.elapsedMs } : {}),
+          };
+        else if (data.progress) s.progress = data.progress as CopyProgress;
+        break;
+      case 'copy.done':
+        s.status = 'done';
+        s.latest = data.summary ?? msg.message;
+        if (data.state) s.state = data.state;
+        if (data.notCarried) s.notCarried = data.notCarried;
+        delete s.error;
+        break;
+      case 'copy.not_carried':
+        if (data.notCarried) s.notCarried = data.notCarried;
+        break;
+      case 'copy.verification_differs':
+        s.status = 'differs';
+        s.latest = msg.message.split('\n')[0];
+        if (data.state) s.state = data.state;
+        s.differences = data.verification?.sample ?? [];
+        break;
+      case 'copy.failed':
+        s.status = 'failed';
+        s.error = data.error ?? { code: 'CopyFailed', message: msg.message };
+        if (data.state) s.state = data.state;
+        break;
+      default:
+        s.latest = msg.message;
+    }
+    if (TERMINAL.has(msg.code))
+      s.actions = await this.o.actionsOf(this.migrationId).catch((err: unknown) => {
+        this.o.logger.warn({ err, migrationId: this.migrationId }, 'could not read which copy buttons apply');
+        return [];
+      });
+    const state = s;
+    await this.shown.show(() => copyProgressMessage(state), s.jobId);
+  }
+
+  settled(): Promise<void> {
+    return this.shown.settled();
+  }
+}

@@ -1,0 +1,41 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { rsyncPassModal, writesStoppedModal, type CopyModalMetadata } from '../../../../blocks/copy-modals.ts';
+import { errorMessage } from '../../../../blocks/error.ts';
+import { authorizeCopy, copyServiceOf } from '../../copy-in-thread.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * The buttons that open a copy modal: replication's Final sync (when did writes stop?) and EC2 +
+ * rsync's Initial copy done / Final sync done (verify.sh's summary). The trigger ID is valid for
+ * 3 seconds, so only the admin check runs before views.open; the modal carries the thread the
+ * result goes to. A refusal or failure is a private message with the correlation ID.
+ */
+export function copyModalAction(deps: ListenerDeps, modal: 'writes_stopped' | 'rsync_initial' | 'rsync_final') {
+  return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const correlationId = newCorrelationId();
+    const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id });
+    const migrationId = action.value ?? '';
+    try {
+      await authorizeCopy(deps, body.user.id, correlationId, migrationId);
+      copyServiceOf(deps);
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts;
+      if (!channel || !threadTs) throw new Error('the button payload names no channel or message');
+      const metadata: CopyModalMetadata = { migrationId, channel, threadTs };
+      const view =
+        modal === 'writes_stopped'
+          ? writesStoppedModal(metadata, deps.clock.now())
+          : rsyncPassModal({ ...metadata, pass: modal === 'rsync_final' ? 'final' : 'initial' });
+      await client.views.open({ trigger_id: body.trigger_id, view });
+      log.info({ migrationId, modal }, 'copy modal opened');
+    } catch (err) {
+      log.warn({ err }, 'copy modal refused or failed');
+      await respond({ response_type: 'ephemeral', replace_original: false, ...errorMessage({ title: 'Copy', userMessage: userMessageOf(err), correlationId }) });
+    }
+  };
+}

@@ -1,0 +1,33 @@
+import { SUMMARY_ACTION_ID, SUMMARY_BLOCK_ID } from '../../../../blocks/copy-modals.ts';
+import { code } from '../../../../blocks/format.ts';
+import { parseVerificationSummary } from '../../../workflow/copy/rsync/index.ts';
+import { recordRsyncPass, section } from '../../copy-in-thread.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { copyViewSubmission, type ReadResult, type ViewStateValues } from './copy-view.ts';
+
+/**
+ * Initial copy done / Final sync done (EC2 + rsync): verify.sh's summary is parsed before the
+ * modal closes, and what is wrong with it is shown next to the field; then the pass is recorded
+ * (a clean final summary verifies the migration, differences keep it in final_sync and are listed
+ * in the copy message). A double submission answers with what the first recorded.
+ */
+export function copyRsyncPassView(deps: ListenerDeps) {
+  return copyViewSubmission(deps, 'Record rsync pass', SUMMARY_BLOCK_ID, readSummary, async (target, meta, summaryText) => {
+    const pass = meta.pass ?? 'initial';
+    const result = await recordRsyncPass(deps, target, meta.migrationId, { pass, ...(summaryText ? { summaryText } : {}) });
+    const icon = result.verified ? ':white_check_mark:' : result.summary && !result.summary.clean ? ':warning:' : ':information_source:';
+    return section(`${icon} ${result.unchanged ? 'Nothing new recorded: ' : ''}${result.message.split('\n')[0]} (${code(result.state)})`);
+  });
+}
+
+export function readSummary(values: ViewStateValues, meta: { pass?: 'initial' | 'final' }): ReadResult<string | undefined> {
+  const text = values[SUMMARY_BLOCK_ID]?.[SUMMARY_ACTION_ID]?.value?.trim() ?? '';
+  if (!text) return meta.pass === 'final' ? { ok: false, error: 'Paste the summary verify.sh printed after the final pass.' } : { ok: true, input: undefined };
+  try {
+    parseVerificationSummary(text);
+  } catch (err) {
+    return { ok: false, error: userMessageOf(err) };
+  }
+  return { ok: true, input: text };
+}

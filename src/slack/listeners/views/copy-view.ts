@@ -1,0 +1,58 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { decodeCopyMetadata, type CopyModalMetadata } from '../../../../blocks/copy-modals.ts';
+import { errorMessage } from '../../../../blocks/error.ts';
+import type { SlackMessage } from '../../../../blocks/limits.ts';
+import type { BuildTarget } from '../../build-in-thread.ts';
+import { authorizeCopy } from '../../copy-in-thread.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+export type ViewStateValues = Record<string, Record<string, { value?: string | null; selected_date_time?: number | null }>>;
+
+/** What a copy modal's reader returns: the input, or the message to show next to its field. */
+export type ReadResult<T> = { ok: true; input: T } | { ok: false; error: string };
+
+/**
+ * The shape both copy modals share: the admin check and the input's own checks answer next to the
+ * field (`response_action: errors`, the modal stays open); a valid submission closes the modal at
+ * once and `work` runs in the background, answering the submitter privately in the thread's
+ * channel; the copy message in the thread shows the outcome.
+ */
+export function copyViewSubmission<T>(
+  deps: ListenerDeps,
+  title: string,
+  fieldBlockId: string,
+  read: (values: ViewStateValues, meta: CopyModalMetadata) => ReadResult<T>,
+  work: (target: BuildTarget, meta: CopyModalMetadata, input: T) => Promise<SlackMessage>,
+) {
+  return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
+    const correlationId = newCorrelationId();
+    const userId = body.user.id;
+    const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
+    const meta = decodeCopyMetadata(view.private_metadata);
+    if (!meta) return await ack({ response_action: 'errors', errors: { [fieldBlockId]: 'This form is out of date; close it and click the button in the thread again.' } });
+    try {
+      await authorizeCopy(deps, userId, correlationId, meta.migrationId);
+    } catch (err) {
+      return await ack({ response_action: 'errors', errors: { [fieldBlockId]: userMessageOf(err) } });
+    }
+    const read_ = read(view.state.values as ViewStateValues, meta);
+    if (!read_.ok) {
+      log.info({ migrationId: meta.migrationId, error: read_.error }, `${title}: input refused`);
+      return await ack({ response_action: 'errors', errors: { [fieldBlockId]: read_.error } });
+    }
+    await ack();
+    const target: BuildTarget = { client, userId, channel: meta.channel, threadTs: meta.threadTs, correlationId };
+    const reply = (message: SlackMessage) => client.chat.postEphemeral({ channel: meta.channel, user: userId, thread_ts: meta.threadTs, ...message });
+    deps.tasks.start(`${view.callback_id} ${correlationId}`, async () => {
+      try {
+        await reply(await work(target, meta, read_.input));
+      } catch (err) {
+        log.warn({ err, migrationId: meta.migrationId }, `${title} refused or failed`);
+        await reply(errorMessage({ title, userMessage: userMessageOf(err), correlationId }));
+      }
+    });
+  };
+}
