@@ -12,6 +12,8 @@ import { loadEstateFile } from '../../estate/load.ts';
 import { startEstateServer, type EstateServer } from '../../estate/server.ts';
 import { estateAccounts, estateRegions } from '../../estate/types.ts';
 import { SAMPLE_ESTATE_PATH } from '../../estate/samples/index.ts';
+import { scaleTiming } from '../../estate/timing.ts';
+import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 export interface EstateServeOptions {
   estate: string;
@@ -19,6 +21,8 @@ export interface EstateServeOptions {
   latencyMs?: number;
   tps?: number;
   burst?: number;
+  /** Time runs this many times faster (creations, replication, DataSync executions). */
+  speed?: number;
 }
 
 function nonNegativeNumber(flag: string) {
@@ -26,6 +30,14 @@ function nonNegativeNumber(flag: string) {
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0)
       throw new InvalidArgumentError(`${flag} takes a number of 0 or more, not "${value}".`);
+    return n;
+  };
+}
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number above 0, not "${value}".`);
     return n;
   };
 }
@@ -42,6 +54,7 @@ export async function serveEstate(
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
     ...(options.tps !== undefined && options.tps > 0 ? { tps: options.tps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
+    ...(options.speed !== undefined && options.speed !== 1 ? { timing: scaleTiming(options.speed) } : {}),
   });
   out(
     [
@@ -50,6 +63,8 @@ export async function serveEstate(
       `  regions:  ${estateRegions(estate).join(', ')}`,
       `Point the SDK at it:`,
       `  export AWS_ENDPOINT_URL=${server.endpoint} AWS_REGION=${estateRegions(estate)[0] ?? 'us-east-1'} AWS_ACCESS_KEY_ID=AKIAESTATELOCAL00001 AWS_SECRET_ACCESS_KEY=estate`,
+      `and the bot at its accounts and regions:`,
+      `  export EFS_ENCRYPT_ACCOUNTS=${estateAccounts(estate).join(',')} EFS_ENCRYPT_REGIONS=${estateRegions(estate).join(',')}`,
       `Ctrl-C stops it.`,
       '',
     ].join('\n'),
@@ -77,12 +92,10 @@ export function registerEstate(program: Command, ctx: CliContext): void {
       'token bucket size for --tps (default: the --tps value)',
       nonNegativeNumber('--burst'),
     )
+    .option('--speed <n>', 'run the estate\'s clock this many times faster (e.g. 60 for rehearsals)', positiveNumber('--speed'))
     .action(async (options: EstateServeOptions) => {
       const server = await serveEstate(options, ctx.io.out);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await waitForShutdownSignal();
       await server.close();
     });
   estate
