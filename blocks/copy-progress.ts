@@ -74,6 +74,21 @@ export function copyStartButtons(migrationId: string, method: MigrationMethod): 
   return method === 'rsync' ? copyButtons(migrationId, method, [], { runbook: true }) : copyButtons(migrationId, method, ['start']);
 }
 
+/**
+ * The buttons once a copy job has ended, from the state it left: what the copy phase's
+ * status().actions answers after the job closes (copy-phase.ts actionsFor). The job's own last
+ * message arrives while its job record is still open, when status() offers nothing yet.
+ */
+export function actionsOnceEnded(method: MigrationMethod, state: string): CopyAction[] {
+  if (state === 'failed') return ['retry'];
+  if (method === 'rsync') return state === 'target_ready' || state === 'copying' ? ['record_initial'] : state === 'synced' || state === 'final_sync' ? ['record_final'] : [];
+  const final: CopyAction = method === 'replication' ? 'confirm_writes_stopped' : 'final';
+  if (state === 'target_ready') return ['start'];
+  if (state === 'synced') return ['sync', final];
+  if (state === 'final_sync') return [final];
+  return [];
+}
+
 export interface CopyProgressState {
   migrationId: string;
   sourceFileSystemId: string;

@@ -1,4 +1,7 @@
 import { hostname } from 'node:os';
+import type { AccountClients } from '../aws/account-clients.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { MigrationRepository } from '../domain/migration.ts';
 import { dataSyncClientsFrom } from '../aws/datasync.ts';
 import { createDirectories } from '../aws/directory-clients.ts';
 import { listMountTargets, mountTargetSecurityGroups } from '../aws/efs.ts';
@@ -149,11 +152,18 @@ export function copyService(runtime: Runtime, options: Pick<BuildServiceOptions,
   return { service, handler: phase.handler, phase };
 }
 
+/** What the runbook reads: the store's migrations, the account clients, the clock. */
+export interface RunbookSources {
+  store: { migrations: MigrationRepository };
+  accounts: Pick<AccountClients, 'clientsFor'>;
+  clock: Clock;
+}
+
 /**
  * The EC2 + rsync runbook of a built twin: the source as the decision's inventory snapshot saw it,
  * the twin's mount targets (and their security groups) as EFS describes them now.
  */
-export async function rsyncRunbookFor(runtime: Runtime, migrationId: string): Promise<RsyncRunbook> {
+export async function rsyncRunbookFor(runtime: RunbookSources, migrationId: string): Promise<RsyncRunbook> {
   const { migrations } = runtime.store;
   const record = await migrations.getMigration(migrationId);
   if (!record) throw new BadInputError(`${migrationId} was not found; scan, decide and build it first.`);

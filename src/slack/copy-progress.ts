@@ -1,12 +1,13 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
+import { actionsOnceEnded, copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
 import { migrationParts } from '../../blocks/build-progress.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isCopyKind, type CopyProgress } from '../domain/copy.ts';
 import type { JobError } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationMethod } from '../domain/migration.ts';
-import type { CopyAction } from '../workflow/copy/index.ts';
+import type { CopyAction, CopyStatus } from '../workflow/copy/index.ts';
+import { isOpen } from '../domain/job.ts';
 import type { IoHost, IoMessage } from '../workflow/io-host.ts';
 import { ThreadProgressMessage } from './build-progress.ts';
 import { BuildThreads } from './build-threads.ts';
@@ -28,8 +29,8 @@ export interface CopyProgressReporterOptions {
   logger: Logger;
   /** Slack allows about one update per second per message; each message is coalesced to that. */
   minIntervalMs?: number;
-  /** The buttons that apply once a copy ended (the copy phase's status().actions). */
-  actionsOf(migrationId: string): Promise<CopyAction[]>;
+  /** The copy phase's status(): which buttons apply once a copy ended. */
+  statusOf(migrationId: string): Promise<Pick<CopyStatus, 'actions' | 'job' | 'method' | 'state'>>;
 }
 
 /** What `copy.*` messages carry (src/workflow/copy: copy-session.ts, rsync-status.ts). */
@@ -147,16 +148,24 @@ class CopyMessage {
       default:
         s.latest = msg.message;
     }
-    if (TERMINAL.has(msg.code))
-      s.actions = await this.o.actionsOf(this.migrationId).catch((err: unknown) => {
-        this.o.logger.warn({ err, migrationId: this.migrationId }, 'could not read which copy buttons apply');
-        return [];
-      });
+    if (TERMINAL.has(msg.code)) s.actions = await this.actionsNow(data.jobId);
     const state = s;
     await this.shown.show(() => copyProgressMessage(state), s.jobId);
   }
 
   settled(): Promise<void> {
     return this.shown.settled();
+  }
+
+  /** The buttons that apply now; the ending job's own record is still open when its last message comes. */
+  private async actionsNow(endingJobId: string | undefined): Promise<CopyAction[]> {
+    try {
+      const status = await this.o.statusOf(this.migrationId);
+      const ending = status.job && isOpen(status.job) && status.job.jobId === endingJobId;
+      return ending && status.method ? actionsOnceEnded(status.method, status.state) : status.actions;
+    } catch (err) {
+      this.o.logger.warn({ err, migrationId: this.migrationId }, 'could not read which copy buttons apply');
+      return [];
+    }
   }
 }

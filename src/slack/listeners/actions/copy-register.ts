@@ -30,7 +30,7 @@ export function registerCopyActions(app: App, deps: ListenerDeps): void {
       scheduler: deps.scheduler,
       logger: deps.logger.child({ component: 'copy-progress' }),
       minIntervalMs: deps.progressIntervalMs,
-      actionsOf: async (id) => (await copy.phase.status(id)).actions,
+      statusOf: (id) => copy.phase.status(id),
     });
     copy.attachProgress(reporter);
   }

@@ -1,0 +1,355 @@
+/**
+ * The copy's Slack surface end to end, per method: the real Bolt receiver driven by signed
+ * requests, the real copy phase and job runner over the local estate (DataSync executions and EFS
+ * replication progressing on the ManualClock, real SDK clients) and the embedded store, the Web
+ * API recorded (files.uploadV2 included).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  COPY_RSYNC_PASS_CALLBACK_ID,
+  COPY_WRITES_STOPPED_CALLBACK_ID,
+  SUMMARY_ACTION_ID,
+  SUMMARY_BLOCK_ID,
+  WRITES_STOPPED_ACTION_ID,
+  WRITES_STOPPED_BLOCK_ID,
+} from '../../../../blocks/copy-modals.ts';
+import {
+  COPY_FINAL_ACTION_ID,
+  COPY_RECORD_FINAL_ACTION_ID,
+  COPY_RECORD_INITIAL_ACTION_ID,
+  COPY_RETRY_ACTION_ID,
+  COPY_RUNBOOK_ACTION_ID,
+  COPY_START_ACTION_ID,
+  COPY_SYNC_ACTION_ID,
+  COPY_WRITES_STOPPED_ACTION_ID,
+} from '../../../../blocks/copy-progress.ts';
+import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
+import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
+import { startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
+import type { RecordedCall } from '../../../harness/slack-recorder.ts';
+import { dyingAfter, waitFor } from '../../../workflow/copy/copy-fixture.ts';
+import { ACCOUNT, ADMIN, LEASE_MS, REGION, SOURCE, TWIN, copyBot, startCopyWorld, type CopyBot, type CopyWorld } from '../../copy-fixture.ts';
+
+const CHANNEL = 'C0CHAN01';
+/** The thread the build's messages are in. */
+const THREAD = '1767225600.000001';
+/** The built twin's message, where Start copy is. */
+const BUILT_MESSAGE = '1767225600.000200';
+
+let world: CopyWorld | undefined;
+const harnesses: SlackHarness[] = [];
+const bots: CopyBot[] = [];
+
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) await h.close();
+  for (const b of bots.splice(0)) await b.close();
+  await world?.close();
+  world = undefined;
+});
+
+async function start(replica?: (w: CopyWorld) => CopyBot, options: { keep?: boolean } = {}) {
+  world ??= await startCopyWorld();
+  const bot = replica ? replica(world) : copyBot(world, 'r1');
+  if (options.keep !== false) bots.push(bot);
+  const harness = await startSlackHarness({ services: bot.services, config: { admins: [ADMIN] }, clock: world.clock });
+  harnesses.push(harness);
+  return { world, bot, harness };
+}
+
+function click(actionId: string, value: string, messageTs = BUILT_MESSAGE) {
+  return {
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1767225601.000001' }],
+    message: { type: 'message', ts: messageTs, thread_ts: THREAD, text: '' },
+    container: { type: 'message', message_ts: messageTs, channel_id: CHANNEL, is_ephemeral: false },
+  };
+}
+
+const textOf = (c: RecordedCall) => JSON.stringify(c.body.blocks ?? c.body.text);
+const copyPosts = (h: SlackHarness) => h.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD && String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+const writesOf = (h: SlackHarness) => h.recorder.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+const buttonsOf = (c: RecordedCall) =>
+  (c.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : undefined));
+
+/** The copy message as last written (posted or edited) once it says `outcome` and shows `contains`. */
+async function shown(h: SlackHarness, outcome: string, contains = ''): Promise<RecordedCall> {
+  let found: RecordedCall | undefined;
+  await waitFor(() => {
+    found = writesOf(h).findLast((c) => c.body.text === `Copy of ${SOURCE}: ${outcome}` && textOf(c).includes(contains));
+    return found !== undefined;
+  });
+  return found!;
+}
+
+/** The ts of the message a write went to. */
+const tsOf = (h: SlackHarness, c: RecordedCall) => (c.method === 'chat.update' ? (c.body.ts as string) : (c.response.ts as string));
+
+const reply = (h: SlackHarness, contains: string) => h.waitForCall('response_url', (c) => textOf(c).includes(contains));
+
+describe('DataSync from the thread', () => {
+  it('Start copy, Sync again, Final sync: one copy message edited in place with progress, ending verified', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('datasync');
+    const res = await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    expect(res.status).toBe(200);
+    expect((await reply(harness, 'Queued the initial copy')).body).toMatchObject({ response_type: 'ephemeral' });
+    await bot.idle();
+    const synced = await shown(harness, 'done', 'Initial copy');
+    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID]);
+    expect(limitBreaches(synced.body.blocks as Block[])).toEqual([]);
+    const [post] = copyPosts(harness);
+    expect(copyPosts(harness)).toHaveLength(1);
+    const messageTs = post!.response.ts as string;
+    // Progress from DescribeTaskExecution: phase, files and bytes of the estimate, throughput, elapsed, ETA.
+    const progress = harness.recorder.callsTo('chat.update').filter((c) => c.body.ts === messageTs && textOf(c).includes('TRANSFERRING'));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(textOf(progress[0]!)).toMatch(/of [\d,]+ files/);
+    expect(textOf(progress[0]!)).toMatch(/iB of 10\.0 GiB/);
+    expect(textOf(progress[0]!)).toMatch(/MiB\/s/);
+    expect(textOf(progress[0]!)).toMatch(/elapsed .*ETA/);
+
+    await harness.blockAction(click(COPY_SYNC_ACTION_ID, id, messageTs), { userId: ADMIN });
+    await reply(harness, 'Queued the incremental sync');
+    await bot.idle();
+    await shown(harness, 'done', 'Incremental sync');
+
+    await harness.blockAction(click(COPY_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
+    await reply(harness, 'Queued the final sync');
+    await bot.idle();
+    const verified = await shown(harness, 'verified');
+    expect(tsOf(harness, verified)).toBe(messageTs);
+    expect(textOf(verified)).toContain('point-in-time verification SUCCESS');
+    expect(buttonsOf(verified)).toEqual([]);
+    expect(copyPosts(harness)).toHaveLength(1);
+    expect((await bot.phase.status(id)).state).toBe('verified');
+  }, 30_000);
+
+  it('a failed execution shows the error and Retry; Retry copies in the same message', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('datasync');
+    world.server.control.datasync.failNextExecution({ phase: 'TRANSFERRING', errorCode: 'OpNotSupported', errorDetail: 'NFS server refused the write' });
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await bot.idle();
+    const failed = await shown(harness, 'failed');
+    expect(textOf(failed)).toContain('OpNotSupported');
+    expect(textOf(failed)).toContain('NFS server refused the write');
+    expect(textOf(failed)).toContain('correlation ID');
+    expect(buttonsOf(failed)).toEqual([COPY_RETRY_ACTION_ID]);
+    const messageTs = tsOf(harness, failed);
+
+    await harness.blockAction(click(COPY_RETRY_ACTION_ID, id, messageTs), { userId: ADMIN });
+    await reply(harness, 'Queued the initial copy');
+    await bot.idle();
+    const done = await shown(harness, 'done');
+    expect(tsOf(harness, done)).toBe(messageTs);
+    expect(copyPosts(harness)).toHaveLength(1);
+    expect((await bot.phase.status(id)).state).toBe('synced');
+  }, 30_000);
+
+  it('a restart during a copy: the new process resumes polling the execution and edits the same message', async () => {
+    // The first process dies once the execution is started and recorded.
+    const first = await start((w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'start-execution')), { keep: false });
+    const id = await first.world.seed('datasync');
+    await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    const posted = await first.harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+    const messageTs = posted.response.ts as string;
+    const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
+    await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === 'start-execution');
+    await waitFor(async () => (await first.world.store.events.listEvents(id)).some((e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await first.harness.close();
+    harnesses.splice(harnesses.indexOf(first.harness), 1);
+
+    const { world, bot, harness } = await start((w) => copyBot(w, 'restarted'));
+    expect((await bot.runner.resume()).ran).toEqual([]);
+    world.clock.advance(LEASE_MS + 1);
+    expect((await bot.runner.tick()).succeeded).toEqual([job!.jobId]);
+    const done = await shown(harness, 'done');
+    expect(done.body.ts).toBe(messageTs);
+    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD)).toHaveLength(0);
+    // Progress resumed in the same message.
+    expect(harness.recorder.callsTo('chat.update').some((c) => c.body.ts === messageTs && textOf(c).includes('TRANSFERRING'))).toBe(true);
+    expect(world.server.stats().byOperation['datasync:StartTaskExecution']).toBe(1);
+  }, 30_000);
+
+  it('a double click on Final sync is one execution; the second answer says nothing new was queued', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('datasync');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await bot.idle();
+    const synced = await shown(harness, 'done');
+    const messageTs = tsOf(harness, synced);
+    await Promise.all([
+      harness.blockAction(click(COPY_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN }),
+      harness.blockAction(click(COPY_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN }),
+    ]);
+    await reply(harness, 'Queued the final sync');
+    expect(textOf(await reply(harness, 'nothing new queued'))).toContain('final sync');
+    await bot.idle();
+    await shown(harness, 'verified');
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(2);
+    expect(world.server.stats().byOperation['datasync:StartTaskExecution']).toBe(2);
+    expect(copyPosts(harness)).toHaveLength(1);
+  }, 30_000);
+
+  it('refuses a non-admin privately, logs and records the refusal, and queues nothing', async () => {
+    const { world, harness } = await start();
+    const id = await world.seed('datasync');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: 'U0NOBODY1' });
+    const refused = await harness.waitForCall('response_url');
+    expect(refused.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf(refused)).toContain('may copy');
+    await harness.blockAction(click(COPY_WRITES_STOPPED_ACTION_ID, id), { userId: 'U0NOBODY1' });
+    await harness.waitForCall('response_url', (c) => c !== refused);
+    expect(harness.recorder.callsTo('views.open')).toHaveLength(0);
+    expect(await world.store.jobs.listJobsForMigration(id)).toHaveLength(0);
+    expect((await world.store.events.listEvents(id)).filter((e) => e.kind === 'refused')).toHaveLength(2);
+    expect(harness.logs.filter((l) => l.msg === 'copy refused: not an admin')).toHaveLength(2);
+  }, 30_000);
+});
+
+/** What verify.sh prints, as pasted into Slack. */
+function summary(differences: string[]): string {
+  return [
+    '```',
+    '== efs-encrypt verification summary ==',
+    'source: /mnt/efs-src',
+    'target: /mnt/efs-dst',
+    `entries: source 1200, target ${1200 - differences.length}`,
+    'compared: type mode owner size mtime symlink content hardlink xattrs acls',
+    `differences: ${differences.length}`,
+    ...(differences.length ? ['first differences:', ...differences.map((d) => `  ${d}`)] : []),
+    `result: ${differences.length ? 'DIFFERENT' : 'CLEAN'}`,
+    '== end of summary ==',
+    '```',
+  ].join('\n');
+}
+
+/** Submits the modal views.open showed last, with these input values. */
+async function submit(h: SlackHarness, values: Record<string, Record<string, unknown>>, userId = ADMIN) {
+  const opened = h.recorder.callsTo('views.open').at(-1)!;
+  const view = opened.body.view as Record<string, unknown>;
+  const res = await h.viewSubmission({ view: { callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values } } }, { userId });
+  return { status: res.status, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
+}
+
+const ephemeral = (h: SlackHarness, contains: string) => h.waitForCall('chat.postEphemeral', (c) => textOf(c).includes(contains));
+
+describe('EFS replication from the thread', () => {
+  it('Start replication shows the destination status; Final sync asks when writes stopped, waits past it, reports what is not carried', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('replication');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await reply(harness, 'Queued the initial copy');
+    await bot.idle();
+    const synced = await shown(harness, 'done');
+    expect(textOf(synced)).toContain('Destination status *ENABLED*');
+    expect(textOf(synced)).toMatch(/LastReplicatedTimestamp `20\d\d-/);
+    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_WRITES_STOPPED_ACTION_ID]);
+    const messageTs = tsOf(harness, synced);
+
+    await harness.blockAction(click(COPY_WRITES_STOPPED_ACTION_ID, id, messageTs), { userId: ADMIN });
+    const opened = await harness.waitForCall('views.open');
+    const view = opened.body.view as { callback_id: string; blocks: { element?: { type: string; initial_date_time?: number } }[] };
+    expect(view.callback_id).toBe(COPY_WRITES_STOPPED_CALLBACK_ID);
+    const picker = view.blocks.find((b) => b.element?.type === 'datetimepicker')!.element!;
+    const now = Math.floor(world.clock.now().getTime() / 1000);
+    expect(picker.initial_date_time).toBe(now);
+
+    const future = await submit(harness, { [WRITES_STOPPED_BLOCK_ID]: { [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now + 3600 } } });
+    expect(future.body).toMatchObject({ response_action: 'errors', errors: { [WRITES_STOPPED_BLOCK_ID]: expect.stringContaining('in the future') } });
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
+
+    world.server.control.writeFiles({ accountId: ACCOUNT, region: REGION, fileSystemId: SOURCE }, { files: 5, bytes: 5_000 });
+    const t0 = { [WRITES_STOPPED_BLOCK_ID]: { [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now } } };
+    // Submitted twice (a double click on the modal's button): one final sync.
+    const [a, b] = await Promise.all([submit(harness, t0), submit(harness, t0)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await ephemeral(harness, 'Queued the final sync');
+    await ephemeral(harness, 'nothing new queued');
+    await bot.idle();
+    const verified = await shown(harness, 'verified');
+    expect(tsOf(harness, verified)).toBe(messageTs);
+    const text = textOf(verified);
+    expect(text).toContain('Not carried by EFS replication');
+    expect(text).toContain('FIFOs');
+    expect(text).toContain(`efs-replication-lost+found-${SOURCE}-`);
+    const status = await bot.phase.status(id);
+    expect(status.state).toBe('verified');
+    expect(new Date(status.lastReplicatedTimestamp!).getTime()).toBeGreaterThan(now * 1000);
+    expect(status.writesStoppedAt).toBe(new Date(now * 1000).toISOString());
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(2);
+    expect(world.server.stats().byOperation['efs:DeleteReplicationConfiguration']).toBe(1);
+    expect(world.server.control.fileSystem({ accountId: ACCOUNT, region: REGION, fileSystemId: TWIN })!.FileSystemProtection?.ReplicationOverwriteProtection).toBe('ENABLED');
+  }, 30_000);
+
+  it('a failed replication shows the error and Retry; Retry replicates in the same message', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('replication');
+    world.server.control.failNext('CreateReplicationConfiguration', { code: 'InternalServerError', message: 'replication service unavailable' });
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await bot.idle();
+    const failed = await shown(harness, 'failed');
+    expect(textOf(failed)).toContain('replication service unavailable');
+    expect(buttonsOf(failed)).toEqual([COPY_RETRY_ACTION_ID]);
+    await harness.blockAction(click(COPY_RETRY_ACTION_ID, id, tsOf(harness, failed)), { userId: ADMIN });
+    await bot.idle();
+    const done = await shown(harness, 'done');
+    expect(tsOf(harness, done)).toBe(tsOf(harness, failed));
+    expect((await bot.phase.status(id)).state).toBe('synced');
+  }, 30_000);
+});
+
+describe('EC2 + rsync from the thread', () => {
+  it('Post runbook posts the runbook with its files; the passes are recorded from modals; differences listed, clean verifies', async () => {
+    const { world, harness } = await start();
+    const id = await world.seed('rsync');
+    await harness.blockAction(click(COPY_RUNBOOK_ACTION_ID, id), { userId: ADMIN });
+    const runbook = await harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith('EC2 + rsync runbook'));
+    expect(runbook.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
+    expect(textOf(runbook)).toContain(TWIN);
+    expect(buttonsOf(runbook)).toEqual([COPY_RECORD_INITIAL_ACTION_ID]);
+    expect(limitBreaches(runbook.body.blocks as Block[])).toEqual([]);
+    const completed = await harness.waitForCall('files.completeUploadExternal');
+    expect(completed.body).toMatchObject({ channel_id: CHANNEL, thread_ts: THREAD });
+    const asked = harness.recorder.callsTo('files.getUploadURLExternal');
+    const uploads = harness.recorder.callsTo('file_upload');
+    expect(asked.map((c) => c.body.filename)).toEqual(expect.arrayContaining([expect.stringMatching(/\.md$/), 'copy.sh', 'verify.sh']));
+    expect(uploads).toHaveLength(asked.length);
+    expect(uploads.some((u) => String(u.body.content).startsWith('#!'))).toBe(true);
+    expect(uploads.some((u) => String(u.body.content).includes(SOURCE))).toBe(true);
+
+    // Initial copy done: the summary is optional.
+    await harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id, runbook.response.ts as string), { userId: ADMIN });
+    expect(((await harness.waitForCall('views.open')).body.view as { callback_id: string }).callback_id).toBe(COPY_RSYNC_PASS_CALLBACK_ID);
+    expect((await submit(harness, { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: '' } } })).body).toEqual({});
+    await ephemeral(harness, 'initial copy recorded');
+    const synced = await shown(harness, 'done');
+    expect(buttonsOf(synced)).toEqual([COPY_RUNBOOK_ACTION_ID, COPY_RECORD_FINAL_ACTION_ID]);
+    const messageTs = tsOf(harness, synced);
+
+    // Final sync done: a paste that is not a summary stays in the modal, next to the field.
+    await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
+    await waitFor(() => harness.recorder.callsTo('views.open').length === 2);
+    const paste = (text: string) => ({ [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: text } } });
+    const bad = await submit(harness, paste('looks fine to me'));
+    expect(bad.body).toMatchObject({ response_action: 'errors', errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('No verification summary found') } });
+    const empty = await submit(harness, paste(''));
+    expect(empty.body).toMatchObject({ response_action: 'errors', errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('Paste the summary') } });
+
+    await submit(harness, paste(summary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600'])));
+    const differs = await shown(harness, 'not verified');
+    expect(textOf(differs)).toContain('only in source: ./a (f)');
+    expect(textOf(differs)).toContain('differs: ./b: mode 0644 -&gt; 0600');
+    expect(buttonsOf(differs)).toEqual([COPY_RUNBOOK_ACTION_ID, COPY_RECORD_FINAL_ACTION_ID]);
+    expect((await world.store.migrations.getMigration(id))!.state).toBe('final_sync');
+
+    // A clean summary, submitted twice: verified once, the second answer says nothing new.
+    await Promise.all([submit(harness, paste(summary([]))), submit(harness, paste(summary([])))]);
+    await ephemeral(harness, 'final sync verified');
+    await ephemeral(harness, 'Nothing new recorded');
+    const verified = await shown(harness, 'verified');
+    expect(tsOf(harness, verified)).toBe(messageTs);
+    expect(buttonsOf(verified)).toEqual([]);
+    expect((await world.store.migrations.getMigration(id))!.state).toBe('verified');
+    expect(copyPosts(harness)).toHaveLength(1);
+  }, 30_000);
+});
