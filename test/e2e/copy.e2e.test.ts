@@ -1,0 +1,91 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COPY_FINAL_ACTION_ID, COPY_START_ACTION_ID, COPY_SYNC_ACTION_ID } from '../../blocks/copy-progress.ts';
+import type { Block } from '../../blocks/limits.ts';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import { slackServices } from '../../src/cli/slack-services.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrationId } from '../../src/domain/inventory.ts';
+import { BuildThreads } from '../../src/slack/build-threads.ts';
+import type { SlackServices } from '../../src/slack/services.ts';
+import { silentIoHost } from '../../src/workflow/io-host.ts';
+import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+
+/**
+ * The copy as `efs-encrypt serve --demo` wires it: the real composition root (embedded store,
+ * sample estate on its real-time timeline, the build and copy services of
+ * src/cli/slack-services.ts sharing ONE job runner), the real Bolt receiver. A built twin's
+ * message offers Start copy for its DataSync decision; the click copies it through DataSync,
+ * shown in one message that ends with Sync again and Final sync.
+ */
+const ADMIN = 'U0ADMIN01';
+const CHANNEL = 'C0OPS001';
+const THREAD = '1767225600.000001';
+
+describe('Copy end to end on the sample estate', () => {
+  const saved = { ...process.env };
+  let runtime: Runtime;
+  let slack: SlackHarness | undefined;
+  let services: SlackServices;
+  let picked: { id: string; fileSystemId: string; accountId: string; region: string } | undefined;
+
+  beforeAll(async () => {
+    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
+    const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
+    services = slackServices(runtime, { pollMs: 200 });
+    // The smallest unencrypted file system the decide rules accept for DataSync (a network path exists).
+    const candidates = scan.fileSystems.filter((f) => !f.encrypted && f.numberOfMountTargets > 0).sort((a, b) => a.sizeInBytes - b.sizeInBytes);
+    for (const fs of candidates) {
+      const result = await services.decide!.workflow.record(
+        [{ fileSystemId: fs.fileSystemId, accountId: fs.accountId, region: fs.region, scope: 'in_scope', targetKey: 'alias/aws/elasticfilesystem', method: 'datasync' }],
+        ADMIN,
+        { scanId: scan.scanId },
+      );
+      if (result.ok) {
+        picked = { id: migrationId(fs.accountId, fs.region, fs.fileSystemId), fileSystemId: fs.fileSystemId, accountId: fs.accountId, region: fs.region };
+        break;
+      }
+    }
+    expect(picked).toBeDefined();
+  }, 60_000);
+
+  afterAll(async () => {
+    await slack?.close();
+    await runtime?.close();
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  it('the built twin offers Start copy; the click copies by DataSync on the shared runner, in one message', async () => {
+    const { id, fileSystemId, accountId, region } = picked!;
+    await new BuildThreads(runtime.store.events).record(id, { channel: CHANNEL, threadTs: THREAD }, ADMIN);
+    await services.build!.phase.requestBuild([id], ADMIN);
+    slack = await startSlackHarness({ services, config: { admins: [ADMIN] } });
+
+    const built = await slack.waitForCall('chat.update', (c) => c.body.text === `Encrypted twin of ${fileSystemId}: ready`, 30_000);
+    const start = (built.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e) => 'action_id' in e && e.action_id === COPY_START_ACTION_ID);
+    expect(start).toMatchObject({ text: { text: 'Start copy' }, value: id });
+
+    const res = await slack.blockAction(
+      {
+        actions: [{ type: 'button', action_id: COPY_START_ACTION_ID, block_id: 'b', value: id, action_ts: '1767225601.000001' }],
+        message: { type: 'message', ts: built.body.ts, thread_ts: THREAD, text: '' },
+        container: { type: 'message', message_ts: built.body.ts, channel_id: CHANNEL, is_ephemeral: false },
+      },
+      { userId: ADMIN, channelId: CHANNEL },
+    );
+    expect(res.status).toBe(200);
+    expect(res.elapsedMs).toBeLessThan(3000);
+
+    const done = await slack.waitForCall('chat.update', (c) => c.body.text === `Copy of ${fileSystemId}: done`, 45_000);
+    const buttons = (done.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
+    expect(buttons).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID]);
+    const post = slack.recorder.callsTo('chat.postMessage').find((c) => c.response.ts === done.body.ts);
+    expect(post?.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
+    const status = await services.copy!.phase.status(id);
+    expect(status.state).toBe('synced');
+    const control = runtime.estate!.server.control;
+    const twinId = (await runtime.store.migrations.getMigration(id))!.resources.targetFileSystemId!;
+    expect(control.fileSystem({ accountId, region, fileSystemId: twinId })!.content).toEqual(control.fileSystem({ accountId, region, fileSystemId })!.content);
+  }, 90_000);
+});
