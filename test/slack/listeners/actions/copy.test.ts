@@ -296,6 +296,26 @@ describe('EFS replication from the thread', () => {
     expect(tsOf(harness, done)).toBe(tsOf(harness, failed));
     expect((await bot.phase.status(id)).state).toBe('synced');
   }, 30_000);
+  it('a restart while waiting for the replication: the new process resumes and edits the same message', async () => {
+    const first = await start((w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'replication')), { keep: false });
+    const id = await first.world.seed('replication');
+    await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    const posted = await first.harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+    const messageTs = posted.response.ts as string;
+    const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
+    await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === 'replication');
+    await waitFor(async () => (await first.world.store.events.listEvents(id)).some((e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await first.harness.close();
+    harnesses.splice(harnesses.indexOf(first.harness), 1);
+
+    const { world, bot, harness } = await start((w) => copyBot(w, 'restarted'));
+    world.clock.advance(LEASE_MS + 1);
+    expect((await bot.runner.tick()).succeeded).toEqual([job!.jobId]);
+    const done = await shown(harness, 'done', 'Destination status *ENABLED*');
+    expect(done.body.ts).toBe(messageTs);
+    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD)).toHaveLength(0);
+    expect(world.server.stats().byOperation['efs:CreateReplicationConfiguration']).toBe(1);
+  }, 30_000);
 });
 
 describe('EC2 + rsync from the thread', () => {
@@ -351,5 +371,31 @@ describe('EC2 + rsync from the thread', () => {
     expect(buttonsOf(verified)).toEqual([]);
     expect((await world.store.migrations.getMigration(id))!.state).toBe('verified');
     expect(copyPosts(harness)).toHaveLength(1);
+  }, 30_000);
+
+  it('after a restart, the next pass edits the same message; a non-admin cannot record a pass', async () => {
+    const first = await start(undefined, { keep: true });
+    const id = await first.world.seed('rsync');
+    await first.harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id), { userId: ADMIN });
+    await first.harness.waitForCall('views.open');
+    await submit(first.harness, { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: '' } } });
+    const synced = await shown(first.harness, 'done');
+    const messageTs = tsOf(first.harness, synced);
+    await waitFor(async () => (await first.world.store.events.listEvents(id)).some((e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await first.harness.close();
+    harnesses.splice(harnesses.indexOf(first.harness), 1);
+
+    const { world, harness } = await start((w) => copyBot(w, 'restarted'));
+    await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
+    await harness.waitForCall('views.open');
+    const paste = { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: summary([]) } } };
+    const refused = await submit(harness, paste, 'U0NOBODY1');
+    expect(refused.body).toMatchObject({ response_action: 'errors', errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('may copy') } });
+    expect((await world.store.migrations.getMigration(id))!.state).toBe('synced');
+
+    await submit(harness, paste);
+    const verified = await shown(harness, 'verified');
+    expect(verified.body.ts).toBe(messageTs);
+    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD)).toHaveLength(0);
   }, 30_000);
 });
