@@ -1,7 +1,6 @@
-import { COPY_KIND_LABELS, formatCopyProgress, type CopyKind, type CopyProgress } from '../src/domain/copy.ts';
+import { COPY_KIND_LABELS, formatCopyProgress, type CopyAction, type CopyKind, type CopyProgress } from '../src/domain/copy.ts';
 import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
-import type { CopyAction } from '../src/workflow/copy/index.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 
@@ -72,21 +71,6 @@ export function copyButtons(migrationId: string, method: MigrationMethod, action
 /** The first copy buttons on a built twin's message: what starts the copy by the decided method. */
 export function copyStartButtons(migrationId: string, method: MigrationMethod): Block | undefined {
   return method === 'rsync' ? copyButtons(migrationId, method, [], { runbook: true }) : copyButtons(migrationId, method, ['start']);
-}
-
-/**
- * The buttons once a copy job has ended, from the state it left: what the copy phase's
- * status().actions answers after the job closes (copy-phase.ts actionsFor). The job's own last
- * message arrives while its job record is still open, when status() offers nothing yet.
- */
-export function actionsOnceEnded(method: MigrationMethod, state: string): CopyAction[] {
-  if (state === 'failed') return ['retry'];
-  if (method === 'rsync') return state === 'target_ready' || state === 'copying' ? ['record_initial'] : state === 'synced' || state === 'final_sync' ? ['record_final'] : [];
-  const final: CopyAction = method === 'replication' ? 'confirm_writes_stopped' : 'final';
-  if (state === 'target_ready') return ['start'];
-  if (state === 'synced') return ['sync', final];
-  if (state === 'final_sync') return [final];
-  return [];
 }
 
 export interface CopyProgressState {

@@ -38,6 +38,41 @@ export const COPY_STATES: Record<CopyKind, { from: MigrationState[]; running: Mi
   final: { from: ['synced', 'final_sync'], running: 'final_sync', done: 'verified' },
 };
 
+/** The buttons a file system's copy may offer, by what they do (labels are the thread's). */
+export type CopyAction = 'start' | 'sync' | 'final' | 'confirm_writes_stopped' | 'record_initial' | 'record_final' | 'retry';
+
+/**
+ * Which copy actions apply to a migration in `state` copied by `method`: the one rule the copy
+ * phase's status() and the Slack copy message both use. Nothing while a copy job runs; only Retry
+ * after a failed copy that can be retried; otherwise what the state machine allows next (COPY_STATES).
+ * EC2 + rsync is run by a person from the runbook, so it offers the passes to record instead.
+ */
+export function copyActionsFor(method: MigrationMethod, state: MigrationState, options: { jobRunning?: boolean; canRetry?: boolean } = {}): CopyAction[] {
+  if (options.canRetry) return ['retry'];
+  if (options.jobRunning) return [];
+  if (method === 'rsync') {
+    if (state === 'target_ready' || state === 'copying') return ['record_initial'];
+    if (state === 'synced' || state === 'final_sync') return ['record_final'];
+    return [];
+  }
+  const final: CopyAction = method === 'replication' ? 'confirm_writes_stopped' : 'final';
+  if (state === 'target_ready') return ['start'];
+  if (state === 'synced') return ['sync', final];
+  if (state === 'final_sync') return [final];
+  return [];
+}
+
+/** The copy kinds the actions start (what Review copy shows the dry run of), in order. */
+export function copyKindsOf(actions: readonly CopyAction[]): CopyKind[] {
+  const kinds = new Set<CopyKind>();
+  for (const a of actions) {
+    if (a === 'start') kinds.add('initial');
+    if (a === 'sync') kinds.add('incremental');
+    if (a === 'final' || a === 'confirm_writes_stopped') kinds.add('final');
+  }
+  return COPY_KINDS.filter((k) => kinds.has(k));
+}
+
 /** Why a copy of `kind` cannot start from `state`, or undefined when it can. */
 export function copyStartProblem(kind: CopyKind, state: MigrationState, fileSystemId: string): string | undefined {
   const rule = COPY_STATES[kind];

@@ -1,12 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { actionsOnceEnded, copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
+import { copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
 import { migrationParts } from '../../blocks/build-progress.ts';
 import type { Clock } from '../domain/clock.ts';
-import { isCopyKind, type CopyProgress } from '../domain/copy.ts';
+import { copyActionsFor, isCopyKind, type CopyAction, type CopyProgress } from '../domain/copy.ts';
 import type { JobError } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationMethod } from '../domain/migration.ts';
-import type { CopyAction, CopyStatus } from '../workflow/copy/index.ts';
+import type { CopyStatus } from '../workflow/copy/index.ts';
 import { isOpen } from '../domain/job.ts';
 import type { IoHost, IoMessage } from '../workflow/io-host.ts';
 import { ThreadProgressMessage } from './build-progress.ts';
@@ -162,7 +162,9 @@ class CopyMessage {
     try {
       const status = await this.o.statusOf(this.migrationId);
       const ending = status.job && isOpen(status.job) && status.job.jobId === endingJobId;
-      return ending && status.method ? actionsOnceEnded(status.method, status.state) : status.actions;
+      // The ending job's record is still open, so status() offers nothing yet: apply the same rule
+      // as if it had closed (a failed copy job can be retried).
+      return ending && status.method ? copyActionsFor(status.method, status.state, { canRetry: status.state === 'failed' }) : status.actions;
     } catch (err) {
       this.o.logger.warn({ err, migrationId: this.migrationId }, 'could not read which copy buttons apply');
       return [];

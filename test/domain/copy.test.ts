@@ -1,8 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { copyProgressOf, copyStartProblem, dataSyncOptionsFor, dataSyncVerdict, formatCopyProgress, planCopyCalls, replicationNotCarried } from '../../src/domain/copy.ts';
+import { copyActionsFor, copyKindsOf, copyProgressOf, copyStartProblem, dataSyncOptionsFor, dataSyncVerdict, formatCopyProgress, planCopyCalls, replicationNotCarried } from '../../src/domain/copy.ts';
 import { transition } from '../../src/domain/migration-state.ts';
 
 describe('copy rules', () => {
+  it('which copy actions apply: follow method and state, nothing while a job runs, Retry only when retryable', () => {
+    expect(copyActionsFor('datasync', 'target_ready')).toEqual(['start']);
+    expect(copyActionsFor('datasync', 'synced')).toEqual(['sync', 'final']);
+    expect(copyActionsFor('replication', 'synced')).toEqual(['sync', 'confirm_writes_stopped']);
+    expect(copyActionsFor('replication', 'final_sync')).toEqual(['confirm_writes_stopped']);
+    expect(copyActionsFor('datasync', 'failed', { canRetry: true })).toEqual(['retry']);
+    expect(copyActionsFor('datasync', 'failed')).toEqual([]);
+    expect(copyActionsFor('datasync', 'synced', { jobRunning: true })).toEqual([]);
+    expect(copyActionsFor('rsync', 'target_ready')).toEqual(['record_initial']);
+    expect(copyActionsFor('rsync', 'final_sync')).toEqual(['record_final']);
+    expect(copyActionsFor('datasync', 'verified')).toEqual([]);
+  });
+
+  it('the copy kinds the offered actions start, in order', () => {
+    expect(copyKindsOf(['start'])).toEqual(['initial']);
+    expect(copyKindsOf(['confirm_writes_stopped', 'sync'])).toEqual(['incremental', 'final']);
+    expect(copyKindsOf(['retry', 'record_final'])).toEqual([]);
+  });
+
   it('options keep metadata; only the final pass removes deleted files and verifies everything', () => {
     expect(dataSyncOptionsFor('initial')).toMatchObject({ VerifyMode: 'ONLY_FILES_TRANSFERRED', PreserveDeletedFiles: 'PRESERVE', PosixPermissions: 'PRESERVE', Uid: 'INT_VALUE', Gid: 'INT_VALUE', Atime: 'BEST_EFFORT', Mtime: 'PRESERVE' });
     expect(dataSyncOptionsFor('incremental')).toEqual(dataSyncOptionsFor('initial'));

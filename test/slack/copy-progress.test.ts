@@ -6,7 +6,6 @@ import {
   COPY_RETRY_ACTION_ID,
   COPY_RUNBOOK_ACTION_ID,
   COPY_START_ACTION_ID,
-  actionsOnceEnded,
   copyProgressMessage,
   type CopyProgressState,
 } from '../../blocks/copy-progress.ts';
@@ -16,7 +15,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import type { JobRecord } from '../../src/domain/job.ts';
 import type { MigrationEvent, MigrationEventLog, MigrationMethod, NewEvent } from '../../src/domain/migration.ts';
 import { CopyProgressReporter, copyThreads } from '../../src/slack/copy-progress.ts';
-import type { CopyAction } from '../../src/workflow/copy/index.ts';
+import type { CopyAction } from '../../src/domain/copy.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
 import { ManualScheduler } from '../harness/schedulers.ts';
 
@@ -139,13 +138,6 @@ describe('copy blocks', () => {
     expect(buttons(buildProgressMessage(base).blocks)).toEqual([]);
   });
 
-  it('actions once a job ended follow the method and state', () => {
-    expect(actionsOnceEnded('datasync', 'synced')).toEqual(['sync', 'final']);
-    expect(actionsOnceEnded('replication', 'synced')).toEqual(['sync', 'confirm_writes_stopped']);
-    expect(actionsOnceEnded('datasync', 'failed')).toEqual(['retry']);
-    expect(actionsOnceEnded('rsync', 'final_sync')).toEqual(['record_final']);
-    expect(actionsOnceEnded('datasync', 'verified')).toEqual([]);
-  });
 
   it('a failed copy shows the AWS error, its request ID and Retry, within Slack limits', () => {
     const state: CopyProgressState = {

@@ -5,11 +5,13 @@ import { BuildResourceKeys } from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
   COPY_KIND_LABELS,
+  copyActionsFor,
   copyProgressOf,
   copyStartProblem,
   CopyResourceKeys as Keys,
   isCopyKind,
   planCopyCalls,
+  type CopyAction,
   type CopyKind,
   type CopyProgress,
   type PlannedCopyCall,
@@ -61,7 +63,8 @@ export interface QueuedCopy {
   created: boolean;
 }
 
-export type CopyAction = 'start' | 'sync' | 'final' | 'confirm_writes_stopped' | 'record_initial' | 'record_final' | 'retry';
+/** Defined with its rule in src/domain/copy.ts (copyActionsFor); re-exported for the phase's callers. */
+export type { CopyAction } from '../../domain/copy.ts';
 
 export interface CopyStatus {
   migrationId: string;
@@ -238,7 +241,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         ...(r[Keys.writesStoppedAt] ? { writesStoppedAt: r[Keys.writesStoppedAt] } : {}),
         ...(record.lastError ? { lastError: record.lastError } : {}),
         canRetry,
-        actions: actionsFor(decision.method, record.state, job, canRetry),
+        actions: copyActionsFor(decision.method, record.state, { canRetry, jobRunning: job !== undefined && isOpen(job) }),
       };
     },
 
@@ -258,19 +261,4 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
   };
 
   return phase;
-}
-
-function actionsFor(method: MigrationMethod, state: MigrationState, job: JobRecord | undefined, canRetry: boolean): CopyAction[] {
-  if (canRetry) return ['retry'];
-  if (job && isOpen(job)) return [];
-  if (method === 'rsync') {
-    if (state === 'target_ready' || state === 'copying') return ['record_initial'];
-    if (state === 'synced' || state === 'final_sync') return ['record_final'];
-    return [];
-  }
-  const final: CopyAction = method === 'replication' ? 'confirm_writes_stopped' : 'final';
-  if (state === 'target_ready') return ['start'];
-  if (state === 'synced') return ['sync', final];
-  if (state === 'final_sync') return [final];
-  return [];
 }
