@@ -1,0 +1,104 @@
+/**
+ * A store holding migrations in several states, written through the real repositories (the same
+ * conditional writes and audit log the phases use): one discovered, one decided, one whose build
+ * failed after creating the twin, one synced by DataSync with a clean verification, and one
+ * excluded in another account and region.
+ */
+import { BuildResourceKeys } from '../../../src/domain/build-plan.ts';
+import { CopyResourceKeys } from '../../../src/domain/copy.ts';
+import { migrationId } from '../../../src/domain/inventory.ts';
+import type { MigrationDecision } from '../../../src/domain/migration.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { fileSystem } from '../../harness/scan-fixtures.ts';
+
+export const ACCOUNT = '111111111111';
+export const REGION = 'eu-west-1';
+export const OTHER_ACCOUNT = '222222222222';
+export const OTHER_REGION = 'us-east-1';
+export const ADMIN = 'U0ADMIN01';
+export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-0000-4000-8000-000000000001`;
+
+export const FS = {
+  fresh: 'fs-0000000000000000a',
+  decided: 'fs-0000000000000000b',
+  broken: 'fs-0000000000000000c',
+  synced: 'fs-0000000000000000d',
+  excluded: 'fs-0000000000000000e',
+} as const;
+export const TWIN = { broken: 'fs-0000000000000001c', synced: 'fs-0000000000000001d' } as const;
+export const IDS = {
+  fresh: migrationId(ACCOUNT, REGION, FS.fresh),
+  decided: migrationId(ACCOUNT, REGION, FS.decided),
+  broken: migrationId(ACCOUNT, REGION, FS.broken),
+  synced: migrationId(ACCOUNT, REGION, FS.synced),
+  excluded: migrationId(OTHER_ACCOUNT, OTHER_REGION, FS.excluded),
+};
+export const FAILURE = { code: 'MountTargetConflict', message: 'A mount target already exists in eu-west-1b for fs-0000000000000001c.' };
+export const VERIFICATION = 'DataSync verified: 1,200 files, no differences';
+export const BUILD_REQUEST_ID = 'req-build-0001';
+
+const decision = (method: MigrationDecision['method']): MigrationDecision => ({
+  targetKmsKeyId: KEY_ARN,
+  targetKeyAsGiven: 'alias/efs-twins',
+  keyManager: 'CUSTOMER',
+  method,
+  decidedBy: ADMIN,
+  decidedAt: '2026-05-01T09:00:00.000Z',
+  constraints: { maintenanceWindow: 'Sat 02:00-06:00 UTC' },
+});
+
+async function decided(store: Store, accountId: string, region: string, fileSystemId: string, name: string, method: MigrationDecision['method']) {
+  const { migrations } = store;
+  const m = await migrations.createMigration({ accountId, region, fileSystemId, state: 'in_scope', actor: ADMIN });
+  await migrations.putSnapshot(m.id, { observedAt: '2026-05-01T08:00:00.000Z', fileSystem: fileSystem({ fileSystemId, accountId, region, name }) });
+  await migrations.putDecision(m.id, decision(method), 0);
+  return migrations.transitionMigration(m.id, { expectedVersion: m.version, to: 'decided', facts: { hasDecision: true }, actor: ADMIN, detail: `decided: ${method}` });
+}
+
+export async function seedStatusStore(store: Store): Promise<void> {
+  const { migrations, jobs } = store;
+  const fresh = await migrations.createMigration({ accountId: ACCOUNT, region: REGION, fileSystemId: FS.fresh, actor: 'scan' });
+  await migrations.putSnapshot(fresh.id, { observedAt: '2026-05-01T08:00:00.000Z', fileSystem: fileSystem({ fileSystemId: FS.fresh, name: 'scratch' }) });
+
+  await decided(store, ACCOUNT, REGION, FS.decided, 'payroll', 'rsync');
+
+  // The build created the twin, then failed on a mount target: failed from target_creating.
+  let broken = await decided(store, ACCOUNT, REGION, FS.broken, 'media', 'datasync');
+  broken = await migrations.transitionMigration(broken.id, {
+    expectedVersion: broken.version,
+    to: 'target_creating',
+    facts: { hasDecision: true },
+    resources: { [BuildResourceKeys.targetFileSystemId]: TWIN.broken, [BuildResourceKeys.buildStep]: 'create-file-system' },
+    actor: ADMIN,
+    detail: 'CreateFileSystem',
+    awsRequestIds: [BUILD_REQUEST_ID],
+  });
+  const { job: buildJob } = await jobs.createJob({ kind: 'build', migrationId: broken.id, generation: 1, requestedBy: ADMIN });
+  await jobs.updateJob(buildJob.jobId, buildJob.version, { status: 'failed', lastError: { ...FAILURE, step: 'mount-targets' } });
+  await migrations.transitionMigration(broken.id, { expectedVersion: broken.version, to: 'failed', actor: 'bot:runner', error: FAILURE, detail: 'build failed' });
+
+  // Built, validated, copied once by DataSync with a clean verification: synced.
+  let synced = await decided(store, ACCOUNT, REGION, FS.synced, 'uploads', 'datasync');
+  synced = await migrations.transitionMigration(synced.id, { expectedVersion: synced.version, to: 'target_creating', facts: { hasDecision: true }, actor: ADMIN });
+  synced = await migrations.transitionMigration(synced.id, {
+    expectedVersion: synced.version,
+    to: 'target_ready',
+    facts: { targetValidated: true },
+    resources: { [BuildResourceKeys.targetFileSystemId]: TWIN.synced, [BuildResourceKeys.targetKmsKeyArn]: KEY_ARN, [BuildResourceKeys.mountTarget('eu-west-1a')]: 'fsmt-0000000000000001d' },
+    actor: 'bot:runner',
+  });
+  synced = await migrations.updateMigration(synced.id, { expectedVersion: synced.version, resources: { [CopyResourceKeys.request(1)]: 'initial' }, actor: ADMIN, detail: 'Initial copy requested (job generation 1)' });
+  synced = await migrations.transitionMigration(synced.id, { expectedVersion: synced.version, to: 'copying', actor: 'bot:runner' });
+  const { job: copyJob } = await jobs.createJob({ kind: 'copy', migrationId: synced.id, generation: 1, requestedBy: ADMIN });
+  await jobs.updateJob(copyJob.jobId, copyJob.version, { status: 'succeeded', step: 'verified' });
+  await migrations.transitionMigration(synced.id, {
+    expectedVersion: synced.version,
+    to: 'synced',
+    resources: { [CopyResourceKeys.verification]: VERIFICATION, [CopyResourceKeys.done(1)]: 'true' },
+    actor: 'bot:runner',
+    detail: 'Initial copy done',
+  });
+
+  const excluded = await migrations.createMigration({ accountId: OTHER_ACCOUNT, region: OTHER_REGION, fileSystemId: FS.excluded, actor: 'scan' });
+  await migrations.transitionMigration(excluded.id, { expectedVersion: excluded.version, to: 'excluded', facts: { exclusionReason: 'scratch space' }, actor: ADMIN, detail: 'excluded: scratch space' });
+}
