@@ -1,4 +1,4 @@
-import { COPY_KIND_LABELS, formatCopyProgress, type CopyAction, type CopyKind, type CopyProgress } from '../src/domain/copy.ts';
+import { COPY_KIND_LABELS, copyKindsOf, formatCopyProgress, type CopyAction, type CopyKind, type CopyProgress } from '../src/domain/copy.ts';
 import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
@@ -22,6 +22,8 @@ export const COPY_RUNBOOK_ACTION_ID = 'copy_runbook';
 export const COPY_RECORD_INITIAL_ACTION_ID = 'copy_record_initial';
 export const COPY_RECORD_FINAL_ACTION_ID = 'copy_record_final';
 export const COPY_RETRY_ACTION_ID = 'copy_retry';
+/** DataSync and replication: the dry run of the copies the buttons beside it start (blocks/copy-review.ts). */
+export const COPY_REVIEW_ACTION_ID = 'copy_review';
 
 type Button = { type: 'button'; action_id: string; text: { type: 'plain_text'; text: string }; value: string; style?: 'primary' | 'danger' };
 
@@ -57,6 +59,8 @@ export function copyButtons(migrationId: string, method: MigrationMethod, action
   const elements = [
     ...(method === 'rsync' && options.runbook ? [button(COPY_RUNBOOK_ACTION_ID, 'Post runbook', migrationId, actions.length === 0 || actions[0] === 'record_initial')] : []),
     ...actions.flatMap((a) => actionButton(a, method, migrationId) ?? []),
+    // Next to the buttons that call AWS: what they would call (rsync's calls are the runbook's).
+    ...(method !== 'rsync' && copyKindsOf(actions).length > 0 ? [button(COPY_REVIEW_ACTION_ID, 'Review copy', migrationId)] : []),
   ];
   // One primary per block reads best: the first.
   let primary = false;

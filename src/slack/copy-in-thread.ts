@@ -1,8 +1,10 @@
+import { migrationParts } from '../../blocks/build-progress.ts';
 import { copyButtons } from '../../blocks/copy-progress.ts';
+import { copyReviewMessages } from '../../blocks/copy-review.ts';
 import { code } from '../../blocks/format.ts';
 import { SlackLimits, clip, type Block, type SlackMessage } from '../../blocks/limits.ts';
 import { rsyncRunbookMessage } from '../../blocks/rsync-runbook.ts';
-import { COPY_KIND_LABELS } from '../domain/copy.ts';
+import { COPY_KIND_LABELS, copyKindsOf } from '../domain/copy.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { CopyPhase, QueuedCopy, RsyncStatusResult } from '../workflow/copy/index.ts';
 import type { BuildTarget } from './build-in-thread.ts';
@@ -96,6 +98,24 @@ export async function postRunbook(deps: ListenerDeps, target: BuildTarget, migra
     file_uploads: post.files.map((f) => ({ filename: f.filename, title: f.title, content: f.content })),
   });
   deps.logger.info({ correlationId: target.correlationId, userId: target.userId, migrationId, files: post.files.length }, 'rsync runbook posted');
+}
+
+/**
+ * Review copy: the dry run of each copy the buttons offer now (status().actions: Start copy, or
+ * Sync again and Final sync), posted in the thread. Reads only; returns how many messages it
+ * posted, 0 when no copy can start now (one is running, or the copy is done).
+ */
+export async function postCopyReview(deps: ListenerDeps, target: BuildTarget, migrationId: string): Promise<number> {
+  const copy = copyServiceOf(deps);
+  const status = await copy.phase.status(migrationId);
+  const kinds = copyKindsOf(status.actions);
+  if (!status.method || status.method === 'rsync' || kinds.length === 0) return 0;
+  const plans = await Promise.all(kinds.map(async (kind) => ({ kind, calls: await copy.phase.plan(migrationId, kind) })));
+  const { accountId, region } = migrationParts(migrationId);
+  const messages = copyReviewMessages({ migrationId, fileSystemId: status.fileSystemId, accountId, region, method: status.method, plans });
+  for (const message of messages) await target.client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, ...message });
+  deps.logger.info({ correlationId: target.correlationId, userId: target.userId, migrationId, kinds, messages: messages.length }, 'copy review posted');
+  return messages.length;
 }
 
 /** Initial copy done / Final sync done: the pass recorded from the thread; the copy message shows the outcome. */

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COPY_FINAL_ACTION_ID, COPY_START_ACTION_ID, COPY_SYNC_ACTION_ID } from '../../blocks/copy-progress.ts';
+import { COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID, COPY_START_ACTION_ID, COPY_SYNC_ACTION_ID } from '../../blocks/copy-progress.ts';
 import type { Block } from '../../blocks/limits.ts';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
@@ -79,7 +79,7 @@ describe('Copy end to end on the sample estate', () => {
 
     const done = await slack.waitForCall('chat.update', (c) => c.body.text === `Copy of ${fileSystemId}: done`, 45_000);
     const buttons = (done.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
-    expect(buttons).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID]);
+    expect(buttons).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID]);
     const post = slack.recorder.callsTo('chat.postMessage').find((c) => c.response.ts === done.body.ts);
     expect(post?.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
     const status = await services.copy!.phase.status(id);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgressMessage } from '../../blocks/build-progress.ts';
 import {
   COPY_RETRY_ACTION_ID,
+  COPY_REVIEW_ACTION_ID,
   COPY_RUNBOOK_ACTION_ID,
   COPY_START_ACTION_ID,
   copyProgressMessage,
@@ -104,7 +105,7 @@ describe('CopyProgressReporter', () => {
     await w.reporter.settled();
     const last = w.calls.at(-1)!;
     expect(last.args.text).toBe('Copy of fs-0000000000000aaa1: done');
-    expect(buttons(last.args.blocks)).toEqual(['copy_sync', 'copy_final']);
+    expect(buttons(last.args.blocks)).toEqual(['copy_sync', 'copy_final', 'copy_review']);
   });
 
   it('shows nothing for a copy asked from the CLI (no thread recorded)', async () => {
@@ -132,8 +133,8 @@ describe('copy blocks', () => {
     };
     const labels = (m: MigrationMethod) =>
       (buildProgressMessage({ ...base, copyMethod: m }).blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('text' in e && e.text ? [('action_id' in e ? e.action_id : ''), e.text.text] : []));
-    expect(labels('datasync')).toEqual([[COPY_START_ACTION_ID, 'Start copy']]);
-    expect(labels('replication')).toEqual([[COPY_START_ACTION_ID, 'Start replication']]);
+    expect(labels('datasync')).toEqual([[COPY_START_ACTION_ID, 'Start copy'], [COPY_REVIEW_ACTION_ID, 'Review copy']]);
+    expect(labels('replication')).toEqual([[COPY_START_ACTION_ID, 'Start replication'], [COPY_REVIEW_ACTION_ID, 'Review copy']]);
     expect(labels('rsync')).toEqual([[COPY_RUNBOOK_ACTION_ID, 'Post runbook']]);
     expect(buttons(buildProgressMessage(base).blocks)).toEqual([]);
   });

@@ -4,6 +4,7 @@ import {
   COPY_RECORD_FINAL_ACTION_ID,
   COPY_RECORD_INITIAL_ACTION_ID,
   COPY_RETRY_ACTION_ID,
+  COPY_REVIEW_ACTION_ID,
   COPY_RUNBOOK_ACTION_ID,
   COPY_START_ACTION_ID,
   COPY_SYNC_ACTION_ID,
@@ -13,6 +14,7 @@ import { CopyProgressReporter, copyThreads } from '../../copy-progress.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyModalAction } from './copy-modal-open.ts';
 import { copyRequestAction, copyRetryAction } from './copy-request.ts';
+import { copyReviewAction } from './copy-review.ts';
 import { copyRunbookAction } from './copy-runbook.ts';
 
 /**
@@ -39,6 +41,7 @@ export function registerCopyActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(COPY_SYNC_ACTION_ID), copyRequestAction(deps, 'incremental'));
   app.action<BlockButtonAction>(button(COPY_FINAL_ACTION_ID), copyRequestAction(deps, 'final'));
   app.action<BlockButtonAction>(button(COPY_RETRY_ACTION_ID), copyRetryAction(deps));
+  app.action<BlockButtonAction>(button(COPY_REVIEW_ACTION_ID), copyReviewAction(deps));
   app.action<BlockButtonAction>(button(COPY_RUNBOOK_ACTION_ID), copyRunbookAction(deps));
   app.action<BlockButtonAction>(button(COPY_WRITES_STOPPED_ACTION_ID), copyModalAction(deps, 'writes_stopped'));
   app.action<BlockButtonAction>(button(COPY_RECORD_INITIAL_ACTION_ID), copyModalAction(deps, 'rsync_initial'));

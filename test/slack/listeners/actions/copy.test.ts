@@ -18,14 +18,16 @@ import {
   COPY_RECORD_FINAL_ACTION_ID,
   COPY_RECORD_INITIAL_ACTION_ID,
   COPY_RETRY_ACTION_ID,
+  COPY_REVIEW_ACTION_ID,
   COPY_RUNBOOK_ACTION_ID,
   COPY_START_ACTION_ID,
   COPY_SYNC_ACTION_ID,
   COPY_WRITES_STOPPED_ACTION_ID,
 } from '../../../../blocks/copy-progress.ts';
+import { escapeMrkdwn } from '../../../../blocks/format.ts';
 import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
-import { startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
+import { slackSignature, startSlackHarness, TEST_SIGNING_SECRET, TEST_TEAM_ID, type SlackHarness } from '../../../harness/slack.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 import { dyingAfter, waitFor } from '../../../workflow/copy/copy-fixture.ts';
 import { ACCOUNT, ADMIN, LEASE_MS, REGION, SOURCE, TWIN, copyBot, startCopyWorld, type CopyBot, type CopyWorld } from '../../copy-fixture.ts';
@@ -83,6 +85,36 @@ async function shown(h: SlackHarness, outcome: string, contains = ''): Promise<R
 /** The ts of the message a write went to. */
 const tsOf = (h: SlackHarness, c: RecordedCall) => (c.method === 'chat.update' ? (c.body.ts as string) : (c.response.ts as string));
 
+/**
+ * The block action again, as Slack resends it when the first delivery timed out: signed, with
+ * `x-slack-retry-num: 1` (the harness's blockAction sends no retry headers).
+ */
+function slackRetry(h: SlackHarness, action: Record<string, unknown>, userId = ADMIN): Promise<Response> {
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
+    api_app_id: 'A0TEST01',
+    token: 'legacy-verification-token',
+    team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
+    channel: { id: CHANNEL, name: 'platform-ops' },
+    trigger_id: '1.trigger',
+    ...action,
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  return fetch(h.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    },
+    body,
+  });
+}
+
 const reply = (h: SlackHarness, contains: string) => h.waitForCall('response_url', (c) => textOf(c).includes(contains));
 
 describe('DataSync from the thread', () => {
@@ -94,7 +126,7 @@ describe('DataSync from the thread', () => {
     expect((await reply(harness, 'Queued the initial copy')).body).toMatchObject({ response_type: 'ephemeral' });
     await bot.idle();
     const synced = await shown(harness, 'done', 'Initial copy');
-    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID]);
+    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID]);
     expect(limitBreaches(synced.body.blocks as Block[])).toEqual([]);
     const [post] = copyPosts(harness);
     expect(copyPosts(harness)).toHaveLength(1);
@@ -190,6 +222,59 @@ describe('DataSync from the thread', () => {
     expect(copyPosts(harness)).toHaveLength(1);
   }, 30_000);
 
+  it('Review copy posts the exact calls of the copies on offer in the thread, changes nothing, and refuses a non-admin', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('datasync');
+    const before = world.server.stats().byOperation;
+    await harness.blockAction(click(COPY_REVIEW_ACTION_ID, id), { userId: 'U0NOBODY1' });
+    expect(textOf(await harness.waitForCall('response_url'))).toContain('may copy');
+
+    await harness.blockAction(click(COPY_REVIEW_ACTION_ID, id), { userId: ADMIN });
+    const initial = await harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith('Copy review'));
+    expect(initial.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD, text: `Copy review (dry run, nothing is changed): ${SOURCE}` });
+    expect(limitBreaches(initial.body.blocks as Block[])).toEqual([]);
+    const shownCalls = textOf(initial);
+    expect(shownCalls).toContain('Initial copy');
+    expect(shownCalls).not.toContain('Final sync');
+    for (const op of ['datasync:CreateLocationEfs', 'datasync:CreateTask', 'datasync:StartTaskExecution']) expect(shownCalls).toContain(op);
+    // Exactly what the copy sends: the plan's inputs, the subnet by ARN and TLS.
+    const plan = await bot.phase.plan(id, 'initial');
+    expect(shownCalls).toContain(JSON.stringify(escapeMrkdwn(JSON.stringify(plan.find((c) => c.operation === 'datasync:CreateTask')!.input))).slice(1, -1));
+    expect(shownCalls).toContain('TLS1_2');
+    expect(world.server.stats().byOperation['datasync:CreateTask'] ?? 0).toBe(before['datasync:CreateTask'] ?? 0);
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(0);
+    expect((await bot.phase.status(id)).state).toBe('target_ready');
+
+    // Once synced, the review shows Sync again's and Final sync's calls: the final one removes deleted files.
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await bot.idle();
+    const synced = await shown(harness, 'done');
+    await harness.blockAction(click(COPY_REVIEW_ACTION_ID, id, tsOf(harness, synced)), { userId: ADMIN });
+    await waitFor(() => harness.recorder.callsTo('chat.postMessage').filter((c) => String(c.body.text).startsWith('Copy review')).length === 2);
+    const next = harness.recorder.callsTo('chat.postMessage').filter((c) => String(c.body.text).startsWith('Copy review'))[1]!;
+    expect(textOf(next)).toContain('Incremental sync');
+    expect(textOf(next)).toContain('Final sync');
+    expect(textOf(next)).toContain('REMOVE');
+    // The locations and task recorded by the initial copy are reused, not created again.
+    expect(textOf(next)).not.toContain('CreateLocationEfs');
+  }, 30_000);
+
+  it('a Slack retry of Start copy (x-slack-retry-num: 1) queues one job and says so', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('datasync');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await reply(harness, 'Queued the initial copy');
+    const retried = await slackRetry(harness, { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('retry-1') });
+    expect(retried.status).toBe(200);
+    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
+    expect(textOf(again)).toContain('nothing new queued');
+    expect(textOf(again)).toContain('Slack retry 1');
+    await bot.idle();
+    await shown(harness, 'done');
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
+    expect(world.server.stats().byOperation['datasync:StartTaskExecution']).toBe(1);
+  }, 30_000);
+
   it('refuses a non-admin privately, logs and records the refusal, and queues nothing', async () => {
     const { world, harness } = await start();
     const id = await world.seed('datasync');
@@ -243,7 +328,7 @@ describe('EFS replication from the thread', () => {
     const synced = await shown(harness, 'done');
     expect(textOf(synced)).toContain('Destination status *ENABLED*');
     expect(textOf(synced)).toMatch(/LastReplicatedTimestamp `20\d\d-/);
-    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_WRITES_STOPPED_ACTION_ID]);
+    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_WRITES_STOPPED_ACTION_ID, COPY_REVIEW_ACTION_ID]);
     const messageTs = tsOf(harness, synced);
 
     await harness.blockAction(click(COPY_WRITES_STOPPED_ACTION_ID, id, messageTs), { userId: ADMIN });
