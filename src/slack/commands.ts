@@ -26,8 +26,8 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: 'status',
     usage: 'status [file-system-id]',
-    description: 'Show where each migration stands.',
-    available: false,
+    description: 'Show where each migration stands, or everything about one file system (only you see the answer).',
+    available: true,
   },
   {
     name: 'report',

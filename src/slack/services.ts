@@ -6,6 +6,7 @@ import type { BuildPhase } from '../workflow/build/index.ts';
 import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../domain/migration.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
+import type { StatusQuery } from '../workflow/status/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -25,7 +26,12 @@ export interface SlackServices {
   build?: BuildService;
   /** The copy phase (Start copy, Sync again, Final sync, rsync runbook and passes, Retry); absent until provided. */
   copy?: CopyService;
+  /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
+  status?: StatusService;
 }
+
+/** What the Slack app needs to answer `/efs-encrypt status [fs-id]`: store reads only, no AWS call. */
+export type StatusService = Pick<StatusQuery, 'overview' | 'detail'>;
 
 /** What the Slack app needs of the build phase (issue 5). Admin checks are the listeners'. */
 export interface BuildService {

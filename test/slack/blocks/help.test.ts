@@ -32,7 +32,8 @@ describe('help builders', () => {
     const shown = JSON.stringify(help.blocks);
     expect(shown).toContain('`/efs-encrypt scan`: Inventory');
     expect(shown).toContain('`/efs-encrypt build <file-system-id>|all`: Create');
-    expect(shown).toContain('`/efs-encrypt status [file-system-id]` _(coming)_');
+    expect(shown).toContain('`/efs-encrypt status [file-system-id]`: Show where');
+    expect(shown).toContain('`/efs-encrypt report` _(coming)_');
   });
 
   it('quote an unknown word safely', () => {

@@ -9,6 +9,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { runScanInThread } from '../../scan-in-thread.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
 import { buildFromCommand } from './build.ts';
+import { statusFromCommand } from './status.ts';
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -68,6 +69,8 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         await buildFromCommand(deps, { client, userId: command.user_id, channelId: command.channel_id, correlationId, args: parsed.args, replyPrivately });
         return;
       }
+      if (parsed.command.name === 'status')
+        return await statusFromCommand(deps, { userId: command.user_id, args: parsed.args, replyPrivately });
       return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));
     } catch (err) {
       log.warn({ err }, 'command refused or failed');

@@ -82,15 +82,15 @@ describe('/efs-encrypt help', () => {
     expect(reply.body.response_type).toBe('ephemeral');
     expect(reply.body.text).toContain("I don't know `encrypt-everything`");
     expect(reply.body.text).toMatch(
-      /scan, plan, build, status \(coming\), report \(coming\), help/,
+      /scan, plan, build, status, report \(coming\), help/,
     );
   });
 
   it('says a coming subcommand is not available yet', async () => {
     harness = await startSlackHarness({ services: fakeServices({ result: smallScan() }) });
-    await harness.slashCommand('status fs-0123');
+    await harness.slashCommand('report now');
     const reply = await harness.waitForCall('response_url');
-    expect(reply.body.text).toContain('`/efs-encrypt status` is coming');
+    expect(reply.body.text).toContain('`/efs-encrypt report` is coming');
   });
 });
 
