@@ -15,6 +15,7 @@ import { generateRsyncRunbook, type RsyncRunbook } from '../workflow/copy/rsync/
 import { toMountTargetRecord } from '../workflow/scan/read-file-system.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/build/index.ts';
+import { createStatusQuery } from '../workflow/status/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
@@ -32,6 +33,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
     decide: openDecidePhase(runtime),
     build,
     copy,
+    status: createStatusQuery({ migrations: runtime.store.migrations, events: runtime.store.events, jobs: runtime.store.jobs, clock: runtime.clock }),
   };
 }
 
