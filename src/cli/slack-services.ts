@@ -1,18 +1,11 @@
 import { hostname } from 'node:os';
-import type { AccountClients } from '../aws/account-clients.ts';
-import type { Clock } from '../domain/clock.ts';
-import type { MigrationRepository } from '../domain/migration.ts';
 import { dataSyncClientsFrom } from '../aws/datasync.ts';
 import { createDirectories } from '../aws/directory-clients.ts';
-import { listMountTargets, mountTargetSecurityGroups } from '../aws/efs.ts';
 import { replicationClientsFrom } from '../aws/efs-replication.ts';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
-import { BuildResourceKeys } from '../domain/build-plan.ts';
-import { BadInputError } from '../domain/errors.ts';
 import type { BuildService, CopyService, SlackServices } from '../slack/services.ts';
 import { createCopyPhase, type CopyPhase } from '../workflow/copy/index.ts';
-import { generateRsyncRunbook, type RsyncRunbook } from '../workflow/copy/rsync/index.ts';
-import { toMountTargetRecord } from '../workflow/scan/read-file-system.ts';
+import { rsyncRunbookFor } from '../workflow/copy/rsync/runbook-for-migration.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/build/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
@@ -154,35 +147,5 @@ export function copyService(runtime: Runtime, options: Pick<BuildServiceOptions,
   return { service, handler: phase.handler, phase };
 }
 
-/** What the runbook reads: the store's migrations, the account clients, the clock. */
-export interface RunbookSources {
-  store: { migrations: MigrationRepository };
-  accounts: Pick<AccountClients, 'clientsFor'>;
-  clock: Clock;
-}
-
-/**
- * The EC2 + rsync runbook of a built twin: the source as the decision's inventory snapshot saw it,
- * the twin's mount targets (and their security groups) as EFS describes them now.
- */
-export async function rsyncRunbookFor(runtime: RunbookSources, migrationId: string): Promise<RsyncRunbook> {
-  const { migrations } = runtime.store;
-  const record = await migrations.getMigration(migrationId);
-  if (!record) throw new BadInputError(`${migrationId} was not found; scan, decide and build it first.`);
-  const decision = (await migrations.getDecision(migrationId))?.decision;
-  if (!decision) throw new BadInputError(`${record.fileSystemId} has no decision; choose its key and method first.`);
-  const snapshot = await migrations.getSnapshot(migrationId);
-  if (!snapshot) throw new BadInputError(`${record.fileSystemId} has no inventory recorded; scan and decide it again.`);
-  const twinId = record.resources[BuildResourceKeys.targetFileSystemId];
-  if (!twinId) throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
-  const { efs } = await runtime.accounts.clientsFor(record.accountId, record.region);
-  const mountTargets = await Promise.all((await listMountTargets(efs, twinId)).map(async (mt) => toMountTargetRecord(mt, await mountTargetSecurityGroups(efs, mt))));
-  const twinArn = record.resources[BuildResourceKeys.targetFileSystemArn];
-  return generateRsyncRunbook({
-    migration: record,
-    source: snapshot.fileSystem,
-    target: { fileSystemId: twinId, mountTargets, ...(twinArn ? { fileSystemArn: twinArn } : {}) },
-    decision,
-    options: { generatedAt: runtime.clock.now().toISOString() },
-  });
-}
+/** Moved to the copy workflow so the CLI's `copy runbook` builds the same document; re-exported for callers here. */
+export { rsyncRunbookFor, type RunbookSources } from '../workflow/copy/rsync/runbook-for-migration.ts';

@@ -8,6 +8,7 @@ import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import { createCopyPhase, formatCopyPlan, formatCopyStatus, type CopyPhase, type QueuedCopy } from '../../workflow/copy/index.ts';
+import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
 import type { IoHost } from '../../workflow/io-host.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
@@ -15,11 +16,12 @@ import { createLogger } from '../logger.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { resolveMigrations } from './build.ts';
+import { writeRunbookFiles } from './copy-runbook.ts';
 
 /**
- * `efs-encrypt copy start|sync|final|status|record|retry <fs-id>`: the CLI twin of the thread's
- * Start copy, Sync again, Final sync, Initial copy done / Final sync done (rsync) and Retry
- * buttons. Jobs are the same durable `copy` jobs the bot runs; this process runs them to the end,
+ * `efs-encrypt copy start|sync|final|status|record|retry|runbook <fs-id>`: the CLI twin of the
+ * thread's Start copy, Sync again, Final sync, Initial copy done / Final sync done (rsync), Retry
+ * and Post runbook buttons. Jobs are the same durable `copy` jobs the bot runs; this process runs them to the end,
  * printing progress on stderr.
  */
 
@@ -31,6 +33,7 @@ interface CopyOptions {
   pass?: 'initial' | 'final';
   summary?: string;
   actor?: string;
+  out?: string;
 }
 
 /** Real timers, kept referenced: a copy being polled must keep the process alive. */
@@ -74,7 +77,7 @@ export function openCopyPhase(
   };
 }
 
-const ACTIONS = ['start', 'sync', 'final', 'status', 'record', 'retry'] as const;
+const ACTIONS = ['start', 'sync', 'final', 'status', 'record', 'retry', 'runbook'] as const;
 type Action = (typeof ACTIONS)[number];
 const KIND_OF: Partial<Record<Action, CopyKind>> = { start: 'initial', sync: 'incremental', final: 'final' };
 
@@ -82,12 +85,13 @@ export function registerCopy(program: Command, ctx: CliContext): void {
   program
     .command('copy')
     .description('Copy a built twin\'s data (DataSync, EFS replication) or record an EC2 + rsync pass, and show its status')
-    .addArgument(program.createArgument('<action>', 'start | sync | final | status | record | retry').choices(ACTIONS))
+    .addArgument(program.createArgument('<action>', 'start | sync | final | status | record | retry | runbook').choices(ACTIONS))
     .argument('<fs-id>', 'file system ID (or migration ID FS#account#region#fs-id)')
     .option('--dry-run', 'print the exact AWS calls the copy would make; change nothing')
     .option('--writes-stopped-at <time>', 'final sync by replication: when writes to the source stopped (ISO 8601, or "now")')
     .addOption(new Option('--pass <pass>', 'record: which rsync pass finished').choices(['initial', 'final']))
     .option('--summary <file>', 'record: the verification summary verify.sh wrote')
+    .option('--out <dir>', 'runbook: write the EC2 + rsync runbook and its scripts (executable) into this directory (default: print the runbook)')
     .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
     .option('--demo', 'run against the bundled sample estate')
     .option('--actor <name>', 'who copies, for the event log (default: cli:<login name>)')
@@ -109,6 +113,18 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         if (opts.dryRun) {
           if (!kind) throw new BadInputError(`--dry-run applies to start, sync and final, not ${action}.`);
           ctx.io.out(formatCopyPlan(migration!.fileSystemId, kind, await phase.plan(id, kind)));
+          return;
+        }
+        if (action === 'runbook') {
+          // The same document the thread's Post runbook uploads (rsyncRunbookFor); reads only.
+          // It refuses a file system decided for another method, with what to change.
+          const runbook = await rsyncRunbookFor(runtime, id);
+          if (!opts.out) {
+            ctx.io.out(runbook.markdown.endsWith('\n') ? runbook.markdown : `${runbook.markdown}\n`);
+            return;
+          }
+          const written = await writeRunbookFiles(runbook, opts.out);
+          ctx.io.out(`${written.map((p) => `wrote ${p}`).join('\n')}\n`);
           return;
         }
         if (action === 'status') {

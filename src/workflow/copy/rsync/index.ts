@@ -8,6 +8,7 @@ export {
   type RsyncRunbookOptions,
   type RsyncRunbookTarget,
 } from './runbook.ts';
+export { rsyncRunbookFor, type RunbookSources } from './runbook-for-migration.ts';
 export { planCopyNetwork, type CopyNetworkPlan } from './network-plan.ts';
 export {
   planCopyInstance,
