@@ -9,6 +9,7 @@ import { registerEstate } from './commands/estate.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerCopy } from './commands/copy.ts';
+import { registerStatus } from './commands/status.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage. */
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerPlan(program, ctx);
   registerBuild(program, ctx);
   registerCopy(program, ctx);
+  registerStatus(program, ctx);
   return program;
 }
 
