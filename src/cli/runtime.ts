@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { createAccountClients, type AccountClients } from '../aws/account-clients.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { estateAccounts, estateRegions, loadEstateFile, startEstateServer, type Estate, type EstateServer } from '../estate/index.ts';
+import type { EstateTiming } from '../estate/timing.ts';
 import { SAMPLE_ESTATE_PATH } from '../estate/samples/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
@@ -23,6 +24,8 @@ export interface EstateChoice {
   demo?: boolean;
   latencyMs?: number;
   tps?: number;
+  /** How long the estate's asynchronous work takes (tests and rehearsals pass scaleTiming(speed)). */
+  timing?: Partial<EstateTiming>;
 }
 
 export interface Runtime {
@@ -60,7 +63,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
     const source = options.estate?.file ?? (options.estate?.demo ? SAMPLE_ESTATE_PATH : undefined);
     if (source) {
       const data = await loadEstateFile(source);
-      const server = await startEstateServer({ estate: data, latencyMs: options.estate?.latencyMs, tps: options.estate?.tps, clock });
+      const server = await startEstateServer({ estate: data, latencyMs: options.estate?.latencyMs, tps: options.estate?.tps, clock, ...(options.estate?.timing ? { timing: options.estate.timing } : {}) });
       closers.push(() => server.close());
       // The bot is not told it talks to a double: the SDK's own per-service endpoint variables do it.
       // Per service, not AWS_ENDPOINT_URL, so a real DynamoDB table keeps its real endpoint.

@@ -4,6 +4,7 @@ import { COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID, COPY_START_ACTION_ID, COPY
 import type { Block } from '../../blocks/limits.ts';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
+import { scaleTiming } from '../../src/estate/timing.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrationId } from '../../src/domain/inventory.ts';
 import { BuildThreads } from '../../src/slack/build-threads.ts';
@@ -13,7 +14,7 @@ import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 
 /**
  * The copy as `efs-encrypt serve --demo` wires it: the real composition root (embedded store,
- * sample estate on its real-time timeline, the build and copy services of
+ * sample estate on its timeline made 50 times faster, the build and copy services of
  * src/cli/slack-services.ts sharing ONE job runner), the real Bolt receiver. A built twin's
  * message offers Start copy for its DataSync decision; the click copies it through DataSync,
  * shown in one message that ends with Sync again and Final sync.
@@ -21,6 +22,9 @@ import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 const ADMIN = 'U0ADMIN01';
 const CHANNEL = 'C0OPS001';
 const THREAD = '1767225600.000001';
+/** The estate runs 50 times faster; the build and the copy poll it every 20 ms to keep up. */
+const SPEED = 50;
+const POLL_MS = 20;
 
 describe('Copy end to end on the sample estate', () => {
   const saved = { ...process.env };
@@ -30,9 +34,11 @@ describe('Copy end to end on the sample estate', () => {
   let picked: { id: string; fileSystemId: string; accountId: string; region: string } | undefined;
 
   beforeAll(async () => {
-    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
+    // The sample estate's timeline SPEED times faster (scaleTiming: durations divided, rates
+    // multiplied): the same phases and the same real path, without 15 s of real waiting.
+    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true, timing: scaleTiming(SPEED) } });
     const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
-    services = slackServices(runtime, { pollMs: 200 });
+    services = slackServices(runtime, { pollMs: POLL_MS });
     // The smallest unencrypted file system the decide rules accept for DataSync (a network path exists).
     const candidates = scan.fileSystems.filter((f) => !f.encrypted && f.numberOfMountTargets > 0).sort((a, b) => a.sizeInBytes - b.sizeInBytes);
     for (const fs of candidates) {
