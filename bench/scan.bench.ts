@@ -52,10 +52,14 @@ class LastScan implements ScanRepository {
 }
 
 export async function run(): Promise<BenchResult> {
-  const child = fork(fileURLToPath(new URL('./estate-process.ts', import.meta.url)), [JSON.stringify(SHAPE)], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const child = fork(
+    fileURLToPath(new URL('./estate-process.ts', import.meta.url)),
+    [JSON.stringify(SHAPE)],
+    {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
   const { endpoint } = await request<{ endpoint: string }>(child, 'ready');
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -71,7 +75,13 @@ export async function run(): Promise<BenchResult> {
     const accounts = estate.accounts.map((a) => a.accountId);
     const regions = GENERATED_REGIONS.slice(0, SHAPE.regions);
 
-    const clients = createAccountClients({ accounts, roleName: 'EfsEncryptRole', regions, rateLimitPerSecond: RATE, rateLimitBurst: BURST });
+    const clients = createAccountClients({
+      accounts,
+      roleName: 'EfsEncryptRole',
+      regions,
+      rateLimitPerSecond: RATE,
+      rateLimitBurst: BURST,
+    });
     const scans = new LastScan();
     const workflow = createScanWorkflow({
       clientsFor: (a, r) => clients.clientsFor(a, r),
@@ -87,7 +97,13 @@ export async function run(): Promise<BenchResult> {
     // Warm-up: module loading, JIT and credentials are start-up costs, not the scan's.
     await workflow.run();
     const memory = trackPeakMemory();
-    const runs: { wallMs: number; cpuMs: number; scan: ScanRecord; buckets: Record<string, number>; server: { calls: number; throttles: number } }[] = [];
+    const runs: {
+      wallMs: number;
+      cpuMs: number;
+      scan: ScanRecord;
+      buckets: Record<string, number>;
+      server: { calls: number; throttles: number };
+    }[] = [];
     for (let i = 0; i < RUNS; i++) {
       await request(child, 'reset');
       const before = clients.stats.byBucket();
@@ -98,7 +114,10 @@ export async function run(): Promise<BenchResult> {
       const cpu = process.cpuUsage(cpuBefore);
       const after = clients.stats.byBucket();
       const buckets = Object.fromEntries(Object.entries(after).map(([b, n]) => [b, n - (before[b] ?? 0)]));
-      const { stats: server } = await request<{ stats: { calls: number; throttles: number } }>(child, 'stats');
+      const { stats: server } = await request<{ stats: { calls: number; throttles: number } }>(
+        child,
+        'stats',
+      );
       runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, scan, buckets, server });
     }
     const peak = memory.stop();
@@ -109,11 +128,16 @@ export async function run(): Promise<BenchResult> {
 
     // The floor the rate limits set: the busiest (account, region, operation) bucket's calls at 10/s.
     // Also shown: the stricter floor that credits the bucket's initial burst.
-    const [busiestBucket, busiestCalls] = Object.entries(median.buckets).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const [busiestBucket, busiestCalls] = Object.entries(median.buckets).sort((a, b) => b[1] - a[1])[0] ?? [
+      '',
+      0,
+    ];
     const floorMs = (busiestCalls / RATE) * 1000;
     const burstFloorMs = (Math.max(0, busiestCalls - BURST) / RATE) * 1000 + SHAPE.latencyMs;
     const ratio = wallMs / floorMs;
-    const throttleFailures = runs.flatMap((r) => r.scan.failures).filter((f) => /Throttl|RequestLimitExceeded/.test(f.code)).length;
+    const throttleFailures = runs
+      .flatMap((r) => r.scan.failures)
+      .filter((f) => /Throttl|RequestLimitExceeded/.test(f.code)).length;
     const throttledRecords = runs
       .flatMap((r) => r.scan.fileSystems)
       .filter((f) => f.errors.some((e) => /Throttl|RequestLimitExceeded/.test(e.code))).length;
@@ -137,7 +161,10 @@ export async function run(): Promise<BenchResult> {
       },
       targets: [
         { description: 'within 1.5× of the rate-limit floor', met: ratio <= 1.5 },
-        { description: 'no scan failure or incomplete record from throttling (all runs)', met: throttleFailures === 0 && throttledRecords === 0 },
+        {
+          description: 'no scan failure or incomplete record from throttling (all runs)',
+          met: throttleFailures === 0 && throttledRecords === 0,
+        },
         { description: 'every file system found', met: scan.fileSystems.length === SHAPE.fileSystems },
       ],
     };

@@ -27,11 +27,14 @@ export async function run(): Promise<BenchResult> {
       const loaded = await store.scans.getScan(scan.scanId);
       const loadMs = performance.now() - t1;
       const peak = memory.stop();
-      const matched = loaded?.fileSystems.length === size && loaded.fileSystems[size - 1]?.fileSystemId === scan.fileSystems[size - 1]?.fileSystemId;
+      const matched =
+        loaded?.fileSystems.length === size &&
+        loaded.fileSystems[size - 1]?.fileSystemId === scan.fileSystems[size - 1]?.fileSystemId;
       allMatched &&= matched;
       figures[`${size} file systems: save`] = `${saveMs.toFixed(0)} ms`;
       figures[`${size} file systems: load`] = `${loadMs.toFixed(0)} ms`;
-      figures[`${size} file systems: stored bytes`] = `${(packed.byteLength / 1024).toFixed(0)} KiB compressed in ${Math.ceil(packed.byteLength / 350_000)} item(s) of at most 350 KB, ${(packed.byteLength / size).toFixed(0)} B per file system`;
+      figures[`${size} file systems: stored bytes`] =
+        `${(packed.byteLength / 1024).toFixed(0)} KiB compressed in ${Math.ceil(packed.byteLength / 350_000)} item(s) of at most 350 KB, ${(packed.byteLength / size).toFixed(0)} B per file system`;
       figures[`${size} file systems: peak RSS`] = `${peak.peakRssMiB} MiB (heap ${peak.peakHeapMiB} MiB)`;
     }
   } finally {

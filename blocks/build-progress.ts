@@ -38,7 +38,11 @@ export interface BuildProgressState {
 }
 
 /** `FS#<account>#<region>#<fileSystemId>` into its parts (the ID is ours: DESIGN.md, State). */
-export function migrationParts(migrationId: string): { accountId: string; region: string; fileSystemId: string } {
+export function migrationParts(migrationId: string): {
+  accountId: string;
+  region: string;
+  fileSystemId: string;
+} {
   const [, accountId = '', region = '', fileSystemId = migrationId] = migrationId.split('#');
   return { accountId, region, fileSystemId };
 }
@@ -61,9 +65,13 @@ function stepLine(state: BuildProgressState): string {
 export function mappingLines(mapping: BuildMapping): string[] {
   return [
     `${code(mapping.sourceFileSystemId)} → ${code(mapping.targetFileSystemId ?? '(not created)')}`,
-    ...Object.entries(mapping.mountTargets).map(([az, id]) => `• mount target ${escapeMrkdwn(az)}: ${code(id)}`),
+    ...Object.entries(mapping.mountTargets).map(
+      ([az, id]) => `• mount target ${escapeMrkdwn(az)}: ${code(id)}`,
+    ),
     ...Object.entries(mapping.accessPoints).map(([from, to]) => `• access point ${code(from)} → ${code(to)}`),
-    ...Object.entries(mapping.notCopied).map(([what, why]) => `:warning: not copied: ${escapeMrkdwn(what)}: ${escapeMrkdwn(clip(why, 300))}`),
+    ...Object.entries(mapping.notCopied).map(
+      ([what, why]) => `:warning: not copied: ${escapeMrkdwn(what)}: ${escapeMrkdwn(clip(why, 300))}`,
+    ),
   ];
 }
 
@@ -94,17 +102,28 @@ export function buildProgressMessage(state: BuildProgressState): SlackMessage {
   if (state.status === 'running' && state.latest) lines.push(escapeMrkdwn(clip(state.latest, 500)));
   if (state.status === 'failed' && state.error) {
     const e = state.error;
-    lines.push(`*${escapeMrkdwn(e.code)}*${e.step ? ` at ${escapeMrkdwn(e.step)}` : ''}: ${escapeMrkdwn(clip(e.message, 1500))}`);
+    lines.push(
+      `*${escapeMrkdwn(e.code)}*${e.step ? ` at ${escapeMrkdwn(e.step)}` : ''}: ${escapeMrkdwn(clip(e.message, 1500))}`,
+    );
   }
-  const warnings = state.status === 'succeeded' ? [] : state.warnings.slice(-MAX_WARNINGS).map((w) => `:warning: ${escapeMrkdwn(clip(w, 300))}`);
-  const body: Block[] = packLines([...lines, ...warnings]).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  const warnings =
+    state.status === 'succeeded'
+      ? []
+      : state.warnings.slice(-MAX_WARNINGS).map((w) => `:warning: ${escapeMrkdwn(clip(w, 300))}`);
+  const body: Block[] = packLines([...lines, ...warnings]).map((text) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+  }));
 
   if (state.status === 'succeeded' && state.mapping) {
     for (const text of packLines([validationLine(state.mapping), ...mappingLines(state.mapping)]))
       body.push({ type: 'section', text: { type: 'mrkdwn', text } });
   } else if (state.status === 'failed' && state.mapping?.targetFileSystemId) {
     // What exists already is recorded; Retry resumes from it, never makes it twice.
-    for (const text of packLines(['Made so far (recorded; Retry resumes from here):', ...mappingLines(state.mapping)]))
+    for (const text of packLines([
+      'Made so far (recorded; Retry resumes from here):',
+      ...mappingLines(state.mapping),
+    ]))
       body.push({ type: 'section', text: { type: 'mrkdwn', text } });
   }
 
@@ -113,9 +132,15 @@ export function buildProgressMessage(state: BuildProgressState): SlackMessage {
     ...(state.jobId ? [`correlation ID ${code(state.jobId)}`] : []),
     ...(state.error?.awsRequestId ? [`AWS request ID ${code(state.error.awsRequestId)}`] : []),
   ].join(' · ');
-  body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }] });
+  body.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }],
+  });
 
-  const copy = state.status === 'succeeded' && state.copyMethod ? copyStartButtons(state.migrationId, state.copyMethod) : undefined;
+  const copy =
+    state.status === 'succeeded' && state.copyMethod
+      ? copyStartButtons(state.migrationId, state.copyMethod)
+      : undefined;
   if (copy) body.push(copy);
 
   if (state.status === 'failed')
@@ -134,7 +159,10 @@ export function buildProgressMessage(state: BuildProgressState): SlackMessage {
     });
 
   // Sections are packed within limits; a long mapping is the only thing that can grow, so cap blocks.
-  const blocks = body.length > SlackLimits.blocksPerMessage ? [...body.slice(0, SlackLimits.blocksPerMessage - 2), ...body.slice(-2)] : body;
+  const blocks =
+    body.length > SlackLimits.blocksPerMessage
+      ? [...body.slice(0, SlackLimits.blocksPerMessage - 2), ...body.slice(-2)]
+      : body;
   return { text: clip(plainTitle(state), SlackLimits.messageText), blocks };
 }
 

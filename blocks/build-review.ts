@@ -22,7 +22,12 @@ export function buildButtonsBlock(scanId: string): Block {
     type: 'actions',
     block_id: 'build_buttons',
     elements: [
-      { type: 'button', action_id: BUILD_REVIEW_ACTION_ID, text: { type: 'plain_text', text: 'Review build' }, value: clip(scanId, SlackLimits.buttonValue) },
+      {
+        type: 'button',
+        action_id: BUILD_REVIEW_ACTION_ID,
+        text: { type: 'plain_text', text: 'Review build' },
+        value: clip(scanId, SlackLimits.buttonValue),
+      },
       {
         type: 'button',
         action_id: BUILD_ALL_ACTION_ID,
@@ -31,7 +36,10 @@ export function buildButtonsBlock(scanId: string): Block {
         value: clip(scanId, SlackLimits.buttonValue),
         confirm: {
           title: { type: 'plain_text', text: 'Build every decided twin?' },
-          text: { type: 'mrkdwn', text: 'Creates an encrypted file system, its mount targets and access points for every decided file system. Nothing is deleted.' },
+          text: {
+            type: 'mrkdwn',
+            text: 'Creates an encrypted file system, its mount targets and access points for every decided file system. Nothing is deleted.',
+          },
           confirm: { type: 'plain_text', text: 'Build all' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },
@@ -63,17 +71,24 @@ export function chunkEscaped(text: string, max: number = CODE_CHUNK): string[] {
 function callTexts(call: PlannedCall, n: number): string[] {
   const heading = `${n}. *${escapeMrkdwn(call.operation)}* _${escapeMrkdwn(call.step)}_`;
   const pieces = chunkEscaped(JSON.stringify(call.input));
-  return pieces.map((p, i) => `${i === 0 ? heading : `${heading} (continued ${i + 1}/${pieces.length})`}\n\`\`\`${p}\`\`\``);
+  return pieces.map(
+    (p, i) => `${i === 0 ? heading : `${heading} (continued ${i + 1}/${pieces.length})`}\n\`\`\`${p}\`\`\``,
+  );
 }
 
 export function planBlocks(plan: BuildPlan): Block[] {
   const name = plan.sourceName ? ` ${escapeMrkdwn(clip(plan.sourceName, 60))}` : '';
   const head = `*${code(plan.sourceFileSystemId)}${name}* (${plan.accountId} ${plan.region}) → encrypted twin with ${code(plan.intendedKeyArn)}\n${plural(plan.calls.length, 'call')} in order; ${code('<twin>')} is the new file system's ID, known once it exists.`;
   const texts = [head, ...plan.calls.flatMap((c, i) => callTexts(c, i + 1))];
-  const sections = packLines(texts).map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  const sections = packLines(texts).map((text): Block => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+  }));
   const differs = packLines([
     '*Differs from the source*',
-    ...plan.differs.map((d) => `• ${escapeMrkdwn(d.subject)}: ${escapeMrkdwn(d.change)} _(${escapeMrkdwn(d.why)})_`),
+    ...plan.differs.map(
+      (d) => `• ${escapeMrkdwn(d.subject)}: ${escapeMrkdwn(d.change)} _(${escapeMrkdwn(d.why)})_`,
+    ),
   ]).map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } }));
   return [
     ...sections,
@@ -86,7 +101,10 @@ export function planBlocks(plan: BuildPlan): Block[] {
           type: 'button',
           action_id: BUILD_ONE_ACTION_ID,
           style: 'primary',
-          text: { type: 'plain_text', text: clip(`Build ${plan.sourceFileSystemId}`, SlackLimits.buttonText) },
+          text: {
+            type: 'plain_text',
+            text: clip(`Build ${plan.sourceFileSystemId}`, SlackLimits.buttonText),
+          },
           value: plan.migrationId,
         },
       ],
@@ -100,7 +118,15 @@ export function buildReviewMessages(plans: BuildPlan[]): SlackMessage[] {
   const title = `Build review (dry run, nothing is created): ${plural(plans.length, 'file system')}`;
   const head: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, SlackLimits.headerText) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Each Build button queues that file system alone; Build all on the plan queues every one. Admins only.' }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Each Build button queues that file system alone; Build all on the plan queues every one. Admins only.',
+        },
+      ],
+    },
   ];
   const max = SlackLimits.blocksPerMessage;
   const messages: Block[][] = [[...head]];
@@ -121,5 +147,8 @@ export function buildReviewMessages(plans: BuildPlan[]): SlackMessage[] {
   }
   return messages
     .filter((blocks) => blocks.length)
-    .map((blocks, i, all) => ({ text: clip(all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, SlackLimits.messageText), blocks }));
+    .map((blocks, i, all) => ({
+      text: clip(all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, SlackLimits.messageText),
+      blocks,
+    }));
 }

@@ -32,9 +32,15 @@ export function encodeCopyMetadata(m: CopyModalMetadata): string {
 export function decodeCopyMetadata(text: string | undefined): CopyModalMetadata | undefined {
   try {
     const m = JSON.parse(text ?? '') as Partial<CopyModalMetadata>;
-    if (typeof m.migrationId !== 'string' || typeof m.channel !== 'string' || typeof m.threadTs !== 'string') return undefined;
+    if (typeof m.migrationId !== 'string' || typeof m.channel !== 'string' || typeof m.threadTs !== 'string')
+      return undefined;
     if (m.pass !== undefined && m.pass !== 'initial' && m.pass !== 'final') return undefined;
-    return { migrationId: m.migrationId, channel: m.channel, threadTs: m.threadTs, ...(m.pass ? { pass: m.pass } : {}) };
+    return {
+      migrationId: m.migrationId,
+      channel: m.channel,
+      threadTs: m.threadTs,
+      ...(m.pass ? { pass: m.pass } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -68,7 +74,11 @@ export function writesStoppedModal(metadata: CopyModalMetadata, now: Date): View
         block_id: WRITES_STOPPED_BLOCK_ID,
         label: plain('Writes to the source stopped at', 2000),
         hint: plain('Your local time. Not in the future: confirm once writes have stopped.', 2000),
-        element: { type: 'datetimepicker', action_id: WRITES_STOPPED_ACTION_ID, initial_date_time: Math.floor(now.getTime() / 1000) },
+        element: {
+          type: 'datetimepicker',
+          action_id: WRITES_STOPPED_ACTION_ID,
+          initial_date_time: Math.floor(now.getTime() / 1000),
+        },
       },
     ],
   };
@@ -99,7 +109,12 @@ export function rsyncPassModal(metadata: CopyModalMetadata & { pass: 'initial' |
         block_id: SUMMARY_BLOCK_ID,
         optional: !final,
         label: plain('verify.sh summary', 2000),
-        element: { type: 'plain_text_input', action_id: SUMMARY_ACTION_ID, multiline: true, max_length: 3000 },
+        element: {
+          type: 'plain_text_input',
+          action_id: SUMMARY_ACTION_ID,
+          multiline: true,
+          max_length: 3000,
+        },
       },
     ],
   };

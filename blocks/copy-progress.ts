@@ -1,4 +1,11 @@
-import { COPY_KIND_LABELS, copyKindsOf, formatCopyProgress, type CopyAction, type CopyKind, type CopyProgress } from '../src/domain/copy.ts';
+import {
+  COPY_KIND_LABELS,
+  copyKindsOf,
+  formatCopyProgress,
+  type CopyAction,
+  type CopyKind,
+  type CopyProgress,
+} from '../src/domain/copy.ts';
 import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
@@ -25,17 +32,34 @@ export const COPY_RETRY_ACTION_ID = 'copy_retry';
 /** DataSync and replication: the dry run of the copies the buttons beside it start (blocks/copy-review.ts). */
 export const COPY_REVIEW_ACTION_ID = 'copy_review';
 
-type Button = { type: 'button'; action_id: string; text: { type: 'plain_text'; text: string }; value: string; style?: 'primary' | 'danger' };
+type Button = {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value: string;
+  style?: 'primary' | 'danger';
+};
 
 function button(actionId: string, label: string, migrationId: string, primary = false): Button {
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label }, value: migrationId, ...(primary ? { style: 'primary' as const } : {}) };
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: label },
+    value: migrationId,
+    ...(primary ? { style: 'primary' as const } : {}),
+  };
 }
 
 /** The button for one copy action of `method` (labels as the thread names them). */
 function actionButton(action: CopyAction, method: MigrationMethod, migrationId: string): Button | undefined {
   switch (action) {
     case 'start':
-      return button(COPY_START_ACTION_ID, method === 'replication' ? 'Start replication' : 'Start copy', migrationId, true);
+      return button(
+        COPY_START_ACTION_ID,
+        method === 'replication' ? 'Start replication' : 'Start copy',
+        migrationId,
+        true,
+      );
     case 'sync':
       return button(COPY_SYNC_ACTION_ID, 'Sync again', migrationId);
     case 'final':
@@ -55,12 +79,28 @@ function actionButton(action: CopyAction, method: MigrationMethod, migrationId: 
  * The actions block for what applies now; undefined when nothing does. EC2 + rsync always offers
  * Post runbook until verified (the runbook is a document: posting it again changes nothing).
  */
-export function copyButtons(migrationId: string, method: MigrationMethod, actions: readonly CopyAction[], options: { runbook?: boolean } = {}): Block | undefined {
+export function copyButtons(
+  migrationId: string,
+  method: MigrationMethod,
+  actions: readonly CopyAction[],
+  options: { runbook?: boolean } = {},
+): Block | undefined {
   const elements = [
-    ...(method === 'rsync' && options.runbook ? [button(COPY_RUNBOOK_ACTION_ID, 'Post runbook', migrationId, actions.length === 0 || actions[0] === 'record_initial')] : []),
+    ...(method === 'rsync' && options.runbook
+      ? [
+          button(
+            COPY_RUNBOOK_ACTION_ID,
+            'Post runbook',
+            migrationId,
+            actions.length === 0 || actions[0] === 'record_initial',
+          ),
+        ]
+      : []),
     ...actions.flatMap((a) => actionButton(a, method, migrationId) ?? []),
     // Next to the buttons that call AWS: what they would call (rsync's calls are the runbook's).
-    ...(method !== 'rsync' && copyKindsOf(actions).length > 0 ? [button(COPY_REVIEW_ACTION_ID, 'Review copy', migrationId)] : []),
+    ...(method !== 'rsync' && copyKindsOf(actions).length > 0
+      ? [button(COPY_REVIEW_ACTION_ID, 'Review copy', migrationId)]
+      : []),
   ];
   // One primary per block reads best: the first.
   let primary = false;
@@ -74,7 +114,9 @@ export function copyButtons(migrationId: string, method: MigrationMethod, action
 
 /** The first copy buttons on a built twin's message: what starts the copy by the decided method. */
 export function copyStartButtons(migrationId: string, method: MigrationMethod): Block | undefined {
-  return method === 'rsync' ? copyButtons(migrationId, method, [], { runbook: true }) : copyButtons(migrationId, method, ['start']);
+  return method === 'rsync'
+    ? copyButtons(migrationId, method, [], { runbook: true })
+    : copyButtons(migrationId, method, ['start']);
 }
 
 export interface CopyProgressState {
@@ -110,7 +152,13 @@ function what(state: CopyProgressState): string {
 }
 
 function methodLabel(method: MigrationMethod | undefined): string {
-  return method === 'datasync' ? 'DataSync' : method === 'replication' ? 'EFS replication' : method === 'rsync' ? 'EC2 + rsync' : 'copy';
+  return method === 'datasync'
+    ? 'DataSync'
+    : method === 'replication'
+      ? 'EFS replication'
+      : method === 'rsync'
+        ? 'EC2 + rsync'
+        : 'copy';
 }
 
 function title(state: CopyProgressState): string {
@@ -132,7 +180,12 @@ function title(state: CopyProgressState): string {
 
 /** The fallback text; also what tests and notifications see. */
 export function copyPlainTitle(state: CopyProgressState): string {
-  const outcome = { running: 'running', done: state.state === 'verified' ? 'verified' : 'done', failed: 'failed', differs: 'not verified' }[state.status];
+  const outcome = {
+    running: 'running',
+    done: state.state === 'verified' ? 'verified' : 'done',
+    failed: 'failed',
+    differs: 'not verified',
+  }[state.status];
   return `Copy of ${state.sourceFileSystemId}: ${outcome}`;
 }
 
@@ -158,10 +211,20 @@ export function copyProgressMessage(state: CopyProgressState): SlackMessage {
   if (state.latest && state.status !== 'failed') lines.push(escapeMrkdwn(clip(state.latest, 1500)));
   if (state.status === 'failed' && state.error) {
     const e = state.error;
-    lines.push(`*${escapeMrkdwn(e.code)}*${e.step ? ` at ${escapeMrkdwn(e.step)}` : ''}: ${escapeMrkdwn(clip(e.message, 1500))}`);
+    lines.push(
+      `*${escapeMrkdwn(e.code)}*${e.step ? ` at ${escapeMrkdwn(e.step)}` : ''}: ${escapeMrkdwn(clip(e.message, 1500))}`,
+    );
   }
-  if (state.differences?.length) lines.push('Differences verify.sh listed:', ...state.differences.slice(0, 20).map((d) => `• ${code(clip(d, 300))}`));
-  if (state.notCarried?.length) lines.push(':warning: *Not carried by EFS replication*', ...state.notCarried.map((n) => `• ${escapeMrkdwn(clip(n, 500))}`));
+  if (state.differences?.length)
+    lines.push(
+      'Differences verify.sh listed:',
+      ...state.differences.slice(0, 20).map((d) => `• ${code(clip(d, 300))}`),
+    );
+  if (state.notCarried?.length)
+    lines.push(
+      ':warning: *Not carried by EFS replication*',
+      ...state.notCarried.map((n) => `• ${escapeMrkdwn(clip(n, 500))}`),
+    );
   const body: Block[] = packLines(lines).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
 
   const context = [
@@ -170,10 +233,21 @@ export function copyProgressMessage(state: CopyProgressState): SlackMessage {
     ...(state.jobId ? [`correlation ID ${code(state.jobId)}`] : []),
     ...(state.error?.awsRequestId ? [`AWS request ID ${code(state.error.awsRequestId)}`] : []),
   ].join(' · ');
-  body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }] });
+  body.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }],
+  });
 
-  const buttons = state.method && state.status !== 'running' ? copyButtons(state.migrationId, state.method, state.actions, { runbook: state.method === 'rsync' && state.state !== 'verified' }) : undefined;
+  const buttons =
+    state.method && state.status !== 'running'
+      ? copyButtons(state.migrationId, state.method, state.actions, {
+          runbook: state.method === 'rsync' && state.state !== 'verified',
+        })
+      : undefined;
   if (buttons) body.push(buttons);
-  const blocks = body.length > SlackLimits.blocksPerMessage ? [...body.slice(0, SlackLimits.blocksPerMessage - 2), ...body.slice(-2)] : body;
+  const blocks =
+    body.length > SlackLimits.blocksPerMessage
+      ? [...body.slice(0, SlackLimits.blocksPerMessage - 2), ...body.slice(-2)]
+      : body;
   return { text: clip(copyPlainTitle(state), SlackLimits.messageText), blocks };
 }

@@ -22,7 +22,11 @@ export interface CopyReview {
   plans: { kind: CopyKind; calls: PlannedCopyCall[] }[];
 }
 
-const METHOD_LABELS: Record<MigrationMethod, string> = { datasync: 'DataSync', replication: 'EFS replication', rsync: 'EC2 + rsync' };
+const METHOD_LABELS: Record<MigrationMethod, string> = {
+  datasync: 'DataSync',
+  replication: 'EFS replication',
+  rsync: 'EC2 + rsync',
+};
 
 /** One call as sections: heading, input in a code block (split only when too long), then why or when. */
 function callTexts(call: PlannedCopyCall, n: number): string[] {
@@ -30,7 +34,9 @@ function callTexts(call: PlannedCopyCall, n: number): string[] {
   const heading = `${operation}${call.note ? ` _${escapeMrkdwn(clip(call.note, 300))}_` : ''}`;
   // Room for the longest heading, a "(continued i/n)" and the code fence.
   const pieces = chunkEscaped(JSON.stringify(call.input), SlackLimits.sectionText - heading.length - 40);
-  return pieces.map((p, i) => `${i === 0 ? heading : `${operation} (continued ${i + 1}/${pieces.length})`}\n\`\`\`${p}\`\`\``);
+  return pieces.map(
+    (p, i) => `${i === 0 ? heading : `${operation} (continued ${i + 1}/${pieces.length})`}\n\`\`\`${p}\`\`\``,
+  );
 }
 
 function planBlocks(review: CopyReview, plan: CopyReview['plans'][number]): Block[] {
@@ -57,8 +63,15 @@ export function copyReviewMessages(review: CopyReview): SlackMessage[] {
       ],
     },
   ];
-  const blocks = [...head, ...review.plans.flatMap((p) => [...planBlocks(review, p), { type: 'divider' } as Block])];
+  const blocks = [
+    ...head,
+    ...review.plans.flatMap((p) => [...planBlocks(review, p), { type: 'divider' } as Block]),
+  ];
   const pages: Block[][] = [];
-  for (let i = 0; i < blocks.length; i += SlackLimits.blocksPerMessage) pages.push(blocks.slice(i, i + SlackLimits.blocksPerMessage));
-  return pages.map((page, i, all) => ({ text: clip(all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, SlackLimits.messageText), blocks: page }));
+  for (let i = 0; i < blocks.length; i += SlackLimits.blocksPerMessage)
+    pages.push(blocks.slice(i, i + SlackLimits.blocksPerMessage));
+  return pages.map((page, i, all) => ({
+    text: clip(all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, SlackLimits.messageText),
+    blocks: page,
+  }));
 }

@@ -1,5 +1,12 @@
 import type { types } from '@slack/bolt';
-import { METHOD_LABELS, MIGRATION_METHODS, isMigrationMethod, type DecisionChoice, type DecisionField, type FieldErrors } from '../src/domain/decision.ts';
+import {
+  METHOD_LABELS,
+  MIGRATION_METHODS,
+  isMigrationMethod,
+  type DecisionChoice,
+  type DecisionField,
+  type FieldErrors,
+} from '../src/domain/decision.ts';
 import { ownership, type FileSystemRecord } from '../src/domain/inventory.ts';
 import type { CandidateStatus } from '../src/workflow/decide/index.ts';
 import { humanBytes, plural } from './format.ts';
@@ -43,11 +50,16 @@ export function decodePlanMetadata(text: string | undefined): PlanMetadata | und
 type Part = 'scope' | 'reason' | 'key' | 'keytyped' | 'method' | 'window' | 'rate' | 'notes';
 
 /** `<part>|<account>:<region>:<fileSystemId>`: the options listener reads account and region from it. */
-export function planBlockId(part: Part, fs: Pick<FileSystemRecord, 'accountId' | 'region' | 'fileSystemId'>): string {
+export function planBlockId(
+  part: Part,
+  fs: Pick<FileSystemRecord, 'accountId' | 'region' | 'fileSystemId'>,
+): string {
   return `${part}|${fs.accountId}:${fs.region}:${fs.fileSystemId}`;
 }
 
-export function parsePlanBlockId(blockId: string): { part: string; accountId: string; region: string; fileSystemId: string } | undefined {
+export function parsePlanBlockId(
+  blockId: string,
+): { part: string; accountId: string; region: string; fileSystemId: string } | undefined {
   const m = /^([a-z]+)\|(\d{12}):([a-z0-9-]+):(fs-[0-9a-f]+)$/.exec(blockId);
   return m ? { part: m[1]!, accountId: m[2]!, region: m[3]!, fileSystemId: m[4]! } : undefined;
 }
@@ -60,10 +72,16 @@ export function pageOf<T>(items: T[], page: number): T[] {
   return items.slice(page * PLAN_PAGE_SIZE, (page + 1) * PLAN_PAGE_SIZE);
 }
 
-const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plain_text', text: clip(text, max) });
+const plain = (text: string, max = 75): types.PlainTextElement => ({
+  type: 'plain_text',
+  text: clip(text, max),
+});
 const option = (text: string, value: string): types.PlainTextOption => ({ text: plain(text), value });
 
-const SCOPE_OPTIONS = [option('In scope: migrate it', 'in_scope'), option('Excluded (give a reason)', 'excluded')];
+const SCOPE_OPTIONS = [
+  option('In scope: migrate it', 'in_scope'),
+  option('Excluded (give a reason)', 'excluded'),
+];
 const METHOD_OPTIONS = MIGRATION_METHODS.map((m) => option(METHOD_LABELS[m], m));
 
 function details(fs: FileSystemRecord, status: CandidateStatus | undefined): string {
@@ -73,7 +91,9 @@ function details(fs: FileSystemRecord, status: CandidateStatus | undefined): str
   const azs = [...new Set(fs.mountTargets.map((m) => m.availabilityZoneName).filter(Boolean))];
   const lines = [
     `*${fs.fileSystemId}*${fs.name ? ` ${clip(fs.name, 60)}` : ''} · ${humanBytes(fs.sizeInBytes)} · ${fs.accountId} ${fs.region}`,
-    [tags.join(' ') || 'no env/app/owner tags', fs.vpcIds.length ? fs.vpcIds.join(', ') : 'no VPC'].join(' · '),
+    [tags.join(' ') || 'no env/app/owner tags', fs.vpcIds.length ? fs.vpcIds.join(', ') : 'no VPC'].join(
+      ' · ',
+    ),
     `${plural(fs.mountTargets.length, 'mount target')}${azs.length ? ` in ${azs.join(', ')}` : ''}${subnets.length ? ` (${clip(subnets.join(', '), 300)})` : ''}${fs.flags.length ? ` · flags: ${fs.flags.join(', ')}` : ''}`,
   ];
   const now = currentLine(status);
@@ -87,17 +107,29 @@ function currentLine(s: CandidateStatus | undefined): string | undefined {
     const d = s.decision.decision;
     return `_Now: ${METHOD_LABELS[d.method]} to ${d.targetKeyAsGiven ?? d.targetKmsKeyId}, decided by <@${d.decidedBy}>_`;
   }
-  if (s.state === 'excluded') return `_Now: excluded (${clip(s.exclusionReason ?? '', 200)}) by <@${s.updatedBy}>_`;
+  if (s.state === 'excluded')
+    return `_Now: excluded (${clip(s.exclusionReason ?? '', 200)}) by <@${s.updatedBy}>_`;
   return `_Now: ${s.state}${s.state === 'in_scope' ? '' : ' (the build started; this can no longer change)'}_`;
 }
 
-function textInput(part: Part, fs: FileSystemRecord, label: string, initial: string | undefined, extra: Partial<types.PlainTextInput> = {}): types.InputBlock {
+function textInput(
+  part: Part,
+  fs: FileSystemRecord,
+  label: string,
+  initial: string | undefined,
+  extra: Partial<types.PlainTextInput> = {},
+): types.InputBlock {
   return {
     type: 'input',
     block_id: planBlockId(part, fs),
     optional: true,
     label: plain(label, 2000),
-    element: { type: 'plain_text_input', action_id: part, ...(initial ? { initial_value: initial } : {}), ...extra },
+    element: {
+      type: 'plain_text_input',
+      action_id: part,
+      ...(initial ? { initial_value: initial } : {}),
+      ...extra,
+    },
   };
 }
 
@@ -120,10 +152,16 @@ export function fileSystemBlocks(fs: FileSystemRecord, status?: CandidateStatus)
         ...(scope ? { initial_option: SCOPE_OPTIONS.find((o) => o.value === scope)! } : {}),
       },
     },
-    textInput('reason', fs, 'Reason for excluding', status?.state === 'excluded' ? status.exclusionReason : undefined, {
-      max_length: 500,
-      placeholder: plain('required when excluded'),
-    }),
+    textInput(
+      'reason',
+      fs,
+      'Reason for excluding',
+      status?.state === 'excluded' ? status.exclusionReason : undefined,
+      {
+        max_length: 500,
+        placeholder: plain('required when excluded'),
+      },
+    ),
     {
       type: 'input',
       block_id: planBlockId('key', fs),
@@ -137,7 +175,9 @@ export function fileSystemBlocks(fs: FileSystemRecord, status?: CandidateStatus)
         ...(given ? { initial_option: option(given, given) } : {}),
       },
     },
-    textInput('keytyped', fs, '…or type a key ID, key ARN, alias or alias ARN', undefined, { placeholder: plain('alias/my-efs-key') }),
+    textInput('keytyped', fs, '…or type a key ID, key ARN, alias or alias ARN', undefined, {
+      placeholder: plain('alias/my-efs-key'),
+    }),
     {
       type: 'input',
       block_id: planBlockId('method', fs),
@@ -150,8 +190,14 @@ export function fileSystemBlocks(fs: FileSystemRecord, status?: CandidateStatus)
         ...(d ? { initial_option: METHOD_OPTIONS.find((o) => o.value === d.method)! } : {}),
       },
     },
-    textInput('window', fs, 'Maintenance window (optional)', d?.constraints?.maintenanceWindow, { max_length: 200, placeholder: plain('Sat 02:00-06:00 UTC') }),
-    textInput('rate', fs, 'Expected change rate (optional)', d?.constraints?.expectedChangeRate, { max_length: 100, placeholder: plain('5 GiB/day') }),
+    textInput('window', fs, 'Maintenance window (optional)', d?.constraints?.maintenanceWindow, {
+      max_length: 200,
+      placeholder: plain('Sat 02:00-06:00 UTC'),
+    }),
+    textInput('rate', fs, 'Expected change rate (optional)', d?.constraints?.expectedChangeRate, {
+      max_length: 100,
+      placeholder: plain('5 GiB/day'),
+    }),
     textInput('notes', fs, 'Notes (optional)', d?.constraints?.notes, { multiline: true, max_length: 1000 }),
   ];
 }
@@ -182,9 +228,18 @@ export function planModal(input: PlanModalInput): types.ModalView {
     },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: last ? 'Save stores every choice on this page after checking it against AWS.' : 'Save & next stores this page\'s choices after checking them against AWS, then shows the next page.' }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: last
+            ? 'Save stores every choice on this page after checking it against AWS.'
+            : "Save & next stores this page's choices after checking them against AWS, then shows the next page.",
+        },
+      ],
     },
-    ...shown.flatMap((fs) => fileSystemBlocks(fs, byId.get(`FS#${fs.accountId}#${fs.region}#${fs.fileSystemId}`))),
+    ...shown.flatMap((fs) =>
+      fileSystemBlocks(fs, byId.get(`FS#${fs.accountId}#${fs.region}#${fs.fileSystemId}`)),
+    ),
   ];
   return {
     type: 'modal',
@@ -198,7 +253,10 @@ export function planModal(input: PlanModalInput): types.ModalView {
 }
 
 /** `view.state.values` as Slack sends it: block_id → action_id → the element's state. */
-export type ViewStateValues = Record<string, Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null }>>;
+export type ViewStateValues = Record<
+  string,
+  Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null }>
+>;
 
 export interface ReadChoices {
   choices: DecisionChoice[];
@@ -225,14 +283,21 @@ export function readPlanSubmission(values: ViewStateValues, page: FileSystemReco
     const picked = read('key', fs, PLAN_KEY_SELECT_ACTION_ID);
     const typed = read('keytyped', fs, 'keytyped');
     const method = read('method', fs, 'method');
-    const constraints = { maintenanceWindow: read('window', fs, 'window'), expectedChangeRate: read('rate', fs, 'rate'), notes: read('notes', fs, 'notes') };
+    const constraints = {
+      maintenanceWindow: read('window', fs, 'window'),
+      expectedChangeRate: read('rate', fs, 'rate'),
+      notes: read('notes', fs, 'notes'),
+    };
     const anything = [reason, picked, typed, method, ...Object.values(constraints)].some(Boolean);
     if (!scope) {
-      if (anything) errors[planBlockId('scope', fs)] = 'Choose in scope or excluded, or clear this file system\'s other fields to decide later.';
+      if (anything)
+        errors[planBlockId('scope', fs)] =
+          "Choose in scope or excluded, or clear this file system's other fields to decide later.";
       continue;
     }
     if (picked && typed && picked !== typed) {
-      errors[planBlockId('keytyped', fs)] = `You picked ${picked} from the list and typed ${typed}; clear one of them.`;
+      errors[planBlockId('keytyped', fs)] =
+        `You picked ${picked} from the list and typed ${typed}; clear one of them.`;
       continue;
     }
     if (typed) typedKeyUsed.add(fs.fileSystemId);
@@ -271,7 +336,10 @@ export function readPlanSubmission(values: ViewStateValues, page: FileSystemReco
 }
 
 /** Slack's `response_action: errors` map from field errors, several on one block joined. */
-export function planErrors(read: ReadChoices, invalid: { fileSystemId: string; errors: FieldErrors }[]): Record<string, string> {
+export function planErrors(
+  read: ReadChoices,
+  invalid: { fileSystemId: string; errors: FieldErrors }[],
+): Record<string, string> {
   const out: Record<string, string> = { ...read.errors };
   for (const v of invalid)
     for (const [field, message] of Object.entries(v.errors)) {
@@ -290,11 +358,19 @@ export function keyOptions(
   const all = [
     option('aws/elasticfilesystem · AWS managed', AWS_MANAGED_OPTION_VALUE),
     ...keys.map((k) =>
-      option(`${k.aliases[0]?.replace(/^alias\//, '') ?? k.keyId} · ${k.keyState}${k.keySpec && k.keySpec !== 'SYMMETRIC_DEFAULT' ? ` · ${k.keySpec}` : ''}`, k.arn),
+      option(
+        `${k.aliases[0]?.replace(/^alias\//, '') ?? k.keyId} · ${k.keyState}${k.keySpec && k.keySpec !== 'SYMMETRIC_DEFAULT' ? ` · ${k.keySpec}` : ''}`,
+        k.arn,
+      ),
     ),
   ];
   const matching = q
-    ? all.filter((o, i) => o.text.text.toLowerCase().includes(q) || o.value!.toLowerCase().includes(q) || (i > 0 && keys[i - 1]!.aliases.some((a) => a.toLowerCase().includes(q))))
+    ? all.filter(
+        (o, i) =>
+          o.text.text.toLowerCase().includes(q) ||
+          o.value!.toLowerCase().includes(q) ||
+          (i > 0 && keys[i - 1]!.aliases.some((a) => a.toLowerCase().includes(q))),
+      )
     : all;
   // Slack shows at most 100 options; typing narrows the list.
   return matching.slice(0, 100);

@@ -42,26 +42,58 @@ export function rsyncRunbookMessage(runbook: RsyncRunbook): RsyncRunbookPost {
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Instance*\n${escapeMrkdwn(instance.instanceType)}, Amazon Linux 2023 (${instance.architecture})` },
+        {
+          type: 'mrkdwn',
+          text: `*Instance*\n${escapeMrkdwn(instance.instanceType)}, Amazon Linux 2023 (${instance.architecture})`,
+        },
         { type: 'mrkdwn', text: `*Where*\n${code(network.subnetId)} in ${escapeMrkdwn(zone)}` },
         { type: 'mrkdwn', text: `*Security groups*\n${clip(securityGroups, 1900)}` },
-        { type: 'mrkdwn', text: `*Instance profile*\n${code(instance.instanceProfileName)} (EFS ClientMount, ClientWrite on the target only, ClientRootAccess)` },
+        {
+          type: 'mrkdwn',
+          text: `*Instance profile*\n${code(instance.instanceProfileName)} (EFS ClientMount, ClientWrite on the target only, ClientRootAccess)`,
+        },
         { type: 'mrkdwn', text: `*Mounts*\nEFS mount helper, TLS and IAM; source read-only` },
         { type: 'mrkdwn', text: `*Launch token*\n${code(instance.clientToken)}` },
       ],
     },
   ];
   if (runbook.warnings.length)
-    for (const text of packLines([':warning: *Check first*', ...runbook.warnings.map((w) => `• ${escapeMrkdwn(w)}`)]))
+    for (const text of packLines([
+      ':warning: *Check first*',
+      ...runbook.warnings.map((w) => `• ${escapeMrkdwn(w)}`),
+    ]))
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
   blocks.push(
-    { type: 'section', text: { type: 'mrkdwn', text: '*On the instance, as root* (steps 5 to 7 of the runbook): mount, initial copy, then incremental passes until they are short. Click *Initial copy done* after the initial copy.' } },
-    { type: 'section', text: { type: 'mrkdwn', text: commandBlock([commands.mount, commands.initial, commands.incremental]) } },
-    { type: 'section', text: { type: 'mrkdwn', text: '*In the maintenance window*, with writes to the source stopped: see what the final pass would delete, run it, verify. Paste the verification summary with *Final sync done*.' } },
-    { type: 'section', text: { type: 'mrkdwn', text: commandBlock([commands.finalDryRun, commands.final, commands.verify]) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*On the instance, as root* (steps 5 to 7 of the runbook): mount, initial copy, then incremental passes until they are short. Click *Initial copy done* after the initial copy.',
+      },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: commandBlock([commands.mount, commands.initial, commands.incremental]) },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*In the maintenance window*, with writes to the source stopped: see what the final pass would delete, run it, verify. Paste the verification summary with *Final sync done*.',
+      },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: commandBlock([commands.finalDryRun, commands.final, commands.verify]) },
+    },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `The full runbook (network, role, launch, clean-up, scripts) is attached as ${code(runbook.filename)}. Migration ${code(runbook.migrationId)}.` }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `The full runbook (network, role, launch, clean-up, scripts) is attached as ${code(runbook.filename)}. Migration ${code(runbook.migrationId)}.`,
+        },
+      ],
     },
   );
 
@@ -69,7 +101,11 @@ export function rsyncRunbookMessage(runbook: RsyncRunbook): RsyncRunbookPost {
     message: { text: clip(`${title}: runbook attached`, SlackLimits.messageText), blocks },
     files: [
       { filename: runbook.filename, title: runbook.title, content: runbook.markdown },
-      ...runbook.scripts.map((s) => ({ filename: s.name, title: `${s.name}: ${s.purpose}`, content: s.content })),
+      ...runbook.scripts.map((s) => ({
+        filename: s.name,
+        title: `${s.name}: ${s.purpose}`,
+        content: s.content,
+      })),
     ],
     initialComment: `Runbook and scripts for ${runbook.sourceFileSystemId} → ${runbook.targetFileSystemId}`,
   };

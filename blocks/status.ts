@@ -1,4 +1,9 @@
-import type { MigrationDetail, MigrationLine, StateCount, StatusOverview } from '../src/workflow/status/index.ts';
+import type {
+  MigrationDetail,
+  MigrationLine,
+  StateCount,
+  StatusOverview,
+} from '../src/workflow/status/index.ts';
 import { mappingLines } from './build-progress.ts';
 import { code, escapeMrkdwn, plural } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
@@ -28,10 +33,17 @@ const emoji = (state: string) => STATE_EMOJI[state] ?? ':white_small_square:';
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const sections = (lines: string[]): Block[] => packLines(lines).map(section);
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SlackLimits.contextElementText) }] });
-const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, SlackLimits.headerText) } });
+const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, SlackLimits.contextElementText) }],
+});
+const header = (text: string): Block => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, SlackLimits.headerText) },
+});
 
-const countsText = (byState: StateCount[]) => byState.map((c) => `${escapeMrkdwn(c.state)} ${c.count}`).join(' · ');
+const countsText = (byState: StateCount[]) =>
+  byState.map((c) => `${escapeMrkdwn(c.state)} ${c.count}`).join(' · ');
 
 /** One migration in mrkdwn, one line (values escaped; long messages shortened, lists never cut). */
 export function statusLine(m: MigrationLine): string {
@@ -41,8 +53,14 @@ export function statusLine(m: MigrationLine): string {
     ...(m.targetKey ? [`key ${code(clip(m.targetKey, 120))}`] : []),
     ...(m.twinFileSystemId ? [`twin ${code(m.twinFileSystemId)}`] : []),
     ...(m.copy ? [escapeMrkdwn(clip(m.copy, 200))] : []),
-    ...(m.lastError ? [`:warning: ${escapeMrkdwn(m.lastError.code)}: ${escapeMrkdwn(clip(m.lastError.message, 300))}`] : []),
-    ...(m.lastChange ? [`last ${escapeMrkdwn(m.lastChange.kind)} by ${actorText(m.lastChange.actor)} ${escapeMrkdwn(m.lastChange.at)}`] : []),
+    ...(m.lastError
+      ? [`:warning: ${escapeMrkdwn(m.lastError.code)}: ${escapeMrkdwn(clip(m.lastError.message, 300))}`]
+      : []),
+    ...(m.lastChange
+      ? [
+          `last ${escapeMrkdwn(m.lastChange.kind)} by ${actorText(m.lastChange.actor)} ${escapeMrkdwn(m.lastChange.at)}`,
+        ]
+      : []),
   ];
   return parts.join(' · ');
 }
@@ -56,11 +74,18 @@ export function statusOverviewMessage(o: StatusOverview, slashCommand = '/efs-en
   if (o.total === 0)
     return {
       text: 'No migrations yet.',
-      blocks: [section(`No migrations yet. Run \`${slashCommand} scan\`, then decide with \`${slashCommand} plan\`.`)],
+      blocks: [
+        section(
+          `No migrations yet. Run \`${slashCommand} scan\`, then decide with \`${slashCommand} plan\`.`,
+        ),
+      ],
     };
-  const places = o.byPlace.slice(0, STATUS_PLACES_SHOWN).map((p) => `• ${p.accountId} ${escapeMrkdwn(p.region)}: ${p.total} (${countsText(p.byState)})`);
+  const places = o.byPlace
+    .slice(0, STATUS_PLACES_SHOWN)
+    .map((p) => `• ${p.accountId} ${escapeMrkdwn(p.region)}: ${p.total} (${countsText(p.byState)})`);
   const hiddenPlaces = o.byPlace.length - places.length;
-  if (hiddenPlaces > 0) places.push(`…and ${plural(hiddenPlaces, 'more account/region', 'more accounts/regions')}`);
+  if (hiddenPlaces > 0)
+    places.push(`…and ${plural(hiddenPlaces, 'more account/region', 'more accounts/regions')}`);
   const shown = o.migrations.slice(0, STATUS_LINES_SHOWN);
   const more = o.migrations.length - shown.length;
   const blocks: Block[] = [
@@ -75,7 +100,13 @@ export function statusOverviewMessage(o: StatusOverview, slashCommand = '/efs-en
     `\`${slashCommand} status <file-system-id>\` for one in detail · as of ${escapeMrkdwn(o.generatedAt)}`,
   ];
   blocks.push(context(tail.join(' · ')));
-  return { text: clip(`Migrations: ${o.total} (${o.byState.map((c) => `${c.state} ${c.count}`).join(', ')})`, SlackLimits.messageText), blocks: fit(blocks) };
+  return {
+    text: clip(
+      `Migrations: ${o.total} (${o.byState.map((c) => `${c.state} ${c.count}`).join(', ')})`,
+      SlackLimits.messageText,
+    ),
+    blocks: fit(blocks),
+  };
 }
 
 /** Events listed in the detail; the CLI's `--events` shows more. */
@@ -94,28 +125,55 @@ export function statusDetailMessage(d: MigrationDetail): SlackMessage {
   ];
   const blocks: Block[] = [
     header(`${m.fileSystemId}${m.name ? ` (${m.name})` : ''}`),
-    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn' as const, text: clip(text, SlackLimits.sectionFieldText) })) },
+    {
+      type: 'section',
+      fields: fields.map((text) => ({
+        type: 'mrkdwn' as const,
+        text: clip(text, SlackLimits.sectionFieldText),
+      })),
+    },
   ];
   if (m.lastError)
-    blocks.push(section(clip(`:warning: *${escapeMrkdwn(m.lastError.code)}* at ${escapeMrkdwn(m.lastError.at)}: ${escapeMrkdwn(m.lastError.message)}`, SlackLimits.sectionText)));
+    blocks.push(
+      section(
+        clip(
+          `:warning: *${escapeMrkdwn(m.lastError.code)}* at ${escapeMrkdwn(m.lastError.at)}: ${escapeMrkdwn(m.lastError.message)}`,
+          SlackLimits.sectionText,
+        ),
+      ),
+    );
   const next = d.next;
   const who = next.who === 'nobody' ? 'nothing to do yet' : `who: ${next.who}`;
-  blocks.push(section(clip(`*Next:* ${escapeMrkdwn(next.text)} (${who})${next.command ? ` · ${code(next.command)}` : ''}`, SlackLimits.sectionText)));
+  blocks.push(
+    section(
+      clip(
+        `*Next:* ${escapeMrkdwn(next.text)} (${who})${next.command ? ` · ${code(next.command)}` : ''}`,
+        SlackLimits.sectionText,
+      ),
+    ),
+  );
 
   const facts: string[] = [];
   if (dec) {
-    facts.push(`*Decision:* ${escapeMrkdwn(dec.method)} to ${code(dec.targetKmsKeyId)} by ${actorText(dec.decidedBy)} ${escapeMrkdwn(dec.decidedAt)}`);
-    if (dec.constraints?.maintenanceWindow) facts.push(`• maintenance window: ${escapeMrkdwn(clip(dec.constraints.maintenanceWindow, 200))}`);
+    facts.push(
+      `*Decision:* ${escapeMrkdwn(dec.method)} to ${code(dec.targetKmsKeyId)} by ${actorText(dec.decidedBy)} ${escapeMrkdwn(dec.decidedAt)}`,
+    );
+    if (dec.constraints?.maintenanceWindow)
+      facts.push(`• maintenance window: ${escapeMrkdwn(clip(dec.constraints.maintenanceWindow, 200))}`);
     if (dec.note) facts.push(`• note: ${escapeMrkdwn(clip(dec.note, 500))}`);
   }
   if (d.build.job || d.build.mapping.targetFileSystemId) {
     const j = d.build.job;
-    facts.push(`*Build:* ${j ? `job ${code(j.jobId)} ${escapeMrkdwn(j.status)}` : 'no job'}${d.build.mapping.lastStep ? `, last step ${escapeMrkdwn(d.build.mapping.lastStep)}` : ''}`);
+    facts.push(
+      `*Build:* ${j ? `job ${code(j.jobId)} ${escapeMrkdwn(j.status)}` : 'no job'}${d.build.mapping.lastStep ? `, last step ${escapeMrkdwn(d.build.mapping.lastStep)}` : ''}`,
+    );
     facts.push(...mappingLines(d.build.mapping));
   }
   const c = d.copy;
   if (c.job || c.verification) {
-    facts.push(`*Copy:* ${c.job ? `${escapeMrkdwn(c.kind ?? 'copy')} job ${code(c.job.jobId)} ${escapeMrkdwn(c.job.status)}` : 'no job'}`);
+    facts.push(
+      `*Copy:* ${c.job ? `${escapeMrkdwn(c.kind ?? 'copy')} job ${code(c.job.jobId)} ${escapeMrkdwn(c.job.status)}` : 'no job'}`,
+    );
     if (c.verification) facts.push(`• verification: ${escapeMrkdwn(clip(c.verification, 500))}`);
     if (c.lastReplicatedTimestamp) facts.push(`• last replicated ${escapeMrkdwn(c.lastReplicatedTimestamp)}`);
     if (c.writesStoppedAt) facts.push(`• writes stopped at ${escapeMrkdwn(c.writesStoppedAt)}`);
@@ -132,13 +190,24 @@ export function statusDetailMessage(d: MigrationDetail): SlackMessage {
     });
     blocks.push(...sections([`*Last ${plural(events.length, 'event')} of ${d.totalEvents}:*`, ...lines]));
   }
-  blocks.push(context(`migration ${code(m.migrationId)} · version ${d.record.version} · \`efs-encrypt status ${m.fileSystemId} --events 100\` shows more of the audit log`));
-  return { text: clip(`${m.fileSystemId}: ${m.state}. Next: ${next.text}`, SlackLimits.messageText), blocks: fit(blocks) };
+  blocks.push(
+    context(
+      `migration ${code(m.migrationId)} · version ${d.record.version} · \`efs-encrypt status ${m.fileSystemId} --events 100\` shows more of the audit log`,
+    ),
+  );
+  return {
+    text: clip(`${m.fileSystemId}: ${m.state}. Next: ${next.text}`, SlackLimits.messageText),
+    blocks: fit(blocks),
+  };
 }
 
 /** Keeps a message within 50 blocks: the last block (the context) always stays. */
 function fit(blocks: Block[]): Block[] {
   if (blocks.length <= SlackLimits.blocksPerMessage) return blocks;
   const last = blocks.at(-1)!;
-  return [...blocks.slice(0, SlackLimits.blocksPerMessage - 2), section('…more in `efs-encrypt status`.'), last];
+  return [
+    ...blocks.slice(0, SlackLimits.blocksPerMessage - 2),
+    section('…more in `efs-encrypt status`.'),
+    last,
+  ];
 }

@@ -18,12 +18,7 @@ const list = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-const csv = (item: z.ZodString) =>
-  z
-    .string()
-    .optional()
-    .transform(list)
-    .pipe(z.array(item));
+const csv = (item: z.ZodString) => z.string().optional().transform(list).pipe(z.array(item));
 
 const intFrom = (def: number, min: number, max: number) =>
   z
@@ -32,7 +27,13 @@ const intFrom = (def: number, min: number, max: number) =>
     .transform((v) => (v === undefined || v === '' ? String(def) : v))
     .pipe(z.string().regex(/^\d+$/, { message: `expected a whole number from ${min} to ${max}` }))
     .transform(Number)
-    .pipe(z.number().int().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    );
 
 const optional = (schema: z.ZodString) =>
   z
@@ -42,31 +43,49 @@ const optional = (schema: z.ZodString) =>
     .pipe(schema.optional());
 
 const EnvSchema = z.object({
-  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, { message: 'expected a bot token starting with xoxb-' })),
+  SLACK_BOT_TOKEN: optional(
+    z.string().regex(/^xoxb-/, { message: 'expected a bot token starting with xoxb-' }),
+  ),
   SLACK_SIGNING_SECRET: optional(z.string().min(8, { message: 'expected the app signing secret' })),
-  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, { message: 'expected an app-level token starting with xapp-' })),
+  SLACK_APP_TOKEN: optional(
+    z.string().regex(/^xapp-/, { message: 'expected an app-level token starting with xapp-' }),
+  ),
   SLACK_MODE: z
     .enum(['socket', 'http', 'lambda'], { message: 'expected one of socket, http, lambda' })
     .optional(),
   SLACK_PORT: intFrom(3000, 1, 65535),
   SLACK_API_URL: optional(z.string().url({ message: 'expected a URL such as https://slack.com/api/' })),
-  EFS_ENCRYPT_ACCOUNTS: csv(z.string().regex(ACCOUNT_ID, { message: 'expected 12-digit AWS account IDs, comma-separated' })),
+  EFS_ENCRYPT_ACCOUNTS: csv(
+    z.string().regex(ACCOUNT_ID, { message: 'expected 12-digit AWS account IDs, comma-separated' }),
+  ),
   EFS_ENCRYPT_ROLE_NAME: z
     .string()
     .optional()
     .transform((v) => v || 'EfsEncryptRole')
     .pipe(z.string().regex(ROLE_NAME, { message: 'expected an IAM role name' })),
   EFS_ENCRYPT_EXTERNAL_ID: optional(z.string().min(2).max(1224)),
-  EFS_ENCRYPT_REGIONS: csv(z.string().regex(REGION, { message: 'expected AWS region names such as eu-west-1, comma-separated' })),
-  EFS_ENCRYPT_TABLE: optional(z.string().regex(/^[\w.-]{3,255}$/, { message: 'expected a DynamoDB table name' })),
+  EFS_ENCRYPT_REGIONS: csv(
+    z.string().regex(REGION, { message: 'expected AWS region names such as eu-west-1, comma-separated' }),
+  ),
+  EFS_ENCRYPT_TABLE: optional(
+    z.string().regex(/^[\w.-]{3,255}$/, { message: 'expected a DynamoDB table name' }),
+  ),
   EFS_ENCRYPT_DATA_DIR: optional(z.string().min(1)),
-  EFS_ENCRYPT_ADMINS: csv(z.string().regex(SLACK_PRINCIPAL, { message: 'expected Slack user (U…/W…) or user group (S…) IDs' })),
-  EFS_ENCRYPT_DIGEST_CHANNEL: optional(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { message: 'expected a Slack channel ID such as C0123456' })),
+  EFS_ENCRYPT_ADMINS: csv(
+    z.string().regex(SLACK_PRINCIPAL, { message: 'expected Slack user (U…/W…) or user group (S…) IDs' }),
+  ),
+  EFS_ENCRYPT_DIGEST_CHANNEL: optional(
+    z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { message: 'expected a Slack channel ID such as C0123456' }),
+  ),
   EFS_ENCRYPT_DIGEST_SCHEDULE: z
     .string()
     .optional()
     .transform((v) => v || '0 8 * * 1')
-    .pipe(z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' })),
+    .pipe(
+      z
+        .string()
+        .regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' }),
+    ),
   EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(8, 1, 256),
   EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
   EFS_ENCRYPT_POLICY_RULES: z.string().optional(),
@@ -128,7 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: required when SLACK_MODE=socket');
+  if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN)
+    problems.push('SLACK_APP_TOKEN: required when SLACK_MODE=socket');
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && e.SLACK_MODE !== 'socket' && !e.SLACK_APP_TOKEN)
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for the HTTP and Lambda receivers');
   const policy = parsePolicyRules(e.EFS_ENCRYPT_POLICY_RULES);

@@ -75,7 +75,9 @@ export class SdkDataSyncClient implements IDataSyncClient {
     const all: TagListEntry[] = [];
     let NextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const out = await this.sdk.send(new ListTagsForResourceCommand({ ResourceArn: resourceArn, MaxResults: PAGE_SIZE, NextToken }));
+      const out = await this.sdk.send(
+        new ListTagsForResourceCommand({ ResourceArn: resourceArn, MaxResults: PAGE_SIZE, NextToken }),
+      );
       all.push(...(out.Tags ?? []));
       if (!out.NextToken || out.NextToken === NextToken) break;
       NextToken = out.NextToken;
@@ -129,9 +131,15 @@ export function dataSyncClientsFrom(accounts: Pick<AccountClients, 'clientsFor' 
       let sdk = clients.get(key);
       if (!sdk) {
         const { kms } = await accounts.clientsFor(accountId, region);
-        if (!(kms instanceof SdkKmsClient)) throw new Error('the DataSync copy needs SDK-backed account clients');
+        if (!(kms instanceof SdkKmsClient))
+          throw new Error('the DataSync copy needs SDK-backed account clients');
         sdk = accounts.limit(
-          new DataSyncClient({ region, credentials: kms.sdk.config.credentials, retryMode: 'adaptive', maxAttempts: DEFAULT_MAX_ATTEMPTS }),
+          new DataSyncClient({
+            region,
+            credentials: kms.sdk.config.credentials,
+            retryMode: 'adaptive',
+            maxAttempts: DEFAULT_MAX_ATTEMPTS,
+          }),
           accountId,
           region,
         );

@@ -37,7 +37,12 @@ export function createDirectories(accounts: AccountClients, options: { clock?: C
         let ec2 = ec2Clients.get(key);
         if (!ec2) {
           const kms = await sdkKms(accountId, region);
-          ec2 = new EC2Client({ region, credentials: kms.config.credentials, retryMode: 'adaptive', maxAttempts: DEFAULT_MAX_ATTEMPTS });
+          ec2 = new EC2Client({
+            region,
+            credentials: kms.config.credentials,
+            retryMode: 'adaptive',
+            maxAttempts: DEFAULT_MAX_ATTEMPTS,
+          });
           ec2Clients.set(key, ec2);
         }
         return new SdkEc2NetworkClient(ec2);

@@ -23,17 +23,26 @@ import { SdkEfsClient } from './efs.ts';
 export interface IEfsReplicationClient {
   /** The file system, or undefined when EFS says FileSystemNotFound. */
   describeFileSystem(fileSystemId: string): Promise<FileSystemDescription | undefined>;
-  updateFileSystemProtection(fileSystemId: string, protection: Exclude<ReplicationOverwriteProtection, 'REPLICATING'>): Promise<UpdateFileSystemProtectionCommandOutput>;
+  updateFileSystemProtection(
+    fileSystemId: string,
+    protection: Exclude<ReplicationOverwriteProtection, 'REPLICATING'>,
+  ): Promise<UpdateFileSystemProtectionCommandOutput>;
   /**
    * Replicates into an existing file system. No KmsKeyId: it applies only when EFS creates the
    * destination ("To use a KMS key other than the default KMS key, then specify it" for a new file
    * system; "After the file system is created, you cannot change the KMS key", API reference
    * DestinationToCreate). The twin is already encrypted with the decided key.
    */
-  createReplicationConfiguration(input: { sourceFileSystemId: string; destinationFileSystemId: string; region: string }): Promise<CreateReplicationConfigurationCommandOutput>;
+  createReplicationConfiguration(input: {
+    sourceFileSystemId: string;
+    destinationFileSystemId: string;
+    region: string;
+  }): Promise<CreateReplicationConfigurationCommandOutput>;
   /** The configuration the file system is part of (either side), or undefined on ReplicationNotFound. */
   describeReplication(fileSystemId: string): Promise<ReplicationConfigurationDescription | undefined>;
-  deleteReplicationConfiguration(sourceFileSystemId: string): Promise<DeleteReplicationConfigurationCommandOutput>;
+  deleteReplicationConfiguration(
+    sourceFileSystemId: string,
+  ): Promise<DeleteReplicationConfigurationCommandOutput>;
 }
 
 export class SdkEfsReplicationClient implements IEfsReplicationClient {
@@ -41,18 +50,31 @@ export class SdkEfsReplicationClient implements IEfsReplicationClient {
 
   async describeFileSystem(fileSystemId: string) {
     try {
-      return (await this.sdk.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId }))).FileSystems?.[0];
+      return (await this.sdk.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId })))
+        .FileSystems?.[0];
     } catch (e) {
       if (awsErrorCode(e) === 'FileSystemNotFound') return undefined;
       throw e;
     }
   }
 
-  updateFileSystemProtection(fileSystemId: string, protection: Exclude<ReplicationOverwriteProtection, 'REPLICATING'>) {
-    return this.sdk.send(new UpdateFileSystemProtectionCommand({ FileSystemId: fileSystemId, ReplicationOverwriteProtection: protection }));
+  updateFileSystemProtection(
+    fileSystemId: string,
+    protection: Exclude<ReplicationOverwriteProtection, 'REPLICATING'>,
+  ) {
+    return this.sdk.send(
+      new UpdateFileSystemProtectionCommand({
+        FileSystemId: fileSystemId,
+        ReplicationOverwriteProtection: protection,
+      }),
+    );
   }
 
-  createReplicationConfiguration(input: { sourceFileSystemId: string; destinationFileSystemId: string; region: string }) {
+  createReplicationConfiguration(input: {
+    sourceFileSystemId: string;
+    destinationFileSystemId: string;
+    region: string;
+  }) {
     return this.sdk.send(
       new CreateReplicationConfigurationCommand({
         SourceFileSystemId: input.sourceFileSystemId,
@@ -63,7 +85,9 @@ export class SdkEfsReplicationClient implements IEfsReplicationClient {
 
   async describeReplication(fileSystemId: string) {
     try {
-      const out = await this.sdk.send(new DescribeReplicationConfigurationsCommand({ FileSystemId: fileSystemId }));
+      const out = await this.sdk.send(
+        new DescribeReplicationConfigurationsCommand({ FileSystemId: fileSystemId }),
+      );
       return out.Replications?.[0];
     } catch (e) {
       if (awsErrorCode(e) === 'ReplicationNotFound') return undefined;
@@ -72,15 +96,20 @@ export class SdkEfsReplicationClient implements IEfsReplicationClient {
   }
 
   deleteReplicationConfiguration(sourceFileSystemId: string) {
-    return this.sdk.send(new DeleteReplicationConfigurationCommand({ SourceFileSystemId: sourceFileSystemId }));
+    return this.sdk.send(
+      new DeleteReplicationConfigurationCommand({ SourceFileSystemId: sourceFileSystemId }),
+    );
   }
 }
 
 /** Replication clients over the account clients' EFS clients (same credentials, rate limits, retries). */
-export function replicationClientsFrom(accounts: Pick<AccountClients, 'clientsFor'>): (accountId: string, region: string) => Promise<IEfsReplicationClient> {
+export function replicationClientsFrom(
+  accounts: Pick<AccountClients, 'clientsFor'>,
+): (accountId: string, region: string) => Promise<IEfsReplicationClient> {
   return async (accountId, region) => {
     const { efs } = await accounts.clientsFor(accountId, region);
-    if (!(efs instanceof SdkEfsClient)) throw new Error('the replication copy needs SDK-backed account clients');
+    if (!(efs instanceof SdkEfsClient))
+      throw new Error('the replication copy needs SDK-backed account clients');
     return new SdkEfsReplicationClient(efs.sdk);
   };
 }

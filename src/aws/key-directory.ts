@@ -12,7 +12,12 @@ import {
 } from '@aws-sdk/client-kms';
 import pLimit from 'p-limit';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import { isAwsManagedEfsKeyRef, parseKeyReference, type KeyFacts, type KeyLookup } from '../domain/decision.ts';
+import {
+  isAwsManagedEfsKeyRef,
+  parseKeyReference,
+  type KeyFacts,
+  type KeyLookup,
+} from '../domain/decision.ts';
 import { AWS_MANAGED_EFS_KEY_ALIAS } from '../domain/inventory.ts';
 import { awsErrorCode, summariseAwsError } from './aws-errors.ts';
 import { partitionOf } from './credentials.ts';
@@ -118,7 +123,12 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
       const { KeyMetadata: meta } = await kms.describeKey({ KeyId: ref.value });
       if (!meta) return { kind: 'not-found', ref: ref.value, accountId: where.accountId, region };
       const sameAccount = (meta.AWSAccountId ?? where.accountId) === where.accountId;
-      const aliases = sameAccount && meta.KeyId ? await aliasesOf(kms, meta.KeyId) : ref.kind === 'alias' ? [ref.value] : [];
+      const aliases =
+        sameAccount && meta.KeyId
+          ? await aliasesOf(kms, meta.KeyId)
+          : ref.kind === 'alias'
+            ? [ref.value]
+            : [];
       return { kind: 'found', key: factsOf(meta, region, aliases, where.accountId) };
     } catch (e) {
       if (awsErrorCode(e) === 'NotFoundException') {
@@ -127,7 +137,12 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
             kind: 'aws-managed-not-yet-created',
             aliasArn: `arn:${partitionOf(where.region)}:kms:${where.region}:${where.accountId}:${AWS_MANAGED_EFS_KEY_ALIAS}`,
           };
-        return { kind: 'not-found', ref: ref.value, accountId: 'accountId' in ref ? ref.accountId : where.accountId, region };
+        return {
+          kind: 'not-found',
+          ref: ref.value,
+          accountId: 'accountId' in ref ? ref.accountId : where.accountId,
+          region,
+        };
       }
       const s = summariseAwsError(e);
       return { kind: 'unreadable', ref: ref.value, code: s.code, message: s.message };
@@ -148,13 +163,18 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
     }
     const aliases = await listAllAliases(kms);
     const limit = pLimit(DESCRIBE_CONCURRENCY);
-    const metas = await Promise.all(ids.map((KeyId) => limit(() => kms.describeKey({ KeyId }).then((o) => o.KeyMetadata))));
+    const metas = await Promise.all(
+      ids.map((KeyId) => limit(() => kms.describeKey({ KeyId }).then((o) => o.KeyMetadata))),
+    );
     return metas
       .filter((m): m is KeyMetadata => m?.KeyManager === 'CUSTOMER' && !!m.KeyId && !!m.Arn)
       .map((m) => ({
         keyId: m.KeyId!,
         arn: m.Arn!,
-        aliases: aliases.filter((a) => a.TargetKeyId === m.KeyId && a.AliasName).map((a) => a.AliasName!).sort(),
+        aliases: aliases
+          .filter((a) => a.TargetKeyId === m.KeyId && a.AliasName)
+          .map((a) => a.AliasName!)
+          .sort(),
         keyState: m.KeyState ?? 'Unknown',
         keyManager: m.KeyManager,
         keySpec: m.KeySpec,

@@ -14,7 +14,9 @@ import { listMountTargets, mountTargetSecurityGroups, type IEfsClient } from './
 /** The EC2 calls the network directory makes. */
 export interface Ec2NetworkClient {
   describeSubnets(input: DescribeSubnetsCommandInput): Promise<DescribeSubnetsCommandOutput>;
-  describeSecurityGroups(input: DescribeSecurityGroupsCommandInput): Promise<DescribeSecurityGroupsCommandOutput>;
+  describeSecurityGroups(
+    input: DescribeSecurityGroupsCommandInput,
+  ): Promise<DescribeSecurityGroupsCommandOutput>;
 }
 
 export class SdkEc2NetworkClient implements Ec2NetworkClient {
@@ -69,10 +71,17 @@ export function createNetworkDirectory(options: NetworkDirectoryOptions): Networ
       // With IDs given, EC2 answers them all in one page.
       const [subnets, groups] = await Promise.all([
         ec2.describeSubnets({ SubnetIds: subnetIds }),
-        groupIds.length ? ec2.describeSecurityGroups({ GroupIds: groupIds }) : Promise.resolve({ SecurityGroups: [] }),
+        groupIds.length
+          ? ec2.describeSecurityGroups({ GroupIds: groupIds })
+          : Promise.resolve({ SecurityGroups: [] }),
       ]);
       for (const s of subnets.Subnets ?? [])
-        if (s.SubnetId) facts.subnets[s.SubnetId] = { cidr: s.CidrBlock, availabilityZone: s.AvailabilityZone, vpcId: s.VpcId };
+        if (s.SubnetId)
+          facts.subnets[s.SubnetId] = {
+            cidr: s.CidrBlock,
+            availabilityZone: s.AvailabilityZone,
+            vpcId: s.VpcId,
+          };
       for (const g of groups.SecurityGroups ?? [])
         if (g.GroupId) facts.securityGroups[g.GroupId] = { ingress: ingressRules(g.IpPermissions) };
       return facts;

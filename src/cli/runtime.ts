@@ -2,7 +2,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createAccountClients, type AccountClients } from '../aws/account-clients.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import { estateAccounts, estateRegions, loadEstateFile, startEstateServer, type Estate, type EstateServer } from '../estate/index.ts';
+import {
+  estateAccounts,
+  estateRegions,
+  loadEstateFile,
+  startEstateServer,
+  type Estate,
+  type EstateServer,
+} from '../estate/index.ts';
 import type { EstateTiming } from '../estate/timing.ts';
 import { SAMPLE_ESTATE_PATH } from '../estate/samples/index.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -63,7 +70,13 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
     const source = options.estate?.file ?? (options.estate?.demo ? SAMPLE_ESTATE_PATH : undefined);
     if (source) {
       const data = await loadEstateFile(source);
-      const server = await startEstateServer({ estate: data, latencyMs: options.estate?.latencyMs, tps: options.estate?.tps, clock, ...(options.estate?.timing ? { timing: options.estate.timing } : {}) });
+      const server = await startEstateServer({
+        estate: data,
+        latencyMs: options.estate?.latencyMs,
+        tps: options.estate?.tps,
+        clock,
+        ...(options.estate?.timing ? { timing: options.estate.timing } : {}),
+      });
       closers.push(() => server.close());
       // The bot is not told it talks to a double: the SDK's own per-service endpoint variables do it.
       // Per service, not AWS_ENDPOINT_URL, so a real DynamoDB table keeps its real endpoint.
@@ -77,7 +90,11 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
       options.logger.info({ endpoint: server.endpoint, source }, 'local AWS estate serving');
     }
 
-    const store = await openStore({ tableName: config.store.tableName, dataDir: config.store.dataDir, clock });
+    const store = await openStore({
+      tableName: config.store.tableName,
+      dataDir: config.store.dataDir,
+      clock,
+    });
     closers.push(() => store.close());
 
     const accountClients = createAccountClients({

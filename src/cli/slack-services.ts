@@ -26,7 +26,12 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
     decide: openDecidePhase(runtime),
     build,
     copy,
-    status: createStatusQuery({ migrations: runtime.store.migrations, events: runtime.store.events, jobs: runtime.store.jobs, clock: runtime.clock }),
+    status: createStatusQuery({
+      migrations: runtime.store.migrations,
+      events: runtime.store.events,
+      jobs: runtime.store.jobs,
+      clock: runtime.clock,
+    }),
   };
 }
 
@@ -76,7 +81,10 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
     leaseMs: options.leaseMs ?? 60_000,
     io: {
       async notify(msg) {
-        log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info']({ code: msg.code, ...(msg.data as object) }, msg.message);
+        log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](
+          { code: msg.code, ...(msg.data as object) },
+          msg.message,
+        );
       },
     },
   });
@@ -94,13 +102,22 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
       if (started) return;
       started = true;
       runner.start().then(
-        (report) => log.info({ resumed: report.ran, succeeded: report.succeeded, failed: report.failed }, 'job runner started'),
-        (err: unknown) => log.error({ err }, 'job runner failed to start; queued builds wait for the next start'),
+        (report) =>
+          log.info(
+            { resumed: report.ran, succeeded: report.succeeded, failed: report.failed },
+            'job runner started',
+          ),
+        (err: unknown) =>
+          log.error({ err }, 'job runner failed to start; queued builds wait for the next start'),
       );
     },
     runNow(jobIds) {
       for (const jobId of jobIds)
-        runner.runJob(jobId).catch((err: unknown) => log.error({ err, jobId }, 'build job failed to run; the runner retries it on its next poll'));
+        runner
+          .runJob(jobId)
+          .catch((err: unknown) =>
+            log.error({ err, jobId }, 'build job failed to run; the runner retries it on its next poll'),
+          );
     },
   };
 }
@@ -111,7 +128,10 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
  * DataSync and replication polls default to 15 s (DescribeTaskExecution is cheap, but progress
  * messages are coalesced to one edit a second anyway).
  */
-export function copyService(runtime: Runtime, options: Pick<BuildServiceOptions, 'pollMs'> = {}): { service: CopyService; handler: JobHandler; phase: CopyPhase } {
+export function copyService(
+  runtime: Runtime,
+  options: Pick<BuildServiceOptions, 'pollMs'> = {},
+): { service: CopyService; handler: JobHandler; phase: CopyPhase } {
   const hosts = new Set<IoHost>();
   const io: IoHost = {
     async notify(msg) {

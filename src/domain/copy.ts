@@ -31,7 +31,10 @@ export const COPY_KIND_LABELS: Record<CopyKind, string> = {
 };
 
 /** The state a copy of this kind runs in, and the states it may start from. */
-export const COPY_STATES: Record<CopyKind, { from: MigrationState[]; running: MigrationState; done: MigrationState }> = {
+export const COPY_STATES: Record<
+  CopyKind,
+  { from: MigrationState[]; running: MigrationState; done: MigrationState }
+> = {
   initial: { from: ['target_ready'], running: 'copying', done: 'synced' },
   incremental: { from: ['synced'], running: 'copying', done: 'synced' },
   // A final sync that found differences leaves the migration in final_sync; it may run again.
@@ -39,7 +42,8 @@ export const COPY_STATES: Record<CopyKind, { from: MigrationState[]; running: Mi
 };
 
 /** The buttons a file system's copy may offer, by what they do (labels are the thread's). */
-export type CopyAction = 'start' | 'sync' | 'final' | 'confirm_writes_stopped' | 'record_initial' | 'record_final' | 'retry';
+export type CopyAction =
+  'start' | 'sync' | 'final' | 'confirm_writes_stopped' | 'record_initial' | 'record_final' | 'retry';
 
 /**
  * Which copy actions apply to a migration in `state` copied by `method`: the one rule the copy
@@ -47,7 +51,11 @@ export type CopyAction = 'start' | 'sync' | 'final' | 'confirm_writes_stopped' |
  * after a failed copy that can be retried; otherwise what the state machine allows next (COPY_STATES).
  * EC2 + rsync is run by a person from the runbook, so it offers the passes to record instead.
  */
-export function copyActionsFor(method: MigrationMethod, state: MigrationState, options: { jobRunning?: boolean; canRetry?: boolean } = {}): CopyAction[] {
+export function copyActionsFor(
+  method: MigrationMethod,
+  state: MigrationState,
+  options: { jobRunning?: boolean; canRetry?: boolean } = {},
+): CopyAction[] {
   if (options.canRetry) return ['retry'];
   if (options.jobRunning) return [];
   if (method === 'rsync') {
@@ -74,7 +82,11 @@ export function copyKindsOf(actions: readonly CopyAction[]): CopyKind[] {
 }
 
 /** Why a copy of `kind` cannot start from `state`, or undefined when it can. */
-export function copyStartProblem(kind: CopyKind, state: MigrationState, fileSystemId: string): string | undefined {
+export function copyStartProblem(
+  kind: CopyKind,
+  state: MigrationState,
+  fileSystemId: string,
+): string | undefined {
   const rule = COPY_STATES[kind];
   if (rule.from.includes(state)) return undefined;
   const hint: Record<CopyKind, string> = {
@@ -182,7 +194,10 @@ export function dataSyncTaskName(m: { accountId: string; region: string; fileSys
   return `efs-encrypt ${m.fileSystemId} ${m.accountId}:${m.region}`;
 }
 
-export function dataSyncTags(m: { accountId: string; region: string; fileSystemId: string }, role?: 'source' | 'destination'): Tag[] {
+export function dataSyncTags(
+  m: { accountId: string; region: string; fileSystemId: string },
+  role?: 'source' | 'destination',
+): Tag[] {
   return [
     { Key: DATASYNC_TAGS.migrationId, Value: `${m.accountId}:${m.region}:${m.fileSystemId}` },
     ...(role ? [{ Key: DATASYNC_TAGS.role, Value: role }] : []),
@@ -280,7 +295,8 @@ export function copyProgressOf(e: ExecutionReport, now: Date): CopyProgress {
   const movingSince = e.LaunchTime ?? e.StartTime;
   const movingMs = movingSince ? now.getTime() - movingSince.getTime() : 0;
   const throughput = bytesTransferred > 0 && movingMs > 0 ? (bytesTransferred * 1000) / movingMs : undefined;
-  const transferDone = e.Result?.TransferStatus === 'SUCCESS' || e.Status === 'VERIFYING' || e.Status === 'SUCCESS';
+  const transferDone =
+    e.Result?.TransferStatus === 'SUCCESS' || e.Status === 'VERIFYING' || e.Status === 'SUCCESS';
   const left = Math.max(0, bytesEstimated - bytesTransferred);
   const etaMs = transferDone ? 0 : throughput ? Math.round((left / throughput) * 1000) : undefined;
   const percent = transferDone
@@ -354,7 +370,10 @@ export function dataSyncVerdict(e: ExecutionReport & { FilesFailed?: { Verify?: 
       problem: `DataSync verification found ${n ? `${n} file(s)` : 'files'} that differ between source and twin${e.Result.ErrorDetail ? ` (${e.Result.ErrorDetail})` : ''}. The copy is not verified: make sure nothing writes to the source, then run the final sync again.`,
     };
   }
-  return { clean: false, problem: `The execution ended ${e.Status ?? 'unknown'} with verification ${e.Result?.VerifyStatus ?? 'unknown'}; not verified.` };
+  return {
+    clean: false,
+    problem: `The execution ended ${e.Status ?? 'unknown'} with verification ${e.Result?.VerifyStatus ?? 'unknown'}; not verified.`,
+  };
 }
 
 /**
@@ -398,40 +417,104 @@ export interface CopyPlanInput {
 export function planCopyCalls(p: CopyPlanInput): PlannedCopyCall[] {
   const m = p.migration;
   if (p.method === 'rsync')
-    return [{ operation: 'none', input: {}, note: 'EC2 + rsync runs from the runbook; the bot records what verify.sh reports.' }];
+    return [
+      {
+        operation: 'none',
+        input: {},
+        note: 'EC2 + rsync runs from the runbook; the bot records what verify.sh reports.',
+      },
+    ];
   if (p.method === 'replication') {
     if (p.kind === 'initial')
       return [
-        { operation: 'efs:UpdateFileSystemProtection', input: { FileSystemId: p.twinFileSystemId, ReplicationOverwriteProtection: 'DISABLED' }, note: 'the twin becomes a replication destination (read-only while replicating)' },
-        { operation: 'efs:CreateReplicationConfiguration', input: { SourceFileSystemId: m.fileSystemId, Destinations: [{ FileSystemId: p.twinFileSystemId, Region: m.region }] } },
-        { operation: 'efs:DescribeReplicationConfigurations', input: { FileSystemId: m.fileSystemId }, note: 'until Destinations[0].Status is ENABLED with a LastReplicatedTimestamp' },
+        {
+          operation: 'efs:UpdateFileSystemProtection',
+          input: { FileSystemId: p.twinFileSystemId, ReplicationOverwriteProtection: 'DISABLED' },
+          note: 'the twin becomes a replication destination (read-only while replicating)',
+        },
+        {
+          operation: 'efs:CreateReplicationConfiguration',
+          input: {
+            SourceFileSystemId: m.fileSystemId,
+            Destinations: [{ FileSystemId: p.twinFileSystemId, Region: m.region }],
+          },
+        },
+        {
+          operation: 'efs:DescribeReplicationConfigurations',
+          input: { FileSystemId: m.fileSystemId },
+          note: 'until Destinations[0].Status is ENABLED with a LastReplicatedTimestamp',
+        },
       ];
     if (p.kind === 'incremental')
-      return [{ operation: 'efs:DescribeReplicationConfigurations', input: { FileSystemId: m.fileSystemId }, note: 'until LastReplicatedTimestamp passes the request time (replication is continuous)' }];
+      return [
+        {
+          operation: 'efs:DescribeReplicationConfigurations',
+          input: { FileSystemId: m.fileSystemId },
+          note: 'until LastReplicatedTimestamp passes the request time (replication is continuous)',
+        },
+      ];
     return [
-      { operation: 'efs:DescribeReplicationConfigurations', input: { FileSystemId: m.fileSystemId }, note: 'until LastReplicatedTimestamp is after the time writes stopped (T0)' },
-      { operation: 'efs:DeleteReplicationConfiguration', input: { SourceFileSystemId: m.fileSystemId }, note: 'the twin becomes writable' },
-      { operation: 'efs:UpdateFileSystemProtection', input: { FileSystemId: p.twinFileSystemId, ReplicationOverwriteProtection: 'ENABLED' }, note: 'only if EFS has not re-enabled it already' },
+      {
+        operation: 'efs:DescribeReplicationConfigurations',
+        input: { FileSystemId: m.fileSystemId },
+        note: 'until LastReplicatedTimestamp is after the time writes stopped (T0)',
+      },
+      {
+        operation: 'efs:DeleteReplicationConfiguration',
+        input: { SourceFileSystemId: m.fileSystemId },
+        note: 'the twin becomes writable',
+      },
+      {
+        operation: 'efs:UpdateFileSystemProtection',
+        input: { FileSystemId: p.twinFileSystemId, ReplicationOverwriteProtection: 'ENABLED' },
+        note: 'only if EFS has not re-enabled it already',
+      },
     ];
   }
   const network = p.network;
   const calls: PlannedCopyCall[] = [];
   if (!network)
-    calls.push({ operation: 'ec2:DescribeSubnets, ec2:DescribeSecurityGroups', input: {}, note: 'the network path is checked first; no path was recorded with the decision' });
-  const net = network ?? { accountId: m.accountId, region: m.region, subnetId: '<subnet>', securityGroupIds: ['<security group>'] };
+    calls.push({
+      operation: 'ec2:DescribeSubnets, ec2:DescribeSecurityGroups',
+      input: {},
+      note: 'the network path is checked first; no path was recorded with the decision',
+    });
+  const net = network ?? {
+    accountId: m.accountId,
+    region: m.region,
+    subnetId: '<subnet>',
+    securityGroupIds: ['<security group>'],
+  };
   const rec = p.recorded ?? {};
-  if (!rec.sourceLocationArn) calls.push({ operation: 'datasync:CreateLocationEfs', input: { ...efsLocationInput(m, m.fileSystemId, 'source', net) } });
-  if (!rec.destinationLocationArn) calls.push({ operation: 'datasync:CreateLocationEfs', input: { ...efsLocationInput(m, p.twinFileSystemId, 'destination', net) } });
+  if (!rec.sourceLocationArn)
+    calls.push({
+      operation: 'datasync:CreateLocationEfs',
+      input: { ...efsLocationInput(m, m.fileSystemId, 'source', net) },
+    });
+  if (!rec.destinationLocationArn)
+    calls.push({
+      operation: 'datasync:CreateLocationEfs',
+      input: { ...efsLocationInput(m, p.twinFileSystemId, 'destination', net) },
+    });
   if (!rec.taskArn)
     calls.push({
       operation: 'datasync:CreateTask',
-      input: { ...createTaskInput(m, { source: rec.sourceLocationArn ?? '<source location>', destination: rec.destinationLocationArn ?? '<destination location>' }) },
+      input: {
+        ...createTaskInput(m, {
+          source: rec.sourceLocationArn ?? '<source location>',
+          destination: rec.destinationLocationArn ?? '<destination location>',
+        }),
+      },
     });
   calls.push({
     operation: 'datasync:StartTaskExecution',
     input: { TaskArn: rec.taskArn ?? '<task>', OverrideOptions: dataSyncOptionsFor(p.kind) },
     note: 'only when the task has no execution running (one per task); otherwise that execution is followed',
   });
-  calls.push({ operation: 'datasync:DescribeTaskExecution', input: { TaskExecutionArn: '<execution>' }, note: 'polled for progress until SUCCESS or ERROR' });
+  calls.push({
+    operation: 'datasync:DescribeTaskExecution',
+    input: { TaskExecutionArn: '<execution>' },
+    note: 'polled for progress until SUCCESS or ERROR',
+  });
   return calls;
 }

@@ -9,7 +9,11 @@ import type { DecisionConstraints, MigrationMethod } from './migration.ts';
 
 export type { DecisionConstraints, MigrationMethod } from './migration.ts';
 
-export const MIGRATION_METHODS = ['datasync', 'rsync', 'replication'] as const satisfies readonly MigrationMethod[];
+export const MIGRATION_METHODS = [
+  'datasync',
+  'rsync',
+  'replication',
+] as const satisfies readonly MigrationMethod[];
 
 export const METHOD_LABELS: Record<MigrationMethod, string> = {
   datasync: 'AWS DataSync',
@@ -78,23 +82,41 @@ const KMS_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key\/.+|alias\/.+)
 /** Parses what a person typed as a key; returns a reason when it cannot be a KMS key reference. */
 export function parseKeyReference(input: string): KeyReference | { error: string } {
   const ref = input.trim();
-  if (!ref) return { error: 'Choose a key from the list or type a key ID, key ARN, alias name or alias ARN.' };
+  if (!ref)
+    return { error: 'Choose a key from the list or type a key ID, key ARN, alias name or alias ARN.' };
   const arn = KMS_ARN.exec(ref);
   if (arn) {
-    const [, partition, region, accountId, resource] = arn as unknown as [string, string, string, string, string];
+    const [, partition, region, accountId, resource] = arn as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (resource.startsWith('key/') && !KEY_ID.test(resource.slice(4)))
       return { error: `"${ref}" is not a valid key ARN: the part after key/ must be a key ID.` };
     if (resource.startsWith('alias/') && !ALIAS.test(resource))
       return { error: `"${ref}" is not a valid alias ARN: alias names use letters, digits, /, _ and -.` };
-    return { kind: resource.startsWith('key/') ? 'key-arn' : 'alias-arn', value: ref, region, accountId, partition };
+    return {
+      kind: resource.startsWith('key/') ? 'key-arn' : 'alias-arn',
+      value: ref,
+      region,
+      accountId,
+      partition,
+    };
   }
-  if (ref.startsWith('arn:')) return { error: `"${ref}" is not a KMS key or alias ARN (arn:aws:kms:REGION:ACCOUNT:key/ID).` };
+  if (ref.startsWith('arn:'))
+    return { error: `"${ref}" is not a KMS key or alias ARN (arn:aws:kms:REGION:ACCOUNT:key/ID).` };
   if (ref.startsWith('alias/')) {
-    return ALIAS.test(ref) ? { kind: 'alias', value: ref } : { error: `"${ref}" is not a valid alias name: use letters, digits, /, _ and -.` };
+    return ALIAS.test(ref)
+      ? { kind: 'alias', value: ref }
+      : { error: `"${ref}" is not a valid alias name: use letters, digits, /, _ and -.` };
   }
   if (KEY_ID.test(ref)) return { kind: 'key-id', value: ref };
   if (ALIAS.test(`alias/${ref}`) && !ref.includes(' '))
-    return { error: `"${ref}" is neither a key ID nor an alias; alias names start with alias/ (did you mean alias/${ref}?).` };
+    return {
+      error: `"${ref}" is neither a key ID nor an alias; alias names start with alias/ (did you mean alias/${ref}?).`,
+    };
   return { error: `"${ref}" is not a key ID, key ARN, alias name or alias ARN.` };
 }
 
@@ -102,7 +124,11 @@ export function parseKeyReference(input: string): KeyReference | { error: string
 export function isAwsManagedEfsKeyRef(ref: KeyReference, accountId: string, region: string): boolean {
   if (ref.kind === 'alias') return ref.value === AWS_MANAGED_EFS_KEY_ALIAS;
   if (ref.kind === 'alias-arn')
-    return ref.value.endsWith(`:${AWS_MANAGED_EFS_KEY_ALIAS}`) && ref.accountId === accountId && ref.region === region;
+    return (
+      ref.value.endsWith(`:${AWS_MANAGED_EFS_KEY_ALIAS}`) &&
+      ref.accountId === accountId &&
+      ref.region === region
+    );
   return false;
 }
 
@@ -212,14 +238,21 @@ export const POLICY_RULES_SYNTAX =
 export function parsePolicyRules(text: string | undefined): { rules: PolicyRule[]; problems: string[] } {
   const rules: PolicyRule[] = [];
   const problems: string[] = [];
-  for (const entry of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^=:]+)=([^:]+):([a-z-]+)$/.exec(entry);
     const requirement = m?.[3];
     if (!m || !(POLICY_REQUIREMENTS as readonly string[]).includes(requirement ?? '')) {
       problems.push(`"${entry}" is not ${POLICY_RULES_SYNTAX}`);
       continue;
     }
-    rules.push({ tagKey: m[1]!.trim(), tagValue: m[2]!.trim(), requirement: requirement as PolicyRequirement });
+    rules.push({
+      tagKey: m[1]!.trim(),
+      tagValue: m[2]!.trim(),
+      requirement: requirement as PolicyRequirement,
+    });
   }
   return { rules, problems };
 }
@@ -245,7 +278,12 @@ export function policyProblems(
     const why = `policy ${formatPolicyRule(rule)} (EFS_ENCRYPT_POLICY_RULES)`;
     if (rule.requirement === 'no-exclusion' && choice.scope === 'excluded')
       errors.scope ??= `File systems tagged ${rule.tagKey}=${rule.tagValue} cannot be excluded: ${why}.`;
-    if (rule.requirement === 'require-cmk' && choice.scope === 'in_scope' && choice.keyManager && choice.keyManager !== 'CUSTOMER')
+    if (
+      rule.requirement === 'require-cmk' &&
+      choice.scope === 'in_scope' &&
+      choice.keyManager &&
+      choice.keyManager !== 'CUSTOMER'
+    )
       errors.targetKey ??= `File systems tagged ${rule.tagKey}=${rule.tagValue} must use a customer-managed key, not the AWS-managed one: ${why}.`;
   }
   return errors;
@@ -305,7 +343,8 @@ export function cidrContains(outer: string, inner: string): boolean {
   const i = ipv4(ia ?? '');
   const oBits = Number(ob ?? 32);
   const iBits = Number(ib ?? 32);
-  if (o === undefined || i === undefined || !(oBits >= 0 && oBits <= 32) || !(iBits >= 0 && iBits <= 32)) return false;
+  if (o === undefined || i === undefined || !(oBits >= 0 && oBits <= 32) || !(iBits >= 0 && iBits <= 32))
+    return false;
   if (iBits < oBits) return false;
   const size = 2 ** (32 - oBits);
   return Math.floor(o / size) === Math.floor(i / size);
@@ -362,7 +401,11 @@ export function checkNetworkPath(method: MigrationMethod, facts: NetworkFacts): 
     const az = mt.availabilityZone ?? subnet?.availabilityZone;
     const agent = { cidr: subnet?.cidr, groupIds: mt.securityGroupIds };
     if (groupsAdmit(facts, mt.securityGroupIds, agent))
-      return { ok: true, path: { availabilityZone: az, subnetId: mt.subnetId, securityGroupIds: mt.securityGroupIds }, problems: [] };
+      return {
+        ok: true,
+        path: { availabilityZone: az, subnetId: mt.subnetId, securityGroupIds: mt.securityGroupIds },
+        problems: [],
+      };
     const groups = mt.securityGroupIds.length ? mt.securityGroupIds.join(', ') : 'no security group';
     const from = subnet?.cidr ? `${subnet.cidr} (${mt.subnetId})` : `subnet ${mt.subnetId} (CIDR unknown)`;
     problems.push(
@@ -397,7 +440,9 @@ export interface ChoiceVerdict {
 }
 
 function tooLong(value: string | undefined, max: number, what: string): string | undefined {
-  return value !== undefined && value.length > max ? `${what} is ${value.length} characters; keep it under ${max}.` : undefined;
+  return value !== undefined && value.length > max
+    ? `${what} is ${value.length} characters; keep it under ${max}.`
+    : undefined;
 }
 
 /** Every rule, by field. A field without an entry passed. */
@@ -416,14 +461,23 @@ export function evaluateChoice(choice: DecisionChoice, facts: ChoiceFacts): Choi
     if (!reason) set('exclusionReason', 'An exclusion needs a reason (e.g. "scratch data, deleted in Q3").');
     set('exclusionReason', tooLong(reason, TEXT_LIMITS.exclusionReason, 'The reason'));
   } else {
-    if (fs.encrypted) set('fileSystem', `${fs.fileSystemId} is already encrypted; there is nothing to migrate. Exclude it instead.`);
+    if (fs.encrypted)
+      set(
+        'fileSystem',
+        `${fs.fileSystemId} is already encrypted; there is nothing to migrate. Exclude it instead.`,
+      );
     if (fs.lifeCycleState !== 'available')
       set('fileSystem', `${fs.fileSystemId} is ${fs.lifeCycleState}; decide once it is available.`);
     if (!choice.targetKey?.trim())
-      set('targetKey', 'Choose a target key: alias/aws/elasticfilesystem or a customer-managed key of this account and region.');
+      set(
+        'targetKey',
+        'Choose a target key: alias/aws/elasticfilesystem or a customer-managed key of this account and region.',
+      );
     else if (facts.key) set('targetKey', keyProblems(facts.key, fs).join(' '));
-    if (!choice.method) set('method', `Choose a method: ${MIGRATION_METHODS.map((m) => METHOD_LABELS[m]).join(', ')}.`);
-    else if (!isMigrationMethod(choice.method)) set('method', `"${String(choice.method)}" is not one of ${MIGRATION_METHODS.join(', ')}.`);
+    if (!choice.method)
+      set('method', `Choose a method: ${MIGRATION_METHODS.map((m) => METHOD_LABELS[m]).join(', ')}.`);
+    else if (!isMigrationMethod(choice.method))
+      set('method', `"${String(choice.method)}" is not one of ${MIGRATION_METHODS.join(', ')}.`);
     else if (choice.method === 'replication') set('method', replicationProblem(fs));
     else if (facts.network) {
       const verdict = checkNetworkPath(choice.method, facts.network);
@@ -431,8 +485,14 @@ export function evaluateChoice(choice: DecisionChoice, facts: ChoiceFacts): Choi
       else set('method', verdict.problems.join(' '));
     }
     const c = choice.constraints ?? {};
-    set('maintenanceWindow', tooLong(c.maintenanceWindow, TEXT_LIMITS.maintenanceWindow, 'The maintenance window'));
-    set('expectedChangeRate', tooLong(c.expectedChangeRate, TEXT_LIMITS.expectedChangeRate, 'The expected change rate'));
+    set(
+      'maintenanceWindow',
+      tooLong(c.maintenanceWindow, TEXT_LIMITS.maintenanceWindow, 'The maintenance window'),
+    );
+    set(
+      'expectedChangeRate',
+      tooLong(c.expectedChangeRate, TEXT_LIMITS.expectedChangeRate, 'The expected change rate'),
+    );
     set('notes', tooLong(c.notes, TEXT_LIMITS.notes, 'The notes'));
   }
   if (choice.scope === 'in_scope' || choice.scope === 'excluded') {

@@ -44,7 +44,10 @@ export class EstateInvalidError extends EfsEncryptError {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(ErrorCode.EstateInvalid, `Invalid estate ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      ErrorCode.EstateInvalid,
+      `Invalid estate ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 

@@ -28,13 +28,7 @@ export type Classification = 'encrypted' | 'unencrypted';
  * - `incomplete`: some per-file-system detail could not be read; see `errors`.
  */
 export type InventoryFlag =
-  | 'inactive'
-  | 'key-at-risk'
-  | 'transitional'
-  | 'aws-managed-key'
-  | 'replicated'
-  | 'one-zone'
-  | 'incomplete';
+  'inactive' | 'key-at-risk' | 'transitional' | 'aws-managed-key' | 'replicated' | 'one-zone' | 'incomplete';
 
 export interface MountTargetRecord {
   mountTargetId: string;
@@ -173,7 +167,9 @@ export function classify(fs: Omit<FileSystemRecord, 'classification' | 'flags'>)
   return { classification: fs.encrypted ? 'encrypted' : 'unencrypted', flags };
 }
 
-export function summarise(fileSystems: FileSystemRecord[]): Pick<ScanStats, 'fileSystems' | 'encrypted' | 'unencrypted' | 'byFlag'> {
+export function summarise(
+  fileSystems: FileSystemRecord[],
+): Pick<ScanStats, 'fileSystems' | 'encrypted' | 'unencrypted' | 'byFlag'> {
   const byFlag: Partial<Record<InventoryFlag, number>> = {};
   let encrypted = 0;
   for (const fs of fileSystems) {
@@ -196,8 +192,16 @@ export const OWNERSHIP_TAG_KEYS = {
 } as const;
 
 /** The env/app/owner of a file system from its tags, as people read them in summaries. */
-export function ownership(fs: Pick<FileSystemRecord, 'tags'>): { env?: string; app?: string; owner?: string } {
+export function ownership(fs: Pick<FileSystemRecord, 'tags'>): {
+  env?: string;
+  app?: string;
+  owner?: string;
+} {
   const lower = new Map(Object.entries(fs.tags).map(([k, v]) => [k.toLowerCase(), v]));
   const pick = (keys: readonly string[]) => keys.map((k) => lower.get(k)).find((v) => v !== undefined);
-  return { env: pick(OWNERSHIP_TAG_KEYS.env), app: pick(OWNERSHIP_TAG_KEYS.app), owner: pick(OWNERSHIP_TAG_KEYS.owner) };
+  return {
+    env: pick(OWNERSHIP_TAG_KEYS.env),
+    app: pick(OWNERSHIP_TAG_KEYS.app),
+    owner: pick(OWNERSHIP_TAG_KEYS.owner),
+  };
 }

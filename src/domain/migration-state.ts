@@ -56,7 +56,9 @@ const requireDecision = (f: MigrationFacts) =>
 const requireReason = (f: MigrationFacts) =>
   f.exclusionReason?.trim() ? undefined : 'an exclusion needs a reason';
 const requireValidatedTarget = (f: MigrationFacts) =>
-  f.targetValidated ? undefined : 'the encrypted twin must be validated (encrypted, intended key, key enabled)';
+  f.targetValidated
+    ? undefined
+    : 'the encrypted twin must be validated (encrypted, intended key, key enabled)';
 const requireCleanVerification = (f: MigrationFacts) =>
   f.verificationClean ? undefined : 'verification must be clean (no differences between source and target)';
 const requireDecommissionGuards = (f: MigrationFacts): string | undefined => {
@@ -106,13 +108,14 @@ export const Transitions: readonly TransitionRule[] = [
   { from: 'decommission_pending', to: 'decommissioned', guard: requireDecommissionGuards },
   ...FAILABLE.map((from): TransitionRule => ({ from, to: 'failed' })),
   // Retry resumes from the state the failure happened in.
-  ...FAILABLE.map(
-    (to): TransitionRule => ({
-      from: 'failed',
-      to,
-      guard: (f) => (f.failedFrom === to ? undefined : `a failed migration resumes from ${f.failedFrom ?? 'its failed step'}`),
-    }),
-  ),
+  ...FAILABLE.map((to): TransitionRule => ({
+    from: 'failed',
+    to,
+    guard: (f) =>
+      f.failedFrom === to
+        ? undefined
+        : `a failed migration resumes from ${f.failedFrom ?? 'its failed step'}`,
+  })),
 ];
 
 export class InvalidTransitionError extends EfsEncryptError {
@@ -130,7 +133,11 @@ export function allowedTargets(from: MigrationState): MigrationState[] {
 }
 
 /** Checks the edge and its guard; returns the new state or throws InvalidTransitionError. */
-export function transition(from: MigrationState, to: MigrationState, facts: MigrationFacts = {}): MigrationState {
+export function transition(
+  from: MigrationState,
+  to: MigrationState,
+  facts: MigrationFacts = {},
+): MigrationState {
   const rules = Transitions.filter((t) => t.from === from && t.to === to);
   if (rules.length === 0) {
     const allowed = allowedTargets(from);

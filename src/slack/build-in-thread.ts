@@ -31,12 +31,20 @@ export interface BuildTarget {
 
 export function buildServiceOf(deps: ListenerDeps): BuildService {
   const build = deps.services.build;
-  if (!build) throw new BadInputError('Building is not set up in this deployment (no build service); ask whoever runs the bot.');
+  if (!build)
+    throw new BadInputError(
+      'Building is not set up in this deployment (no build service); ask whoever runs the bot.',
+    );
   return build;
 }
 
 /** Admins only; a refusal is logged and recorded on each migration it concerns, then rethrown. */
-export async function authorizeBuild(deps: ListenerDeps, userId: string, correlationId: string, migrationIds: string[] = []): Promise<void> {
+export async function authorizeBuild(
+  deps: ListenerDeps,
+  userId: string,
+  correlationId: string,
+  migrationIds: string[] = [],
+): Promise<void> {
   try {
     await deps.authorizer.authorize(userId, 'build');
   } catch (err) {
@@ -45,7 +53,14 @@ export async function authorizeBuild(deps: ListenerDeps, userId: string, correla
     if (events)
       await Promise.all(
         migrationIds.map((id) =>
-          events.appendEvent(id, { kind: 'refused', actor: userId, detail: 'build refused: not an admin', correlationId }).catch(() => undefined),
+          events
+            .appendEvent(id, {
+              kind: 'refused',
+              actor: userId,
+              detail: 'build refused: not an admin',
+              correlationId,
+            })
+            .catch(() => undefined),
         ),
       );
     throw err;
@@ -57,10 +72,14 @@ export async function authorizeBuild(deps: ListenerDeps, userId: string, correla
  * migration IDs (`FS#account#region#fs-id`, needed when one ID exists in several accounts).
  */
 export function resolveBuildTargets(migrations: MigrationRecord[], refs: string[]): string[] {
-  if (refs.length === 0) throw new BadInputError('Say what to build: `build <file-system-id>` (several allowed) or `build all`.');
+  if (refs.length === 0)
+    throw new BadInputError('Say what to build: `build <file-system-id>` (several allowed) or `build all`.');
   if (refs.length === 1 && refs[0]!.toLowerCase() === 'all') {
     const decided = migrations.filter((m) => m.state === 'decided').map((m) => m.id);
-    if (decided.length === 0) throw new BadInputError('Nothing is decided and waiting to be built. Decide first with `/efs-encrypt plan`.');
+    if (decided.length === 0)
+      throw new BadInputError(
+        'Nothing is decided and waiting to be built. Decide first with `/efs-encrypt plan`.',
+      );
     return decided;
   }
   const problems: string[] = [];
@@ -98,22 +117,36 @@ export interface QueueOutcome {
  * Records the thread, then queues (persisted before announced: the job may start at once on
  * another replica, and its first message must find the thread), then starts the new jobs here.
  */
-export async function queueBuilds(deps: ListenerDeps, target: BuildTarget, migrationIds: string[]): Promise<QueueOutcome> {
+export async function queueBuilds(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  migrationIds: string[],
+): Promise<QueueOutcome> {
   const build = buildServiceOf(deps);
   const threads = new BuildThreads(build.events);
   const location = { channel: target.channel, threadTs: target.threadTs };
-  await Promise.all(migrationIds.map((id) => threads.record(id, location, target.userId, target.correlationId)));
+  await Promise.all(
+    migrationIds.map((id) => threads.record(id, location, target.userId, target.correlationId)),
+  );
   const queued = await build.phase.requestBuild(migrationIds, target.userId);
   return { queued, reply: startQueued(deps, target, queued, 'queued') };
 }
 
 /** Retry of a failed build: the next job generation, resuming from what the record says exists. */
-export async function retryBuild(deps: ListenerDeps, target: BuildTarget & { messageTs?: string }, migrationId: string): Promise<QueueOutcome> {
+export async function retryBuild(
+  deps: ListenerDeps,
+  target: BuildTarget & { messageTs?: string },
+  migrationId: string,
+): Promise<QueueOutcome> {
   const build = buildServiceOf(deps);
   const threads = new BuildThreads(build.events);
   await threads.record(
     migrationId,
-    { channel: target.channel, threadTs: target.threadTs, ...(target.messageTs ? { messageTs: target.messageTs } : {}) },
+    {
+      channel: target.channel,
+      threadTs: target.threadTs,
+      ...(target.messageTs ? { messageTs: target.messageTs } : {}),
+    },
     target.userId,
     target.correlationId,
   );
@@ -121,30 +154,60 @@ export async function retryBuild(deps: ListenerDeps, target: BuildTarget & { mes
   return { queued, reply: startQueued(deps, target, queued, 'retried') };
 }
 
-function startQueued(deps: ListenerDeps, target: BuildTarget, queued: QueuedBuild[], verb: 'queued' | 'retried'): SlackMessage {
+function startQueued(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  queued: QueuedBuild[],
+  verb: 'queued' | 'retried',
+): SlackMessage {
   const created = queued.filter((q) => q.created);
   const existing = queued.filter((q) => !q.created);
-  const log = deps.logger.child({ correlationId: target.correlationId, userId: target.userId, retryNum: target.retryNum });
+  const log = deps.logger.child({
+    correlationId: target.correlationId,
+    userId: target.userId,
+    retryNum: target.retryNum,
+  });
   if (created.length) deps.services.build?.runNow?.(created.map((q) => q.jobId));
-  log.info({ created: created.map((q) => q.jobId), existing: existing.map((q) => q.jobId) }, created.length ? `builds ${verb}` : 'nothing new queued');
+  log.info(
+    { created: created.map((q) => q.jobId), existing: existing.map((q) => q.jobId) },
+    created.length ? `builds ${verb}` : 'nothing new queued',
+  );
   const fsId = (q: QueuedBuild) => code(q.migrationId.split('#').at(-1) ?? q.migrationId);
   const lines: string[] = [];
   if (created.length)
-    lines.push(`:rocket: ${verb === 'retried' ? 'Retrying' : 'Queued'} ${created.map(fsId).join(', ')}. Progress follows in the thread, one message per file system.`);
+    lines.push(
+      `:rocket: ${verb === 'retried' ? 'Retrying' : 'Queued'} ${created.map(fsId).join(', ')}. Progress follows in the thread, one message per file system.`,
+    );
   if (existing.length)
     lines.push(
       `:information_source: Already ${verb === 'retried' ? 'running or not failed' : 'queued or built'}, nothing new queued: ${existing.map(fsId).join(', ')}${target.retryNum ? ` (Slack retry ${target.retryNum})` : ''}.`,
     );
   const text = lines.join('\n');
-  return { text: clip(text, SlackLimits.messageText), blocks: packLines(lines).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } })) };
+  return {
+    text: clip(text, SlackLimits.messageText),
+    blocks: packLines(lines).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } })),
+  };
 }
 
 /** The dry run, posted in the thread in order. */
-export async function postBuildReview(deps: ListenerDeps, target: BuildTarget, migrationIds: string[]): Promise<number> {
+export async function postBuildReview(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  migrationIds: string[],
+): Promise<number> {
   const plans = await buildServiceOf(deps).phase.planBuild(migrationIds);
   const messages = buildReviewMessages(plans);
-  for (const message of messages) await target.client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, ...message });
-  deps.logger.info({ correlationId: target.correlationId, userId: target.userId, fileSystems: plans.length, messages: messages.length }, 'build review posted');
+  for (const message of messages)
+    await target.client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, ...message });
+  deps.logger.info(
+    {
+      correlationId: target.correlationId,
+      userId: target.userId,
+      fileSystems: plans.length,
+      messages: messages.length,
+    },
+    'build review posted',
+  );
   return messages.length;
 }
 

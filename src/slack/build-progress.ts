@@ -1,6 +1,11 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { buildProgressMessage, isBuildStep, migrationParts, type BuildProgressState } from '../../blocks/build-progress.ts';
+import {
+  buildProgressMessage,
+  isBuildStep,
+  migrationParts,
+  type BuildProgressState,
+} from '../../blocks/build-progress.ts';
 import { BUILD_STEPS, buildMappingOf, type BuildMapping } from '../domain/build-plan.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { JobError } from '../domain/job.ts';
@@ -111,7 +116,8 @@ class BuildMessage {
         if (data.mapping) s.mapping = data.mapping;
         s.latest = msg.message;
         // The copy buttons the succeeded message offers depend on the decided method.
-        if (this.o.copyMethodOf) s.copyMethod = await this.o.copyMethodOf(this.migrationId).catch(() => undefined);
+        if (this.o.copyMethodOf)
+          s.copyMethod = await this.o.copyMethodOf(this.migrationId).catch(() => undefined);
         break;
       case 'build.failed':
         s.status = 'failed';
@@ -200,11 +206,19 @@ export class ThreadProgressMessage {
     try {
       const found = await this.options.threads.locate(this.migrationId);
       // Same thread as before: keep editing the message this process already posted.
-      if (found && this.location && found.channel === this.location.channel && found.threadTs === this.location.threadTs)
+      if (
+        found &&
+        this.location &&
+        found.channel === this.location.channel &&
+        found.threadTs === this.location.threadTs
+      )
         this.location = { ...found, messageTs: found.messageTs ?? this.location.messageTs };
       else this.location = found;
     } catch (err) {
-      this.options.logger.warn({ err, migrationId: this.migrationId }, `could not look up where to show ${this.options.what} progress`);
+      this.options.logger.warn(
+        { err, migrationId: this.migrationId },
+        `could not look up where to show ${this.options.what} progress`,
+      );
     }
   }
 
@@ -231,7 +245,12 @@ export class ThreadProgressMessage {
     const location = this.location;
     const message = this.render();
     this.inFlight = this.write(location, message)
-      .catch((err: unknown) => this.options.logger.warn({ err, migrationId: this.migrationId, channel: location.channel }, `${this.options.what} progress update to Slack failed`))
+      .catch((err: unknown) =>
+        this.options.logger.warn(
+          { err, migrationId: this.migrationId, channel: location.channel },
+          `${this.options.what} progress update to Slack failed`,
+        ),
+      )
       .finally(() => {
         this.inFlight = undefined;
         this.pump();
@@ -249,13 +268,22 @@ export class ThreadProgressMessage {
       await client.chat.update({ channel: location.channel, ts: location.messageTs, ...message });
       return;
     }
-    const res = await client.chat.postMessage({ channel: location.channel, thread_ts: location.threadTs, ...message });
+    const res = await client.chat.postMessage({
+      channel: location.channel,
+      thread_ts: location.threadTs,
+      ...message,
+    });
     if (!res.ts) return;
     location.messageTs = res.ts;
     // Recorded so a resumed job (another process) edits this message instead of posting another.
-    await this.options.threads.record(this.migrationId, { ...location }, 'efs-encrypt', this.jobId).catch((err: unknown) =>
-      this.options.logger.warn({ err, migrationId: this.migrationId }, `could not record the ${this.options.what} progress message`),
-    );
+    await this.options.threads
+      .record(this.migrationId, { ...location }, 'efs-encrypt', this.jobId)
+      .catch((err: unknown) =>
+        this.options.logger.warn(
+          { err, migrationId: this.migrationId },
+          `could not record the ${this.options.what} progress message`,
+        ),
+      );
   }
 }
 

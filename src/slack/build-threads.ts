@@ -26,7 +26,12 @@ export class BuildThreads {
   ) {}
 
   /** Records that the build of `migrationId` reports to this thread (asked for by `actor`). */
-  async record(migrationId: string, location: BuildThreadLocation, actor: string, correlationId?: string): Promise<void> {
+  async record(
+    migrationId: string,
+    location: BuildThreadLocation,
+    actor: string,
+    correlationId?: string,
+  ): Promise<void> {
     await this.events.appendEvent(migrationId, {
       kind: this.kind,
       actor,
@@ -48,11 +53,19 @@ export class BuildThreads {
       if (e.kind !== this.kind) return [];
       const d = e.data as Partial<BuildThreadLocation> | undefined;
       if (typeof d?.channel !== 'string' || typeof d.threadTs !== 'string') return [];
-      return [{ channel: d.channel, threadTs: d.threadTs, ...(typeof d.messageTs === 'string' ? { messageTs: d.messageTs } : {}) }];
+      return [
+        {
+          channel: d.channel,
+          threadTs: d.threadTs,
+          ...(typeof d.messageTs === 'string' ? { messageTs: d.messageTs } : {}),
+        },
+      ];
     });
     const latest = locations.at(-1);
     if (!latest || latest.messageTs) return latest;
-    const posted = locations.findLast((l) => l.messageTs && l.channel === latest.channel && l.threadTs === latest.threadTs);
+    const posted = locations.findLast(
+      (l) => l.messageTs && l.channel === latest.channel && l.threadTs === latest.threadTs,
+    );
     return posted ?? latest;
   }
 }

@@ -20,13 +20,15 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: 'build',
     usage: 'build <file-system-id>|all',
-    description: 'Create the encrypted twin (file system, mount targets, access points, policies) of decided file systems; progress in the thread (admins).',
+    description:
+      'Create the encrypted twin (file system, mount targets, access points, policies) of decided file systems; progress in the thread (admins).',
     available: true,
   },
   {
     name: 'status',
     usage: 'status [file-system-id]',
-    description: 'Show where each migration stands, or everything about one file system (only you see the answer).',
+    description:
+      'Show where each migration stands, or everything about one file system (only you see the answer).',
     available: true,
   },
   {

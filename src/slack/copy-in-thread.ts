@@ -23,38 +23,75 @@ import type { CopyService } from './services.ts';
 
 export function copyServiceOf(deps: ListenerDeps): CopyService {
   const copy = deps.services.copy;
-  if (!copy) throw new BadInputError('Copying is not set up in this deployment (no copy service); ask whoever runs the bot.');
+  if (!copy)
+    throw new BadInputError(
+      'Copying is not set up in this deployment (no copy service); ask whoever runs the bot.',
+    );
   return copy;
 }
 
 /** Admins only; a refusal is logged and recorded on the migration, then rethrown. */
-export async function authorizeCopy(deps: ListenerDeps, userId: string, correlationId: string, migrationId?: string): Promise<void> {
+export async function authorizeCopy(
+  deps: ListenerDeps,
+  userId: string,
+  correlationId: string,
+  migrationId?: string,
+): Promise<void> {
   try {
     await deps.authorizer.authorize(userId, 'copy');
   } catch (err) {
     deps.logger.warn({ correlationId, userId, migrationId, action: 'copy' }, 'copy refused: not an admin');
     const events = deps.services.copy?.events;
     if (events && migrationId)
-      await events.appendEvent(migrationId, { kind: 'refused', actor: userId, detail: 'copy refused: not an admin', correlationId }).catch(() => undefined);
+      await events
+        .appendEvent(migrationId, {
+          kind: 'refused',
+          actor: userId,
+          detail: 'copy refused: not an admin',
+          correlationId,
+        })
+        .catch(() => undefined);
     throw err;
   }
 }
 
 /** Records that this file system's copy message belongs in the target's thread. */
-export async function recordCopyThread(deps: ListenerDeps, target: BuildTarget, migrationId: string): Promise<void> {
-  await copyThreads(copyServiceOf(deps).events).record(migrationId, { channel: target.channel, threadTs: target.threadTs }, target.userId, target.correlationId);
+export async function recordCopyThread(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  migrationId: string,
+): Promise<void> {
+  await copyThreads(copyServiceOf(deps).events).record(
+    migrationId,
+    { channel: target.channel, threadTs: target.threadTs },
+    target.userId,
+    target.correlationId,
+  );
 }
 
 export type CopyRequest = (phase: CopyService['phase']) => Promise<QueuedCopy>;
 
 /** Records the thread, makes the request, runs a new job here at once; returns the private answer. */
-export async function requestCopy(deps: ListenerDeps, target: BuildTarget, migrationId: string, request: CopyRequest): Promise<SlackMessage> {
+export async function requestCopy(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  migrationId: string,
+  request: CopyRequest,
+): Promise<SlackMessage> {
   const copy = copyServiceOf(deps);
   await recordCopyThread(deps, target, migrationId);
   const queued = await request(copy.phase);
-  const log = deps.logger.child({ correlationId: target.correlationId, userId: target.userId, retryNum: target.retryNum, migrationId });
+  const log = deps.logger.child({
+    correlationId: target.correlationId,
+    userId: target.userId,
+    retryNum: target.retryNum,
+    migrationId,
+  });
   if (queued.created) copy.runNow?.([queued.jobId]);
-  log.info({ jobId: queued.jobId, kind: queued.kind, created: queued.created }, queued.created ? 'copy queued' : 'nothing new queued');
+  log.info(
+    { jobId: queued.jobId, kind: queued.kind, created: queued.created },
+    queued.created ? 'copy queued' : 'nothing new queued',
+  );
   const fs = code(migrationId.split('#').at(-1) ?? migrationId);
   const what = COPY_KIND_LABELS[queued.kind].toLowerCase();
   const text = queued.created
@@ -83,21 +120,33 @@ export const writesStoppedRequest =
  * Post runbook: the summary message, with the buttons that record the passes, and the runbook
  * and its scripts uploaded into the thread (files.uploadV2). Changes nothing on AWS or the record.
  */
-export async function postRunbook(deps: ListenerDeps, target: BuildTarget, migrationId: string): Promise<void> {
+export async function postRunbook(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  migrationId: string,
+): Promise<void> {
   const copy = copyServiceOf(deps);
   const runbook = await copy.runbook(migrationId);
   const status = await copy.phase.status(migrationId);
   const post = rsyncRunbookMessage(runbook);
   const buttons = copyButtons(migrationId, 'rsync', status.actions);
   const blocks: Block[] = buttons ? [...post.message.blocks, buttons] : post.message.blocks;
-  await target.client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, text: post.message.text, blocks: blocks.slice(0, SlackLimits.blocksPerMessage) });
+  await target.client.chat.postMessage({
+    channel: target.channel,
+    thread_ts: target.threadTs,
+    text: post.message.text,
+    blocks: blocks.slice(0, SlackLimits.blocksPerMessage),
+  });
   await target.client.filesUploadV2({
     channel_id: target.channel,
     thread_ts: target.threadTs,
     initial_comment: post.initialComment,
     file_uploads: post.files.map((f) => ({ filename: f.filename, title: f.title, content: f.content })),
   });
-  deps.logger.info({ correlationId: target.correlationId, userId: target.userId, migrationId, files: post.files.length }, 'rsync runbook posted');
+  deps.logger.info(
+    { correlationId: target.correlationId, userId: target.userId, migrationId, files: post.files.length },
+    'rsync runbook posted',
+  );
 }
 
 /**
@@ -105,16 +154,39 @@ export async function postRunbook(deps: ListenerDeps, target: BuildTarget, migra
  * Sync again and Final sync), posted in the thread. Reads only; returns how many messages it
  * posted, 0 when no copy can start now (one is running, or the copy is done).
  */
-export async function postCopyReview(deps: ListenerDeps, target: BuildTarget, migrationId: string): Promise<number> {
+export async function postCopyReview(
+  deps: ListenerDeps,
+  target: BuildTarget,
+  migrationId: string,
+): Promise<number> {
   const copy = copyServiceOf(deps);
   const status = await copy.phase.status(migrationId);
   const kinds = copyKindsOf(status.actions);
   if (!status.method || status.method === 'rsync' || kinds.length === 0) return 0;
-  const plans = await Promise.all(kinds.map(async (kind) => ({ kind, calls: await copy.phase.plan(migrationId, kind) })));
+  const plans = await Promise.all(
+    kinds.map(async (kind) => ({ kind, calls: await copy.phase.plan(migrationId, kind) })),
+  );
   const { accountId, region } = migrationParts(migrationId);
-  const messages = copyReviewMessages({ migrationId, fileSystemId: status.fileSystemId, accountId, region, method: status.method, plans });
-  for (const message of messages) await target.client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, ...message });
-  deps.logger.info({ correlationId: target.correlationId, userId: target.userId, migrationId, kinds, messages: messages.length }, 'copy review posted');
+  const messages = copyReviewMessages({
+    migrationId,
+    fileSystemId: status.fileSystemId,
+    accountId,
+    region,
+    method: status.method,
+    plans,
+  });
+  for (const message of messages)
+    await target.client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, ...message });
+  deps.logger.info(
+    {
+      correlationId: target.correlationId,
+      userId: target.userId,
+      migrationId,
+      kinds,
+      messages: messages.length,
+    },
+    'copy review posted',
+  );
   return messages.length;
 }
 
@@ -129,13 +201,23 @@ export async function recordRsyncPass(
   await recordCopyThread(deps, target, migrationId);
   const result = await copy.phase.recordRsyncStatus(migrationId, target.userId, input);
   deps.logger.info(
-    { correlationId: target.correlationId, userId: target.userId, migrationId, pass: input.pass, state: result.state, verified: result.verified, unchanged: result.unchanged },
+    {
+      correlationId: target.correlationId,
+      userId: target.userId,
+      migrationId,
+      pass: input.pass,
+      state: result.state,
+      verified: result.verified,
+      unchanged: result.unchanged,
+    },
     'rsync pass recorded',
   );
   return result;
 }
 
 export function section(text: string): SlackMessage {
-  return { text: clip(text, SlackLimits.messageText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, SlackLimits.sectionText) } }] };
+  return {
+    text: clip(text, SlackLimits.messageText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, SlackLimits.sectionText) } }],
+  };
 }
-

@@ -118,8 +118,12 @@ class CopyMessage {
       case 'copy.progress':
         if (data.replicationStatus !== undefined || s.method === 'replication')
           s.replication = {
-            ...(data.replicationStatus ?? data.progress?.phase ? { status: data.replicationStatus ?? data.progress?.phase } : {}),
-            ...(data.progress?.lastReplicatedTimestamp ? { lastReplicatedTimestamp: data.progress.lastReplicatedTimestamp } : {}),
+            ...((data.replicationStatus ?? data.progress?.phase)
+              ? { status: data.replicationStatus ?? data.progress?.phase }
+              : {}),
+            ...(data.progress?.lastReplicatedTimestamp
+              ? { lastReplicatedTimestamp: data.progress.lastReplicatedTimestamp }
+              : {}),
             ...(data.progress?.elapsedMs !== undefined ? { elapsedMs: data.progress.elapsedMs } : {}),
           };
         else if (data.progress) s.progress = data.progress as CopyProgress;
@@ -164,7 +168,9 @@ class CopyMessage {
       const ending = status.job && isOpen(status.job) && status.job.jobId === endingJobId;
       // The ending job's record is still open, so status() offers nothing yet: apply the same rule
       // as if it had closed (a failed copy job can be retried).
-      return ending && status.method ? copyActionsFor(status.method, status.state, { canRetry: status.state === 'failed' }) : status.actions;
+      return ending && status.method
+        ? copyActionsFor(status.method, status.state, { canRetry: status.state === 'failed' })
+        : status.actions;
     } catch (err) {
       this.o.logger.warn({ err, migrationId: this.migrationId }, 'could not read which copy buttons apply');
       return [];

@@ -56,7 +56,10 @@ export interface BuildService {
  * (one runner per process, handlers for both kinds), started by the build's registration.
  */
 export interface CopyService {
-  phase: Pick<CopyPhase, 'startCopy' | 'confirmWritesStopped' | 'recordRsyncStatus' | 'retry' | 'status' | 'plan'>;
+  phase: Pick<
+    CopyPhase,
+    'startCopy' | 'confirmWritesStopped' | 'recordRsyncStatus' | 'retry' | 'status' | 'plan'
+  >;
   /** The decided method, or undefined when there is no decision. */
   methodOf(migrationId: string): Promise<MigrationMethod | undefined>;
   /** The EC2 + rsync runbook of a built twin (reads the inventory snapshot and the twin's mount targets). */

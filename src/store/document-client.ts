@@ -10,11 +10,18 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
 }
 
 export function isConditionalCheckFailed(e: unknown): boolean {
-  return e instanceof ConditionalCheckFailedException || (e as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
+  return (
+    e instanceof ConditionalCheckFailedException ||
+    (e as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 /** Every page of a query (bounded by `maxPages` so a bad key cannot loop forever). */
-export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, maxPages = 10_000): Promise<Record<string, unknown>[]> {
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  maxPages = 10_000,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   for (let page = 0; page < maxPages; page++) {

@@ -29,7 +29,9 @@ export class EmbeddedStoreError extends EfsEncryptError {
   }
 }
 
-export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
+export async function startEmbeddedDynamoDb(
+  options: EmbeddedDynamoDbOptions = {},
+): Promise<EmbeddedDynamoDb> {
   const releaseDir = options.dataDir ? await claimDataDir(options.dataDir) : async () => {};
   // Tables become ACTIVE at once: nothing here models AWS's creation delay.
   const server = dynalite({
@@ -96,7 +98,9 @@ async function claimDataDir(dataDir: string): Promise<() => Promise<void>> {
       await rm(pidFile, { force: true });
     }
   }
-  throw new EmbeddedStoreError(`Could not claim the embedded store's data directory ${dataDir}; another process keeps claiming it.`);
+  throw new EmbeddedStoreError(
+    `Could not claim the embedded store's data directory ${dataDir}; another process keeps claiming it.`,
+  );
 }
 
 function isAlive(pid: number): boolean {

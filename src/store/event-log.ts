@@ -25,7 +25,8 @@ export class DynamoEventLog implements MigrationEventLog {
     const eventId = `${at}#n${String(this.sequence++ % 1e6).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
     const stored: MigrationEvent = { ...event, migrationId, eventId, at };
     const written = await this.putOnce(stored);
-    if (!written) throw new Error(`Event ${eventId} of ${migrationId} already exists; event IDs must be unique.`);
+    if (!written)
+      throw new Error(`Event ${eventId} of ${migrationId} already exists; event IDs must be unique.`);
     return stored;
   }
 

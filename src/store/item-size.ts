@@ -60,7 +60,9 @@ function valueSize(value: unknown): number {
   if (value === null || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
   if (typeof value === 'number' || typeof value === 'bigint') {
-    const digits = String(value).replace(/^-|\.|e.*$/gi, '').replace(/^0+/, '').length;
+    const digits = String(value)
+      .replace(/^-|\.|e.*$/gi, '')
+      .replace(/^0+/, '').length;
     return Math.ceil(digits / 2) + 1;
   }
   if (value instanceof Uint8Array) return value.byteLength;

@@ -40,7 +40,14 @@ export class DynamoMigrationRepository implements MigrationRepository {
     const id = migrationId(input.accountId, input.region, input.fileSystemId);
     const at = this.now();
     const state = input.state ?? 'discovered';
-    const change: ChangeSummary = { eventId: changeEventId(at, 1), at, actor: input.actor, kind: 'created', to: state, version: 1 };
+    const change: ChangeSummary = {
+      eventId: changeEventId(at, 1),
+      at,
+      actor: input.actor,
+      kind: 'created',
+      to: state,
+      version: 1,
+    };
     const record: MigrationRecord = {
       id,
       accountId: input.accountId,
@@ -56,7 +63,13 @@ export class DynamoMigrationRepository implements MigrationRepository {
       updatedBy: input.actor,
     };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.stateItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.stateItem(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     } catch (e) {
       if (isConditionalCheckFailed(e)) throw new RecordAlreadyExistsError(id, await this.getMigration(id));
       throw e;
@@ -67,7 +80,11 @@ export class DynamoMigrationRepository implements MigrationRepository {
 
   async getMigration(id: string): Promise<MigrationRecord | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: id, sk: Keys.migrationState }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: id, sk: Keys.migrationState },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? withoutKeys<MigrationRecord>(out.Item) : undefined;
   }
@@ -79,7 +96,11 @@ export class DynamoMigrationRepository implements MigrationRepository {
       IndexName: GSI1,
       KeyConditionExpression: 'gsi1pk = :list',
       ...(filter.state
-        ? { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':list': Keys.migrationList, ':state': filter.state } }
+        ? {
+            FilterExpression: '#state = :state',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':list': Keys.migrationList, ':state': filter.state },
+          }
         : { ExpressionAttributeValues: { ':list': Keys.migrationList } }),
     });
     return items.map((item) => withoutKeys<MigrationRecord>(item));
@@ -105,7 +126,11 @@ export class DynamoMigrationRepository implements MigrationRepository {
       failedFrom: request.to === 'failed' ? current.state : undefined,
       lastError:
         request.to === 'failed'
-          ? { code: request.error?.code ?? 'unknown', message: request.error?.message ?? request.detail ?? 'no error was recorded', at }
+          ? {
+              code: request.error?.code ?? 'unknown',
+              message: request.error?.message ?? request.detail ?? 'no error was recorded',
+              at,
+            }
           : undefined,
       lastChange: {
         eventId: changeEventId(at, version),
@@ -154,12 +179,20 @@ export class DynamoMigrationRepository implements MigrationRepository {
 
   async getDecision(id: string): Promise<DecisionRecord | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: id, sk: Keys.migrationDecision }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: id, sk: Keys.migrationDecision },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? withoutKeys<DecisionRecord>(out.Item) : undefined;
   }
 
-  async putDecision(id: string, decision: MigrationDecision, expectedVersion: number): Promise<DecisionRecord> {
+  async putDecision(
+    id: string,
+    decision: MigrationDecision,
+    expectedVersion: number,
+  ): Promise<DecisionRecord> {
     const at = this.now();
     const record: DecisionRecord = { migrationId: id, version: expectedVersion + 1, decision, updatedAt: at };
     try {
@@ -169,13 +202,22 @@ export class DynamoMigrationRepository implements MigrationRepository {
           Item: { ...record, pk: id, sk: Keys.migrationDecision },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
         }),
       );
     } catch (e) {
       if (!isConditionalCheckFailed(e)) throw e;
       const current = await this.getDecision(id);
-      throw new VersionConflictError<DecisionRecord>(`The decision for ${id}`, expectedVersion, current, current?.version ?? 0);
+      throw new VersionConflictError<DecisionRecord>(
+        `The decision for ${id}`,
+        expectedVersion,
+        current,
+        current?.version ?? 0,
+      );
     }
     await this.events.appendEvent(id, {
       at,
@@ -189,22 +231,36 @@ export class DynamoMigrationRepository implements MigrationRepository {
 
   async getSnapshot(id: string): Promise<SnapshotRecord | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: id, sk: Keys.migrationSnapshot }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: id, sk: Keys.migrationSnapshot },
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item) return undefined;
-    const { data, ...rest } = withoutKeys<Omit<SnapshotRecord, 'fileSystem'> & { data: Uint8Array }>(out.Item);
+    const { data, ...rest } = withoutKeys<Omit<SnapshotRecord, 'fileSystem'> & { data: Uint8Array }>(
+      out.Item,
+    );
     return { ...rest, fileSystem: await unpackJson<FileSystemRecord>(data) };
   }
 
   async putSnapshot(id: string, snapshot: Omit<SnapshotRecord, 'migrationId'>): Promise<boolean> {
     // Compressed: a file system with thousands of access points would not fit as a plain map.
     const data = await packJson(snapshot.fileSystem);
-    if (data.byteLength > MAX_PIECE_BYTES) throw new ItemTooLargeError(`The inventory snapshot of ${id}`, data.byteLength);
+    if (data.byteLength > MAX_PIECE_BYTES)
+      throw new ItemTooLargeError(`The inventory snapshot of ${id}`, data.byteLength);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: id, sk: Keys.migrationSnapshot, migrationId: id, observedAt: snapshot.observedAt, scanId: snapshot.scanId, data },
+          Item: {
+            pk: id,
+            sk: Keys.migrationSnapshot,
+            migrationId: id,
+            observedAt: snapshot.observedAt,
+            scanId: snapshot.scanId,
+            data,
+          },
           // A slow scan finishing late must not overwrite a newer observation.
           ConditionExpression: 'attribute_not_exists(pk) OR observedAt <= :observedAt',
           ExpressionAttributeValues: { ':observedAt': snapshot.observedAt },
@@ -221,7 +277,8 @@ export class DynamoMigrationRepository implements MigrationRepository {
   private async expectVersion(id: string, expectedVersion: number): Promise<MigrationRecord> {
     const current = await this.getMigration(id);
     if (!current) throw new RecordNotFoundError(id);
-    if (current.version !== expectedVersion) throw new VersionConflictError(id, expectedVersion, current, current.version);
+    if (current.version !== expectedVersion)
+      throw new VersionConflictError(id, expectedVersion, current, current.version);
     return current;
   }
 
@@ -249,7 +306,13 @@ export class DynamoMigrationRepository implements MigrationRepository {
   }
 
   private stateItem(record: MigrationRecord): Record<string, unknown> {
-    return { ...record, pk: record.id, sk: Keys.migrationState, gsi1pk: Keys.migrationList, gsi1sk: record.id };
+    return {
+      ...record,
+      pk: record.id,
+      sk: Keys.migrationState,
+      gsi1pk: Keys.migrationList,
+      gsi1sk: record.id,
+    };
   }
 
   private now(): string {

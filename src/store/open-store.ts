@@ -76,7 +76,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     throw e;
   }
 
-  return { ...createRepositories(client, tableName, options), tableName, endpoint: embedded?.endpoint, close };
+  return {
+    ...createRepositories(client, tableName, options),
+    tableName,
+    endpoint: embedded?.endpoint,
+    close,
+  };
 }
 
 /** The repositories over a client whose table exists; openStore's path, open to tests. */

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
 import type { FileSystemRecord, ScanFailure, ScanRecord } from '../domain/inventory.ts';
@@ -34,7 +40,10 @@ interface ScanPayload {
 
 export class ScanDataInconsistentError extends EfsEncryptError {
   constructor(scanId: string, detail: string) {
-    super(ErrorCode.RecordNotFound, `The stored data of scan ${scanId} is incomplete (${detail}). Run the scan again.`);
+    super(
+      ErrorCode.RecordNotFound,
+      `The stored data of scan ${scanId} is incomplete (${detail}). Run the scan again.`,
+    );
   }
 }
 
@@ -59,7 +68,10 @@ export class DynamoScanRepository implements ScanRepository {
   }
 
   async saveScan(scan: ScanRecord): Promise<void> {
-    const payload = await packJson({ fileSystems: scan.fileSystems, failures: scan.failures } satisfies ScanPayload);
+    const payload = await packJson({
+      fileSystems: scan.fileSystems,
+      failures: scan.failures,
+    } satisfies ScanPayload);
     const chunks = splitBytes(payload, this.chunkBytes);
     const generation = randomUUID();
     const pk = Keys.scan(scan.scanId);
@@ -68,7 +80,12 @@ export class DynamoScanRepository implements ScanRepository {
     await Promise.all(
       chunks.map((data, index) =>
         limit(() =>
-          this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: Keys.scanChunk(generation, index), data } })),
+          this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk, sk: Keys.scanChunk(generation, index), data },
+            }),
+          ),
         ),
       ),
     );
@@ -82,12 +99,19 @@ export class DynamoScanRepository implements ScanRepository {
       payloadBytes: payload.byteLength,
       payloadSha256: sha256(payload),
     };
-    const item = { ...header, pk, sk: Keys.scanHeader, gsi1pk: Keys.scanList, gsi1sk: Keys.scanListSort(scan.startedAt, scan.scanId) };
+    const item = {
+      ...header,
+      pk,
+      sk: Keys.scanHeader,
+      gsi1pk: Keys.scanList,
+      gsi1sk: Keys.scanListSort(scan.startedAt, scan.scanId),
+    };
     if (itemSize(item) > MAX_PIECE_BYTES) delete item.failures;
 
     const previous = await this.getHeader(scan.scanId);
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
-    if (previous && previous.generation !== generation) await this.deleteGeneration(scan.scanId, previous.generation);
+    if (previous && previous.generation !== generation)
+      await this.deleteGeneration(scan.scanId, previous.generation);
   }
 
   async getScan(scanId: string): Promise<ScanRecord | undefined> {
@@ -152,7 +176,11 @@ export class DynamoScanRepository implements ScanRepository {
 
   private async getHeader(scanId: string): Promise<ScanHeader | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: Keys.scan(scanId), sk: Keys.scanHeader }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: Keys.scan(scanId), sk: Keys.scanHeader },
+        ConsistentRead: true,
+      }),
     );
     return out.Item as ScanHeader | undefined;
   }
@@ -161,11 +189,17 @@ export class DynamoScanRepository implements ScanRepository {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': Keys.scan(header.scanId), ':prefix': Keys.scanChunkPrefix(header.generation) },
+      ExpressionAttributeValues: {
+        ':pk': Keys.scan(header.scanId),
+        ':prefix': Keys.scanChunkPrefix(header.generation),
+      },
       ConsistentRead: true,
     });
     if (items.length !== header.chunkCount)
-      throw new ScanDataInconsistentError(header.scanId, `${items.length} of ${header.chunkCount} chunks found`);
+      throw new ScanDataInconsistentError(
+        header.scanId,
+        `${items.length} of ${header.chunkCount} chunks found`,
+      );
     const payload = joinBytes(items.map((item) => item.data as Uint8Array));
     if (payload.byteLength !== header.payloadBytes || sha256(payload) !== header.payloadSha256)
       throw new ScanDataInconsistentError(header.scanId, 'checksum mismatch');
@@ -181,13 +215,33 @@ export class DynamoScanRepository implements ScanRepository {
       ProjectionExpression: 'pk, sk',
     });
     const limit = pLimit(this.writeConcurrency);
-    await Promise.all(stale.map((item) => limit(() => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: item.sk } })))));
+    await Promise.all(
+      stale.map((item) =>
+        limit(() =>
+          this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: item.sk } })),
+        ),
+      ),
+    );
   }
 }
 
 function summaryOf(header: ScanHeader): ScanSummary {
-  const { fileSystemCount: _c, generation: _g, chunkCount: _n, payloadBytes: _b, payloadSha256: _s, failures, ...rest } = header;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...summary } = rest as typeof rest & Record<string, unknown>;
+  const {
+    fileSystemCount: _c,
+    generation: _g,
+    chunkCount: _n,
+    payloadBytes: _b,
+    payloadSha256: _s,
+    failures,
+    ...rest
+  } = header;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    ...summary
+  } = rest as typeof rest & Record<string, unknown>;
   return { ...(summary as Omit<ScanSummary, 'failures'>), failures: failures ?? [] };
 }
 

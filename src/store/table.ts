@@ -59,7 +59,11 @@ export interface EnsureTableOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Makes sure the table exists with our key schema and is ACTIVE (GSI included); bounded wait. */
-export async function ensureTable(client: DynamoDBClient, tableName: string, options: EnsureTableOptions = {}): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: EnsureTableOptions = {},
+): Promise<void> {
   const { timeoutMs = 120_000, pollMs = 1_000, sleep = defaultSleep } = options;
   let table = await describe(client, tableName);
   if (!table) {
@@ -75,7 +79,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
   let waited = 0;
   for (let delay = Math.min(25, pollMs); !isActive(table); delay = Math.min(delay * 2, pollMs)) {
     if (waited >= timeoutMs)
-      throw new TableSetupError(`DynamoDB table ${tableName} did not become ACTIVE within ${Math.round(timeoutMs / 1000)} s (status ${table.TableStatus}).`);
+      throw new TableSetupError(
+        `DynamoDB table ${tableName} did not become ACTIVE within ${Math.round(timeoutMs / 1000)} s (status ${table.TableStatus}).`,
+      );
     await sleep(delay);
     waited += delay;
     table = (await describe(client, tableName)) ?? table;
@@ -131,17 +137,26 @@ async function create(client: DynamoDBClient, tableName: string): Promise<TableD
 }
 
 function isActive(table: TableDescription): boolean {
-  return table.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === undefined || i.IndexStatus === 'ACTIVE');
+  return (
+    table.TableStatus === 'ACTIVE' &&
+    (table.GlobalSecondaryIndexes ?? []).every(
+      (i) => i.IndexStatus === undefined || i.IndexStatus === 'ACTIVE',
+    )
+  );
 }
 
 function checkSchema(tableName: string, table: TableDescription): void {
   const key = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
     (schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
   const problems: string[] = [];
-  if (key(table.KeySchema) !== 'pk:HASH,sk:RANGE') problems.push(`key schema is ${key(table.KeySchema) || 'unknown'}, expected pk:HASH,sk:RANGE`);
+  if (key(table.KeySchema) !== 'pk:HASH,sk:RANGE')
+    problems.push(`key schema is ${key(table.KeySchema) || 'unknown'}, expected pk:HASH,sk:RANGE`);
   const gsi = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === GSI1);
   if (!gsi) problems.push(`index ${GSI1} is missing`);
-  else if (key(gsi.KeySchema) !== 'gsi1pk:HASH,gsi1sk:RANGE') problems.push(`index ${GSI1} key schema is ${key(gsi.KeySchema)}, expected gsi1pk:HASH,gsi1sk:RANGE`);
+  else if (key(gsi.KeySchema) !== 'gsi1pk:HASH,gsi1sk:RANGE')
+    problems.push(`index ${GSI1} key schema is ${key(gsi.KeySchema)}, expected gsi1pk:HASH,gsi1sk:RANGE`);
   if (problems.length)
-    throw new TableSetupError(`DynamoDB table ${tableName} is not an efs-encrypt table: ${problems.join('; ')}. Point EFS_ENCRYPT_TABLE at the table infra/ deploys.`);
+    throw new TableSetupError(
+      `DynamoDB table ${tableName} is not an efs-encrypt table: ${problems.join('; ')}. Point EFS_ENCRYPT_TABLE at the table infra/ deploys.`,
+    );
 }

@@ -98,16 +98,14 @@ describe('createAccountClients', () => {
   });
 
   it('fails clientsFor with AccountAccessError when the role cannot be assumed, and tries again next time', async () => {
-    stsMock
-      .on(AssumeRoleCommand)
-      .rejects(
-        new STSServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-          message: 'not authorized',
-        }),
-      );
+    stsMock.on(AssumeRoleCommand).rejects(
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'not authorized',
+      }),
+    );
     factory = createAccountClients({ ...base, accounts: ['111122223333'], regions: ['eu-west-1'] });
     await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toBeInstanceOf(AccountAccessError);
     await expect(factory.clientsFor('111122223333', 'eu-west-1')).rejects.toMatchObject({

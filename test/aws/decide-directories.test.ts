@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, FS, KEYS, OTHER_REGION, REGION, startDecideEstate, type DecideEstate } from '../workflow/decide/decide-fixture.ts';
+import {
+  ACCOUNT,
+  FS,
+  KEYS,
+  OTHER_REGION,
+  REGION,
+  startDecideEstate,
+  type DecideEstate,
+} from '../workflow/decide/decide-fixture.ts';
 
 let env: DecideEstate;
 beforeAll(async () => {
@@ -12,16 +20,24 @@ afterAll(async () => {
 const here = { accountId: ACCOUNT, region: REGION };
 
 describe('KeyDirectory against the local estate', () => {
-  it.each([KEYS.good.id, KEYS.good.arn, KEYS.good.alias, `arn:aws:kms:${REGION}:${ACCOUNT}:${KEYS.good.alias}`])(
-    'resolves %s to the key with its alias',
-    async (ref) => {
-      const found = await env.directories.keys.lookup(ref, here);
-      expect(found).toMatchObject({
-        kind: 'found',
-        key: { arn: KEYS.good.arn, keyState: 'Enabled', keySpec: 'SYMMETRIC_DEFAULT', keyManager: 'CUSTOMER', aliases: [KEYS.good.alias] },
-      });
-    },
-  );
+  it.each([
+    KEYS.good.id,
+    KEYS.good.arn,
+    KEYS.good.alias,
+    `arn:aws:kms:${REGION}:${ACCOUNT}:${KEYS.good.alias}`,
+  ])('resolves %s to the key with its alias', async (ref) => {
+    const found = await env.directories.keys.lookup(ref, here);
+    expect(found).toMatchObject({
+      kind: 'found',
+      key: {
+        arn: KEYS.good.arn,
+        keyState: 'Enabled',
+        keySpec: 'SYMMETRIC_DEFAULT',
+        keyManager: 'CUSTOMER',
+        aliases: [KEYS.good.alias],
+      },
+    });
+  });
 
   it('reads the asymmetric key’s spec and usage', async () => {
     expect(await env.directories.keys.lookup(KEYS.asymmetric.alias, here)).toMatchObject({
@@ -38,7 +54,10 @@ describe('KeyDirectory against the local estate', () => {
   });
 
   it('tells a missing alias from the AWS-managed key not created yet', async () => {
-    expect(await env.directories.keys.lookup('alias/nope', here)).toMatchObject({ kind: 'not-found', region: REGION });
+    expect(await env.directories.keys.lookup('alias/nope', here)).toMatchObject({
+      kind: 'not-found',
+      region: REGION,
+    });
     expect(await env.directories.keys.lookup('alias/aws/elasticfilesystem', here)).toEqual({
       kind: 'aws-managed-not-yet-created',
       aliasArn: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/elasticfilesystem`,
@@ -59,11 +78,17 @@ describe('KeyDirectory against the local estate', () => {
 describe('NetworkDirectory against the local estate', () => {
   it('reads mount targets, subnets and inbound rules live', async () => {
     const facts = await env.directories.network.describe({ ...here, fileSystemId: FS.app });
-    expect(facts.mountTargets.map((m) => [m.availabilityZone, m.lifeCycleState, m.securityGroupIds])).toEqual([
-      ['eu-west-1a', 'available', ['sg-0a00000000000a0f1']],
-      ['eu-west-1b', 'available', ['sg-0a00000000000a0f1']],
-    ]);
-    expect(Object.values(facts.subnets).map((s) => s.cidr).sort()).toEqual(['10.1.0.0/20', '10.1.16.0/20']);
+    expect(facts.mountTargets.map((m) => [m.availabilityZone, m.lifeCycleState, m.securityGroupIds])).toEqual(
+      [
+        ['eu-west-1a', 'available', ['sg-0a00000000000a0f1']],
+        ['eu-west-1b', 'available', ['sg-0a00000000000a0f1']],
+      ],
+    );
+    expect(
+      Object.values(facts.subnets)
+        .map((s) => s.cidr)
+        .sort(),
+    ).toEqual(['10.1.0.0/20', '10.1.16.0/20']);
     expect(facts.securityGroups['sg-0a00000000000a0f1']?.ingress).toEqual([
       { protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrs: ['10.1.0.0/16'], groupIds: [] },
     ]);

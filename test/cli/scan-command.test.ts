@@ -33,7 +33,15 @@ describe('efs-encrypt scan on the sample estate', () => {
     expect(scan.scanId).toMatch(/^\d{8}T\d{9}Z-/);
     expect(scan.fileSystems.length).toBeGreaterThanOrEqual(20);
     const fs = scan.fileSystems[0]!;
-    for (const key of ['accountId', 'region', 'fileSystemId', 'encrypted', 'mountTargets', 'accessPoints', 'flags'])
+    for (const key of [
+      'accountId',
+      'region',
+      'fileSystemId',
+      'encrypted',
+      'mountTargets',
+      'accessPoints',
+      'flags',
+    ])
       expect(fs).toHaveProperty(key);
     // The account whose role cannot be assumed is reported, and the scan still finished.
     expect(scan.failures.some((f) => f.operation === 'AssumeRole' && f.code === 'AccessDenied')).toBe(true);

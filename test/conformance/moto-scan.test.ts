@@ -14,7 +14,8 @@ import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-se
  * Where moto and AWS's documentation disagree, AWS wins; each difference is named where it is tolerated.
  */
 const available = motoServerAvailable();
-if (!available) console.log('conformance tier skipped: moto_server is not on PATH (pip install "moto[server]")');
+if (!available)
+  console.log('conformance tier skipped: moto_server is not on PATH (pip install "moto[server]")');
 
 describe.skipIf(!available)('scan against moto_server', () => {
   let moto: MotoServer;
@@ -70,7 +71,12 @@ describe.skipIf(!available)('scan against moto_server', () => {
 
   it('reports the unencrypted file system with its mount targets, security groups and access point', () => {
     const fs = byId(seed.unencryptedWithMounts);
-    expect(fs).toMatchObject({ accountId: MOTO_ACCOUNTS.payments, region: 'eu-west-1', encrypted: false, classification: 'unencrypted' });
+    expect(fs).toMatchObject({
+      accountId: MOTO_ACCOUNTS.payments,
+      region: 'eu-west-1',
+      encrypted: false,
+      classification: 'unencrypted',
+    });
     expect(fs.tags).toMatchObject({ env: 'prod', owner: 'payments-platform' });
     expect(fs.mountTargets.map((m) => m.mountTargetId).sort()).toEqual([...seed.mountTargetIds].sort());
     expect(fs.mountTargets.map((m) => m.availabilityZoneName).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
@@ -78,7 +84,10 @@ describe.skipIf(!available)('scan against moto_server', () => {
     expect(fs.accessPoints).toEqual([
       expect.objectContaining({
         accessPointId: seed.accessPointId,
-        rootDirectory: { path: '/ledger', creationInfo: { ownerUid: 1001, ownerGid: 1001, permissions: '750' } },
+        rootDirectory: {
+          path: '/ledger',
+          creationInfo: { ownerUid: 1001, ownerGid: 1001, permissions: '750' },
+        },
         posixUser: { uid: 1001, gid: 1001, secondaryGids: [2000] },
       }),
     ]);
@@ -106,10 +115,18 @@ describe.skipIf(!available)('scan against moto_server', () => {
 
   it('resolves customer-managed keys, their aliases and states', () => {
     const ok = byId(seed.encryptedCmkEnabled);
-    expect(ok).toMatchObject({ encrypted: true, keyManager: 'CUSTOMER', keyState: 'Enabled', kmsKeyArn: seed.enabledKeyArn });
+    expect(ok).toMatchObject({
+      encrypted: true,
+      keyManager: 'CUSTOMER',
+      keyState: 'Enabled',
+      kmsKeyArn: seed.enabledKeyArn,
+    });
     expect(ok.keyAliases).toContain('alias/payments-data');
     expect(ok.flags).not.toContain('key-at-risk');
-    expect(byId(seed.encryptedCmkDisabled)).toMatchObject({ keyState: 'Disabled', flags: expect.arrayContaining(['key-at-risk']) });
+    expect(byId(seed.encryptedCmkDisabled)).toMatchObject({
+      keyState: 'Disabled',
+      flags: expect.arrayContaining(['key-at-risk']),
+    });
     expect(byId(seed.encryptedCmkPendingDeletion)).toMatchObject({
       keyState: 'PendingDeletion',
       flags: expect.arrayContaining(['key-at-risk']),
@@ -120,7 +137,12 @@ describe.skipIf(!available)('scan against moto_server', () => {
     // AWS returns the aws/elasticfilesystem key's ARN in KmsKeyId when none was chosen at creation;
     // moto 5.2 returns no KmsKeyId at all. Either way the inventory must say "AWS-managed key".
     const fs = byId(seed.encryptedDefaultKey);
-    expect(fs).toMatchObject({ accountId: MOTO_ACCOUNTS.analytics, region: 'us-east-1', encrypted: true, keyManager: 'AWS' });
+    expect(fs).toMatchObject({
+      accountId: MOTO_ACCOUNTS.analytics,
+      region: 'us-east-1',
+      encrypted: true,
+      keyManager: 'AWS',
+    });
     expect(fs.flags).toContain('aws-managed-key');
   });
 

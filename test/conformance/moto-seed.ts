@@ -7,8 +7,19 @@ import {
   PutLifecycleConfigurationCommand,
   PutFileSystemPolicyCommand,
 } from '@aws-sdk/client-efs';
-import { KMSClient, CreateKeyCommand, CreateAliasCommand, DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { EC2Client, CreateVpcCommand, CreateSubnetCommand, CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import {
+  KMSClient,
+  CreateKeyCommand,
+  CreateAliasCommand,
+  DisableKeyCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import {
+  EC2Client,
+  CreateVpcCommand,
+  CreateSubnetCommand,
+  CreateSecurityGroupCommand,
+} from '@aws-sdk/client-ec2';
 
 type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -22,9 +33,16 @@ export const MOTO_REGIONS = ['eu-west-1', 'us-east-1'] as const;
 export const MOTO_ROLE = 'EfsEncryptRole';
 
 async function assume(endpoint: string, accountId: string): Promise<AwsCredentialIdentity> {
-  const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKIDSEED', secretAccessKey: 'seed' } });
+  const sts = new STSClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIDSEED', secretAccessKey: 'seed' },
+  });
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${MOTO_ROLE}`, RoleSessionName: 'seed' }),
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/${MOTO_ROLE}`,
+      RoleSessionName: 'seed',
+    }),
   );
   const c = out.Credentials!;
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
@@ -57,12 +75,20 @@ export async function seedMoto(endpoint: string): Promise<MotoSeed> {
 
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));
   const vpcId = vpc.Vpc!.VpcId!;
-  const subnetA = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.20.1.0/24', AvailabilityZone: 'eu-west-1a' }));
-  const subnetB = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.20.2.0/24', AvailabilityZone: 'eu-west-1b' }));
-  const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'efs-nfs', Description: 'NFS from app tier', VpcId: vpcId }));
+  const subnetA = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.20.1.0/24', AvailabilityZone: 'eu-west-1a' }),
+  );
+  const subnetB = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.20.2.0/24', AvailabilityZone: 'eu-west-1b' }),
+  );
+  const sg = await ec2.send(
+    new CreateSecurityGroupCommand({ GroupName: 'efs-nfs', Description: 'NFS from app tier', VpcId: vpcId }),
+  );
 
   const enabled = await kms.send(new CreateKeyCommand({ Description: 'payments data' }));
-  await kms.send(new CreateAliasCommand({ AliasName: 'alias/payments-data', TargetKeyId: enabled.KeyMetadata!.KeyId }));
+  await kms.send(
+    new CreateAliasCommand({ AliasName: 'alias/payments-data', TargetKeyId: enabled.KeyMetadata!.KeyId }),
+  );
   const disabled = await kms.send(new CreateKeyCommand({ Description: 'retired ledger key' }));
   const doomed = await kms.send(new CreateKeyCommand({ Description: 'scheduled for deletion' }));
 
@@ -73,51 +99,97 @@ export async function seedMoto(endpoint: string): Promise<MotoSeed> {
     { Key: 'owner', Value: 'payments-platform' },
   ];
 
-  const plain = await efs.send(new CreateFileSystemCommand({ CreationToken: 'ledger-shared', Tags: tags('ledger-shared', 'prod') }));
+  const plain = await efs.send(
+    new CreateFileSystemCommand({ CreationToken: 'ledger-shared', Tags: tags('ledger-shared', 'prod') }),
+  );
   const mtA = await efs.send(
-    new CreateMountTargetCommand({ FileSystemId: plain.FileSystemId, SubnetId: subnetA.Subnet!.SubnetId, SecurityGroups: [sg.GroupId!] }),
+    new CreateMountTargetCommand({
+      FileSystemId: plain.FileSystemId,
+      SubnetId: subnetA.Subnet!.SubnetId,
+      SecurityGroups: [sg.GroupId!],
+    }),
   );
   const mtB = await efs.send(
-    new CreateMountTargetCommand({ FileSystemId: plain.FileSystemId, SubnetId: subnetB.Subnet!.SubnetId, SecurityGroups: [sg.GroupId!] }),
+    new CreateMountTargetCommand({
+      FileSystemId: plain.FileSystemId,
+      SubnetId: subnetB.Subnet!.SubnetId,
+      SecurityGroups: [sg.GroupId!],
+    }),
   );
   const ap = await efs.send(
     new CreateAccessPointCommand({
       FileSystemId: plain.FileSystemId,
       ClientToken: 'ledger-app',
       PosixUser: { Uid: 1001, Gid: 1001, SecondaryGids: [2000] },
-      RootDirectory: { Path: '/ledger', CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' } },
+      RootDirectory: {
+        Path: '/ledger',
+        CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' },
+      },
       Tags: [{ Key: 'Name', Value: 'ledger-app' }],
     }),
   );
   await efs.send(
-    new PutLifecycleConfigurationCommand({ FileSystemId: plain.FileSystemId, LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }] }),
+    new PutLifecycleConfigurationCommand({
+      FileSystemId: plain.FileSystemId,
+      LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }],
+    }),
   );
   await efs.send(
     new PutFileSystemPolicyCommand({
       FileSystemId: plain.FileSystemId,
       Policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: '*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
       }),
     }),
   );
-  const inactive = await efs.send(new CreateFileSystemCommand({ CreationToken: 'scratch-old', Tags: tags('scratch-old', 'dev') }));
+  const inactive = await efs.send(
+    new CreateFileSystemCommand({ CreationToken: 'scratch-old', Tags: tags('scratch-old', 'dev') }),
+  );
   const cmk = await efs.send(
-    new CreateFileSystemCommand({ CreationToken: 'cards-vault', Encrypted: true, KmsKeyId: enabled.KeyMetadata!.KeyId, Tags: tags('cards-vault', 'prod') }),
+    new CreateFileSystemCommand({
+      CreationToken: 'cards-vault',
+      Encrypted: true,
+      KmsKeyId: enabled.KeyMetadata!.KeyId,
+      Tags: tags('cards-vault', 'prod'),
+    }),
   );
   const cmkDisabled = await efs.send(
-    new CreateFileSystemCommand({ CreationToken: 'ledger-archive', Encrypted: true, KmsKeyId: disabled.KeyMetadata!.KeyId, Tags: tags('ledger-archive', 'prod') }),
+    new CreateFileSystemCommand({
+      CreationToken: 'ledger-archive',
+      Encrypted: true,
+      KmsKeyId: disabled.KeyMetadata!.KeyId,
+      Tags: tags('ledger-archive', 'prod'),
+    }),
   );
   const cmkDoomed = await efs.send(
-    new CreateFileSystemCommand({ CreationToken: 'reports-tmp', Encrypted: true, KmsKeyId: doomed.KeyMetadata!.KeyId, Tags: tags('reports-tmp', 'staging') }),
+    new CreateFileSystemCommand({
+      CreationToken: 'reports-tmp',
+      Encrypted: true,
+      KmsKeyId: doomed.KeyMetadata!.KeyId,
+      Tags: tags('reports-tmp', 'staging'),
+    }),
   );
   // Keys change state after the file systems were made with them, as they do in real estates.
   await kms.send(new DisableKeyCommand({ KeyId: disabled.KeyMetadata!.KeyId }));
-  await kms.send(new ScheduleKeyDeletionCommand({ KeyId: doomed.KeyMetadata!.KeyId, PendingWindowInDays: 7 }));
+  await kms.send(
+    new ScheduleKeyDeletionCommand({ KeyId: doomed.KeyMetadata!.KeyId, PendingWindowInDays: 7 }),
+  );
 
   const efsAnalytics = new EFSClient(cfg(analytics, 'us-east-1'));
   const defaultKey = await efsAnalytics.send(
-    new CreateFileSystemCommand({ CreationToken: 'warehouse-spill', Encrypted: true, Tags: tags('warehouse-spill', 'prod') }),
+    new CreateFileSystemCommand({
+      CreationToken: 'warehouse-spill',
+      Encrypted: true,
+      Tags: tags('warehouse-spill', 'prod'),
+    }),
   );
   const oneZone = await efsAnalytics.send(
     new CreateFileSystemCommand({

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { copyActionsFor, copyKindsOf, copyProgressOf, copyStartProblem, dataSyncOptionsFor, dataSyncVerdict, formatCopyProgress, planCopyCalls, replicationNotCarried } from '../../src/domain/copy.ts';
+import {
+  copyActionsFor,
+  copyKindsOf,
+  copyProgressOf,
+  copyStartProblem,
+  dataSyncOptionsFor,
+  dataSyncVerdict,
+  formatCopyProgress,
+  planCopyCalls,
+  replicationNotCarried,
+} from '../../src/domain/copy.ts';
 import { transition } from '../../src/domain/migration-state.ts';
 
 describe('copy rules', () => {
@@ -23,9 +33,21 @@ describe('copy rules', () => {
   });
 
   it('options keep metadata; only the final pass removes deleted files and verifies everything', () => {
-    expect(dataSyncOptionsFor('initial')).toMatchObject({ VerifyMode: 'ONLY_FILES_TRANSFERRED', PreserveDeletedFiles: 'PRESERVE', PosixPermissions: 'PRESERVE', Uid: 'INT_VALUE', Gid: 'INT_VALUE', Atime: 'BEST_EFFORT', Mtime: 'PRESERVE' });
+    expect(dataSyncOptionsFor('initial')).toMatchObject({
+      VerifyMode: 'ONLY_FILES_TRANSFERRED',
+      PreserveDeletedFiles: 'PRESERVE',
+      PosixPermissions: 'PRESERVE',
+      Uid: 'INT_VALUE',
+      Gid: 'INT_VALUE',
+      Atime: 'BEST_EFFORT',
+      Mtime: 'PRESERVE',
+    });
     expect(dataSyncOptionsFor('incremental')).toEqual(dataSyncOptionsFor('initial'));
-    expect(dataSyncOptionsFor('final')).toMatchObject({ VerifyMode: 'POINT_IN_TIME_CONSISTENT', PreserveDeletedFiles: 'REMOVE', TransferMode: 'CHANGED' });
+    expect(dataSyncOptionsFor('final')).toMatchObject({
+      VerifyMode: 'POINT_IN_TIME_CONSISTENT',
+      PreserveDeletedFiles: 'REMOVE',
+      TransferMode: 'CHANGED',
+    });
   });
 
   it('which state each kind starts from', () => {
@@ -34,31 +56,69 @@ describe('copy rules', () => {
     expect(copyStartProblem('final', 'copying', 'fs-1')).toMatch(/follows a finished copy/);
     expect(copyStartProblem('final', 'final_sync', 'fs-1')).toBeUndefined();
     // verified needs a clean verification in the state machine itself.
-    expect(() => transition('final_sync', 'verified', { verificationClean: false })).toThrow(/verification must be clean/);
+    expect(() => transition('final_sync', 'verified', { verificationClean: false })).toThrow(
+      /verification must be clean/,
+    );
   });
 
   it('progress: percent, throughput from launch, ETA on the injected clock', () => {
     const start = new Date('2026-01-01T00:00:00Z');
     const p = copyProgressOf(
-      { Status: 'TRANSFERRING', StartTime: start, LaunchTime: new Date(start.getTime() + 10_000), EstimatedBytesToTransfer: 1000_000, BytesTransferred: 250_000, EstimatedFilesToTransfer: 100, FilesTransferred: 25 },
+      {
+        Status: 'TRANSFERRING',
+        StartTime: start,
+        LaunchTime: new Date(start.getTime() + 10_000),
+        EstimatedBytesToTransfer: 1000_000,
+        BytesTransferred: 250_000,
+        EstimatedFilesToTransfer: 100,
+        FilesTransferred: 25,
+      },
       new Date(start.getTime() + 20_000),
     );
-    expect(p).toEqual({ phase: 'TRANSFERRING', filesTransferred: 25, filesEstimated: 100, bytesTransferred: 250_000, bytesEstimated: 1000_000, throughputBytesPerSecond: 25_000, elapsedMs: 20_000, etaMs: 30_000, percent: 25 });
-    expect(formatCopyProgress(p)).toBe('TRANSFERRING 25%: 25 of 100 files, 244.1 KiB of 976.6 KiB, 24.4 KiB/s, elapsed 20s, ETA 30s');
-    expect(copyProgressOf({ Status: 'LAUNCHING', StartTime: start }, start)).toMatchObject({ percent: 0, elapsedMs: 0 });
+    expect(p).toEqual({
+      phase: 'TRANSFERRING',
+      filesTransferred: 25,
+      filesEstimated: 100,
+      bytesTransferred: 250_000,
+      bytesEstimated: 1000_000,
+      throughputBytesPerSecond: 25_000,
+      elapsedMs: 20_000,
+      etaMs: 30_000,
+      percent: 25,
+    });
+    expect(formatCopyProgress(p)).toBe(
+      'TRANSFERRING 25%: 25 of 100 files, 244.1 KiB of 976.6 KiB, 24.4 KiB/s, elapsed 20s, ETA 30s',
+    );
+    expect(copyProgressOf({ Status: 'LAUNCHING', StartTime: start }, start)).toMatchObject({
+      percent: 0,
+      elapsedMs: 0,
+    });
     expect(copyProgressOf({ Status: 'LAUNCHING', StartTime: start }, start).etaMs).toBeUndefined();
   });
 
   it('only SUCCESS with VerifyStatus SUCCESS is clean', () => {
     expect(dataSyncVerdict({ Status: 'SUCCESS', Result: { VerifyStatus: 'SUCCESS' } }).clean).toBe(true);
-    const bad = dataSyncVerdict({ Status: 'ERROR', Result: { VerifyStatus: 'ERROR' }, FilesFailed: { Verify: 2 } });
+    const bad = dataSyncVerdict({
+      Status: 'ERROR',
+      Result: { VerifyStatus: 'ERROR' },
+      FilesFailed: { Verify: 2 },
+    });
     expect(bad).toMatchObject({ clean: false, problem: expect.stringContaining('2 file(s) that differ') });
     expect(dataSyncVerdict({ Status: 'SUCCESS', Result: { VerifyStatus: 'PENDING' } }).clean).toBe(false);
   });
 
   it('replication plans no KmsKeyId for the existing twin, and says what it does not carry', () => {
-    const calls = planCopyCalls({ migration: { accountId: '1', region: 'eu-west-1', fileSystemId: 'fs-src' }, method: 'replication', kind: 'initial', twinFileSystemId: 'fs-twin' });
-    expect(calls.map((c) => c.operation)).toEqual(['efs:UpdateFileSystemProtection', 'efs:CreateReplicationConfiguration', 'efs:DescribeReplicationConfigurations']);
+    const calls = planCopyCalls({
+      migration: { accountId: '1', region: 'eu-west-1', fileSystemId: 'fs-src' },
+      method: 'replication',
+      kind: 'initial',
+      twinFileSystemId: 'fs-twin',
+    });
+    expect(calls.map((c) => c.operation)).toEqual([
+      'efs:UpdateFileSystemProtection',
+      'efs:CreateReplicationConfiguration',
+      'efs:DescribeReplicationConfigurations',
+    ]);
     expect(JSON.stringify(calls[1]!.input)).not.toContain('KmsKeyId');
     expect(replicationNotCarried('fs-src').join(' ')).toMatch(/FIFOs.*efs-replication-lost\+found-fs-src-/s);
   });

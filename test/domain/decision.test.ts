@@ -40,8 +40,12 @@ describe('parseKeyReference', () => {
   });
 
   it('says what is wrong with a bare alias and a foreign ARN', () => {
-    expect(parseKeyReference('payments-efs')).toEqual({ error: expect.stringContaining('did you mean alias/payments-efs') });
-    expect(parseKeyReference('arn:aws:s3:::bucket')).toEqual({ error: expect.stringContaining('not a KMS key or alias ARN') });
+    expect(parseKeyReference('payments-efs')).toEqual({
+      error: expect.stringContaining('did you mean alias/payments-efs'),
+    });
+    expect(parseKeyReference('arn:aws:s3:::bucket')).toEqual({
+      error: expect.stringContaining('not a KMS key or alias ARN'),
+    });
     expect(parseKeyReference('  ')).toEqual({ error: expect.stringContaining('Choose a key') });
   });
 });
@@ -51,18 +55,37 @@ describe('keyProblems', () => {
     expect(keyProblems({ kind: 'found', key: key() }, FS)).toEqual([]);
   });
   it('accepts the AWS-managed key before its first use', () => {
-    expect(keyProblems({ kind: 'aws-managed-not-yet-created', aliasArn: 'arn:aws:kms:eu-west-1:111111111111:alias/aws/elasticfilesystem' }, FS)).toEqual([]);
+    expect(
+      keyProblems(
+        {
+          kind: 'aws-managed-not-yet-created',
+          aliasArn: 'arn:aws:kms:eu-west-1:111111111111:alias/aws/elasticfilesystem',
+        },
+        FS,
+      ),
+    ).toEqual([]);
   });
   it('refuses a disabled key and says how to enable it', () => {
-    expect(keyProblems({ kind: 'found', key: key({ keyState: 'Disabled' }) }, FS)).toEqual([expect.stringContaining('is disabled. Enable it')]);
+    expect(keyProblems({ kind: 'found', key: key({ keyState: 'Disabled' }) }, FS)).toEqual([
+      expect.stringContaining('is disabled. Enable it'),
+    ]);
   });
   it('refuses a key pending deletion with its date', () => {
-    const [p] = keyProblems({ kind: 'found', key: key({ keyState: 'PendingDeletion', deletionDate: '2026-02-01T00:00:00Z' }) }, FS);
+    const [p] = keyProblems(
+      { kind: 'found', key: key({ keyState: 'PendingDeletion', deletionDate: '2026-02-01T00:00:00Z' }) },
+      FS,
+    );
     expect(p).toContain('pending deletion (on 2026-02-01)');
   });
   it('refuses an asymmetric signing key on both counts', () => {
-    const problems = keyProblems({ kind: 'found', key: key({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }) }, FS);
-    expect(problems).toEqual([expect.stringContaining('asymmetric key (RSA_2048)'), expect.stringContaining('SIGN_VERIFY')]);
+    const problems = keyProblems(
+      { kind: 'found', key: key({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }) },
+      FS,
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('asymmetric key (RSA_2048)'),
+      expect.stringContaining('SIGN_VERIFY'),
+    ]);
   });
   it('refuses a key in another region', () => {
     expect(keyProblems({ kind: 'found', key: key({ region: 'us-east-1' }) }, FS)).toEqual([
@@ -71,13 +94,18 @@ describe('keyProblems', () => {
   });
   it('refuses another account’s key unless its policy grants use', () => {
     const foreign = key({ accountId: '222222222222' });
-    expect(keyProblems({ kind: 'found', key: foreign }, FS)).toEqual([expect.stringContaining('belongs to account 222222222222')]);
+    expect(keyProblems({ kind: 'found', key: foreign }, FS)).toEqual([
+      expect.stringContaining('belongs to account 222222222222'),
+    ]);
     expect(keyProblems({ kind: 'found', key: { ...foreign, crossAccountAccess: true } }, FS)).toEqual([]);
   });
   it('reports a missing key with where it looked', () => {
-    expect(keyProblems({ kind: 'not-found', ref: 'alias/nope', accountId: '111111111111', region: 'eu-west-1' }, FS)[0]).toContain(
-      'alias/nope was not found in account 111111111111 eu-west-1',
-    );
+    expect(
+      keyProblems(
+        { kind: 'not-found', ref: 'alias/nope', accountId: '111111111111', region: 'eu-west-1' },
+        FS,
+      )[0],
+    ).toContain('alias/nope was not found in account 111111111111 eu-west-1');
   });
 });
 
@@ -90,7 +118,9 @@ describe('policy rules', () => {
       ],
       problems: [],
     });
-    expect(parsePolicyRules('env=prod:encrypt-twice').problems).toEqual([expect.stringContaining('"env=prod:encrypt-twice"')]);
+    expect(parsePolicyRules('env=prod:encrypt-twice').problems).toEqual([
+      expect.stringContaining('"env=prod:encrypt-twice"'),
+    ]);
   });
   it('is a validated setting', () => {
     expect(loadConfig({ EFS_ENCRYPT_POLICY_RULES: 'env=prod:require-cmk' }).policy.rules).toHaveLength(1);
@@ -98,25 +128,41 @@ describe('policy rules', () => {
   });
   it('requires a customer-managed key where the tag matches (case-insensitive key)', () => {
     const rules = parsePolicyRules('ENV=prod:require-cmk').rules;
-    expect(policyProblems(rules, { tags: { env: 'prod' } }, { scope: 'in_scope', keyManager: 'AWS' }).targetKey).toContain(
-      'must use a customer-managed key',
+    expect(
+      policyProblems(rules, { tags: { env: 'prod' } }, { scope: 'in_scope', keyManager: 'AWS' }).targetKey,
+    ).toContain('must use a customer-managed key');
+    expect(
+      policyProblems(rules, { tags: { env: 'prod' } }, { scope: 'in_scope', keyManager: 'CUSTOMER' }),
+    ).toEqual({});
+    expect(policyProblems(rules, { tags: { env: 'dev' } }, { scope: 'in_scope', keyManager: 'AWS' })).toEqual(
+      {},
     );
-    expect(policyProblems(rules, { tags: { env: 'prod' } }, { scope: 'in_scope', keyManager: 'CUSTOMER' })).toEqual({});
-    expect(policyProblems(rules, { tags: { env: 'dev' } }, { scope: 'in_scope', keyManager: 'AWS' })).toEqual({});
   });
   it('forbids excluding where no-exclusion matches', () => {
     const rules = parsePolicyRules('env=prod:no-exclusion').rules;
-    expect(policyProblems(rules, { tags: { env: 'prod' } }, { scope: 'excluded' }).scope).toContain('cannot be excluded');
+    expect(policyProblems(rules, { tags: { env: 'prod' } }, { scope: 'excluded' }).scope).toContain(
+      'cannot be excluded',
+    );
   });
 });
 
 describe('checkNetworkPath', () => {
   const facts = (over: Partial<NetworkFacts> = {}): NetworkFacts => ({
     mountTargets: [
-      { mountTargetId: 'fsmt-a', subnetId: 'subnet-a', availabilityZone: 'eu-west-1a', lifeCycleState: 'available', securityGroupIds: ['sg-nfs'] },
+      {
+        mountTargetId: 'fsmt-a',
+        subnetId: 'subnet-a',
+        availabilityZone: 'eu-west-1a',
+        lifeCycleState: 'available',
+        securityGroupIds: ['sg-nfs'],
+      },
     ],
     subnets: { 'subnet-a': { cidr: '10.1.0.0/20', availabilityZone: 'eu-west-1a', vpcId: 'vpc-1' } },
-    securityGroups: { 'sg-nfs': { ingress: [{ protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrs: ['10.1.0.0/16'], groupIds: [] }] } },
+    securityGroups: {
+      'sg-nfs': {
+        ingress: [{ protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrs: ['10.1.0.0/16'], groupIds: [] }],
+      },
+    },
     ...over,
   });
 
@@ -128,17 +174,33 @@ describe('checkNetworkPath', () => {
     });
   });
   it('finds a path through a self-referencing group rule', () => {
-    const f = facts({ securityGroups: { 'sg-nfs': { ingress: [{ protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrs: [], groupIds: ['sg-nfs'] }] } } });
+    const f = facts({
+      securityGroups: {
+        'sg-nfs': {
+          ingress: [{ protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrs: [], groupIds: ['sg-nfs'] }],
+        },
+      },
+    });
     expect(checkNetworkPath('rsync', f).ok).toBe(true);
   });
   it('flags a group that admits another port only, naming the AZ, group and CIDR', () => {
-    const f = facts({ securityGroups: { 'sg-nfs': { ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'], groupIds: [] }] } } });
+    const f = facts({
+      securityGroups: {
+        'sg-nfs': {
+          ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'], groupIds: [] }],
+        },
+      },
+    });
     const verdict = checkNetworkPath('datasync', f);
     expect(verdict.ok).toBe(false);
-    expect(verdict.problems[0]).toMatch(/eu-west-1a: sg-nfs of fsmt-a admit no TCP 2049 from 10\.1\.0\.0\/20/);
+    expect(verdict.problems[0]).toMatch(
+      /eu-west-1a: sg-nfs of fsmt-a admit no TCP 2049 from 10\.1\.0\.0\/20/,
+    );
   });
   it('flags a file system without mount targets', () => {
-    expect(checkNetworkPath('rsync', facts({ mountTargets: [] })).problems[0]).toContain('it has no mount targets');
+    expect(checkNetworkPath('rsync', facts({ mountTargets: [] })).problems[0]).toContain(
+      'it has no mount targets',
+    );
   });
   it('needs no NFS path for replication', () => {
     expect(checkNetworkPath('replication', facts({ mountTargets: [] })).ok).toBe(true);
@@ -154,11 +216,17 @@ describe('checkNetworkPath', () => {
 describe('evaluateChoice', () => {
   const fs = fileSystem({ fileSystemId: 'fs-1', accountId: FS.accountId, region: FS.region });
   it('needs a reason to exclude', () => {
-    const verdict = evaluateChoice({ fileSystemId: 'fs-1', scope: 'excluded', exclusionReason: '  ' }, { fileSystem: fs, policy: [] });
+    const verdict = evaluateChoice(
+      { fileSystemId: 'fs-1', scope: 'excluded', exclusionReason: '  ' },
+      { fileSystem: fs, policy: [] },
+    );
     expect(verdict.errors).toEqual({ exclusionReason: expect.stringContaining('needs a reason') });
   });
   it('needs a key and a method in scope', () => {
-    const verdict = evaluateChoice({ fileSystemId: 'fs-1', scope: 'in_scope' }, { fileSystem: fs, policy: [] });
+    const verdict = evaluateChoice(
+      { fileSystemId: 'fs-1', scope: 'in_scope' },
+      { fileSystem: fs, policy: [] },
+    );
     expect(Object.keys(verdict.errors).sort()).toEqual(['method', 'targetKey']);
   });
   it('passes a complete valid choice and returns the network path', () => {
@@ -171,7 +239,14 @@ describe('evaluateChoice', () => {
   it('refuses replication for a file system already replicating', () => {
     const replicating = fileSystem({
       fileSystemId: 'fs-2',
-      replications: [{ role: 'source', sourceFileSystemId: 'fs-2', sourceFileSystemRegion: 'eu-west-1', destinations: [{ fileSystemId: 'fs-9', region: 'eu-central-1', status: 'ENABLED' }] }],
+      replications: [
+        {
+          role: 'source',
+          sourceFileSystemId: 'fs-2',
+          sourceFileSystemRegion: 'eu-west-1',
+          destinations: [{ fileSystemId: 'fs-9', region: 'eu-central-1', status: 'ENABLED' }],
+        },
+      ],
     });
     const verdict = evaluateChoice(
       { fileSystemId: 'fs-2', scope: 'in_scope', targetKey: 'alias/payments', method: 'replication' },
@@ -181,7 +256,13 @@ describe('evaluateChoice', () => {
   });
   it('limits constraint text', () => {
     const verdict = evaluateChoice(
-      { fileSystemId: 'fs-1', scope: 'in_scope', targetKey: 'k', method: 'replication', constraints: { notes: 'x'.repeat(1001) } },
+      {
+        fileSystemId: 'fs-1',
+        scope: 'in_scope',
+        targetKey: 'k',
+        method: 'replication',
+        constraints: { notes: 'x'.repeat(1001) },
+      },
       { fileSystem: fs, key: { kind: 'found', key: key() }, policy: [] },
     );
     expect(verdict.errors).toEqual({ notes: expect.stringContaining('under 1000') });

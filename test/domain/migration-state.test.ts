@@ -22,9 +22,12 @@ const allFacts = (to: MigrationState, from: MigrationState): MigrationFacts => (
 });
 
 describe('migration state machine', () => {
-  it.each(Transitions.map((t) => [t.from, t.to] as const))('allows %s → %s when its guard holds', (from, to) => {
-    expect(transition(from, to, allFacts(to, from))).toBe(to);
-  });
+  it.each(Transitions.map((t) => [t.from, t.to] as const))(
+    'allows %s → %s when its guard holds',
+    (from, to) => {
+      expect(transition(from, to, allFacts(to, from))).toBe(to);
+    },
+  );
 
   const allowed = new Set(Transitions.map((t) => `${t.from}>${t.to}`));
   const refused = MigrationStates.flatMap((from) =>
@@ -50,7 +53,9 @@ describe('migration state machine', () => {
     expect(() => transition('in_scope', 'decided', {})).toThrow(/decision .* must be recorded/);
     expect(() => transition('discovered', 'excluded', { exclusionReason: '  ' })).toThrow(/needs a reason/);
     expect(() => transition('target_creating', 'target_ready', {})).toThrow(/validated/);
-    expect(() => transition('final_sync', 'verified', { verificationClean: false })).toThrow(/verification must be clean/);
+    expect(() => transition('final_sync', 'verified', { verificationClean: false })).toThrow(
+      /verification must be clean/,
+    );
   });
 
   it('only decommissions with every safety fact, including the typed ID', () => {
@@ -62,17 +67,19 @@ describe('migration state machine', () => {
       confirmedFileSystemId: 'fs-0abc',
     };
     expect(transition('decommission_pending', 'decommissioned', ok)).toBe('decommissioned');
-    expect(() => transition('decommission_pending', 'decommissioned', { ...ok, confirmedFileSystemId: 'fs-0abd' })).toThrow(
-      /typing the file system ID \(fs-0abc\)/,
-    );
-    expect(() => transition('decommission_pending', 'decommissioned', { ...ok, sourceUnreferenced: false })).toThrow(
-      /still references/,
-    );
+    expect(() =>
+      transition('decommission_pending', 'decommissioned', { ...ok, confirmedFileSystemId: 'fs-0abd' }),
+    ).toThrow(/typing the file system ID \(fs-0abc\)/);
+    expect(() =>
+      transition('decommission_pending', 'decommissioned', { ...ok, sourceUnreferenced: false }),
+    ).toThrow(/still references/);
   });
 
   it('resumes a failed migration only at the step it failed in', () => {
     expect(transition('failed', 'copying', { failedFrom: 'copying' })).toBe('copying');
-    expect(() => transition('failed', 'target_creating', { failedFrom: 'copying' })).toThrow(/resumes from copying/);
+    expect(() => transition('failed', 'target_creating', { failedFrom: 'copying' })).toThrow(
+      /resumes from copying/,
+    );
   });
 
   it('has no transition out of decommissioned', () => {

@@ -28,14 +28,28 @@ describe('Build end to end on the sample estate', () => {
   const picked: string[] = [];
 
   beforeAll(async () => {
-    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
+    runtime = await openRuntime({
+      config: loadConfig({}),
+      env: process.env,
+      logger: pino({ level: 'silent' }),
+      estate: { demo: true },
+    });
     const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
     services = slackServices(runtime, { pollMs: 200 });
     // Two unencrypted file systems the decide rules accept with the AWS-managed key.
     for (const fs of scan.fileSystems.filter((f) => !f.encrypted)) {
       if (picked.length === 2) break;
       const result = await services.decide!.workflow.record(
-        [{ fileSystemId: fs.fileSystemId, accountId: fs.accountId, region: fs.region, scope: 'in_scope', targetKey: 'alias/aws/elasticfilesystem', method: 'rsync' }],
+        [
+          {
+            fileSystemId: fs.fileSystemId,
+            accountId: fs.accountId,
+            region: fs.region,
+            scope: 'in_scope',
+            targetKey: 'alias/aws/elasticfilesystem',
+            method: 'rsync',
+          },
+        ],
         ADMIN,
         { scanId: scan.scanId },
       );
@@ -54,18 +68,40 @@ describe('Build end to end on the sample estate', () => {
   it('runs a build queued before start-up, and builds another from its Build button, each ending with the validated mapping', async () => {
     const [queuedEarlier, clicked] = picked as [string, string];
     // Queued while no bot ran (as after a crash): the thread is recorded, the job waits in the store.
-    await new BuildThreads(runtime.store.events).record(queuedEarlier, { channel: CHANNEL, threadTs: THREAD }, ADMIN);
+    await new BuildThreads(runtime.store.events).record(
+      queuedEarlier,
+      { channel: CHANNEL, threadTs: THREAD },
+      ADMIN,
+    );
     await services.build!.phase.requestBuild([queuedEarlier], ADMIN);
 
     slack = await startSlackHarness({ services, config: { admins: [ADMIN] } });
     const fsOf = (id: string) => id.split('#').at(-1)!;
-    const ready = (id: string) => slack!.waitForCall('chat.update', (c) => c.body.text === `Encrypted twin of ${fsOf(id)}: ready`, 30_000);
+    const ready = (id: string) =>
+      slack!.waitForCall(
+        'chat.update',
+        (c) => c.body.text === `Encrypted twin of ${fsOf(id)}: ready`,
+        30_000,
+      );
 
     const res = await slack.blockAction(
       {
-        actions: [{ type: 'button', action_id: BUILD_ONE_ACTION_ID, block_id: 'b', value: clicked, action_ts: '1767225601.000001' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: BUILD_ONE_ACTION_ID,
+            block_id: 'b',
+            value: clicked,
+            action_ts: '1767225601.000001',
+          },
+        ],
         message: { type: 'message', ts: '1767225600.000300', thread_ts: THREAD, text: '' },
-        container: { type: 'message', message_ts: '1767225600.000300', channel_id: CHANNEL, is_ephemeral: false },
+        container: {
+          type: 'message',
+          message_ts: '1767225600.000300',
+          channel_id: CHANNEL,
+          is_ephemeral: false,
+        },
       },
       { userId: ADMIN, channelId: CHANNEL },
     );
@@ -76,8 +112,16 @@ describe('Build end to end on the sample estate', () => {
       const done = await ready(id);
       const status = await services.build!.phase.status(id);
       expect(status.state).toBe('target_ready');
-      const twin = runtime.estate!.server.control.fileSystem({ accountId: id.split('#')[1]!, region: id.split('#')[2]!, fileSystemId: status.mapping.targetFileSystemId! });
-      expect(twin).toMatchObject({ Encrypted: true, KmsKeyId: status.mapping.targetKmsKeyArn, LifeCycleState: 'available' });
+      const twin = runtime.estate!.server.control.fileSystem({
+        accountId: id.split('#')[1]!,
+        region: id.split('#')[2]!,
+        fileSystemId: status.mapping.targetFileSystemId!,
+      });
+      expect(twin).toMatchObject({
+        Encrypted: true,
+        KmsKeyId: status.mapping.targetKmsKeyArn,
+        LifeCycleState: 'available',
+      });
       const shown = JSON.stringify(done.body.blocks);
       expect(shown).toContain(`reports Encrypted=true with KmsKeyId \`${status.mapping.targetKmsKeyArn}\``);
       const post = slack.recorder.callsTo('chat.postMessage').find((c) => c.response.ts === done.body.ts);

@@ -1,6 +1,11 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID, COPY_START_ACTION_ID, COPY_SYNC_ACTION_ID } from '../../blocks/copy-progress.ts';
+import {
+  COPY_FINAL_ACTION_ID,
+  COPY_REVIEW_ACTION_ID,
+  COPY_START_ACTION_ID,
+  COPY_SYNC_ACTION_ID,
+} from '../../blocks/copy-progress.ts';
 import type { Block } from '../../blocks/limits.ts';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
@@ -36,19 +41,40 @@ describe('Copy end to end on the sample estate', () => {
   beforeAll(async () => {
     // The sample estate's timeline SPEED times faster (scaleTiming: durations divided, rates
     // multiplied): the same phases and the same real path, without 15 s of real waiting.
-    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true, timing: scaleTiming(SPEED) } });
+    runtime = await openRuntime({
+      config: loadConfig({}),
+      env: process.env,
+      logger: pino({ level: 'silent' }),
+      estate: { demo: true, timing: scaleTiming(SPEED) },
+    });
     const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
     services = slackServices(runtime, { pollMs: POLL_MS });
     // The smallest unencrypted file system the decide rules accept for DataSync (a network path exists).
-    const candidates = scan.fileSystems.filter((f) => !f.encrypted && f.numberOfMountTargets > 0).sort((a, b) => a.sizeInBytes - b.sizeInBytes);
+    const candidates = scan.fileSystems
+      .filter((f) => !f.encrypted && f.numberOfMountTargets > 0)
+      .sort((a, b) => a.sizeInBytes - b.sizeInBytes);
     for (const fs of candidates) {
       const result = await services.decide!.workflow.record(
-        [{ fileSystemId: fs.fileSystemId, accountId: fs.accountId, region: fs.region, scope: 'in_scope', targetKey: 'alias/aws/elasticfilesystem', method: 'datasync' }],
+        [
+          {
+            fileSystemId: fs.fileSystemId,
+            accountId: fs.accountId,
+            region: fs.region,
+            scope: 'in_scope',
+            targetKey: 'alias/aws/elasticfilesystem',
+            method: 'datasync',
+          },
+        ],
         ADMIN,
         { scanId: scan.scanId },
       );
       if (result.ok) {
-        picked = { id: migrationId(fs.accountId, fs.region, fs.fileSystemId), fileSystemId: fs.fileSystemId, accountId: fs.accountId, region: fs.region };
+        picked = {
+          id: migrationId(fs.accountId, fs.region, fs.fileSystemId),
+          fileSystemId: fs.fileSystemId,
+          accountId: fs.accountId,
+          region: fs.region,
+        };
         break;
       }
     }
@@ -68,13 +94,27 @@ describe('Copy end to end on the sample estate', () => {
     await services.build!.phase.requestBuild([id], ADMIN);
     slack = await startSlackHarness({ services, config: { admins: [ADMIN] } });
 
-    const built = await slack.waitForCall('chat.update', (c) => c.body.text === `Encrypted twin of ${fileSystemId}: ready`, 30_000);
-    const start = (built.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e) => 'action_id' in e && e.action_id === COPY_START_ACTION_ID);
+    const built = await slack.waitForCall(
+      'chat.update',
+      (c) => c.body.text === `Encrypted twin of ${fileSystemId}: ready`,
+      30_000,
+    );
+    const start = (built.body.blocks as Block[])
+      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+      .find((e) => 'action_id' in e && e.action_id === COPY_START_ACTION_ID);
     expect(start).toMatchObject({ text: { text: 'Start copy' }, value: id });
 
     const res = await slack.blockAction(
       {
-        actions: [{ type: 'button', action_id: COPY_START_ACTION_ID, block_id: 'b', value: id, action_ts: '1767225601.000001' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: COPY_START_ACTION_ID,
+            block_id: 'b',
+            value: id,
+            action_ts: '1767225601.000001',
+          },
+        ],
         message: { type: 'message', ts: built.body.ts, thread_ts: THREAD, text: '' },
         container: { type: 'message', message_ts: built.body.ts, channel_id: CHANNEL, is_ephemeral: false },
       },
@@ -83,8 +123,14 @@ describe('Copy end to end on the sample estate', () => {
     expect(res.status).toBe(200);
     expect(res.elapsedMs).toBeLessThan(3000);
 
-    const done = await slack.waitForCall('chat.update', (c) => c.body.text === `Copy of ${fileSystemId}: done`, 45_000);
-    const buttons = (done.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
+    const done = await slack.waitForCall(
+      'chat.update',
+      (c) => c.body.text === `Copy of ${fileSystemId}: done`,
+      45_000,
+    );
+    const buttons = (done.body.blocks as Block[])
+      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+      .map((e) => ('action_id' in e ? e.action_id : ''));
     expect(buttons).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID]);
     const post = slack.recorder.callsTo('chat.postMessage').find((c) => c.response.ts === done.body.ts);
     expect(post?.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
@@ -92,6 +138,8 @@ describe('Copy end to end on the sample estate', () => {
     expect(status.state).toBe('synced');
     const control = runtime.estate!.server.control;
     const twinId = (await runtime.store.migrations.getMigration(id))!.resources.targetFileSystemId!;
-    expect(control.fileSystem({ accountId, region, fileSystemId: twinId })!.content).toEqual(control.fileSystem({ accountId, region, fileSystemId })!.content);
+    expect(control.fileSystem({ accountId, region, fileSystemId: twinId })!.content).toEqual(
+      control.fileSystem({ accountId, region, fileSystemId })!.content,
+    );
   }, 90_000);
 });

@@ -16,7 +16,12 @@ describe('/efs-encrypt scan end to end on the sample estate', () => {
   let slack: SlackHarness;
 
   beforeAll(async () => {
-    runtime = await openRuntime({ config: loadConfig({}), env: process.env, logger: pino({ level: 'silent' }), estate: { demo: true } });
+    runtime = await openRuntime({
+      config: loadConfig({}),
+      env: process.env,
+      logger: pino({ level: 'silent' }),
+      estate: { demo: true },
+    });
     slack = await startSlackHarness({ services: slackServices(runtime) });
   });
 
@@ -32,7 +37,10 @@ describe('/efs-encrypt scan end to end on the sample estate', () => {
     expect(ack.status).toBe(200);
     expect(ack.elapsedMs).toBeLessThan(3000);
 
-    const root = await slack.waitForCall('chat.postMessage', (c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts);
+    const root = await slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts,
+    );
     const rootTs = root.response.ts as string;
     const thread = await slack.waitForCall('chat.postMessage', (c) => c.body.thread_ts === rootTs);
     expect(thread.body.channel).toBe('C0OPS001');
@@ -45,7 +53,9 @@ describe('/efs-encrypt scan end to end on the sample estate', () => {
     const stored = await runtime.store.scans.getLatestScan();
     expect(stored).toBeDefined();
     const text = JSON.stringify(summary.body.blocks);
-    const largestCandidate = stored!.fileSystems.filter((f) => !f.encrypted).sort((a, b) => b.sizeInBytes - a.sizeInBytes)[0]!;
+    const largestCandidate = stored!.fileSystems
+      .filter((f) => !f.encrypted)
+      .sort((a, b) => b.sizeInBytes - a.sizeInBytes)[0]!;
     expect(text).toContain(largestCandidate.fileSystemId);
     expect(text).toContain(String(stored!.stats.unencrypted));
     // The account whose role cannot be assumed is reported in Slack, not hidden.

@@ -11,7 +11,9 @@ describe('scaleTiming', () => {
   });
 
   it('never scales a duration to zero, so states still pass through in order', () => {
-    expect(Object.entries(scaleTiming(1e9)).filter(([k, v]) => !k.endsWith('PerSecond') && v < 1)).toEqual([]);
+    expect(Object.entries(scaleTiming(1e9)).filter(([k, v]) => !k.endsWith('PerSecond') && v < 1)).toEqual(
+      [],
+    );
   });
 
   it('refuses a speed that is not positive', () => {

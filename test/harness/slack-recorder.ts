@@ -145,7 +145,13 @@ export class SlackApiRecorder {
       // files.uploadV2's step 2: the file's bytes, posted to the upload_url step 1 handed out.
       answer = { ok: true };
       const content = await uploadedContent(raw, contentType);
-      call = { method: 'file_upload', body: { fileId: decodeURIComponent(url.pathname.slice('/upload/'.length)), content }, token, contentType, response: answer };
+      call = {
+        method: 'file_upload',
+        body: { fileId: decodeURIComponent(url.pathname.slice('/upload/'.length)), content },
+        token,
+        contentType,
+        response: answer,
+      };
     } else if (url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
       const failure = this.failures.get(method)?.shift();
@@ -246,8 +252,14 @@ export class SlackApiRecorder {
         return { ok: true, upload_url: `${this.baseUrl}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
-        const files = (typeof body.files === 'string' ? tryJson(body.files) : body.files) as { id: string; title?: string }[];
-        return { ok: true, files: (Array.isArray(files) ? files : []).map((f) => ({ id: f.id, title: f.title ?? '' })) };
+        const files = (typeof body.files === 'string' ? tryJson(body.files) : body.files) as {
+          id: string;
+          title?: string;
+        }[];
+        return {
+          ok: true,
+          files: (Array.isArray(files) ? files : []).map((f) => ({ id: f.id, title: f.title ?? '' })),
+        };
       }
       case 'usergroups.users.list':
         return { ok: true, users: this.groupMembers[String(body.usergroup)] ?? [] };
@@ -260,7 +272,11 @@ export class SlackApiRecorder {
 /** The bytes of an upload as text: the web-api client posts them as multipart form data (one part). */
 async function uploadedContent(raw: string, contentType: string | undefined): Promise<string> {
   if (!contentType?.startsWith('multipart/form-data')) return raw;
-  const form = await new Request('http://upload.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+  const form = await new Request('http://upload.invalid/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: raw,
+  }).formData();
   const part = [...form.values()][0];
   return part === undefined ? '' : typeof part === 'string' ? part : await part.text();
 }

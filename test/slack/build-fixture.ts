@@ -54,7 +54,14 @@ const ESTATE = {
           ],
           securityGroups: [
             { GroupId: 'sg-06060606060606060', GroupName: 'default', VpcId: VPC },
-            { GroupId: SG_NFS, GroupName: 'efs-nfs', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] }] },
+            {
+              GroupId: SG_NFS,
+              GroupName: 'efs-nfs',
+              VpcId: VPC,
+              IpPermissions: [
+                { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] },
+              ],
+            },
           ],
           keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
           fileSystems: [
@@ -69,11 +76,22 @@ const ESTATE = {
                 { SubnetId: SUBNET_A, IpAddress: '10.6.0.10', SecurityGroups: [SG_NFS] },
                 { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
               ],
-              AccessPoints: [{ AccessPointId: AP_WEB, Name: 'web', PosixUser: { Uid: 1001, Gid: 1001 }, RootDirectory: { Path: '/web' } }],
+              AccessPoints: [
+                {
+                  AccessPointId: AP_WEB,
+                  Name: 'web',
+                  PosixUser: { Uid: 1001, Gid: 1001 },
+                  RootDirectory: { Path: '/web' },
+                },
+              ],
               LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }],
               BackupPolicy: { Status: 'ENABLED' },
             },
-            { FileSystemId: LOGS, Name: 'logs', MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] }] },
+            {
+              FileSystemId: LOGS,
+              Name: 'logs',
+              MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] }],
+            },
           ],
         },
       },
@@ -98,7 +116,13 @@ export async function startBuildWorld(): Promise<BuildWorld> {
   const clock = new ManualClock(new Date('2026-05-01T09:00:00Z'));
   const server = await startEstateServer({ estate: parseEstate(ESTATE, 'slack-build'), clock });
   const restoreEnv = pointSdkAt(server.endpoint);
-  const accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+  const accounts = createAccountClients({
+    accounts: [],
+    roleName: 'EfsEncryptRole',
+    regions: [REGION],
+    rateLimitPerSecond: 1000,
+    maxAttempts: 1,
+  });
   const directories = createDirectories(accounts, { clock });
   const store = await openStore({ clock });
   const efs = new EFSClient({ region: REGION, maxAttempts: 1 });
@@ -110,9 +134,21 @@ export async function startBuildWorld(): Promise<BuildWorld> {
     clock,
     concurrency: 2,
   }).run({ requestedBy: ADMIN });
-  const decide = createDecideWorkflow({ keys: directories.keys, network: directories.network, migrations: store.migrations, scans: store.scans, policy: [], clock });
+  const decide = createDecideWorkflow({
+    keys: directories.keys,
+    network: directories.network,
+    migrations: store.migrations,
+    scans: store.scans,
+    policy: [],
+    clock,
+  });
   const recorded = await decide.record(
-    [APP, LOGS].map((fileSystemId) => ({ fileSystemId, scope: 'in_scope' as const, targetKey: 'alias/twin-key', method: 'datasync' as const })),
+    [APP, LOGS].map((fileSystemId) => ({
+      fileSystemId,
+      scope: 'in_scope' as const,
+      targetKey: 'alias/twin-key',
+      method: 'datasync' as const,
+    })),
     ADMIN,
     { scanId: scan.scanId },
   );
@@ -127,7 +163,9 @@ export async function startBuildWorld(): Promise<BuildWorld> {
     decide,
     async twinsOf(sourceId) {
       const out = await efs.send(new DescribeFileSystemsCommand({}));
-      return (out.FileSystems ?? []).filter((f) => f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId));
+      return (out.FileSystems ?? []).filter((f) =>
+        f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId),
+      );
     },
     async close() {
       efs.destroy();
@@ -155,10 +193,21 @@ export interface BotReplica {
  * (named `owner`), as src/cli/slack-services.ts wires them; `handler` replaces the build handler
  * (a replica that dies mid-build).
  */
-export function botReplica(world: BuildWorld, owner: string, handler?: (phase: BuildPhase) => JobHandler): BotReplica {
+export function botReplica(
+  world: BuildWorld,
+  owner: string,
+  handler?: (phase: BuildPhase) => JobHandler,
+): BotReplica {
   const hosts = new Set<IoHost>();
   const io: IoHost = { notify: async (m) => void (await Promise.all([...hosts].map((h) => h.notify(m)))) };
-  const phase = createBuildPhase({ migrations: world.store.migrations, jobs: world.store.jobs, writerFor: efsWritersFrom(world.accounts), clock: world.clock, io, pollMs: 1_000 });
+  const phase = createBuildPhase({
+    migrations: world.store.migrations,
+    jobs: world.store.jobs,
+    writerFor: efsWritersFrom(world.accounts),
+    clock: world.clock,
+    io,
+    pollMs: 1_000,
+  });
   const runner = createJobRunner({
     jobs: world.store.jobs,
     handlers: { build: handler ? handler(phase) : phase.handler },

@@ -16,7 +16,12 @@ const M2 = 'FS#111111111111#eu-west-1#fs-0000000000000aaa2';
 class MemoryEvents implements MigrationEventLog {
   readonly events: MigrationEvent[] = [];
   async appendEvent(migrationId: string, event: NewEvent): Promise<MigrationEvent> {
-    const e = { ...event, migrationId, eventId: String(this.events.length), at: event.at ?? '2026-05-01T09:00:00Z' };
+    const e = {
+      ...event,
+      migrationId,
+      eventId: String(this.events.length),
+      at: event.at ?? '2026-05-01T09:00:00Z',
+    };
     this.events.push(e);
     return e;
   }
@@ -50,8 +55,14 @@ function world() {
     },
   } as unknown as webApi.WebClient;
   const threads = new BuildThreads(events);
-  const make = () => new BuildProgressReporter({ client, threads, clock, scheduler, logger: pino({ level: 'silent' }) });
-  const msg = (migrationId: string, code: string, extra: Record<string, unknown> = {}, level: IoMessage['level'] = 'progress'): IoMessage => ({
+  const make = () =>
+    new BuildProgressReporter({ client, threads, clock, scheduler, logger: pino({ level: 'silent' }) });
+  const msg = (
+    migrationId: string,
+    code: string,
+    extra: Record<string, unknown> = {},
+    level: IoMessage['level'] = 'progress',
+  ): IoMessage => ({
     level,
     code,
     message: `${code} ${String(extra.step ?? '')}`,
@@ -81,7 +92,8 @@ describe('BuildProgressReporter', () => {
     expect(edits).toHaveLength(2);
     expect(edits.map((e) => e.args.ts).sort()).toEqual(['1767225700.000001', '1767225700.000002']);
     expect(JSON.stringify(edits[0]!.args.blocks)).toContain(`:white_check_mark: ${BUILD_STEPS[3]}`);
-    for (const p of w.calls.filter((c) => c.method === 'postMessage')) expect(p.args).toMatchObject({ channel: 'C1', thread_ts: 'T1' });
+    for (const p of w.calls.filter((c) => c.method === 'postMessage'))
+      expect(p.args).toMatchObject({ channel: 'C1', thread_ts: 'T1' });
     // Per message, successive writes are at least a second apart.
     const posts = w.calls.filter((c) => c.method === 'postMessage');
     for (const [i, post] of posts.entries()) {
@@ -99,7 +111,21 @@ describe('BuildProgressReporter', () => {
     const reporter = w.make();
     await reporter.notify(w.msg(M1, 'build.started', {}, 'info'));
     await reporter.notify(
-      w.msg(M1, 'build.failed', { step: 'mount-targets', resources: { targetFileSystemId: 'fs-0000000000000bbb1' }, error: { code: 'InternalServerError', message: 'boom', step: 'mount-targets', awsRequestId: 'req-123' } }, 'error'),
+      w.msg(
+        M1,
+        'build.failed',
+        {
+          step: 'mount-targets',
+          resources: { targetFileSystemId: 'fs-0000000000000bbb1' },
+          error: {
+            code: 'InternalServerError',
+            message: 'boom',
+            step: 'mount-targets',
+            awsRequestId: 'req-123',
+          },
+        },
+        'error',
+      ),
     );
     w.scheduler.advance(1000);
     await reporter.settled();
@@ -127,7 +153,11 @@ describe('BuildProgressReporter', () => {
     await first.settled();
     expect(w.calls).toHaveLength(0);
 
-    await w.threads.record(M1, { channel: 'C1', threadTs: 'T1', messageTs: '1767225600.999999' }, 'efs-encrypt');
+    await w.threads.record(
+      M1,
+      { channel: 'C1', threadTs: 'T1', messageTs: '1767225600.999999' },
+      'efs-encrypt',
+    );
     const restarted = w.make();
     await restarted.notify(w.msg(M1, 'build.started', {}, 'info'));
     await restarted.settled();

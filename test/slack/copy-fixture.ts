@@ -23,7 +23,15 @@ import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
 import { pointSdkAt } from '../workflow/decide/decide-fixture.ts';
-import { ACCOUNT, COPY_ESTATE, LEASE_MS, REGION, SOURCE, TWIN, seedMigration } from '../workflow/copy/copy-fixture.ts';
+import {
+  ACCOUNT,
+  COPY_ESTATE,
+  LEASE_MS,
+  REGION,
+  SOURCE,
+  TWIN,
+  seedMigration,
+} from '../workflow/copy/copy-fixture.ts';
 
 export { ACCOUNT, LEASE_MS, REGION, SOURCE, TWIN };
 export const ADMIN = 'U0ADMIN01';
@@ -43,7 +51,13 @@ export async function startCopyWorld(): Promise<CopyWorld> {
   const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
   const server = await startEstateServer({ estate: parseEstate(COPY_ESTATE, 'slack-copy'), clock });
   const restoreEnv = pointSdkAt(server.endpoint);
-  const accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+  const accounts = createAccountClients({
+    accounts: [],
+    roleName: 'EfsEncryptRole',
+    regions: [REGION],
+    rateLimitPerSecond: 1000,
+    maxAttempts: 1,
+  });
   const store = await openStore({ clock });
   const scan = await createScanWorkflow({
     clientsFor: (a, r) => accounts.clientsFor(a, r),
@@ -62,7 +76,11 @@ export async function startCopyWorld(): Promise<CopyWorld> {
     async seed(method) {
       const id = await seedMigration(store, server, clock, method);
       // The decision records the inventory it was made on; the rsync runbook reads it.
-      await store.migrations.putSnapshot(id, { observedAt: clock.now().toISOString(), scanId: scan.scanId, fileSystem: source });
+      await store.migrations.putSnapshot(id, {
+        observedAt: clock.now().toISOString(),
+        scanId: scan.scanId,
+        fileSystem: source,
+      });
       return id;
     },
     async close() {
@@ -84,7 +102,11 @@ export interface CopyBot {
 }
 
 /** One bot process over the world (named `owner`); `handler` wraps the copy handler (a replica that dies mid-copy). */
-export function copyBot(world: CopyWorld, owner: string, handler?: (phase: CopyPhase) => JobHandler): CopyBot {
+export function copyBot(
+  world: CopyWorld,
+  owner: string,
+  handler?: (phase: CopyPhase) => JobHandler,
+): CopyBot {
   const hosts = new Set<IoHost>();
   const io: IoHost = { notify: async (m) => void (await Promise.all([...hosts].map((h) => h.notify(m)))) };
   const directories: Directories = createDirectories(world.accounts, { clock: world.clock });

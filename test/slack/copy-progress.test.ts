@@ -14,7 +14,12 @@ import { limitBreaches, type Block } from '../../blocks/limits.ts';
 import { BUILD_STEPS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { JobRecord } from '../../src/domain/job.ts';
-import type { MigrationEvent, MigrationEventLog, MigrationMethod, NewEvent } from '../../src/domain/migration.ts';
+import type {
+  MigrationEvent,
+  MigrationEventLog,
+  MigrationMethod,
+  NewEvent,
+} from '../../src/domain/migration.ts';
 import { CopyProgressReporter, copyThreads } from '../../src/slack/copy-progress.ts';
 import type { CopyAction } from '../../src/domain/copy.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
@@ -25,7 +30,12 @@ const M1 = 'FS#111111111111#eu-west-1#fs-0000000000000aaa1';
 class MemoryEvents implements MigrationEventLog {
   readonly events: MigrationEvent[] = [];
   async appendEvent(migrationId: string, event: NewEvent): Promise<MigrationEvent> {
-    const e = { ...event, migrationId, eventId: String(this.events.length), at: event.at ?? '2026-05-01T09:00:00Z' };
+    const e = {
+      ...event,
+      migrationId,
+      eventId: String(this.events.length),
+      at: event.at ?? '2026-05-01T09:00:00Z',
+    };
     this.events.push(e);
     return e;
   }
@@ -34,7 +44,12 @@ class MemoryEvents implements MigrationEventLog {
   }
 }
 
-function world(status: { actions: CopyAction[]; job?: Partial<JobRecord>; method: MigrationMethod; state: string }) {
+function world(status: {
+  actions: CopyAction[];
+  job?: Partial<JobRecord>;
+  method: MigrationMethod;
+  state: string;
+}) {
   const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
   const scheduler = new ManualScheduler(clock);
   const events = new MemoryEvents();
@@ -58,9 +73,17 @@ function world(status: { actions: CopyAction[]; job?: Partial<JobRecord>; method
     clock,
     scheduler,
     logger: pino({ level: 'silent' }),
-    statusOf: async () => ({ ...status, job: status.job as JobRecord | undefined, state: status.state as never }),
+    statusOf: async () => ({
+      ...status,
+      job: status.job as JobRecord | undefined,
+      state: status.state as never,
+    }),
   });
-  const msg = (code: string, data: Record<string, unknown> = {}, level: IoMessage['level'] = 'progress'): IoMessage => ({
+  const msg = (
+    code: string,
+    data: Record<string, unknown> = {},
+    level: IoMessage['level'] = 'progress',
+  ): IoMessage => ({
     level,
     code,
     message: code,
@@ -81,14 +104,23 @@ const progress = (bytes: number) => ({
   etaMs: 1_000_000 - bytes,
   percent: Math.floor(bytes / 10_000),
 });
-const buttons = (blocks: unknown) => (blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
+const buttons = (blocks: unknown) =>
+  (blocks as Block[])
+    .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+    .map((e) => ('action_id' in e ? e.action_id : ''));
 
 describe('CopyProgressReporter', () => {
   it('posts one message, then edits it at most once a second with the latest DescribeTaskExecution numbers', async () => {
-    const w = world({ actions: [], job: { jobId: 'copy:1:x', status: 'running' }, method: 'datasync', state: 'synced' });
+    const w = world({
+      actions: [],
+      job: { jobId: 'copy:1:x', status: 'running' },
+      method: 'datasync',
+      state: 'synced',
+    });
     await w.threads.record(M1, { channel: 'C1', threadTs: 'T1' }, 'U1');
     await w.reporter.notify(w.msg('copy.started', {}, 'info'));
-    for (const bytes of [100_000, 200_000, 300_000]) await w.reporter.notify(w.msg('copy.progress', { progress: progress(bytes) }));
+    for (const bytes of [100_000, 200_000, 300_000])
+      await w.reporter.notify(w.msg('copy.progress', { progress: progress(bytes) }));
     expect(w.calls.map((c) => c.method)).toEqual(['postMessage']);
     w.scheduler.advance(1000);
     await w.reporter.settled();
@@ -97,7 +129,11 @@ describe('CopyProgressReporter', () => {
     expect(JSON.stringify(w.calls[1]!.args.blocks)).toContain('TRANSFERRING 30%: 300 of 1,000 files');
     expect(w.calls[1]!.at - w.calls[0]!.at).toBeGreaterThanOrEqual(1000);
     // The message was recorded, so another process edits it rather than posting again.
-    expect(await w.threads.locate(M1)).toEqual({ channel: 'C1', threadTs: 'T1', messageTs: '1767225700.000001' });
+    expect(await w.threads.locate(M1)).toEqual({
+      channel: 'C1',
+      threadTs: 'T1',
+      messageTs: '1767225700.000001',
+    });
 
     // The job's last message comes while its record is still open: the buttons are those after it.
     await w.reporter.notify(w.msg('copy.done', { state: 'synced', summary: 'copied' }, 'info'));
@@ -132,13 +168,20 @@ describe('copy blocks', () => {
       updatedAt: new Date(1000),
     };
     const labels = (m: MigrationMethod) =>
-      (buildProgressMessage({ ...base, copyMethod: m }).blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('text' in e && e.text ? [('action_id' in e ? e.action_id : ''), e.text.text] : []));
-    expect(labels('datasync')).toEqual([[COPY_START_ACTION_ID, 'Start copy'], [COPY_REVIEW_ACTION_ID, 'Review copy']]);
-    expect(labels('replication')).toEqual([[COPY_START_ACTION_ID, 'Start replication'], [COPY_REVIEW_ACTION_ID, 'Review copy']]);
+      (buildProgressMessage({ ...base, copyMethod: m }).blocks as Block[])
+        .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+        .map((e) => ('text' in e && e.text ? ['action_id' in e ? e.action_id : '', e.text.text] : []));
+    expect(labels('datasync')).toEqual([
+      [COPY_START_ACTION_ID, 'Start copy'],
+      [COPY_REVIEW_ACTION_ID, 'Review copy'],
+    ]);
+    expect(labels('replication')).toEqual([
+      [COPY_START_ACTION_ID, 'Start replication'],
+      [COPY_REVIEW_ACTION_ID, 'Review copy'],
+    ]);
     expect(labels('rsync')).toEqual([[COPY_RUNBOOK_ACTION_ID, 'Post runbook']]);
     expect(buttons(buildProgressMessage(base).blocks)).toEqual([]);
   });
-
 
   it('a failed copy shows the AWS error, its request ID and Retry, within Slack limits', () => {
     const state: CopyProgressState = {
@@ -149,7 +192,12 @@ describe('copy blocks', () => {
       method: 'datasync',
       kind: 'final',
       status: 'failed',
-      error: { code: 'VerificationFailed', message: 'x'.repeat(5000), step: 'execution', awsRequestId: 'req-1' },
+      error: {
+        code: 'VerificationFailed',
+        message: 'x'.repeat(5000),
+        step: 'execution',
+        awsRequestId: 'req-1',
+      },
       differences: Array.from({ length: 100 }, (_, i) => `differs: ./f${i} <mode>`),
       actions: ['retry'],
       startedAt: new Date(0),

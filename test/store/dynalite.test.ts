@@ -39,8 +39,17 @@ describe('embedded store', () => {
     const scan = scanRecord('persisted', '2026-01-01T00:00:00.000Z', 50);
 
     const first = await openStore({ dataDir, clock });
-    const created = await first.migrations.createMigration({ accountId: '123456789012', region: 'eu-west-1', fileSystemId: 'fs-0persist', actor: 'U1' });
-    const moved = await first.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'in_scope', actor: 'U1' });
+    const created = await first.migrations.createMigration({
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      fileSystemId: 'fs-0persist',
+      actor: 'U1',
+    });
+    const moved = await first.migrations.transitionMigration(created.id, {
+      expectedVersion: 1,
+      to: 'in_scope',
+      actor: 'U1',
+    });
     await first.scans.saveScan(scan);
     const events = await first.events.listEvents(created.id);
     await first.close();
@@ -53,7 +62,13 @@ describe('embedded store', () => {
       expect(await second.scans.getScan(scan.scanId)).toEqual(scan);
       expect(await second.scans.getLatestScan()).toEqual(scan);
       // And it still refuses a stale write after the restart.
-      await expect(second.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'excluded', actor: 'U2' })).rejects.toMatchObject({
+      await expect(
+        second.migrations.transitionMigration(created.id, {
+          expectedVersion: 1,
+          to: 'excluded',
+          actor: 'U2',
+        }),
+      ).rejects.toMatchObject({
         code: 'efs_encrypt_version_conflict',
       });
     } finally {
@@ -67,7 +82,9 @@ describe('embedded store', () => {
     const first = await openStore({ dataDir });
     const err = await openStore({ dataDir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EmbeddedStoreError);
-    expect((err as EmbeddedStoreError).userMessage).toContain(`${dataDir} is in use by process ${process.pid}`);
+    expect((err as EmbeddedStoreError).userMessage).toContain(
+      `${dataDir} is in use by process ${process.pid}`,
+    );
     expect((err as EmbeddedStoreError).userMessage).toContain('EFS_ENCRYPT_DATA_DIR');
     await first.close();
 
@@ -87,7 +104,12 @@ describe('embedded store', () => {
 
   it('starts empty in memory without a data directory', async () => {
     const first = await openStore();
-    await first.migrations.createMigration({ accountId: '123456789012', region: 'eu-west-1', fileSystemId: 'fs-0mem', actor: 'U1' });
+    await first.migrations.createMigration({
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      fileSystemId: 'fs-0mem',
+      actor: 'U1',
+    });
     await first.close();
     const second = await openStore();
     try {

@@ -10,7 +10,8 @@ import { defineStoreContract } from './store-contract.ts';
  * more faithful reference next to dynalite. It needs Java; without it the suite is skipped.
  */
 const hasJava = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
-if (!hasJava) console.warn('store on DynamoDB Local: skipped, `java` is not on PATH (dynalite still runs the contract).');
+if (!hasJava)
+  console.warn('store on DynamoDB Local: skipped, `java` is not on PATH (dynalite still runs the contract).');
 
 describe.skipIf(!hasJava)('DynamoDB Local', () => {
   defineStoreContract('DynamoDB Local', async () => {
@@ -51,9 +52,14 @@ async function freeLoopbackPort(): Promise<number> {
 }
 
 /** A real server must answer before the suite starts: bounded polling, ~30 s at most. */
-async function waitUntilAnswering(client: DynamoDBClient, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilAnswering(
+  client: DynamoDBClient,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`DynamoDB Local exited with ${child.exitCode}:\n${output()}`);
     try {
       await client.send(new ListTablesCommand({}));
       return;

@@ -40,12 +40,17 @@ export function fileSystemRecord(rand: () => number, index: number): FileSystemR
     accessPointArn: `arn:aws:elasticfilesystem:${region}:${accountId}:access-point/fsap-${hex(rand, 17)}`,
     name: `app-${i}`,
     lifeCycleState: 'available',
-    rootDirectory: { path: `/data/app-${i}`, creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: '0755' } },
+    rootDirectory: {
+      path: `/data/app-${i}`,
+      creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: '0755' },
+    },
     posixUser: { uid: 1000, gid: 1000 },
     ownerId: accountId,
     tags: { Name: `app-${i}` },
   }));
-  const kmsKeyId = encrypted ? `${hex(rand, 8)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 12)}` : undefined;
+  const kmsKeyId = encrypted
+    ? `${hex(rand, 8)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 12)}`
+    : undefined;
   const base: Omit<FileSystemRecord, 'classification' | 'flags'> = {
     accountId,
     region,
@@ -66,8 +71,16 @@ export function fileSystemRecord(rand: () => number, index: number): FileSystemR
     keyAliases: encrypted ? [`alias/team-${index % 40}`] : [],
     keyManager: encrypted ? 'CUSTOMER' : undefined,
     keyState: encrypted ? 'Enabled' : undefined,
-    tags: { Name: `team-${index % 40}-share-${index}`, Owner: `U${hex(rand, 10).toUpperCase()}`, CostCenter: `cc-${hex(rand, 4)}`, Environment: rand() < 0.5 ? 'prod' : 'staging' },
-    lifecyclePolicies: [{ transitionToIA: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+    tags: {
+      Name: `team-${index % 40}-share-${index}`,
+      Owner: `U${hex(rand, 10).toUpperCase()}`,
+      CostCenter: `cc-${hex(rand, 4)}`,
+      Environment: rand() < 0.5 ? 'prod' : 'staging',
+    },
+    lifecyclePolicies: [
+      { transitionToIA: 'AFTER_30_DAYS' },
+      { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
+    ],
     backupPolicyStatus: rand() < 0.5 ? 'ENABLED' : 'DISABLED',
     fileSystemPolicy: JSON.stringify({
       Version: '2012-10-17',
@@ -90,18 +103,32 @@ export function fileSystemRecord(rand: () => number, index: number): FileSystemR
   return { ...base, ...classify(base) };
 }
 
-export function scanRecord(scanId: string, startedAt: string, count: number, options: { finished?: boolean; seed?: number } = {}): ScanRecord {
+export function scanRecord(
+  scanId: string,
+  startedAt: string,
+  count: number,
+  options: { finished?: boolean; seed?: number } = {},
+): ScanRecord {
   const rand = seededRandom(options.seed ?? 42);
   const fileSystems = Array.from({ length: count }, (_, i) => fileSystemRecord(rand, i));
   return {
     scanId,
     startedAt,
-    finishedAt: options.finished === false ? undefined : new Date(Date.parse(startedAt) + 60_000).toISOString(),
+    finishedAt:
+      options.finished === false ? undefined : new Date(Date.parse(startedAt) + 60_000).toISOString(),
     requestedBy: 'U0TESTUSER',
     accounts: [...new Set(fileSystems.map((f) => f.accountId))],
     regions: [...new Set(fileSystems.map((f) => f.region))],
     fileSystems,
-    failures: [{ accountId: '222222222222', region: 'eu-west-1', operation: 'AssumeRole', code: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole' }],
+    failures: [
+      {
+        accountId: '222222222222',
+        region: 'eu-west-1',
+        operation: 'AssumeRole',
+        code: 'AccessDenied',
+        message: 'not authorized to perform sts:AssumeRole',
+      },
+    ],
     stats: { ...summarise(fileSystems), apiCalls: count * 4, throttles: 3, durationMs: 60_000 },
   };
 }

@@ -18,7 +18,9 @@ describe('item size', () => {
 
 describe('packing', () => {
   it('gzips JSON and splits it into pieces no larger than asked, which join back', async () => {
-    const value = { list: Array.from({ length: 2000 }, (_, i) => ({ i, s: `item-${i}-${(i * 7919) % 1000}` })) };
+    const value = {
+      list: Array.from({ length: 2000 }, (_, i) => ({ i, s: `item-${i}-${(i * 7919) % 1000}` })),
+    };
     const packed = await packJson(value);
     expect(packed.byteLength).toBeLessThan(JSON.stringify(value).length);
     const pieces = splitBytes(packed, 1000);

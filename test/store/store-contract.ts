@@ -35,7 +35,11 @@ export interface StoreServer {
 let tableCounter = 0;
 let accountCounter = 0;
 /** Each test gets its own file system, so tests never see each other's records. */
-const nextFs = () => ({ accountId: String(100000000000 + ++accountCounter), region: 'eu-west-1', fileSystemId: `fs-0${accountCounter}abc` });
+const nextFs = () => ({
+  accountId: String(100000000000 + ++accountCounter),
+  region: 'eu-west-1',
+  fileSystemId: `fs-0${accountCounter}abc`,
+});
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -81,7 +85,12 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
 
       it('refuses an item over 400 KB, as DynamoDB does (the limit the chunking respects)', async () => {
         const err = await caught(
-          server.client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'too-big' }, sk: { S: 'x' }, d: { S: 'x'.repeat(410 * 1024) } } })),
+          server.client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: { pk: { S: 'too-big' }, sk: { S: 'x' }, d: { S: 'x'.repeat(410 * 1024) } },
+            }),
+          ),
         );
         expect((err as Error).name).toBe('ValidationException');
       });
@@ -91,7 +100,11 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
       it('creates, reads back and refuses a second create with the existing record', async () => {
         const fs = nextFs();
         const created = await repos.migrations.createMigration({ ...fs, actor: 'U1' });
-        expect(created).toMatchObject({ id: migrationId(fs.accountId, fs.region, fs.fileSystemId), state: 'discovered', version: 1 });
+        expect(created).toMatchObject({
+          id: migrationId(fs.accountId, fs.region, fs.fileSystemId),
+          state: 'discovered',
+          version: 1,
+        });
         expect(created.facts.fileSystemId).toBe(fs.fileSystemId);
         expect(await repos.migrations.getMigration(created.id)).toEqual(created);
 
@@ -112,7 +125,12 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
           awsRequestIds: ['req-1'],
           correlationId: 'corr-1',
         });
-        expect(moved).toMatchObject({ state: 'in_scope', version: 2, updatedBy: 'U2', updatedAt: clock.now().toISOString() });
+        expect(moved).toMatchObject({
+          state: 'in_scope',
+          version: 2,
+          updatedBy: 'U2',
+          updatedAt: clock.now().toISOString(),
+        });
         expect(await repos.migrations.getMigration(created.id)).toEqual(moved);
 
         const events = await repos.events.listEvents(created.id);
@@ -120,15 +138,29 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
           ['created', undefined, 'discovered', 1, 'U1'],
           ['transition', 'discovered', 'in_scope', 2, 'U2'],
         ]);
-        expect(events[1]).toMatchObject({ at: clock.now().toISOString(), awsRequestIds: ['req-1'], correlationId: 'corr-1', detail: 'scoped from Slack' });
+        expect(events[1]).toMatchObject({
+          at: clock.now().toISOString(),
+          awsRequestIds: ['req-1'],
+          correlationId: 'corr-1',
+          detail: 'scoped from Slack',
+        });
       });
 
       it('fails a stale write with VersionConflictError carrying the current record, and changes nothing', async () => {
         const created = await repos.migrations.createMigration({ ...nextFs(), actor: 'U1' });
-        const current = await repos.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'in_scope', actor: 'U1' });
+        const current = await repos.migrations.transitionMigration(created.id, {
+          expectedVersion: 1,
+          to: 'in_scope',
+          actor: 'U1',
+        });
 
         const err = await caught(
-          repos.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'excluded', facts: { exclusionReason: 'scratch' }, actor: 'U2' }),
+          repos.migrations.transitionMigration(created.id, {
+            expectedVersion: 1,
+            to: 'excluded',
+            facts: { exclusionReason: 'scratch' },
+            actor: 'U2',
+          }),
         );
         expect(err).toBeInstanceOf(VersionConflictError);
         const conflict = err as VersionConflictError<MigrationRecord>;
@@ -138,7 +170,9 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
         expect(conflict.current).toEqual(current);
         expect(conflict.userMessage).toMatch(/changed by someone else.*version 1.*now 2/);
         expect(await repos.migrations.getMigration(created.id)).toEqual(current);
-        expect((await repos.events.listEvents(created.id)).filter((e) => e.kind === 'transition')).toHaveLength(1);
+        expect(
+          (await repos.events.listEvents(created.id)).filter((e) => e.kind === 'transition'),
+        ).toHaveLength(1);
       });
 
       it('of 20 concurrent transitions from the same version, exactly one wins at the server', async () => {
@@ -150,7 +184,11 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
         try {
           const results = await Promise.allSettled(
             Array.from({ length: racers }, (_, i) =>
-              repos.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'in_scope', actor: `U${i}` }),
+              repos.migrations.transitionMigration(created.id, {
+                expectedVersion: 1,
+                to: 'in_scope',
+                actor: `U${i}`,
+              }),
             ),
           );
           const won = results.filter((r) => r.status === 'fulfilled');
@@ -167,7 +205,9 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
           expect(stored).toMatchObject({ state: 'in_scope', version: 2 });
           const winner = (won[0] as PromiseFulfilledResult<MigrationRecord>).value;
           expect(stored?.updatedBy).toBe(winner.updatedBy);
-          const transitions = (await repos.events.listEvents(created.id)).filter((e) => e.kind === 'transition');
+          const transitions = (await repos.events.listEvents(created.id)).filter(
+            (e) => e.kind === 'transition',
+          );
           expect(transitions).toHaveLength(1);
           expect(transitions[0]?.actor).toBe(winner.updatedBy);
         } finally {
@@ -177,27 +217,56 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
 
       it('refuses an invalid transition or an unmet guard without writing', async () => {
         const created = await repos.migrations.createMigration({ ...nextFs(), actor: 'U1' });
-        const edge = await caught(repos.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'copying', actor: 'U1' }));
+        const edge = await caught(
+          repos.migrations.transitionMigration(created.id, {
+            expectedVersion: 1,
+            to: 'copying',
+            actor: 'U1',
+          }),
+        );
         expect(edge).toBeInstanceOf(InvalidTransitionError);
         expect((edge as InvalidTransitionError).message).toContain('from discovered to copying');
 
-        const scoped = await repos.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'in_scope', actor: 'U1' });
-        const guard = await caught(repos.migrations.transitionMigration(created.id, { expectedVersion: 2, to: 'decided', actor: 'U1' }));
+        const scoped = await repos.migrations.transitionMigration(created.id, {
+          expectedVersion: 1,
+          to: 'in_scope',
+          actor: 'U1',
+        });
+        const guard = await caught(
+          repos.migrations.transitionMigration(created.id, {
+            expectedVersion: 2,
+            to: 'decided',
+            actor: 'U1',
+          }),
+        );
         expect(guard).toBeInstanceOf(InvalidTransitionError);
         expect((guard as Error).message).toMatch(/decision .* must be recorded/);
 
         expect(await repos.migrations.getMigration(created.id)).toEqual(scoped);
-        expect((await repos.events.listEvents(created.id)).map((e) => e.kind)).toEqual(['created', 'transition']);
+        expect((await repos.events.listEvents(created.id)).map((e) => e.kind)).toEqual([
+          'created',
+          'transition',
+        ]);
       });
 
       it('cannot be tricked out of the decommission confirmation by passing another fileSystemId fact', async () => {
         const fs = nextFs();
-        const created = await repos.migrations.createMigration({ ...fs, state: 'decommission_pending', actor: 'U1' });
+        const created = await repos.migrations.createMigration({
+          ...fs,
+          state: 'decommission_pending',
+          actor: 'U1',
+        });
         const err = await caught(
           repos.migrations.transitionMigration(created.id, {
             expectedVersion: 1,
             to: 'decommissioned',
-            facts: { targetValidated: true, verificationClean: true, sourceUnreferenced: true, fileSystemId: 'fs-other', confirmedFileSystemId: 'fs-other' },
+            facts: {
+              targetValidated: true,
+              verificationClean: true,
+              sourceUnreferenced: true,
+              fileSystemId: 'fs-other',
+              confirmedFileSystemId: 'fs-other',
+            },
             actor: 'U1',
           }),
         );
@@ -206,7 +275,11 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
       });
 
       it('records a failure with its error and resumes only from the failed step', async () => {
-        const created = await repos.migrations.createMigration({ ...nextFs(), state: 'copying', actor: 'job' });
+        const created = await repos.migrations.createMigration({
+          ...nextFs(),
+          state: 'copying',
+          actor: 'job',
+        });
         const failed = await repos.migrations.transitionMigration(created.id, {
           expectedVersion: 1,
           to: 'failed',
@@ -214,13 +287,23 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
           error: { code: 'DataSyncError', message: 'task execution failed' },
           awsRequestIds: ['req-9'],
         });
-        expect(failed).toMatchObject({ state: 'failed', failedFrom: 'copying', lastError: { code: 'DataSyncError', message: 'task execution failed' } });
+        expect(failed).toMatchObject({
+          state: 'failed',
+          failedFrom: 'copying',
+          lastError: { code: 'DataSyncError', message: 'task execution failed' },
+        });
         expect(failed.facts.failedFrom).toBe('copying');
 
-        const wrong = await caught(repos.migrations.transitionMigration(created.id, { expectedVersion: 2, to: 'synced', actor: 'U1' }));
+        const wrong = await caught(
+          repos.migrations.transitionMigration(created.id, { expectedVersion: 2, to: 'synced', actor: 'U1' }),
+        );
         expect(wrong).toBeInstanceOf(InvalidTransitionError);
 
-        const resumed = await repos.migrations.transitionMigration(created.id, { expectedVersion: 2, to: 'copying', actor: 'U1' });
+        const resumed = await repos.migrations.transitionMigration(created.id, {
+          expectedVersion: 2,
+          to: 'copying',
+          actor: 'U1',
+        });
         expect(resumed.state).toBe('copying');
         const stored = await repos.migrations.getMigration(created.id);
         expect(stored?.failedFrom).toBeUndefined();
@@ -229,21 +312,41 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
       });
 
       it('updates facts and resources under the same version check', async () => {
-        const created = await repos.migrations.createMigration({ ...nextFs(), state: 'target_creating', actor: 'job' });
+        const created = await repos.migrations.createMigration({
+          ...nextFs(),
+          state: 'target_creating',
+          actor: 'job',
+        });
         const updated = await repos.migrations.updateMigration(created.id, {
           expectedVersion: 1,
           facts: { targetValidated: true },
           resources: { targetFileSystemId: 'fs-0twin' },
           actor: 'job',
         });
-        expect(updated).toMatchObject({ version: 2, state: 'target_creating', resources: { targetFileSystemId: 'fs-0twin' } });
-        const ready = await repos.migrations.transitionMigration(created.id, { expectedVersion: 2, to: 'target_ready', actor: 'job' });
+        expect(updated).toMatchObject({
+          version: 2,
+          state: 'target_creating',
+          resources: { targetFileSystemId: 'fs-0twin' },
+        });
+        const ready = await repos.migrations.transitionMigration(created.id, {
+          expectedVersion: 2,
+          to: 'target_ready',
+          actor: 'job',
+        });
         expect(ready.resources).toEqual({ targetFileSystemId: 'fs-0twin' });
-        expect(await caught(repos.migrations.updateMigration(created.id, { expectedVersion: 2, actor: 'job' }))).toBeInstanceOf(VersionConflictError);
+        expect(
+          await caught(repos.migrations.updateMigration(created.id, { expectedVersion: 2, actor: 'job' })),
+        ).toBeInstanceOf(VersionConflictError);
       });
 
       it('reports a missing migration as not found', async () => {
-        const err = await caught(repos.migrations.transitionMigration('FS#000000000000#eu-west-1#fs-missing', { expectedVersion: 1, to: 'in_scope', actor: 'U1' }));
+        const err = await caught(
+          repos.migrations.transitionMigration('FS#000000000000#eu-west-1#fs-missing', {
+            expectedVersion: 1,
+            to: 'in_scope',
+            actor: 'U1',
+          }),
+        );
         expect(err).toBeInstanceOf(RecordNotFoundError);
         expect((err as RecordNotFoundError).code).toBe(ErrorCode.RecordNotFound);
       });
@@ -253,11 +356,18 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
         // Simulate a crash between the state write and the event write.
         const [createdEvent] = await repos.events.listEvents(created.id);
         await server.client.send(
-          new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: created.id }, sk: { S: `${Keys.eventPrefix}${createdEvent!.eventId}` } } }),
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: created.id }, sk: { S: `${Keys.eventPrefix}${createdEvent!.eventId}` } },
+          }),
         );
         expect(await repos.events.listEvents(created.id)).toEqual([]);
 
-        await repos.migrations.transitionMigration(created.id, { expectedVersion: 1, to: 'in_scope', actor: 'U2' });
+        await repos.migrations.transitionMigration(created.id, {
+          expectedVersion: 1,
+          to: 'in_scope',
+          actor: 'U2',
+        });
         const events = await repos.events.listEvents(created.id);
         expect(events.map((e) => e.kind)).toEqual(['created', 'transition']);
         expect(events[0]).toEqual(createdEvent);
@@ -294,9 +404,26 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
       it('keeps the newest inventory snapshot and ignores an older one', async () => {
         const { id } = await repos.migrations.createMigration({ ...nextFs(), actor: 'U1' });
         const [older, newer] = scanRecord('snap', '2026-01-01T00:00:00.000Z', 2).fileSystems;
-        expect(await repos.migrations.putSnapshot(id, { observedAt: '2026-02-02T00:00:00.000Z', scanId: 's2', fileSystem: newer! })).toBe(true);
-        expect(await repos.migrations.putSnapshot(id, { observedAt: '2026-02-01T00:00:00.000Z', scanId: 's1', fileSystem: older! })).toBe(false);
-        expect(await repos.migrations.getSnapshot(id)).toEqual({ migrationId: id, observedAt: '2026-02-02T00:00:00.000Z', scanId: 's2', fileSystem: newer });
+        expect(
+          await repos.migrations.putSnapshot(id, {
+            observedAt: '2026-02-02T00:00:00.000Z',
+            scanId: 's2',
+            fileSystem: newer!,
+          }),
+        ).toBe(true);
+        expect(
+          await repos.migrations.putSnapshot(id, {
+            observedAt: '2026-02-01T00:00:00.000Z',
+            scanId: 's1',
+            fileSystem: older!,
+          }),
+        ).toBe(false);
+        expect(await repos.migrations.getSnapshot(id)).toEqual({
+          migrationId: id,
+          observedAt: '2026-02-02T00:00:00.000Z',
+          scanId: 's2',
+          fileSystem: newer,
+        });
       });
     });
 
@@ -305,9 +432,17 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
         const id = migrationId('999999999999', 'eu-west-1', `fs-0log${++accountCounter}`);
         const t0 = clock.now();
         const a = await repos.events.appendEvent(id, { actor: 'U1', kind: 'note', detail: 'first' });
-        const b = await repos.events.appendEvent(id, { actor: 'U1', kind: 'refused', detail: 'same millisecond' });
+        const b = await repos.events.appendEvent(id, {
+          actor: 'U1',
+          kind: 'refused',
+          detail: 'same millisecond',
+        });
         clock.advance(5);
-        const c = await repos.events.appendEvent(id, { actor: 'U2', kind: 'aws_call', awsRequestIds: ['r-1', 'r-2'] });
+        const c = await repos.events.appendEvent(id, {
+          actor: 'U2',
+          kind: 'aws_call',
+          awsRequestIds: ['r-1', 'r-2'],
+        });
         expect(a.at).toBe(t0.toISOString());
         expect(new Set([a.eventId, b.eventId, c.eventId]).size).toBe(3);
         expect(await repos.events.listEvents(id)).toEqual([a, b, c]);
@@ -351,7 +486,10 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
         // Incompressible policies force full-size chunks: proves the margin under 400 KB is real.
         const rand = seededRandom(3);
         const scan = scanRecord(`dense-${label}`, '2025-11-01T00:00:00.000Z', 40);
-        for (const fs of scan.fileSystems) fs.fileSystemPolicy = Buffer.from(Array.from({ length: 20_000 }, () => Math.floor(rand() * 256))).toString('base64');
+        for (const fs of scan.fileSystems)
+          fs.fileSystemPolicy = Buffer.from(
+            Array.from({ length: 20_000 }, () => Math.floor(rand() * 256)),
+          ).toString('base64');
         await repos.scans.saveScan(scan);
         const sizes = await chunkSizes(server.client, tableName, scan.scanId);
         expect(sizes.length).toBeGreaterThan(1);

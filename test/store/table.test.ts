@@ -1,4 +1,9 @@
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +27,12 @@ describe('ensureTable', () => {
   it('says what to do when a configured table is missing and creation is not allowed', async () => {
     const err = await ensureTable(client, 'not-there', { create: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TableSetupError);
-    expect((err as TableSetupError).userMessage).toMatch(/not-there does not exist.*infra\/.*EFS_ENCRYPT_TABLE/);
-    await expect(client.send(new DescribeTableCommand({ TableName: 'not-there' }))).rejects.toThrow(/not found/i);
+    expect((err as TableSetupError).userMessage).toMatch(
+      /not-there does not exist.*infra\/.*EFS_ENCRYPT_TABLE/,
+    );
+    await expect(client.send(new DescribeTableCommand({ TableName: 'not-there' }))).rejects.toThrow(
+      /not found/i,
+    );
   });
 
   it('refuses a table with another key schema instead of writing into it', async () => {
@@ -37,7 +46,9 @@ describe('ensureTable', () => {
     );
     const err = await ensureTable(client, 'someone-elses', { create: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TableSetupError);
-    expect((err as Error).message).toContain('key schema is id:HASH, expected pk:HASH,sk:RANGE; index gsi1 is missing');
+    expect((err as Error).message).toContain(
+      'key schema is id:HASH, expected pk:HASH,sk:RANGE; index gsi1 is missing',
+    );
     await client.send(new DeleteTableCommand({ TableName: 'someone-elses' }));
   });
 });
@@ -66,7 +77,9 @@ describe('ensureTable waiting', () => {
       sleep: async (ms) => void sleeps.push(ms),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TableSetupError);
-    expect((err as Error).message).toBe('DynamoDB table slow-table did not become ACTIVE within 1 s (status CREATING).');
+    expect((err as Error).message).toBe(
+      'DynamoDB table slow-table did not become ACTIVE within 1 s (status CREATING).',
+    );
     expect(sleeps).toEqual([25, 50, 100, 200, 400, 400]);
   });
 });

@@ -23,6 +23,9 @@ export async function writeRunbookFiles(runbook: RsyncRunbook, dir: string): Pro
     }
     return written;
   } catch (e) {
-    throw new BadInputError(`Cannot write the runbook into ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Give --out a directory you can write to.`, { cause: e });
+    throw new BadInputError(
+      `Cannot write the runbook into ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Give --out a directory you can write to.`,
+      { cause: e },
+    );
   }
 }

@@ -7,7 +7,13 @@ import { replicationClientsFrom } from '../../aws/efs-replication.ts';
 import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import { createCopyPhase, formatCopyPlan, formatCopyStatus, type CopyPhase, type QueuedCopy } from '../../workflow/copy/index.ts';
+import {
+  createCopyPhase,
+  formatCopyPlan,
+  formatCopyStatus,
+  type CopyPhase,
+  type QueuedCopy,
+} from '../../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
 import type { IoHost } from '../../workflow/io-host.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
@@ -46,7 +52,10 @@ const waitingScheduler: Scheduler = {
 
 export class CopyFailedError extends EfsEncryptError {
   constructor(fileSystemId: string, reason: string) {
-    super(ErrorCode.AwsCallFailed, `The copy of ${fileSystemId} did not finish: ${reason}. Fix the cause, then run efs-encrypt copy retry ${fileSystemId}.`);
+    super(
+      ErrorCode.AwsCallFailed,
+      `The copy of ${fileSystemId} did not finish: ${reason}. Fix the cause, then run efs-encrypt copy retry ${fileSystemId}.`,
+    );
   }
 }
 
@@ -84,15 +93,31 @@ const KIND_OF: Partial<Record<Action, CopyKind>> = { start: 'initial', sync: 'in
 export function registerCopy(program: Command, ctx: CliContext): void {
   program
     .command('copy')
-    .description('Copy a built twin\'s data (DataSync, EFS replication) or record an EC2 + rsync pass, and show its status')
-    .addArgument(program.createArgument('<action>', 'start | sync | final | status | record | retry | runbook').choices(ACTIONS))
+    .description(
+      "Copy a built twin's data (DataSync, EFS replication) or record an EC2 + rsync pass, and show its status",
+    )
+    .addArgument(
+      program
+        .createArgument('<action>', 'start | sync | final | status | record | retry | runbook')
+        .choices(ACTIONS),
+    )
     .argument('<fs-id>', 'file system ID (or migration ID FS#account#region#fs-id)')
     .option('--dry-run', 'print the exact AWS calls the copy would make; change nothing')
-    .option('--writes-stopped-at <time>', 'final sync by replication: when writes to the source stopped (ISO 8601, or "now")')
+    .option(
+      '--writes-stopped-at <time>',
+      'final sync by replication: when writes to the source stopped (ISO 8601, or "now")',
+    )
     .addOption(new Option('--pass <pass>', 'record: which rsync pass finished').choices(['initial', 'final']))
     .option('--summary <file>', 'record: the verification summary verify.sh wrote')
-    .option('--out <dir>', 'runbook: write the EC2 + rsync runbook and its scripts (executable) into this directory (default: print the runbook)')
-    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .option(
+      '--out <dir>',
+      'runbook: write the EC2 + rsync runbook and its scripts (executable) into this directory (default: print the runbook)',
+    )
+    .addOption(
+      new Option('--estate <file>', 'run against a local estate file served in this process').conflicts(
+        'demo',
+      ),
+    )
     .option('--demo', 'run against the bundled sample estate')
     .option('--actor <name>', 'who copies, for the event log (default: cli:<login name>)')
     .action(async (action: Action, ref: string, opts: CopyOptions) => {
@@ -105,7 +130,10 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
         estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
       });
-      const { phase, close } = openCopyPhase(runtime, terminalIoHost((t) => ctx.io.err(t)));
+      const { phase, close } = openCopyPhase(
+        runtime,
+        terminalIoHost((t) => ctx.io.err(t)),
+      );
       try {
         const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
         const id = migration!.id;
@@ -132,13 +160,19 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           return;
         }
         if (action === 'record') {
-          if (!opts.pass) throw new BadInputError('record needs --pass initial|final (and --summary FILE for the final pass).');
-          ctx.io.out(`${(await phase.recordRsyncStatus(id, actor, { pass: opts.pass, ...(summaryText ? { summaryText } : {}) })).message}\n`);
+          if (!opts.pass)
+            throw new BadInputError(
+              'record needs --pass initial|final (and --summary FILE for the final pass).',
+            );
+          ctx.io.out(
+            `${(await phase.recordRsyncStatus(id, actor, { pass: opts.pass, ...(summaryText ? { summaryText } : {}) })).message}\n`,
+          );
           return;
         }
         let queued: QueuedCopy;
         if (action === 'retry') queued = await phase.retry(id, actor);
-        else if (kind === 'final' && opts.writesStoppedAt) queued = await phase.confirmWritesStopped(id, actor, parseTime(opts.writesStoppedAt));
+        else if (kind === 'final' && opts.writesStoppedAt)
+          queued = await phase.confirmWritesStopped(id, actor, parseTime(opts.writesStoppedAt));
         else queued = await phase.startCopy(id, actor, { kind: kind! });
         ctx.io.err(`${queued.created ? 'Queued' : 'Already queued'}: ${queued.jobId}\n`);
         const runner = createJobRunner({
@@ -153,7 +187,8 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         await runner.resume();
         const status = await phase.status(id);
         ctx.io.out(formatCopyStatus(status));
-        if (status.state === 'failed') throw new CopyFailedError(migration!.fileSystemId, status.lastError?.message ?? 'see above');
+        if (status.state === 'failed')
+          throw new CopyFailedError(migration!.fileSystemId, status.lastError?.message ?? 'see above');
       } finally {
         close();
         await runtime.close();
@@ -163,7 +198,10 @@ export function registerCopy(program: Command, ctx: CliContext): void {
 
 function parseTime(text: string): Date {
   const t = text === 'now' ? new Date() : new Date(text);
-  if (Number.isNaN(t.getTime())) throw new BadInputError(`--writes-stopped-at "${text}" is not a time; give ISO 8601 (2026-06-01T09:00:00Z) or "now".`);
+  if (Number.isNaN(t.getTime()))
+    throw new BadInputError(
+      `--writes-stopped-at "${text}" is not a time; give ISO 8601 (2026-06-01T09:00:00Z) or "now".`,
+    );
   return t;
 }
 
@@ -171,6 +209,9 @@ async function readSummary(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    throw new BadInputError(`Cannot read the summary file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { cause: e });
+    throw new BadInputError(
+      `Cannot read the summary file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`,
+      { cause: e },
+    );
   }
 }

@@ -34,12 +34,16 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       });
       try {
         const where = `${runtime.estate?.source} on ${runtime.estate?.server.endpoint}`;
-        ctx.io.err(`Local AWS estate: ${where}\nState: ${config.store.tableName ?? `embedded DynamoDB-compatible store on ${runtime.store.endpoint}`}\n`);
+        ctx.io.err(
+          `Local AWS estate: ${where}\nState: ${config.store.tableName ?? `embedded DynamoDB-compatible store on ${runtime.store.endpoint}`}\n`,
+        );
         if (withSlack) {
           const slack = createSlackApp({ config, services: slackServices(runtime), logger });
           try {
             await slack.start();
-            ctx.io.err('Connected to Slack. Type /efs-encrypt scan in a channel the bot is in. Ctrl-C stops the demo.\n');
+            ctx.io.err(
+              'Connected to Slack. Type /efs-encrypt scan in a channel the bot is in. Ctrl-C stops the demo.\n',
+            );
             await waitForShutdownSignal();
           } finally {
             await slack.stop();
@@ -47,9 +51,13 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.io.err('No SLACK_BOT_TOKEN: running the scan here and printing what Slack would show.\n\n');
-        const scan = await runtime.scanWorkflow(terminalIoHost((t) => ctx.io.err(t))).run({ requestedBy: 'demo' });
+        const scan = await runtime
+          .scanWorkflow(terminalIoHost((t) => ctx.io.err(t)))
+          .run({ requestedBy: 'demo' });
         ctx.io.out(`\n${scanSummaryText(scan)}`);
-        ctx.io.out(`\nThe scan is stored as ${scan.scanId}. Export it with: npx efs-encrypt scan --demo --csv --out inventory.csv\n`);
+        ctx.io.out(
+          `\nThe scan is stored as ${scan.scanId}. Export it with: npx efs-encrypt scan --demo --csv --out inventory.csv\n`,
+        );
         ctx.io.out(HOW_TO_CONNECT_SLACK);
       } finally {
         await runtime.close();

@@ -37,7 +37,8 @@ function nonNegativeNumber(flag: string) {
 function positiveNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number above 0, not "${value}".`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${flag} takes a number above 0, not "${value}".`);
     return n;
   };
 }
@@ -92,7 +93,11 @@ export function registerEstate(program: Command, ctx: CliContext): void {
       'token bucket size for --tps (default: the --tps value)',
       nonNegativeNumber('--burst'),
     )
-    .option('--speed <n>', 'run the estate\'s clock this many times faster (e.g. 60 for rehearsals)', positiveNumber('--speed'))
+    .option(
+      '--speed <n>',
+      "run the estate's clock this many times faster (e.g. 60 for rehearsals)",
+      positiveNumber('--speed'),
+    )
     .action(async (options: EstateServeOptions) => {
       const server = await serveEstate(options, ctx.io.out);
       await waitForShutdownSignal();

@@ -51,7 +51,10 @@ async function readDecisionFile(path: string): Promise<DecisionFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new BadInputError(`Cannot read the decision file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { cause: e });
+    throw new BadInputError(
+      `Cannot read the decision file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`,
+      { cause: e },
+    );
   }
   return parseDecisionFile(text, formatOf(path), path);
 }
@@ -59,16 +62,32 @@ async function readDecisionFile(path: string): Promise<DecisionFile> {
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
-    .description('Apply a JSON/YAML decision file (scope, target key, method per file system), or show the plan')
-    .option('--decisions <file>', 'decision file to validate against the live estate and store (all or nothing)')
+    .description(
+      'Apply a JSON/YAML decision file (scope, target key, method per file system), or show the plan',
+    )
+    .option(
+      '--decisions <file>',
+      'decision file to validate against the live estate and store (all or nothing)',
+    )
     .option('--show', 'print every decision, exclusion and what still needs a decision')
-    .option('--scan <scan-id>', 'the scan the decisions refer to (default: the file\'s scanId, else the latest)')
-    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .option(
+      '--scan <scan-id>',
+      "the scan the decisions refer to (default: the file's scanId, else the latest)",
+    )
+    .addOption(
+      new Option('--estate <file>', 'run against a local estate file served in this process').conflicts(
+        'demo',
+      ),
+    )
     .option('--demo', 'run against the bundled sample estate')
     .option('--actor <name>', 'who decides, for the event log (default: cli:<login name>)')
-    .addHelpText('after', '\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\nDecision file format: src/workflow/decide/decision-file.ts.\n')
+    .addHelpText(
+      'after',
+      '\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\nDecision file format: src/workflow/decide/decision-file.ts.\n',
+    )
     .action(async (opts: PlanOptions) => {
-      if (!opts.decisions && !opts.show) throw new BadInputError('plan needs --decisions FILE, --show, or both.');
+      if (!opts.decisions && !opts.show)
+        throw new BadInputError('plan needs --decisions FILE, --show, or both.');
       const file = opts.decisions ? await readDecisionFile(opts.decisions) : undefined;
       const config = ctx.config();
       const runtime = await openRuntime({
@@ -89,10 +108,14 @@ export function registerPlan(program: Command, ctx: CliContext): void {
           const result = await phase.workflow.record(file.choices, actor, { scanId });
           if (!result.ok) {
             const problems = formatProblems(result.invalid);
-            throw new BadInputError(`${problems.length} problem(s) in ${opts.decisions}; nothing was stored:\n${problems.join('\n')}`);
+            throw new BadInputError(
+              `${problems.length} problem(s) in ${opts.decisions}; nothing was stored:\n${problems.join('\n')}`,
+            );
           }
           for (const r of result.recorded)
-            ctx.io.out(`${r.fileSystem.fileSystemId} ${r.fileSystem.accountId} ${r.fileSystem.region}: ${r.outcome} (${r.state})\n`);
+            ctx.io.out(
+              `${r.fileSystem.fileSystemId} ${r.fileSystem.accountId} ${r.fileSystem.region}: ${r.outcome} (${r.state})\n`,
+            );
         }
         if (opts.show) ctx.io.out(formatPlanSummary(await phase.workflow.summary(scanId)));
       } finally {

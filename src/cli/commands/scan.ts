@@ -26,16 +26,20 @@ export function registerScan(program: Command, ctx: CliContext): void {
   program
     .command('scan')
     .description('Inventory every EFS file system in the configured accounts and regions')
-    .addOption(new Option('--json', 'print the full stored record (one object per file system)').conflicts('csv'))
+    .addOption(
+      new Option('--json', 'print the full stored record (one object per file system)').conflicts('csv'),
+    )
     .addOption(new Option('--csv', 'print one CSV row per file system').conflicts('json'))
     .option('--out <file>', 'write the output to a file instead of stdout')
-    .addOption(new Option('--estate <file>', 'scan a local estate file served in this process').conflicts('demo'))
+    .addOption(
+      new Option('--estate <file>', 'scan a local estate file served in this process').conflicts('demo'),
+    )
     .option('--demo', 'scan the bundled sample estate')
     .option('-q, --quiet', 'no progress lines on stderr')
     .addHelpText(
       'after',
       '\nWithout --estate or --demo it scans real AWS: EFS_ENCRYPT_ACCOUNTS through EFS_ENCRYPT_ROLE_NAME in\n' +
-        'EFS_ENCRYPT_REGIONS, with the SDK\'s usual credentials. With an estate, the estate\'s accounts and regions\n' +
+        "EFS_ENCRYPT_REGIONS, with the SDK's usual credentials. With an estate, the estate's accounts and regions\n" +
         'are scanned unless those settings name others. The scan is stored (EFS_ENCRYPT_TABLE or the embedded store).\n',
     )
     .action(async (opts: ScanOptions) => {
@@ -50,7 +54,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
       try {
         const io = opts.quiet ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
         const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli' });
-        const text = opts.json ? scanJson(scan) : opts.csv ? inventoryCsv(scan.fileSystems) : scanSummaryText(scan);
+        const text = opts.json
+          ? scanJson(scan)
+          : opts.csv
+            ? inventoryCsv(scan.fileSystems)
+            : scanSummaryText(scan);
         if (opts.out) {
           await writeFile(opts.out, text);
           ctx.io.err(`Wrote ${scan.fileSystems.length} file systems to ${opts.out} (scan ${scan.scanId}).\n`);

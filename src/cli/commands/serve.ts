@@ -16,15 +16,23 @@ export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('Run the Slack bot (Socket Mode, HTTP or Lambda receiver, from SLACK_MODE)')
-    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .addOption(
+      new Option('--estate <file>', 'run against a local estate file served in this process').conflicts(
+        'demo',
+      ),
+    )
     .option('--demo', 'run against the bundled sample estate')
     .action(async (opts: ServeOptions) => {
       const config = ctx.config();
       if (!config.slack.botToken) {
-        throw new BadInputError('serve needs SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP).');
+        throw new BadInputError(
+          'serve needs SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP).',
+        );
       }
       if (config.slack.mode === 'lambda') {
-        throw new BadInputError('SLACK_MODE=lambda runs inside AWS Lambda through its handler, not through `serve`; use socket or http here.');
+        throw new BadInputError(
+          'SLACK_MODE=lambda runs inside AWS Lambda through its handler, not through `serve`; use socket or http here.',
+        );
       }
       const logger = createLogger(config.logLevel);
       const runtime = await openRuntime({

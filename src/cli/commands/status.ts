@@ -1,5 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createStatusQuery, DEFAULT_DETAIL_EVENTS, formatDetail, formatOverview } from '../../workflow/status/index.ts';
+import {
+  createStatusQuery,
+  DEFAULT_DETAIL_EVENTS,
+  formatDetail,
+  formatOverview,
+} from '../../workflow/status/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
@@ -26,11 +31,17 @@ function eventCount(value: string): number {
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('Show where each migration stands, or everything about one file system (from the store; no AWS call)')
+    .description(
+      'Show where each migration stands, or everything about one file system (from the store; no AWS call)',
+    )
     .argument('[fs-id]', 'file system ID (or migration ID FS#account#region#fs-id); omit for every migration')
     .option('--json', 'print the status as JSON')
     .option('--events <n>', 'audit log events to show for one file system', eventCount, DEFAULT_DETAIL_EVENTS)
-    .addOption(new Option('--estate <file>', 'run against a local estate file served in this process').conflicts('demo'))
+    .addOption(
+      new Option('--estate <file>', 'run against a local estate file served in this process').conflicts(
+        'demo',
+      ),
+    )
     .option('--demo', 'run against the bundled sample estate')
     .action(async (ref: string | undefined, opts: StatusOptions) => {
       const config = ctx.config();
@@ -41,7 +52,12 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
       });
       try {
-        const query = createStatusQuery({ migrations: runtime.store.migrations, events: runtime.store.events, jobs: runtime.store.jobs, clock: runtime.clock });
+        const query = createStatusQuery({
+          migrations: runtime.store.migrations,
+          events: runtime.store.events,
+          jobs: runtime.store.jobs,
+          clock: runtime.clock,
+        });
         const result = ref ? await query.detail(ref, { events: opts.events }) : await query.overview();
         if (opts.json) ctx.io.out(`${JSON.stringify(result, null, 2)}\n`);
         else ctx.io.out('line' in result ? formatDetail(result) : formatOverview(result));

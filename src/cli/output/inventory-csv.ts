@@ -72,12 +72,18 @@ export function inventoryRow(fs: FileSystemRecord): Record<(typeof INVENTORY_CSV
       .map((m) => `${m.mountTargetId}@${m.availabilityZoneName ?? '?'}/${m.subnetId}/${m.ipAddress ?? ''}`)
       .join(';'),
     accessPoints: fs.accessPoints
-      .map((a) => `${a.accessPointId}:${a.rootDirectory?.path ?? '/'}${a.posixUser ? `(${a.posixUser.uid}:${a.posixUser.gid})` : ''}`)
+      .map(
+        (a) =>
+          `${a.accessPointId}:${a.rootDirectory?.path ?? '/'}${a.posixUser ? `(${a.posixUser.uid}:${a.posixUser.gid})` : ''}`,
+      )
       .join(';'),
     backupPolicyStatus: fs.backupPolicyStatus,
     hasFileSystemPolicy: fs.fileSystemPolicy !== undefined,
     replication: fs.replications
-      .map((r) => `${r.role}:${r.destinations.map((d) => `${d.fileSystemId}@${d.region}(${d.status})`).join('|')}`)
+      .map(
+        (r) =>
+          `${r.role}:${r.destinations.map((d) => `${d.fileSystemId}@${d.region}(${d.status})`).join('|')}`,
+      )
       .join(';'),
     env,
     app,

@@ -35,13 +35,17 @@ export function scanSummaryText(scan: ScanRecord, opts: { maxRows?: number } = {
   }
   if (byPlace.size) {
     out.push('', 'By account and region:');
-    for (const [k, v] of [...byPlace].sort()) out.push(`  ${k.padEnd(28)} ${v.total} file systems, ${v.unencrypted} unencrypted`);
+    for (const [k, v] of [...byPlace].sort())
+      out.push(`  ${k.padEnd(28)} ${v.total} file systems, ${v.unencrypted} unencrypted`);
   }
 
-  const candidates = scan.fileSystems.filter((f) => !f.encrypted).sort((a, b) => b.sizeInBytes - a.sizeInBytes);
+  const candidates = scan.fileSystems
+    .filter((f) => !f.encrypted)
+    .sort((a, b) => b.sizeInBytes - a.sizeInBytes);
   out.push('', `Unencrypted (migration candidates): ${candidates.length}`);
   for (const fs of candidates.slice(0, max)) out.push(line(fs));
-  if (candidates.length > max) out.push(`  … and ${candidates.length - max} more (efs-encrypt scan --csv for all)`);
+  if (candidates.length > max)
+    out.push(`  … and ${candidates.length - max} more (efs-encrypt scan --csv for all)`);
 
   const atRisk = scan.fileSystems.filter((f) => f.encrypted && f.flags.includes('key-at-risk'));
   if (atRisk.length) {
@@ -51,7 +55,8 @@ export function scanSummaryText(scan: ScanRecord, opts: { maxRows?: number } = {
 
   if (scan.failures.length) {
     out.push('', `Could not scan: ${scan.failures.length}`);
-    for (const f of scan.failures) out.push(`  ${f.accountId}${f.region ? `/${f.region}` : ''} ${f.operation}: ${f.code} ${f.message}`);
+    for (const f of scan.failures)
+      out.push(`  ${f.accountId}${f.region ? `/${f.region}` : ''} ${f.operation}: ${f.code} ${f.message}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -20,7 +20,12 @@ export class CopyStepError extends EfsEncryptError implements ReportsJobError {
   }
 
   toJobError(): JobError {
-    return { code: this.awsCode, message: this.userMessage, step: this.step, ...(this.awsRequestId ? { awsRequestId: this.awsRequestId } : {}) };
+    return {
+      code: this.awsCode,
+      message: this.userMessage,
+      step: this.step,
+      ...(this.awsRequestId ? { awsRequestId: this.awsRequestId } : {}),
+    };
   }
 }
 

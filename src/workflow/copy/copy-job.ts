@@ -1,6 +1,12 @@
 import { summariseAwsError } from '../../aws/aws-errors.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { COPY_KIND_LABELS, COPY_STATES, CopyResourceKeys as Keys, isCopyKind, type CopyKind } from '../../domain/copy.ts';
+import {
+  COPY_KIND_LABELS,
+  COPY_STATES,
+  CopyResourceKeys as Keys,
+  isCopyKind,
+  type CopyKind,
+} from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import { LeaseLostError, type JobError } from '../../domain/job.ts';
 import type { MigrationRecord, MigrationRepository } from '../../domain/migration.ts';
@@ -44,10 +50,14 @@ export function createCopyHandler(deps: CopyJobDeps): JobHandler {
     const { migrationId, generation, jobId, requestedBy: actor } = ctx.job;
     let record = await mustGet(deps.migrations, migrationId);
     const requested = record.resources[Keys.request(generation)];
-    if (!isCopyKind(requested)) throw new BadInputError(`Job ${jobId} has no copy request recorded on ${migrationId}; request the copy again.`);
+    if (!isCopyKind(requested))
+      throw new BadInputError(
+        `Job ${jobId} has no copy request recorded on ${migrationId}; request the copy again.`,
+      );
     const kind: CopyKind = requested;
     const rule = COPY_STATES[kind];
-    if (record.resources[Keys.done(generation)]) return { migrationId, kind, state: record.state, summary: record.resources[Keys.done(generation)]! };
+    if (record.resources[Keys.done(generation)])
+      return { migrationId, kind, state: record.state, summary: record.resources[Keys.done(generation)]! };
     const decision = (await deps.migrations.getDecision(migrationId))?.decision;
     if (!decision) throw new BadInputError(`${migrationId} has no decision; decide its method first.`);
 
@@ -55,7 +65,9 @@ export function createCopyHandler(deps: CopyJobDeps): JobHandler {
     if (record.state !== rule.running) {
       const retrying = record.state === 'failed' && record.failedFrom === rule.running;
       if (!retrying && !rule.from.includes(record.state))
-        throw new BadInputError(`${record.fileSystemId} is ${record.state}; the ${COPY_KIND_LABELS[kind].toLowerCase()} cannot run from there.`);
+        throw new BadInputError(
+          `${record.fileSystemId} is ${record.state}; the ${COPY_KIND_LABELS[kind].toLowerCase()} cannot run from there.`,
+        );
       record = await deps.migrations.transitionMigration(migrationId, {
         expectedVersion: record.version,
         to: rule.running,
@@ -65,13 +77,24 @@ export function createCopyHandler(deps: CopyJobDeps): JobHandler {
       });
     }
     const session = createCopySession(deps, { ctx, record, kind, decision });
-    await session.notify('info', 'copy.started', `${COPY_KIND_LABELS[kind]} of ${record.fileSystemId} by ${decision.method} started`);
+    await session.notify(
+      'info',
+      'copy.started',
+      `${COPY_KIND_LABELS[kind]} of ${record.fileSystemId} by ${decision.method} started`,
+    );
 
     let outcome: MethodOutcome;
     try {
-      if (decision.method === 'datasync') outcome = await runDataSyncCopy({ ...deps.dataSync, pollMs }, session);
-      else if (decision.method === 'replication') outcome = await runReplicationCopy({ ...deps.replication, pollMs }, session);
-      else throw new CopyBlockedError('check', `${record.fileSystemId} is copied with EC2 + rsync from its runbook; record its passes instead of queueing a copy.`, 'WrongMethod');
+      if (decision.method === 'datasync')
+        outcome = await runDataSyncCopy({ ...deps.dataSync, pollMs }, session);
+      else if (decision.method === 'replication')
+        outcome = await runReplicationCopy({ ...deps.replication, pollMs }, session);
+      else
+        throw new CopyBlockedError(
+          'check',
+          `${record.fileSystemId} is copied with EC2 + rsync from its runbook; record its passes instead of queueing a copy.`,
+          'WrongMethod',
+        );
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
       await recordFailure(session.record(), e);
@@ -89,18 +112,36 @@ export function createCopyHandler(deps: CopyJobDeps): JobHandler {
       detail: `${COPY_KIND_LABELS[kind]} of ${record.fileSystemId} done: ${outcome.summary}`,
     });
     session.setRecord(done);
-    await session.notify('info', 'copy.done', `${COPY_KIND_LABELS[kind]} of ${record.fileSystemId} done (${done.state}): ${outcome.summary}`, {
+    await session.notify(
+      'info',
+      'copy.done',
+      `${COPY_KIND_LABELS[kind]} of ${record.fileSystemId} done (${done.state}): ${outcome.summary}`,
+      {
+        state: done.state,
+        summary: outcome.summary,
+        ...(outcome.notCarried ? { notCarried: outcome.notCarried } : {}),
+      },
+    );
+    if (outcome.notCarried?.length)
+      await session.notify(
+        'warn',
+        'copy.not_carried',
+        `Not carried by EFS replication:\n${outcome.notCarried.map((n) => `- ${n}`).join('\n')}`,
+        { notCarried: outcome.notCarried },
+      );
+    return {
+      migrationId,
+      kind,
       state: done.state,
       summary: outcome.summary,
       ...(outcome.notCarried ? { notCarried: outcome.notCarried } : {}),
-    });
-    if (outcome.notCarried?.length)
-      await session.notify('warn', 'copy.not_carried', `Not carried by EFS replication:\n${outcome.notCarried.map((n) => `- ${n}`).join('\n')}`, { notCarried: outcome.notCarried });
-    return { migrationId, kind, state: done.state, summary: outcome.summary, ...(outcome.notCarried ? { notCarried: outcome.notCarried } : {}) };
+    };
 
     async function recordFailure(latestKnown: MigrationRecord, e: unknown): Promise<void> {
       const jobError: JobError =
-        e instanceof CopyStepError || e instanceof CopyBlockedError ? e.toJobError() : { code: summariseAwsError(e).code, message: summariseAwsError(e).message };
+        e instanceof CopyStepError || e instanceof CopyBlockedError
+          ? e.toJobError()
+          : { code: summariseAwsError(e).code, message: summariseAwsError(e).message };
       let latest = latestKnown;
       try {
         latest = await mustGet(deps.migrations, migrationId);
@@ -116,7 +157,12 @@ export function createCopyHandler(deps: CopyJobDeps): JobHandler {
             ...(jobError.awsRequestId ? { awsRequestIds: [jobError.awsRequestId] } : {}),
           });
       } finally {
-        await session.notify('error', 'copy.failed', `${COPY_KIND_LABELS[kind]} of ${latest.fileSystemId} failed: ${jobError.message}`, { error: jobError, canRetry: true, state: latest.state });
+        await session.notify(
+          'error',
+          'copy.failed',
+          `${COPY_KIND_LABELS[kind]} of ${latest.fileSystemId} failed: ${jobError.message}`,
+          { error: jobError, canRetry: true, state: latest.state },
+        );
       }
     }
   };

@@ -18,7 +18,12 @@ import {
 } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import { isOpen, type JobRecord, type JobRepository } from '../../domain/job.ts';
-import { VersionConflictError, type MigrationMethod, type MigrationRecord, type MigrationRepository } from '../../domain/migration.ts';
+import {
+  VersionConflictError,
+  type MigrationMethod,
+  type MigrationRecord,
+  type MigrationRepository,
+} from '../../domain/migration.ts';
 import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
@@ -92,7 +97,11 @@ export interface CopyPhase {
   /** Replication's final sync: writes stopped at `t0`; the job waits for a sync after it, then ends the replication. */
   confirmWritesStopped(migrationId: string, actor: string, t0: Date): Promise<QueuedCopy>;
   /** EC2 + rsync: records a pass reported from the thread, with verify.sh's summary (required for the final pass). */
-  recordRsyncStatus(migrationId: string, actor: string, input: { pass: RsyncPass; summaryText?: string }): Promise<RsyncStatusResult>;
+  recordRsyncStatus(
+    migrationId: string,
+    actor: string,
+    input: { pass: RsyncPass; summaryText?: string },
+  ): Promise<RsyncStatusResult>;
   /** Queues the next generation of a failed copy job (same kind); returns the latest job otherwise. */
   retry(migrationId: string, actor: string): Promise<QueuedCopy>;
   status(migrationId: string): Promise<CopyStatus>;
@@ -108,7 +117,10 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     clock: deps.clock,
     io: deps.io,
     dataSync: { dataSyncFor: deps.dataSyncFor, network: deps.network },
-    replication: { replicationFor: deps.replicationFor, ...(deps.maxWaitMs !== undefined ? { maxWaitMs: deps.maxWaitMs } : {}) },
+    replication: {
+      replicationFor: deps.replicationFor,
+      ...(deps.maxWaitMs !== undefined ? { maxWaitMs: deps.maxWaitMs } : {}),
+    },
     ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
   });
 
@@ -116,7 +128,8 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     const record = await deps.migrations.getMigration(migrationId);
     if (!record) throw new BadInputError(`${migrationId} was not found; scan, decide and build it first.`);
     const decision = (await deps.migrations.getDecision(migrationId))?.decision;
-    if (!decision) throw new BadInputError(`${record.fileSystemId} has no decision; choose its key and method first.`);
+    if (!decision)
+      throw new BadInputError(`${record.fileSystemId} has no decision; choose its key and method first.`);
     return { record, decision };
   }
 
@@ -134,12 +147,20 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
    * (conditional create). Two racing requests compute the same N: one write wins, the other reads
    * it back and either joins the same job (same kind) or is refused (another kind).
    */
-  async function enqueue(migrationId: string, actor: string, kind: CopyKind, generation: number, extra: Record<string, string>): Promise<QueuedCopy> {
+  async function enqueue(
+    migrationId: string,
+    actor: string,
+    kind: CopyKind,
+    generation: number,
+    extra: Record<string, string>,
+  ): Promise<QueuedCopy> {
     for (let attempt = 0; ; attempt++) {
       const record = (await deps.migrations.getMigration(migrationId))!;
       const recorded = record.resources[Keys.request(generation)];
       if (recorded && recorded !== kind)
-        throw new BadInputError(`${record.fileSystemId}: a ${recorded} copy was just requested by someone else; wait for it to finish.`);
+        throw new BadInputError(
+          `${record.fileSystemId}: a ${recorded} copy was just requested by someone else; wait for it to finish.`,
+        );
       if (recorded) break;
       try {
         await deps.migrations.updateMigration(migrationId, {
@@ -153,26 +174,44 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         if (!(e instanceof VersionConflictError) || attempt >= 3) throw e;
       }
     }
-    const { job, created } = await deps.jobs.createJob({ kind: COPY_JOB_KIND, migrationId, generation, requestedBy: actor });
+    const { job, created } = await deps.jobs.createJob({
+      kind: COPY_JOB_KIND,
+      migrationId,
+      generation,
+      requestedBy: actor,
+    });
     return { jobId: job.jobId, migrationId, kind, created };
   }
 
-  async function request(migrationId: string, actor: string, kind: CopyKind, extra: (generation: number) => Record<string, string> = () => ({})): Promise<QueuedCopy> {
+  async function request(
+    migrationId: string,
+    actor: string,
+    kind: CopyKind,
+    extra: (generation: number) => Record<string, string> = () => ({}),
+  ): Promise<QueuedCopy> {
     const { record, decision } = await load(migrationId);
     const latest = await latestJob(migrationId);
     const latestKind = kindOf(record, latest);
     if (latest && isOpen(latest)) {
       // The same button again (double click, Slack retry): the job already queued or running.
       if (latestKind === kind) return { jobId: latest.jobId, migrationId, kind, created: false };
-      throw new BadInputError(`${record.fileSystemId}: the ${latestKind ?? 'previous'} copy is still running; wait for it to finish.`);
+      throw new BadInputError(
+        `${record.fileSystemId}: the ${latestKind ?? 'previous'} copy is still running; wait for it to finish.`,
+      );
     }
     if (kind === 'final' && record.state === 'verified' && latest && latestKind === 'final')
       return { jobId: latest.jobId, migrationId, kind, created: false };
     if (decision.method === 'rsync')
-      throw new BadInputError(`${record.fileSystemId} is copied with EC2 + rsync: run the runbook, then report each pass (Initial copy done, Final sync done) with verify.sh's summary.`);
-    const problem = record.state === 'failed' ? `${record.fileSystemId} failed (${record.lastError?.message ?? 'see the thread'}); use Retry.` : copyStartProblem(kind, record.state, record.fileSystemId);
+      throw new BadInputError(
+        `${record.fileSystemId} is copied with EC2 + rsync: run the runbook, then report each pass (Initial copy done, Final sync done) with verify.sh's summary.`,
+      );
+    const problem =
+      record.state === 'failed'
+        ? `${record.fileSystemId} failed (${record.lastError?.message ?? 'see the thread'}); use Retry.`
+        : copyStartProblem(kind, record.state, record.fileSystemId);
     if (problem) throw new BadInputError(problem);
-    if (!record.resources[BuildResourceKeys.targetFileSystemId]) throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
+    if (!record.resources[BuildResourceKeys.targetFileSystemId])
+      throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
     const generation = (latest?.generation ?? 0) + 1;
     return enqueue(migrationId, actor, kind, generation, extra(generation));
   }
@@ -181,13 +220,16 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     handler,
 
     async startCopy(migrationId, actor, { kind }) {
-      if (!isCopyKind(kind)) throw new BadInputError(`"${String(kind)}" is not a copy kind (initial, incremental, final).`);
+      if (!isCopyKind(kind))
+        throw new BadInputError(`"${String(kind)}" is not a copy kind (initial, incremental, final).`);
       const { decision, record } = await load(migrationId);
       if (kind === 'final' && decision.method === 'replication') {
         const latest = await latestJob(migrationId);
         if (latest && kindOf(record, latest) === 'final' && (isOpen(latest) || record.state === 'verified'))
           return { jobId: latest.jobId, migrationId, kind, created: false };
-        throw new BadInputError(`${record.fileSystemId} is replicated: its final sync starts when you confirm the time writes to the source stopped.`);
+        throw new BadInputError(
+          `${record.fileSystemId} is replicated: its final sync starts when you confirm the time writes to the source stopped.`,
+        );
       }
       // An incremental sync by replication waits for a sync after its request (recorded per generation).
       return request(migrationId, actor, kind, (generation) =>
@@ -197,10 +239,15 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
 
     async confirmWritesStopped(migrationId, actor, t0) {
       if (Number.isNaN(t0.getTime())) throw new BadInputError('The time writes stopped is not a valid time.');
-      if (t0.getTime() > deps.clock.now().getTime() + 60_000) throw new BadInputError(`Writes cannot have stopped in the future (${t0.toISOString()}); confirm once they have.`);
+      if (t0.getTime() > deps.clock.now().getTime() + 60_000)
+        throw new BadInputError(
+          `Writes cannot have stopped in the future (${t0.toISOString()}); confirm once they have.`,
+        );
       const { decision, record } = await load(migrationId);
       if (decision.method !== 'replication')
-        throw new BadInputError(`${record.fileSystemId} is copied with ${decision.method}; stop writes, then use Final sync.`);
+        throw new BadInputError(
+          `${record.fileSystemId} is copied with ${decision.method}; stop writes, then use Final sync.`,
+        );
       return request(migrationId, actor, 'final', () => ({ [Keys.writesStoppedAt]: t0.toISOString() }));
     },
 
@@ -210,9 +257,13 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
       const { record } = await load(migrationId);
       const latest = await latestJob(migrationId);
       const kind = kindOf(record, latest);
-      if (!latest || !kind) throw new BadInputError(`${record.fileSystemId} has no copy to retry; start one.`);
+      if (!latest || !kind)
+        throw new BadInputError(`${record.fileSystemId} has no copy to retry; start one.`);
       if (latest.status !== 'failed') return { jobId: latest.jobId, migrationId, kind, created: false };
-      const extra: Record<string, string> = kind === 'incremental' ? { [Keys.syncRequestedAt(latest.generation + 1)]: deps.clock.now().toISOString() } : {};
+      const extra: Record<string, string> =
+        kind === 'incremental'
+          ? { [Keys.syncRequestedAt(latest.generation + 1)]: deps.clock.now().toISOString() }
+          : {};
       return enqueue(migrationId, actor, kind, latest.generation + 1, extra);
     },
 
@@ -225,9 +276,15 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
       const executionArn = r[Keys.latestExecution];
       if (decision.method === 'datasync' && executionArn) {
         const client = await deps.dataSyncFor(record.accountId, record.region);
-        progress = { ...copyProgressOf(await client.describeTaskExecution(executionArn), deps.clock.now()), executionArn };
+        progress = {
+          ...copyProgressOf(await client.describeTaskExecution(executionArn), deps.clock.now()),
+          executionArn,
+        };
       }
-      const canRetry = record.state === 'failed' && job?.status === 'failed' && ['copying', 'final_sync'].includes(record.failedFrom ?? '');
+      const canRetry =
+        record.state === 'failed' &&
+        job?.status === 'failed' &&
+        ['copying', 'final_sync'].includes(record.failedFrom ?? '');
       return {
         migrationId,
         fileSystemId: record.fileSystemId,
@@ -237,11 +294,16 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         ...(kind ? { kind } : {}),
         ...(progress ? { progress } : {}),
         ...(r[Keys.verification] ? { verification: r[Keys.verification] } : {}),
-        ...(r[Keys.lastReplicatedTimestamp] ? { lastReplicatedTimestamp: r[Keys.lastReplicatedTimestamp] } : {}),
+        ...(r[Keys.lastReplicatedTimestamp]
+          ? { lastReplicatedTimestamp: r[Keys.lastReplicatedTimestamp] }
+          : {}),
         ...(r[Keys.writesStoppedAt] ? { writesStoppedAt: r[Keys.writesStoppedAt] } : {}),
         ...(record.lastError ? { lastError: record.lastError } : {}),
         canRetry,
-        actions: copyActionsFor(decision.method, record.state, { canRetry, jobRunning: job !== undefined && isOpen(job) }),
+        actions: copyActionsFor(decision.method, record.state, {
+          canRetry,
+          jobRunning: job !== undefined && isOpen(job),
+        }),
       };
     },
 
@@ -254,8 +316,21 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         method: decision.method,
         kind,
         twinFileSystemId: r[BuildResourceKeys.targetFileSystemId] ?? '<twin>',
-        ...(path ? { network: { accountId: record.accountId, region: record.region, subnetId: path.subnetId, securityGroupIds: path.securityGroupIds } } : {}),
-        recorded: { sourceLocationArn: r[Keys.sourceLocationArn], destinationLocationArn: r[Keys.destinationLocationArn], taskArn: r[Keys.taskArn] },
+        ...(path
+          ? {
+              network: {
+                accountId: record.accountId,
+                region: record.region,
+                subnetId: path.subnetId,
+                securityGroupIds: path.securityGroupIds,
+              },
+            }
+          : {}),
+        recorded: {
+          sourceLocationArn: r[Keys.sourceLocationArn],
+          destinationLocationArn: r[Keys.destinationLocationArn],
+          taskArn: r[Keys.taskArn],
+        },
       });
     },
   };

@@ -19,7 +19,12 @@ export interface CopySession {
   /** The record as this job last wrote or read it. */
   record(): MigrationRecord;
   /** Records resources (and the audit event), checkpoints the job at `step`, then announces `detail`. */
-  persist(step: string, resources: Record<string, string>, detail: string, awsRequestIds?: string[]): Promise<void>;
+  persist(
+    step: string,
+    resources: Record<string, string>,
+    detail: string,
+    awsRequestIds?: string[],
+  ): Promise<void>;
   /** Runs an AWS call as part of `step`; a failure becomes a CopyStepError with AWS's code and request ID. */
   call<T>(step: string, operation: string, run: () => Promise<T>): Promise<T>;
   notify(level: IoLevel, code: string, message: string, data?: Record<string, unknown>): Promise<void>;
@@ -49,7 +54,12 @@ export function createCopySession(
     setRecord(r: MigrationRecord) {
       record = r;
     },
-    async persist(step: string, resources: Record<string, string>, detail: string, awsRequestIds: string[] = []) {
+    async persist(
+      step: string,
+      resources: Record<string, string>,
+      detail: string,
+      awsRequestIds: string[] = [],
+    ) {
       record = await deps.migrations.updateMigration(migrationId, {
         expectedVersion: record.version,
         resources,
@@ -74,7 +84,14 @@ export function createCopySession(
         code,
         message,
         time: deps.clock.now(),
-        data: { migrationId, jobId: init.ctx.job.jobId, kind: init.kind, method: init.decision.method, fileSystemId: record.fileSystemId, ...data },
+        data: {
+          migrationId,
+          jobId: init.ctx.job.jobId,
+          kind: init.kind,
+          method: init.decision.method,
+          fileSystemId: record.fileSystemId,
+          ...data,
+        },
       });
     },
     sleep: (ms: number) => init.ctx.sleep(ms),

@@ -1,4 +1,9 @@
-import { COPY_KIND_LABELS, formatCopyProgress, type CopyKind, type PlannedCopyCall } from '../../domain/copy.ts';
+import {
+  COPY_KIND_LABELS,
+  formatCopyProgress,
+  type CopyKind,
+  type PlannedCopyCall,
+} from '../../domain/copy.ts';
 import type { CopyStatus } from './copy-phase.ts';
 
 /** The copy's dry run and status as plain text, for the CLI and logs. */
@@ -6,7 +11,10 @@ import type { CopyStatus } from './copy-phase.ts';
 export function formatCopyPlan(fileSystemId: string, kind: CopyKind, calls: PlannedCopyCall[]): string {
   const lines = [
     `Dry run: nothing is changed. ${COPY_KIND_LABELS[kind]} of ${fileSystemId}, calls in order (<…> is known once made):`,
-    ...calls.map((c, i) => `  ${String(i + 1).padStart(2)}. ${c.operation} ${JSON.stringify(c.input)}${c.note ? `\n      (${c.note})` : ''}`),
+    ...calls.map(
+      (c, i) =>
+        `  ${String(i + 1).padStart(2)}. ${c.operation} ${JSON.stringify(c.input)}${c.note ? `\n      (${c.note})` : ''}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -14,8 +22,14 @@ export function formatCopyPlan(fileSystemId: string, kind: CopyKind, calls: Plan
 export function formatCopyStatus(s: CopyStatus): string {
   const lines = [
     `${s.fileSystemId}: ${s.state} (method ${s.method ?? 'undecided'})`,
-    ...(s.job ? [`  latest copy: ${s.kind ? COPY_KIND_LABELS[s.kind] : 'copy'} job ${s.job.jobId} ${s.job.status}${s.job.step ? ` at ${s.job.step}` : ''}`] : []),
-    ...(s.progress ? [`  progress: ${formatCopyProgress(s.progress)}`, `  execution: ${s.progress.executionArn}`] : []),
+    ...(s.job
+      ? [
+          `  latest copy: ${s.kind ? COPY_KIND_LABELS[s.kind] : 'copy'} job ${s.job.jobId} ${s.job.status}${s.job.step ? ` at ${s.job.step}` : ''}`,
+        ]
+      : []),
+    ...(s.progress
+      ? [`  progress: ${formatCopyProgress(s.progress)}`, `  execution: ${s.progress.executionArn}`]
+      : []),
     ...(s.lastReplicatedTimestamp ? [`  last replicated: ${s.lastReplicatedTimestamp}`] : []),
     ...(s.writesStoppedAt ? [`  writes stopped at: ${s.writesStoppedAt}`] : []),
     ...(s.verification ? [`  verification: ${s.verification}`] : []),

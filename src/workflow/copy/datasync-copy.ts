@@ -49,7 +49,12 @@ const RUNNING = new Set(['QUEUED', 'LAUNCHING', 'PREPARING', 'TRANSFERRING', 'VE
 export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): Promise<MethodOutcome> {
   const m = s.record();
   const twinId = m.resources[BuildResourceKeys.targetFileSystemId];
-  if (!twinId) throw new CopyBlockedError('check', `${m.fileSystemId} has no encrypted twin recorded; build it first.`, 'NoTwin');
+  if (!twinId)
+    throw new CopyBlockedError(
+      'check',
+      `${m.fileSystemId} has no encrypted twin recorded; build it first.`,
+      'NoTwin',
+    );
   const client = await deps.dataSyncFor(m.accountId, m.region);
 
   let executionArn = m.resources[Keys.execution(s.ctx.job.jobId)];
@@ -69,16 +74,29 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
     const needsLocations = !r[Keys.sourceLocationArn] || !r[Keys.destinationLocationArn];
     const network = needsLocations ? await checkNetwork() : undefined;
     const source = r[Keys.sourceLocationArn] ?? (await ensureLocation('source', m.fileSystemId, network!));
-    const destination = s.record().resources[Keys.destinationLocationArn] ?? (await ensureLocation('destination', twinId!, network!));
+    const destination =
+      s.record().resources[Keys.destinationLocationArn] ??
+      (await ensureLocation('destination', twinId!, network!));
     const name = dataSyncTaskName(m);
     const found = (await s.call('task', 'ListTasks', () => client.listTasks())).find((t) => t.Name === name);
     if (found?.TaskArn) {
-      await s.persist('task', { [Keys.taskArn]: found.TaskArn }, `Adopted DataSync task ${found.TaskArn} (${name}), made by an earlier attempt`);
+      await s.persist(
+        'task',
+        { [Keys.taskArn]: found.TaskArn },
+        `Adopted DataSync task ${found.TaskArn} (${name}), made by an earlier attempt`,
+      );
       return found.TaskArn;
     }
-    const out = await s.call('task', 'CreateTask', () => client.createTask(createTaskInput(m, { source, destination })));
+    const out = await s.call('task', 'CreateTask', () =>
+      client.createTask(createTaskInput(m, { source, destination })),
+    );
     if (!out.TaskArn) throw new CopyBlockedError('task', 'CreateTask returned no TaskArn.');
-    await s.persist('task', { [Keys.taskArn]: out.TaskArn }, `DataSync task ${out.TaskArn} (${name}, Basic mode) created`, requestIds(out));
+    await s.persist(
+      'task',
+      { [Keys.taskArn]: out.TaskArn },
+      `DataSync task ${out.TaskArn} (${name}, Basic mode) created`,
+      requestIds(out),
+    );
     return out.TaskArn;
   }
 
@@ -87,36 +105,66 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
    * in an AZ where both file systems have a mount target, groups that admit NFS between them.
    */
   async function checkNetwork(): Promise<DataSyncNetwork> {
-    const facts = await s.call('network', 'DescribeMountTargets/DescribeSubnets/DescribeSecurityGroups', () => deps.network.describe(m));
+    const facts = await s.call('network', 'DescribeMountTargets/DescribeSubnets/DescribeSecurityGroups', () =>
+      deps.network.describe(m),
+    );
     const verdict = checkNetworkPath('datasync', facts);
-    if (!verdict.ok || !verdict.path) throw new CopyBlockedError('network', `${verdict.problems.join(' ')} Nothing was created.`, 'NoNetworkPath');
+    if (!verdict.ok || !verdict.path)
+      throw new CopyBlockedError(
+        'network',
+        `${verdict.problems.join(' ')} Nothing was created.`,
+        'NoNetworkPath',
+      );
     const az = verdict.path.availabilityZone;
-    const twinMountTargets = Object.keys(s.record().resources).filter((k) => k.startsWith('mountTarget:')).map((k) => k.slice('mountTarget:'.length));
+    const twinMountTargets = Object.keys(s.record().resources)
+      .filter((k) => k.startsWith('mountTarget:'))
+      .map((k) => k.slice('mountTarget:'.length));
     if (az && !twinMountTargets.includes(az))
       throw new CopyBlockedError(
         'network',
         `DataSync needs the twin ${twinId} to have a mount target in ${az} (where the copy runs, subnet ${verdict.path.subnetId}); it has them in ${twinMountTargets.join(', ') || 'no zone'}. Add one in ${az}, then retry. Nothing was created.`,
         'NoNetworkPath',
       );
-    return { accountId: m.accountId, region: m.region, subnetId: verdict.path.subnetId, securityGroupIds: verdict.path.securityGroupIds };
+    return {
+      accountId: m.accountId,
+      region: m.region,
+      subnetId: verdict.path.subnetId,
+      securityGroupIds: verdict.path.securityGroupIds,
+    };
   }
 
-  async function ensureLocation(role: 'source' | 'destination', fileSystemId: string, network: DataSyncNetwork): Promise<string> {
+  async function ensureLocation(
+    role: 'source' | 'destination',
+    fileSystemId: string,
+    network: DataSyncNetwork,
+  ): Promise<string> {
     const key = role === 'source' ? Keys.sourceLocationArn : Keys.destinationLocationArn;
     const step = `${role}-location`;
     const wanted = dataSyncTags(m, role);
-    const hasTag = (tags: { Key?: string; Value?: string }[], k: string) => tags.some((t) => t.Key === k && t.Value === wanted.find((w) => w.Key === k)?.Value);
+    const hasTag = (tags: { Key?: string; Value?: string }[], k: string) =>
+      tags.some((t) => t.Key === k && t.Value === wanted.find((w) => w.Key === k)?.Value);
     for (const l of await s.call(step, 'ListLocations', () => client.listEfsLocations(fileSystemId))) {
       if (!l.LocationArn) continue;
       const tags = await s.call(step, 'ListTagsForResource', () => client.listTags(l.LocationArn!));
       if (hasTag(tags, DATASYNC_TAGS.migrationId) && hasTag(tags, DATASYNC_TAGS.role)) {
-        await s.persist(step, { [key]: l.LocationArn }, `Adopted DataSync ${role} location ${l.LocationArn}, made by an earlier attempt`);
+        await s.persist(
+          step,
+          { [key]: l.LocationArn },
+          `Adopted DataSync ${role} location ${l.LocationArn}, made by an earlier attempt`,
+        );
         return l.LocationArn;
       }
     }
-    const out = await s.call(step, 'CreateLocationEfs', () => client.createLocationEfs(efsLocationInput(m, fileSystemId, role, network)));
+    const out = await s.call(step, 'CreateLocationEfs', () =>
+      client.createLocationEfs(efsLocationInput(m, fileSystemId, role, network)),
+    );
     if (!out.LocationArn) throw new CopyBlockedError(step, 'CreateLocationEfs returned no LocationArn.');
-    await s.persist(step, { [key]: out.LocationArn }, `DataSync ${role} location ${out.LocationArn} for ${fileSystemId} (subnet ${network.subnetId}, TLS)`, requestIds(out));
+    await s.persist(
+      step,
+      { [key]: out.LocationArn },
+      `DataSync ${role} location ${out.LocationArn} for ${fileSystemId} (subnet ${network.subnetId}, TLS)`,
+      requestIds(out),
+    );
     return out.LocationArn;
   }
 
@@ -125,14 +173,24 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
     const current = task.CurrentTaskExecutionArn;
     if (current && (task.Status === 'RUNNING' || task.Status === 'QUEUED')) {
       // "For each task, you can only run one task execution at a time": follow the running one.
-      await s.persist('start-execution', { [Keys.execution(s.ctx.job.jobId)]: current, [Keys.latestExecution]: current }, `Following DataSync execution ${current}, already running on ${taskArn}`);
+      await s.persist(
+        'start-execution',
+        { [Keys.execution(s.ctx.job.jobId)]: current, [Keys.latestExecution]: current },
+        `Following DataSync execution ${current}, already running on ${taskArn}`,
+      );
       return current;
     }
-    const out = await s.call('start-execution', 'StartTaskExecution', () => client.startTaskExecution({ TaskArn: taskArn, OverrideOptions: dataSyncOptionsFor(s.kind) }));
-    if (!out.TaskExecutionArn) throw new CopyBlockedError('start-execution', 'StartTaskExecution returned no TaskExecutionArn.');
+    const out = await s.call('start-execution', 'StartTaskExecution', () =>
+      client.startTaskExecution({ TaskArn: taskArn, OverrideOptions: dataSyncOptionsFor(s.kind) }),
+    );
+    if (!out.TaskExecutionArn)
+      throw new CopyBlockedError('start-execution', 'StartTaskExecution returned no TaskExecutionArn.');
     await s.persist(
       'start-execution',
-      { [Keys.execution(s.ctx.job.jobId)]: out.TaskExecutionArn, [Keys.latestExecution]: out.TaskExecutionArn },
+      {
+        [Keys.execution(s.ctx.job.jobId)]: out.TaskExecutionArn,
+        [Keys.latestExecution]: out.TaskExecutionArn,
+      },
       `DataSync ${s.kind} execution ${out.TaskExecutionArn} started`,
       requestIds(out),
     );
@@ -143,7 +201,12 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
     for (;;) {
       const e = await s.call('execution', 'DescribeTaskExecution', () => client.describeTaskExecution(arn));
       const progress = copyProgressOf(e, s.clock.now());
-      await s.notify('progress', 'copy.progress', `${m.fileSystemId} ${s.kind}: ${formatCopyProgress(progress)}`, { executionArn: arn, progress });
+      await s.notify(
+        'progress',
+        'copy.progress',
+        `${m.fileSystemId} ${s.kind}: ${formatCopyProgress(progress)}`,
+        { executionArn: arn, progress },
+      );
       if (!RUNNING.has(e.Status ?? '')) return e;
       await s.sleep(deps.pollMs);
     }
@@ -153,7 +216,11 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
     const verdict = dataSyncVerdict(e);
     if (e.Status !== 'SUCCESS') {
       if (e.Result?.VerifyStatus === 'ERROR')
-        throw new CopyBlockedError('execution', verdict.problem ?? 'DataSync verification failed.', 'VerificationFailed');
+        throw new CopyBlockedError(
+          'execution',
+          verdict.problem ?? 'DataSync verification failed.',
+          'VerificationFailed',
+        );
       throw new CopyBlockedError(
         'execution',
         `DataSync execution ${e.TaskExecutionArn} ended ${e.Status}: ${e.Result?.ErrorCode ?? 'unknown error'}: ${e.Result?.ErrorDetail ?? 'no detail'}. Fix the cause, then Retry (the task and locations are reused).`,
@@ -161,9 +228,19 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       );
     }
     const moved = `${e.FilesTransferred ?? 0} file(s), ${e.BytesTransferred ?? 0} byte(s) transferred${e.FilesDeleted ? `, ${e.FilesDeleted} deleted` : ''}`;
-    if (s.kind !== 'final') return { summary: `${moved}; transferred files verified (${e.Result?.VerifyStatus ?? 'unknown'})` };
-    if (!verdict.clean) throw new CopyBlockedError('execution', verdict.problem ?? 'DataSync did not verify the copy.', 'VerificationFailed');
+    if (s.kind !== 'final')
+      return { summary: `${moved}; transferred files verified (${e.Result?.VerifyStatus ?? 'unknown'})` };
+    if (!verdict.clean)
+      throw new CopyBlockedError(
+        'execution',
+        verdict.problem ?? 'DataSync did not verify the copy.',
+        'VerificationFailed',
+      );
     const line = `DataSync point-in-time verification SUCCESS of ${e.FilesVerified ?? 0} file(s) (${e.TaskExecutionArn})`;
-    return { verificationClean: true, summary: `${moved}; ${line}`, resources: { [Keys.verification]: line } };
+    return {
+      verificationClean: true,
+      summary: `${moved}; ${line}`,
+      resources: { [Keys.verification]: line },
+    };
   }
 }

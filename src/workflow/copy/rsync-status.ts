@@ -1,7 +1,11 @@
 import type { Clock } from '../../domain/clock.ts';
 import { CopyResourceKeys as Keys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import { VersionConflictError, type MigrationRecord, type MigrationRepository } from '../../domain/migration.ts';
+import {
+  VersionConflictError,
+  type MigrationRecord,
+  type MigrationRepository,
+} from '../../domain/migration.ts';
 import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import { parseVerificationSummary, type VerificationSummary } from './rsync/index.ts';
@@ -44,7 +48,9 @@ export async function recordRsyncPass(
   // Parse first: bad input changes nothing.
   const summary = input.summaryText?.trim() ? parseVerificationSummary(input.summaryText) : undefined;
   if (input.pass === 'final' && !summary)
-    throw new BadInputError('Final sync done needs the verification summary: paste the block verify.sh printed after the final pass, or attach its summary file.');
+    throw new BadInputError(
+      'Final sync done needs the verification summary: paste the block verify.sh printed after the final pass, or attach its summary file.',
+    );
   for (let attempt = 0; ; attempt++) {
     try {
       return await apply(await load());
@@ -59,18 +65,33 @@ export async function recordRsyncPass(
     const record = await deps.migrations.getMigration(migrationId);
     if (!record) throw new BadInputError(`${migrationId} was not found; scan, decide and build it first.`);
     const method = (await deps.migrations.getDecision(migrationId))?.decision.method;
-    if (method !== 'rsync') throw new BadInputError(`${record.fileSystemId} is copied with ${method ?? 'no decided method'}, not EC2 + rsync; its copy status comes from the bot.`);
+    if (method !== 'rsync')
+      throw new BadInputError(
+        `${record.fileSystemId} is copied with ${method ?? 'no decided method'}, not EC2 + rsync; its copy status comes from the bot.`,
+      );
     return record;
   }
 
   async function apply(record: MigrationRecord): Promise<RsyncStatusResult> {
-    const base = { migrationId, fileSystemId: record.fileSystemId, pass: input.pass, ...(summary ? { summary } : {}) };
+    const base = {
+      migrationId,
+      fileSystemId: record.fileSystemId,
+      pass: input.pass,
+      ...(summary ? { summary } : {}),
+    };
     const line = summary ? summaryLine(summary) : undefined;
-    const move = (r: MigrationRecord, to: MigrationState, detail: string, extra: { verificationClean?: boolean } = {}) =>
+    const move = (
+      r: MigrationRecord,
+      to: MigrationState,
+      detail: string,
+      extra: { verificationClean?: boolean } = {},
+    ) =>
       deps.migrations.transitionMigration(migrationId, {
         expectedVersion: r.version,
         to,
-        ...(extra.verificationClean !== undefined ? { facts: { verificationClean: extra.verificationClean } } : {}),
+        ...(extra.verificationClean !== undefined
+          ? { facts: { verificationClean: extra.verificationClean } }
+          : {}),
         ...(line ? { resources: { [Keys.verification]: line } } : {}),
         actor,
         detail,
@@ -78,9 +99,20 @@ export async function recordRsyncPass(
 
     if (input.pass === 'initial') {
       let r = record;
-      if (r.state === 'synced') return { ...base, state: r.state, verified: false, unchanged: true, message: `${r.fileSystemId}: the initial copy was already recorded (synced).` };
-      if (r.state === 'target_ready') r = await move(r, 'copying', 'EC2 + rsync initial pass reported from the thread');
-      if (r.state !== 'copying') throw new BadInputError(`${r.fileSystemId} is ${r.state}; the initial copy can be recorded once the twin is ready (target_ready).`);
+      if (r.state === 'synced')
+        return {
+          ...base,
+          state: r.state,
+          verified: false,
+          unchanged: true,
+          message: `${r.fileSystemId}: the initial copy was already recorded (synced).`,
+        };
+      if (r.state === 'target_ready')
+        r = await move(r, 'copying', 'EC2 + rsync initial pass reported from the thread');
+      if (r.state !== 'copying')
+        throw new BadInputError(
+          `${r.fileSystemId} is ${r.state}; the initial copy can be recorded once the twin is ready (target_ready).`,
+        );
       r = await move(r, 'synced', `EC2 + rsync initial pass done${line ? `: ${line}` : ''}`);
       const message = `${r.fileSystemId}: initial copy recorded (synced)${line ? `; ${line}` : ''}. Run incremental passes as needed, then stop writes and run the final pass.`;
       await notify('info', 'copy.done', message, r, summary);
@@ -88,9 +120,20 @@ export async function recordRsyncPass(
     }
 
     let r = record;
-    if (r.state === 'verified') return { ...base, state: r.state, verified: true, unchanged: true, message: `${r.fileSystemId} is already verified.` };
-    if (r.state === 'synced') r = await move(r, 'final_sync', 'EC2 + rsync final pass reported from the thread');
-    if (r.state !== 'final_sync') throw new BadInputError(`${r.fileSystemId} is ${r.state}; record the initial copy first (the final sync follows a finished copy).`);
+    if (r.state === 'verified')
+      return {
+        ...base,
+        state: r.state,
+        verified: true,
+        unchanged: true,
+        message: `${r.fileSystemId} is already verified.`,
+      };
+    if (r.state === 'synced')
+      r = await move(r, 'final_sync', 'EC2 + rsync final pass reported from the thread');
+    if (r.state !== 'final_sync')
+      throw new BadInputError(
+        `${r.fileSystemId} is ${r.state}; record the initial copy first (the final sync follows a finished copy).`,
+      );
     if (summary!.clean) {
       r = await move(r, 'verified', `EC2 + rsync final pass verified: ${line}`, { verificationClean: true });
       const message = `${r.fileSystemId}: final sync verified (${line}).`;
@@ -110,18 +153,34 @@ export async function recordRsyncPass(
     return { ...base, state: r.state, verified: false, unchanged: false, message };
   }
 
-  function notify(level: 'info' | 'warn', code: string, message: string, r: MigrationRecord, s: VerificationSummary | undefined) {
+  function notify(
+    level: 'info' | 'warn',
+    code: string,
+    message: string,
+    r: MigrationRecord,
+    s: VerificationSummary | undefined,
+  ) {
     return deps.io.notify({
       level,
       code,
       message,
       time: deps.clock.now(),
-      data: { migrationId, fileSystemId: r.fileSystemId, method: 'rsync', kind: input.pass, state: r.state, ...(s ? { verification: s } : {}) },
+      data: {
+        migrationId,
+        fileSystemId: r.fileSystemId,
+        method: 'rsync',
+        kind: input.pass,
+        state: r.state,
+        ...(s ? { verification: s } : {}),
+      },
     });
   }
 }
 
 function summaryLine(s: VerificationSummary): string {
-  const entries = s.sourceEntries !== undefined ? `, ${s.sourceEntries} source / ${s.targetEntries ?? '?'} target entries` : '';
+  const entries =
+    s.sourceEntries !== undefined
+      ? `, ${s.sourceEntries} source / ${s.targetEntries ?? '?'} target entries`
+      : '';
   return `verify.sh: ${s.clean ? 'CLEAN' : 'DIFFERENT'}, ${s.differences} difference(s)${entries}, compared ${s.compared.join(' ') || 'nothing'}`;
 }

@@ -131,7 +131,8 @@ export function findFileSystem(scan: ScanRecord, ref: FileSystemRef): FileSystem
 
 /** Same decision, ignoring who and when: a second identical submission changes nothing. */
 function sameDecision(a: MigrationDecision, b: MigrationDecision): boolean {
-  const strip = ({ decidedAt: _at, decidedBy: _by, ...rest }: MigrationDecision) => JSON.stringify(rest, Object.keys(rest).sort());
+  const strip = ({ decidedAt: _at, decidedBy: _by, ...rest }: MigrationDecision) =>
+    JSON.stringify(rest, Object.keys(rest).sort());
   return strip(a) === strip(b);
 }
 
@@ -151,7 +152,9 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     const scan = scanId ? await deps.scans.getScan(scanId) : await deps.scans.getLatestScan();
     if (!scan)
       throw new BadInputError(
-        scanId ? `Scan ${scanId} was not found. Use the ID from a scan summary, or run a new scan.` : 'There is no finished scan yet. Run a scan first.',
+        scanId
+          ? `Scan ${scanId} was not found. Use the ID from a scan summary, or run a new scan.`
+          : 'There is no finished scan yet. Run a scan first.',
       );
     return scan;
   }
@@ -179,7 +182,11 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     const current = await deps.migrations.getMigration(migrationId(fs.accountId, fs.region, fs.fileSystemId));
     if (!current || DECIDABLE_STATES.includes(current.state)) return undefined;
     try {
-      transition(current.state, choice.scope === 'excluded' ? 'excluded' : 'decided', { ...current.facts, hasDecision: true, exclusionReason: 'x' });
+      transition(current.state, choice.scope === 'excluded' ? 'excluded' : 'decided', {
+        ...current.facts,
+        hasDecision: true,
+        exclusionReason: 'x',
+      });
       return undefined;
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
@@ -193,7 +200,9 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     const inScope = choice.scope === 'in_scope';
     const [key, network, stateError] = await Promise.all([
       inScope && choice.targetKey?.trim() ? lookupKey(choice.targetKey.trim(), fs) : undefined,
-      inScope && !fs.encrypted && (choice.method === 'datasync' || choice.method === 'rsync') ? describeNetwork(fs) : undefined,
+      inScope && !fs.encrypted && (choice.method === 'datasync' || choice.method === 'rsync')
+        ? describeNetwork(fs)
+        : undefined,
       stateProblem(fs, choice),
     ]);
     const verdict = evaluateChoice(choice, {
@@ -220,7 +229,10 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     return { choice, fileSystem: fs, errors, ok, decision };
   }
 
-  async function validateAll(choices: DecisionChoice[], options: RecordOptions = {}): Promise<ValidatedChoice[]> {
+  async function validateAll(
+    choices: DecisionChoice[],
+    options: RecordOptions = {},
+  ): Promise<ValidatedChoice[]> {
     const scan = await scanFor(options.scanId);
     const results = await Promise.all(choices.map((c) => limit(() => validateIn(scan, c))));
     // One choice per file system: two would race each other.
@@ -238,18 +250,31 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     return results;
   }
 
-  async function ensureMigration(fs: FileSystemRecord, scan: ScanRecord, actor: string): Promise<MigrationRecord> {
+  async function ensureMigration(
+    fs: FileSystemRecord,
+    scan: ScanRecord,
+    actor: string,
+  ): Promise<MigrationRecord> {
     const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
     const existing = await deps.migrations.getMigration(id);
     if (existing) return existing;
     let created: MigrationRecord;
     try {
-      created = await deps.migrations.createMigration({ accountId: fs.accountId, region: fs.region, fileSystemId: fs.fileSystemId, actor });
+      created = await deps.migrations.createMigration({
+        accountId: fs.accountId,
+        region: fs.region,
+        fileSystemId: fs.fileSystemId,
+        actor,
+      });
     } catch (e) {
       if (!(e instanceof RecordAlreadyExistsError) || !e.current) throw e;
       created = e.current as MigrationRecord;
     }
-    await deps.migrations.putSnapshot(id, { observedAt: scan.finishedAt ?? scan.startedAt, scanId: scan.scanId, fileSystem: fs });
+    await deps.migrations.putSnapshot(id, {
+      observedAt: scan.finishedAt ?? scan.startedAt,
+      scanId: scan.scanId,
+      fileSystem: fs,
+    });
     return created;
   }
 
@@ -276,7 +301,11 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     throw new BadInputError(`${id} kept changing while recording the decision; reload and try again.`);
   }
 
-  async function applyExclusion(v: ValidatedChoice, scan: ScanRecord, actor: string): Promise<RecordedChoice> {
+  async function applyExclusion(
+    v: ValidatedChoice,
+    scan: ScanRecord,
+    actor: string,
+  ): Promise<RecordedChoice> {
     const fs = v.fileSystem!;
     const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
     const reason = v.choice.exclusionReason!.trim();
@@ -288,7 +317,12 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
       (m) => m.state === 'excluded' && m.facts.exclusionReason === reason,
       (m) =>
         m.state === 'excluded'
-          ? deps.migrations.updateMigration(id, { expectedVersion: m.version, facts: { exclusionReason: reason }, actor, detail: `exclusion reason: ${reason}` })
+          ? deps.migrations.updateMigration(id, {
+              expectedVersion: m.version,
+              facts: { exclusionReason: reason },
+              actor,
+              detail: `exclusion reason: ${reason}`,
+            })
           : deps.migrations.transitionMigration(id, {
               expectedVersion: m.version,
               to: 'excluded',
@@ -303,7 +337,11 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   async function applyDecision(v: ValidatedChoice, scan: ScanRecord, actor: string): Promise<RecordedChoice> {
     const fs = v.fileSystem!;
     const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
-    const decision: MigrationDecision = { ...v.decision!, decidedBy: actor, decidedAt: deps.clock.now().toISOString() };
+    const decision: MigrationDecision = {
+      ...v.decision!,
+      decidedBy: actor,
+      decidedAt: deps.clock.now().toISOString(),
+    };
     const before = await ensureMigration(fs, scan, actor);
     const existing = await deps.migrations.getDecision(id);
     if (before.state === 'decided' && existing && sameDecision(existing.decision, decision))
@@ -313,7 +351,13 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     await advance(
       id,
       (m) => m.state === 'in_scope' || m.state === 'decided',
-      (m) => deps.migrations.transitionMigration(id, { expectedVersion: m.version, to: 'in_scope', actor, detail: 'in scope' }),
+      (m) =>
+        deps.migrations.transitionMigration(id, {
+          expectedVersion: m.version,
+          to: 'in_scope',
+          actor,
+          detail: 'in scope',
+        }),
     );
     let wrote = false;
     if (!existing || !sameDecision(existing.decision, decision)) {
@@ -343,10 +387,19 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
         return next;
       },
     );
-    return { fileSystem: fs, migrationId: id, outcome: wrote || before.state !== 'decided' ? 'decided' : 'unchanged', state: after.state };
+    return {
+      fileSystem: fs,
+      migrationId: id,
+      outcome: wrote || before.state !== 'decided' ? 'decided' : 'unchanged',
+      state: after.state,
+    };
   }
 
-  async function record(choices: DecisionChoice[], actor: string, options: RecordOptions = {}): Promise<RecordResult> {
+  async function record(
+    choices: DecisionChoice[],
+    actor: string,
+    options: RecordOptions = {},
+  ): Promise<RecordResult> {
     const scan = await scanFor(options.scanId);
     const validated = await validateAll(choices, { scanId: scan.scanId });
     const invalid = validated.filter((v) => !v.ok);
@@ -354,7 +407,11 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     const recorded: RecordedChoice[] = [];
     // One at a time: each is a few conditional writes, and the event log reads in order.
     for (const v of validated)
-      recorded.push(v.choice.scope === 'excluded' ? await applyExclusion(v, scan, actor) : await applyDecision(v, scan, actor));
+      recorded.push(
+        v.choice.scope === 'excluded'
+          ? await applyExclusion(v, scan, actor)
+          : await applyDecision(v, scan, actor),
+      );
     return { ok: true, scanId: scan.scanId, recorded };
   }
 
@@ -363,7 +420,10 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
       fileSystems.map((fs) =>
         limit(async () => {
           const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
-          const [m, decision] = await Promise.all([deps.migrations.getMigration(id), deps.migrations.getDecision(id)]);
+          const [m, decision] = await Promise.all([
+            deps.migrations.getMigration(id),
+            deps.migrations.getDecision(id),
+          ]);
           return {
             fileSystem: fs,
             migrationId: id,
@@ -381,7 +441,14 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   async function summary(scanId?: string): Promise<PlanSummary> {
     const scan = await scanFor(scanId);
     const statuses = await statusOf(planCandidates(scan));
-    const out: PlanSummary = { scanId: scan.scanId, candidates: statuses.length, decided: [], excluded: [], undecided: [], started: [] };
+    const out: PlanSummary = {
+      scanId: scan.scanId,
+      candidates: statuses.length,
+      decided: [],
+      excluded: [],
+      undecided: [],
+      started: [],
+    };
     for (const s of statuses) {
       if (s.state === 'decided' && s.decision) out.decided.push(s);
       else if (s.state === 'excluded') out.excluded.push(s);

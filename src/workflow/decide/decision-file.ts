@@ -22,17 +22,31 @@ import { BadInputError } from '../../domain/errors.ts';
  * ```
  */
 
-const text = (max: number) => z.string().trim().max(max, { message: `keep it under ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `keep it under ${max} characters` });
 
 const ChoiceSchema = z
   .strictObject({
-    fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/, { message: 'expected a file system ID such as fs-0123456789abcdef0' }),
-    accountId: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit account ID (quote it in YAML)' }).optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region such as eu-west-1' }).optional(),
+    fileSystemId: z
+      .string()
+      .regex(/^fs-[0-9a-f]{8,40}$/, { message: 'expected a file system ID such as fs-0123456789abcdef0' }),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { message: 'expected a 12-digit account ID (quote it in YAML)' })
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region such as eu-west-1' })
+      .optional(),
     scope: z.enum(['in_scope', 'excluded'], { message: 'expected in_scope or excluded' }),
     reason: text(TEXT_LIMITS.exclusionReason).optional(),
     targetKey: z.string().trim().min(1).optional(),
-    method: z.enum(MIGRATION_METHODS, { message: `expected one of ${MIGRATION_METHODS.join(', ')}` }).optional(),
+    method: z
+      .enum(MIGRATION_METHODS, { message: `expected one of ${MIGRATION_METHODS.join(', ')}` })
+      .optional(),
     constraints: z
       .strictObject({
         maintenanceWindow: text(TEXT_LIMITS.maintenanceWindow).optional(),
@@ -42,10 +56,21 @@ const ChoiceSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.scope === 'excluded' && !c.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'an exclusion needs a reason' });
+    if (c.scope === 'excluded' && !c.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'an exclusion needs a reason' });
     if (c.scope === 'in_scope') {
-      if (!c.targetKey) ctx.addIssue({ code: 'custom', path: ['targetKey'], message: 'in scope needs a targetKey (key ID, key ARN, alias or alias ARN)' });
-      if (!c.method) ctx.addIssue({ code: 'custom', path: ['method'], message: `in scope needs a method (${MIGRATION_METHODS.join(', ')})` });
+      if (!c.targetKey)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targetKey'],
+          message: 'in scope needs a targetKey (key ID, key ARN, alias or alias ARN)',
+        });
+      if (!c.method)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['method'],
+          message: `in scope needs a method (${MIGRATION_METHODS.join(', ')})`,
+        });
     }
   });
 
@@ -72,32 +97,51 @@ export class DecisionFileError extends BadInputError {
 }
 
 function pathOf(path: PropertyKey[]): string {
-  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '') || '(file)';
+  return (
+    path.reduce<string>(
+      (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
+      '',
+    ) || '(file)'
+  );
 }
 
 export function formatOf(fileName: string): DecisionFileFormat {
   return /\.ya?ml$/i.test(fileName) ? 'yaml' : 'json';
 }
 
-export function parseDecisionFile(content: string, format: DecisionFileFormat, source = 'decisions'): DecisionFile {
+export function parseDecisionFile(
+  content: string,
+  format: DecisionFileFormat,
+  source = 'decisions',
+): DecisionFile {
   let raw: unknown;
   try {
     raw = format === 'yaml' ? parseYaml(content) : JSON.parse(content);
   } catch (e) {
-    throw new DecisionFileError(source, [`not valid ${format.toUpperCase()}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`]);
+    throw new DecisionFileError(source, [
+      `not valid ${format.toUpperCase()}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    ]);
   }
   const parsed = FileSchema.safeParse(raw);
   if (!parsed.success) {
     // A union reports the branch that got furthest; show the object form's problems when it is an object.
     const issues = Array.isArray(raw)
       ? z.array(ChoiceSchema).safeParse(raw).error?.issues
-      : z.strictObject({ scanId: z.string().min(1).optional(), decisions: z.array(ChoiceSchema) }).safeParse(raw).error?.issues;
-    throw new DecisionFileError(source, (issues ?? parsed.error.issues).map((i) => `${pathOf(i.path)}: ${i.message}`));
+      : z
+          .strictObject({ scanId: z.string().min(1).optional(), decisions: z.array(ChoiceSchema) })
+          .safeParse(raw).error?.issues;
+    throw new DecisionFileError(
+      source,
+      (issues ?? parsed.error.issues).map((i) => `${pathOf(i.path)}: ${i.message}`),
+    );
   }
   const data = parsed.data;
   const list = Array.isArray(data) ? data : data.decisions;
   return {
     scanId: Array.isArray(data) ? undefined : data.scanId,
-    choices: list.map(({ reason, ...c }) => ({ ...c, ...(reason !== undefined ? { exclusionReason: reason } : {}) })),
+    choices: list.map(({ reason, ...c }) => ({
+      ...c,
+      ...(reason !== undefined ? { exclusionReason: reason } : {}),
+    })),
   };
 }

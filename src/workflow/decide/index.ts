@@ -12,7 +12,13 @@ export {
   type CandidateStatus,
   type PlanSummary,
 } from './decide-workflow.ts';
-export { parseDecisionFile, formatOf, DecisionFileError, type DecisionFile, type DecisionFileFormat } from './decision-file.ts';
+export {
+  parseDecisionFile,
+  formatOf,
+  DecisionFileError,
+  type DecisionFile,
+  type DecisionFileFormat,
+} from './decision-file.ts';
 export { formatPlanSummary, formatProblems } from './plan-text.ts';
 
 import type { KeyDirectory } from '../../aws/key-directory.ts';

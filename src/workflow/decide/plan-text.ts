@@ -11,7 +11,9 @@ function where(s: CandidateStatus): string {
 /** One line per problem: `fs-… field: reason`. */
 export function formatProblems(invalid: ValidatedChoice[]): string[] {
   return invalid.flatMap((v) =>
-    Object.entries(v.errors).map(([field, message]) => `${v.fileSystem?.fileSystemId ?? v.choice.fileSystemId} ${field}: ${message}`),
+    Object.entries(v.errors).map(
+      ([field, message]) => `${v.fileSystem?.fileSystemId ?? v.choice.fileSystemId} ${field}: ${message}`,
+    ),
   );
 }
 
@@ -36,11 +38,13 @@ export function formatPlanSummary(plan: PlanSummary): string {
   }
   if (plan.excluded.length) {
     lines.push('', 'Excluded:');
-    for (const s of plan.excluded) lines.push(`  ${where(s)}: ${s.exclusionReason ?? '(no reason)'}; by ${s.updatedBy} at ${s.updatedAt}`);
+    for (const s of plan.excluded)
+      lines.push(`  ${where(s)}: ${s.exclusionReason ?? '(no reason)'}; by ${s.updatedBy} at ${s.updatedAt}`);
   }
   if (plan.undecided.length) {
     lines.push('', 'Still needs a decision:');
-    for (const s of plan.undecided) lines.push(`  ${where(s)}${s.state && s.state !== 'discovered' ? ` (${s.state})` : ''}`);
+    for (const s of plan.undecided)
+      lines.push(`  ${where(s)}${s.state && s.state !== 'discovered' ? ` (${s.state})` : ''}`);
   }
   if (plan.started.length) {
     lines.push('', 'Build started (decisions fixed):');

@@ -1,5 +1,11 @@
 /** The status query's public surface: where each migration stands, from the store alone. */
-export { createStatusQuery, StatusNotFoundError, DEFAULT_DETAIL_EVENTS, type StatusQuery, type StatusQueryDeps } from './status-query.ts';
+export {
+  createStatusQuery,
+  StatusNotFoundError,
+  DEFAULT_DETAIL_EVENTS,
+  type StatusQuery,
+  type StatusQueryDeps,
+} from './status-query.ts';
 export {
   nextStepOf,
   migrationLineOf,

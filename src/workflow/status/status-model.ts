@@ -1,7 +1,13 @@
 import { BuildResourceKeys, type BuildMapping } from '../../domain/build-plan.ts';
 import { COPY_KIND_LABELS, CopyResourceKeys, isCopyKind, type CopyKind } from '../../domain/copy.ts';
 import { isOpen, type JobRecord } from '../../domain/job.ts';
-import type { ChangeSummary, DecisionRecord, MigrationEvent, MigrationMethod, MigrationRecord } from '../../domain/migration.ts';
+import type {
+  ChangeSummary,
+  DecisionRecord,
+  MigrationEvent,
+  MigrationMethod,
+  MigrationRecord,
+} from '../../domain/migration.ts';
 import type { MigrationState } from '../../domain/migration-state.ts';
 
 /**
@@ -107,7 +113,10 @@ export const jobSummaryOf = (j: JobRecord): JobSummary => ({
 });
 
 /** The kind of copy job generation N ran (recorded on the migration: the job carries no payload). */
-export function copyKindOf(record: MigrationRecord, job: Pick<JobRecord, 'generation'> | undefined): CopyKind | undefined {
+export function copyKindOf(
+  record: MigrationRecord,
+  job: Pick<JobRecord, 'generation'> | undefined,
+): CopyKind | undefined {
   const k = job ? record.resources[CopyResourceKeys.request(job.generation)] : undefined;
   return isCopyKind(k) ? k : undefined;
 }
@@ -120,12 +129,14 @@ export function copyLineOf(record: MigrationRecord, copyJob: JobRecord | undefin
   const r = record.resources;
   const kind = copyKindOf(record, copyJob);
   const label = kind ? COPY_KIND_LABELS[kind] : 'Copy';
-  if (copyJob && isOpen(copyJob)) return `${label} ${copyJob.status}${copyJob.step ? ` (${copyJob.step})` : ''}`;
+  if (copyJob && isOpen(copyJob))
+    return `${label} ${copyJob.status}${copyJob.step ? ` (${copyJob.step})` : ''}`;
   if (copyJob?.status === 'failed') return `${label} failed`;
   const parts: string[] = [];
   if (r[CopyResourceKeys.verification]) parts.push(r[CopyResourceKeys.verification]!);
   else if (copyJob?.status === 'succeeded') parts.push(`${label} done`);
-  if (r[CopyResourceKeys.lastReplicatedTimestamp]) parts.push(`last replicated ${r[CopyResourceKeys.lastReplicatedTimestamp]}`);
+  if (r[CopyResourceKeys.lastReplicatedTimestamp])
+    parts.push(`last replicated ${r[CopyResourceKeys.lastReplicatedTimestamp]}`);
   return parts.length ? parts.join('; ') : undefined;
 }
 
@@ -155,7 +166,9 @@ export function migrationLineOf({ record, decision, name, copyJob }: LineInputs)
     ...(twin ? { twinFileSystemId: twin } : {}),
     ...(copy ? { copy } : {}),
     ...(record.lastError ? { lastError: record.lastError } : {}),
-    ...(c ? { lastChange: { actor: c.actor, at: c.at, kind: c.kind, ...(c.detail ? { detail: c.detail } : {}) } } : {}),
+    ...(c
+      ? { lastChange: { actor: c.actor, at: c.at, kind: c.kind, ...(c.detail ? { detail: c.detail } : {}) } }
+      : {}),
   };
 }
 
@@ -198,51 +211,107 @@ export interface NextStepInputs {
 /** What comes next for one migration, and who may do it (mirrors the phases' own rules). */
 export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs): NextStep {
   const fs = record.fileSystemId;
-  const wait = (what: string): NextStep => ({ text: `Wait: ${what}. Its progress is in the thread where it started.`, who: 'nobody' });
+  const wait = (what: string): NextStep => ({
+    text: `Wait: ${what}. Its progress is in the thread where it started.`,
+    who: 'nobody',
+  });
   const copyRunning = copyJob && isOpen(copyJob);
   switch (record.state) {
     case 'discovered':
     case 'in_scope':
-      return { text: 'Decide its scope, target KMS key and copy method.', who: 'admins', command: '/efs-encrypt plan' };
+      return {
+        text: 'Decide its scope, target KMS key and copy method.',
+        who: 'admins',
+        command: '/efs-encrypt plan',
+      };
     case 'excluded':
-      return { text: 'Nothing: it is excluded. Bring it back into scope from the plan if that changes.', who: 'admins', command: '/efs-encrypt plan' };
+      return {
+        text: 'Nothing: it is excluded. Bring it back into scope from the plan if that changes.',
+        who: 'admins',
+        command: '/efs-encrypt plan',
+      };
     case 'decided':
-      return { text: 'Build the encrypted twin (Review build / Build on the plan summary).', who: 'admins', command: `/efs-encrypt build ${fs}` };
+      return {
+        text: 'Build the encrypted twin (Review build / Build on the plan summary).',
+        who: 'admins',
+        command: `/efs-encrypt build ${fs}`,
+      };
     case 'target_creating':
       return buildJob?.status === 'failed'
-        ? { text: 'Retry the build (the Retry button on its message).', who: 'admins', command: `efs-encrypt build ${fs}` }
+        ? {
+            text: 'Retry the build (the Retry button on its message).',
+            who: 'admins',
+            command: `efs-encrypt build ${fs}`,
+          }
         : wait(`the encrypted twin is being built${buildJob ? ` (job ${buildJob.status})` : ''}`);
     case 'target_ready':
       if (method === 'rsync')
-        return { text: 'Run the EC2 + rsync runbook, then report Initial copy done with verify.sh\'s summary.', who: 'admins', command: `efs-encrypt copy record ${fs} --pass initial` };
-      return { text: 'Start the copy (Start copy on the twin\'s message).', who: 'admins', command: `efs-encrypt copy start ${fs}` };
+        return {
+          text: "Run the EC2 + rsync runbook, then report Initial copy done with verify.sh's summary.",
+          who: 'admins',
+          command: `efs-encrypt copy record ${fs} --pass initial`,
+        };
+      return {
+        text: "Start the copy (Start copy on the twin's message).",
+        who: 'admins',
+        command: `efs-encrypt copy start ${fs}`,
+      };
     case 'copying':
       if (copyRunning) return wait('the copy is running');
       if (method === 'rsync')
-        return { text: 'Report Initial copy done with verify.sh\'s summary once rsync finished.', who: 'admins', command: `efs-encrypt copy record ${fs} --pass initial` };
+        return {
+          text: "Report Initial copy done with verify.sh's summary once rsync finished.",
+          who: 'admins',
+          command: `efs-encrypt copy record ${fs} --pass initial`,
+        };
       return wait('the copy job is resuming');
     case 'synced':
       if (copyRunning) return wait('a sync is running');
       if (method === 'rsync')
-        return { text: 'Stop writes to the source, run the final rsync pass, then report Final sync done with verify.sh\'s summary.', who: 'admins', command: `efs-encrypt copy record ${fs} --pass final --summary <file>` };
+        return {
+          text: "Stop writes to the source, run the final rsync pass, then report Final sync done with verify.sh's summary.",
+          who: 'admins',
+          command: `efs-encrypt copy record ${fs} --pass final --summary <file>`,
+        };
       if (method === 'replication')
-        return { text: 'Stop writes to the source, then confirm the time they stopped (Final sync); or wait for replication to catch up.', who: 'admins', command: `efs-encrypt copy final ${fs} --writes-stopped-at <time>` };
-      return { text: 'Sync again, or stop writes to the source and run the Final sync.', who: 'admins', command: `efs-encrypt copy final ${fs}` };
+        return {
+          text: 'Stop writes to the source, then confirm the time they stopped (Final sync); or wait for replication to catch up.',
+          who: 'admins',
+          command: `efs-encrypt copy final ${fs} --writes-stopped-at <time>`,
+        };
+      return {
+        text: 'Sync again, or stop writes to the source and run the Final sync.',
+        who: 'admins',
+        command: `efs-encrypt copy final ${fs}`,
+      };
     case 'final_sync':
       if (copyRunning) return wait('the final sync is running');
       if (method === 'rsync')
-        return { text: 'The last verification found differences: run the final rsync pass again, then report Final sync done.', who: 'admins', command: `efs-encrypt copy record ${fs} --pass final --summary <file>` };
+        return {
+          text: 'The last verification found differences: run the final rsync pass again, then report Final sync done.',
+          who: 'admins',
+          command: `efs-encrypt copy record ${fs} --pass final --summary <file>`,
+        };
       return {
         text: 'The last verification found differences: run the final sync again with writes stopped.',
         who: 'admins',
-        command: method === 'replication' ? `efs-encrypt copy final ${fs} --writes-stopped-at <time>` : `efs-encrypt copy final ${fs}`,
+        command:
+          method === 'replication'
+            ? `efs-encrypt copy final ${fs} --writes-stopped-at <time>`
+            : `efs-encrypt copy final ${fs}`,
       };
     case 'verified':
-      return { text: 'Cut over: point the application at the encrypted twin (cutover is coming to the bot).', who: 'application owner' };
+      return {
+        text: 'Cut over: point the application at the encrypted twin (cutover is coming to the bot).',
+        who: 'application owner',
+      };
     case 'cutover_pending':
       return { text: 'Approve the cutover.', who: 'application owner' };
     case 'cut_over':
-      return { text: 'Decommission the source once nothing references it, confirmed by typing its ID.', who: 'admins' };
+      return {
+        text: 'Decommission the source once nothing references it, confirmed by typing its ID.',
+        who: 'admins',
+      };
     case 'decommission_pending':
       return { text: `Confirm the deletion by typing ${fs}.`, who: 'admins' };
     case 'decommissioned':
@@ -254,14 +323,25 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
   }
 }
 
-function retryStep(record: MigrationRecord, buildJob: JobRecord | undefined, copyJob: JobRecord | undefined): NextStep {
+function retryStep(
+  record: MigrationRecord,
+  buildJob: JobRecord | undefined,
+  copyJob: JobRecord | undefined,
+): NextStep {
   const fs = record.fileSystemId;
   const why = record.lastError ? `${record.lastError.message} ` : '';
   const from = record.failedFrom;
   if (from === 'target_creating' && buildJob?.status === 'failed')
-    return { text: `${why}Fix the cause, then Retry the build: it resumes from what it made.`, who: 'admins', command: `efs-encrypt build ${fs}` };
+    return {
+      text: `${why}Fix the cause, then Retry the build: it resumes from what it made.`,
+      who: 'admins',
+      command: `efs-encrypt build ${fs}`,
+    };
   if ((from === 'copying' || from === 'final_sync') && copyJob?.status === 'failed')
-    return { text: `${why}Fix the cause, then Retry the copy.`, who: 'admins', command: `efs-encrypt copy retry ${fs}` };
+    return {
+      text: `${why}Fix the cause, then Retry the copy.`,
+      who: 'admins',
+      command: `efs-encrypt copy retry ${fs}`,
+    };
   return { text: `${why}Fix the cause; a retry resumes from ${from ?? 'the failed step'}.`, who: 'admins' };
 }
-

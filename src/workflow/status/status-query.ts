@@ -56,7 +56,8 @@ export class StatusNotFoundError extends BadInputError {
 const MAX_KNOWN_LISTED = 20;
 
 function notFoundMessage(ref: string, known: string[]): string {
-  if (known.length === 0) return `${ref} is not tracked, and no migration is yet: run a scan first, then decide with plan.`;
+  if (known.length === 0)
+    return `${ref} is not tracked, and no migration is yet: run a scan first, then decide with plan.`;
   const shown = known.slice(0, MAX_KNOWN_LISTED).join(', ');
   const more = known.length > MAX_KNOWN_LISTED ? ` and ${known.length - MAX_KNOWN_LISTED} more` : '';
   return `${ref} is not tracked. Tracked file systems (${known.length}): ${shown}${more}. Check the ID, or run a scan if it is new.`;
@@ -79,7 +80,10 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 }
 
 function countByState(records: Pick<MigrationRecord, 'state'>[]): StateCount[] {
-  return MigrationStates.map((state) => ({ state, count: records.filter((r) => r.state === state).length })).filter((c) => c.count > 0);
+  return MigrationStates.map((state) => ({
+    state,
+    count: records.filter((r) => r.state === state).length,
+  })).filter((c) => c.count > 0);
 }
 
 function countByPlace(records: MigrationRecord[]): PlaceCount[] {
@@ -89,12 +93,18 @@ function countByPlace(records: MigrationRecord[]): PlaceCount[] {
     places.set(key, [...(places.get(key) ?? []), r]);
   }
   return [...places.values()]
-    .map((rs) => ({ accountId: rs[0]!.accountId, region: rs[0]!.region, total: rs.length, byState: countByState(rs) }))
+    .map((rs) => ({
+      accountId: rs[0]!.accountId,
+      region: rs[0]!.region,
+      total: rs.length,
+      byState: countByState(rs),
+    }))
     .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
 }
 
 export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
-  const latestJob = async (id: string, kind: string): Promise<JobRecord | undefined> => (await deps.jobs.listJobsForMigration(id, kind)).at(-1);
+  const latestJob = async (id: string, kind: string): Promise<JobRecord | undefined> =>
+    (await deps.jobs.listJobsForMigration(id, kind)).at(-1);
 
   async function resolve(ref: string): Promise<MigrationRecord> {
     const wanted = ref.trim();
@@ -103,10 +113,14 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
       if (record) return record;
     }
     const all = await deps.migrations.listMigrations();
-    const matches = all.filter((m) => m.fileSystemId.toLowerCase() === wanted.toLowerCase() || m.id === wanted);
+    const matches = all.filter(
+      (m) => m.fileSystemId.toLowerCase() === wanted.toLowerCase() || m.id === wanted,
+    );
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1)
-      throw new BadInputError(`${wanted} is tracked in ${matches.length} places; ask for one by migration ID: ${matches.map((m) => m.id).join(', ')}.`);
+      throw new BadInputError(
+        `${wanted} is tracked in ${matches.length} places; ask for one by migration ID: ${matches.map((m) => m.id).join(', ')}.`,
+      );
     throw new StatusNotFoundError(wanted, [...new Set(all.map((m) => m.fileSystemId))].sort());
   }
 
@@ -120,7 +134,12 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
           latestJob(record.id, COPY_JOB_KIND),
         ]);
         const name = snapshot?.fileSystem.name;
-        return migrationLineOf({ record, ...(decision ? { decision } : {}), ...(name ? { name } : {}), ...(copyJob ? { copyJob } : {}) });
+        return migrationLineOf({
+          record,
+          ...(decision ? { decision } : {}),
+          ...(name ? { name } : {}),
+          ...(copyJob ? { copyJob } : {}),
+        });
       });
       return {
         generatedAt: deps.clock.now().toISOString(),
@@ -146,7 +165,12 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
       const kind = copyKindOf(record, copyJob);
       const method = decision?.decision.method;
       return {
-        line: migrationLineOf({ record, ...(decision ? { decision } : {}), ...(name ? { name } : {}), ...(copyJob ? { copyJob } : {}) }),
+        line: migrationLineOf({
+          record,
+          ...(decision ? { decision } : {}),
+          ...(name ? { name } : {}),
+          ...(copyJob ? { copyJob } : {}),
+        }),
         record,
         ...(decision ? { decision } : {}),
         build: { mapping: buildMappingOf(record), ...(buildJob ? { job: jobSummaryOf(buildJob) } : {}) },
@@ -154,14 +178,25 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
           ...(copyJob ? { job: jobSummaryOf(copyJob) } : {}),
           ...(kind ? { kind } : {}),
           ...(r[CopyResourceKeys.verification] ? { verification: r[CopyResourceKeys.verification] } : {}),
-          ...(r[CopyResourceKeys.lastReplicatedTimestamp] ? { lastReplicatedTimestamp: r[CopyResourceKeys.lastReplicatedTimestamp] } : {}),
-          ...(r[CopyResourceKeys.writesStoppedAt] ? { writesStoppedAt: r[CopyResourceKeys.writesStoppedAt] } : {}),
+          ...(r[CopyResourceKeys.lastReplicatedTimestamp]
+            ? { lastReplicatedTimestamp: r[CopyResourceKeys.lastReplicatedTimestamp] }
+            : {}),
+          ...(r[CopyResourceKeys.writesStoppedAt]
+            ? { writesStoppedAt: r[CopyResourceKeys.writesStoppedAt] }
+            : {}),
           ...(r[CopyResourceKeys.taskArn] ? { dataSyncTaskArn: r[CopyResourceKeys.taskArn] } : {}),
-          ...(r[CopyResourceKeys.latestExecution] ? { dataSyncExecutionArn: r[CopyResourceKeys.latestExecution] } : {}),
+          ...(r[CopyResourceKeys.latestExecution]
+            ? { dataSyncExecutionArn: r[CopyResourceKeys.latestExecution] }
+            : {}),
         },
         events: limit === 0 ? [] : events.slice(-limit),
         totalEvents: events.length,
-        next: nextStepOf({ record, ...(method ? { method } : {}), ...(buildJob ? { buildJob } : {}), ...(copyJob ? { copyJob } : {}) }),
+        next: nextStepOf({
+          record,
+          ...(method ? { method } : {}),
+          ...(buildJob ? { buildJob } : {}),
+          ...(copyJob ? { copyJob } : {}),
+        }),
       };
     },
   };

@@ -31,16 +31,27 @@ export function formatOverview(o: StatusOverview): string {
 
 export function formatDetail(d: MigrationDetail): string {
   const m = d.line;
-  const lines = [formatMigrationLine(m), `  migration ${m.migrationId}, version ${d.record.version}, updated ${d.record.updatedAt} by ${d.record.updatedBy}`];
+  const lines = [
+    formatMigrationLine(m),
+    `  migration ${m.migrationId}, version ${d.record.version}, updated ${d.record.updatedAt} by ${d.record.updatedBy}`,
+  ];
   const dec = d.decision?.decision;
   if (dec) {
-    lines.push(`  decision: ${dec.method} to ${dec.targetKeyAsGiven ?? dec.targetKmsKeyId}${dec.targetKeyAsGiven ? ` (${dec.targetKmsKeyId})` : ''}, by ${dec.decidedBy} at ${dec.decidedAt}${dec.note ? `; note: ${dec.note}` : ''}`);
-    if (dec.constraints?.maintenanceWindow) lines.push(`  maintenance window: ${dec.constraints.maintenanceWindow}`);
+    lines.push(
+      `  decision: ${dec.method} to ${dec.targetKeyAsGiven ?? dec.targetKmsKeyId}${dec.targetKeyAsGiven ? ` (${dec.targetKmsKeyId})` : ''}, by ${dec.decidedBy} at ${dec.decidedAt}${dec.note ? `; note: ${dec.note}` : ''}`,
+    );
+    if (dec.constraints?.maintenanceWindow)
+      lines.push(`  maintenance window: ${dec.constraints.maintenanceWindow}`);
   } else lines.push('  decision: none yet');
   const map = d.build.mapping;
   if (map.targetFileSystemId || d.build.job) {
-    lines.push(`  build: ${d.build.job ? `job ${d.build.job.jobId} ${d.build.job.status}` : 'no job'}${map.lastStep ? `, last step ${map.lastStep}` : ''}`);
-    if (map.targetFileSystemId) lines.push(`    ${map.sourceFileSystemId} → ${map.targetFileSystemId}${map.targetKmsKeyArn ? ` (key ${map.targetKmsKeyArn})` : ''}`);
+    lines.push(
+      `  build: ${d.build.job ? `job ${d.build.job.jobId} ${d.build.job.status}` : 'no job'}${map.lastStep ? `, last step ${map.lastStep}` : ''}`,
+    );
+    if (map.targetFileSystemId)
+      lines.push(
+        `    ${map.sourceFileSystemId} → ${map.targetFileSystemId}${map.targetKmsKeyArn ? ` (key ${map.targetKmsKeyArn})` : ''}`,
+      );
     for (const [az, id] of Object.entries(map.mountTargets)) lines.push(`    mount target ${az}: ${id}`);
     for (const [from, to] of Object.entries(map.accessPoints)) lines.push(`    access point ${from} → ${to}`);
     for (const [what, why] of Object.entries(map.notCopied)) lines.push(`    not copied: ${what}: ${why}`);
@@ -53,7 +64,8 @@ export function formatDetail(d: MigrationDetail): string {
     if (c.writesStoppedAt) lines.push(`    writes stopped at: ${c.writesStoppedAt}`);
     if (c.dataSyncExecutionArn) lines.push(`    DataSync execution: ${c.dataSyncExecutionArn}`);
   }
-  if (m.lastError) lines.push(`  last error ${m.lastError.code} at ${m.lastError.at}: ${m.lastError.message}`);
+  if (m.lastError)
+    lines.push(`  last error ${m.lastError.code} at ${m.lastError.at}: ${m.lastError.message}`);
   lines.push(`  next: ${d.next.text} Who: ${d.next.who}.${d.next.command ? ` (${d.next.command})` : ''}`);
   lines.push(`  events (last ${d.events.length} of ${d.totalEvents}):`);
   for (const e of d.events) {

@@ -6,7 +6,14 @@ import { main } from '../../../src/cli/main.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { parseEstate, startEstateServer } from '../../../src/estate/index.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { ACCOUNT, COPY_ESTATE, REGION, SOURCE, TWIN, seedMigration } from '../../workflow/copy/copy-fixture.ts';
+import {
+  ACCOUNT,
+  COPY_ESTATE,
+  REGION,
+  SOURCE,
+  TWIN,
+  seedMigration,
+} from '../../workflow/copy/copy-fixture.ts';
 import type { MigrationMethod } from '../../../src/domain/migration.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
 import { RSYNC_SCRIPTS } from '../../../src/workflow/copy/rsync/index.ts';
@@ -28,7 +35,15 @@ beforeEach(async () => {
     EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
     LOG_LEVEL: 'silent',
   });
-  for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'EFS_ENCRYPT_TABLE', 'AWS_ENDPOINT_URL_DATASYNC'])
+  for (const k of [
+    'AWS_PROFILE',
+    'AWS_SESSION_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_REGION',
+    'EFS_ENCRYPT_TABLE',
+    'AWS_ENDPOINT_URL_DATASYNC',
+  ])
     delete process.env[k];
 });
 afterEach(async () => {
@@ -45,7 +60,11 @@ async function seedScanned(method: MigrationMethod): Promise<void> {
   try {
     const scan = (await store.scans.getLatestScan())!;
     const fileSystem = scan.fileSystems.find((f) => f.fileSystemId === SOURCE)!;
-    await store.migrations.putSnapshot(migrationId(ACCOUNT, REGION, SOURCE), { observedAt: scan.finishedAt ?? scan.startedAt, scanId: scan.scanId, fileSystem });
+    await store.migrations.putSnapshot(migrationId(ACCOUNT, REGION, SOURCE), {
+      observedAt: scan.finishedAt ?? scan.startedAt,
+      scanId: scan.scanId,
+      fileSystem,
+    });
   } finally {
     await store.close();
   }
@@ -66,7 +85,11 @@ async function seed(method: MigrationMethod): Promise<void> {
 async function run(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), env: process.env });
+  const code = await main(['node', 'efs-encrypt', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: process.env,
+  });
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -87,14 +110,39 @@ describe('efs-encrypt copy', () => {
 
   it('records rsync passes from a summary file', async () => {
     await seed('rsync');
-    const initial = await run('copy', 'record', SOURCE, '--pass', 'initial', '--estate', join(dir, 'estate.json'));
+    const initial = await run(
+      'copy',
+      'record',
+      SOURCE,
+      '--pass',
+      'initial',
+      '--estate',
+      join(dir, 'estate.json'),
+    );
     expect(initial.code).toBe(0);
     expect(initial.out).toContain('initial copy recorded (synced)');
     await writeFile(
       join(dir, 'summary.txt'),
-      ['== efs-encrypt verification summary ==', 'entries: source 3, target 3', 'compared: type mode owner size mtime symlink content hardlink', 'differences: 0', 'result: CLEAN', '== end of summary =='].join('\n'),
+      [
+        '== efs-encrypt verification summary ==',
+        'entries: source 3, target 3',
+        'compared: type mode owner size mtime symlink content hardlink',
+        'differences: 0',
+        'result: CLEAN',
+        '== end of summary ==',
+      ].join('\n'),
     );
-    const final = await run('copy', 'record', SOURCE, '--pass', 'final', '--summary', join(dir, 'summary.txt'), '--estate', join(dir, 'estate.json'));
+    const final = await run(
+      'copy',
+      'record',
+      SOURCE,
+      '--pass',
+      'final',
+      '--summary',
+      join(dir, 'summary.txt'),
+      '--estate',
+      join(dir, 'estate.json'),
+    );
     expect(final.code).toBe(0);
     expect(final.out).toContain('final sync verified');
   });
@@ -128,7 +176,15 @@ describe('efs-encrypt copy', () => {
 
   it('runbook refuses a file system decided for another method, and --out into a file fails clearly', async () => {
     await seedScanned('datasync');
-    const other = await run('copy', 'runbook', SOURCE, '--out', join(dir, 'none'), '--estate', join(dir, 'estate.json'));
+    const other = await run(
+      'copy',
+      'runbook',
+      SOURCE,
+      '--out',
+      join(dir, 'none'),
+      '--estate',
+      join(dir, 'estate.json'),
+    );
     expect(other.code).not.toBe(0);
     expect(other.err).toContain('not EC2 + rsync: change the decision');
     await expect(readdir(join(dir, 'none'))).rejects.toThrow();
@@ -137,14 +193,28 @@ describe('efs-encrypt copy', () => {
   it('runbook --out into a file fails clearly', async () => {
     await seedScanned('rsync');
     await writeFile(join(dir, 'a-file'), '');
-    const bad = await run('copy', 'runbook', SOURCE, '--out', join(dir, 'a-file'), '--estate', join(dir, 'estate.json'));
+    const bad = await run(
+      'copy',
+      'runbook',
+      SOURCE,
+      '--out',
+      join(dir, 'a-file'),
+      '--estate',
+      join(dir, 'estate.json'),
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('Give --out a directory you can write to');
   });
 
   it('usage problems exit non-zero with what to fix', async () => {
     await seed('rsync');
-    const noMigration = await run('copy', 'start', 'fs-0123456789abcdef0', '--estate', join(dir, 'estate.json'));
+    const noMigration = await run(
+      'copy',
+      'start',
+      'fs-0123456789abcdef0',
+      '--estate',
+      join(dir, 'estate.json'),
+    );
     expect(noMigration.code).toBe(1);
     expect(noMigration.err).toContain('no migration for this file system');
     const rsyncStart = await run('copy', 'start', SOURCE, '--estate', join(dir, 'estate.json'));

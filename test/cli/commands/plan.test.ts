@@ -17,7 +17,14 @@ beforeEach(async () => {
     EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
     LOG_LEVEL: 'silent',
   });
-  for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'EFS_ENCRYPT_TABLE'])
+  for (const k of [
+    'AWS_PROFILE',
+    'AWS_SESSION_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_REGION',
+    'EFS_ENCRYPT_TABLE',
+  ])
     delete process.env[k];
 });
 afterEach(async () => {
@@ -29,7 +36,11 @@ afterEach(async () => {
 async function run(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), env: process.env });
+  const code = await main(['node', 'efs-encrypt', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: process.env,
+  });
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -41,9 +52,19 @@ describe('efs-encrypt plan', () => {
       `  - { fileSystemId: ${FS.scratch}, scope: excluded, reason: scratch data }`,
     ].join('\n');
     await writeFile(join(dir, 'plan.yaml'), yaml);
-    const applied = await run('plan', '--decisions', join(dir, 'plan.yaml'), '--estate', join(dir, 'estate.json'), '--actor', 'cli:alice');
+    const applied = await run(
+      'plan',
+      '--decisions',
+      join(dir, 'plan.yaml'),
+      '--estate',
+      join(dir, 'estate.json'),
+      '--actor',
+      'cli:alice',
+    );
     expect(applied.err).toContain('No stored scan yet: scanning first.');
-    expect(applied.out).toBe(`${FS.app} 111111111111 eu-west-1: decided (decided)\n${FS.scratch} 111111111111 eu-west-1: excluded (excluded)\n`);
+    expect(applied.out).toBe(
+      `${FS.app} 111111111111 eu-west-1: decided (decided)\n${FS.scratch} 111111111111 eu-west-1: excluded (excluded)\n`,
+    );
     expect(applied.code).toBe(0);
 
     const shown = await run('plan', '--show', '--estate', join(dir, 'estate.json'));
@@ -61,7 +82,13 @@ describe('efs-encrypt plan', () => {
         { fileSystemId: FS.cache, scope: 'in_scope', targetKey: KEYS.otherRegion.arn, method: 'rsync' },
       ]),
     );
-    const refused = await run('plan', '--decisions', join(dir, 'plan.json'), '--estate', join(dir, 'estate.json'));
+    const refused = await run(
+      'plan',
+      '--decisions',
+      join(dir, 'plan.json'),
+      '--estate',
+      join(dir, 'estate.json'),
+    );
     expect(refused.code).toBe(1);
     const lines = refused.err.split('\n').filter((l) => l.startsWith('fs-'));
     expect(lines).toEqual([
@@ -75,7 +102,10 @@ describe('efs-encrypt plan', () => {
   }, 30_000);
 
   it('names the path of a bad file before touching AWS', async () => {
-    await writeFile(join(dir, 'bad.json'), JSON.stringify({ decisions: [{ fileSystemId: FS.app, scope: 'maybe' }] }));
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({ decisions: [{ fileSystemId: FS.app, scope: 'maybe' }] }),
+    );
     const bad = await run('plan', '--decisions', join(dir, 'bad.json'));
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('decisions[0].scope: expected in_scope or excluded');

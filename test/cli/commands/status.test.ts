@@ -5,7 +5,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { ACCOUNT, BUILD_REQUEST_ID, FAILURE, FS, IDS, REGION, seedStatusStore, TWIN, VERIFICATION } from '../../workflow/status/status-fixture.ts';
+import {
+  ACCOUNT,
+  BUILD_REQUEST_ID,
+  FAILURE,
+  FS,
+  IDS,
+  REGION,
+  seedStatusStore,
+  TWIN,
+  VERIFICATION,
+} from '../../workflow/status/status-fixture.ts';
 
 /** `efs-encrypt status` over a store kept in a data directory, seeded before the CLI opens it. */
 
@@ -20,7 +30,15 @@ beforeEach(async () => {
     EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
     LOG_LEVEL: 'silent',
   });
-  for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'EFS_ENCRYPT_TABLE']) delete process.env[k];
+  for (const k of [
+    'AWS_PROFILE',
+    'AWS_SESSION_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_REGION',
+    'EFS_ENCRYPT_TABLE',
+  ])
+    delete process.env[k];
 });
 afterEach(async () => {
   process.env = { ...savedEnv };
@@ -28,7 +46,10 @@ afterEach(async () => {
 });
 
 async function seed() {
-  const store = await openStore({ dataDir: join(dir, 'store'), clock: new ManualClock(new Date('2026-05-02T10:00:00Z')) });
+  const store = await openStore({
+    dataDir: join(dir, 'store'),
+    clock: new ManualClock(new Date('2026-05-02T10:00:00Z')),
+  });
   try {
     await seedStatusStore(store);
   } finally {
@@ -39,7 +60,11 @@ async function seed() {
 async function run(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), env: process.env });
+  const code = await main(['node', 'efs-encrypt', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: process.env,
+  });
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -54,7 +79,9 @@ describe('efs-encrypt status', () => {
     const first = lines.find((l) => l.startsWith('fs-'));
     expect(first).toContain(`${FS.broken} (media) ${ACCOUNT} ${REGION}: failed (from target_creating)`);
     expect(first).toContain(`twin ${TWIN.broken}`);
-    expect(r.out).toContain(`${FS.synced} (uploads) ${ACCOUNT} ${REGION}: synced; datasync; key alias/efs-twins; twin ${TWIN.synced}; ${VERIFICATION}`);
+    expect(r.out).toContain(
+      `${FS.synced} (uploads) ${ACCOUNT} ${REGION}: synced; datasync; key alias/efs-twins; twin ${TWIN.synced}; ${VERIFICATION}`,
+    );
   });
 
   it('shows one file system with its events and next step, and as JSON', async () => {
@@ -64,11 +91,18 @@ describe('efs-encrypt status', () => {
     expect(r.out).toContain(`migration ${IDS.broken}`);
     expect(r.out).toContain(`last error ${FAILURE.code}`);
     expect(r.out).toContain(`[AWS request ${BUILD_REQUEST_ID}]`);
-    expect(r.out).toMatch(/next: .*Retry the build.* Who: admins\. \(efs-encrypt build fs-0000000000000000c\)/);
+    expect(r.out).toMatch(
+      /next: .*Retry the build.* Who: admins\. \(efs-encrypt build fs-0000000000000000c\)/,
+    );
 
     const j = await run('status', IDS.synced, '--json', '--events', '1');
     expect(j.code).toBe(0);
-    const detail = JSON.parse(j.out) as { line: { state: string }; events: unknown[]; totalEvents: number; copy: { verification: string } };
+    const detail = JSON.parse(j.out) as {
+      line: { state: string };
+      events: unknown[];
+      totalEvents: number;
+      copy: { verification: string };
+    };
     expect(detail.line.state).toBe('synced');
     expect(detail.events).toHaveLength(1);
     expect(detail.totalEvents).toBeGreaterThan(1);

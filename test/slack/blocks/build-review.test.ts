@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BUILD_ONE_ACTION_ID, buildButtonsBlock, buildReviewMessages, chunkEscaped } from '../../../blocks/build-review.ts';
+import {
+  BUILD_ONE_ACTION_ID,
+  buildButtonsBlock,
+  buildReviewMessages,
+  chunkEscaped,
+} from '../../../blocks/build-review.ts';
 import { limitBreaches, type Block } from '../../../blocks/limits.ts';
 import { planSummaryMessages } from '../../../blocks/plan-summary.ts';
 import { planBuild, type BuildPlan } from '../../../src/domain/build-plan.ts';
@@ -19,7 +24,15 @@ function fileSystem(n: number, extra: Partial<FileSystemRecord> = {}): FileSyste
     name: `fs-${n}`,
     encrypted: false,
     tags: { env: 'prod', 'aws:cloudformation:stack-name': 'stack' },
-    mountTargets: [{ mountTargetId: `fsmt-07${String(n).padStart(15, '0')}`, subnetId: 'subnet-07', availabilityZoneName: 'eu-west-1a', securityGroups: ['sg-07'], ipAddress: '10.7.0.9' }],
+    mountTargets: [
+      {
+        mountTargetId: `fsmt-07${String(n).padStart(15, '0')}`,
+        subnetId: 'subnet-07',
+        availabilityZoneName: 'eu-west-1a',
+        securityGroups: ['sg-07'],
+        ipAddress: '10.7.0.9',
+      },
+    ],
     accessPoints: [],
     lifecyclePolicies: [],
     replications: [],
@@ -37,11 +50,17 @@ function plan(n: number, extra: Partial<FileSystemRecord> = {}): BuildPlan {
   return planBuild({
     migrationId: `FS#${ACCOUNT}#${REGION}#${fs.fileSystemId}`,
     fileSystem: fs,
-    decision: { targetKmsKeyId: KEY_ARN, method: 'datasync', decidedBy: 'U0ADMIN01', decidedAt: '2026-05-01T09:00:00Z' },
+    decision: {
+      targetKmsKeyId: KEY_ARN,
+      method: 'datasync',
+      decidedBy: 'U0ADMIN01',
+      decidedAt: '2026-05-01T09:00:00Z',
+    },
   });
 }
 
-const allText = (blocks: Block[]) => blocks.map((b) => (b.type === 'section' ? (b.text?.text ?? '') : '')).join('\n');
+const allText = (blocks: Block[]) =>
+  blocks.map((b) => (b.type === 'section' ? (b.text?.text ?? '') : '')).join('\n');
 
 describe('build review builders', () => {
   it('show every call with its exact input, what differs and why, and a Build button per file system', () => {
@@ -49,7 +68,9 @@ describe('build review builders', () => {
     expect(limitBreaches(message!.blocks)).toEqual([]);
     const text = allText(message!.blocks);
     expect(text).toContain('*CreateFileSystem* _create-file-system_');
-    expect(text).toContain(JSON.stringify(plan(1).createFileSystem).replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    expect(text).toContain(
+      JSON.stringify(plan(1).createFileSystem).replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+    );
     expect(text).toContain('tag aws:cloudformation:stack-name: dropped');
     expect(text).toContain('10.7.0.9 → chosen by AWS');
     const buttons = message!.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
@@ -61,7 +82,9 @@ describe('build review builders', () => {
     const messages = buildReviewMessages(plans);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) expect(limitBreaches(m.blocks)).toEqual([]);
-    const values = messages.flatMap((m) => m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []))).map((e) => ('value' in e ? e.value : ''));
+    const values = messages
+      .flatMap((m) => m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])))
+      .map((e) => ('value' in e ? e.value : ''));
     expect(values).toEqual(plans.map((p) => p.migrationId));
     expect(messages[1]!.text).toMatch(/\(2\/\d+\)$/);
   });
@@ -90,7 +113,12 @@ describe('build review builders', () => {
         decided: Array.from({ length: decided }, (_, i) => ({
           fileSystem: fileSystem(i),
           migrationId: `m${i}`,
-          decision: { migrationId: `m${i}`, version: 1, updatedAt: '', decision: { targetKmsKeyId: KEY_ARN, method: 'datasync', decidedBy: 'U0ADMIN01', decidedAt: '' } },
+          decision: {
+            migrationId: `m${i}`,
+            version: 1,
+            updatedAt: '',
+            decision: { targetKmsKeyId: KEY_ARN, method: 'datasync', decidedBy: 'U0ADMIN01', decidedAt: '' },
+          },
         })),
         excluded: [],
         undecided: [],

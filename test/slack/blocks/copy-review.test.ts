@@ -4,13 +4,24 @@ import { limitBreaches } from '../../../blocks/limits.ts';
 import { planCopyCalls, type PlannedCopyCall } from '../../../src/domain/copy.ts';
 
 const migration = { accountId: '111111111111', region: 'eu-west-1', fileSystemId: 'fs-0000000000000aaa1' };
-const review = (plans: CopyReview['plans']): CopyReview => ({ migrationId: `FS#111111111111#eu-west-1#${migration.fileSystemId}`, ...migration, method: 'datasync', plans });
+const review = (plans: CopyReview['plans']): CopyReview => ({
+  migrationId: `FS#111111111111#eu-west-1#${migration.fileSystemId}`,
+  ...migration,
+  method: 'datasync',
+  plans,
+});
 
 describe('copy review builder', () => {
   it('shows every planned call of each kind on offer, with its input and why, within Slack limits', () => {
     const plans = (['incremental', 'final'] as const).map((kind) => ({
       kind,
-      calls: planCopyCalls({ migration, method: 'datasync', kind, twinFileSystemId: 'fs-0000000000000bbb2', recorded: { sourceLocationArn: 'arn:src', destinationLocationArn: 'arn:dst', taskArn: 'arn:task' } }),
+      calls: planCopyCalls({
+        migration,
+        method: 'datasync',
+        kind,
+        twinFileSystemId: 'fs-0000000000000bbb2',
+        recorded: { sourceLocationArn: 'arn:src', destinationLocationArn: 'arn:dst', taskArn: 'arn:task' },
+      }),
     }));
     const [message, ...rest] = copyReviewMessages(review(plans));
     expect(rest).toEqual([]);
@@ -24,7 +35,11 @@ describe('copy review builder', () => {
   });
 
   it('splits an input longer than a section instead of cutting it, and pages at 50 blocks', () => {
-    const huge: PlannedCopyCall = { operation: 'datasync:CreateTask', input: { Name: 'x<'.repeat(4000) }, note: 'a long one' };
+    const huge: PlannedCopyCall = {
+      operation: 'datasync:CreateTask',
+      input: { Name: 'x<'.repeat(4000) },
+      note: 'a long one',
+    };
     const calls = Array.from({ length: 30 }, () => huge);
     const messages = copyReviewMessages(review([{ kind: 'initial', calls }]));
     expect(messages.length).toBeGreaterThan(1);

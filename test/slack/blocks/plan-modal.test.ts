@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { limitBreaches, SlackLimits } from '../../../blocks/limits.ts';
-import { keyOptions, planModal, PLAN_OPEN_ACTION_ID, PLAN_PAGE_SIZE, readPlanSubmission } from '../../../blocks/plan-modal.ts';
+import {
+  keyOptions,
+  planModal,
+  PLAN_OPEN_ACTION_ID,
+  PLAN_PAGE_SIZE,
+  readPlanSubmission,
+} from '../../../blocks/plan-modal.ts';
 import { planSummaryMessages } from '../../../blocks/plan-summary.ts';
 import { scanSummaryMessage } from '../../../blocks/scan-summary.ts';
 import { fileSystem, scanRecord } from '../../harness/scan-fixtures.ts';
 
 const many = Array.from({ length: 40 }, (_, i) =>
-  fileSystem({ fileSystemId: `fs-${String(i).padStart(17, '0')}`, name: 'n'.repeat(200), tags: { env: 'e'.repeat(300), owner: 'o'.repeat(300) } }),
+  fileSystem({
+    fileSystemId: `fs-${String(i).padStart(17, '0')}`,
+    name: 'n'.repeat(200),
+    tags: { env: 'e'.repeat(300), owner: 'o'.repeat(300) },
+  }),
 );
 
 describe('plan modal builder', () => {
@@ -22,13 +32,25 @@ describe('plan modal builder', () => {
 
   it('leaves blank file systems undecided and asks for a scope when other fields are filled', () => {
     const page = many.slice(0, 2);
-    const read = readPlanSubmission({ [`method|111111111111:eu-west-1:${page[1]!.fileSystemId}`]: { method: { selected_option: { value: 'rsync' } } } }, page);
+    const read = readPlanSubmission(
+      {
+        [`method|111111111111:eu-west-1:${page[1]!.fileSystemId}`]: {
+          method: { selected_option: { value: 'rsync' } },
+        },
+      },
+      page,
+    );
     expect(read.choices).toEqual([]);
     expect(Object.values(read.errors)).toEqual([expect.stringContaining('Choose in scope or excluded')]);
   });
 
   it('caps key options at 100 with the AWS-managed key first', () => {
-    const keys = Array.from({ length: 150 }, (_, i) => ({ arn: `arn:aws:kms:eu-west-1:111111111111:key/k${i}`, keyId: `k${i}`, aliases: [], keyState: 'Enabled' }));
+    const keys = Array.from({ length: 150 }, (_, i) => ({
+      arn: `arn:aws:kms:eu-west-1:111111111111:key/k${i}`,
+      keyId: `k${i}`,
+      aliases: [],
+      keyState: 'Enabled',
+    }));
     const options = keyOptions(keys, '');
     expect(options).toHaveLength(100);
     expect(options[0]!.value).toBe('alias/aws/elasticfilesystem');
@@ -41,8 +63,21 @@ describe('plan modal builder', () => {
   });
 
   it('pages a long plan summary at 50 blocks per message', () => {
-    const statuses = many.map((fs) => ({ fileSystem: fs, migrationId: fs.fileSystemId, state: 'excluded' as const, exclusionReason: 'r'.repeat(400), updatedBy: 'U1' }));
-    const messages = planSummaryMessages({ scanId: 's', candidates: 40, decided: [], excluded: [...statuses, ...statuses, ...statuses, ...statuses, ...statuses, ...statuses], undecided: [], started: [] });
+    const statuses = many.map((fs) => ({
+      fileSystem: fs,
+      migrationId: fs.fileSystemId,
+      state: 'excluded' as const,
+      exclusionReason: 'r'.repeat(400),
+      updatedBy: 'U1',
+    }));
+    const messages = planSummaryMessages({
+      scanId: 's',
+      candidates: 40,
+      decided: [],
+      excluded: [...statuses, ...statuses, ...statuses, ...statuses, ...statuses, ...statuses],
+      undecided: [],
+      started: [],
+    });
     for (const m of messages) expect(limitBreaches(m.blocks)).toEqual([]);
   });
 });

@@ -15,7 +15,12 @@ import { parseEstate, startEstateServer, type EstateServer } from '../../../src/
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase } from '../../../src/workflow/copy/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import { createJobRunner, type JobContext, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import {
+  createJobRunner,
+  type JobContext,
+  type JobHandler,
+  type JobRunner,
+} from '../../../src/workflow/jobs/index.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
 import { pointSdkAt } from '../decide/decide-fixture.ts';
 
@@ -50,8 +55,22 @@ export const COPY_ESTATE = {
           ],
           securityGroups: [
             { GroupId: 'sg-06060606060606060', GroupName: 'default', VpcId: VPC },
-            { GroupId: SG_NFS, GroupName: 'efs-nfs', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] }] },
-            { GroupId: SG_CLOSED, GroupName: 'ssh-only', VpcId: VPC, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.6.0.0/16' }] }] },
+            {
+              GroupId: SG_NFS,
+              GroupName: 'efs-nfs',
+              VpcId: VPC,
+              IpPermissions: [
+                { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] },
+              ],
+            },
+            {
+              GroupId: SG_CLOSED,
+              GroupName: 'ssh-only',
+              VpcId: VPC,
+              IpPermissions: [
+                { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.6.0.0/16' }] },
+              ],
+            },
           ],
           keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
           fileSystems: [
@@ -75,8 +94,19 @@ export const COPY_ESTATE = {
                 { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
               ],
             },
-            { FileSystemId: CLOSED_SOURCE, Name: 'closed', MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_CLOSED] }] },
-            { FileSystemId: CLOSED_TWIN, Name: 'closed-encrypted', Encrypted: true, KmsKeyId: KEY, SizeInBytes: { Value: 0 }, MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_CLOSED] }] },
+            {
+              FileSystemId: CLOSED_SOURCE,
+              Name: 'closed',
+              MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_CLOSED] }],
+            },
+            {
+              FileSystemId: CLOSED_TWIN,
+              Name: 'closed-encrypted',
+              Encrypted: true,
+              KmsKeyId: KEY,
+              SizeInBytes: { Value: 0 },
+              MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_CLOSED] }],
+            },
           ],
         },
       },
@@ -106,7 +136,13 @@ export async function startCopyHarness(): Promise<CopyHarness> {
   const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
   const server = await startEstateServer({ estate: parseEstate(COPY_ESTATE, 'copy-fixture'), clock });
   const restoreEnv = pointSdkAt(server.endpoint);
-  const accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+  const accounts = createAccountClients({
+    accounts: [],
+    roleName: 'EfsEncryptRole',
+    regions: [REGION],
+    rateLimitPerSecond: 1000,
+    maxAttempts: 1,
+  });
   const directories: Directories = createDirectories(accounts, { clock });
   const dataSync = dataSyncClientsFrom(accounts);
   const store = await openStore({ clock });
@@ -133,7 +169,14 @@ export async function startCopyHarness(): Promise<CopyHarness> {
     phase,
     ref,
     runner(owner, handler = phase.handler, options = {}) {
-      const r = createJobRunner({ jobs: store.jobs, handlers: { copy: handler }, clock, scheduler: skipAheadScheduler(clock), owner, leaseMs: LEASE_MS });
+      const r = createJobRunner({
+        jobs: store.jobs,
+        handlers: { copy: handler },
+        clock,
+        scheduler: skipAheadScheduler(clock),
+        owner,
+        leaseMs: LEASE_MS,
+      });
       if (!options.dies) runners.push(r);
       return r;
     },
@@ -151,7 +194,14 @@ export async function startCopyHarness(): Promise<CopyHarness> {
 }
 
 /** A migration at target_ready with its decision and its twin's IDs, as a finished build leaves it. */
-export async function seedMigration(store: Store, server: EstateServer, clock: Clock, method: MigrationMethod, source = SOURCE, twin = TWIN): Promise<string> {
+export async function seedMigration(
+  store: Store,
+  server: EstateServer,
+  clock: Clock,
+  method: MigrationMethod,
+  source = SOURCE,
+  twin = TWIN,
+): Promise<string> {
   const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
   const created = await store.migrations.createMigration({
     accountId: ACCOUNT,
@@ -161,13 +211,24 @@ export async function seedMigration(store: Store, server: EstateServer, clock: C
     facts: { hasDecision: true, targetValidated: true },
     actor: 'U0ADMIN',
   });
-  await store.migrations.putDecision(created.id, { targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`, method, decidedBy: 'U0ADMIN', decidedAt: clock.now().toISOString() }, 0);
+  await store.migrations.putDecision(
+    created.id,
+    {
+      targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`,
+      method,
+      decidedBy: 'U0ADMIN',
+      decidedAt: clock.now().toISOString(),
+    },
+    0,
+  );
   const mountTargets = server.control.fileSystem(ref(twin))!.MountTargets;
   await store.migrations.updateMigration(created.id, {
     expectedVersion: created.version,
     resources: {
       targetFileSystemId: twin,
-      ...Object.fromEntries(mountTargets.map((mt) => [`mountTarget:${mt.AvailabilityZoneName}`, mt.MountTargetId])),
+      ...Object.fromEntries(
+        mountTargets.map((mt) => [`mountTarget:${mt.AvailabilityZoneName}`, mt.MountTargetId]),
+      ),
     },
     actor: 'U0ADMIN',
     detail: 'seeded: twin built',

@@ -1,4 +1,10 @@
-import { DataSyncClient, DescribeTaskCommand, ListLocationsCommand, ListTaskExecutionsCommand, ListTasksCommand } from '@aws-sdk/client-datasync';
+import {
+  DataSyncClient,
+  DescribeTaskCommand,
+  ListLocationsCommand,
+  ListTaskExecutionsCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-datasync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CopyResourceKeys } from '../../../src/domain/copy.ts';
 import type { CopyProgress } from '../../../src/domain/copy.ts';
@@ -33,11 +39,18 @@ describe('DataSync copy against the local estate', () => {
 
   const executions = async () => {
     const tasks = (await dataSync.send(new ListTasksCommand({}))).Tasks ?? [];
-    const all = await Promise.all(tasks.map(async (t) => (await dataSync.send(new ListTaskExecutionsCommand({ TaskArn: t.TaskArn }))).TaskExecutions ?? []));
+    const all = await Promise.all(
+      tasks.map(
+        async (t) =>
+          (await dataSync.send(new ListTaskExecutionsCommand({ TaskArn: t.TaskArn }))).TaskExecutions ?? [],
+      ),
+    );
     return { tasks, executions: all.flat() };
   };
   const progressOf = (jobId: string) =>
-    h.io.messages.filter((m) => m.code === 'copy.progress' && (m.data as { jobId: string }).jobId === jobId).map((m) => m.data as { executionArn: string; progress: CopyProgress });
+    h.io.messages
+      .filter((m) => m.code === 'copy.progress' && (m.data as { jobId: string }).jobId === jobId)
+      .map((m) => m.data as { executionArn: string; progress: CopyProgress });
 
   async function copy(id: string, kind: 'initial' | 'incremental' | 'final', owner = 'r1') {
     const queued = await h.phase.startCopy(id, 'U0ADMIN', { kind });
@@ -50,7 +63,9 @@ describe('DataSync copy against the local estate', () => {
     const { queued, report } = await copy(id, 'initial');
     expect(report.succeeded).toEqual([queued.jobId]);
     expect((await h.phase.status(id)).state).toBe('synced');
-    expect(h.server.control.fileSystem(h.ref(TWIN))!.content).toEqual(h.server.control.fileSystem(h.ref(SOURCE))!.content);
+    expect(h.server.control.fileSystem(h.ref(TWIN))!.content).toEqual(
+      h.server.control.fileSystem(h.ref(SOURCE))!.content,
+    );
 
     const record = (await h.store.migrations.getMigration(id))!;
     const taskArn = record.resources[CopyResourceKeys.taskArn]!;
@@ -58,17 +73,29 @@ describe('DataSync copy against the local estate', () => {
     expect(task).toMatchObject({
       Name: `efs-encrypt ${SOURCE} ${ACCOUNT}:${REGION}`,
       TaskMode: 'BASIC',
-      Options: { PosixPermissions: 'PRESERVE', Uid: 'INT_VALUE', Gid: 'INT_VALUE', Atime: 'BEST_EFFORT', Mtime: 'PRESERVE', TransferMode: 'CHANGED' },
+      Options: {
+        PosixPermissions: 'PRESERVE',
+        Uid: 'INT_VALUE',
+        Gid: 'INT_VALUE',
+        Atime: 'BEST_EFFORT',
+        Mtime: 'PRESERVE',
+        TransferMode: 'CHANGED',
+      },
     });
     const locations = (await dataSync.send(new ListLocationsCommand({}))).Locations ?? [];
-    expect(locations.map((l) => l.LocationUri).sort()).toEqual([`efs://${REGION}.${SOURCE}/`, `efs://${REGION}.${TWIN}/`]);
+    expect(locations.map((l) => l.LocationUri).sort()).toEqual([
+      `efs://${REGION}.${SOURCE}/`,
+      `efs://${REGION}.${TWIN}/`,
+    ]);
 
     // Progress came from DescribeTaskExecution on the injected clock: counts rise, ETA falls to 0.
     const progress = progressOf(queued.jobId).map((p) => p.progress);
     const transferring = progress.filter((p) => p.phase === 'TRANSFERRING');
     expect(transferring.length).toBeGreaterThan(3);
     expect(transferring.at(-1)!.bytesTransferred).toBeGreaterThan(transferring[0]!.bytesTransferred);
-    expect(transferring.at(-1)!.bytesEstimated).toBe(h.server.control.fileSystem(h.ref(SOURCE))!.content.bytes);
+    expect(transferring.at(-1)!.bytesEstimated).toBe(
+      h.server.control.fileSystem(h.ref(SOURCE))!.content.bytes,
+    );
     expect(transferring.at(-1)!.throughputBytesPerSecond).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ phase: 'SUCCESS', percent: 100, etaMs: 0 });
 
@@ -76,30 +103,58 @@ describe('DataSync copy against the local estate', () => {
     h.server.control.writeFiles(h.ref(SOURCE), { files: 10, bytes: 10_000 });
     const inc = await copy(id, 'incremental');
     expect(inc.report.succeeded).toEqual([inc.queued.jobId]);
-    expect(progressOf(inc.queued.jobId).at(-1)!.progress).toMatchObject({ filesTransferred: 10, bytesTransferred: 10_000 });
+    expect(progressOf(inc.queued.jobId).at(-1)!.progress).toMatchObject({
+      filesTransferred: 10,
+      bytesTransferred: 10_000,
+    });
 
     const final = await copy(id, 'final');
     expect(final.report.succeeded).toEqual([final.queued.jobId]);
     const status = await h.phase.status(id);
-    expect(status).toMatchObject({ state: 'verified', verification: expect.stringContaining('point-in-time verification SUCCESS') });
+    expect(status).toMatchObject({
+      state: 'verified',
+      verification: expect.stringContaining('point-in-time verification SUCCESS'),
+    });
     const migration = (await h.store.migrations.getMigration(id))!;
     expect(migration.facts.verificationClean).toBe(true);
     const { tasks, executions: all } = await executions();
     expect(tasks).toHaveLength(1);
     expect(all).toHaveLength(3);
-    expect(h.io.messages.at(-1)).toMatchObject({ code: 'copy.done', data: { migrationId: id, state: 'verified' } });
+    expect(h.io.messages.at(-1)).toMatchObject({
+      code: 'copy.done',
+      data: { migrationId: id, state: 'verified' },
+    });
     const events = await h.store.events.listEvents(id);
-    expect(events.filter((e) => e.kind === 'transition').map((e) => e.to)).toEqual(['copying', 'synced', 'copying', 'synced', 'final_sync', 'verified']);
+    expect(events.filter((e) => e.kind === 'transition').map((e) => e.to)).toEqual([
+      'copying',
+      'synced',
+      'copying',
+      'synced',
+      'final_sync',
+      'verified',
+    ]);
   });
 
   it('an execution that fails moves the migration to failed with the error; Retry reuses the task and locations', async () => {
     const id = await h.seed('datasync');
-    h.server.control.datasync.failNextExecution({ phase: 'TRANSFERRING', errorCode: 'OpNotSupported', errorDetail: 'NFS server refused the write' });
+    h.server.control.datasync.failNextExecution({
+      phase: 'TRANSFERRING',
+      errorCode: 'OpNotSupported',
+      errorDetail: 'NFS server refused the write',
+    });
     const { report } = await copy(id, 'initial');
     expect(report.failed).toHaveLength(1);
     const failed = await h.phase.status(id);
-    expect(failed).toMatchObject({ state: 'failed', canRetry: true, actions: ['retry'], lastError: { code: 'OpNotSupported', message: expect.stringContaining('NFS server refused the write') } });
-    expect(h.io.messages.find((m) => m.code === 'copy.failed')).toMatchObject({ level: 'error', data: { canRetry: true } });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      canRetry: true,
+      actions: ['retry'],
+      lastError: { code: 'OpNotSupported', message: expect.stringContaining('NFS server refused the write') },
+    });
+    expect(h.io.messages.find((m) => m.code === 'copy.failed')).toMatchObject({
+      level: 'error',
+      data: { canRetry: true },
+    });
 
     const retried = await h.phase.retry(id, 'U0ADMIN');
     expect(retried).toMatchObject({ kind: 'initial', created: true });
@@ -120,7 +175,10 @@ describe('DataSync copy against the local estate', () => {
     expect(report.failed).toHaveLength(1);
     const status = await h.phase.status(id);
     expect(status.state).toBe('failed');
-    expect(status.lastError).toMatchObject({ code: 'VerificationFailed', message: expect.stringMatching(/3 file\(s\) that differ.*not verified/) });
+    expect(status.lastError).toMatchObject({
+      code: 'VerificationFailed',
+      message: expect.stringMatching(/3 file\(s\) that differ.*not verified/),
+    });
     expect((await h.store.migrations.getMigration(id))!.facts.verificationClean).toBe(false);
 
     await h.phase.retry(id, 'U0ADMIN');
@@ -134,7 +192,9 @@ describe('DataSync copy against the local estate', () => {
     // The first replica dies once the execution is started and recorded.
     void h.runner('dying', dyingAfter(h.phase.handler, 'start-execution'), { dies: true }).tick();
     await waitFor(async () => (await h.store.jobs.getJob(queued.jobId))?.step === 'start-execution');
-    const executionArn = (await h.store.migrations.getMigration(id))!.resources[CopyResourceKeys.execution(queued.jobId)];
+    const executionArn = (await h.store.migrations.getMigration(id))!.resources[
+      CopyResourceKeys.execution(queued.jobId)
+    ];
     expect(executionArn).toMatch(/\/execution\/exec-/);
 
     const survivor = h.runner('survivor');
@@ -155,14 +215,20 @@ describe('DataSync copy against the local estate', () => {
   it('a double Final sync request is one job and one execution', async () => {
     const id = await h.seed('datasync');
     await copy(id, 'initial');
-    const [a, b] = await Promise.all([h.phase.startCopy(id, 'U0ADMIN', { kind: 'final' }), h.phase.startCopy(id, 'U0OTHER', { kind: 'final' })]);
+    const [a, b] = await Promise.all([
+      h.phase.startCopy(id, 'U0ADMIN', { kind: 'final' }),
+      h.phase.startCopy(id, 'U0OTHER', { kind: 'final' }),
+    ]);
     expect(a.jobId).toBe(b.jobId);
     expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     const reports = await Promise.all([h.runner('r1').tick(), h.runner('r2').tick()]);
     expect(reports.flatMap((r) => r.succeeded)).toEqual([a.jobId]);
     expect((await h.phase.status(id)).state).toBe('verified');
     // A click after it finished answers with the same job.
-    expect(await h.phase.startCopy(id, 'U0ADMIN', { kind: 'final' })).toMatchObject({ jobId: a.jobId, created: false });
+    expect(await h.phase.startCopy(id, 'U0ADMIN', { kind: 'final' })).toMatchObject({
+      jobId: a.jobId,
+      created: false,
+    });
     expect((await executions()).executions).toHaveLength(2);
   });
 
@@ -180,15 +246,33 @@ describe('DataSync copy against the local estate', () => {
   it('the dry run lists the exact calls with ARNs built from the account, region and IDs', async () => {
     const id = await h.seed('datasync');
     const decision = (await h.store.migrations.getDecision(id))!;
-    await h.store.migrations.putDecision(id, { ...decision.decision, networkPath: { availabilityZone: 'eu-west-1a', subnetId: SUBNET_A, securityGroupIds: [SG_NFS] } }, decision.version);
+    await h.store.migrations.putDecision(
+      id,
+      {
+        ...decision.decision,
+        networkPath: { availabilityZone: 'eu-west-1a', subnetId: SUBNET_A, securityGroupIds: [SG_NFS] },
+      },
+      decision.version,
+    );
     const calls = await h.phase.plan(id, 'final');
-    expect(calls.map((c) => c.operation)).toEqual(['datasync:CreateLocationEfs', 'datasync:CreateLocationEfs', 'datasync:CreateTask', 'datasync:StartTaskExecution', 'datasync:DescribeTaskExecution']);
+    expect(calls.map((c) => c.operation)).toEqual([
+      'datasync:CreateLocationEfs',
+      'datasync:CreateLocationEfs',
+      'datasync:CreateTask',
+      'datasync:StartTaskExecution',
+      'datasync:DescribeTaskExecution',
+    ]);
     expect(calls[0]!.input).toMatchObject({
       EfsFilesystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${SOURCE}`,
-      Ec2Config: { SubnetArn: `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/${SUBNET_A}`, SecurityGroupArns: [`arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${SG_NFS}`] },
+      Ec2Config: {
+        SubnetArn: `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/${SUBNET_A}`,
+        SecurityGroupArns: [`arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${SG_NFS}`],
+      },
       InTransitEncryption: 'TLS1_2',
     });
-    expect(calls[3]!.input).toMatchObject({ OverrideOptions: { VerifyMode: 'POINT_IN_TIME_CONSISTENT', PreserveDeletedFiles: 'REMOVE' } });
+    expect(calls[3]!.input).toMatchObject({
+      OverrideOptions: { VerifyMode: 'POINT_IN_TIME_CONSISTENT', PreserveDeletedFiles: 'REMOVE' },
+    });
     expect((await dataSync.send(new ListLocationsCommand({}))).Locations).toEqual([]);
   });
 });

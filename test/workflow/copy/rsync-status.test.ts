@@ -33,9 +33,15 @@ describe('EC2 + rsync status recorded from the thread', () => {
     const initial = await h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'initial' });
     expect(initial).toMatchObject({ state: 'synced', verified: false, unchanged: false });
     // A second click changes nothing.
-    expect(await h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'initial' })).toMatchObject({ state: 'synced', unchanged: true });
+    expect(await h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'initial' })).toMatchObject({
+      state: 'synced',
+      unchanged: true,
+    });
 
-    const differs = await h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText: summary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600']) });
+    const differs = await h.phase.recordRsyncStatus(id, 'U0ADMIN', {
+      pass: 'final',
+      summaryText: summary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600']),
+    });
     expect(differs).toMatchObject({ state: 'final_sync', verified: false });
     expect(differs.message).toContain('only in source: ./a (f)');
     expect(differs.message).toContain('differs: ./b: mode 0644 -> 0600');
@@ -47,7 +53,9 @@ describe('EC2 + rsync status recorded from the thread', () => {
     const clean = await h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText: summary([]) });
     expect(clean).toMatchObject({ state: 'verified', verified: true });
     expect((await h.store.migrations.getMigration(id))!.facts.verificationClean).toBe(true);
-    const transitions = (await h.store.events.listEvents(id)).filter((e) => e.kind === 'transition').map((e) => e.to);
+    const transitions = (await h.store.events.listEvents(id))
+      .filter((e) => e.kind === 'transition')
+      .map((e) => e.to);
     expect(transitions).toEqual(['copying', 'synced', 'final_sync', 'verified']);
   });
 
@@ -60,15 +68,23 @@ describe('EC2 + rsync status recorded from the thread', () => {
     ]);
     expect([a.state, b.state]).toEqual(['verified', 'verified']);
     expect([a.unchanged, b.unchanged].sort()).toEqual([false, true]);
-    const transitions = (await h.store.events.listEvents(id)).filter((e) => e.kind === 'transition').map((e) => e.to);
+    const transitions = (await h.store.events.listEvents(id))
+      .filter((e) => e.kind === 'transition')
+      .map((e) => e.to);
     expect(transitions.filter((t) => t === 'verified')).toHaveLength(1);
   });
 
   it('refuses what cannot prove the copy, changing nothing', async () => {
     const id = await h.seed('rsync');
-    await expect(h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final' })).rejects.toThrow(/needs the verification summary/);
-    await expect(h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText: summary([]) })).rejects.toThrow(/record the initial copy first/);
-    await expect(h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText: 'looks fine to me' })).rejects.toBeInstanceOf(BadInputError);
+    await expect(h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final' })).rejects.toThrow(
+      /needs the verification summary/,
+    );
+    await expect(
+      h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText: summary([]) }),
+    ).rejects.toThrow(/record the initial copy first/);
+    await expect(
+      h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText: 'looks fine to me' }),
+    ).rejects.toBeInstanceOf(BadInputError);
     expect((await h.phase.status(id)).state).toBe('target_ready');
     // The bot does not queue jobs for rsync.
     await expect(h.phase.startCopy(id, 'U0ADMIN', { kind: 'initial' })).rejects.toThrow(/run the runbook/);
@@ -76,6 +92,8 @@ describe('EC2 + rsync status recorded from the thread', () => {
 
   it('a DataSync migration cannot be reported as rsync', async () => {
     const id = await h.seed('datasync');
-    await expect(h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'initial' })).rejects.toThrow(/copied with datasync, not EC2 \+ rsync/);
+    await expect(h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'initial' })).rejects.toThrow(
+      /copied with datasync, not EC2 \+ rsync/,
+    );
   });
 });

@@ -23,7 +23,11 @@ export const KEYS = {
   disabled: { id: keyId(2), alias: 'alias/old-efs' },
   asymmetric: { id: keyId(3), alias: 'alias/signing' },
   pendingDeletion: { id: keyId(4), alias: 'alias/doomed' },
-  otherRegion: { id: keyId(5), alias: 'alias/us-efs', arn: `arn:aws:kms:${OTHER_REGION}:${ACCOUNT}:key/${keyId(5)}` },
+  otherRegion: {
+    id: keyId(5),
+    alias: 'alias/us-efs',
+    arn: `arn:aws:kms:${OTHER_REGION}:${ACCOUNT}:key/${keyId(5)}`,
+  },
 };
 
 export const FS = {
@@ -50,8 +54,18 @@ export function decideEstate(options: { bulk?: number } = {}) {
           [REGION]: {
             vpcs: [{ VpcId: 'vpc-0a00000000000a000', CidrBlock: '10.1.0.0/16' }],
             subnets: [
-              { SubnetId: SUBNET_A, VpcId: 'vpc-0a00000000000a000', AvailabilityZone: 'eu-west-1a', CidrBlock: '10.1.0.0/20' },
-              { SubnetId: SUBNET_B, VpcId: 'vpc-0a00000000000a000', AvailabilityZone: 'eu-west-1b', CidrBlock: '10.1.16.0/20' },
+              {
+                SubnetId: SUBNET_A,
+                VpcId: 'vpc-0a00000000000a000',
+                AvailabilityZone: 'eu-west-1a',
+                CidrBlock: '10.1.0.0/20',
+              },
+              {
+                SubnetId: SUBNET_B,
+                VpcId: 'vpc-0a00000000000a000',
+                AvailabilityZone: 'eu-west-1b',
+                CidrBlock: '10.1.16.0/20',
+              },
             ],
             securityGroups: [
               {
@@ -59,20 +73,35 @@ export function decideEstate(options: { bulk?: number } = {}) {
                 GroupName: 'efs-nfs',
                 VpcId: 'vpc-0a00000000000a000',
                 Description: 'NFS from the VPC',
-                IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.1.0.0/16' }] }],
+                IpPermissions: [
+                  { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.1.0.0/16' }] },
+                ],
               },
               {
                 GroupId: 'sg-0a00000000000a0f2',
                 GroupName: 'ssh-only',
                 VpcId: 'vpc-0a00000000000a000',
                 Description: 'SSH only',
-                IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.1.0.0/16' }] }],
+                IpPermissions: [
+                  { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.1.0.0/16' }] },
+                ],
               },
             ],
             keys: [
               { KeyId: KEYS.good.id, Description: 'app EFS', Aliases: [KEYS.good.alias] },
-              { KeyId: KEYS.disabled.id, KeyState: 'Disabled', Enabled: false, Aliases: [KEYS.disabled.alias] },
-              { KeyId: KEYS.asymmetric.id, KeySpec: 'RSA_2048', CustomerMasterKeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Aliases: [KEYS.asymmetric.alias] },
+              {
+                KeyId: KEYS.disabled.id,
+                KeyState: 'Disabled',
+                Enabled: false,
+                Aliases: [KEYS.disabled.alias],
+              },
+              {
+                KeyId: KEYS.asymmetric.id,
+                KeySpec: 'RSA_2048',
+                CustomerMasterKeySpec: 'RSA_2048',
+                KeyUsage: 'SIGN_VERIFY',
+                Aliases: [KEYS.asymmetric.alias],
+              },
               {
                 KeyId: KEYS.pendingDeletion.id,
                 KeyState: 'PendingDeletion',
@@ -103,7 +132,12 @@ export function decideEstate(options: { bulk?: number } = {}) {
                 Tags: [{ Key: 'env', Value: 'dev' }],
                 MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: ['sg-0a00000000000a0f2'] }],
               },
-              { FileSystemId: FS.scratch, Name: 'scratch', SizeInBytes: { Value: 10 * 1024 ** 3 }, Tags: [{ Key: 'env', Value: 'dev' }] },
+              {
+                FileSystemId: FS.scratch,
+                Name: 'scratch',
+                SizeInBytes: { Value: 10 * 1024 ** 3 },
+                Tags: [{ Key: 'env', Value: 'dev' }],
+              },
               { FileSystemId: FS.encrypted, Name: 'done', Encrypted: true, KmsKeyId: KEYS.good.alias },
               ...Array.from({ length: options.bulk ?? 0 }, (_, i) => ({
                 FileSystemId: `fs-0b${String(i).padStart(15, '0')}`,
@@ -155,7 +189,13 @@ export async function startDecideEstate(options: { bulk?: number } = {}): Promis
   const server = await startEstateServer({ estate: parseEstate(decideEstate(options), 'decide-fixture') });
   const restoreEnv = pointSdkAt(server.endpoint);
   // The caller's own account: no AssumeRole, the base credentials act as ACCOUNT.
-  const accounts = createAccountClients({ accounts: [], roleName: 'EfsEncryptRole', regions: [REGION], rateLimitPerSecond: 1000, maxAttempts: 1 });
+  const accounts = createAccountClients({
+    accounts: [],
+    roleName: 'EfsEncryptRole',
+    regions: [REGION],
+    rateLimitPerSecond: 1000,
+    maxAttempts: 1,
+  });
   const directories = createDirectories(accounts, { clock });
   const store = await openStore({ clock });
   const scan = await createScanWorkflow({

@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePolicyRules } from '../../../src/domain/decision.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
-import { createDecideWorkflow, formatPlanSummary, type DecideWorkflow } from '../../../src/workflow/decide/index.ts';
+import {
+  createDecideWorkflow,
+  formatPlanSummary,
+  type DecideWorkflow,
+} from '../../../src/workflow/decide/index.ts';
 import { ACCOUNT, FS, KEYS, REGION, startDecideEstate, type DecideEstate } from './decide-fixture.ts';
 
 let env: DecideEstate;
@@ -28,7 +32,12 @@ afterEach(async () => {
   await env.close();
 });
 
-const valid = { fileSystemId: FS.app, scope: 'in_scope' as const, targetKey: KEYS.good.alias, method: 'datasync' as const };
+const valid = {
+  fileSystemId: FS.app,
+  scope: 'in_scope' as const,
+  targetKey: KEYS.good.alias,
+  method: 'datasync' as const,
+};
 
 describe('record', () => {
   it('stores a decision and an exclusion through the state machine, with events', async () => {
@@ -39,7 +48,13 @@ describe('record', () => {
       ],
       ADMIN,
     );
-    expect(result).toMatchObject({ ok: true, recorded: [{ outcome: 'decided', state: 'decided' }, { outcome: 'excluded', state: 'excluded' }] });
+    expect(result).toMatchObject({
+      ok: true,
+      recorded: [
+        { outcome: 'decided', state: 'decided' },
+        { outcome: 'excluded', state: 'excluded' },
+      ],
+    });
 
     const decision = await env.store.migrations.getDecision(id(FS.app));
     expect(decision?.decision).toEqual({
@@ -48,7 +63,11 @@ describe('record', () => {
       keyManager: 'CUSTOMER',
       method: 'datasync',
       constraints: { maintenanceWindow: 'Sat 02:00-06:00 UTC' },
-      networkPath: { availabilityZone: 'eu-west-1a', subnetId: 'subnet-0a00000000000a001', securityGroupIds: ['sg-0a00000000000a0f1'] },
+      networkPath: {
+        availabilityZone: 'eu-west-1a',
+        subnetId: 'subnet-0a00000000000a001',
+        securityGroupIds: ['sg-0a00000000000a0f1'],
+      },
       decidedBy: ADMIN,
       decidedAt: '2026-01-05T09:00:00.000Z',
     });
@@ -61,7 +80,9 @@ describe('record', () => {
       'transition in_scope',
     ]);
     expect(events.find((e) => e.kind === 'decision')?.actor).toBe(ADMIN);
-    expect((await env.store.migrations.getMigration(id(FS.scratch)))?.facts.exclusionReason).toBe('scratch data, deleted in Q3');
+    expect((await env.store.migrations.getMigration(id(FS.scratch)))?.facts.exclusionReason).toBe(
+      'scratch data, deleted in Q3',
+    );
     expect((await env.store.migrations.getSnapshot(id(FS.app)))?.scanId).toBe(env.scan.scanId);
   });
 
@@ -105,7 +126,9 @@ describe('record', () => {
       { ...valid, fileSystemId: FS.app, method: 'rsync' },
     ]);
     const replication = await decide.validate({ ...valid, fileSystemId: FS.cache, method: 'replication' });
-    expect(datasync!.errors.method).toMatch(/eu-west-1a: sg-0a00000000000a0f2 of fsmt-\S+ admit no TCP 2049 from 10\.1\.0\.0\/20/);
+    expect(datasync!.errors.method).toMatch(
+      /eu-west-1a: sg-0a00000000000a0f2 of fsmt-\S+ admit no TCP 2049 from 10\.1\.0\.0\/20/,
+    );
     expect(rsync!.errors.method).toContain('it has no mount targets');
     expect(scratch!.ok).toBe(true);
     expect(replication.errors).toEqual({});
@@ -119,7 +142,10 @@ describe('record', () => {
     ]);
     expect(aws!.errors.targetKey).toContain('env=prod:require-cmk');
     expect(dev!.ok).toBe(true);
-    expect(dev!.decision).toMatchObject({ keyManager: 'AWS', targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/elasticfilesystem` });
+    expect(dev!.decision).toMatchObject({
+      keyManager: 'AWS',
+      targetKmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/elasticfilesystem`,
+    });
   });
 
   it('records exactly one decision event for a double submit', async () => {
@@ -137,13 +163,26 @@ describe('record', () => {
     env.clock.advance(60_000);
     await decide.record([{ ...valid, method: 'replication' }], 'U0OTHER01');
     const changed = await env.store.migrations.getDecision(id(FS.app));
-    expect(changed).toMatchObject({ version: 2, decision: { method: 'replication', decidedBy: 'U0OTHER01' } });
+    expect(changed).toMatchObject({
+      version: 2,
+      decision: { method: 'replication', decidedBy: 'U0OTHER01' },
+    });
 
     const m = (await env.store.migrations.getMigration(id(FS.app)))!;
-    await env.store.migrations.transitionMigration(id(FS.app), { expectedVersion: m.version, to: 'target_creating', actor: 'builder' });
-    const refused = await decide.record([{ fileSystemId: FS.app, scope: 'excluded', exclusionReason: 'changed my mind' }], ADMIN);
+    await env.store.migrations.transitionMigration(id(FS.app), {
+      expectedVersion: m.version,
+      to: 'target_creating',
+      actor: 'builder',
+    });
+    const refused = await decide.record(
+      [{ fileSystemId: FS.app, scope: 'excluded', exclusionReason: 'changed my mind' }],
+      ADMIN,
+    );
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.invalid[0]!.errors.scope).toContain('Cannot move a migration from target_creating to excluded');
+    if (!refused.ok)
+      expect(refused.invalid[0]!.errors.scope).toContain(
+        'Cannot move a migration from target_creating to excluded',
+      );
     expect((await env.store.migrations.getDecision(id(FS.app)))?.version).toBe(2);
   });
 
@@ -156,14 +195,21 @@ describe('record', () => {
 
 describe('summary', () => {
   it('lists decisions, exclusions with reasons, and what still needs a decision', async () => {
-    await decide.record([valid, { fileSystemId: FS.scratch, scope: 'excluded', exclusionReason: 'scratch' }], ADMIN);
+    await decide.record(
+      [valid, { fileSystemId: FS.scratch, scope: 'excluded', exclusionReason: 'scratch' }],
+      ADMIN,
+    );
     const plan = await decide.summary();
     expect(plan.candidates).toBe(3);
     expect(plan.decided.map((s) => s.fileSystem.fileSystemId)).toEqual([FS.app]);
-    expect(plan.excluded.map((s) => [s.fileSystem.fileSystemId, s.exclusionReason, s.updatedBy])).toEqual([[FS.scratch, 'scratch', ADMIN]]);
+    expect(plan.excluded.map((s) => [s.fileSystem.fileSystemId, s.exclusionReason, s.updatedBy])).toEqual([
+      [FS.scratch, 'scratch', ADMIN],
+    ]);
     expect(plan.undecided.map((s) => s.fileSystem.fileSystemId)).toEqual([FS.cache]);
     const text = formatPlanSummary(plan);
-    expect(text).toContain(`${FS.app} (app-data) ${ACCOUNT} ${REGION}: AWS DataSync to ${KEYS.good.alias}; by ${ADMIN}`);
+    expect(text).toContain(
+      `${FS.app} (app-data) ${ACCOUNT} ${REGION}: AWS DataSync to ${KEYS.good.alias}; by ${ADMIN}`,
+    );
     expect(text).toContain(`Still needs a decision:\n  ${FS.cache} (build-cache)`);
   });
 });

@@ -22,20 +22,39 @@ describe('parseDecisionFile', () => {
     expect(file).toEqual({
       scanId: 'scan-1',
       choices: [
-        { fileSystemId: 'fs-0a0000000000000a1', scope: 'in_scope', targetKey: 'alias/app-efs', method: 'datasync', constraints: { maintenanceWindow: 'Sat 02:00-06:00 UTC' } },
-        { fileSystemId: 'fs-0a0000000000000a3', accountId: '111111111111', scope: 'excluded', exclusionReason: 'scratch' },
+        {
+          fileSystemId: 'fs-0a0000000000000a1',
+          scope: 'in_scope',
+          targetKey: 'alias/app-efs',
+          method: 'datasync',
+          constraints: { maintenanceWindow: 'Sat 02:00-06:00 UTC' },
+        },
+        {
+          fileSystemId: 'fs-0a0000000000000a3',
+          accountId: '111111111111',
+          scope: 'excluded',
+          exclusionReason: 'scratch',
+        },
       ],
     });
   });
 
   it('reads a JSON list', () => {
-    expect(parseDecisionFile('[{"fileSystemId":"fs-0a0000000000000a3","scope":"excluded","reason":"x"}]', 'json').choices).toHaveLength(1);
+    expect(
+      parseDecisionFile('[{"fileSystemId":"fs-0a0000000000000a3","scope":"excluded","reason":"x"}]', 'json')
+        .choices,
+    ).toHaveLength(1);
   });
 
   it('names the path of every problem', () => {
     try {
       parseDecisionFile(
-        JSON.stringify({ decisions: [{ fileSystemId: 'fs-0a0000000000000a1', scope: 'in_scope', method: 'scp' }, { fileSystemId: 'nope', scope: 'excluded' }] }),
+        JSON.stringify({
+          decisions: [
+            { fileSystemId: 'fs-0a0000000000000a1', scope: 'in_scope', method: 'scp' },
+            { fileSystemId: 'nope', scope: 'excluded' },
+          ],
+        }),
         'json',
         'plan.json',
       );

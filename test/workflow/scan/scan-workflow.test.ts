@@ -639,16 +639,14 @@ describe('scan workflow', () => {
   });
 
   it('falls back to per-file-system calls when a region-wide listing is refused', async () => {
-    efsMock
-      .on(DescribeAccessPointsCommand, { FileSystemId: undefined })
-      .rejects(
-        new EFSServiceException({
-          name: 'BadRequest',
-          $fault: 'client',
-          message: 'Specify a file system',
-          ...meta,
-        }),
-      );
+    efsMock.on(DescribeAccessPointsCommand, { FileSystemId: undefined }).rejects(
+      new EFSServiceException({
+        name: 'BadRequest',
+        $fault: 'client',
+        message: 'Specify a file system',
+        ...meta,
+      }),
+    );
     const scan = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
     const asked = efsMock.commandCalls(DescribeAccessPointsCommand).map((c) => c.args[0].input.FileSystemId);
     expect(asked.filter((id) => id !== undefined).sort()).toEqual(

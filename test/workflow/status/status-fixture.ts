@@ -33,7 +33,10 @@ export const IDS = {
   synced: migrationId(ACCOUNT, REGION, FS.synced),
   excluded: migrationId(OTHER_ACCOUNT, OTHER_REGION, FS.excluded),
 };
-export const FAILURE = { code: 'MountTargetConflict', message: 'A mount target already exists in eu-west-1b for fs-0000000000000001c.' };
+export const FAILURE = {
+  code: 'MountTargetConflict',
+  message: 'A mount target already exists in eu-west-1b for fs-0000000000000001c.',
+};
 export const VERIFICATION = 'DataSync verified: 1,200 files, no differences';
 export const BUILD_REQUEST_ID = 'req-build-0001';
 
@@ -47,18 +50,48 @@ const decision = (method: MigrationDecision['method']): MigrationDecision => ({
   constraints: { maintenanceWindow: 'Sat 02:00-06:00 UTC' },
 });
 
-async function decided(store: Store, accountId: string, region: string, fileSystemId: string, name: string, method: MigrationDecision['method']) {
+async function decided(
+  store: Store,
+  accountId: string,
+  region: string,
+  fileSystemId: string,
+  name: string,
+  method: MigrationDecision['method'],
+) {
   const { migrations } = store;
-  const m = await migrations.createMigration({ accountId, region, fileSystemId, state: 'in_scope', actor: ADMIN });
-  await migrations.putSnapshot(m.id, { observedAt: '2026-05-01T08:00:00.000Z', fileSystem: fileSystem({ fileSystemId, accountId, region, name }) });
+  const m = await migrations.createMigration({
+    accountId,
+    region,
+    fileSystemId,
+    state: 'in_scope',
+    actor: ADMIN,
+  });
+  await migrations.putSnapshot(m.id, {
+    observedAt: '2026-05-01T08:00:00.000Z',
+    fileSystem: fileSystem({ fileSystemId, accountId, region, name }),
+  });
   await migrations.putDecision(m.id, decision(method), 0);
-  return migrations.transitionMigration(m.id, { expectedVersion: m.version, to: 'decided', facts: { hasDecision: true }, actor: ADMIN, detail: `decided: ${method}` });
+  return migrations.transitionMigration(m.id, {
+    expectedVersion: m.version,
+    to: 'decided',
+    facts: { hasDecision: true },
+    actor: ADMIN,
+    detail: `decided: ${method}`,
+  });
 }
 
 export async function seedStatusStore(store: Store): Promise<void> {
   const { migrations, jobs } = store;
-  const fresh = await migrations.createMigration({ accountId: ACCOUNT, region: REGION, fileSystemId: FS.fresh, actor: 'scan' });
-  await migrations.putSnapshot(fresh.id, { observedAt: '2026-05-01T08:00:00.000Z', fileSystem: fileSystem({ fileSystemId: FS.fresh, name: 'scratch' }) });
+  const fresh = await migrations.createMigration({
+    accountId: ACCOUNT,
+    region: REGION,
+    fileSystemId: FS.fresh,
+    actor: 'scan',
+  });
+  await migrations.putSnapshot(fresh.id, {
+    observedAt: '2026-05-01T08:00:00.000Z',
+    fileSystem: fileSystem({ fileSystemId: FS.fresh, name: 'scratch' }),
+  });
 
   await decided(store, ACCOUNT, REGION, FS.decided, 'payroll', 'rsync');
 
@@ -68,28 +101,68 @@ export async function seedStatusStore(store: Store): Promise<void> {
     expectedVersion: broken.version,
     to: 'target_creating',
     facts: { hasDecision: true },
-    resources: { [BuildResourceKeys.targetFileSystemId]: TWIN.broken, [BuildResourceKeys.buildStep]: 'create-file-system' },
+    resources: {
+      [BuildResourceKeys.targetFileSystemId]: TWIN.broken,
+      [BuildResourceKeys.buildStep]: 'create-file-system',
+    },
     actor: ADMIN,
     detail: 'CreateFileSystem',
     awsRequestIds: [BUILD_REQUEST_ID],
   });
-  const { job: buildJob } = await jobs.createJob({ kind: 'build', migrationId: broken.id, generation: 1, requestedBy: ADMIN });
-  await jobs.updateJob(buildJob.jobId, buildJob.version, { status: 'failed', lastError: { ...FAILURE, step: 'mount-targets' } });
-  await migrations.transitionMigration(broken.id, { expectedVersion: broken.version, to: 'failed', actor: 'bot:runner', error: FAILURE, detail: 'build failed' });
+  const { job: buildJob } = await jobs.createJob({
+    kind: 'build',
+    migrationId: broken.id,
+    generation: 1,
+    requestedBy: ADMIN,
+  });
+  await jobs.updateJob(buildJob.jobId, buildJob.version, {
+    status: 'failed',
+    lastError: { ...FAILURE, step: 'mount-targets' },
+  });
+  await migrations.transitionMigration(broken.id, {
+    expectedVersion: broken.version,
+    to: 'failed',
+    actor: 'bot:runner',
+    error: FAILURE,
+    detail: 'build failed',
+  });
 
   // Built, validated, copied once by DataSync with a clean verification: synced.
   let synced = await decided(store, ACCOUNT, REGION, FS.synced, 'uploads', 'datasync');
-  synced = await migrations.transitionMigration(synced.id, { expectedVersion: synced.version, to: 'target_creating', facts: { hasDecision: true }, actor: ADMIN });
+  synced = await migrations.transitionMigration(synced.id, {
+    expectedVersion: synced.version,
+    to: 'target_creating',
+    facts: { hasDecision: true },
+    actor: ADMIN,
+  });
   synced = await migrations.transitionMigration(synced.id, {
     expectedVersion: synced.version,
     to: 'target_ready',
     facts: { targetValidated: true },
-    resources: { [BuildResourceKeys.targetFileSystemId]: TWIN.synced, [BuildResourceKeys.targetKmsKeyArn]: KEY_ARN, [BuildResourceKeys.mountTarget('eu-west-1a')]: 'fsmt-0000000000000001d' },
+    resources: {
+      [BuildResourceKeys.targetFileSystemId]: TWIN.synced,
+      [BuildResourceKeys.targetKmsKeyArn]: KEY_ARN,
+      [BuildResourceKeys.mountTarget('eu-west-1a')]: 'fsmt-0000000000000001d',
+    },
     actor: 'bot:runner',
   });
-  synced = await migrations.updateMigration(synced.id, { expectedVersion: synced.version, resources: { [CopyResourceKeys.request(1)]: 'initial' }, actor: ADMIN, detail: 'Initial copy requested (job generation 1)' });
-  synced = await migrations.transitionMigration(synced.id, { expectedVersion: synced.version, to: 'copying', actor: 'bot:runner' });
-  const { job: copyJob } = await jobs.createJob({ kind: 'copy', migrationId: synced.id, generation: 1, requestedBy: ADMIN });
+  synced = await migrations.updateMigration(synced.id, {
+    expectedVersion: synced.version,
+    resources: { [CopyResourceKeys.request(1)]: 'initial' },
+    actor: ADMIN,
+    detail: 'Initial copy requested (job generation 1)',
+  });
+  synced = await migrations.transitionMigration(synced.id, {
+    expectedVersion: synced.version,
+    to: 'copying',
+    actor: 'bot:runner',
+  });
+  const { job: copyJob } = await jobs.createJob({
+    kind: 'copy',
+    migrationId: synced.id,
+    generation: 1,
+    requestedBy: ADMIN,
+  });
   await jobs.updateJob(copyJob.jobId, copyJob.version, { status: 'succeeded', step: 'verified' });
   await migrations.transitionMigration(synced.id, {
     expectedVersion: synced.version,
@@ -99,6 +172,17 @@ export async function seedStatusStore(store: Store): Promise<void> {
     detail: 'Initial copy done',
   });
 
-  const excluded = await migrations.createMigration({ accountId: OTHER_ACCOUNT, region: OTHER_REGION, fileSystemId: FS.excluded, actor: 'scan' });
-  await migrations.transitionMigration(excluded.id, { expectedVersion: excluded.version, to: 'excluded', facts: { exclusionReason: 'scratch space' }, actor: ADMIN, detail: 'excluded: scratch space' });
+  const excluded = await migrations.createMigration({
+    accountId: OTHER_ACCOUNT,
+    region: OTHER_REGION,
+    fileSystemId: FS.excluded,
+    actor: 'scan',
+  });
+  await migrations.transitionMigration(excluded.id, {
+    expectedVersion: excluded.version,
+    to: 'excluded',
+    facts: { exclusionReason: 'scratch space' },
+    actor: ADMIN,
+    detail: 'excluded: scratch space',
+  });
 }

@@ -1,8 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
-import { createStatusQuery, formatDetail, formatOverview, StatusNotFoundError, type StatusQuery } from '../../../src/workflow/status/index.ts';
-import { ACCOUNT, ADMIN, BUILD_REQUEST_ID, FAILURE, FS, IDS, KEY_ARN, OTHER_ACCOUNT, OTHER_REGION, REGION, seedStatusStore, TWIN, VERIFICATION } from './status-fixture.ts';
+import {
+  createStatusQuery,
+  formatDetail,
+  formatOverview,
+  StatusNotFoundError,
+  type StatusQuery,
+} from '../../../src/workflow/status/index.ts';
+import {
+  ACCOUNT,
+  ADMIN,
+  BUILD_REQUEST_ID,
+  FAILURE,
+  FS,
+  IDS,
+  KEY_ARN,
+  OTHER_ACCOUNT,
+  OTHER_REGION,
+  REGION,
+  seedStatusStore,
+  TWIN,
+  VERIFICATION,
+} from './status-fixture.ts';
 
 let store: Store;
 let query: StatusQuery;
@@ -30,14 +50,35 @@ describe('status overview', () => {
       { state: 'failed', count: 1 },
     ]);
     expect(o.byPlace).toEqual([
-      { accountId: ACCOUNT, region: REGION, total: 4, byState: [{ state: 'discovered', count: 1 }, { state: 'decided', count: 1 }, { state: 'synced', count: 1 }, { state: 'failed', count: 1 }] },
-      { accountId: OTHER_ACCOUNT, region: OTHER_REGION, total: 1, byState: [{ state: 'excluded', count: 1 }] },
+      {
+        accountId: ACCOUNT,
+        region: REGION,
+        total: 4,
+        byState: [
+          { state: 'discovered', count: 1 },
+          { state: 'decided', count: 1 },
+          { state: 'synced', count: 1 },
+          { state: 'failed', count: 1 },
+        ],
+      },
+      {
+        accountId: OTHER_ACCOUNT,
+        region: OTHER_REGION,
+        total: 1,
+        byState: [{ state: 'excluded', count: 1 }],
+      },
     ]);
   });
 
   it('lists the failed first and the excluded last, one line each with what is known', async () => {
     const o = await query.overview();
-    expect(o.migrations.map((m) => m.fileSystemId)).toEqual([FS.broken, FS.synced, FS.decided, FS.fresh, FS.excluded]);
+    expect(o.migrations.map((m) => m.fileSystemId)).toEqual([
+      FS.broken,
+      FS.synced,
+      FS.decided,
+      FS.fresh,
+      FS.excluded,
+    ]);
     const [broken, synced, decided, fresh] = o.migrations;
     expect(broken).toMatchObject({
       name: 'media',
@@ -49,11 +90,24 @@ describe('status overview', () => {
       lastError: { ...FAILURE },
       lastChange: { actor: 'bot:runner', kind: 'transition', detail: 'build failed' },
     });
-    expect(synced).toMatchObject({ name: 'uploads', state: 'synced', twinFileSystemId: TWIN.synced, copy: VERIFICATION });
+    expect(synced).toMatchObject({
+      name: 'uploads',
+      state: 'synced',
+      twinFileSystemId: TWIN.synced,
+      copy: VERIFICATION,
+    });
     expect(synced?.lastError).toBeUndefined();
-    expect(decided).toMatchObject({ name: 'payroll', method: 'rsync', lastChange: { actor: ADMIN, detail: 'decided: rsync' } });
+    expect(decided).toMatchObject({
+      name: 'payroll',
+      method: 'rsync',
+      lastChange: { actor: ADMIN, detail: 'decided: rsync' },
+    });
     expect(decided?.twinFileSystemId).toBeUndefined();
-    expect(fresh).toMatchObject({ name: 'scratch', state: 'discovered', lastChange: { actor: 'scan', kind: 'created' } });
+    expect(fresh).toMatchObject({
+      name: 'scratch',
+      state: 'discovered',
+      lastChange: { actor: 'scan', kind: 'created' },
+    });
     expect(fresh?.method).toBeUndefined();
   });
 
@@ -61,13 +115,20 @@ describe('status overview', () => {
     const text = formatOverview(await query.overview());
     expect(text).toContain('5 migration(s): discovered 1, excluded 1, decided 1, synced 1, failed 1');
     expect(text).toContain(`  ${OTHER_ACCOUNT} ${OTHER_REGION}: 1 (excluded 1)`);
-    expect(text).toContain(`${FS.broken} (media) ${ACCOUNT} ${REGION}: failed (from target_creating); datasync; key alias/efs-twins; twin ${TWIN.broken}; error ${FAILURE.code}: ${FAILURE.message}`);
+    expect(text).toContain(
+      `${FS.broken} (media) ${ACCOUNT} ${REGION}: failed (from target_creating); datasync; key alias/efs-twins; twin ${TWIN.broken}; error ${FAILURE.code}: ${FAILURE.message}`,
+    );
   });
 
   it('says there is nothing yet on an empty store', async () => {
     const empty = await openStore({ clock });
     try {
-      const q = createStatusQuery({ migrations: empty.migrations, events: empty.events, jobs: empty.jobs, clock });
+      const q = createStatusQuery({
+        migrations: empty.migrations,
+        events: empty.events,
+        jobs: empty.jobs,
+        clock,
+      });
       const o = await q.overview();
       expect(o).toMatchObject({ total: 0, byState: [], byPlace: [], migrations: [] });
       expect(formatOverview(o)).toContain('No migrations yet');
@@ -83,11 +144,27 @@ describe('status detail', () => {
     const d = await query.detail(FS.broken, { events: 100 });
     expect(d.record.id).toBe(IDS.broken);
     expect(d.decision?.decision).toMatchObject({ method: 'datasync', targetKmsKeyId: KEY_ARN });
-    expect(d.build.mapping).toMatchObject({ sourceFileSystemId: FS.broken, targetFileSystemId: TWIN.broken, lastStep: 'create-file-system' });
-    expect(d.build.job).toMatchObject({ jobId: `build:1:${IDS.broken}`, status: 'failed', lastError: { code: FAILURE.code, step: 'mount-targets' } });
-    expect(d.next).toEqual({ text: `${FAILURE.message} Fix the cause, then Retry the build: it resumes from what it made.`, who: 'admins', command: `efs-encrypt build ${FS.broken}` });
+    expect(d.build.mapping).toMatchObject({
+      sourceFileSystemId: FS.broken,
+      targetFileSystemId: TWIN.broken,
+      lastStep: 'create-file-system',
+    });
+    expect(d.build.job).toMatchObject({
+      jobId: `build:1:${IDS.broken}`,
+      status: 'failed',
+      lastError: { code: FAILURE.code, step: 'mount-targets' },
+    });
+    expect(d.next).toEqual({
+      text: `${FAILURE.message} Fix the cause, then Retry the build: it resumes from what it made.`,
+      who: 'admins',
+      command: `efs-encrypt build ${FS.broken}`,
+    });
     expect(d.events.find((e) => e.kind === 'created')).toMatchObject({ to: 'in_scope', actor: ADMIN });
-    expect(d.events.filter((e) => e.kind === 'transition').map((e) => `${e.from}→${e.to}`)).toEqual(['in_scope→decided', 'decided→target_creating', 'target_creating→failed']);
+    expect(d.events.filter((e) => e.kind === 'transition').map((e) => `${e.from}→${e.to}`)).toEqual([
+      'in_scope→decided',
+      'decided→target_creating',
+      'target_creating→failed',
+    ]);
     expect(d.events.at(-1)).toMatchObject({ from: 'target_creating', to: 'failed', actor: 'bot:runner' });
     expect(d.events.find((e) => e.to === 'target_creating')?.awsRequestIds).toEqual([BUILD_REQUEST_ID]);
     expect(d.totalEvents).toBe(d.events.length);
@@ -103,14 +180,24 @@ describe('status detail', () => {
     expect(all.totalEvents).toBeGreaterThan(2);
     expect(last2.events).toEqual(all.events.slice(-2));
     expect(last2.totalEvents).toBe(all.totalEvents);
-    expect(last2.copy).toMatchObject({ kind: 'initial', verification: VERIFICATION, job: { status: 'succeeded' } });
+    expect(last2.copy).toMatchObject({
+      kind: 'initial',
+      verification: VERIFICATION,
+      job: { status: 'succeeded' },
+    });
     expect(last2.next).toMatchObject({ who: 'admins', command: `efs-encrypt copy final ${FS.synced}` });
     expect(last2.next.text).toContain('Sync again');
   });
 
   it('names the next step per state: decide, build, rsync runbook', async () => {
-    expect((await query.detail(FS.fresh)).next).toMatchObject({ who: 'admins', command: '/efs-encrypt plan' });
-    expect((await query.detail(FS.decided)).next).toMatchObject({ who: 'admins', command: `/efs-encrypt build ${FS.decided}` });
+    expect((await query.detail(FS.fresh)).next).toMatchObject({
+      who: 'admins',
+      command: '/efs-encrypt plan',
+    });
+    expect((await query.detail(FS.decided)).next).toMatchObject({
+      who: 'admins',
+      command: `/efs-encrypt build ${FS.decided}`,
+    });
     expect((await query.detail(FS.excluded)).next.text).toContain('excluded');
   });
 

@@ -26,7 +26,12 @@ export function buildButton(deps: ListenerDeps, title: string, work: (click: But
   return async ({ ack, body, action, respond, client, context }: ButtonArgs): Promise<void> => {
     await ack();
     const correlationId = newCorrelationId();
-    const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id, retryNum: context.retryNum });
+    const log = deps.logger.child({
+      correlationId,
+      userId: body.user.id,
+      action: action.action_id,
+      retryNum: context.retryNum,
+    });
     const replyPrivately = async (message: SlackMessage) => {
       await respond({ response_type: 'ephemeral', replace_original: false, ...message });
     };
@@ -37,7 +42,14 @@ export function buildButton(deps: ListenerDeps, title: string, work: (click: But
       try {
         if (!channel || !threadTs) throw new Error('the button payload names no channel or message');
         await work({
-          target: { client, userId: body.user.id, channel, threadTs, correlationId, ...(context.retryNum ? { retryNum: context.retryNum } : {}) },
+          target: {
+            client,
+            userId: body.user.id,
+            channel,
+            threadTs,
+            correlationId,
+            ...(context.retryNum ? { retryNum: context.retryNum } : {}),
+          },
           value: action.value ?? '',
           ...(messageTs ? { messageTs } : {}),
           replyPrivately,

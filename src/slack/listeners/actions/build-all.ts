@@ -7,7 +7,11 @@ export function buildAllAction(deps: ListenerDeps) {
   return buildButton(deps, 'Build all', async ({ target, value, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId);
     const ids = await decidedMigrations(deps, value || undefined);
-    if (ids.length === 0) return await replyPrivately({ text: 'Nothing is decided and waiting to be built: every build has been queued already, or nothing is decided yet.', blocks: [] });
+    if (ids.length === 0)
+      return await replyPrivately({
+        text: 'Nothing is decided and waiting to be built: every build has been queued already, or nothing is decided yet.',
+        blocks: [],
+      });
     await replyPrivately((await queueBuilds(deps, target, ids)).reply);
   });
 }

@@ -1,6 +1,10 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { BUILD_RETRY_ACTION_ID } from '../../../../blocks/build-progress.ts';
-import { BUILD_ALL_ACTION_ID, BUILD_ONE_ACTION_ID, BUILD_REVIEW_ACTION_ID } from '../../../../blocks/build-review.ts';
+import {
+  BUILD_ALL_ACTION_ID,
+  BUILD_ONE_ACTION_ID,
+  BUILD_REVIEW_ACTION_ID,
+} from '../../../../blocks/build-review.ts';
 import { BuildProgressReporter } from '../../build-progress.ts';
 import { BuildThreads } from '../../build-threads.ts';
 import type { ListenerDeps } from '../deps.ts';
@@ -28,8 +32,20 @@ export function registerBuildActions(app: App, deps: ListenerDeps): void {
     build.attachProgress(reporter);
     build.startRunner?.();
   }
-  app.action<BlockButtonAction>({ action_id: BUILD_REVIEW_ACTION_ID, type: 'block_actions' }, buildReviewAction(deps));
-  app.action<BlockButtonAction>({ action_id: BUILD_ALL_ACTION_ID, type: 'block_actions' }, buildAllAction(deps));
-  app.action<BlockButtonAction>({ action_id: BUILD_ONE_ACTION_ID, type: 'block_actions' }, buildOneAction(deps));
-  app.action<BlockButtonAction>({ action_id: BUILD_RETRY_ACTION_ID, type: 'block_actions' }, buildRetryAction(deps));
+  app.action<BlockButtonAction>(
+    { action_id: BUILD_REVIEW_ACTION_ID, type: 'block_actions' },
+    buildReviewAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: BUILD_ALL_ACTION_ID, type: 'block_actions' },
+    buildAllAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: BUILD_ONE_ACTION_ID, type: 'block_actions' },
+    buildOneAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: BUILD_RETRY_ACTION_ID, type: 'block_actions' },
+    buildRetryAction(deps),
+  );
 }

@@ -6,6 +6,8 @@ import { buildButton } from './build-action.ts';
 export function buildRetryAction(deps: ListenerDeps) {
   return buildButton(deps, 'Retry build', async ({ target, value, messageTs, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId, value ? [value] : []);
-    await replyPrivately((await retryBuild(deps, { ...target, ...(messageTs ? { messageTs } : {}) }, value)).reply);
+    await replyPrivately(
+      (await retryBuild(deps, { ...target, ...(messageTs ? { messageTs } : {}) }, value)).reply,
+    );
   });
 }

@@ -7,7 +7,11 @@ export function buildReviewAction(deps: ListenerDeps) {
   return buildButton(deps, 'Review build', async ({ target, value, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId);
     const ids = await decidedMigrations(deps, value || undefined);
-    if (ids.length === 0) return await replyPrivately({ text: 'Nothing is decided and waiting to be built, so there is nothing to review.', blocks: [] });
+    if (ids.length === 0)
+      return await replyPrivately({
+        text: 'Nothing is decided and waiting to be built, so there is nothing to review.',
+        blocks: [],
+      });
     await postBuildReview(deps, target, ids);
   });
 }

@@ -1,5 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { rsyncPassModal, writesStoppedModal, type CopyModalMetadata } from '../../../../blocks/copy-modals.ts';
+import {
+  rsyncPassModal,
+  writesStoppedModal,
+  type CopyModalMetadata,
+} from '../../../../blocks/copy-modals.ts';
 import { errorMessage } from '../../../../blocks/error.ts';
 import { authorizeCopy, copyServiceOf } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
@@ -14,7 +18,10 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  * 3 seconds, so only the admin check runs before views.open; the modal carries the thread the
  * result goes to. A refusal or failure is a private message with the correlation ID.
  */
-export function copyModalAction(deps: ListenerDeps, modal: 'writes_stopped' | 'rsync_initial' | 'rsync_final') {
+export function copyModalAction(
+  deps: ListenerDeps,
+  modal: 'writes_stopped' | 'rsync_initial' | 'rsync_final',
+) {
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
     const correlationId = newCorrelationId();
@@ -35,7 +42,11 @@ export function copyModalAction(deps: ListenerDeps, modal: 'writes_stopped' | 'r
       log.info({ migrationId, modal }, 'copy modal opened');
     } catch (err) {
       log.warn({ err }, 'copy modal refused or failed');
-      await respond({ response_type: 'ephemeral', replace_original: false, ...errorMessage({ title: 'Copy', userMessage: userMessageOf(err), correlationId }) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...errorMessage({ title: 'Copy', userMessage: userMessageOf(err), correlationId }),
+      });
     }
   };
 }

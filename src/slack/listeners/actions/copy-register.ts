@@ -43,7 +43,13 @@ export function registerCopyActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(COPY_RETRY_ACTION_ID), copyRetryAction(deps));
   app.action<BlockButtonAction>(button(COPY_REVIEW_ACTION_ID), copyReviewAction(deps));
   app.action<BlockButtonAction>(button(COPY_RUNBOOK_ACTION_ID), copyRunbookAction(deps));
-  app.action<BlockButtonAction>(button(COPY_WRITES_STOPPED_ACTION_ID), copyModalAction(deps, 'writes_stopped'));
-  app.action<BlockButtonAction>(button(COPY_RECORD_INITIAL_ACTION_ID), copyModalAction(deps, 'rsync_initial'));
+  app.action<BlockButtonAction>(
+    button(COPY_WRITES_STOPPED_ACTION_ID),
+    copyModalAction(deps, 'writes_stopped'),
+  );
+  app.action<BlockButtonAction>(
+    button(COPY_RECORD_INITIAL_ACTION_ID),
+    copyModalAction(deps, 'rsync_initial'),
+  );
   app.action<BlockButtonAction>(button(COPY_RECORD_FINAL_ACTION_ID), copyModalAction(deps, 'rsync_final'));
 }

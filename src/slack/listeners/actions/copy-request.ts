@@ -10,7 +10,9 @@ export function copyRequestAction(deps: ListenerDeps, kind: 'initial' | 'increme
   const title = { initial: 'Start copy', incremental: 'Sync again', final: 'Final sync' }[kind];
   return buildButton(deps, title, async ({ target, value, replyPrivately }) => {
     await authorizeCopy(deps, target.userId, target.correlationId, value);
-    await replyPrivately(await requestCopy(deps, target, value, startCopyRequest(value, target.userId, kind)));
+    await replyPrivately(
+      await requestCopy(deps, target, value, startCopyRequest(value, target.userId, kind)),
+    );
   });
 }
 

@@ -8,6 +8,9 @@ export function copyReviewAction(deps: ListenerDeps) {
     await authorizeCopy(deps, target.userId, target.correlationId, value);
     const posted = await postCopyReview(deps, target, value);
     if (posted === 0)
-      await replyPrivately({ text: 'No copy can start now (one is running, or the copy is done), so there is nothing to review. The copy message shows what applies next.', blocks: [] });
+      await replyPrivately({
+        text: 'No copy can start now (one is running, or the copy is done), so there is nothing to review. The copy message shows what applies next.',
+        blocks: [],
+      });
   });
 }

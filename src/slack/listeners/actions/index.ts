@@ -7,7 +7,10 @@ import { planOpenAction } from './plan-open.ts';
 
 /** Block actions (buttons, selects), one file per listener; the migration issues add them here. */
 export function registerActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>({ action_id: PLAN_OPEN_ACTION_ID, type: 'block_actions' }, planOpenAction(deps));
+  app.action<BlockButtonAction>(
+    { action_id: PLAN_OPEN_ACTION_ID, type: 'block_actions' },
+    planOpenAction(deps),
+  );
   // Copy first: its reporter must be attached before the build's registration starts the shared runner.
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);

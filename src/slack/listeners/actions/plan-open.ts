@@ -25,19 +25,32 @@ export interface OpenPlanRequest {
 export async function openPlanModal(deps: ListenerDeps, req: OpenPlanRequest): Promise<void> {
   await deps.authorizer.authorize(req.userId, 'plan');
   const decide = deps.services.decide;
-  if (!decide) throw new BadInputError('Planning is not set up in this deployment (no decide service); ask whoever runs the bot.');
+  if (!decide)
+    throw new BadInputError(
+      'Planning is not set up in this deployment (no decide service); ask whoever runs the bot.',
+    );
   const scan = await decide.workflow.scanFor(req.scanId);
   const candidates = planCandidates(scan);
   const statuses = await decide.workflow.statusOf(pageOf(candidates, 0));
   await req.client.views.open({
     trigger_id: req.triggerId,
-    view: planModal({ metadata: { scanId: scan.scanId, page: 0, channelId: req.channelId, threadTs: req.threadTs }, candidates, statuses }),
+    view: planModal({
+      metadata: { scanId: scan.scanId, page: 0, channelId: req.channelId, threadTs: req.threadTs },
+      candidates,
+      statuses,
+    }),
   });
 }
 
 /** The Plan button on a scan summary: the summary's thread receives the plan summary. */
 export function planOpenAction(deps: ListenerDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const correlationId = newCorrelationId();
     const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id });

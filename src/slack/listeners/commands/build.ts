@@ -1,7 +1,13 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import { errorMessage } from '../../../../blocks/error.ts';
 import type { SlackMessage } from '../../../../blocks/limits.ts';
-import { authorizeBuild, buildRootMessage, buildServiceOf, queueBuilds, resolveBuildTargets } from '../../build-in-thread.ts';
+import {
+  authorizeBuild,
+  buildRootMessage,
+  buildServiceOf,
+  queueBuilds,
+  resolveBuildTargets,
+} from '../../build-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 
@@ -25,13 +31,32 @@ export async function buildFromCommand(deps: ListenerDeps, req: BuildCommandRequ
   const ids = resolveBuildTargets(await build.listMigrations(), req.args);
   deps.tasks.start(`build ${req.correlationId}`, async () => {
     try {
-      const root = await req.client.chat.postMessage({ channel: req.channelId, ...buildRootMessage(req.userId, ids) });
+      const root = await req.client.chat.postMessage({
+        channel: req.channelId,
+        ...buildRootMessage(req.userId, ids),
+      });
       if (!root.ts) throw new Error('chat.postMessage answered without a ts');
-      const { reply } = await queueBuilds(deps, { client: req.client, userId: req.userId, channel: req.channelId, threadTs: root.ts, correlationId: req.correlationId }, ids);
+      const { reply } = await queueBuilds(
+        deps,
+        {
+          client: req.client,
+          userId: req.userId,
+          channel: req.channelId,
+          threadTs: root.ts,
+          correlationId: req.correlationId,
+        },
+        ids,
+      );
       await req.replyPrivately(reply);
     } catch (err) {
       deps.logger.warn({ err, correlationId: req.correlationId }, 'build from the command failed');
-      await req.replyPrivately(errorMessage({ title: '/efs-encrypt build', userMessage: userMessageOf(err), correlationId: req.correlationId }));
+      await req.replyPrivately(
+        errorMessage({
+          title: '/efs-encrypt build',
+          userMessage: userMessageOf(err),
+          correlationId: req.correlationId,
+        }),
+      );
     }
   });
 }

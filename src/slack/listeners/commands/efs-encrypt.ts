@@ -62,11 +62,24 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         return;
       }
       if (parsed.command.name === 'plan') {
-        await openPlanModal(deps, { client, triggerId: command.trigger_id, userId: command.user_id, scanId: parsed.args[0], channelId: command.channel_id });
+        await openPlanModal(deps, {
+          client,
+          triggerId: command.trigger_id,
+          userId: command.user_id,
+          scanId: parsed.args[0],
+          channelId: command.channel_id,
+        });
         return;
       }
       if (parsed.command.name === 'build') {
-        await buildFromCommand(deps, { client, userId: command.user_id, channelId: command.channel_id, correlationId, args: parsed.args, replyPrivately });
+        await buildFromCommand(deps, {
+          client,
+          userId: command.user_id,
+          channelId: command.channel_id,
+          correlationId,
+          args: parsed.args,
+          replyPrivately,
+        });
         return;
       }
       if (parsed.command.name === 'status')

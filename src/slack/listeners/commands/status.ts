@@ -21,5 +21,9 @@ export async function statusFromCommand(deps: ListenerDeps, req: StatusCommandRe
   const status = deps.services.status;
   if (!status) throw new NotImplementedError('Status in this deployment');
   const [ref] = req.args;
-  await req.replyPrivately(ref ? statusDetailMessage(await status.detail(ref)) : statusOverviewMessage(await status.overview(), SLASH_COMMAND));
+  await req.replyPrivately(
+    ref
+      ? statusDetailMessage(await status.detail(ref))
+      : statusOverviewMessage(await status.overview(), SLASH_COMMAND),
+  );
 }

@@ -8,7 +8,10 @@ import type { ListenerDeps } from '../deps.ts';
  * still offered, and the typed-key field below remains.
  */
 export function planKeyOptions(deps: ListenerDeps) {
-  return async ({ ack, payload }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    payload,
+  }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs): Promise<void> => {
     const suggestion = payload as BlockSuggestion;
     const where = parsePlanBlockId(suggestion.block_id);
     const decide = deps.services.decide;
@@ -17,7 +20,10 @@ export function planKeyOptions(deps: ListenerDeps) {
       const keys = await decide.keys.listCustomerKeys({ accountId: where.accountId, region: where.region });
       await ack({ options: keyOptions(keys, suggestion.value ?? '') });
     } catch (err) {
-      deps.logger.warn({ err, accountId: where.accountId, region: where.region }, 'could not list KMS keys for the plan modal');
+      deps.logger.warn(
+        { err, accountId: where.accountId, region: where.region },
+        'could not list KMS keys for the plan modal',
+      );
       await ack({ options: keyOptions([], '') });
     }
   };

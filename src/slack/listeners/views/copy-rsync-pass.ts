@@ -13,17 +13,38 @@ import { copyViewSubmission, type ReadResult, type ViewStateValues } from './cop
  * in the copy message). A double submission answers with what the first recorded.
  */
 export function copyRsyncPassView(deps: ListenerDeps) {
-  return copyViewSubmission(deps, 'Record rsync pass', SUMMARY_BLOCK_ID, readSummary, async (target, meta, summaryText) => {
-    const pass = meta.pass ?? 'initial';
-    const result = await recordRsyncPass(deps, target, meta.migrationId, { pass, ...(summaryText ? { summaryText } : {}) });
-    const icon = result.verified ? ':white_check_mark:' : result.summary && !result.summary.clean ? ':warning:' : ':information_source:';
-    return section(`${icon} ${result.unchanged ? 'Nothing new recorded: ' : ''}${result.message.split('\n')[0]} (${code(result.state)})`);
-  });
+  return copyViewSubmission(
+    deps,
+    'Record rsync pass',
+    SUMMARY_BLOCK_ID,
+    readSummary,
+    async (target, meta, summaryText) => {
+      const pass = meta.pass ?? 'initial';
+      const result = await recordRsyncPass(deps, target, meta.migrationId, {
+        pass,
+        ...(summaryText ? { summaryText } : {}),
+      });
+      const icon = result.verified
+        ? ':white_check_mark:'
+        : result.summary && !result.summary.clean
+          ? ':warning:'
+          : ':information_source:';
+      return section(
+        `${icon} ${result.unchanged ? 'Nothing new recorded: ' : ''}${result.message.split('\n')[0]} (${code(result.state)})`,
+      );
+    },
+  );
 }
 
-export function readSummary(values: ViewStateValues, meta: { pass?: 'initial' | 'final' }): ReadResult<string | undefined> {
+export function readSummary(
+  values: ViewStateValues,
+  meta: { pass?: 'initial' | 'final' },
+): ReadResult<string | undefined> {
   const text = values[SUMMARY_BLOCK_ID]?.[SUMMARY_ACTION_ID]?.value?.trim() ?? '';
-  if (!text) return meta.pass === 'final' ? { ok: false, error: 'Paste the summary verify.sh printed after the final pass.' } : { ok: true, input: undefined };
+  if (!text)
+    return meta.pass === 'final'
+      ? { ok: false, error: 'Paste the summary verify.sh printed after the final pass.' }
+      : { ok: true, input: undefined };
   try {
     parseVerificationSummary(text);
   } catch (err) {

@@ -9,7 +9,10 @@ import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-export type ViewStateValues = Record<string, Record<string, { value?: string | null; selected_date_time?: number | null }>>;
+export type ViewStateValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_date_time?: number | null }>
+>;
 
 /** What a copy modal's reader returns: the input, or the message to show next to its field. */
 export type ReadResult<T> = { ok: true; input: T } | { ok: false; error: string };
@@ -32,7 +35,13 @@ export function copyViewSubmission<T>(
     const userId = body.user.id;
     const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
     const meta = decodeCopyMetadata(view.private_metadata);
-    if (!meta) return await ack({ response_action: 'errors', errors: { [fieldBlockId]: 'This form is out of date; close it and click the button in the thread again.' } });
+    if (!meta)
+      return await ack({
+        response_action: 'errors',
+        errors: {
+          [fieldBlockId]: 'This form is out of date; close it and click the button in the thread again.',
+        },
+      });
     try {
       await authorizeCopy(deps, userId, correlationId, meta.migrationId);
     } catch (err) {
@@ -44,8 +53,20 @@ export function copyViewSubmission<T>(
       return await ack({ response_action: 'errors', errors: { [fieldBlockId]: read_.error } });
     }
     await ack();
-    const target: BuildTarget = { client, userId, channel: meta.channel, threadTs: meta.threadTs, correlationId };
-    const reply = (message: SlackMessage) => client.chat.postEphemeral({ channel: meta.channel, user: userId, thread_ts: meta.threadTs, ...message });
+    const target: BuildTarget = {
+      client,
+      userId,
+      channel: meta.channel,
+      threadTs: meta.threadTs,
+      correlationId,
+    };
+    const reply = (message: SlackMessage) =>
+      client.chat.postEphemeral({
+        channel: meta.channel,
+        user: userId,
+        thread_ts: meta.threadTs,
+        ...message,
+      });
     deps.tasks.start(`${view.callback_id} ${correlationId}`, async () => {
       try {
         await reply(await work(target, meta, read_.input));

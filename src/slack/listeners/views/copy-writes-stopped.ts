@@ -12,16 +12,25 @@ const CLOCK_SKEW_MS = 60_000;
  * replication). A second submission gets the job already queued: nothing new is queued.
  */
 export function copyWritesStoppedView(deps: ListenerDeps) {
-  return copyViewSubmission(deps, 'Final sync', WRITES_STOPPED_BLOCK_ID, (values) => readWritesStopped(values, deps.clock.now()), (target, meta, t0) =>
-    requestCopy(deps, target, meta.migrationId, writesStoppedRequest(meta.migrationId, target.userId, t0)),
+  return copyViewSubmission(
+    deps,
+    'Final sync',
+    WRITES_STOPPED_BLOCK_ID,
+    (values) => readWritesStopped(values, deps.clock.now()),
+    (target, meta, t0) =>
+      requestCopy(deps, target, meta.migrationId, writesStoppedRequest(meta.migrationId, target.userId, t0)),
   );
 }
 
 export function readWritesStopped(values: ViewStateValues, now: Date): ReadResult<Date> {
   const seconds = values[WRITES_STOPPED_BLOCK_ID]?.[WRITES_STOPPED_ACTION_ID]?.selected_date_time;
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return { ok: false, error: 'Pick the date and time writes to the source stopped.' };
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds))
+    return { ok: false, error: 'Pick the date and time writes to the source stopped.' };
   const t0 = new Date(seconds * 1000);
   if (t0.getTime() > now.getTime() + CLOCK_SKEW_MS)
-    return { ok: false, error: `That is in the future (${t0.toISOString()}). Stop writes first, then confirm the time they stopped.` };
+    return {
+      ok: false,
+      error: `That is in the future (${t0.toISOString()}). Stop writes first, then confirm the time they stopped.`,
+    };
   return { ok: true, input: t0 };
 }

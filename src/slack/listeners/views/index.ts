@@ -1,5 +1,8 @@
 import type { App } from '@slack/bolt';
-import { COPY_RSYNC_PASS_CALLBACK_ID, COPY_WRITES_STOPPED_CALLBACK_ID } from '../../../../blocks/copy-modals.ts';
+import {
+  COPY_RSYNC_PASS_CALLBACK_ID,
+  COPY_WRITES_STOPPED_CALLBACK_ID,
+} from '../../../../blocks/copy-modals.ts';
 import { PLAN_CALLBACK_ID } from '../../../../blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyRsyncPassView } from './copy-rsync-pass.ts';
@@ -9,6 +12,9 @@ import { planSubmitView } from './plan-submit.ts';
 /** Modal submissions, one file per listener; the migration issues add them here. */
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view({ callback_id: PLAN_CALLBACK_ID, type: 'view_submission' }, planSubmitView(deps));
-  app.view({ callback_id: COPY_WRITES_STOPPED_CALLBACK_ID, type: 'view_submission' }, copyWritesStoppedView(deps));
+  app.view(
+    { callback_id: COPY_WRITES_STOPPED_CALLBACK_ID, type: 'view_submission' },
+    copyWritesStoppedView(deps),
+  );
   app.view({ callback_id: COPY_RSYNC_PASS_CALLBACK_ID, type: 'view_submission' }, copyRsyncPassView(deps));
 }

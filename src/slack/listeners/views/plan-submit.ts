@@ -22,7 +22,12 @@ import type { ListenerDeps } from '../deps.ts';
  * of one page (at most PLAN_PAGE_SIZE file systems) run in parallel.
  */
 export function planSubmitView(deps: ListenerDeps) {
-  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    view,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
     const correlationId = newCorrelationId();
     const userId = body.user.id;
     const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
@@ -36,34 +41,49 @@ export function planSubmitView(deps: ListenerDeps) {
       await deps.authorizer.authorize(userId, 'plan');
       const meta = decodePlanMetadata(view.private_metadata);
       const decide = deps.services.decide;
-      if (!meta || !decide) throw new BadInputError('This plan form is out of date; close it and open the plan again.');
+      if (!meta || !decide)
+        throw new BadInputError('This plan form is out of date; close it and open the plan again.');
       const scan = await decide.workflow.scanFor(meta.scanId);
       const candidates = planCandidates(scan);
       const page = pageOf(candidates, meta.page);
       const read = readPlanSubmission(view.state.values as ViewStateValues, page);
-      if (Object.keys(read.errors).length) return await ack({ response_action: 'errors', errors: read.errors });
+      if (Object.keys(read.errors).length)
+        return await ack({ response_action: 'errors', errors: read.errors });
       if (read.choices.length) {
         const result = await decide.workflow.record(read.choices, userId, { scanId: scan.scanId });
         if (!result.ok) {
           log.info({ invalid: result.invalid.length }, 'plan choices refused');
           return await ack({
             response_action: 'errors',
-            errors: planErrors(read, result.invalid.map((v) => ({ fileSystemId: v.choice.fileSystemId, errors: v.errors }))),
+            errors: planErrors(
+              read,
+              result.invalid.map((v) => ({ fileSystemId: v.choice.fileSystemId, errors: v.errors })),
+            ),
           });
         }
-        log.info({ recorded: result.recorded.map((r) => [r.fileSystem.fileSystemId, r.outcome]) }, 'plan page stored');
+        log.info(
+          { recorded: result.recorded.map((r) => [r.fileSystem.fileSystemId, r.outcome]) },
+          'plan page stored',
+        );
       }
       if (meta.page + 1 < pageCount(candidates.length)) {
         const next = { ...meta, page: meta.page + 1 };
         const statuses = await decide.workflow.statusOf(pageOf(candidates, next.page));
-        return await ack({ response_action: 'update', view: planModal({ metadata: next, candidates, statuses }) });
+        return await ack({
+          response_action: 'update',
+          view: planModal({ metadata: next, candidates, statuses }),
+        });
       }
       await ack();
       if (meta.channelId) {
         const channel = meta.channelId;
         deps.tasks.start(`plan summary ${correlationId}`, async () => {
           for (const message of planSummaryMessages(await decide.workflow.summary(scan.scanId)))
-            await client.chat.postMessage({ channel, ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}), ...message });
+            await client.chat.postMessage({
+              channel,
+              ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}),
+              ...message,
+            });
         });
       }
     } catch (err) {

@@ -18,7 +18,13 @@ export {
   DEFAULT_INSTANCE_TYPE,
   type CopyInstancePlan,
 } from './instance-plan.ts';
-export { rsyncScripts, rsyncScriptPath, RSYNC_SCRIPTS, type RunbookScript, type RsyncScriptName } from './scripts.ts';
+export {
+  rsyncScripts,
+  rsyncScriptPath,
+  RSYNC_SCRIPTS,
+  type RunbookScript,
+  type RsyncScriptName,
+} from './scripts.ts';
 export {
   parseVerificationSummary,
   REQUIRED_COMPARISONS,

@@ -44,7 +44,12 @@ export function copyInstanceClientToken(migrationId: string): string {
   return `efs-encrypt-rsync-${createHash('sha256').update(migrationId).digest('hex').slice(0, 32)}`;
 }
 
-export function planCopyInstance(input: { migrationId: string; sourceFileSystemId: string; instanceType?: string; sourceSizeBytes: number }): CopyInstancePlan {
+export function planCopyInstance(input: {
+  migrationId: string;
+  sourceFileSystemId: string;
+  instanceType?: string;
+  sourceSizeBytes: number;
+}): CopyInstancePlan {
   const instanceType = input.instanceType ?? DEFAULT_INSTANCE_TYPE;
   const architecture = architectureOf(instanceType);
   const base = `efs-encrypt-copy-${input.sourceFileSystemId}`;
@@ -84,7 +89,11 @@ export function instanceRolePolicy(sourceArn: string, targetArn: string): object
       {
         Sid: 'WriteTargetAsRoot',
         Effect: 'Allow',
-        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+        Action: [
+          'elasticfilesystem:ClientMount',
+          'elasticfilesystem:ClientWrite',
+          'elasticfilesystem:ClientRootAccess',
+        ],
         Resource: targetArn,
       },
       {

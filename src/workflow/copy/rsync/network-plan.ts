@@ -40,7 +40,9 @@ function zoneKeyOf(useIds: boolean, mt: MountTargetRecord): string | undefined {
 }
 
 function describe(mts: MountTargetRecord[]): string {
-  return mts.length ? mts.map((mt) => mt.availabilityZoneName ?? mt.availabilityZoneId ?? mt.subnetId).join(', ') : 'none available';
+  return mts.length
+    ? mts.map((mt) => mt.availabilityZoneName ?? mt.availabilityZoneId ?? mt.subnetId).join(', ')
+    : 'none available';
 }
 
 export function planCopyNetwork(input: {
@@ -53,14 +55,23 @@ export function planCopyNetwork(input: {
   const { sourceFileSystemId: src, targetFileSystemId: dst, networkPath } = input;
   const sources = usable(input.sourceMountTargets);
   const targets = usable(input.targetMountTargets);
-  if (!sources.length) throw new BadInputError(`${src} has no available mount target: the copy instance cannot mount it. Create a mount target, then generate the runbook again.`);
-  if (!targets.length) throw new BadInputError(`The target ${dst} has no available mount target yet: wait until its build is finished (or create one), then generate the runbook again.`);
+  if (!sources.length)
+    throw new BadInputError(
+      `${src} has no available mount target: the copy instance cannot mount it. Create a mount target, then generate the runbook again.`,
+    );
+  if (!targets.length)
+    throw new BadInputError(
+      `The target ${dst} has no available mount target yet: wait until its build is finished (or create one), then generate the runbook again.`,
+    );
 
   const useIds = [...sources, ...targets].every((mt) => mt.availabilityZoneId);
   const targetByZone = new Map(targets.map((mt) => [zoneKeyOf(useIds, mt), mt]));
   const pairs = sources
     .map((s) => ({ zone: zoneKeyOf(useIds, s), source: s, target: targetByZone.get(zoneKeyOf(useIds, s)) }))
-    .filter((p): p is { zone: string; source: MountTargetRecord; target: MountTargetRecord } => !!p.zone && !!p.target)
+    .filter(
+      (p): p is { zone: string; source: MountTargetRecord; target: MountTargetRecord } =>
+        !!p.zone && !!p.target,
+    )
     .sort((a, b) => a.zone.localeCompare(b.zone));
   if (!pairs.length)
     throw new BadInputError(
@@ -73,8 +84,17 @@ export function planCopyNetwork(input: {
   if (networkPath) {
     // The decision named where the copy agent runs: honour it when it is in a zone with both.
     const wanted = networkPath.availabilityZone;
-    const bySubnet = pairs.find((p) => p.source.subnetId === networkPath.subnetId || p.target.subnetId === networkPath.subnetId);
-    const byZone = wanted ? pairs.find((p) => p.zone === wanted || p.source.availabilityZoneName === wanted || p.source.availabilityZoneId === wanted) : undefined;
+    const bySubnet = pairs.find(
+      (p) => p.source.subnetId === networkPath.subnetId || p.target.subnetId === networkPath.subnetId,
+    );
+    const byZone = wanted
+      ? pairs.find(
+          (p) =>
+            p.zone === wanted ||
+            p.source.availabilityZoneName === wanted ||
+            p.source.availabilityZoneId === wanted,
+        )
+      : undefined;
     const chosen = bySubnet ?? byZone;
     if (wanted && !chosen)
       throw new BadInputError(
@@ -97,9 +117,15 @@ export function planCopyNetwork(input: {
       `The mount targets are in different VPCs (${sourceVpc}, ${targetVpc}): the instance in ${sourceVpc} needs a peering or transit route to ${targetVpc}, and the target must be mounted by its mount target IP (${pair.target.ipAddress ?? 'see DescribeMountTargets'}) because EFS DNS names resolve only inside their own VPC.`,
     );
 
-  const mountTargetSecurityGroupIds = [...new Set([pair.source.securityGroups[0], pair.target.securityGroups[0]].filter((g): g is string => !!g))];
+  const mountTargetSecurityGroupIds = [
+    ...new Set(
+      [pair.source.securityGroups[0], pair.target.securityGroups[0]].filter((g): g is string => !!g),
+    ),
+  ];
   if (!pair.source.securityGroups.length || !pair.target.securityGroups.length)
-    warnings.push('A mount target has no security group listed in the inventory: check it admits TCP 2049 from the copy instance.');
+    warnings.push(
+      'A mount target has no security group listed in the inventory: check it admits TCP 2049 from the copy instance.',
+    );
 
   return {
     availabilityZone: pair.zone,

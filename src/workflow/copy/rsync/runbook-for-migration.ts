@@ -24,13 +24,20 @@ export async function rsyncRunbookFor(sources: RunbookSources, migrationId: stri
   const record = await migrations.getMigration(migrationId);
   if (!record) throw new BadInputError(`${migrationId} was not found; scan, decide and build it first.`);
   const decision = (await migrations.getDecision(migrationId))?.decision;
-  if (!decision) throw new BadInputError(`${record.fileSystemId} has no decision; choose its key and method first.`);
+  if (!decision)
+    throw new BadInputError(`${record.fileSystemId} has no decision; choose its key and method first.`);
   const snapshot = await migrations.getSnapshot(migrationId);
-  if (!snapshot) throw new BadInputError(`${record.fileSystemId} has no inventory recorded; scan and decide it again.`);
+  if (!snapshot)
+    throw new BadInputError(`${record.fileSystemId} has no inventory recorded; scan and decide it again.`);
   const twinId = record.resources[BuildResourceKeys.targetFileSystemId];
-  if (!twinId) throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
+  if (!twinId)
+    throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
   const { efs } = await sources.accounts.clientsFor(record.accountId, record.region);
-  const mountTargets = await Promise.all((await listMountTargets(efs, twinId)).map(async (mt) => toMountTargetRecord(mt, await mountTargetSecurityGroups(efs, mt))));
+  const mountTargets = await Promise.all(
+    (await listMountTargets(efs, twinId)).map(async (mt) =>
+      toMountTargetRecord(mt, await mountTargetSecurityGroups(efs, mt)),
+    ),
+  );
   const twinArn = record.resources[BuildResourceKeys.targetFileSystemArn];
   return generateRsyncRunbook({
     migration: record,

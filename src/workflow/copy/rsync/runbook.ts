@@ -91,12 +91,19 @@ const HEREDOC_END = 'EFS_ENCRYPT_SCRIPT_END';
 
 function heredoc(dir: string, script: RunbookScript): string {
   if (script.content.split('\n').includes(HEREDOC_END))
-    throw new Error(`${script.name} contains the line ${HEREDOC_END}, which would end its here-document early`);
+    throw new Error(
+      `${script.name} contains the line ${HEREDOC_END}, which would end its here-document early`,
+    );
   const path = shellQuote(`${dir}/${script.name}`);
   return `cat > ${path} <<'${HEREDOC_END}'\n${script.content.replace(/\n?$/, '\n')}${HEREDOC_END}\nchmod 0755 ${path}`;
 }
 
-function policyWarnings(label: string, fileSystemId: string, policy: string | undefined, roleName: string): string[] {
+function policyWarnings(
+  label: string,
+  fileSystemId: string,
+  policy: string | undefined,
+  roleName: string,
+): string[] {
   if (!policy) return [];
   const out: string[] = [];
   if (policy.includes('elasticfilesystem:AccessPointArn'))
@@ -104,7 +111,9 @@ function policyWarnings(label: string, fileSystemId: string, policy: string | un
       `The file system policy of ${label} ${fileSystemId} conditions access on an access point; the copy mounts the file system root. Add a statement allowing the role ${roleName} (ClientMount${label === 'target' ? ', ClientWrite' : ''}, ClientRootAccess) without that condition for the copy, and remove it afterwards.`,
     );
   if (/"Effect"\s*:\s*"Deny"/.test(policy))
-    out.push(`The file system policy of ${label} ${fileSystemId} has Deny statements: check none of them applies to the role ${roleName}, or the mount fails with "access denied".`);
+    out.push(
+      `The file system policy of ${label} ${fileSystemId} has Deny statements: check none of them applies to the role ${roleName}, or the mount fails with "access denied".`,
+    );
   return out;
 }
 
@@ -124,14 +133,27 @@ function accessPointLines(label: string, aps: AccessPointRecord[] | undefined): 
 function checkInput(input: RsyncRunbookInput): void {
   const { migration, source, target, decision } = input;
   if (decision.method !== 'rsync')
-    throw new BadInputError(`${source.fileSystemId} is decided for ${METHOD_LABELS[decision.method]}, not EC2 + rsync: change the decision to generate an rsync runbook.`);
+    throw new BadInputError(
+      `${source.fileSystemId} is decided for ${METHOD_LABELS[decision.method]}, not EC2 + rsync: change the decision to generate an rsync runbook.`,
+    );
   if (source.fileSystemId !== migration.fileSystemId)
-    throw new BadInputError(`The source ${source.fileSystemId} is not the file system of migration ${migration.id}.`);
-  if (target.fileSystemId === source.fileSystemId) throw new BadInputError(`The target must be the encrypted twin, not the source ${source.fileSystemId} itself.`);
+    throw new BadInputError(
+      `The source ${source.fileSystemId} is not the file system of migration ${migration.id}.`,
+    );
+  if (target.fileSystemId === source.fileSystemId)
+    throw new BadInputError(
+      `The target must be the encrypted twin, not the source ${source.fileSystemId} itself.`,
+    );
   const jobs = input.options?.jobs;
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 256)) throw new BadInputError(`jobs must be a whole number from 1 to 256, not ${jobs}.`);
-  for (const [name, value] of Object.entries({ sourceDir: input.options?.sourceDir, targetDir: input.options?.targetDir, workDir: input.options?.workDir }))
-    if (value !== undefined && !value.startsWith('/')) throw new BadInputError(`${name} must be an absolute path, not "${value}".`);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 256))
+    throw new BadInputError(`jobs must be a whole number from 1 to 256, not ${jobs}.`);
+  for (const [name, value] of Object.entries({
+    sourceDir: input.options?.sourceDir,
+    targetDir: input.options?.targetDir,
+    workDir: input.options?.workDir,
+  }))
+    if (value !== undefined && !value.startsWith('/'))
+      throw new BadInputError(`${name} must be an absolute path, not "${value}".`);
 }
 
 export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
@@ -155,7 +177,12 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     targetMountTargets: target.mountTargets,
     networkPath: decision.networkPath,
   });
-  const instance = planCopyInstance({ migrationId: migration.id, sourceFileSystemId: src, instanceType: o.instanceType, sourceSizeBytes: source.sizeInBytes });
+  const instance = planCopyInstance({
+    migrationId: migration.id,
+    sourceFileSystemId: src,
+    instanceType: o.instanceType,
+    sourceSizeBytes: source.sizeInBytes,
+  });
   const sourceArn = source.fileSystemArn ?? fileSystemArn(region, account, src);
   const targetArn = target.fileSystemArn ?? fileSystemArn(region, account, dst);
   const warnings = [
@@ -167,7 +194,8 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
 
   const q = shellQuote;
   const logs = `${workDir}/logs`;
-  const copy = (mode: string, extra = '') => `${q(`${workDir}/copy.sh`)} --jobs ${jobs} --log-dir ${q(logs)} --require-mounts${extra} ${mode} ${q(sourceDir)} ${q(targetDir)}`;
+  const copy = (mode: string, extra = '') =>
+    `${q(`${workDir}/copy.sh`)} --jobs ${jobs} --log-dir ${q(logs)} --require-mounts${extra} ${mode} ${q(sourceDir)} ${q(targetDir)}`;
   const commands: RsyncRunbookCommands = {
     mount: `${q(`${workDir}/mount-efs.sh`)} --source-dir ${q(sourceDir)} --target-dir ${q(targetDir)} ${src} ${dst}`,
     initial: copy('initial'),
@@ -243,7 +271,10 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
       '',
     );
   } else {
-    md.push(`The instance uses the decision's security groups ${list(network.instanceSecurityGroupIds)}, checked for NFS to both mount targets when the decision was recorded.`, '');
+    md.push(
+      `The instance uses the decision's security groups ${list(network.instanceSecurityGroupIds)}, checked for NFS to both mount targets when the decision was recorded.`,
+      '',
+    );
   }
 
   md.push(
@@ -350,7 +381,16 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     '',
     '## Appendix: scripts',
     '',
-    ...scripts.flatMap((s) => [`### ${s.name}`, '', s.purpose, '', '```bash', heredoc(workDir, s), '```', '']),
+    ...scripts.flatMap((s) => [
+      `### ${s.name}`,
+      '',
+      s.purpose,
+      '',
+      '```bash',
+      heredoc(workDir, s),
+      '```',
+      '',
+    ]),
   );
 
   return {

@@ -17,9 +17,20 @@ export interface RunbookScript {
 }
 
 export const RSYNC_SCRIPTS = [
-  { name: 'mount-efs.sh', purpose: 'install the EFS mount helper and rsync; mount the source read-only and the target, both over TLS' },
-  { name: 'copy.sh', purpose: 'parallel rsync pass: initial, incremental or final (the final pass deletes what is gone from the source)' },
-  { name: 'verify.sh', purpose: 'compare manifests of both trees, print every difference and a summary to paste in the thread' },
+  {
+    name: 'mount-efs.sh',
+    purpose:
+      'install the EFS mount helper and rsync; mount the source read-only and the target, both over TLS',
+  },
+  {
+    name: 'copy.sh',
+    purpose:
+      'parallel rsync pass: initial, incremental or final (the final pass deletes what is gone from the source)',
+  },
+  {
+    name: 'verify.sh',
+    purpose: 'compare manifests of both trees, print every difference and a summary to paste in the thread',
+  },
 ] as const;
 
 export type RsyncScriptName = (typeof RSYNC_SCRIPTS)[number]['name'];
@@ -33,6 +44,10 @@ let cache: RunbookScript[] | undefined;
 
 /** The scripts, read once. */
 export function rsyncScripts(): RunbookScript[] {
-  cache ??= RSYNC_SCRIPTS.map((s) => ({ name: s.name, purpose: s.purpose, content: readFileSync(rsyncScriptPath(s.name), 'utf8') }));
+  cache ??= RSYNC_SCRIPTS.map((s) => ({
+    name: s.name,
+    purpose: s.purpose,
+    content: readFileSync(rsyncScriptPath(s.name), 'utf8'),
+  }));
   return cache.map((s) => ({ ...s }));
 }

@@ -39,7 +39,16 @@ export const SUMMARY_START = '== efs-encrypt verification summary ==';
 export const SUMMARY_END = '== end of summary ==';
 
 /** What every clean verification of a copy must have compared; anything less cannot be clean. */
-export const REQUIRED_COMPARISONS = ['type', 'mode', 'owner', 'size', 'mtime', 'symlink', 'content', 'hardlink'] as const;
+export const REQUIRED_COMPARISONS = [
+  'type',
+  'mode',
+  'owner',
+  'size',
+  'mtime',
+  'symlink',
+  'content',
+  'hardlink',
+] as const;
 
 const HOW_TO_FIX = `Paste the whole block verify.sh printed, from "${SUMMARY_START}" to "${SUMMARY_END}", or attach the summary file from its log directory.`;
 
@@ -64,16 +73,25 @@ export function parseVerificationSummary(text: string): VerificationSummary {
 
   const field = (name: string): string | undefined => {
     const line = block.find((l) => l.trimStart().startsWith(`${name}:`));
-    return line?.trimStart().slice(name.length + 1).trim();
+    return line
+      ?.trimStart()
+      .slice(name.length + 1)
+      .trim();
   };
   const resultText = field('result');
   const differencesText = field('differences');
   if (resultText === undefined || differencesText === undefined)
-    throw new BadInputError(`The verification summary is incomplete (no ${resultText === undefined ? 'result' : 'differences'} line). ${HOW_TO_FIX}`);
+    throw new BadInputError(
+      `The verification summary is incomplete (no ${resultText === undefined ? 'result' : 'differences'} line). ${HOW_TO_FIX}`,
+    );
   if (resultText !== 'CLEAN' && resultText !== 'DIFFERENT')
-    throw new BadInputError(`The verification summary says "result: ${resultText}"; verify.sh writes CLEAN or DIFFERENT. ${HOW_TO_FIX}`);
+    throw new BadInputError(
+      `The verification summary says "result: ${resultText}"; verify.sh writes CLEAN or DIFFERENT. ${HOW_TO_FIX}`,
+    );
   if (!/^\d+$/.test(differencesText))
-    throw new BadInputError(`The verification summary says "differences: ${differencesText}"; expected a number. ${HOW_TO_FIX}`);
+    throw new BadInputError(
+      `The verification summary says "differences: ${differencesText}"; expected a number. ${HOW_TO_FIX}`,
+    );
   const differences = Number(differencesText);
   if ((resultText === 'CLEAN') !== (differences === 0))
     throw new BadInputError(
@@ -96,7 +114,9 @@ export function parseVerificationSummary(text: string): VerificationSummary {
       `The verification summary does not show a full comparison (missing: ${missing.join(', ')}), so it cannot prove the copy. Run verify.sh from the runbook and paste its summary unchanged.`,
     );
   if (resultText === 'CLEAN' && entries && entries[1] !== entries[2])
-    throw new BadInputError(`The verification summary says CLEAN but counts ${entries[1]} source and ${entries[2]} target entries: it was edited. Run verify.sh again.`);
+    throw new BadInputError(
+      `The verification summary says CLEAN but counts ${entries[1]} source and ${entries[2]} target entries: it was edited. Run verify.sh again.`,
+    );
 
   return {
     clean: resultText === 'CLEAN',

@@ -5,13 +5,38 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILD_RETRY_ACTION_ID } from '../../../../blocks/build-progress.ts';
-import { BUILD_ALL_ACTION_ID, BUILD_ONE_ACTION_ID, BUILD_REVIEW_ACTION_ID } from '../../../../blocks/build-review.ts';
+import {
+  BUILD_ALL_ACTION_ID,
+  BUILD_ONE_ACTION_ID,
+  BUILD_REVIEW_ACTION_ID,
+} from '../../../../blocks/build-review.ts';
 import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
 import type { JobContext } from '../../../../src/workflow/jobs/index.ts';
 import { BUILD_THREAD_EVENT } from '../../../../src/slack/build-threads.ts';
-import { slackSignature, startSlackHarness, TEST_SIGNING_SECRET, TEST_TEAM_ID, type SlackHarness } from '../../../harness/slack.ts';
+import {
+  slackSignature,
+  startSlackHarness,
+  TEST_SIGNING_SECRET,
+  TEST_TEAM_ID,
+  type SlackHarness,
+} from '../../../harness/slack.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
-import { ADMIN, APP, APP_ID, AP_WEB, ACCOUNT, KEY, KEY_ARN, LOGS, LOGS_ID, REGION, botReplica, startBuildWorld, type BotReplica, type BuildWorld } from '../../build-fixture.ts';
+import {
+  ADMIN,
+  APP,
+  APP_ID,
+  AP_WEB,
+  ACCOUNT,
+  KEY,
+  KEY_ARN,
+  LOGS,
+  LOGS_ID,
+  REGION,
+  botReplica,
+  startBuildWorld,
+  type BotReplica,
+  type BuildWorld,
+} from '../../build-fixture.ts';
 
 const CHANNEL = 'C0CHAN01';
 /** The plan summary's thread. */
@@ -28,7 +53,11 @@ afterEach(async () => {
 async function start(replica?: (w: BuildWorld) => BotReplica) {
   world ??= await startBuildWorld();
   const bot = replica ? replica(world) : botReplica(world, 'r1');
-  const harness = await startSlackHarness({ services: bot.services, config: { admins: [ADMIN] }, clock: world.clock });
+  const harness = await startSlackHarness({
+    services: bot.services,
+    config: { admins: [ADMIN] },
+    clock: world.clock,
+  });
   harnesses.push(harness);
   return { world, bot, harness };
 }
@@ -45,18 +74,27 @@ function click(actionId: string, value: string, messageTs = '1767225600.000200')
 const inThread = (c: RecordedCall) => c.body.thread_ts === THREAD;
 const textOf = (c: RecordedCall) => JSON.stringify(c.body.blocks ?? c.body.text);
 const progressPosts = (h: SlackHarness, fsId: string) =>
-  h.recorder.callsTo('chat.postMessage').filter((c) => inThread(c) && String(c.body.text).startsWith(`Encrypted twin of ${fsId}`));
+  h.recorder
+    .callsTo('chat.postMessage')
+    .filter((c) => inThread(c) && String(c.body.text).startsWith(`Encrypted twin of ${fsId}`));
 
 /** The final edit of a file system's progress message. */
 function finalUpdate(h: SlackHarness, fsId: string, outcome: 'ready' | 'failed') {
-  return h.waitForCall('chat.update', (c) => String(c.body.text) === `Encrypted twin of ${fsId}: ${outcome}`, 15_000);
+  return h.waitForCall(
+    'chat.update',
+    (c) => String(c.body.text) === `Encrypted twin of ${fsId}: ${outcome}`,
+    15_000,
+  );
 }
 
 describe('Review build and Build', () => {
   it('shows the plan summary buttons, posts the dry run in the thread, and builds one file system from its Build button', async () => {
     const { world, bot, harness } = await start();
     await harness.blockAction(click(BUILD_REVIEW_ACTION_ID, world.scan.scanId), { userId: ADMIN });
-    const review = await harness.waitForCall('chat.postMessage', (c) => inThread(c) && String(c.body.text).startsWith('Build review'));
+    const review = await harness.waitForCall(
+      'chat.postMessage',
+      (c) => inThread(c) && String(c.body.text).startsWith('Build review'),
+    );
     const blocks = review.body.blocks as Block[];
     expect(limitBreaches(blocks)).toEqual([]);
     const shown = textOf(review);
@@ -67,7 +105,9 @@ describe('Review build and Build', () => {
     expect(shown).toContain('dropped');
     expect(shown).toContain('10.6.0.10 → chosen by AWS');
     expect(shown).toContain('CreateAccessPoint');
-    const buttons = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('value' in e ? e.value : undefined));
+    const buttons = blocks
+      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+      .map((e) => ('value' in e ? e.value : undefined));
     expect(buttons).toEqual([APP_ID, LOGS_ID]);
     expect(await world.twinsOf(APP)).toHaveLength(0);
 
@@ -140,7 +180,10 @@ describe('Review build and Build', () => {
     };
     await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
     await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
-    const [a, b] = await Promise.all([harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN }), retried(ADMIN)]);
+    const [a, b] = await Promise.all([
+      harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN }),
+      retried(ADMIN),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
     expect(textOf(again)).toContain('nothing new queued');
@@ -200,26 +243,38 @@ describe('Review build and Build', () => {
   it('a crash after the file system was made: a restarted bot resumes at mount targets in the same message, one file system', async () => {
     // The first process dies right after it recorded the twin: its checkpoint never returns.
     const { world, harness } = await start((w) =>
-      botReplica(w, 'dying', (phase) => (ctx) =>
-        phase.handler({
-          get job() {
-            return ctx.job;
-          },
-          owner: ctx.owner,
-          heartbeat: () => ctx.heartbeat(),
-          sleep: (ms) => ctx.sleep(ms),
-          checkpoint: async (step, options) => {
-            await ctx.checkpoint(step, options);
-            if (step === 'create-file-system') await new Promise<never>(() => {});
-          },
-        } satisfies JobContext),
+      botReplica(
+        w,
+        'dying',
+        (phase) => (ctx) =>
+          phase.handler({
+            get job() {
+              return ctx.job;
+            },
+            owner: ctx.owner,
+            heartbeat: () => ctx.heartbeat(),
+            sleep: (ms) => ctx.sleep(ms),
+            checkpoint: async (step, options) => {
+              await ctx.checkpoint(step, options);
+              if (step === 'create-file-system') await new Promise<never>(() => {});
+            },
+          } satisfies JobContext),
       ),
     );
     await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
-    const first = await harness.waitForCall('chat.postMessage', (c) => inThread(c) && String(c.body.text).startsWith(`Encrypted twin of ${APP}`));
+    const first = await harness.waitForCall(
+      'chat.postMessage',
+      (c) => inThread(c) && String(c.body.text).startsWith(`Encrypted twin of ${APP}`),
+    );
     const messageTs = first.response.ts as string;
-    await waitFor(async () => (await world.store.jobs.listJobsForMigration(APP_ID))[0]?.step === 'create-file-system');
-    await waitFor(async () => (await world.store.events.listEvents(APP_ID)).some((e) => e.kind === BUILD_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await waitFor(
+      async () => (await world.store.jobs.listJobsForMigration(APP_ID))[0]?.step === 'create-file-system',
+    );
+    await waitFor(async () =>
+      (await world.store.events.listEvents(APP_ID)).some(
+        (e) => e.kind === BUILD_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
+      ),
+    );
     const recordedTwin = (await world.store.migrations.getMigration(APP_ID))!.resources.targetFileSystemId;
     expect(recordedTwin).toMatch(/^fs-/);
     await harness.close();
@@ -239,7 +294,9 @@ describe('Review build and Build', () => {
     expect(Object.keys(status.mapping.mountTargets).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
     expect(await world.twinsOf(APP)).toHaveLength(1);
     // The resumed build's first completed step is the wait for `available`, then on to mount targets.
-    const events = (await world.store.events.listEvents(APP_ID)).filter((e) => e.correlationId === status.job?.jobId && e.detail?.startsWith('Created encrypted'));
+    const events = (await world.store.events.listEvents(APP_ID)).filter(
+      (e) => e.correlationId === status.job?.jobId && e.detail?.startsWith('Created encrypted'),
+    );
     expect(events).toHaveLength(1);
   }, 30_000);
 });
@@ -248,7 +305,10 @@ describe('/efs-encrypt build', () => {
   it('posts a root message and threads one progress message per file system under it', async () => {
     const { world, bot, harness } = await start();
     await harness.slashCommand('build all', { userId: ADMIN, channelId: 'C0OPS001' });
-    const root = await harness.waitForCall('chat.postMessage', (c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts);
+    const root = await harness.waitForCall(
+      'chat.postMessage',
+      (c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts,
+    );
     expect(textOf(root)).toContain(APP);
     expect(textOf(root)).toContain(LOGS);
     await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
@@ -265,9 +325,13 @@ describe('/efs-encrypt build', () => {
   it('answers privately what to fix for an unknown file system, a non-admin, and posts nothing', async () => {
     const { harness } = await start();
     await harness.slashCommand('build fs-0000000000000dead', { userId: ADMIN });
-    expect(textOf(await harness.waitForCall('response_url'))).toContain('fs-0000000000000dead: no migration for this file system');
+    expect(textOf(await harness.waitForCall('response_url'))).toContain(
+      'fs-0000000000000dead: no migration for this file system',
+    );
     await harness.slashCommand(`build ${APP}`, { userId: 'U0NOBODY1', responseUrlId: 'nobody' });
-    expect(textOf(await harness.waitForCall('response_url', (c) => c.responseUrlId === 'nobody'))).toContain('may build');
+    expect(textOf(await harness.waitForCall('response_url', (c) => c.responseUrlId === 'nobody'))).toContain(
+      'may build',
+    );
     expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
   }, 30_000);
 });

@@ -27,10 +27,27 @@ import {
 import { escapeMrkdwn } from '../../../../blocks/format.ts';
 import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
-import { slackSignature, startSlackHarness, TEST_SIGNING_SECRET, TEST_TEAM_ID, type SlackHarness } from '../../../harness/slack.ts';
+import {
+  slackSignature,
+  startSlackHarness,
+  TEST_SIGNING_SECRET,
+  TEST_TEAM_ID,
+  type SlackHarness,
+} from '../../../harness/slack.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 import { dyingAfter, waitFor } from '../../../workflow/copy/copy-fixture.ts';
-import { ACCOUNT, ADMIN, LEASE_MS, REGION, SOURCE, TWIN, copyBot, startCopyWorld, type CopyBot, type CopyWorld } from '../../copy-fixture.ts';
+import {
+  ACCOUNT,
+  ADMIN,
+  LEASE_MS,
+  REGION,
+  SOURCE,
+  TWIN,
+  copyBot,
+  startCopyWorld,
+  type CopyBot,
+  type CopyWorld,
+} from '../../copy-fixture.ts';
 
 const CHANNEL = 'C0CHAN01';
 /** The thread the build's messages are in. */
@@ -53,7 +70,11 @@ async function start(replica?: (w: CopyWorld) => CopyBot, options: { keep?: bool
   world ??= await startCopyWorld();
   const bot = replica ? replica(world) : copyBot(world, 'r1');
   if (options.keep !== false) bots.push(bot);
-  const harness = await startSlackHarness({ services: bot.services, config: { admins: [ADMIN] }, clock: world.clock });
+  const harness = await startSlackHarness({
+    services: bot.services,
+    config: { admins: [ADMIN] },
+    clock: world.clock,
+  });
   harnesses.push(harness);
   return { world, bot, harness };
 }
@@ -67,23 +88,36 @@ function click(actionId: string, value: string, messageTs = BUILT_MESSAGE) {
 }
 
 const textOf = (c: RecordedCall) => JSON.stringify(c.body.blocks ?? c.body.text);
-const copyPosts = (h: SlackHarness) => h.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD && String(c.body.text).startsWith(`Copy of ${SOURCE}`));
-const writesOf = (h: SlackHarness) => h.recorder.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+const copyPosts = (h: SlackHarness) =>
+  h.recorder
+    .callsTo('chat.postMessage')
+    .filter((c) => c.body.thread_ts === THREAD && String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+const writesOf = (h: SlackHarness) =>
+  h.recorder.calls.filter(
+    (c) =>
+      (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+      String(c.body.text).startsWith(`Copy of ${SOURCE}`),
+  );
 const buttonsOf = (c: RecordedCall) =>
-  (c.body.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : undefined));
+  (c.body.blocks as Block[])
+    .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+    .map((e) => ('action_id' in e ? e.action_id : undefined));
 
 /** The copy message as last written (posted or edited) once it says `outcome` and shows `contains`. */
 async function shown(h: SlackHarness, outcome: string, contains = ''): Promise<RecordedCall> {
   let found: RecordedCall | undefined;
   await waitFor(() => {
-    found = writesOf(h).findLast((c) => c.body.text === `Copy of ${SOURCE}: ${outcome}` && textOf(c).includes(contains));
+    found = writesOf(h).findLast(
+      (c) => c.body.text === `Copy of ${SOURCE}: ${outcome}` && textOf(c).includes(contains),
+    );
     return found !== undefined;
   });
   return found!;
 }
 
 /** The ts of the message a write went to. */
-const tsOf = (h: SlackHarness, c: RecordedCall) => (c.method === 'chat.update' ? (c.body.ts as string) : (c.response.ts as string));
+const tsOf = (h: SlackHarness, c: RecordedCall) =>
+  c.method === 'chat.update' ? (c.body.ts as string) : (c.response.ts as string);
 
 /**
  * The block action again, as Slack resends it when the first delivery timed out: signed, with
@@ -115,7 +149,8 @@ function slackRetry(h: SlackHarness, action: Record<string, unknown>, userId = A
   });
 }
 
-const reply = (h: SlackHarness, contains: string) => h.waitForCall('response_url', (c) => textOf(c).includes(contains));
+const reply = (h: SlackHarness, contains: string) =>
+  h.waitForCall('response_url', (c) => textOf(c).includes(contains));
 
 describe('DataSync from the thread', () => {
   it('Start copy, Sync again, Final sync: one copy message edited in place with progress, ending verified', async () => {
@@ -123,7 +158,9 @@ describe('DataSync from the thread', () => {
     const id = await world.seed('datasync');
     const res = await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
     expect(res.status).toBe(200);
-    expect((await reply(harness, 'Queued the initial copy')).body).toMatchObject({ response_type: 'ephemeral' });
+    expect((await reply(harness, 'Queued the initial copy')).body).toMatchObject({
+      response_type: 'ephemeral',
+    });
     await bot.idle();
     const synced = await shown(harness, 'done', 'Initial copy');
     expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_FINAL_ACTION_ID, COPY_REVIEW_ACTION_ID]);
@@ -132,7 +169,9 @@ describe('DataSync from the thread', () => {
     expect(copyPosts(harness)).toHaveLength(1);
     const messageTs = post!.response.ts as string;
     // Progress from DescribeTaskExecution: phase, files and bytes of the estimate, throughput, elapsed, ETA.
-    const progress = harness.recorder.callsTo('chat.update').filter((c) => c.body.ts === messageTs && textOf(c).includes('TRANSFERRING'));
+    const progress = harness.recorder
+      .callsTo('chat.update')
+      .filter((c) => c.body.ts === messageTs && textOf(c).includes('TRANSFERRING'));
     expect(progress.length).toBeGreaterThan(0);
     expect(textOf(progress[0]!)).toMatch(/of [\d,]+ files/);
     expect(textOf(progress[0]!)).toMatch(/iB of 10\.0 GiB/);
@@ -158,7 +197,11 @@ describe('DataSync from the thread', () => {
   it('a failed execution shows the error and Retry; Retry copies in the same message', async () => {
     const { world, bot, harness } = await start();
     const id = await world.seed('datasync');
-    world.server.control.datasync.failNextExecution({ phase: 'TRANSFERRING', errorCode: 'OpNotSupported', errorDetail: 'NFS server refused the write' });
+    world.server.control.datasync.failNextExecution({
+      phase: 'TRANSFERRING',
+      errorCode: 'OpNotSupported',
+      errorDetail: 'NFS server refused the write',
+    });
     await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
     await bot.idle();
     const failed = await shown(harness, 'failed');
@@ -179,14 +222,23 @@ describe('DataSync from the thread', () => {
 
   it('a restart during a copy: the new process resumes polling the execution and edits the same message', async () => {
     // The first process dies once the execution is started and recorded.
-    const first = await start((w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'start-execution')), { keep: false });
+    const first = await start(
+      (w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'start-execution')),
+      { keep: false },
+    );
     const id = await first.world.seed('datasync');
     await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
-    const posted = await first.harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+    const posted = await first.harness.waitForCall('chat.postMessage', (c) =>
+      String(c.body.text).startsWith(`Copy of ${SOURCE}`),
+    );
     const messageTs = posted.response.ts as string;
     const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
     await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === 'start-execution');
-    await waitFor(async () => (await first.world.store.events.listEvents(id)).some((e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await waitFor(async () =>
+      (await first.world.store.events.listEvents(id)).some(
+        (e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
+      ),
+    );
     await first.harness.close();
     harnesses.splice(harnesses.indexOf(first.harness), 1);
 
@@ -196,9 +248,15 @@ describe('DataSync from the thread', () => {
     expect((await bot.runner.tick()).succeeded).toEqual([job!.jobId]);
     const done = await shown(harness, 'done');
     expect(done.body.ts).toBe(messageTs);
-    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD)).toHaveLength(0);
+    expect(
+      harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD),
+    ).toHaveLength(0);
     // Progress resumed in the same message.
-    expect(harness.recorder.callsTo('chat.update').some((c) => c.body.ts === messageTs && textOf(c).includes('TRANSFERRING'))).toBe(true);
+    expect(
+      harness.recorder
+        .callsTo('chat.update')
+        .some((c) => c.body.ts === messageTs && textOf(c).includes('TRANSFERRING')),
+    ).toBe(true);
     expect(world.server.stats().byOperation['datasync:StartTaskExecution']).toBe(1);
   }, 30_000);
 
@@ -230,18 +288,31 @@ describe('DataSync from the thread', () => {
     expect(textOf(await harness.waitForCall('response_url'))).toContain('may copy');
 
     await harness.blockAction(click(COPY_REVIEW_ACTION_ID, id), { userId: ADMIN });
-    const initial = await harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith('Copy review'));
-    expect(initial.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD, text: `Copy review (dry run, nothing is changed): ${SOURCE}` });
+    const initial = await harness.waitForCall('chat.postMessage', (c) =>
+      String(c.body.text).startsWith('Copy review'),
+    );
+    expect(initial.body).toMatchObject({
+      channel: CHANNEL,
+      thread_ts: THREAD,
+      text: `Copy review (dry run, nothing is changed): ${SOURCE}`,
+    });
     expect(limitBreaches(initial.body.blocks as Block[])).toEqual([]);
     const shownCalls = textOf(initial);
     expect(shownCalls).toContain('Initial copy');
     expect(shownCalls).not.toContain('Final sync');
-    for (const op of ['datasync:CreateLocationEfs', 'datasync:CreateTask', 'datasync:StartTaskExecution']) expect(shownCalls).toContain(op);
+    for (const op of ['datasync:CreateLocationEfs', 'datasync:CreateTask', 'datasync:StartTaskExecution'])
+      expect(shownCalls).toContain(op);
     // Exactly what the copy sends: the plan's inputs, the subnet by ARN and TLS.
     const plan = await bot.phase.plan(id, 'initial');
-    expect(shownCalls).toContain(JSON.stringify(escapeMrkdwn(JSON.stringify(plan.find((c) => c.operation === 'datasync:CreateTask')!.input))).slice(1, -1));
+    expect(shownCalls).toContain(
+      JSON.stringify(
+        escapeMrkdwn(JSON.stringify(plan.find((c) => c.operation === 'datasync:CreateTask')!.input)),
+      ).slice(1, -1),
+    );
     expect(shownCalls).toContain('TLS1_2');
-    expect(world.server.stats().byOperation['datasync:CreateTask'] ?? 0).toBe(before['datasync:CreateTask'] ?? 0);
+    expect(world.server.stats().byOperation['datasync:CreateTask'] ?? 0).toBe(
+      before['datasync:CreateTask'] ?? 0,
+    );
     expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(0);
     expect((await bot.phase.status(id)).state).toBe('target_ready');
 
@@ -250,8 +321,15 @@ describe('DataSync from the thread', () => {
     await bot.idle();
     const synced = await shown(harness, 'done');
     await harness.blockAction(click(COPY_REVIEW_ACTION_ID, id, tsOf(harness, synced)), { userId: ADMIN });
-    await waitFor(() => harness.recorder.callsTo('chat.postMessage').filter((c) => String(c.body.text).startsWith('Copy review')).length === 2);
-    const next = harness.recorder.callsTo('chat.postMessage').filter((c) => String(c.body.text).startsWith('Copy review'))[1]!;
+    await waitFor(
+      () =>
+        harness.recorder
+          .callsTo('chat.postMessage')
+          .filter((c) => String(c.body.text).startsWith('Copy review')).length === 2,
+    );
+    const next = harness.recorder
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.body.text).startsWith('Copy review'))[1]!;
     expect(textOf(next)).toContain('Incremental sync');
     expect(textOf(next)).toContain('Final sync');
     expect(textOf(next)).toContain('REMOVE');
@@ -264,7 +342,10 @@ describe('DataSync from the thread', () => {
     const id = await world.seed('datasync');
     await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
     await reply(harness, 'Queued the initial copy');
-    const retried = await slackRetry(harness, { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('retry-1') });
+    const retried = await slackRetry(harness, {
+      ...click(COPY_START_ACTION_ID, id),
+      response_url: harness.recorder.responseUrl('retry-1'),
+    });
     expect(retried.status).toBe(200);
     const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
     expect(textOf(again)).toContain('nothing new queued');
@@ -312,11 +393,22 @@ function summary(differences: string[]): string {
 async function submit(h: SlackHarness, values: Record<string, Record<string, unknown>>, userId = ADMIN) {
   const opened = h.recorder.callsTo('views.open').at(-1)!;
   const view = opened.body.view as Record<string, unknown>;
-  const res = await h.viewSubmission({ view: { callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values } } }, { userId });
+  const res = await h.viewSubmission(
+    {
+      view: {
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        blocks: view.blocks,
+        state: { values },
+      },
+    },
+    { userId },
+  );
   return { status: res.status, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
 }
 
-const ephemeral = (h: SlackHarness, contains: string) => h.waitForCall('chat.postEphemeral', (c) => textOf(c).includes(contains));
+const ephemeral = (h: SlackHarness, contains: string) =>
+  h.waitForCall('chat.postEphemeral', (c) => textOf(c).includes(contains));
 
 describe('EFS replication from the thread', () => {
   it('Start replication shows the destination status; Final sync asks when writes stopped, waits past it, reports what is not carried', async () => {
@@ -328,23 +420,44 @@ describe('EFS replication from the thread', () => {
     const synced = await shown(harness, 'done');
     expect(textOf(synced)).toContain('Destination status *ENABLED*');
     expect(textOf(synced)).toMatch(/LastReplicatedTimestamp `20\d\d-/);
-    expect(buttonsOf(synced)).toEqual([COPY_SYNC_ACTION_ID, COPY_WRITES_STOPPED_ACTION_ID, COPY_REVIEW_ACTION_ID]);
+    expect(buttonsOf(synced)).toEqual([
+      COPY_SYNC_ACTION_ID,
+      COPY_WRITES_STOPPED_ACTION_ID,
+      COPY_REVIEW_ACTION_ID,
+    ]);
     const messageTs = tsOf(harness, synced);
 
     await harness.blockAction(click(COPY_WRITES_STOPPED_ACTION_ID, id, messageTs), { userId: ADMIN });
     const opened = await harness.waitForCall('views.open');
-    const view = opened.body.view as { callback_id: string; blocks: { element?: { type: string; initial_date_time?: number } }[] };
+    const view = opened.body.view as {
+      callback_id: string;
+      blocks: { element?: { type: string; initial_date_time?: number } }[];
+    };
     expect(view.callback_id).toBe(COPY_WRITES_STOPPED_CALLBACK_ID);
     const picker = view.blocks.find((b) => b.element?.type === 'datetimepicker')!.element!;
     const now = Math.floor(world.clock.now().getTime() / 1000);
     expect(picker.initial_date_time).toBe(now);
 
-    const future = await submit(harness, { [WRITES_STOPPED_BLOCK_ID]: { [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now + 3600 } } });
-    expect(future.body).toMatchObject({ response_action: 'errors', errors: { [WRITES_STOPPED_BLOCK_ID]: expect.stringContaining('in the future') } });
+    const future = await submit(harness, {
+      [WRITES_STOPPED_BLOCK_ID]: {
+        [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now + 3600 },
+      },
+    });
+    expect(future.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [WRITES_STOPPED_BLOCK_ID]: expect.stringContaining('in the future') },
+    });
     expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
 
-    world.server.control.writeFiles({ accountId: ACCOUNT, region: REGION, fileSystemId: SOURCE }, { files: 5, bytes: 5_000 });
-    const t0 = { [WRITES_STOPPED_BLOCK_ID]: { [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now } } };
+    world.server.control.writeFiles(
+      { accountId: ACCOUNT, region: REGION, fileSystemId: SOURCE },
+      { files: 5, bytes: 5_000 },
+    );
+    const t0 = {
+      [WRITES_STOPPED_BLOCK_ID]: {
+        [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now },
+      },
+    };
     // Submitted twice (a double click on the modal's button): one final sync.
     const [a, b] = await Promise.all([submit(harness, t0), submit(harness, t0)]);
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -363,13 +476,19 @@ describe('EFS replication from the thread', () => {
     expect(status.writesStoppedAt).toBe(new Date(now * 1000).toISOString());
     expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(2);
     expect(world.server.stats().byOperation['efs:DeleteReplicationConfiguration']).toBe(1);
-    expect(world.server.control.fileSystem({ accountId: ACCOUNT, region: REGION, fileSystemId: TWIN })!.FileSystemProtection?.ReplicationOverwriteProtection).toBe('ENABLED');
+    expect(
+      world.server.control.fileSystem({ accountId: ACCOUNT, region: REGION, fileSystemId: TWIN })!
+        .FileSystemProtection?.ReplicationOverwriteProtection,
+    ).toBe('ENABLED');
   }, 30_000);
 
   it('a failed replication shows the error and Retry; Retry replicates in the same message', async () => {
     const { world, bot, harness } = await start();
     const id = await world.seed('replication');
-    world.server.control.failNext('CreateReplicationConfiguration', { code: 'InternalServerError', message: 'replication service unavailable' });
+    world.server.control.failNext('CreateReplicationConfiguration', {
+      code: 'InternalServerError',
+      message: 'replication service unavailable',
+    });
     await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
     await bot.idle();
     const failed = await shown(harness, 'failed');
@@ -382,14 +501,23 @@ describe('EFS replication from the thread', () => {
     expect((await bot.phase.status(id)).state).toBe('synced');
   }, 30_000);
   it('a restart while waiting for the replication: the new process resumes and edits the same message', async () => {
-    const first = await start((w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'replication')), { keep: false });
+    const first = await start(
+      (w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'replication')),
+      { keep: false },
+    );
     const id = await first.world.seed('replication');
     await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
-    const posted = await first.harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith(`Copy of ${SOURCE}`));
+    const posted = await first.harness.waitForCall('chat.postMessage', (c) =>
+      String(c.body.text).startsWith(`Copy of ${SOURCE}`),
+    );
     const messageTs = posted.response.ts as string;
     const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
     await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === 'replication');
-    await waitFor(async () => (await first.world.store.events.listEvents(id)).some((e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await waitFor(async () =>
+      (await first.world.store.events.listEvents(id)).some(
+        (e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
+      ),
+    );
     await first.harness.close();
     harnesses.splice(harnesses.indexOf(first.harness), 1);
 
@@ -398,7 +526,9 @@ describe('EFS replication from the thread', () => {
     expect((await bot.runner.tick()).succeeded).toEqual([job!.jobId]);
     const done = await shown(harness, 'done', 'Destination status *ENABLED*');
     expect(done.body.ts).toBe(messageTs);
-    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD)).toHaveLength(0);
+    expect(
+      harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD),
+    ).toHaveLength(0);
     expect(world.server.stats().byOperation['efs:CreateReplicationConfiguration']).toBe(1);
   }, 30_000);
 });
@@ -408,7 +538,9 @@ describe('EC2 + rsync from the thread', () => {
     const { world, harness } = await start();
     const id = await world.seed('rsync');
     await harness.blockAction(click(COPY_RUNBOOK_ACTION_ID, id), { userId: ADMIN });
-    const runbook = await harness.waitForCall('chat.postMessage', (c) => String(c.body.text).startsWith('EC2 + rsync runbook'));
+    const runbook = await harness.waitForCall('chat.postMessage', (c) =>
+      String(c.body.text).startsWith('EC2 + rsync runbook'),
+    );
     expect(runbook.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
     expect(textOf(runbook)).toContain(TWIN);
     expect(buttonsOf(runbook)).toEqual([COPY_RECORD_INITIAL_ACTION_ID]);
@@ -417,15 +549,27 @@ describe('EC2 + rsync from the thread', () => {
     expect(completed.body).toMatchObject({ channel_id: CHANNEL, thread_ts: THREAD });
     const asked = harness.recorder.callsTo('files.getUploadURLExternal');
     const uploads = harness.recorder.callsTo('file_upload');
-    expect(asked.map((c) => c.body.filename)).toEqual(expect.arrayContaining([expect.stringMatching(/\.md$/), 'copy.sh', 'verify.sh']));
+    expect(asked.map((c) => c.body.filename)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\.md$/), 'copy.sh', 'verify.sh']),
+    );
     expect(uploads).toHaveLength(asked.length);
     expect(uploads.some((u) => String(u.body.content).startsWith('#!'))).toBe(true);
     expect(uploads.some((u) => String(u.body.content).includes(SOURCE))).toBe(true);
 
     // Initial copy done: the summary is optional.
-    await harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id, runbook.response.ts as string), { userId: ADMIN });
-    expect(((await harness.waitForCall('views.open')).body.view as { callback_id: string }).callback_id).toBe(COPY_RSYNC_PASS_CALLBACK_ID);
-    expect((await submit(harness, { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: '' } } })).body).toEqual({});
+    await harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id, runbook.response.ts as string), {
+      userId: ADMIN,
+    });
+    expect(((await harness.waitForCall('views.open')).body.view as { callback_id: string }).callback_id).toBe(
+      COPY_RSYNC_PASS_CALLBACK_ID,
+    );
+    expect(
+      (
+        await submit(harness, {
+          [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: '' } },
+        })
+      ).body,
+    ).toEqual({});
     await ephemeral(harness, 'initial copy recorded');
     const synced = await shown(harness, 'done');
     expect(buttonsOf(synced)).toEqual([COPY_RUNBOOK_ACTION_ID, COPY_RECORD_FINAL_ACTION_ID]);
@@ -434,11 +578,19 @@ describe('EC2 + rsync from the thread', () => {
     // Final sync done: a paste that is not a summary stays in the modal, next to the field.
     await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
     await waitFor(() => harness.recorder.callsTo('views.open').length === 2);
-    const paste = (text: string) => ({ [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: text } } });
+    const paste = (text: string) => ({
+      [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: text } },
+    });
     const bad = await submit(harness, paste('looks fine to me'));
-    expect(bad.body).toMatchObject({ response_action: 'errors', errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('No verification summary found') } });
+    expect(bad.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('No verification summary found') },
+    });
     const empty = await submit(harness, paste(''));
-    expect(empty.body).toMatchObject({ response_action: 'errors', errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('Paste the summary') } });
+    expect(empty.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('Paste the summary') },
+    });
 
     await submit(harness, paste(summary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600'])));
     const differs = await shown(harness, 'not verified');
@@ -463,24 +615,37 @@ describe('EC2 + rsync from the thread', () => {
     const id = await first.world.seed('rsync');
     await first.harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id), { userId: ADMIN });
     await first.harness.waitForCall('views.open');
-    await submit(first.harness, { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: '' } } });
+    await submit(first.harness, {
+      [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: '' } },
+    });
     const synced = await shown(first.harness, 'done');
     const messageTs = tsOf(first.harness, synced);
-    await waitFor(async () => (await first.world.store.events.listEvents(id)).some((e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs));
+    await waitFor(async () =>
+      (await first.world.store.events.listEvents(id)).some(
+        (e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
+      ),
+    );
     await first.harness.close();
     harnesses.splice(harnesses.indexOf(first.harness), 1);
 
     const { world, harness } = await start((w) => copyBot(w, 'restarted'));
     await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
     await harness.waitForCall('views.open');
-    const paste = { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: summary([]) } } };
+    const paste = {
+      [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: summary([]) } },
+    };
     const refused = await submit(harness, paste, 'U0NOBODY1');
-    expect(refused.body).toMatchObject({ response_action: 'errors', errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('may copy') } });
+    expect(refused.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('may copy') },
+    });
     expect((await world.store.migrations.getMigration(id))!.state).toBe('synced');
 
     await submit(harness, paste);
     const verified = await shown(harness, 'verified');
     expect(verified.body.ts).toBe(messageTs);
-    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD)).toHaveLength(0);
+    expect(
+      harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD),
+    ).toHaveLength(0);
   }, 30_000);
 });

@@ -8,7 +8,16 @@ import { fakeServices } from '../../../harness/fake-services.ts';
 import { scanRecord } from '../../../harness/scan-fixtures.ts';
 import { startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
-import { BUILD_REQUEST_ID, FAILURE, FS, OTHER_ACCOUNT, OTHER_REGION, seedStatusStore, TWIN, VERIFICATION } from '../../../workflow/status/status-fixture.ts';
+import {
+  BUILD_REQUEST_ID,
+  FAILURE,
+  FS,
+  OTHER_ACCOUNT,
+  OTHER_REGION,
+  seedStatusStore,
+  TWIN,
+  VERIFICATION,
+} from '../../../workflow/status/status-fixture.ts';
 
 /**
  * `/efs-encrypt status` through the real receiver (signed requests) against a store seeded with
@@ -34,8 +43,17 @@ afterEach(async () => {
 const USER = 'U0READER1';
 
 async function start() {
-  const status = createStatusQuery({ migrations: store.migrations, events: store.events, jobs: store.jobs, clock });
-  harness = await startSlackHarness({ services: { ...fakeServices({ result: scanRecord([]) }), status }, config: { admins: ['U0ADMIN01'] }, clock });
+  const status = createStatusQuery({
+    migrations: store.migrations,
+    events: store.events,
+    jobs: store.jobs,
+    clock,
+  });
+  harness = await startSlackHarness({
+    services: { ...fakeServices({ result: scanRecord([]) }), status },
+    config: { admins: ['U0ADMIN01'] },
+    clock,
+  });
   return harness;
 }
 
@@ -69,7 +87,10 @@ describe('/efs-encrypt status', () => {
     const reply = await h.waitForCall('response_url');
     expect(reply.body.response_type).toBe('ephemeral');
     expect(limitBreaches(blocksOf(reply))).toEqual([]);
-    expect(blocksOf(reply)[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `${FS.broken} (media)` } });
+    expect(blocksOf(reply)[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: `${FS.broken} (media)` },
+    });
     const text = shown(reply);
     expect(text).toContain('failed (from target_creating)');
     expect(text).toContain(`\`${FS.broken}\` → \`${TWIN.broken}\``);
@@ -102,7 +123,17 @@ describe('/efs-encrypt status', () => {
       total: 1,
       byState: [{ state: 'failed', count: 1 }],
       byPlace: [],
-      migrations: [{ migrationId: 'FS#1#r#fs-1', fileSystemId: 'fs-1', name: '<!channel> & co', accountId: '1', region: 'r', state: 'failed', lastError: { code: 'X', message: '<@U1> broke', at: 't' } }],
+      migrations: [
+        {
+          migrationId: 'FS#1#r#fs-1',
+          fileSystemId: 'fs-1',
+          name: '<!channel> & co',
+          accountId: '1',
+          region: 'r',
+          state: 'failed',
+          lastError: { code: 'X', message: '<@U1> broke', at: 't' },
+        },
+      ],
     });
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('&lt;!channel&gt; &amp; co');
@@ -113,7 +144,12 @@ describe('/efs-encrypt status', () => {
 
 describe('status overview message', () => {
   it('stays within Slack limits for a large estate, saying how many more the CLI lists', () => {
-    const places = Array.from({ length: 40 }, (_, i) => ({ accountId: String(100000000000 + i), region: 'eu-west-1', total: 50, byState: [{ state: 'decided' as const, count: 50 }] }));
+    const places = Array.from({ length: 40 }, (_, i) => ({
+      accountId: String(100000000000 + i),
+      region: 'eu-west-1',
+      total: 50,
+      byState: [{ state: 'decided' as const, count: 50 }],
+    }));
     const overview: StatusOverview = {
       generatedAt: '2026-05-02T10:00:00.000Z',
       total: 2000,

@@ -3,8 +3,21 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseVerificationSummary, rsyncScriptPath, type RsyncScriptName } from '../../../../src/workflow/copy/rsync/index.ts';
-import { NEWLINE_NAME, SPARSE_SIZE, buildSourceTree, canAcl, canXattr, has, isRoot, sh } from './tree-fixture.ts';
+import {
+  parseVerificationSummary,
+  rsyncScriptPath,
+  type RsyncScriptName,
+} from '../../../../src/workflow/copy/rsync/index.ts';
+import {
+  NEWLINE_NAME,
+  SPARSE_SIZE,
+  buildSourceTree,
+  canAcl,
+  canXattr,
+  has,
+  isRoot,
+  sh,
+} from './tree-fixture.ts';
 
 /**
  * The shipped copy.sh and verify.sh, byte for byte, against two local trees: initial copy, changes,
@@ -13,13 +26,19 @@ import { NEWLINE_NAME, SPARSE_SIZE, buildSourceTree, canAcl, canXattr, has, isRo
  */
 
 const hasTools = has('rsync') && has('fpart');
-if (!hasTools) console.warn('SKIP rsync scripts: rsync and fpart are not installed (.ci/run installs them: apt-get install rsync fpart acl attr)');
+if (!hasTools)
+  console.warn(
+    'SKIP rsync scripts: rsync and fpart are not installed (.ci/run installs them: apt-get install rsync fpart acl attr)',
+  );
 if (hasTools && !canXattr) console.warn('SKIP xattr checks: setfattr/getfattr not installed (package attr)');
 if (hasTools && !canAcl) console.warn('SKIP ACL checks: setfacl/getfacl not installed (package acl)');
 if (hasTools && !isRoot) console.warn('SKIP owner checks: chown to other users needs root');
 
 function run(script: RsyncScriptName, args: string[]) {
-  const r = spawnSync('bash', [rsyncScriptPath(script), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('bash', [rsyncScriptPath(script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -28,11 +47,14 @@ let src: string;
 let dst: string;
 let logs: string;
 
-const copy = (mode: string, ...extra: string[]) => run('copy.sh', ['--jobs', '4', '--log-dir', logs, ...extra, mode, src, dst]);
-const verify = (...extra: string[]) => run('verify.sh', ['--jobs', '4', '--log-dir', join(work, 'verify-logs'), ...extra, src, dst]);
+const copy = (mode: string, ...extra: string[]) =>
+  run('copy.sh', ['--jobs', '4', '--log-dir', logs, ...extra, mode, src, dst]);
+const verify = (...extra: string[]) =>
+  run('verify.sh', ['--jobs', '4', '--log-dir', join(work, 'verify-logs'), ...extra, src, dst]);
 const s = (rel: string) => join(src, rel);
 const d = (rel: string) => join(dst, rel);
-const getfattr = (path: string) => spawnSync('getfattr', ['-h', '-d', '-m', '-', '--absolute-names', '--', path], { encoding: 'utf8' }).stdout;
+const getfattr = (path: string) =>
+  spawnSync('getfattr', ['-h', '-d', '-m', '-', '--absolute-names', '--', path], { encoding: 'utf8' }).stdout;
 
 describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
   beforeAll(() => {
@@ -74,7 +96,9 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     expect(fs.existsSync(d('-n/--help'))).toBe(true);
     expect(fs.readdirSync(d('nested/empty/deeper'))).toEqual([]);
     // Timestamps, sparse and dense files.
-    expect(fs.statSync(d('dir with space/file one.txt')).mtime.toISOString()).toBe('2001-02-03T04:05:06.000Z');
+    expect(fs.statSync(d('dir with space/file one.txt')).mtime.toISOString()).toBe(
+      '2001-02-03T04:05:06.000Z',
+    );
     expect(fs.statSync(d('nested/empty')).mtime.toISOString()).toBe('2001-02-03T04:05:06.000Z');
     const sparse = fs.statSync(d('sparse.img'));
     expect(sparse.size).toBe(SPARSE_SIZE);
@@ -89,7 +113,10 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
       expect(getfattr(d('dir with space/file one.txt'))).toContain('user.comment="keep me"');
       expect(fs.readdirSync(dst).some((n) => n.startsWith('.efs-encrypt-probe'))).toBe(false);
     }
-    if (canAcl) expect(spawnSync('getfacl', ['-p', d('shared')], { encoding: 'utf8' }).stdout).toContain('default:user:1234:rwx');
+    if (canAcl)
+      expect(spawnSync('getfacl', ['-p', d('shared')], { encoding: 'utf8' }).stdout).toContain(
+        'default:user:1234:rwx',
+      );
 
     const v = verify();
     expect(v.status, v.all).toBe(0);
@@ -188,7 +215,17 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
   it('a fresh target copied with top-level partitions verifies clean too', () => {
     const other = join(work, 'target-toplevel');
     fs.mkdirSync(other);
-    const r = run('copy.sh', ['--jobs', '3', '--partitioner', 'toplevel', '--log-dir', logs, 'initial', src, other]);
+    const r = run('copy.sh', [
+      '--jobs',
+      '3',
+      '--partitioner',
+      'toplevel',
+      '--log-dir',
+      logs,
+      'initial',
+      src,
+      other,
+    ]);
     expect(r.status, r.all).toBe(0);
     expect(r.stdout).toMatch(/partitions \(recursive lists\)/);
     const v = run('verify.sh', ['--log-dir', join(work, 'verify-logs'), src, other]);
@@ -204,13 +241,19 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     expect(r1.stderr).toContain('is empty: is the source file system mounted?');
     expect(fs.existsSync(d('a/x'))).toBe(true);
 
-    expect(run('copy.sh', ['--log-dir', logs, 'initial', src, src]).stderr).toContain('are the same directory');
+    expect(run('copy.sh', ['--log-dir', logs, 'initial', src, src]).stderr).toContain(
+      'are the same directory',
+    );
     expect(run('copy.sh', ['--log-dir', logs, 'initial', src, s('a')]).stderr).toContain('is inside SOURCE');
     const r4 = run('copy.sh', ['--log-dir', logs, '--require-mounts', 'initial', src, dst]);
     expect(r4.status).toBe(2);
     expect(r4.stderr).toContain('is not a mount point');
-    expect(run('copy.sh', ['sideways', src, dst]).stderr).toContain("mode must be initial, incremental or final, not 'sideways'");
-    expect(run('copy.sh', ['--log-dir', s('logs'), 'initial', src, dst]).stderr).toContain('must be outside SOURCE and TARGET');
+    expect(run('copy.sh', ['sideways', src, dst]).stderr).toContain(
+      "mode must be initial, incremental or final, not 'sideways'",
+    );
+    expect(run('copy.sh', ['--log-dir', s('logs'), 'initial', src, dst]).stderr).toContain(
+      'must be outside SOURCE and TARGET',
+    );
     expect(fs.existsSync(s('logs'))).toBe(false);
   });
 
@@ -220,7 +263,15 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     fs.mkdirSync(join(small, 'dst'));
     fs.writeFileSync(join(small, 'src/keep'), 'keep\n');
     for (const n of ['x1', 'x2', 'x3']) fs.writeFileSync(join(small, 'dst', n), 'only in target\n');
-    const r = run('copy.sh', ['--log-dir', logs, '--max-delete', '1', 'final', join(small, 'src'), join(small, 'dst')]);
+    const r = run('copy.sh', [
+      '--log-dir',
+      logs,
+      '--max-delete',
+      '1',
+      'final',
+      join(small, 'src'),
+      join(small, 'dst'),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('more than 1 deletions; nothing more was deleted');
     expect(r.stdout).toContain('copy.sh final: FAILED');
@@ -233,12 +284,20 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     expect(r.stdout).toContain('+ dnf install -y amazon-efs-utils rsync attr acl');
     expect(r.stdout).toContain('+ mount -t efs -o tls,iam,ro fs-0123456789abcdef0:/ /mnt/efs-src');
     expect(r.stdout).toContain('+ mount -t efs -o tls,iam fs-0fedcba9876543210:/ /mnt/efs-dst');
-    expect(run('mount-efs.sh', ['--dry-run', '--no-iam', '--no-install', 'fs-0123456789abcdef0', 'fs-0fedcba9876543210']).stdout).toContain(
-      '+ mount -t efs -o tls,ro fs-0123456789abcdef0:/ /mnt/efs-src',
-    );
+    expect(
+      run('mount-efs.sh', [
+        '--dry-run',
+        '--no-iam',
+        '--no-install',
+        'fs-0123456789abcdef0',
+        'fs-0fedcba9876543210',
+      ]).stdout,
+    ).toContain('+ mount -t efs -o tls,ro fs-0123456789abcdef0:/ /mnt/efs-src');
     const bad = run('mount-efs.sh', ['--dry-run', 'fs-0123456789abcdef0', 'my-target']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("'my-target' is not a file system ID");
-    expect(run('mount-efs.sh', ['--dry-run', 'fs-0123456789abcdef0', 'fs-0123456789abcdef0']).stderr).toContain('are the same file system');
+    expect(
+      run('mount-efs.sh', ['--dry-run', 'fs-0123456789abcdef0', 'fs-0123456789abcdef0']).stderr,
+    ).toContain('are the same file system');
   });
 });

@@ -35,7 +35,19 @@ export function buildSourceTree(root: string): void {
     fs.writeFileSync(p(rel), content);
     fs.chmodSync(p(rel), mode);
   };
-  for (const d of ['a', 'b/sub', 'dir with space', 'données', 'empty', 'nested/empty/deeper', 'private', 'shared', 'setgid', 'gone/inner', '-n'])
+  for (const d of [
+    'a',
+    'b/sub',
+    'dir with space',
+    'données',
+    'empty',
+    'nested/empty/deeper',
+    'private',
+    'shared',
+    'setgid',
+    'gone/inner',
+    '-n',
+  ])
     fs.mkdirSync(p(d), { recursive: true });
 
   file('a/x', 'linked content\n');

@@ -41,7 +41,12 @@ describe('parseVerificationSummary', () => {
   });
 
   it('reads differences and their sample, as pasted into Slack (escaped, quoted, fenced, CRLF)', () => {
-    const pasted = `Final sync done, see below\n\`\`\`${DIFFERENT.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').split('\n').map((l) => `> ${l}`).join('\r\n')}\`\`\``;
+    const pasted = `Final sync done, see below\n\`\`\`${DIFFERENT.replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\r\n')}\`\`\``;
     const s = parseVerificationSummary(pasted);
     expect(s).toMatchObject({ clean: false, differences: 2, sourceEntries: 10, targetEntries: 9 });
     expect(s.sample).toEqual(['differs: ./b: mode 0644 -> 0600', 'only in source: ./a <b> & c (f)']);
@@ -49,21 +54,41 @@ describe('parseVerificationSummary', () => {
   });
 
   it('finds a summary that starts right after the opening fence', () => {
-    expect(parseVerificationSummary(`\`\`\`${CLEAN.split('\n').map((l) => `> ${l}`).join('\n')}\`\`\``).clean).toBe(true);
+    expect(
+      parseVerificationSummary(
+        `\`\`\`${CLEAN.split('\n')
+          .map((l) => `> ${l}`)
+          .join('\n')}\`\`\``,
+      ).clean,
+    ).toBe(true);
   });
 
   it('takes the last summary when several were pasted', () => {
-    expect(parseVerificationSummary(`${DIFFERENT}\n\nafter the final pass again:\n${CLEAN}`).clean).toBe(true);
+    expect(parseVerificationSummary(`${DIFFERENT}\n\nafter the final pass again:\n${CLEAN}`).clean).toBe(
+      true,
+    );
     expect(parseVerificationSummary(`${CLEAN}\n${DIFFERENT}`).clean).toBe(false);
   });
 
   it('refuses text that cannot prove a clean copy, saying what to paste', () => {
     expect(() => parseVerificationSummary('looks good to me')).toThrow(BadInputError);
-    expect(() => parseVerificationSummary('looks good to me')).toThrow(/No verification summary found\. Paste the whole block verify\.sh printed/);
-    expect(() => parseVerificationSummary(CLEAN.replace('differences: 0', 'differences: 3'))).toThrow(/contradicts itself \(result CLEAN with 3 differences\)/);
-    expect(() => parseVerificationSummary(CLEAN.replace('result: CLEAN\n', ''))).toThrow(/incomplete \(no result line\)/);
-    expect(() => parseVerificationSummary(CLEAN.replace('result: CLEAN', 'result: OK'))).toThrow(/writes CLEAN or DIFFERENT/);
-    expect(() => parseVerificationSummary(CLEAN.replace(' content', ''))).toThrow(/does not show a full comparison \(missing: content\)/);
-    expect(() => parseVerificationSummary(CLEAN.replace('target 1234', 'target 1233'))).toThrow(/counts 1234 source and 1233 target entries/);
+    expect(() => parseVerificationSummary('looks good to me')).toThrow(
+      /No verification summary found\. Paste the whole block verify\.sh printed/,
+    );
+    expect(() => parseVerificationSummary(CLEAN.replace('differences: 0', 'differences: 3'))).toThrow(
+      /contradicts itself \(result CLEAN with 3 differences\)/,
+    );
+    expect(() => parseVerificationSummary(CLEAN.replace('result: CLEAN\n', ''))).toThrow(
+      /incomplete \(no result line\)/,
+    );
+    expect(() => parseVerificationSummary(CLEAN.replace('result: CLEAN', 'result: OK'))).toThrow(
+      /writes CLEAN or DIFFERENT/,
+    );
+    expect(() => parseVerificationSummary(CLEAN.replace(' content', ''))).toThrow(
+      /does not show a full comparison \(missing: content\)/,
+    );
+    expect(() => parseVerificationSummary(CLEAN.replace('target 1234', 'target 1233'))).toThrow(
+      /counts 1234 source and 1233 target entries/,
+    );
   });
 });
