@@ -1,32 +1,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { restoreEnvAfterEach, runCli } from './run-cli.ts';
 import type { ScanRecord } from '../../src/domain/inventory.ts';
 import { INVENTORY_CSV_COLUMNS } from '../../src/cli/output/inventory-csv.ts';
 
-/** The CLI writes estate endpoints into the environment the SDK reads; restore it after each test. */
-const saved = { ...process.env };
-afterEach(() => {
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-});
-
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: process.env,
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+restoreEnvAfterEach();
 
 describe('efs-encrypt scan on the sample estate', () => {
   it('--json prints the stored record, one object per file system with AWS field names', async () => {
-    const { code, out, err } = await run('scan', '--demo', '--json');
+    const { code, out, err } = await runCli('scan', '--demo', '--json');
     expect(err).toContain('Scanning');
     expect(code).toBe(0);
     const scan = JSON.parse(out) as ScanRecord;
@@ -50,7 +34,7 @@ describe('efs-encrypt scan on the sample estate', () => {
   it('--csv --out writes a header and one row per file system', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'efs-encrypt-cli-'));
     const file = join(dir, 'inventory.csv');
-    const { code, err } = await run('scan', '--demo', '--csv', '--out', file, '--quiet');
+    const { code, err } = await runCli('scan', '--demo', '--csv', '--out', file, '--quiet');
     expect(code).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(INVENTORY_CSV_COLUMNS.join(','));
@@ -60,13 +44,13 @@ describe('efs-encrypt scan on the sample estate', () => {
   });
 
   it('refuses --json with --csv as a usage error', async () => {
-    const { code, err } = await run('scan', '--json', '--csv');
+    const { code, err } = await runCli('scan', '--json', '--csv');
     expect(code).toBe(2);
     expect(err).toMatch(/cannot be used with/);
   });
 
   it('names a missing estate file plainly', async () => {
-    const { code, err } = await run('scan', '--estate', '/nonexistent/estate.json');
+    const { code, err } = await runCli('scan', '--estate', '/nonexistent/estate.json');
     expect(code).toBe(1);
     expect(err).toMatch(/\/nonexistent\/estate\.json/);
     expect(err).not.toMatch(/at .*\.ts:\d+/);
@@ -76,7 +60,7 @@ describe('efs-encrypt scan on the sample estate', () => {
 describe('efs-encrypt demo without Slack tokens', () => {
   it('scans the sample estate, prints the summary and says how to connect Slack', async () => {
     delete process.env.SLACK_BOT_TOKEN;
-    const { code, out } = await run('demo');
+    const { code, out } = await runCli('demo');
     expect(code).toBe(0);
     expect(out).toMatch(/Unencrypted \(migration candidates\): \d+/);
     expect(out).toMatch(/Could not scan: 1/);

@@ -1,67 +1,33 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, useCliWorkspace } from '../run-cli.ts';
 import { resolveMigrations } from '../../../src/cli/commands/build.ts';
-import { main } from '../../../src/cli/main.ts';
 import type { MigrationRecord } from '../../../src/domain/migration.ts';
 import { decideEstate, FS, KEYS } from '../../workflow/decide/decide-fixture.ts';
 
-let dir: string;
-const savedEnv = { ...process.env };
+const workspace = useCliWorkspace('build-cli-');
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'build-cli-'));
-  await writeFile(join(dir, 'estate.json'), JSON.stringify(decideEstate()));
+  await writeFile(workspace.path('estate.json'), JSON.stringify(decideEstate()));
   await writeFile(
-    join(dir, 'decisions.yaml'),
+    workspace.path('decisions.yaml'),
     [
       'decisions:',
       `  - { fileSystemId: ${FS.app}, scope: in_scope, targetKey: ${KEYS.good.alias}, method: datasync }`,
     ].join('\n'),
   );
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
-    LOG_LEVEL: 'silent',
-  });
-  for (const k of [
-    'AWS_PROFILE',
-    'AWS_SESSION_TOKEN',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_REGION',
-    'EFS_ENCRYPT_TABLE',
-  ])
-    delete process.env[k];
 });
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: process.env,
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 describe('efs-encrypt build', () => {
   it('prints the dry run for a decided file system and creates nothing', async () => {
-    const dry = await run(
+    const dry = await runCli(
       'build',
       FS.app,
       '--dry-run',
       '--decisions',
-      join(dir, 'decisions.yaml'),
+      workspace.path('decisions.yaml'),
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(dry.err).toContain('No stored scan yet: scanning first.');
     expect(dry.code).toBe(0);
@@ -75,19 +41,19 @@ describe('efs-encrypt build', () => {
     expect(dry.out).toContain('[mount-targets] CreateMountTarget');
     expect(dry.out).toContain('Encrypted: false → true');
     // The store (kept in the data directory) shows the migration still decided.
-    const again = await run('build', FS.app, '--dry-run', '--estate', join(dir, 'estate.json'));
+    const again = await runCli('build', FS.app, '--dry-run', '--estate', workspace.path('estate.json'));
     expect(again.code).toBe(0);
     expect(again.out).toContain('CreateFileSystem');
   }, 30_000);
 
   it('builds a twin through the durable job and prints the mapping', async () => {
-    const built = await run(
+    const built = await runCli(
       'build',
       FS.app,
       '--decisions',
-      join(dir, 'decisions.yaml'),
+      workspace.path('decisions.yaml'),
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
       '--actor',
       'cli:alice',
     );
@@ -100,15 +66,15 @@ describe('efs-encrypt build', () => {
   }, 60_000);
 
   it('refuses without IDs or --all, and names what it cannot find', async () => {
-    expect((await run('build', '--dry-run')).code).toBe(1);
-    const unknown = await run(
+    expect((await runCli('build', '--dry-run')).code).toBe(1);
+    const unknown = await runCli(
       'build',
       'fs-0000000000000dead',
       '--dry-run',
       '--decisions',
-      join(dir, 'decisions.yaml'),
+      workspace.path('decisions.yaml'),
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain(

@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, useCliWorkspace } from '../run-cli.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { parseEstate, startEstateServer } from '../../../src/estate/index.ts';
 import { openStore } from '../../../src/store/index.ts';
@@ -23,40 +22,18 @@ import { RSYNC_SCRIPTS } from '../../../src/workflow/copy/rsync/index.ts';
  * twin (each CLI run serves the estate afresh; the twin is in the file, the migration in the store).
  */
 
-let dir: string;
-const savedEnv = { ...process.env };
+const workspace = useCliWorkspace('copy-cli-');
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'copy-cli-'));
-  await writeFile(join(dir, 'estate.json'), JSON.stringify(COPY_ESTATE));
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
-    LOG_LEVEL: 'silent',
-  });
-  for (const k of [
-    'AWS_PROFILE',
-    'AWS_SESSION_TOKEN',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_REGION',
-    'EFS_ENCRYPT_TABLE',
-    'AWS_ENDPOINT_URL_DATASYNC',
-  ])
-    delete process.env[k];
-});
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dir, { recursive: true, force: true });
+  await writeFile(workspace.path('estate.json'), JSON.stringify(COPY_ESTATE));
 });
 
 /** A migration seeded at target_ready, with the inventory snapshot a real `efs-encrypt scan` of the estate read (the runbook needs it). */
 async function seedScanned(method: MigrationMethod): Promise<void> {
   await seed(method);
-  const scanned = await run('scan', '--estate', join(dir, 'estate.json'));
+  const scanned = await runCli('scan', '--estate', workspace.path('estate.json'));
   expect(scanned.code, scanned.err).toBe(0);
-  const store = await openStore({ dataDir: join(dir, 'store'), clock: new ManualClock() });
+  const store = await openStore({ dataDir: workspace.path('store'), clock: new ManualClock() });
   try {
     const scan = (await store.scans.getLatestScan())!;
     const fileSystem = scan.fileSystems.find((f) => f.fileSystemId === SOURCE)!;
@@ -73,7 +50,7 @@ async function seedScanned(method: MigrationMethod): Promise<void> {
 async function seed(method: MigrationMethod): Promise<void> {
   const clock = new ManualClock();
   const server = await startEstateServer({ estate: parseEstate(COPY_ESTATE, 'copy-cli'), clock });
-  const store = await openStore({ dataDir: join(dir, 'store'), clock });
+  const store = await openStore({ dataDir: workspace.path('store'), clock });
   try {
     await seedMigration(store, server, clock, method);
   } finally {
@@ -82,27 +59,16 @@ async function seed(method: MigrationMethod): Promise<void> {
   }
 }
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: process.env,
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
-
 describe('efs-encrypt copy', () => {
   it('--dry-run prints the DataSync calls with ARNs, and status says what comes next', async () => {
     await seed('datasync');
-    const dry = await run('copy', 'final', SOURCE, '--dry-run', '--estate', join(dir, 'estate.json'));
+    const dry = await runCli('copy', 'final', SOURCE, '--dry-run', '--estate', workspace.path('estate.json'));
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('Dry run: nothing is changed. Final sync');
     expect(dry.out).toContain('datasync:CreateTask');
     expect(dry.out).toContain(`arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${SOURCE}`);
     expect(dry.out).toContain('"PreserveDeletedFiles":"REMOVE"');
-    const status = await run('copy', 'status', SOURCE, '--estate', join(dir, 'estate.json'));
+    const status = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
     expect(status.code).toBe(0);
     expect(status.out).toContain(`${SOURCE}: target_ready (method datasync)`);
     expect(status.out).toContain('next: start');
@@ -110,19 +76,19 @@ describe('efs-encrypt copy', () => {
 
   it('records rsync passes from a summary file', async () => {
     await seed('rsync');
-    const initial = await run(
+    const initial = await runCli(
       'copy',
       'record',
       SOURCE,
       '--pass',
       'initial',
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(initial.code).toBe(0);
     expect(initial.out).toContain('initial copy recorded (synced)');
     await writeFile(
-      join(dir, 'summary.txt'),
+      workspace.path('summary.txt'),
       [
         '== efs-encrypt verification summary ==',
         'entries: source 3, target 3',
@@ -132,16 +98,16 @@ describe('efs-encrypt copy', () => {
         '== end of summary ==',
       ].join('\n'),
     );
-    const final = await run(
+    const final = await runCli(
       'copy',
       'record',
       SOURCE,
       '--pass',
       'final',
       '--summary',
-      join(dir, 'summary.txt'),
+      workspace.path('summary.txt'),
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(final.code).toBe(0);
     expect(final.out).toContain('final sync verified');
@@ -149,8 +115,16 @@ describe('efs-encrypt copy', () => {
 
   it('runbook --out writes the runbook and its executable scripts; without --out it prints the runbook', async () => {
     await seedScanned('rsync');
-    const out = join(dir, 'runbook', 'nested');
-    const written = await run('copy', 'runbook', SOURCE, '--out', out, '--estate', join(dir, 'estate.json'));
+    const out = workspace.path('runbook', 'nested');
+    const written = await runCli(
+      'copy',
+      'runbook',
+      SOURCE,
+      '--out',
+      out,
+      '--estate',
+      workspace.path('estate.json'),
+    );
     expect(written.code, written.err).toBe(0);
     const names = (await readdir(out)).sort();
     const markdownName = `efs-encrypt-rsync-runbook-${SOURCE}.md`;
@@ -166,7 +140,7 @@ describe('efs-encrypt copy', () => {
     expect(markdown).toContain(SOURCE);
     expect(markdown).toContain(TWIN);
 
-    const printed = await run('copy', 'runbook', SOURCE, '--estate', join(dir, 'estate.json'));
+    const printed = await runCli('copy', 'runbook', SOURCE, '--estate', workspace.path('estate.json'));
     expect(printed.code, printed.err).toBe(0);
     // The same document, but for the time it was generated.
     const withoutTime = (t: string) => t.replace(/20\d\d-\d\d-\d\dT[\d:.]+Z/g, '<time>');
@@ -176,31 +150,31 @@ describe('efs-encrypt copy', () => {
 
   it('runbook refuses a file system decided for another method, and --out into a file fails clearly', async () => {
     await seedScanned('datasync');
-    const other = await run(
+    const other = await runCli(
       'copy',
       'runbook',
       SOURCE,
       '--out',
-      join(dir, 'none'),
+      workspace.path('none'),
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(other.code).not.toBe(0);
     expect(other.err).toContain('not EC2 + rsync: change the decision');
-    await expect(readdir(join(dir, 'none'))).rejects.toThrow();
+    await expect(readdir(workspace.path('none'))).rejects.toThrow();
   });
 
   it('runbook --out into a file fails clearly', async () => {
     await seedScanned('rsync');
-    await writeFile(join(dir, 'a-file'), '');
-    const bad = await run(
+    await writeFile(workspace.path('a-file'), '');
+    const bad = await runCli(
       'copy',
       'runbook',
       SOURCE,
       '--out',
-      join(dir, 'a-file'),
+      workspace.path('a-file'),
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('Give --out a directory you can write to');
@@ -208,18 +182,18 @@ describe('efs-encrypt copy', () => {
 
   it('usage problems exit non-zero with what to fix', async () => {
     await seed('rsync');
-    const noMigration = await run(
+    const noMigration = await runCli(
       'copy',
       'start',
       'fs-0123456789abcdef0',
       '--estate',
-      join(dir, 'estate.json'),
+      workspace.path('estate.json'),
     );
     expect(noMigration.code).toBe(1);
     expect(noMigration.err).toContain('no migration for this file system');
-    const rsyncStart = await run('copy', 'start', SOURCE, '--estate', join(dir, 'estate.json'));
+    const rsyncStart = await runCli('copy', 'start', SOURCE, '--estate', workspace.path('estate.json'));
     expect(rsyncStart.code).toBe(1);
     expect(rsyncStart.err).toContain('run the runbook');
-    expect((await run('copy', 'frobnicate', SOURCE)).code).toBe(2);
+    expect((await runCli('copy', 'frobnicate', SOURCE)).code).toBe(2);
   });
 });

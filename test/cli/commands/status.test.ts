@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
+import { rm } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliWorkspace } from '../run-cli.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openStore } from '../../../src/store/index.ts';
 import {
@@ -19,35 +17,11 @@ import {
 
 /** `efs-encrypt status` over a store kept in a data directory, seeded before the CLI opens it. */
 
-let dir: string;
-const savedEnv = { ...process.env };
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'status-cli-'));
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
-    LOG_LEVEL: 'silent',
-  });
-  for (const k of [
-    'AWS_PROFILE',
-    'AWS_SESSION_TOKEN',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_REGION',
-    'EFS_ENCRYPT_TABLE',
-  ])
-    delete process.env[k];
-});
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dir, { recursive: true, force: true });
-});
+const workspace = useCliWorkspace('status-cli-');
 
 async function seed() {
   const store = await openStore({
-    dataDir: join(dir, 'store'),
+    dataDir: workspace.path('store'),
     clock: new ManualClock(new Date('2026-05-02T10:00:00Z')),
   });
   try {
@@ -57,21 +31,10 @@ async function seed() {
   }
 }
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: process.env,
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
-
 describe('efs-encrypt status', () => {
   it('lists every migration with counts, the failed first', async () => {
     await seed();
-    const r = await run('status');
+    const r = await runCli('status');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
@@ -86,7 +49,7 @@ describe('efs-encrypt status', () => {
 
   it('shows one file system with its events and next step, and as JSON', async () => {
     await seed();
-    const r = await run('status', FS.broken, '--events', '50');
+    const r = await runCli('status', FS.broken, '--events', '50');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`migration ${IDS.broken}`);
     expect(r.out).toContain(`last error ${FAILURE.code}`);
@@ -95,7 +58,7 @@ describe('efs-encrypt status', () => {
       /next: .*Retry the build.* Who: admins\. \(efs-encrypt build fs-0000000000000000c\)/,
     );
 
-    const j = await run('status', IDS.synced, '--json', '--events', '1');
+    const j = await runCli('status', IDS.synced, '--json', '--events', '1');
     expect(j.code).toBe(0);
     const detail = JSON.parse(j.out) as {
       line: { state: string };
@@ -111,19 +74,19 @@ describe('efs-encrypt status', () => {
 
   it('fails with a clear message for an unknown file system, and says so on an empty store', async () => {
     await seed();
-    const r = await run('status', 'fs-ffffffffffffffff');
+    const r = await runCli('status', 'fs-ffffffffffffffff');
     expect(r.code).toBe(1);
     expect(r.err).toContain('efs-encrypt: fs-ffffffffffffffff is not tracked. Tracked file systems (5):');
     expect(r.err).toContain(FS.excluded);
 
-    await rm(join(dir, 'store'), { recursive: true, force: true });
-    const empty = await run('status');
+    await rm(workspace.path('store'), { recursive: true, force: true });
+    const empty = await runCli('status');
     expect(empty.code).toBe(0);
     expect(empty.out).toContain('No migrations yet');
   });
 
   it('refuses a bad --events value as a usage error', async () => {
-    const r = await run('status', FS.fresh, '--events', 'many');
+    const r = await runCli('status', FS.fresh, '--events', 'many');
     expect(r.code).toBe(2);
     expect(r.err).toContain('a whole number of events');
   });

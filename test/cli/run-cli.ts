@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+/**
+ * Runs `efs-encrypt` in this process and keeps what it printed. The runtime writes the estate's
+ * endpoints into process.env (the SDK reads them there), so test files that call this also call
+ * restoreEnvAfterEach or useCliWorkspace.
+ */
+export async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'efs-encrypt', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: process.env,
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+/** Puts process.env back as it was when the test file loaded, after every test. */
+export function restoreEnvAfterEach(): void {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+}
+
+/** Variables through which the developer's own AWS setup or a previous test could leak in. */
+const AMBIENT_VARIABLES = [
+  'AWS_PROFILE',
+  'AWS_SESSION_TOKEN',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'EFS_ENCRYPT_TABLE',
+  'AWS_ENDPOINT_URL_DATASYNC',
+];
+
+export interface CliWorkspace {
+  /** A path inside the running test's temporary directory; the embedded store lives at path('store'). */
+  path(...segments: string[]): string;
+}
+
+/**
+ * Gives each test a fresh temporary directory holding the CLI's embedded store
+ * (EFS_ENCRYPT_DATA_DIR), with AWS config files and ambient credentials switched off;
+ * removes it and restores process.env afterwards.
+ */
+export function useCliWorkspace(prefix: string): CliWorkspace {
+  restoreEnvAfterEach();
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
+      LOG_LEVEL: 'silent',
+    });
+    for (const k of AMBIENT_VARIABLES) delete process.env[k];
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { path: (...segments) => join(dir, ...segments) };
+}
