@@ -1,17 +1,18 @@
-import type { webApi } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
-import { migrationParts } from '../../blocks/build-progress.ts';
-import type { Clock } from '../domain/clock.ts';
 import { copyActionsFor, isCopyKind, type CopyAction, type CopyProgress } from '../domain/copy.ts';
 import type { JobError } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationMethod } from '../domain/migration.ts';
 import type { CopyStatus } from '../workflow/copy/index.ts';
 import { isOpen } from '../domain/job.ts';
-import type { IoHost, IoMessage } from '../workflow/io-host.ts';
-import { ThreadProgressMessage } from './build-progress.ts';
+import type { IoMessage } from '../workflow/io-host.ts';
 import { BuildThreads } from './build-threads.ts';
-import type { Scheduler } from './scheduler.ts';
+import {
+  MigrationProgressReporter,
+  ThreadProgressMessage,
+  runningProgressOf,
+  type MigrationProgressMessage,
+  type ProgressMessageOptions,
+} from './thread-progress.ts';
 
 /** The audit-log event that says where a file system's copy message lives (as the build's does). */
 export const COPY_THREAD_EVENT = 'slack_copy_thread';
@@ -21,14 +22,7 @@ export function copyThreads(events: MigrationEventLog): BuildThreads {
   return new BuildThreads(events, COPY_THREAD_EVENT, 'Copy');
 }
 
-export interface CopyProgressReporterOptions {
-  client: webApi.WebClient;
-  threads: BuildThreads;
-  clock: Clock;
-  scheduler: Scheduler;
-  logger: Logger;
-  /** Slack allows about one update per second per message; each message is coalesced to that. */
-  minIntervalMs?: number;
+export interface CopyProgressReporterOptions extends ProgressMessageOptions {
   /** The copy phase's status(): which buttons apply once a copy ended. */
   statusOf(migrationId: string): Promise<Pick<CopyStatus, 'actions' | 'job' | 'method' | 'state'>>;
 }
@@ -56,31 +50,13 @@ const TERMINAL = new Set(['copy.done', 'copy.failed', 'copy.verification_differs
  * rate limit (ThreadProgressMessage, shared with the build). A copy resumed after a restart finds
  * its message again through the audit log. Slack failures are logged, never thrown into the copy.
  */
-export class CopyProgressReporter implements IoHost {
-  private readonly messages = new Map<string, CopyMessage>();
-
-  constructor(private readonly o: CopyProgressReporterOptions) {}
-
-  async notify(msg: IoMessage): Promise<void> {
-    if (!msg.code.startsWith('copy.') || msg.level === 'debug') return;
-    const data = (msg.data ?? {}) as CopyMessageData;
-    const migrationId = data.migrationId;
-    if (!migrationId) return;
-    let message = this.messages.get(migrationId);
-    if (!message) {
-      message = new CopyMessage(migrationId, this.o);
-      this.messages.set(migrationId, message);
-    }
-    await message.apply(msg, data);
-  }
-
-  /** Resolves once every message has no write in flight or scheduled (tests, shutdown). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.messages.values()].map((m) => m.settled()));
+export class CopyProgressReporter extends MigrationProgressReporter<CopyMessageData> {
+  constructor(o: CopyProgressReporterOptions) {
+    super('copy.', (migrationId) => new CopyMessage(migrationId, o));
   }
 }
 
-class CopyMessage {
+class CopyMessage implements MigrationProgressMessage<CopyMessageData> {
   private state?: CopyProgressState;
   private readonly shown: ThreadProgressMessage;
 
@@ -97,17 +73,7 @@ class CopyMessage {
     // from the thread (rsync, no job) looks its thread up again: it may be asked from another one.
     if (msg.code === 'copy.started' || !this.state || (data.method === 'rsync' && TERMINAL.has(msg.code))) {
       this.shown.relocate();
-      const parts = migrationParts(this.migrationId);
-      this.state = {
-        migrationId: this.migrationId,
-        sourceFileSystemId: parts.fileSystemId,
-        accountId: parts.accountId,
-        region: parts.region,
-        status: 'running',
-        actions: [],
-        startedAt: now,
-        updatedAt: now,
-      };
+      this.state = { ...runningProgressOf(this.migrationId, now), actions: [] };
     }
     const s = this.state;
     s.updatedAt = now;
