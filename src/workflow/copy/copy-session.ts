@@ -1,9 +1,10 @@
+import { BuildResourceKeys } from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import type { MigrationDecision, MigrationRecord, MigrationRepository } from '../../domain/migration.ts';
 import type { IoHost, IoLevel } from '../io-host.ts';
 import type { JobContext } from '../jobs/index.ts';
-import { CopyStepError } from './copy-errors.ts';
+import { CopyBlockedError, CopyStepError } from './copy-errors.ts';
 
 /**
  * What one copy job hands the method it runs (DataSync or replication): the record as last
@@ -101,4 +102,16 @@ export function createCopySession(
 
 export function requestIds(out: { $metadata?: { requestId?: string } }): string[] {
   return out.$metadata?.requestId ? [out.$metadata.requestId] : [];
+}
+
+/** The built encrypted twin every copy method writes into; without one the copy is blocked (`NoTwin`). */
+export function builtTwinIdOf(m: MigrationRecord): string {
+  const twinId = m.resources[BuildResourceKeys.targetFileSystemId];
+  if (!twinId)
+    throw new CopyBlockedError(
+      'check',
+      `${m.fileSystemId} has no encrypted twin recorded; build it first.`,
+      'NoTwin',
+    );
+  return twinId;
 }

@@ -1,7 +1,6 @@
 import type { DescribeTaskExecutionCommandOutput } from '@aws-sdk/client-datasync';
 import type { IDataSyncClient } from '../../aws/datasync.ts';
 import type { NetworkDirectory } from '../../aws/network-directory.ts';
-import { BuildResourceKeys } from '../../domain/build-plan.ts';
 import {
   copyProgressOf,
   createTaskInput,
@@ -17,7 +16,7 @@ import {
 } from '../../domain/copy.ts';
 import { checkNetworkPath } from '../../domain/decision.ts';
 import { CopyBlockedError } from './copy-errors.ts';
-import { requestIds, type CopySession } from './copy-session.ts';
+import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
 
 /**
  * A DataSync copy of one file system into its encrypted twin, as one copy job runs it. Every ARN
@@ -48,13 +47,7 @@ const RUNNING = new Set(['QUEUED', 'LAUNCHING', 'PREPARING', 'TRANSFERRING', 'VE
 
 export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): Promise<MethodOutcome> {
   const m = s.record();
-  const twinId = m.resources[BuildResourceKeys.targetFileSystemId];
-  if (!twinId)
-    throw new CopyBlockedError(
-      'check',
-      `${m.fileSystemId} has no encrypted twin recorded; build it first.`,
-      'NoTwin',
-    );
+  const twinId = builtTwinIdOf(m);
   const client = await deps.dataSyncFor(m.accountId, m.region);
 
   let executionArn = m.resources[Keys.execution(s.ctx.job.jobId)];
@@ -76,7 +69,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
     const source = r[Keys.sourceLocationArn] ?? (await ensureLocation('source', m.fileSystemId, network!));
     const destination =
       s.record().resources[Keys.destinationLocationArn] ??
-      (await ensureLocation('destination', twinId!, network!));
+      (await ensureLocation('destination', twinId, network!));
     const name = dataSyncTaskName(m);
     const found = (await s.call('task', 'ListTasks', () => client.listTasks())).find((t) => t.Name === name);
     if (found?.TaskArn) {

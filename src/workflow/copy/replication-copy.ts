@@ -1,9 +1,8 @@
 import type { Destination } from '@aws-sdk/client-efs';
 import type { IEfsReplicationClient } from '../../aws/efs-replication.ts';
-import { BuildResourceKeys } from '../../domain/build-plan.ts';
 import { CopyResourceKeys as Keys, replicationNotCarried } from '../../domain/copy.ts';
 import { CopyBlockedError } from './copy-errors.ts';
-import { requestIds, type CopySession } from './copy-session.ts';
+import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
 import type { MethodOutcome } from './datasync-copy.ts';
 
 /**
@@ -34,13 +33,7 @@ export interface ReplicationCopyDeps {
 
 export async function runReplicationCopy(deps: ReplicationCopyDeps, s: CopySession): Promise<MethodOutcome> {
   const m = s.record();
-  const twinId = m.resources[BuildResourceKeys.targetFileSystemId];
-  if (!twinId)
-    throw new CopyBlockedError(
-      'check',
-      `${m.fileSystemId} has no encrypted twin recorded; build it first.`,
-      'NoTwin',
-    );
+  const twinId = builtTwinIdOf(m);
   const client = await deps.replicationFor(m.accountId, m.region);
   const maxWaitMs = deps.maxWaitMs ?? 24 * 3_600_000;
   const started = s.clock.now().getTime();
@@ -80,12 +73,12 @@ export async function runReplicationCopy(deps: ReplicationCopyDeps, s: CopySessi
       if (s.record().resources[Keys.replicationDestination] !== twinId)
         await s.persist(
           'replication',
-          { [Keys.replicationDestination]: twinId! },
+          { [Keys.replicationDestination]: twinId },
           `Adopted the replication ${m.fileSystemId} → ${twinId}, made by an earlier attempt`,
         );
       return;
     }
-    const twin = await s.call('protection', 'DescribeFileSystems', () => client.describeFileSystem(twinId!));
+    const twin = await s.call('protection', 'DescribeFileSystems', () => client.describeFileSystem(twinId));
     if (!twin)
       throw new CopyBlockedError(
         'protection',
@@ -100,7 +93,7 @@ export async function runReplicationCopy(deps: ReplicationCopyDeps, s: CopySessi
       );
     if (twin.FileSystemProtection?.ReplicationOverwriteProtection !== 'DISABLED') {
       const out = await s.call('protection', 'UpdateFileSystemProtection', () =>
-        client.updateFileSystemProtection(twinId!, 'DISABLED'),
+        client.updateFileSystemProtection(twinId, 'DISABLED'),
       );
       await s.persist(
         'protection',
@@ -112,13 +105,13 @@ export async function runReplicationCopy(deps: ReplicationCopyDeps, s: CopySessi
     const out = await s.call('replication', 'CreateReplicationConfiguration', () =>
       client.createReplicationConfiguration({
         sourceFileSystemId: m.fileSystemId,
-        destinationFileSystemId: twinId!,
+        destinationFileSystemId: twinId,
         region: m.region,
       }),
     );
     await s.persist(
       'replication',
-      { [Keys.replicationDestination]: twinId! },
+      { [Keys.replicationDestination]: twinId },
       `Replication ${m.fileSystemId} → ${twinId} created (${out.Destinations?.[0]?.Status ?? 'ENABLING'})`,
       requestIds(out),
     );
@@ -224,10 +217,10 @@ export async function runReplicationCopy(deps: ReplicationCopyDeps, s: CopySessi
         );
       await s.sleep(deps.pollMs);
     }
-    const twin = await s.call('protection', 'DescribeFileSystems', () => client.describeFileSystem(twinId!));
+    const twin = await s.call('protection', 'DescribeFileSystems', () => client.describeFileSystem(twinId));
     if (twin && twin.FileSystemProtection?.ReplicationOverwriteProtection !== 'ENABLED') {
       const out = await s.call('protection', 'UpdateFileSystemProtection', () =>
-        client.updateFileSystemProtection(twinId!, 'ENABLED'),
+        client.updateFileSystemProtection(twinId, 'ENABLED'),
       );
       await s.persist(
         'protection',
