@@ -337,15 +337,20 @@ function localPartOfKmsArn(ref: string, region: string, account: string): string
   return m && m[1] === region && m[2] === account ? m[3] : undefined;
 }
 
-function ensureAwsManagedEfsKey(keys: EstateKey[], ctx: RegionContext): EstateKey {
+/**
+ * The AWS-managed `aws/elasticfilesystem` key of an account and Region, created (with stable IDs)
+ * on first use as AWS does; shared by the loader and the running model (model/efs-keys.ts).
+ */
+export function ensureAwsManagedEfsKey(keys: EstateKey[], accountId: string, region: string): EstateKey {
   const existing = keys.find((k) => k.Aliases.includes(AWS_EFS_ALIAS));
   if (existing) return existing;
-  const KeyId = stableUuid(seedOf(ctx, 'aws-managed-efs-key'));
+  const seed = `${accountId}/${region}/aws-managed-efs-key`;
+  const KeyId = stableUuid(seed);
   const key: EstateKey = {
-    AWSAccountId: ctx.account,
+    AWSAccountId: accountId,
     KeyId,
-    Arn: arn.key(ctx.region, ctx.account, KeyId),
-    CreationDate: stableDate(seedOf(ctx, 'aws-managed-efs-key')),
+    Arn: arn.key(region, accountId, KeyId),
+    CreationDate: stableDate(seed),
     Enabled: true,
     Description: 'Default key that protects my EFS filesystems when no other key is defined',
     KeyUsage: 'ENCRYPT_DECRYPT',
@@ -396,7 +401,9 @@ function normaliseFileSystem(
   } else if (Encrypted) {
     const ref = f.KmsKeyId ?? AWS_EFS_ALIAS;
     const key =
-      ref === AWS_EFS_ALIAS ? ensureAwsManagedEfsKey(res.keys, ctx) : findKey(res.keys, ref, region, account);
+      ref === AWS_EFS_ALIAS
+        ? ensureAwsManagedEfsKey(res.keys, ctx.account, ctx.region)
+        : findKey(res.keys, ref, region, account);
     if (key) KmsKeyId = key.Arn;
     else if (ref.startsWith('arn:') && localPartOfKmsArn(ref, region, account) === undefined)
       KmsKeyId = ref; // another account's or region's key

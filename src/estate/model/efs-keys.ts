@@ -3,8 +3,7 @@
  * ARN (CreateFileSystemRequest.KmsKeyId in the EFS model); no key means the AWS-managed
  * `aws/elasticfilesystem` key, which AWS creates in the account and Region on first use.
  */
-import { AWS_EFS_ALIAS, findKey } from '../normalise.ts';
-import { arn, stableDate, stableUuid } from '../ids.ts';
+import { AWS_EFS_ALIAS, ensureAwsManagedEfsKey, findKey } from '../normalise.ts';
 import type { EstateKey } from '../types.ts';
 import type { CallContext, EstateModel } from './estate-model.ts';
 
@@ -19,30 +18,7 @@ export function resolveKey(model: EstateModel, where: Where, ref: string | undef
 }
 
 export function awsManagedEfsKey(model: EstateModel, where: Where): EstateKey {
-  const keys = model.region(where).keys;
-  const existing = keys.find((k) => k.Aliases.includes(AWS_EFS_ALIAS));
-  if (existing) return existing;
-  const seed = `${where.accountId}/${where.region}/aws-managed-efs-key`;
-  const KeyId = stableUuid(seed);
-  const key: EstateKey = {
-    AWSAccountId: where.accountId,
-    KeyId,
-    Arn: arn.key(where.region, where.accountId, KeyId),
-    CreationDate: stableDate(seed),
-    Enabled: true,
-    Description: 'Default key that protects my EFS filesystems when no other key is defined',
-    KeyUsage: 'ENCRYPT_DECRYPT',
-    KeyState: 'Enabled',
-    Origin: 'AWS_KMS',
-    KeyManager: 'AWS',
-    CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-    KeySpec: 'SYMMETRIC_DEFAULT',
-    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
-    MultiRegion: false,
-    Aliases: [AWS_EFS_ALIAS],
-  };
-  keys.push(key);
-  return key;
+  return ensureAwsManagedEfsKey(model.region(where).keys, where.accountId, where.region);
 }
 
 /** Why EFS cannot encrypt with this key, or undefined when it can. */
