@@ -4,26 +4,24 @@
  * scan and real decisions, and the build phase with a job runner on the same clock. Everything the
  * Slack app gets is the production code; only the runner's scheduler skips time ahead.
  */
-import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import { EFSClient } from '@aws-sdk/client-efs';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { createDirectories, type Directories } from '../../src/aws/directory-clients.ts';
 import { efsWritersFrom } from '../../src/aws/efs-writer.ts';
-import { TWIN_TAGS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { ScanRecord } from '../../src/domain/inventory.ts';
 import { migrationId } from '../../src/domain/inventory.ts';
-import { parseEstate, startEstateServer, type EstateServer } from '../../src/estate/index.ts';
+import type { EstateServer } from '../../src/estate/index.ts';
 import type { BuildService, SlackServices } from '../../src/slack/services.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../src/workflow/build/index.ts';
-import { createDecideWorkflow, type DecideWorkflow } from '../../src/workflow/decide/index.ts';
-import { silentIoHost, type IoHost } from '../../src/workflow/io-host.ts';
+import type { DecideWorkflow } from '../../src/workflow/decide/index.ts';
+import type { IoHost } from '../../src/workflow/io-host.ts';
 import type { JobRecord } from '../../src/domain/job.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../src/workflow/jobs/index.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
-import { pointSdkAt } from '../workflow/decide/decide-fixture.ts';
+import { decideInScope, scanLocalEstate, startLocalEstate, twinsOf } from '../harness/migration-fixture.ts';
 
 export const ACCOUNT = '666666666666';
 export const REGION = 'eu-west-1';
@@ -113,45 +111,23 @@ export interface BuildWorld {
 }
 
 export async function startBuildWorld(): Promise<BuildWorld> {
-  const clock = new ManualClock(new Date('2026-05-01T09:00:00Z'));
-  const server = await startEstateServer({ estate: parseEstate(ESTATE, 'slack-build'), clock });
-  const restoreEnv = pointSdkAt(server.endpoint);
-  const accounts = createAccountClients({
-    accounts: [],
-    roleName: 'EfsEncryptRole',
-    regions: [REGION],
-    rateLimitPerSecond: 1000,
-    maxAttempts: 1,
+  const estate = await startLocalEstate({
+    estate: ESTATE,
+    name: 'slack-build',
+    clock: new ManualClock(new Date('2026-05-01T09:00:00Z')),
   });
+  const { clock, server, accounts, store } = estate;
   const directories = createDirectories(accounts, { clock });
-  const store = await openStore({ clock });
   const efs = new EFSClient({ region: REGION, maxAttempts: 1 });
-  const scan = await createScanWorkflow({
-    clientsFor: (a, r) => accounts.clientsFor(a, r),
-    listTargets: () => accounts.listTargets(),
-    scans: store.scans,
-    io: silentIoHost,
-    clock,
-    concurrency: 2,
-  }).run({ requestedBy: ADMIN });
-  const decide = createDecideWorkflow({
-    keys: directories.keys,
-    network: directories.network,
-    migrations: store.migrations,
-    scans: store.scans,
-    policy: [],
-    clock,
+  const scan = await scanLocalEstate(estate, ADMIN);
+  const { decide, recorded } = await decideInScope(estate, {
+    directories,
+    scan,
+    fileSystemIds: [APP, LOGS],
+    targetKey: 'alias/twin-key',
+    method: 'datasync',
+    actor: ADMIN,
   });
-  const recorded = await decide.record(
-    [APP, LOGS].map((fileSystemId) => ({
-      fileSystemId,
-      scope: 'in_scope' as const,
-      targetKey: 'alias/twin-key',
-      method: 'datasync' as const,
-    })),
-    ADMIN,
-    { scanId: scan.scanId },
-  );
   if (!recorded.ok) throw new Error(`fixture decisions refused: ${JSON.stringify(recorded.invalid)}`);
   return {
     clock,
@@ -161,19 +137,11 @@ export async function startBuildWorld(): Promise<BuildWorld> {
     store,
     scan,
     decide,
-    async twinsOf(sourceId) {
-      const out = await efs.send(new DescribeFileSystemsCommand({}));
-      return (out.FileSystems ?? []).filter((f) =>
-        f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId),
-      );
-    },
+    twinsOf: (sourceId) => twinsOf(efs, sourceId),
     async close() {
       efs.destroy();
       directories.destroy();
-      accounts.destroy();
-      await store.close();
-      await server.close();
-      restoreEnv();
+      await estate.close();
     },
   };
 }

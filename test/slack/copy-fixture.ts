@@ -5,7 +5,7 @@
  * decision, twin and the inventory snapshot a real scan read), and a bot replica wired as
  * src/cli/slack-services.ts wires it: one progress hub, the copy phase, a job runner.
  */
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { dataSyncClientsFrom } from '../../src/aws/datasync.ts';
 import { createDirectories, type Directories } from '../../src/aws/directory-clients.ts';
 import { replicationClientsFrom } from '../../src/aws/efs-replication.ts';
@@ -13,16 +13,15 @@ import { rsyncRunbookFor } from '../../src/cli/slack-services.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { JobRecord } from '../../src/domain/job.ts';
 import type { MigrationMethod } from '../../src/domain/migration.ts';
-import { parseEstate, startEstateServer, type EstateServer } from '../../src/estate/index.ts';
+import type { EstateServer } from '../../src/estate/index.ts';
 import type { CopyService, SlackServices } from '../../src/slack/services.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase } from '../../src/workflow/copy/index.ts';
-import { silentIoHost, type IoHost } from '../../src/workflow/io-host.ts';
+import type { IoHost } from '../../src/workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../src/workflow/jobs/index.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
-import { pointSdkAt } from '../workflow/decide/decide-fixture.ts';
+import { scanLocalEstate, startLocalEstate } from '../harness/migration-fixture.ts';
 import {
   ACCOUNT,
   COPY_ESTATE,
@@ -48,25 +47,13 @@ export interface CopyWorld {
 }
 
 export async function startCopyWorld(): Promise<CopyWorld> {
-  const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
-  const server = await startEstateServer({ estate: parseEstate(COPY_ESTATE, 'slack-copy'), clock });
-  const restoreEnv = pointSdkAt(server.endpoint);
-  const accounts = createAccountClients({
-    accounts: [],
-    roleName: 'EfsEncryptRole',
-    regions: [REGION],
-    rateLimitPerSecond: 1000,
-    maxAttempts: 1,
+  const estate = await startLocalEstate({
+    estate: COPY_ESTATE,
+    name: 'slack-copy',
+    clock: new ManualClock(new Date('2026-06-01T09:00:00Z')),
   });
-  const store = await openStore({ clock });
-  const scan = await createScanWorkflow({
-    clientsFor: (a, r) => accounts.clientsFor(a, r),
-    listTargets: () => accounts.listTargets(),
-    scans: store.scans,
-    io: silentIoHost,
-    clock,
-    concurrency: 2,
-  }).run({ requestedBy: ADMIN });
+  const { clock, server, accounts, store } = estate;
+  const scan = await scanLocalEstate(estate, ADMIN);
   const source = scan.fileSystems.find((f) => f.fileSystemId === SOURCE)!;
   return {
     clock,
@@ -83,12 +70,7 @@ export async function startCopyWorld(): Promise<CopyWorld> {
       });
       return id;
     },
-    async close() {
-      accounts.destroy();
-      await store.close();
-      await server.close();
-      restoreEnv();
-    },
+    close: () => estate.close(),
   };
 }
 

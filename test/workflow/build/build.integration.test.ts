@@ -1,24 +1,23 @@
-import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccountClients, type AccountClients } from '../../../src/aws/account-clients.ts';
 import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
 import { efsWritersFrom } from '../../../src/aws/efs-writer.ts';
-import { TWIN_TAGS } from '../../../src/domain/build-plan.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
-import { parseEstate, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { EstateServer } from '../../../src/estate/index.ts';
+import type { Store } from '../../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../../src/workflow/build/index.ts';
-import { createDecideWorkflow } from '../../../src/workflow/decide/index.ts';
-import { RecordingIoHost, silentIoHost } from '../../../src/workflow/io-host.ts';
+import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
+import { createJobRunner, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import { dyingAfter } from '../../harness/dying-handler.ts';
 import {
-  createJobRunner,
-  type JobContext,
-  type JobHandler,
-  type JobRunner,
-} from '../../../src/workflow/jobs/index.ts';
-import { createScanWorkflow } from '../../../src/workflow/scan/index.ts';
-import { pointSdkAt } from '../decide/decide-fixture.ts';
+  decideInScope,
+  scanLocalEstate,
+  startLocalEstate,
+  twinsOf as twinsOfSource,
+  type LocalEstate,
+} from '../../harness/migration-fixture.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
 
 /**
@@ -123,11 +122,10 @@ const ESTATE = {
 
 describe('build against the local estate', () => {
   let clock: ManualClock;
+  let estate: LocalEstate;
   let server: EstateServer;
-  let restoreEnv: () => void;
-  let accounts: AccountClients;
-  let directories: Directories;
   let store: Store;
+  let directories: Directories;
   let io: RecordingIoHost;
   let phase: BuildPhase;
   let efs: EFSClient;
@@ -138,50 +136,25 @@ describe('build against the local estate', () => {
   });
 
   beforeEach(async () => {
-    server = await startEstateServer({ estate: parseEstate(ESTATE, 'build-integration'), clock });
-    restoreEnv = pointSdkAt(server.endpoint);
-    accounts = createAccountClients({
-      accounts: [],
-      roleName: 'EfsEncryptRole',
-      regions: [REGION],
-      rateLimitPerSecond: 1000,
-      maxAttempts: 1,
-    });
-    directories = createDirectories(accounts, { clock });
-    store = await openStore({ clock });
+    estate = await startLocalEstate({ estate: ESTATE, name: 'build-integration', clock });
+    ({ server, store } = estate);
+    directories = createDirectories(estate.accounts, { clock });
     efs = new EFSClient({ region: REGION, maxAttempts: 1 });
-    const scan = await createScanWorkflow({
-      clientsFor: (a, r) => accounts.clientsFor(a, r),
-      listTargets: () => accounts.listTargets(),
-      scans: store.scans,
-      io: silentIoHost,
-      clock,
-      concurrency: 2,
-    }).run({ requestedBy: 'U0ADMIN' });
-    const decide = createDecideWorkflow({
-      keys: directories.keys,
-      network: directories.network,
-      migrations: store.migrations,
-      scans: store.scans,
-      policy: [],
-      clock,
+    const scan = await scanLocalEstate(estate, 'U0ADMIN');
+    const { recorded } = await decideInScope(estate, {
+      directories,
+      scan,
+      fileSystemIds: [APP, LOGS],
+      targetKey: 'alias/twin-key',
+      method: 'datasync',
+      actor: 'U0ADMIN',
     });
-    const recorded = await decide.record(
-      [APP, LOGS].map((fileSystemId) => ({
-        fileSystemId,
-        scope: 'in_scope' as const,
-        targetKey: 'alias/twin-key',
-        method: 'datasync' as const,
-      })),
-      'U0ADMIN',
-      { scanId: scan.scanId },
-    );
     expect(recorded.ok).toBe(true);
     io = new RecordingIoHost();
     phase = createBuildPhase({
       migrations: store.migrations,
       jobs: store.jobs,
-      writerFor: efsWritersFrom(accounts),
+      writerFor: efsWritersFrom(estate.accounts),
       clock,
       io,
       pollMs: 1_000,
@@ -192,10 +165,7 @@ describe('build against the local estate', () => {
     for (const r of runners.splice(0)) await r.stop();
     efs.destroy();
     directories.destroy();
-    accounts.destroy();
-    await store.close();
-    await server.close();
-    restoreEnv();
+    await estate.close();
   });
 
   const runner = (owner: string, handler: JobHandler = phase.handler) => {
@@ -211,13 +181,7 @@ describe('build against the local estate', () => {
     return r;
   };
 
-  /** Twins of a source, as AWS lists them (by the bot's linking tag). */
-  async function twinsOf(sourceId: string) {
-    const out = await efs.send(new DescribeFileSystemsCommand({}));
-    return (out.FileSystems ?? []).filter((f) =>
-      f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId),
-    );
-  }
+  const twinsOf = (sourceId: string) => twinsOfSource(efs, sourceId);
 
   it('builds one twin that reports Encrypted=true with the intended key ARN, with the old → new access point mapping', async () => {
     const id = migrationId(ACCOUNT, REGION, APP);
@@ -265,19 +229,7 @@ describe('build against the local estate', () => {
     const id = migrationId(ACCOUNT, REGION, APP);
     const [queued] = await phase.requestBuild([id], 'U0ADMIN');
     // The first replica dies right after it recorded the twin's ID: its checkpoints never return.
-    const dying: JobHandler = (ctx) =>
-      phase.handler({
-        get job() {
-          return ctx.job;
-        },
-        owner: ctx.owner,
-        heartbeat: () => ctx.heartbeat(),
-        sleep: (ms) => ctx.sleep(ms),
-        checkpoint: async (step, options) => {
-          await ctx.checkpoint(step, options);
-          if (step === 'create-file-system') await new Promise<never>(() => {});
-        },
-      } satisfies JobContext);
+    const dying = dyingAfter(phase.handler, 'create-file-system');
     // Not stopped after the test: its pass never ends, as a dead process's would not.
     void createJobRunner({
       jobs: store.jobs,
@@ -362,12 +314,3 @@ describe('build against the local estate', () => {
     expect((await runner('r2').tick()).succeeded).toHaveLength(1);
   });
 });
-
-/** Bounded polling while real servers answer (at most ~5 s). */
-async function waitFor(condition: () => Promise<boolean>, attempts = 500): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition not met');
-}

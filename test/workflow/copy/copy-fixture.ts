@@ -4,25 +4,20 @@
  * holding each migration at target_ready with its decision, and the real SDK clients (EFS, EC2,
  * DataSync) reaching the estate through AWS_ENDPOINT_URL. Estate and runner share one ManualClock.
  */
-import { createAccountClients, type AccountClients } from '../../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../../src/aws/account-clients.ts';
 import { dataSyncClientsFrom } from '../../../src/aws/datasync.ts';
 import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
 import { replicationClientsFrom } from '../../../src/aws/efs-replication.ts';
 import { ManualClock, type Clock } from '../../../src/domain/clock.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
 import type { MigrationMethod } from '../../../src/domain/migration.ts';
-import { parseEstate, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { EstateServer } from '../../../src/estate/index.ts';
+import type { Store } from '../../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase } from '../../../src/workflow/copy/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import {
-  createJobRunner,
-  type JobContext,
-  type JobHandler,
-  type JobRunner,
-} from '../../../src/workflow/jobs/index.ts';
+import { createJobRunner, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import { startLocalEstate } from '../../harness/migration-fixture.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
-import { pointSdkAt } from '../decide/decide-fixture.ts';
 
 export const ACCOUNT = '666666666666';
 export const REGION = 'eu-west-1';
@@ -133,19 +128,14 @@ export interface CopyHarness {
 }
 
 export async function startCopyHarness(): Promise<CopyHarness> {
-  const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
-  const server = await startEstateServer({ estate: parseEstate(COPY_ESTATE, 'copy-fixture'), clock });
-  const restoreEnv = pointSdkAt(server.endpoint);
-  const accounts = createAccountClients({
-    accounts: [],
-    roleName: 'EfsEncryptRole',
-    regions: [REGION],
-    rateLimitPerSecond: 1000,
-    maxAttempts: 1,
+  const estate = await startLocalEstate({
+    estate: COPY_ESTATE,
+    name: 'copy-fixture',
+    clock: new ManualClock(new Date('2026-06-01T09:00:00Z')),
   });
+  const { clock, server, store, accounts } = estate;
   const directories: Directories = createDirectories(accounts, { clock });
   const dataSync = dataSyncClientsFrom(accounts);
-  const store = await openStore({ clock });
   const io = new RecordingIoHost();
   const phase = createCopyPhase({
     migrations: store.migrations,
@@ -185,10 +175,7 @@ export async function startCopyHarness(): Promise<CopyHarness> {
       for (const r of runners.splice(0)) await r.stop();
       dataSync.destroy();
       directories.destroy();
-      accounts.destroy();
-      await store.close();
-      await server.close();
-      restoreEnv();
+      await estate.close();
     },
   };
 }
@@ -236,31 +223,5 @@ export async function seedMigration(
   return migrationId(ACCOUNT, REGION, source);
 }
 
-/**
- * A handler whose runner "dies" right after it checkpointed `afterStep`: the checkpoint never
- * returns, as a killed process would not, so its lease runs out and another runner resumes.
- */
-export function dyingAfter(handler: JobHandler, afterStep: string): JobHandler {
-  return (ctx) =>
-    handler({
-      get job() {
-        return ctx.job;
-      },
-      owner: ctx.owner,
-      heartbeat: () => ctx.heartbeat(),
-      checkpoint: async (step, options) => {
-        await ctx.checkpoint(step, options);
-        if (step === afterStep) await new Promise<never>(() => {});
-      },
-      sleep: (ms) => ctx.sleep(ms),
-    } satisfies JobContext);
-}
-
-/** Bounded polling while real servers answer (at most ~5 s). */
-export async function waitFor(condition: () => Promise<boolean> | boolean, attempts = 500): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition not met');
-}
+export { dyingAfter } from '../../harness/dying-handler.ts';
+export { waitFor } from '../../harness/wait-for.ts';

@@ -3,14 +3,13 @@
  * clients through AWS_ENDPOINT_URL; plus the embedded store and one finished scan of it.
  * Shared by the AWS directory, workflow, CLI and Slack tests of the decide phase.
  */
-import { createAccountClients, type AccountClients } from '../../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../../src/aws/account-clients.ts';
 import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import type { ScanRecord } from '../../../src/domain/inventory.ts';
-import { parseEstate, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { silentIoHost } from '../../../src/workflow/io-host.ts';
-import { createScanWorkflow } from '../../../src/workflow/scan/index.ts';
+import type { EstateServer } from '../../../src/estate/index.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { scanLocalEstate, startLocalEstate } from '../../harness/migration-fixture.ts';
 
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';
@@ -166,59 +165,26 @@ export interface DecideEstate {
   close(): Promise<void>;
 }
 
-/** Sets the SDK's environment for the estate; returns a function that restores it. */
-export function pointSdkAt(endpoint: string): () => void {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'decide-test-secret',
-    AWS_REGION: REGION,
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  });
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
-  return () => {
-    process.env = saved;
-  };
-}
-
 export async function startDecideEstate(options: { bulk?: number } = {}): Promise<DecideEstate> {
   const clock = new ManualClock(new Date('2026-01-05T09:00:00Z'));
-  const server = await startEstateServer({ estate: parseEstate(decideEstate(options), 'decide-fixture') });
-  const restoreEnv = pointSdkAt(server.endpoint);
-  // The caller's own account: no AssumeRole, the base credentials act as ACCOUNT.
-  const accounts = createAccountClients({
-    accounts: [],
-    roleName: 'EfsEncryptRole',
-    regions: [REGION],
-    rateLimitPerSecond: 1000,
-    maxAttempts: 1,
-  });
-  const directories = createDirectories(accounts, { clock });
-  const store = await openStore({ clock });
-  const scan = await createScanWorkflow({
-    clientsFor: (a, r) => accounts.clientsFor(a, r),
-    listTargets: () => accounts.listTargets(),
-    scans: store.scans,
-    io: silentIoHost,
+  const estate = await startLocalEstate({
+    estate: decideEstate(options),
+    name: 'decide-fixture',
     clock,
-    concurrency: 2,
-  }).run({ requestedBy: 'U0ADMIN01' });
+    estateOnTestClock: false,
+  });
+  const directories = createDirectories(estate.accounts, { clock });
+  const scan = await scanLocalEstate(estate, 'U0ADMIN01');
   return {
-    server,
-    accounts,
+    server: estate.server,
+    accounts: estate.accounts,
     directories,
-    store,
+    store: estate.store,
     scan,
     clock,
     async close() {
       directories.destroy();
-      accounts.destroy();
-      await store.close();
-      await server.close();
-      restoreEnv();
+      await estate.close();
     },
   };
 }

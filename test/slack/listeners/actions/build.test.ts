@@ -11,7 +11,6 @@ import {
   BUILD_REVIEW_ACTION_ID,
 } from '../../../../blocks/build-review.ts';
 import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
-import type { JobContext } from '../../../../src/workflow/jobs/index.ts';
 import { BUILD_THREAD_EVENT } from '../../../../src/slack/build-threads.ts';
 import {
   slackSignature,
@@ -20,7 +19,9 @@ import {
   TEST_TEAM_ID,
   type SlackHarness,
 } from '../../../harness/slack.ts';
+import { dyingAfter } from '../../../harness/dying-handler.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
+import { waitFor } from '../../../harness/wait-for.ts';
 import {
   ADMIN,
   APP,
@@ -243,23 +244,7 @@ describe('Review build and Build', () => {
   it('a crash after the file system was made: a restarted bot resumes at mount targets in the same message, one file system', async () => {
     // The first process dies right after it recorded the twin: its checkpoint never returns.
     const { world, harness } = await start((w) =>
-      botReplica(
-        w,
-        'dying',
-        (phase) => (ctx) =>
-          phase.handler({
-            get job() {
-              return ctx.job;
-            },
-            owner: ctx.owner,
-            heartbeat: () => ctx.heartbeat(),
-            sleep: (ms) => ctx.sleep(ms),
-            checkpoint: async (step, options) => {
-              await ctx.checkpoint(step, options);
-              if (step === 'create-file-system') await new Promise<never>(() => {});
-            },
-          } satisfies JobContext),
-      ),
+      botReplica(w, 'dying', (phase) => dyingAfter(phase.handler, 'create-file-system')),
     );
     await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
     const first = await harness.waitForCall(
@@ -335,12 +320,3 @@ describe('/efs-encrypt build', () => {
     expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
   }, 30_000);
 });
-
-/** Bounded polling while real servers answer (at most ~5 s). */
-async function waitFor(condition: () => Promise<boolean>, attempts = 500): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition not met');
-}
