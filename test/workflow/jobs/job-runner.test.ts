@@ -6,6 +6,7 @@ import { openStore, type Store } from '../../../src/store/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type JobRunnerOptions } from '../../../src/workflow/jobs/index.ts';
 import { ManualScheduler } from '../../harness/schedulers.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 let counter = 0;
 const nextMigration = () => `FS#111111111111#eu-west-1#fs-0${String(++counter).padStart(16, '0')}`;
@@ -32,6 +33,39 @@ describe('job runner (embedded store)', () => {
     extra: Partial<JobRunnerOptions> = {},
   ) => createJobRunner({ jobs: store.jobs, handlers, clock, scheduler, owner, leaseMs: 60_000, ...extra });
 
+  /** A new build job for a migration no other test uses. */
+  async function queueBuild(): Promise<JobRecord> {
+    const { job } = await store.jobs.createJob({
+      kind: 'build',
+      migrationId: nextMigration(),
+      generation: 1,
+      requestedBy: 'U1',
+    });
+    return job;
+  }
+
+  /** A new build job, the only open one in the shared store. */
+  async function onlyOpenJob(): Promise<JobRecord> {
+    const job = await queueBuild();
+    await finishOthers(job.jobId);
+    return job;
+  }
+
+  /** The job as a runner named `owner` leaves it mid-first-attempt: running, its lease live for another minute. */
+  async function leaseFirstAttempt(
+    job: JobRecord,
+    owner: string,
+    extra: { step?: string } = {},
+  ): Promise<void> {
+    await store.jobs.updateJob(job.jobId, 1, {
+      status: 'running',
+      leaseOwner: owner,
+      leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+      attempts: 1,
+      ...extra,
+    });
+  }
+
   /** Leaves only this test's job open, so passes over the shared store see nothing else. */
   async function finishOthers(keep: string): Promise<void> {
     for (const j of await store.jobs.listOpenJobs())
@@ -44,13 +78,7 @@ describe('job runner (embedded store)', () => {
   }
 
   it('gives a job to exactly one of ten racing runners', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
+    const job = await onlyOpenJob();
     const ranBy: string[] = [];
     const runners = Array.from({ length: 10 }, (_, i) =>
       runner(`replica-${i}`, {
@@ -76,13 +104,7 @@ describe('job runner (embedded store)', () => {
   });
 
   it('records the failure with its code, and an error that knows its step and AWS request ID', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
+    const job = await onlyOpenJob();
     const io = new RecordingIoHost();
     const failing = Object.assign(new EfsEncryptError(ErrorCode.AwsCallFailed, 'CreateMountTarget failed'), {
       toJobError: () => ({
@@ -109,21 +131,9 @@ describe('job runner (embedded store)', () => {
   });
 
   it('leaves a job under a live lease alone, and takes it over once the lease expires', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
+    const job = await onlyOpenJob();
     // A runner that took the job and then died: its lease runs until 08:01 on the manual clock.
-    await store.jobs.updateJob(job.jobId, 1, {
-      status: 'running',
-      leaseOwner: 'dead',
-      leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
-      attempts: 1,
-      step: 'create-file-system',
-    });
+    await leaseFirstAttempt(job, 'dead', { step: 'create-file-system' });
     const seenStep: (string | undefined)[] = [];
     const other = runner('survivor', { build: async (ctx) => void seenStep.push(ctx.job.step) });
     expect((await other.tick()).ran).toEqual([]);
@@ -135,19 +145,8 @@ describe('job runner (embedded store)', () => {
   });
 
   it('takes back its own unexpired leases only on resume (a restart under the same name)', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
-    await store.jobs.updateJob(job.jobId, 1, {
-      status: 'running',
-      leaseOwner: 'replica-a',
-      leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
-      attempts: 1,
-    });
+    const job = await onlyOpenJob();
+    await leaseFirstAttempt(job, 'replica-a');
     const restarted = runner('replica-a', { build: async () => ({ resumed: true }) });
     expect((await restarted.tick()).ran).toEqual([]);
     expect((await runner('replica-b', { build: async () => ({}) }).resume()).ran).toEqual([]);
@@ -155,13 +154,7 @@ describe('job runner (embedded store)', () => {
   });
 
   it('stops a runner whose lease was taken over, without overwriting the new owner', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
+    const job = await onlyOpenJob();
     const steps: string[] = [];
     const slow = runner('slow', {
       build: async (ctx) => {
@@ -189,13 +182,7 @@ describe('job runner (embedded store)', () => {
   });
 
   it('records undo actions once each, in the order they were added', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
+    const job = await onlyOpenJob();
     const undo = (operation: string, resourceId: string) => ({
       operation,
       resourceId,
@@ -218,13 +205,7 @@ describe('job runner (embedded store)', () => {
   });
 
   it('sleeps on the injected scheduler, renewing the lease, and polls after start until stopped', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
-    await finishOthers(job.jobId);
+    const job = await onlyOpenJob();
     let woke = false;
     const r = runner(
       'poller',
@@ -239,44 +220,25 @@ describe('job runner (embedded store)', () => {
     );
     const started = r.start();
     // The handler waits for the scheduler: nothing real elapses.
-    await vitestWaitFor(() => scheduler.pending === 1);
+    await waitFor(() => scheduler.pending === 1);
     expect(woke).toBe(false);
     scheduler.advance(30_000);
     const report = await started;
     expect(woke).toBe(true);
     expect(report.succeeded).toEqual([job.jobId]);
     // Polling: a job queued later is run on the next poll.
-    const later = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
+    const later = await queueBuild();
     expect(scheduler.pending).toBe(1);
     scheduler.advance(1_000);
-    await vitestWaitFor(async () => (await store.jobs.getJob(later.job.jobId))?.status === 'succeeded');
+    await waitFor(async () => (await store.jobs.getJob(later.jobId))?.status === 'succeeded');
     await r.stop();
     expect(scheduler.pending).toBe(0);
   });
 
   it('runs one job on request when it is claimable, and reports it as it is otherwise', async () => {
-    const { job } = await store.jobs.createJob({
-      kind: 'build',
-      migrationId: nextMigration(),
-      generation: 1,
-      requestedBy: 'U1',
-    });
+    const job = await queueBuild();
     const r = runner('request', { build: async () => ({ n: 1 }) });
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', result: { n: 1 } });
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', version: 3 });
   });
 });
-
-/** Bounded polling while the real store answers (at most ~5 s); the code under test never waits on timers. */
-async function vitestWaitFor(condition: () => boolean | Promise<boolean>, attempts = 500): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition not met');
-}
