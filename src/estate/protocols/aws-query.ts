@@ -2,10 +2,10 @@
  * The awsQuery protocol (STS): form-encoded `Action=…` requests; XML answers wrapped in
  * `<OpResponse><OpResult>` with member names as they are, lists as `<member>`; errors as `<ErrorResponse>`.
  */
-import { AwsApiError } from '../model/api-error.ts';
+import type { AwsApiError } from '../model/api-error.ts';
 import {
   buildXml,
-  parseQueryForm,
+  decodeQueryAction,
   xmlScalar,
   type DecodedCall,
   type ProtocolCodec,
@@ -31,18 +31,11 @@ export class AwsQueryCodec implements ProtocolCodec {
   ) {}
 
   decode(req: WireRequest): DecodedCall {
-    const { Action, Version: _version, ...params } = parseQueryForm(req.body);
-    if (req.method !== 'POST' || typeof Action !== 'string') {
-      throw new AwsApiError(
-        'InvalidAction',
-        'The request has no Action; this service takes form-encoded POST requests.',
-        400,
-      );
-    }
+    const { action, params } = decodeQueryAction(req, 'this service');
     const input = Object.fromEntries(
       Object.entries(params).map(([k, v]) => [k, this.integers.has(k) ? Number(v) : v]),
     );
-    return { operation: Action, input };
+    return { operation: action, input };
   }
 
   encodeOutput(operation: string, output: unknown, requestId: string): WireResponse {

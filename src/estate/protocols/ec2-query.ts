@@ -2,10 +2,10 @@
  * The EC2 query protocol: form-encoded `Action=…` requests; XML answers whose element names are
  * the model's lowerCamel `locationName`s, lists as `<item>`; errors as `<Response><Errors>`.
  */
-import { AwsApiError } from '../model/api-error.ts';
+import type { AwsApiError } from '../model/api-error.ts';
 import {
   buildXml,
-  parseQueryForm,
+  decodeQueryAction,
   xmlScalar,
   type DecodedCall,
   type ProtocolCodec,
@@ -72,18 +72,11 @@ function responseNode(value: unknown, context: string): unknown {
 
 export class Ec2QueryCodec implements ProtocolCodec {
   decode(req: WireRequest): DecodedCall {
-    const { Action, Version: _version, ...params } = parseQueryForm(req.body);
-    if (req.method !== 'POST' || typeof Action !== 'string') {
-      throw new AwsApiError(
-        'InvalidAction',
-        'The request has no Action; EC2 takes form-encoded POST requests.',
-        400,
-      );
-    }
+    const { action, params } = decodeQueryAction(req, 'EC2');
     const input = Object.fromEntries(
       Object.entries(params).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]),
     );
-    return { operation: Action, input };
+    return { operation: action, input };
   }
 
   encodeOutput(operation: string, output: unknown, requestId: string): WireResponse {

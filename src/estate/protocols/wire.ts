@@ -1,6 +1,6 @@
 /** What every protocol codec reads and writes; the server owns the sockets. */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { AwsApiError } from '../model/api-error.ts';
+import { AwsApiError } from '../model/api-error.ts';
 
 export interface WireRequest {
   method: string;
@@ -79,6 +79,26 @@ export function parseQueryForm(body: string): Record<string, unknown> {
     });
   }
   return root;
+}
+
+/**
+ * A query-protocol call (STS, EC2): a form-encoded POST naming its `Action`; `Version` is dropped,
+ * the other parameters come back as parsed. `service` names the service in the error
+ * (`this service`, `EC2`).
+ */
+export function decodeQueryAction(
+  req: WireRequest,
+  service: string,
+): { action: string; params: Record<string, unknown> } {
+  const { Action, Version: _version, ...params } = parseQueryForm(req.body);
+  if (req.method !== 'POST' || typeof Action !== 'string') {
+    throw new AwsApiError(
+      'InvalidAction',
+      `The request has no Action; ${service} takes form-encoded POST requests.`,
+      400,
+    );
+  }
+  return { action: Action, params };
 }
 
 export function header(req: WireRequest, name: string): string | undefined {
