@@ -2,8 +2,9 @@ import type { BuildMapping, BuildStep } from '../src/domain/build-plan.ts';
 import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
 import { copyStartButtons } from './copy-progress.ts';
-import { code, escapeMrkdwn, humanDuration } from './format.ts';
+import { code, escapeMrkdwn } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
+import { jobContextBlock } from './progress.ts';
 
 /**
  * One file system's build, as its own message in the thread: the steps done so far while it runs,
@@ -127,15 +128,7 @@ export function buildProgressMessage(state: BuildProgressState): SlackMessage {
       body.push({ type: 'section', text: { type: 'mrkdwn', text } });
   }
 
-  const context = [
-    `${state.status === 'running' ? 'running for' : 'took'} ${humanDuration(state.updatedAt.getTime() - state.startedAt.getTime())}`,
-    ...(state.jobId ? [`correlation ID ${code(state.jobId)}`] : []),
-    ...(state.error?.awsRequestId ? [`AWS request ID ${code(state.error.awsRequestId)}`] : []),
-  ].join(' · ');
-  body.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }],
-  });
+  body.push(jobContextBlock(state));
 
   const copy =
     state.status === 'succeeded' && state.copyMethod

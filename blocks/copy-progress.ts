@@ -10,6 +10,7 @@ import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
+import { jobContextBlock } from './progress.ts';
 
 /**
  * One file system's copy, as its own message in the thread, edited in place for every copy of it
@@ -227,16 +228,7 @@ export function copyProgressMessage(state: CopyProgressState): SlackMessage {
     );
   const body: Block[] = packLines(lines).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
 
-  const context = [
-    `${state.status === 'running' ? 'running for' : 'took'} ${humanDuration(state.updatedAt.getTime() - state.startedAt.getTime())}`,
-    ...(state.state ? [`migration ${escapeMrkdwn(state.state)}`] : []),
-    ...(state.jobId ? [`correlation ID ${code(state.jobId)}`] : []),
-    ...(state.error?.awsRequestId ? [`AWS request ID ${code(state.error.awsRequestId)}`] : []),
-  ].join(' · ');
-  body.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }],
-  });
+  body.push(jobContextBlock(state, state.state ? [`migration ${escapeMrkdwn(state.state)}`] : []));
 
   const buttons =
     state.method && state.status !== 'running'

@@ -1,5 +1,5 @@
-import { escapeMrkdwn, humanDuration, plural } from './format.ts';
-import { SlackLimits, clip, type SlackMessage } from './limits.ts';
+import { code, escapeMrkdwn, humanDuration, plural } from './format.ts';
+import { SlackLimits, clip, type Block, type SlackMessage } from './limits.ts';
 
 /** What the thread's single progress message shows; kept by the thread reporter. */
 export interface ProgressState {
@@ -43,5 +43,31 @@ export function progressMessage(state: ProgressState): SlackMessage {
       { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: counts.join(' · ') }] },
     ],
+  };
+}
+
+/**
+ * The context line under a job's per-file-system message (build, copy): how long it has run (or
+ * took), then `details` (e.g. the migration's state), the correlation ID and AWS's request ID.
+ */
+export function jobContextBlock(
+  state: {
+    status: string;
+    startedAt: Date;
+    updatedAt: Date;
+    jobId?: string;
+    error?: { awsRequestId?: string };
+  },
+  details: string[] = [],
+): Block {
+  const context = [
+    `${state.status === 'running' ? 'running for' : 'took'} ${humanDuration(state.updatedAt.getTime() - state.startedAt.getTime())}`,
+    ...details,
+    ...(state.jobId ? [`correlation ID ${code(state.jobId)}`] : []),
+    ...(state.error?.awsRequestId ? [`AWS request ID ${code(state.error.awsRequestId)}`] : []),
+  ].join(' · ');
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: clip(context, SlackLimits.contextElementText) }],
   };
 }
