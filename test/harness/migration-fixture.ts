@@ -143,3 +143,41 @@ export async function twinsOf(efs: EFSClient, sourceId: string): Promise<FileSys
     f.Tags?.some((t) => t.Key === TWIN_TAGS.sourceFileSystemId && t.Value === sourceId),
   );
 }
+
+export interface TwoZoneVpcIds {
+  vpcId: string;
+  /** Subnets in eu-west-1a and eu-west-1b. */
+  subnetIds: [string, string];
+  defaultGroupId: string;
+  nfsGroupId: string;
+  /** The VPC's first two octets: '10.6' gives 10.6.0.0/16 and subnets 10.6.0.0/24, 10.6.1.0/24. */
+  cidrPrefix: string;
+}
+
+/**
+ * The network part of a fixture estate's Region: one VPC with a subnet in each of two zones, its
+ * default security group and a group admitting NFS (TCP 2049) from the VPC.
+ */
+export function twoZoneVpc(ids: TwoZoneVpcIds) {
+  const { vpcId, subnetIds, cidrPrefix } = ids;
+  return {
+    vpcs: [{ VpcId: vpcId, CidrBlock: `${cidrPrefix}.0.0/16` }],
+    subnets: subnetIds.map((SubnetId, i) => ({
+      SubnetId,
+      VpcId: vpcId,
+      AvailabilityZone: `${FIXTURE_REGION}${'ab'[i]}`,
+      CidrBlock: `${cidrPrefix}.${i}.0/24`,
+    })),
+    securityGroups: [
+      { GroupId: ids.defaultGroupId, GroupName: 'default', VpcId: vpcId },
+      {
+        GroupId: ids.nfsGroupId,
+        GroupName: 'efs-nfs',
+        VpcId: vpcId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: `${cidrPrefix}.0.0/16` }] },
+        ],
+      },
+    ],
+  };
+}

@@ -21,7 +21,13 @@ import type { JobRecord } from '../../src/domain/job.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../src/workflow/jobs/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
-import { decideInScope, scanLocalEstate, startLocalEstate, twinsOf } from '../harness/migration-fixture.ts';
+import {
+  decideInScope,
+  scanLocalEstate,
+  startLocalEstate,
+  twinsOf,
+  twoZoneVpc,
+} from '../harness/migration-fixture.ts';
 
 export const ACCOUNT = '666666666666';
 export const REGION = 'eu-west-1';
@@ -45,22 +51,13 @@ const ESTATE = {
       accountId: ACCOUNT,
       regions: {
         [REGION]: {
-          vpcs: [{ VpcId: VPC, CidrBlock: '10.6.0.0/16' }],
-          subnets: [
-            { SubnetId: SUBNET_A, VpcId: VPC, AvailabilityZone: 'eu-west-1a', CidrBlock: '10.6.0.0/24' },
-            { SubnetId: SUBNET_B, VpcId: VPC, AvailabilityZone: 'eu-west-1b', CidrBlock: '10.6.1.0/24' },
-          ],
-          securityGroups: [
-            { GroupId: 'sg-06060606060606060', GroupName: 'default', VpcId: VPC },
-            {
-              GroupId: SG_NFS,
-              GroupName: 'efs-nfs',
-              VpcId: VPC,
-              IpPermissions: [
-                { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] },
-              ],
-            },
-          ],
+          ...twoZoneVpc({
+            vpcId: VPC,
+            subnetIds: [SUBNET_A, SUBNET_B],
+            defaultGroupId: 'sg-06060606060606060',
+            nfsGroupId: SG_NFS,
+            cidrPrefix: '10.6',
+          }),
           keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
           fileSystems: [
             {

@@ -15,6 +15,7 @@ import {
   scanLocalEstate,
   startLocalEstate,
   twinsOf as twinsOfSource,
+  twoZoneVpc,
   type LocalEstate,
 } from '../../harness/migration-fixture.ts';
 import { waitFor } from '../../harness/wait-for.ts';
@@ -47,22 +48,13 @@ const ESTATE = {
       accountId: ACCOUNT,
       regions: {
         [REGION]: {
-          vpcs: [{ VpcId: VPC, CidrBlock: '10.5.0.0/16' }],
-          subnets: [
-            { SubnetId: SUBNET_A, VpcId: VPC, AvailabilityZone: 'eu-west-1a', CidrBlock: '10.5.0.0/24' },
-            { SubnetId: SUBNET_B, VpcId: VPC, AvailabilityZone: 'eu-west-1b', CidrBlock: '10.5.1.0/24' },
-          ],
-          securityGroups: [
-            { GroupId: 'sg-05050505050505050', GroupName: 'default', VpcId: VPC },
-            {
-              GroupId: SG_NFS,
-              GroupName: 'efs-nfs',
-              VpcId: VPC,
-              IpPermissions: [
-                { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.5.0.0/16' }] },
-              ],
-            },
-          ],
+          ...twoZoneVpc({
+            vpcId: VPC,
+            subnetIds: [SUBNET_A, SUBNET_B],
+            defaultGroupId: 'sg-05050505050505050',
+            nfsGroupId: SG_NFS,
+            cidrPrefix: '10.5',
+          }),
           keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
           fileSystems: [
             {

@@ -16,7 +16,7 @@ import type { Store } from '../../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase } from '../../../src/workflow/copy/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
-import { startLocalEstate } from '../../harness/migration-fixture.ts';
+import { startLocalEstate, twoZoneVpc } from '../../harness/migration-fixture.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
 
 export const ACCOUNT = '666666666666';
@@ -36,6 +36,14 @@ export const SOURCE_BYTES = 10 * 1024 ** 3;
 export const LEASE_MS = 10_000;
 export const POLL_MS = 1_000;
 
+const network = twoZoneVpc({
+  vpcId: VPC,
+  subnetIds: [SUBNET_A, SUBNET_B],
+  defaultGroupId: 'sg-06060606060606060',
+  nfsGroupId: SG_NFS,
+  cidrPrefix: '10.6',
+});
+
 export const COPY_ESTATE = {
   callerAccountId: ACCOUNT,
   accounts: [
@@ -43,21 +51,9 @@ export const COPY_ESTATE = {
       accountId: ACCOUNT,
       regions: {
         [REGION]: {
-          vpcs: [{ VpcId: VPC, CidrBlock: '10.6.0.0/16' }],
-          subnets: [
-            { SubnetId: SUBNET_A, VpcId: VPC, AvailabilityZone: 'eu-west-1a', CidrBlock: '10.6.0.0/24' },
-            { SubnetId: SUBNET_B, VpcId: VPC, AvailabilityZone: 'eu-west-1b', CidrBlock: '10.6.1.0/24' },
-          ],
+          ...network,
           securityGroups: [
-            { GroupId: 'sg-06060606060606060', GroupName: 'default', VpcId: VPC },
-            {
-              GroupId: SG_NFS,
-              GroupName: 'efs-nfs',
-              VpcId: VPC,
-              IpPermissions: [
-                { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.6.0.0/16' }] },
-              ],
-            },
+            ...network.securityGroups,
             {
               GroupId: SG_CLOSED,
               GroupName: 'ssh-only',
