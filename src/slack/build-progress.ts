@@ -10,9 +10,8 @@ import type { MigrationMethod } from '../domain/migration.ts';
 import type { IoMessage } from '../workflow/io-host.ts';
 import {
   MigrationProgressReporter,
-  ThreadProgressMessage,
+  MigrationThreadMessage,
   runningProgressOf,
-  type MigrationProgressMessage,
   type ProgressMessageOptions,
 } from './thread-progress.ts';
 
@@ -47,15 +46,14 @@ export class BuildProgressReporter extends MigrationProgressReporter<BuildMessag
 }
 
 /** One file system's build message: the state rebuilt from the build's messages, shown through a ThreadProgressMessage. */
-class BuildMessage implements MigrationProgressMessage<BuildMessageData> {
+class BuildMessage extends MigrationThreadMessage<BuildMessageData> {
   private state?: BuildProgressState;
-  private readonly shown: ThreadProgressMessage;
 
   constructor(
-    private readonly migrationId: string,
+    migrationId: string,
     private readonly o: BuildProgressReporterOptions,
   ) {
-    this.shown = new ThreadProgressMessage(migrationId, { ...o, what: 'build' });
+    super(migrationId, { ...o, what: 'build' });
   }
 
   async apply(msg: IoMessage, data: BuildMessageData): Promise<void> {
@@ -104,10 +102,6 @@ class BuildMessage implements MigrationProgressMessage<BuildMessageData> {
     }
     const state = s;
     await this.shown.show(() => buildProgressMessage(state), s.jobId);
-  }
-
-  settled(): Promise<void> {
-    return this.shown.settled();
   }
 }
 

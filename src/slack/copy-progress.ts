@@ -8,9 +8,8 @@ import type { IoMessage } from '../workflow/io-host.ts';
 import { BuildThreads } from './build-threads.ts';
 import {
   MigrationProgressReporter,
-  ThreadProgressMessage,
+  MigrationThreadMessage,
   runningProgressOf,
-  type MigrationProgressMessage,
   type ProgressMessageOptions,
 } from './thread-progress.ts';
 
@@ -56,15 +55,14 @@ export class CopyProgressReporter extends MigrationProgressReporter<CopyMessageD
   }
 }
 
-class CopyMessage implements MigrationProgressMessage<CopyMessageData> {
+class CopyMessage extends MigrationThreadMessage<CopyMessageData> {
   private state?: CopyProgressState;
-  private readonly shown: ThreadProgressMessage;
 
   constructor(
-    private readonly migrationId: string,
+    migrationId: string,
     private readonly o: CopyProgressReporterOptions,
   ) {
-    this.shown = new ThreadProgressMessage(migrationId, { ...o, what: 'copy' });
+    super(migrationId, { ...o, what: 'copy' });
   }
 
   async apply(msg: IoMessage, data: CopyMessageData): Promise<void> {
@@ -121,10 +119,6 @@ class CopyMessage implements MigrationProgressMessage<CopyMessageData> {
     if (TERMINAL.has(msg.code)) s.actions = await this.actionsNow(data.jobId);
     const state = s;
     await this.shown.show(() => copyProgressMessage(state), s.jobId);
-  }
-
-  settled(): Promise<void> {
-    return this.shown.settled();
   }
 
   /** The buttons that apply now; the ending job's own record is still open when its last message comes. */

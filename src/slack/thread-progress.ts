@@ -64,6 +64,27 @@ export class MigrationProgressReporter<Data extends { migrationId?: string }> im
   }
 }
 
+/**
+ * One file system's message of a phase: the phase folds its messages into a state in `apply` and
+ * shows it through `shown`, the ThreadProgressMessage that posts, edits and records it.
+ */
+export abstract class MigrationThreadMessage<Data> implements MigrationProgressMessage<Data> {
+  protected readonly shown: ThreadProgressMessage;
+
+  constructor(
+    protected readonly migrationId: string,
+    options: ThreadProgressMessageOptions,
+  ) {
+    this.shown = new ThreadProgressMessage(migrationId, options);
+  }
+
+  abstract apply(msg: IoMessage, data: Data): Promise<void>;
+
+  settled(): Promise<void> {
+    return this.shown.settled();
+  }
+}
+
 /** The fields every progress message state starts with when a new job of its phase begins. */
 export function runningProgressOf(
   migrationId: string,
