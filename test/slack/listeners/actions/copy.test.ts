@@ -34,6 +34,7 @@ import {
   TEST_TEAM_ID,
   type SlackHarness,
 } from '../../../harness/slack.ts';
+import type { MigrationMethod } from '../../../../src/domain/migration.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 import { dyingAfter, waitFor } from '../../../workflow/copy/copy-fixture.ts';
 import {
@@ -152,6 +153,32 @@ function slackRetry(h: SlackHarness, action: Record<string, unknown>, userId = A
 const reply = (h: SlackHarness, contains: string) =>
   h.waitForCall('response_url', (c) => textOf(c).includes(contains));
 
+/**
+ * A first bot process that starts a copy and dies right after it checkpointed `afterStep`, once its
+ * copy message is recorded in the thread; its harness is closed, as the process is gone.
+ */
+async function copyThatDiesAfter(method: MigrationMethod, afterStep: string) {
+  const first = await start((w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, afterStep)), {
+    keep: false,
+  });
+  const id = await first.world.seed(method);
+  await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+  const posted = await first.harness.waitForCall('chat.postMessage', (c) =>
+    String(c.body.text).startsWith(`Copy of ${SOURCE}`),
+  );
+  const messageTs = posted.response.ts as string;
+  const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
+  await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === afterStep);
+  await waitFor(async () =>
+    (await first.world.store.events.listEvents(id)).some(
+      (e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
+    ),
+  );
+  await first.harness.close();
+  harnesses.splice(harnesses.indexOf(first.harness), 1);
+  return { job: job!, messageTs };
+}
+
 describe('DataSync from the thread', () => {
   it('Start copy, Sync again, Final sync: one copy message edited in place with progress, ending verified', async () => {
     const { world, bot, harness } = await start();
@@ -222,30 +249,12 @@ describe('DataSync from the thread', () => {
 
   it('a restart during a copy: the new process resumes polling the execution and edits the same message', async () => {
     // The first process dies once the execution is started and recorded.
-    const first = await start(
-      (w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'start-execution')),
-      { keep: false },
-    );
-    const id = await first.world.seed('datasync');
-    await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
-    const posted = await first.harness.waitForCall('chat.postMessage', (c) =>
-      String(c.body.text).startsWith(`Copy of ${SOURCE}`),
-    );
-    const messageTs = posted.response.ts as string;
-    const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
-    await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === 'start-execution');
-    await waitFor(async () =>
-      (await first.world.store.events.listEvents(id)).some(
-        (e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
-      ),
-    );
-    await first.harness.close();
-    harnesses.splice(harnesses.indexOf(first.harness), 1);
+    const { job, messageTs } = await copyThatDiesAfter('datasync', 'start-execution');
 
     const { world, bot, harness } = await start((w) => copyBot(w, 'restarted'));
     expect((await bot.runner.resume()).ran).toEqual([]);
     world.clock.advance(LEASE_MS + 1);
-    expect((await bot.runner.tick()).succeeded).toEqual([job!.jobId]);
+    expect((await bot.runner.tick()).succeeded).toEqual([job.jobId]);
     const done = await shown(harness, 'done');
     expect(done.body.ts).toBe(messageTs);
     expect(
@@ -501,29 +510,11 @@ describe('EFS replication from the thread', () => {
     expect((await bot.phase.status(id)).state).toBe('synced');
   }, 30_000);
   it('a restart while waiting for the replication: the new process resumes and edits the same message', async () => {
-    const first = await start(
-      (w) => copyBot(w, 'dying', (phase) => dyingAfter(phase.handler, 'replication')),
-      { keep: false },
-    );
-    const id = await first.world.seed('replication');
-    await first.harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
-    const posted = await first.harness.waitForCall('chat.postMessage', (c) =>
-      String(c.body.text).startsWith(`Copy of ${SOURCE}`),
-    );
-    const messageTs = posted.response.ts as string;
-    const [job] = await first.world.store.jobs.listJobsForMigration(id, 'copy');
-    await waitFor(async () => (await first.world.store.jobs.getJob(job!.jobId))?.step === 'replication');
-    await waitFor(async () =>
-      (await first.world.store.events.listEvents(id)).some(
-        (e) => e.kind === COPY_THREAD_EVENT && (e.data as { messageTs?: string }).messageTs === messageTs,
-      ),
-    );
-    await first.harness.close();
-    harnesses.splice(harnesses.indexOf(first.harness), 1);
+    const { job, messageTs } = await copyThatDiesAfter('replication', 'replication');
 
     const { world, bot, harness } = await start((w) => copyBot(w, 'restarted'));
     world.clock.advance(LEASE_MS + 1);
-    expect((await bot.runner.tick()).succeeded).toEqual([job!.jobId]);
+    expect((await bot.runner.tick()).succeeded).toEqual([job.jobId]);
     const done = await shown(harness, 'done', 'Destination status *ENABLED*');
     expect(done.body.ts).toBe(messageTs);
     expect(
