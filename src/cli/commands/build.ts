@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { efsWritersFrom } from '../../aws/efs-writer.ts';
@@ -11,13 +10,13 @@ import {
   formatMapping,
   type BuildPhase,
 } from '../../workflow/build/index.ts';
-import { formatOf, formatProblems, parseDecisionFile } from '../../workflow/decide/index.ts';
+import { formatProblems } from '../../workflow/decide/index.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
-import { openDecidePhase } from './plan.ts';
+import { openDecidePhase, readDecisionFile } from './plan.ts';
 
 /**
  * `efs-encrypt build`: the CLI twin of the Slack Review build / Build buttons. The dry run prints
@@ -186,16 +185,7 @@ async function recordDecisions(
   actor: string,
   err: (t: string) => void,
 ): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new BadInputError(
-      `Cannot read the decision file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`,
-      { cause: e },
-    );
-  }
-  const file = parseDecisionFile(text, formatOf(path), path);
+  const file = await readDecisionFile(path);
   const decide = openDecidePhase(runtime);
   try {
     if (!file.scanId && !(await runtime.store.scans.getLatestScan())) {

@@ -46,7 +46,8 @@ export function openDecidePhase(runtime: Runtime): DecidePhase {
   return { workflow, keys: directories.keys, directories };
 }
 
-async function readDecisionFile(path: string): Promise<DecisionFile> {
+/** Reads and parses a decision file (its format from the extension); unreadable files say why. */
+export async function readDecisionFile(path: string): Promise<DecisionFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
