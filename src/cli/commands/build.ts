@@ -13,9 +13,9 @@ import {
 import { formatProblems } from '../../workflow/decide/index.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime.ts';
+import { openCommandRuntime } from './command-runtime.ts';
 import { openDecidePhase, readDecisionFile } from './plan.ts';
 
 /**
@@ -114,12 +114,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         throw new BadInputError('give either file system IDs or --all, not both.');
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
-      const runtime = await openRuntime({
-        config,
-        env: ctx.io.env,
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
-      });
+      const runtime = await openCommandRuntime(ctx, config, opts);
       const progress = terminalIoHost((t) => ctx.io.err(t));
       try {
         if (opts.decisions) await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t));

@@ -18,9 +18,9 @@ import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
 import type { IoHost } from '../../workflow/io-host.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime.ts';
+import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
 import { writeRunbookFiles } from './copy-runbook.ts';
 
@@ -124,12 +124,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const summaryText = opts.summary ? await readSummary(opts.summary) : undefined;
-      const runtime = await openRuntime({
-        config,
-        env: ctx.io.env,
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
-      });
+      const runtime = await openCommandRuntime(ctx, config, opts);
       const { phase, close } = openCopyPhase(
         runtime,
         terminalIoHost((t) => ctx.io.err(t)),

@@ -14,9 +14,9 @@ import {
   type DecideService,
 } from '../../workflow/decide/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime.ts';
+import { openCommandRuntime } from './command-runtime.ts';
 
 interface PlanOptions {
   decisions?: string;
@@ -91,12 +91,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         throw new BadInputError('plan needs --decisions FILE, --show, or both.');
       const file = opts.decisions ? await readDecisionFile(opts.decisions) : undefined;
       const config = ctx.config();
-      const runtime = await openRuntime({
-        config,
-        env: ctx.io.env,
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
-      });
+      const runtime = await openCommandRuntime(ctx, config, opts);
       const phase = openDecidePhase(runtime);
       try {
         const scanId = opts.scan ?? file?.scanId;

@@ -6,8 +6,7 @@ import {
   formatOverview,
 } from '../../workflow/status/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
-import { openRuntime } from '../runtime.ts';
+import { openCommandRuntime } from './command-runtime.ts';
 
 /**
  * `efs-encrypt status [fs-id]`: the CLI twin of `/efs-encrypt status`. It reads the store only
@@ -45,12 +44,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--demo', 'run against the bundled sample estate')
     .action(async (ref: string | undefined, opts: StatusOptions) => {
       const config = ctx.config();
-      const runtime = await openRuntime({
-        config,
-        env: ctx.io.env,
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-        estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
-      });
+      const runtime = await openCommandRuntime(ctx, config, opts);
       try {
         const query = createStatusQuery({
           migrations: runtime.store.migrations,
