@@ -201,7 +201,16 @@ export function botReplica(
           hosts.add(host);
           return () => void hosts.delete(host);
         },
-        runNow: (ids) => void running.push(...ids.map((id) => runner.runJob(id))),
+        runNow: (ids) =>
+          void running.push(
+            ...ids.map((id) => {
+              const run = runner.runJob(id);
+              // A replica that "dies" is never awaited and its store closes under it: not an
+              // unhandled rejection. Awaited runs still see every error through idle().
+              run.catch(() => undefined);
+              return run;
+            }),
+          ),
       },
     },
   };
