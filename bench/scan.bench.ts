@@ -17,8 +17,8 @@ import type { BenchResult } from './run.ts';
 
 const SHAPE = { accounts: 5, regions: 20, fileSystems: 1000, seed: 42, latencyMs: 20, tps: 10 };
 const RATE = 10;
-/** Client-side burst: half the rate (the bot's default), leaving AWS's bucket headroom for jitter. */
-const BURST = Math.ceil(RATE / 2);
+/** The bot's default client-side burst (src/aws/account-clients.ts): calls evenly spaced. */
+const BURST = 1;
 const RUNS = 3;
 
 function request<T>(child: ChildProcess, type: string): Promise<T> {
@@ -80,7 +80,6 @@ export async function run(): Promise<BenchResult> {
       roleName: 'EfsEncryptRole',
       regions,
       rateLimitPerSecond: RATE,
-      rateLimitBurst: BURST,
     });
     const scans = new LastScan();
     const workflow = createScanWorkflow({
