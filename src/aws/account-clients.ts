@@ -1,6 +1,9 @@
 import { EFSClient, type EFSClientConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { Clock } from '../domain/clock.ts';
 import { AccountAccessError, NoRegionError } from './aws-errors.ts';
@@ -77,6 +80,8 @@ export interface AccountClients {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** Sockets per endpoint host in the shared pool (the SDK's per-client default is 50). */
+export const SOCKETS_PER_HOST = 256;
 
 export function createAccountClients(options: AccountClientsOptions): AccountClients {
   const stats = new CallStats();
@@ -92,11 +97,22 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   const clientsByTarget = new Map<string, Promise<ScanClients>>();
   let callerAccount: Promise<string> | undefined;
 
+  // One connection pool for every client made here. Each (account, region, service) has its own
+  // client, and each would otherwise keep its own agent and sockets to the same endpoints: the scan
+  // benchmark spent about 10% of its time connecting and was ~10% faster with one shared pool.
+  const sharedHandler =
+    options.clientOverrides?.requestHandler ??
+    new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST }),
+    });
+
   const baseConfig = (region: string | undefined) => ({
     ...(region ? { region } : {}),
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...options.clientOverrides,
+    requestHandler: sharedHandler,
   });
 
   function track<T extends { destroy(): void }>(client: T): T {
