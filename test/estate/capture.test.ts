@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { createAccountClients } from '../../src/aws/account-clients.ts';
 import { main } from '../../src/cli/main.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
-import type { ScanRecord } from '../../src/domain/inventory.ts';
 import { captureKeys } from '../../src/estate/capture/capture-keys.ts';
 import { conformTo } from '../../src/estate/capture/conform.ts';
 import type { KmsDirectoryClient } from '../../src/aws/key-directory.ts';
@@ -26,8 +25,8 @@ import {
 } from '../../src/estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
-import type { ScanRepository } from '../../src/workflow/ports.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
+import { InMemoryScanRepository } from '../harness/fake-services.ts';
 
 const ANALYTICS_UNASSUMABLE = '456789012345';
 /** The sample estate's dates are fixed; the clock is frozen so nothing in it moves between runs. */
@@ -83,22 +82,6 @@ async function cli(...args: string[]) {
   return { code, out: out.join(''), err: err.join('') };
 }
 
-class MemoryScans implements ScanRepository {
-  readonly saved: ScanRecord[] = [];
-  async saveScan(scan: ScanRecord) {
-    this.saved.push(scan);
-  }
-  async getScan(id: string) {
-    return this.saved.find((s) => s.scanId === id);
-  }
-  async getLatestScan() {
-    return this.saved.at(-1);
-  }
-  async listScans() {
-    return this.saved.map(({ fileSystems: _fs, ...rest }) => rest);
-  }
-}
-
 /** The scan of whatever AWS_ENDPOINT_URL points at, with the scan's identity and timing left out. */
 async function scanAt(server: EstateServer, estate: Estate) {
   process.env.AWS_ENDPOINT_URL = server.endpoint;
@@ -113,7 +96,7 @@ async function scanAt(server: EstateServer, estate: Estate) {
     const scan = await createScanWorkflow({
       clientsFor: clients.clientsFor,
       listTargets: clients.listTargets,
-      scans: new MemoryScans(),
+      scans: new InMemoryScanRepository(),
       io: new RecordingIoHost(),
       clock,
       concurrency: 4,

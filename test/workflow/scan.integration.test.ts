@@ -16,28 +16,12 @@ import {
 } from '../../src/estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
-import type { ScanRepository } from '../../src/workflow/ports.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
+import { InMemoryScanRepository } from '../harness/fake-services.ts';
 
 const CALLER = '210987654321';
 const PAYMENTS = '345678901234';
 const ANALYTICS = '456789012345';
-
-class MemoryScans implements ScanRepository {
-  readonly saved: ScanRecord[] = [];
-  async saveScan(scan: ScanRecord) {
-    this.saved.push(scan);
-  }
-  async getScan(id: string) {
-    return this.saved.find((s) => s.scanId === id);
-  }
-  async getLatestScan() {
-    return this.saved.at(-1);
-  }
-  async listScans() {
-    return this.saved.map(({ fileSystems: _fs, ...rest }) => rest);
-  }
-}
 
 const savedEnv = { ...process.env };
 let estate: Estate;
@@ -93,7 +77,7 @@ async function scanEstate(setup: Setup) {
   });
   open.push({ server, clients });
   const io = new RecordingIoHost();
-  const scans = new MemoryScans();
+  const scans = new InMemoryScanRepository();
   const workflow = createScanWorkflow({
     clientsFor: clients.clientsFor,
     listTargets: clients.listTargets,
@@ -274,7 +258,7 @@ describe('scan against the local estate (sample estate)', () => {
       throttles: 0,
     });
     expect(scan.stats.apiCalls).toBe(server.stats().calls);
-    expect(scans.saved).toEqual([scan]);
+    expect([...scans.scans.values()]).toEqual([scan]);
     expect(io.messages.filter((m) => m.code === 'scan.region.done')).toHaveLength(8);
     expect(io.messages.filter((m) => m.code === 'scan.failure')).toHaveLength(1);
     expect(server.stats().byOperation['sts:AssumeRole']).toBe(3);

@@ -31,8 +31,8 @@ import { SdkKmsClient } from '../../../src/aws/kms.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import type { FileSystemRecord, ScanRecord } from '../../../src/domain/inventory.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import type { ScanRepository } from '../../../src/workflow/ports.ts';
 import { createScanWorkflow, type ScanWorkflowDeps } from '../../../src/workflow/scan/index.ts';
+import { InMemoryScanRepository } from '../../harness/fake-services.ts';
 
 const A = '111122223333';
 const B = '444455556666';
@@ -42,22 +42,6 @@ const meta = { $metadata: {} };
 
 const efsMock = mockClient(EFSClient);
 const kmsMock = mockClient(KMSClient);
-
-class MemoryScans implements ScanRepository {
-  readonly saved: ScanRecord[] = [];
-  async saveScan(scan: ScanRecord) {
-    this.saved.push(structuredClone(scan));
-  }
-  async getScan(id: string) {
-    return this.saved.find((s) => s.scanId === id);
-  }
-  async getLatestScan() {
-    return this.saved.at(-1);
-  }
-  async listScans() {
-    return this.saved.map(({ fileSystems: _fs, ...rest }) => rest);
-  }
-}
 
 function fs(id: string, extra: Partial<FileSystemDescription> = {}): FileSystemDescription {
   return {
@@ -265,7 +249,7 @@ function answerFromEstate() {
 
 let efs: EFSClient;
 let kms: KMSClient;
-let scans: MemoryScans;
+let scans: InMemoryScanRepository;
 let io: RecordingIoHost;
 let clock: ManualClock;
 
@@ -275,7 +259,7 @@ beforeEach(() => {
   answerFromEstate();
   efs = new EFSClient({ region: REGION, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
   kms = new KMSClient({ region: REGION, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
-  scans = new MemoryScans();
+  scans = new InMemoryScanRepository();
   io = new RecordingIoHost();
   clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
 });
@@ -569,7 +553,7 @@ describe('scan workflow', () => {
     expect(scan.stats).toMatchObject({ apiCalls: 50, throttles: 0 });
     expect(scan.stats.durationMs).toBeGreaterThanOrEqual(40);
     expect(scan.finishedAt).toBe(new Date(Date.parse(scan.startedAt) + scan.stats.durationMs).toISOString());
-    expect(scans.saved).toEqual([scan]);
+    expect([...scans.scans.values()]).toEqual([scan]);
 
     const codes = io.messages.map((m) => m.code);
     expect(codes[0]).toBe('scan.started');
@@ -707,6 +691,6 @@ describe('scan workflow', () => {
     expect(scan.failures).toMatchObject([
       { accountId: '(caller)', operation: 'GetCallerIdentity', code: 'ExpiredToken' },
     ]);
-    expect(scans.saved).toHaveLength(1);
+    expect([...scans.scans.values()]).toHaveLength(1);
   });
 });
