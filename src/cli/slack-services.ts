@@ -9,7 +9,7 @@ import { rsyncRunbookFor } from '../workflow/copy/rsync/runbook-for-migration.ts
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/build/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
-import type { IoHost } from '../workflow/io-host.ts';
+import { createProgressHub } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
 import { openDecidePhase } from './commands/plan.ts';
@@ -57,12 +57,8 @@ export interface BuildServiceOptions {
  * processes on one host never both believe they hold the same lease.
  */
 export function buildService(runtime: Runtime, options: BuildServiceOptions = {}): BuildService {
-  const hosts = new Set<IoHost>();
-  const io: IoHost = {
-    async notify(msg) {
-      await Promise.all([...hosts].map((h) => h.notify(msg)));
-    },
-  };
+  const hub = createProgressHub();
+  const io = hub.io;
   const log = runtime.logger.child({ component: 'build-runner' });
   const phase = createBuildPhase({
     migrations: runtime.store.migrations,
@@ -94,10 +90,7 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
     phase,
     listMigrations: () => runtime.store.migrations.listMigrations(),
     events: runtime.store.events,
-    attachProgress(host) {
-      hosts.add(host);
-      return () => void hosts.delete(host);
-    },
+    attachProgress: hub.attach,
     startRunner() {
       if (started) return;
       started = true;
@@ -132,12 +125,8 @@ export function copyService(
   runtime: Runtime,
   options: Pick<BuildServiceOptions, 'pollMs'> = {},
 ): { service: CopyService; handler: JobHandler; phase: CopyPhase } {
-  const hosts = new Set<IoHost>();
-  const io: IoHost = {
-    async notify(msg) {
-      await Promise.all([...hosts].map((h) => h.notify(msg)));
-    },
-  };
+  const hub = createProgressHub();
+  const io = hub.io;
   const directories = createDirectories(runtime.accounts, { clock: runtime.clock });
   const dataSync = dataSyncClientsFrom(runtime.accounts);
   runtime.onClose(() => {
@@ -159,10 +148,7 @@ export function copyService(
     methodOf: async (id) => (await runtime.store.migrations.getDecision(id))?.decision.method,
     runbook: (id) => rsyncRunbookFor(runtime, id),
     events: runtime.store.events,
-    attachProgress(host) {
-      hosts.add(host);
-      return () => void hosts.delete(host);
-    },
+    attachProgress: hub.attach,
   };
   return { service, handler: phase.handler, phase };
 }

@@ -28,3 +28,27 @@ export class RecordingIoHost implements IoHost {
     this.messages.push(msg);
   }
 }
+
+/**
+ * One IoHost a workflow writes to, fanned out to every host attached at the time (the Slack
+ * reporters attach when their listeners register, and detach on shutdown).
+ */
+export interface ProgressHub {
+  io: IoHost;
+  attach(host: IoHost): () => void;
+}
+
+export function createProgressHub(): ProgressHub {
+  const hosts = new Set<IoHost>();
+  return {
+    io: {
+      async notify(msg) {
+        await Promise.all([...hosts].map((h) => h.notify(msg)));
+      },
+    },
+    attach(host) {
+      hosts.add(host);
+      return () => void hosts.delete(host);
+    },
+  };
+}

@@ -16,7 +16,7 @@ import type { BuildService, SlackServices } from '../../src/slack/services.ts';
 import type { Store } from '../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../src/workflow/build/index.ts';
 import type { DecideWorkflow } from '../../src/workflow/decide/index.ts';
-import type { IoHost } from '../../src/workflow/io-host.ts';
+import { createProgressHub } from '../../src/workflow/io-host.ts';
 import type { JobRecord } from '../../src/domain/job.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../src/workflow/jobs/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
@@ -163,8 +163,8 @@ export function botReplica(
   owner: string,
   handler?: (phase: BuildPhase) => JobHandler,
 ): BotReplica {
-  const hosts = new Set<IoHost>();
-  const io: IoHost = { notify: async (m) => void (await Promise.all([...hosts].map((h) => h.notify(m)))) };
+  const hub = createProgressHub();
+  const io = hub.io;
   const phase = createBuildPhase({
     migrations: world.store.migrations,
     jobs: world.store.jobs,
@@ -197,10 +197,7 @@ export function botReplica(
         phase,
         listMigrations: () => world.store.migrations.listMigrations(),
         events: world.store.events,
-        attachProgress(host) {
-          hosts.add(host);
-          return () => void hosts.delete(host);
-        },
+        attachProgress: hub.attach,
         runNow: (ids) =>
           void running.push(
             ...ids.map((id) => {

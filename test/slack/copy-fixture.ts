@@ -17,7 +17,7 @@ import type { EstateServer } from '../../src/estate/index.ts';
 import type { CopyService, SlackServices } from '../../src/slack/services.ts';
 import type { Store } from '../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase } from '../../src/workflow/copy/index.ts';
-import type { IoHost } from '../../src/workflow/io-host.ts';
+import { createProgressHub } from '../../src/workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../src/workflow/jobs/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
@@ -89,8 +89,8 @@ export function copyBot(
   owner: string,
   handler?: (phase: CopyPhase) => JobHandler,
 ): CopyBot {
-  const hosts = new Set<IoHost>();
-  const io: IoHost = { notify: async (m) => void (await Promise.all([...hosts].map((h) => h.notify(m)))) };
+  const hub = createProgressHub();
+  const io = hub.io;
   const directories: Directories = createDirectories(world.accounts, { clock: world.clock });
   const dataSync = dataSyncClientsFrom(world.accounts);
   const phase = createCopyPhase({
@@ -131,10 +131,7 @@ export function copyBot(
         methodOf: async (id) => (await world.store.migrations.getDecision(id))?.decision.method,
         runbook: (id) => rsyncRunbookFor(world, id),
         events: world.store.events,
-        attachProgress(host) {
-          hosts.add(host);
-          return () => void hosts.delete(host);
-        },
+        attachProgress: hub.attach,
         runNow: (ids) =>
           void running.push(
             ...ids.map((id) => {
