@@ -6,7 +6,7 @@ import {
   STSClient,
   STSServiceException,
 } from '@aws-sdk/client-sts';
-import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
 import { RATE_LIMIT_MIDDLEWARE_NAME } from '../../src/aws/rate-limit.ts';
 import { AccountAccessError, NoRegionError } from '../../src/aws/aws-errors.ts';
@@ -121,6 +121,54 @@ describe('createAccountClients', () => {
     await expect(factory.listTargets()).rejects.toThrow(/EFS_ENCRYPT_REGIONS/);
     process.env.AWS_REGION = 'ap-southeast-2';
     expect(await factory.listTargets()).toEqual({ accounts: ['999988887777'], regions: ['ap-southeast-2'] });
+  });
+
+  it("resolves each command's middleware once per client, and concurrent calls still keep their own input, answer and rate-limit slot", async () => {
+    assumeRoleAnswers();
+    // Answers DescribeMountTargets with the file system ID the request named, so crossed wires show.
+    const echo = {
+      handle: async (request: { query?: Record<string, string | string[] | null> }) => {
+        const fileSystemId = String(request.query?.FileSystemId);
+        return {
+          response: {
+            statusCode: 200,
+            headers: { 'content-type': 'application/json' },
+            body: new TextEncoder().encode(
+              JSON.stringify({
+                MountTargets: [
+                  {
+                    MountTargetId: `fsmt-of-${fileSystemId}`,
+                    FileSystemId: fileSystemId,
+                    SubnetId: 'subnet-1',
+                    LifeCycleState: 'available',
+                    OwnerId: '111122223333',
+                  },
+                ],
+              }),
+            ),
+          },
+        };
+      },
+      updateHttpClientConfig: () => {},
+      httpHandlerConfigs: () => ({}),
+    };
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:1';
+    factory = createAccountClients({
+      ...base,
+      rateLimitPerSecond: 1000,
+      accounts: ['111122223333'],
+      regions: ['eu-west-1'],
+      clientOverrides: { requestHandler: echo },
+    });
+    const { efs } = sdkOf(await factory.clientsFor('111122223333', 'eu-west-1'));
+    expect(efs.config.cacheMiddleware).toBe(true);
+    const ids = ['fs-1', 'fs-2', 'fs-3', 'fs-4', 'fs-5'];
+    const answers = await Promise.all(
+      ids.map((id) => efs.send(new DescribeMountTargetsCommand({ FileSystemId: id }))),
+    );
+    expect(answers.map((a) => a.MountTargets?.[0]?.MountTargetId)).toEqual(ids.map((id) => `fsmt-of-${id}`));
+    // Every call went through the rate limiter installed before the first call was resolved.
+    expect(factory.stats.byBucket()).toEqual({ '111122223333/eu-west-1/DescribeMountTargets': 5 });
   });
 
   it('puts other clients under the same rate limit and counters', async () => {
