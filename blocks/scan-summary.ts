@@ -3,6 +3,9 @@ import { code, escapeMrkdwn, humanBytes, humanDuration, plural } from './format.
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 import { PLAN_OPEN_ACTION_ID } from './plan-modal.ts';
 
+/** The Export button on a scan summary: the stored inventory as CSV and JSON files in the thread. */
+export const SCAN_EXPORT_ACTION_ID = 'scan_export';
+
 /**
  * The scan summary, built to stay inside Slack's limits with any number of file systems.
  *
@@ -217,18 +220,22 @@ export function scanSummaryMessage(scan: ScanRecord, options: ScanSummaryOptions
           value: scan.scanId,
           style: 'primary',
         },
+        exportButton(scan.scanId),
       ],
     });
-  } else if (total) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: ':white_check_mark: Every file system found is encrypted.' },
-    });
   } else {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: 'No EFS file systems were found in the accounts and regions scanned.' },
-    });
+    blocks.push(
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: total
+            ? ':white_check_mark: Every file system found is encrypted.'
+            : 'No EFS file systems were found in the accounts and regions scanned.',
+        },
+      },
+      { type: 'actions', block_id: 'scan_export', elements: [exportButton(scan.scanId)] },
+    );
   }
   if (l.atRisk.length) {
     const shown = l.atRisk.slice(0, o.topAtRisk);
@@ -252,6 +259,15 @@ export function scanSummaryMessage(scan: ScanRecord, options: ScanSummaryOptions
     });
   }
   return { text: clip(`${title}.`, SlackLimits.messageText), blocks };
+}
+
+function exportButton(scanId: string) {
+  return {
+    type: 'button' as const,
+    action_id: SCAN_EXPORT_ACTION_ID,
+    text: { type: 'plain_text' as const, text: 'Export CSV + JSON' },
+    value: scanId,
+  };
 }
 
 /**

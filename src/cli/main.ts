@@ -10,6 +10,7 @@ import { registerPlan } from './commands/plan.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerExport } from './commands/export.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage. */
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo): Command {
   registerBuild(program, ctx);
   registerCopy(program, ctx);
   registerStatus(program, ctx);
+  registerExport(program, ctx);
   return program;
 }
 

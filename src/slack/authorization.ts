@@ -6,9 +6,9 @@ import { UnauthorizedError } from '../domain/errors.ts';
  * member of a configured user group (S…), resolved through usergroups.users.list.
  */
 export type SlackAction =
-  'scan' | 'status' | 'report' | 'plan' | 'scope' | 'build' | 'copy' | 'cutover' | 'decommission';
+  'scan' | 'status' | 'export' | 'report' | 'plan' | 'scope' | 'build' | 'copy' | 'cutover' | 'decommission';
 
-const OPEN_TO_EVERYONE: ReadonlySet<SlackAction> = new Set(['scan', 'status', 'report']);
+const OPEN_TO_EVERYONE: ReadonlySet<SlackAction> = new Set(['scan', 'status', 'export', 'report']);
 
 export interface Authorizer {
   /** Resolves when allowed; throws UnauthorizedError naming who may do it otherwise. */

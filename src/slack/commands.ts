@@ -32,6 +32,12 @@ export const COMMANDS: CommandHelp[] = [
     available: true,
   },
   {
+    name: 'export',
+    usage: 'export [scan-id]',
+    description: 'Upload the inventory of the latest scan (or the one named) here as CSV and JSON files.',
+    available: true,
+  },
+  {
     name: 'report',
     usage: 'report',
     description: 'Post the latest inventory and migration report.',

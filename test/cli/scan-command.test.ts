@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { restoreEnvAfterEach, runCli } from './run-cli.ts';
 import type { ScanRecord } from '../../src/domain/inventory.ts';
-import { INVENTORY_CSV_COLUMNS } from '../../src/cli/output/inventory-csv.ts';
+import { INVENTORY_CSV_COLUMNS } from '../../src/domain/inventory-export.ts';
 
 restoreEnvAfterEach();
 

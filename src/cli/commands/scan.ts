@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import type { ScanRecord } from '../../domain/inventory.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
-import { inventoryCsv } from '../output/inventory-csv.ts';
+import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import { openRuntime } from '../runtime.ts';
@@ -15,11 +14,6 @@ interface ScanOptions {
   estate?: string;
   demo?: boolean;
   quiet?: boolean;
-}
-
-/** The stored record as `--json` prints it: the scan's header, then one object per file system. */
-export function scanJson(scan: ScanRecord): string {
-  return `${JSON.stringify(scan, null, 2)}\n`;
 }
 
 export function registerScan(program: Command, ctx: CliContext): void {
@@ -55,7 +49,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         const io = opts.quiet ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
         const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli' });
         const text = opts.json
-          ? scanJson(scan)
+          ? inventoryJson(scan)
           : opts.csv
             ? inventoryCsv(scan.fileSystems)
             : scanSummaryText(scan);

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { findScan } from '../scan/find-scan.ts';
 import type { KeyDirectory } from '../../aws/key-directory.ts';
 import type { NetworkDirectory } from '../../aws/network-directory.ts';
 import { summariseAwsError } from '../../aws/aws-errors.ts';
@@ -148,15 +149,8 @@ function cleanConstraints(c: DecisionChoice['constraints']): MigrationDecision['
 export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   const limit = pLimit(deps.concurrency ?? 4);
 
-  async function scanFor(scanId?: string): Promise<ScanRecord> {
-    const scan = scanId ? await deps.scans.getScan(scanId) : await deps.scans.getLatestScan();
-    if (!scan)
-      throw new BadInputError(
-        scanId
-          ? `Scan ${scanId} was not found. Use the ID from a scan summary, or run a new scan.`
-          : 'There is no finished scan yet. Run a scan first.',
-      );
-    return scan;
+  function scanFor(scanId?: string): Promise<ScanRecord> {
+    return findScan(deps.scans, scanId);
   }
 
   async function lookupKey(ref: string, fs: FileSystemRecord): Promise<KeyLookup> {

@@ -4,3 +4,4 @@ export { newScanId } from './scan-id.ts';
 export { createKeyResolver, KEY_NOT_FOUND_STATE } from './key-resolver.ts';
 export type { KeyInfo, KeyResolver, ReadError } from './key-resolver.ts';
 export { readFileSystem } from './read-file-system.ts';
+export { findScan } from './find-scan.ts';

@@ -8,7 +8,7 @@ import {
   readPlanSubmission,
 } from '../../../blocks/plan-modal.ts';
 import { planSummaryMessages } from '../../../blocks/plan-summary.ts';
-import { scanSummaryMessage } from '../../../blocks/scan-summary.ts';
+import { SCAN_EXPORT_ACTION_ID, scanSummaryMessage } from '../../../blocks/scan-summary.ts';
 import { fileSystem, scanRecord } from '../../harness/scan-fixtures.ts';
 
 const many = Array.from({ length: 40 }, (_, i) =>
@@ -56,10 +56,25 @@ describe('plan modal builder', () => {
     expect(options[0]!.value).toBe('alias/aws/elasticfilesystem');
   });
 
-  it('puts a Plan button on a scan summary with candidates, carrying the scan ID', () => {
+  it('puts a Plan button on a scan summary with candidates, carrying the scan ID, beside Export', () => {
     const message = scanSummaryMessage(scanRecord(many.slice(0, 3), { scanId: 'scan-42' }));
     const actions = message.blocks.find((b) => b.type === 'actions');
-    expect(actions).toMatchObject({ elements: [{ action_id: PLAN_OPEN_ACTION_ID, value: 'scan-42' }] });
+    expect(actions).toMatchObject({
+      elements: [
+        { action_id: PLAN_OPEN_ACTION_ID, value: 'scan-42' },
+        { action_id: SCAN_EXPORT_ACTION_ID, value: 'scan-42' },
+      ],
+    });
+  });
+
+  it('offers only Export on a scan with nothing to plan', () => {
+    const encrypted = many
+      .slice(0, 2)
+      .map((f) => ({ ...f, encrypted: true, classification: 'encrypted' as const }));
+    for (const scan of [scanRecord(encrypted, { scanId: 'scan-7' }), scanRecord([], { scanId: 'scan-7' })]) {
+      const actions = scanSummaryMessage(scan).blocks.filter((b) => b.type === 'actions');
+      expect(actions).toMatchObject([{ elements: [{ action_id: SCAN_EXPORT_ACTION_ID, value: 'scan-7' }] }]);
+    }
   });
 
   it('pages a long plan summary at 50 blocks per message', () => {

@@ -1,15 +1,21 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { PLAN_OPEN_ACTION_ID } from '../../../../blocks/plan-modal.ts';
+import { SCAN_EXPORT_ACTION_ID } from '../../../../blocks/scan-summary.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
 import { planOpenAction } from './plan-open.ts';
+import { scanExportAction } from './scan-export.ts';
 
 /** Block actions (buttons, selects), one file per listener; the migration issues add them here. */
 export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(
     { action_id: PLAN_OPEN_ACTION_ID, type: 'block_actions' },
     planOpenAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: SCAN_EXPORT_ACTION_ID, type: 'block_actions' },
+    scanExportAction(deps),
   );
   // Copy first: its reporter must be attached before the build's registration starts the shared runner.
   registerCopyActions(app, deps);

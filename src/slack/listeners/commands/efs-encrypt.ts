@@ -7,6 +7,7 @@ import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { runScanInThread } from '../../scan-in-thread.ts';
+import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
 import { buildFromCommand } from './build.ts';
 import { statusFromCommand } from './status.ts';
@@ -79,6 +80,29 @@ export function efsEncryptCommand(deps: ListenerDeps) {
           correlationId,
           args: parsed.args,
           replyPrivately,
+        });
+        return;
+      }
+      if (parsed.command.name === 'export') {
+        await deps.authorizer.authorize(command.user_id, 'export');
+        // Uploads can take longer than Slack waits for a response: in the background, like a scan.
+        deps.tasks.start(`export ${correlationId}`, async () => {
+          try {
+            await exportScanInventory(
+              deps,
+              { client, userId: command.user_id, channel: command.channel_id, correlationId },
+              parsed.args[0],
+            );
+          } catch (err) {
+            log.warn({ err }, 'export failed');
+            await replyPrivately(
+              errorMessage({
+                title: `${SLASH_COMMAND} export`,
+                userMessage: userMessageOf(err),
+                correlationId,
+              }),
+            );
+          }
         });
         return;
       }

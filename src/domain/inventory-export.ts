@@ -1,6 +1,8 @@
-import { ownership, type FileSystemRecord } from '../../domain/inventory.ts';
+import { ownership, type FileSystemRecord, type ScanRecord } from './inventory.ts';
 
 /**
+ * The inventory's two export formats, shared by the CLI (`scan --json|--csv`) and Slack (Export).
+ *
  * The inventory as CSV, one row per file system, for spreadsheets and auditors. Nested lists
  * (mount targets, access points) are flattened to `;`-separated values so one row stays one file system.
  */
@@ -102,4 +104,9 @@ export function inventoryCsv(fileSystems: FileSystemRecord[]): string {
     lines.push(INVENTORY_CSV_COLUMNS.map((c) => cell(row[c])).join(','));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The stored record as JSON: the scan's header, then one object per file system (AWS field names). */
+export function inventoryJson(scan: ScanRecord): string {
+  return `${JSON.stringify(scan, null, 2)}\n`;
 }

@@ -1,0 +1,58 @@
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
+import { findScan } from '../../workflow/scan/index.ts';
+import type { CliContext } from '../cli-io.ts';
+import { openCommandRuntime } from './command-runtime.ts';
+
+/**
+ * `efs-encrypt export [scan-id]`: a stored scan's inventory, without scanning again (the CLI twin
+ * of `/efs-encrypt export` and the Export button). `--list` shows the stored scans to pick from.
+ */
+
+interface ExportOptions {
+  json?: boolean;
+  csv?: boolean;
+  out?: string;
+  list?: boolean;
+}
+
+export function registerExport(program: Command, ctx: CliContext): void {
+  program
+    .command('export')
+    .description('Print or write the inventory of a stored scan (default: the latest) as CSV or JSON')
+    .argument('[scan-id]', 'the scan to export (see --list); omit for the latest')
+    .addOption(new Option('--csv', 'one CSV row per file system (the default)').conflicts('json'))
+    .addOption(new Option('--json', 'the full stored record (one object per file system)').conflicts('csv'))
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .addOption(
+      new Option('--list', 'list the stored scans, newest first, instead').conflicts(['json', 'out']),
+    )
+    .action(async (scanId: string | undefined, opts: ExportOptions) => {
+      const config = ctx.config();
+      const runtime = await openCommandRuntime(ctx, config, {});
+      try {
+        const scans = runtime.store.scans;
+        if (opts.list) {
+          const listed = await scans.listScans();
+          if (listed.length === 0) ctx.io.out('No stored scans. Run `efs-encrypt scan` first.\n');
+          for (const s of listed)
+            ctx.io.out(
+              `${s.scanId}  ${s.finishedAt}  ${s.stats.fileSystems} file system(s), ${s.stats.unencrypted} unencrypted, ` +
+                `${s.failures.length} failure(s)${s.requestedBy ? `, by ${s.requestedBy}` : ''}\n`,
+            );
+          return;
+        }
+        const scan = await findScan(scans, scanId);
+        const text = opts.json ? inventoryJson(scan) : inventoryCsv(scan.fileSystems);
+        if (opts.out) {
+          await writeFile(opts.out, text);
+          ctx.io.err(`Wrote ${scan.fileSystems.length} file systems to ${opts.out} (scan ${scan.scanId}).\n`);
+        } else {
+          ctx.io.out(text);
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+}
