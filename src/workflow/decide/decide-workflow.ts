@@ -162,6 +162,20 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     }
   }
 
+  function lookupOnce(
+    lookups: Map<string, Promise<KeyLookup>>,
+    ref: string,
+    fs: FileSystemRecord,
+  ): Promise<KeyLookup> {
+    const key = `${fs.accountId}/${fs.region}/${ref}`;
+    let found = lookups.get(key);
+    if (!found) {
+      found = lookupKey(ref, fs);
+      lookups.set(key, found);
+    }
+    return found;
+  }
+
   async function describeNetwork(fs: FileSystemRecord): Promise<NetworkFacts | string> {
     try {
       return await deps.network.describe(fs);
@@ -187,13 +201,17 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     }
   }
 
-  async function validateIn(scan: ScanRecord, choice: DecisionChoice): Promise<ValidatedChoice> {
+  async function validateIn(
+    scan: ScanRecord,
+    choice: DecisionChoice,
+    lookups: Map<string, Promise<KeyLookup>>,
+  ): Promise<ValidatedChoice> {
     const found = findFileSystem(scan, choice);
     if (typeof found === 'string') return { choice, errors: { fileSystem: found }, ok: false };
     const fs = found;
     const inScope = choice.scope === 'in_scope';
     const [key, network, stateError] = await Promise.all([
-      inScope && choice.targetKey?.trim() ? lookupKey(choice.targetKey.trim(), fs) : undefined,
+      inScope && choice.targetKey?.trim() ? lookupOnce(lookups, choice.targetKey.trim(), fs) : undefined,
       inScope && !fs.encrypted && (choice.method === 'datasync' || choice.method === 'rsync')
         ? describeNetwork(fs)
         : undefined,
@@ -228,7 +246,10 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     options: RecordOptions = {},
   ): Promise<ValidatedChoice[]> {
     const scan = await scanFor(options.scanId);
-    const results = await Promise.all(choices.map((c) => limit(() => validateIn(scan, c))));
+    // A page usually names one key for many file systems of one account and region: asking KMS once
+    // keeps the modal's answer inside Slack's 3 seconds under the per-operation rate limit.
+    const lookups = new Map<string, Promise<KeyLookup>>();
+    const results = await Promise.all(choices.map((c) => limit(() => validateIn(scan, c, lookups))));
     // One choice per file system: two would race each other.
     const seen = new Map<string, number>();
     results.forEach((r, i) => {
@@ -454,7 +475,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
 
   return {
     scanFor,
-    validate: async (choice, options = {}) => validateIn(await scanFor(options.scanId), choice),
+    validate: async (choice, options = {}) => validateIn(await scanFor(options.scanId), choice, new Map()),
     validateAll,
     record,
     statusOf,

@@ -148,6 +148,29 @@ describe('record', () => {
     });
   });
 
+  it('asks KMS once for a key that several choices of one account and region name', async () => {
+    const asked: string[] = [];
+    const keys = env.directories.keys;
+    const counting = createDecideWorkflow({
+      keys: { ...keys, lookup: (ref, where) => (asked.push(ref), keys.lookup(ref, where)) },
+      network: env.directories.network,
+      migrations: env.store.migrations,
+      scans: env.store.scans,
+      policy: [],
+      clock: env.clock,
+    });
+    const result = await counting.record(
+      [valid, { ...valid, fileSystemId: FS.cache, method: 'replication' }],
+      ADMIN,
+    );
+    expect(result.ok).toBe(true);
+    expect(asked).toEqual([KEYS.good.alias]);
+    const decisions = await Promise.all(
+      [FS.app, FS.cache].map((f) => env.store.migrations.getDecision(id(f))),
+    );
+    expect(decisions.map((d) => d?.decision?.targetKmsKeyId)).toEqual([KEYS.good.arn, KEYS.good.arn]);
+  });
+
   it('records exactly one decision event for a double submit', async () => {
     const [a, b] = await Promise.all([decide.record([valid], ADMIN), decide.record([valid], ADMIN)]);
     expect(a.ok && b.ok).toBe(true);
