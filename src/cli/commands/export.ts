@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { writeInventoryOutput } from '../output/write-inventory.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
 import { findScan } from '../../workflow/scan/index.ts';
 import type { CliContext } from '../cli-io.ts';
@@ -45,12 +45,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
         }
         const scan = await findScan(scans, scanId);
         const text = opts.json ? inventoryJson(scan) : inventoryCsv(scan.fileSystems);
-        if (opts.out) {
-          await writeFile(opts.out, text);
-          ctx.io.err(`Wrote ${scan.fileSystems.length} file systems to ${opts.out} (scan ${scan.scanId}).\n`);
-        } else {
-          ctx.io.out(text);
-        }
+        await writeInventoryOutput(ctx.io, scan, text, opts.out);
       } finally {
         await runtime.close();
       }

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { writeInventoryOutput } from '../output/write-inventory.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
@@ -53,12 +53,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
           : opts.csv
             ? inventoryCsv(scan.fileSystems)
             : scanSummaryText(scan);
-        if (opts.out) {
-          await writeFile(opts.out, text);
-          ctx.io.err(`Wrote ${scan.fileSystems.length} file systems to ${opts.out} (scan ${scan.scanId}).\n`);
-        } else {
-          ctx.io.out(text);
-        }
+        await writeInventoryOutput(ctx.io, scan, text, opts.out);
       } finally {
         await runtime.close();
       }
