@@ -8,6 +8,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `efs-encrypt export | head`: the reader went away; stop quietly as Unix tools do, no stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
