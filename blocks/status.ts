@@ -53,6 +53,7 @@ export function statusLine(m: MigrationLine): string {
     ...(m.targetKey ? [`key ${code(clip(m.targetKey, 120))}`] : []),
     ...(m.twinFileSystemId ? [`twin ${code(m.twinFileSystemId)}`] : []),
     ...(m.copy ? [escapeMrkdwn(clip(m.copy, 200))] : []),
+    ...(m.progress ? [escapeMrkdwn(clip(m.progress, 300))] : []),
     ...(m.lastError
       ? [`:warning: ${escapeMrkdwn(m.lastError.code)}: ${escapeMrkdwn(clip(m.lastError.message, 300))}`]
       : []),
@@ -174,6 +175,10 @@ export function statusDetailMessage(d: MigrationDetail): SlackMessage {
     facts.push(
       `*Copy:* ${c.job ? `${escapeMrkdwn(c.kind ?? 'copy')} job ${code(c.job.jobId)} ${escapeMrkdwn(c.job.status)}` : 'no job'}`,
     );
+    if (c.progress)
+      facts.push(
+        `• ${c.progress.stale ? ':warning: ' : ''}progress: ${escapeMrkdwn(clip(c.progress.text, 500))}`,
+      );
     if (c.verification) facts.push(`• verification: ${escapeMrkdwn(clip(c.verification, 500))}`);
     if (c.lastReplicatedTimestamp) facts.push(`• last replicated ${escapeMrkdwn(c.lastReplicatedTimestamp)}`);
     if (c.writesStoppedAt) facts.push(`• writes stopped at ${escapeMrkdwn(c.writesStoppedAt)}`);

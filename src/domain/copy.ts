@@ -70,6 +70,28 @@ export function copyActionsFor(
   return [];
 }
 
+/** The states a copy job runs in (copying, final_sync): a failure there is the copy's to retry. */
+export const COPY_RUNNING_STATES: readonly MigrationState[] = [
+  ...new Set(Object.values(COPY_STATES).map((r) => r.running)),
+];
+
+/**
+ * Whether Retry applies: the migration failed while a copy ran, and the latest copy job failed
+ * (a job still open, or one that succeeded, has nothing to retry). The one rule the copy phase's
+ * status() and `status`'s next step use.
+ */
+export function copyCanRetry(
+  migration: { state: MigrationState; failedFrom?: MigrationState },
+  latestCopyJob: { status: string } | undefined,
+): boolean {
+  return (
+    migration.state === 'failed' &&
+    latestCopyJob?.status === 'failed' &&
+    migration.failedFrom !== undefined &&
+    COPY_RUNNING_STATES.includes(migration.failedFrom)
+  );
+}
+
 /** The copy kinds the actions start (what Review copy shows the dry run of), in order. */
 export function copyKindsOf(actions: readonly CopyAction[]): CopyKind[] {
   const kinds = new Set<CopyKind>();
@@ -348,6 +370,84 @@ export function formatCopyProgress(p: CopyProgress): string {
     `ETA ${p.etaMs === undefined ? 'unknown' : formatDuration(p.etaMs)}`,
   ];
   return `${p.phase} ${p.percent}%: ${parts.join(', ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress samples: what a running copy last reported, kept for `status`
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The latest progress of a running copy job as the store keeps it (one per migration, replaced by
+ * newer samples), so `status` can say how far a copy is without calling AWS. Advisory: the copy
+ * job writes it at a bounded rate and never fails because a write did not land.
+ */
+export type CopyProgressSample = CopyProgressSampleBase & CopyProgressReading;
+
+/** What one poll of a copy method saw: a DataSync execution, or the replication's destination. */
+export type CopyProgressReading =
+  | { method: 'datasync'; executionArn: string; progress: CopyProgress }
+  | {
+      method: 'replication';
+      destinationFileSystemId: string;
+      /** The destination's Status (ENABLING, ENABLED, …). */
+      status: string;
+      lastReplicatedTimestamp?: string;
+      /** What the job waits for, e.g. `a sync after 2026-06-01T09:00:00.000Z`. */
+      waitingFor: string;
+      elapsedMs: number;
+    };
+
+export interface CopyProgressSampleBase {
+  /** The copy job that sampled it: status ignores a sample of an earlier job. */
+  jobId: string;
+  kind: CopyKind;
+  /** ISO time of the poll the sample came from. */
+  sampledAt: string;
+  /**
+   * Older than this, the sample is stale: the job would have written a newer one by then (its
+   * write interval plus a few polls), so it has stopped sampling (a crash, a lost lease, a hang).
+   */
+  staleAfterMs: number;
+}
+
+/** `10:42 UTC`, or `2026-06-01 10:42 UTC` when not on `now`'s (UTC) day. */
+export function utcTimeOfDay(at: Date, now: Date): string {
+  const iso = at.toISOString();
+  const day = iso.slice(0, 10);
+  const time = `${iso.slice(11, 16)} UTC`;
+  return day === now.toISOString().slice(0, 10) ? time : `${day} ${time}`;
+}
+
+/** How old the sample is at `now`, and whether that is older than the job would leave it. */
+export function progressSampleAge(sample: CopyProgressSample, now: Date): { ageMs: number; stale: boolean } {
+  const ageMs = Math.max(0, now.getTime() - new Date(sample.sampledAt).getTime());
+  return { ageMs, stale: ageMs > sample.staleAfterMs };
+}
+
+/**
+ * One line for `status`, e.g. `DataSync TRANSFERRING: 42% (4.2 GiB of 10.0 GiB, 1,234 of 3,000
+ * files), ETA 12m 0s (about 10:54 UTC), as of 10:42 UTC`; a stale sample says how old it is.
+ */
+export function formatProgressSample(sample: CopyProgressSample, now: Date): string {
+  const at = new Date(sample.sampledAt);
+  const { ageMs, stale } = progressSampleAge(sample, now);
+  const asOf = `as of ${utcTimeOfDay(at, now)}${
+    stale ? ` (${formatDuration(ageMs)} ago; no newer sample, so the copy job may have stopped)` : ''
+  }`;
+  if (sample.method === 'replication') {
+    const last = sample.lastReplicatedTimestamp
+      ? `last synced ${sample.lastReplicatedTimestamp}`
+      : 'not synced yet';
+    return `Replication ${sample.status}: ${last}, waiting for ${sample.waitingFor}, ${asOf}`;
+  }
+  const p = sample.progress;
+  const eta =
+    p.etaMs === undefined
+      ? 'ETA unknown'
+      : p.etaMs === 0
+        ? 'transfer done'
+        : `ETA ${formatDuration(p.etaMs)} (about ${utcTimeOfDay(new Date(at.getTime() + p.etaMs), now)})`;
+  return `DataSync ${p.phase}: ${p.percent}% (${formatBytes(p.bytesTransferred)} of ${formatBytes(p.bytesEstimated)}, ${p.filesTransferred.toLocaleString('en')} of ${p.filesEstimated.toLocaleString('en')} files), ${eta}, ${asOf}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { CopyProgressSample } from './copy.ts';
 import { EfsEncryptError, ErrorCode } from './errors.ts';
 import type { FileSystemRecord } from './inventory.ts';
 import type { MigrationFacts, MigrationState } from './migration-state.ts';
@@ -171,6 +172,13 @@ export interface MigrationRepository {
   getSnapshot(id: string): Promise<SnapshotRecord | undefined>;
   /** Keeps the newest observation; an older one is ignored (returns false). */
   putSnapshot(id: string, snapshot: Omit<SnapshotRecord, 'migrationId'>): Promise<boolean>;
+  /**
+   * The latest progress sample of a running copy, for `status`. Kept beside the record, not in it:
+   * progress is advisory, so it neither moves the record's version (no state write can lose a race
+   * to it) nor enters the audit log. Keeps the newest sample; an older one is ignored (false).
+   */
+  putCopyProgress(id: string, sample: CopyProgressSample): Promise<boolean>;
+  getCopyProgress(id: string): Promise<CopyProgressSample | undefined>;
 }
 
 export interface MigrationEventLog {

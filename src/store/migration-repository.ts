@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.ts';
+import type { CopyProgressSample } from '../domain/copy.ts';
 import type { FileSystemRecord } from '../domain/inventory.ts';
 import { migrationId } from '../domain/inventory.ts';
 import {
@@ -271,6 +272,36 @@ export class DynamoMigrationRepository implements MigrationRepository {
       if (isConditionalCheckFailed(e)) return false;
       throw e;
     }
+  }
+
+  async putCopyProgress(id: string, sample: CopyProgressSample): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...sample, pk: id, sk: Keys.migrationCopyProgress },
+          // Unversioned on purpose (advisory), but never older over newer: a late write from a
+          // replica that lost its lease must not replace its successor's sample.
+          ConditionExpression: 'attribute_not_exists(pk) OR sampledAt <= :sampledAt',
+          ExpressionAttributeValues: { ':sampledAt': sample.sampledAt },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionalCheckFailed(e)) return false;
+      throw e;
+    }
+  }
+
+  async getCopyProgress(id: string): Promise<CopyProgressSample | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: id, sk: Keys.migrationCopyProgress },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? withoutKeys<CopyProgressSample>(out.Item) : undefined;
   }
 
   /** Reads the record and fails fast when the caller's version is already stale. */

@@ -20,6 +20,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | migration state   | `FS#<account>#<region>#<fsId>`      | `STATE`                     | `MIGRATION` / `<pk>`        |
  * | decision          | same                                | `DECISION`                  |                            |
  * | snapshot          | same                                | `SNAPSHOT`                  |                            |
+ * | copy progress     | same                                | `COPY_PROGRESS`             |                            |
  * | event             | same                                | `EVENT#<at>#<unique>`       |                            |
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  */
@@ -36,6 +37,7 @@ export const Keys = {
   migrationState: 'STATE',
   migrationDecision: 'DECISION',
   migrationSnapshot: 'SNAPSHOT',
+  migrationCopyProgress: 'COPY_PROGRESS',
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
 } as const;

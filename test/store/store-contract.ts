@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.ts';
+import type { CopyProgressSample } from '../../src/domain/copy.ts';
 import { ErrorCode } from '../../src/domain/errors.ts';
 import { migrationId } from '../../src/domain/inventory.ts';
 import {
@@ -424,6 +425,45 @@ export function defineStoreContract(label: string, startServer: () => Promise<St
           scanId: 's2',
           fileSystem: newer,
         });
+      });
+
+      it('keeps the newest copy progress sample beside the record: no version, no event, older ignored', async () => {
+        const created = await repos.migrations.createMigration({ ...nextFs(), actor: 'U1' });
+        const id = created.id;
+        expect(await repos.migrations.getCopyProgress(id)).toBeUndefined();
+        const sample = (sampledAt: string, percent: number): CopyProgressSample => ({
+          method: 'datasync',
+          jobId: `copy:1:${id}`,
+          kind: 'initial',
+          sampledAt,
+          staleAfterMs: 75_000,
+          executionArn: 'arn:aws:datasync:eu-west-1:111111111111:task/task-1/execution/exec-1',
+          progress: {
+            phase: 'TRANSFERRING',
+            filesTransferred: percent,
+            filesEstimated: 100,
+            bytesTransferred: percent,
+            bytesEstimated: 100,
+            elapsedMs: 1_000,
+            percent,
+          },
+        });
+        expect(await repos.migrations.putCopyProgress(id, sample('2026-03-01T09:00:30.000Z', 30))).toBe(true);
+        expect(await repos.migrations.putCopyProgress(id, sample('2026-03-01T09:01:00.000Z', 60))).toBe(true);
+        // A late write from a replica that lost its lease: older than what is stored, ignored.
+        expect(await repos.migrations.putCopyProgress(id, sample('2026-03-01T09:00:45.000Z', 45))).toBe(
+          false,
+        );
+        expect(await repos.migrations.getCopyProgress(id)).toEqual(sample('2026-03-01T09:01:00.000Z', 60));
+        // Advisory: the record's version and audit log are untouched, so no state write can lose to it.
+        expect((await repos.migrations.getMigration(id))?.version).toBe(created.version);
+        expect((await repos.events.listEvents(id)).map((e) => e.kind)).toEqual(['created']);
+        const updated = await repos.migrations.updateMigration(id, {
+          expectedVersion: created.version,
+          resources: { note: 'x' },
+          actor: 'U1',
+        });
+        expect(updated.version).toBe(created.version + 1);
       });
     });
 

@@ -33,6 +33,8 @@ export interface CopyJobDeps {
   replication: Omit<ReplicationCopyDeps, 'pollMs'>;
   /** Delay between polls of DataSync executions and replication status (default 15 s). */
   pollMs?: number;
+  /** At most one write of the latest progress (for `status`) per this many ms (default 30 s). */
+  progressEveryMs?: number;
 }
 
 export interface CopyResult extends Record<string, unknown> {
@@ -76,7 +78,7 @@ export function createCopyHandler(deps: CopyJobDeps): JobHandler {
         detail: `${COPY_KIND_LABELS[kind]} by ${decision.method} ${retrying ? 'retried' : 'started'} (${jobId})`,
       });
     }
-    const session = createCopySession(deps, { ctx, record, kind, decision });
+    const session = createCopySession({ ...deps, pollMs }, { ctx, record, kind, decision });
     await session.notify(
       'info',
       'copy.started',

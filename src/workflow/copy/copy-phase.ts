@@ -6,6 +6,7 @@ import type { Clock } from '../../domain/clock.ts';
 import {
   COPY_KIND_LABELS,
   copyActionsFor,
+  copyCanRetry,
   copyProgressOf,
   copyStartProblem,
   CopyResourceKeys as Keys,
@@ -42,7 +43,8 @@ import { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync
  * `status(id).actions` says which buttons apply now. Requests are idempotent: a double click, a
  * Slack retry or a second replica gets the same job (`created: false`). Jobs run on a job runner
  * with `handler` registered for kind `copy`; progress goes to `io` as `copy.progress`, then
- * `copy.done` or `copy.failed` (data.migrationId says which file system).
+ * `copy.done` or `copy.failed` (data.migrationId says which file system). The latest progress is
+ * also stored, at most once per `progressEveryMs`, for `status` (progress-recorder.ts).
  */
 
 export const COPY_JOB_KIND = 'copy';
@@ -56,6 +58,8 @@ export interface CopyPhaseDeps {
   replicationFor(accountId: string, region: string): Promise<IEfsReplicationClient>;
   network: NetworkDirectory;
   pollMs?: number;
+  /** At most one write of a running copy's latest progress (for `status`) per this many ms (default 30 s). */
+  progressEveryMs?: number;
   /** Replication: upper bound on waiting for a sync (default 24 h). */
   maxWaitMs?: number;
 }
@@ -122,6 +126,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
       ...(deps.maxWaitMs !== undefined ? { maxWaitMs: deps.maxWaitMs } : {}),
     },
     ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+    ...(deps.progressEveryMs !== undefined ? { progressEveryMs: deps.progressEveryMs } : {}),
   });
 
   async function load(migrationId: string) {
@@ -281,10 +286,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
           executionArn,
         };
       }
-      const canRetry =
-        record.state === 'failed' &&
-        job?.status === 'failed' &&
-        ['copying', 'final_sync'].includes(record.failedFrom ?? '');
+      const canRetry = copyCanRetry(record, job);
       return {
         migrationId,
         fileSystemId: record.fileSystemId,

@@ -1,10 +1,11 @@
 import { BuildResourceKeys } from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
-import type { CopyKind } from '../../domain/copy.ts';
+import type { CopyKind, CopyProgressReading } from '../../domain/copy.ts';
 import type { MigrationDecision, MigrationRecord, MigrationRepository } from '../../domain/migration.ts';
 import type { IoHost, IoLevel } from '../io-host.ts';
 import type { JobContext } from '../jobs/index.ts';
 import { CopyBlockedError, CopyStepError } from './copy-errors.ts';
+import { createProgressRecorder, DEFAULT_PROGRESS_EVERY_MS } from './progress-recorder.ts';
 
 /**
  * What one copy job hands the method it runs (DataSync or replication): the record as last
@@ -29,6 +30,11 @@ export interface CopySession {
   /** Runs an AWS call as part of `step`; a failure becomes a CopyStepError with AWS's code and request ID. */
   call<T>(step: string, operation: string, run: () => Promise<T>): Promise<T>;
   notify(level: IoLevel, code: string, message: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Keeps this poll's progress for `status` (at most one store write per the progress interval;
+   * advisory: never throws, a failed write is announced at debug level).
+   */
+  recordProgress(reading: CopyProgressReading): Promise<void>;
   /** Waits on the runner's scheduler (keeping the lease). */
   sleep(ms: number): Promise<void>;
 }
@@ -37,6 +43,10 @@ export interface CopySessionDeps {
   migrations: MigrationRepository;
   clock: Clock;
   io: IoHost;
+  /** The job's poll interval (for the progress samples' staleness bound). */
+  pollMs: number;
+  /** At most one progress write per this many ms (default 30 s). */
+  progressEveryMs?: number;
 }
 
 export function createCopySession(
@@ -45,6 +55,21 @@ export function createCopySession(
 ): CopySession & { setRecord(r: MigrationRecord): void } {
   let record = init.record;
   const migrationId = record.id;
+  const progress = createProgressRecorder(
+    {
+      store: deps.migrations,
+      clock: deps.clock,
+      everyMs: deps.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS,
+      pollMs: deps.pollMs,
+      onError: (e) =>
+        session.notify(
+          'debug',
+          'copy.progress.unsaved',
+          `Progress of ${record.fileSystemId} not saved for status (the copy goes on): ${e instanceof Error ? e.message : String(e)}`,
+        ),
+    },
+    { migrationId, jobId: init.ctx.job.jobId, kind: init.kind },
+  );
   const session = {
     migrationId,
     kind: init.kind,
@@ -94,6 +119,9 @@ export function createCopySession(
           ...data,
         },
       });
+    },
+    async recordProgress(reading: CopyProgressReading) {
+      await progress.record(reading);
     },
     sleep: (ms: number) => init.ctx.sleep(ms),
   };

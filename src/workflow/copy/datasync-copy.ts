@@ -194,6 +194,8 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
     for (;;) {
       const e = await s.call('execution', 'DescribeTaskExecution', () => client.describeTaskExecution(arn));
       const progress = copyProgressOf(e, s.clock.now());
+      // Stored (at a bounded rate) before it is announced, as everything the session persists.
+      await s.recordProgress({ method: 'datasync', executionArn: arn, progress });
       await s.notify(
         'progress',
         'copy.progress',

@@ -132,6 +132,14 @@ export async function runReplicationCopy(deps: ReplicationCopyDeps, s: CopySessi
         );
       const last = d.LastReplicatedTimestamp;
       const elapsedMs = s.clock.now().getTime() - started;
+      await s.recordProgress({
+        method: 'replication',
+        destinationFileSystemId: twinId,
+        status: d.Status ?? 'UNKNOWN',
+        ...(last ? { lastReplicatedTimestamp: last.toISOString() } : {}),
+        waitingFor: what,
+        elapsedMs,
+      });
       await s.notify(
         'progress',
         'copy.progress',

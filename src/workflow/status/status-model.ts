@@ -1,5 +1,17 @@
 import { BuildResourceKeys, type BuildMapping } from '../../domain/build-plan.ts';
-import { COPY_KIND_LABELS, CopyResourceKeys, isCopyKind, type CopyKind } from '../../domain/copy.ts';
+import {
+  COPY_KIND_LABELS,
+  COPY_RUNNING_STATES,
+  copyActionsFor,
+  copyCanRetry,
+  CopyResourceKeys,
+  formatProgressSample,
+  isCopyKind,
+  progressSampleAge,
+  type CopyAction,
+  type CopyKind,
+  type CopyProgressSample,
+} from '../../domain/copy.ts';
 import { isOpen, type JobRecord } from '../../domain/job.ts';
 import type {
   ChangeSummary,
@@ -34,6 +46,8 @@ export interface MigrationLine {
   twinFileSystemId?: string;
   /** The copy as one line: the job running, the last verification, the last replicated time. */
   copy?: string;
+  /** While copying or in final sync: the running copy's latest stored progress, as one line. */
+  progress?: string;
   lastError?: { code: string; message: string; at: string };
   /** Who did what last, and when (from the record's own summary of its latest event). */
   lastChange?: Pick<ChangeSummary, 'actor' | 'at' | 'kind' | 'detail'>;
@@ -95,11 +109,37 @@ export interface MigrationDetail {
     writesStoppedAt?: string;
     dataSyncTaskArn?: string;
     dataSyncExecutionArn?: string;
+    /** While copying or in final sync: the latest progress the running copy job stored. */
+    progress?: CopyProgressView;
   };
   /** The newest `events.length` events of the audit log, oldest first. */
   events: MigrationEvent[];
   totalEvents: number;
   next: NextStep;
+}
+
+/** A stored progress sample as status shows it: the sample, its age, and the line. */
+export interface CopyProgressView {
+  sample: CopyProgressSample;
+  ageMs: number;
+  /** Older than the copy job would leave it: the job may have stopped sampling. */
+  stale: boolean;
+  text: string;
+}
+
+/**
+ * The progress to show: only while the migration is in a copy's running state, and only a sample
+ * of its latest copy job (an earlier job's last sample says nothing about the one running now).
+ */
+export function copyProgressViewOf(
+  record: Pick<MigrationRecord, 'state'>,
+  copyJob: Pick<JobRecord, 'jobId'> | undefined,
+  sample: CopyProgressSample | undefined,
+  now: Date,
+): CopyProgressView | undefined {
+  if (!sample || !copyJob || sample.jobId !== copyJob.jobId) return undefined;
+  if (!COPY_RUNNING_STATES.includes(record.state)) return undefined;
+  return { sample, ...progressSampleAge(sample, now), text: formatProgressSample(sample, now) };
 }
 
 export const jobSummaryOf = (j: JobRecord): JobSummary => ({
@@ -122,8 +162,9 @@ export function copyKindOf(
 }
 
 /**
- * The copy in one line, from what the store holds. Live DataSync byte counts are not stored (the
- * copy's own thread message shows them); status makes no AWS call, so it shows the job instead.
+ * The copy in one line, from what the store holds: the job, the last verification, the last
+ * replicated time. How far a running copy is comes separately (copyProgressViewOf): status makes
+ * no AWS call, so it shows the sample the copy job last stored.
  */
 export function copyLineOf(record: MigrationRecord, copyJob: JobRecord | undefined): string | undefined {
   const r = record.resources;
@@ -145,9 +186,11 @@ export interface LineInputs {
   decision?: DecisionRecord;
   name?: string;
   copyJob?: JobRecord;
+  /** The running copy's stored progress, shown as of `now` (copyProgressViewOf). */
+  progress?: CopyProgressView;
 }
 
-export function migrationLineOf({ record, decision, name, copyJob }: LineInputs): MigrationLine {
+export function migrationLineOf({ record, decision, name, copyJob, progress }: LineInputs): MigrationLine {
   const d = decision?.decision;
   const targetKey = d?.targetKeyAsGiven ?? d?.targetKmsKeyId;
   const twin = record.resources[BuildResourceKeys.targetFileSystemId];
@@ -165,6 +208,7 @@ export function migrationLineOf({ record, decision, name, copyJob }: LineInputs)
     ...(targetKey ? { targetKey } : {}),
     ...(twin ? { twinFileSystemId: twin } : {}),
     ...(copy ? { copy } : {}),
+    ...(progress ? { progress: progress.text } : {}),
     ...(record.lastError ? { lastError: record.lastError } : {}),
     ...(c
       ? { lastChange: { actor: c.actor, at: c.at, kind: c.kind, ...(c.detail ? { detail: c.detail } : {}) } }
@@ -211,11 +255,6 @@ export interface NextStepInputs {
 /** What comes next for one migration, and who may do it (mirrors the phases' own rules). */
 export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs): NextStep {
   const fs = record.fileSystemId;
-  const wait = (what: string): NextStep => ({
-    text: `Wait: ${what}. Its progress is in the thread where it started.`,
-    who: 'nobody',
-  });
-  const copyRunning = copyJob && isOpen(copyJob);
   switch (record.state) {
     case 'discovered':
     case 'in_scope':
@@ -237,6 +276,8 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
         command: `/efs-encrypt build ${fs}`,
       };
     case 'target_creating':
+      // The build phase keeps its Retry rule inline (build-phase.ts status().canRetry), so it is
+      // restated here; the copy states below derive from the copy's own rule.
       return buildJob?.status === 'failed'
         ? {
             text: 'Retry the build (the Retry button on its message).',
@@ -245,66 +286,11 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
           }
         : wait(`the encrypted twin is being built${buildJob ? ` (job ${buildJob.status})` : ''}`);
     case 'target_ready':
-      if (method === 'rsync')
-        return {
-          text: "Run the EC2 + rsync runbook, then report Initial copy done with verify.sh's summary.",
-          who: 'admins',
-          command: `efs-encrypt copy record ${fs} --pass initial`,
-        };
-      return {
-        text: "Start the copy (Start copy on the twin's message).",
-        who: 'admins',
-        command: `efs-encrypt copy start ${fs}`,
-      };
     case 'copying':
-      if (copyRunning) return wait('the copy is running');
-      if (method === 'rsync')
-        return {
-          text: "Report Initial copy done with verify.sh's summary once rsync finished.",
-          who: 'admins',
-          command: `efs-encrypt copy record ${fs} --pass initial`,
-        };
-      return wait('the copy job is resuming');
     case 'synced':
-      if (copyRunning) return wait('a sync is running');
-      if (method === 'rsync')
-        return {
-          text: "Stop writes to the source, run the final rsync pass, then report Final sync done with verify.sh's summary.",
-          who: 'admins',
-          command: `efs-encrypt copy record ${fs} --pass final --summary <file>`,
-        };
-      if (method === 'replication')
-        return {
-          text: 'Stop writes to the source, then confirm the time they stopped (Final sync); or wait for replication to catch up.',
-          who: 'admins',
-          command: `efs-encrypt copy final ${fs} --writes-stopped-at <time>`,
-        };
-      return {
-        text: 'Sync again, or stop writes to the source and run the Final sync.',
-        who: 'admins',
-        command: `efs-encrypt copy final ${fs}`,
-      };
     case 'final_sync':
-      if (copyRunning) return wait('the final sync is running');
-      if (method === 'rsync')
-        return {
-          text: 'The last verification found differences: run the final rsync pass again, then report Final sync done.',
-          who: 'admins',
-          command: `efs-encrypt copy record ${fs} --pass final --summary <file>`,
-        };
-      return {
-        text: 'The last verification found differences: run the final sync again with writes stopped.',
-        who: 'admins',
-        command:
-          method === 'replication'
-            ? `efs-encrypt copy final ${fs} --writes-stopped-at <time>`
-            : `efs-encrypt copy final ${fs}`,
-      };
     case 'verified':
-      return {
-        text: 'Cut over: point the application at the encrypted twin (cutover is coming to the bot).',
-        who: 'application owner',
-      };
+      return copyStep(record, method, copyJob);
     case 'cutover_pending':
       return { text: 'Approve the cutover.', who: 'application owner' };
     case 'cut_over':
@@ -319,12 +305,115 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
     case 'rolled_back':
       return { text: 'Cut over again when the application is ready.', who: 'application owner' };
     case 'failed':
-      return retryStep(record, buildJob, copyJob);
+      return retryStep(record, method, buildJob, copyJob);
+  }
+}
+
+const wait = (what: string, where = 'in the thread where it started'): NextStep => ({
+  text: `Wait: ${what}. Its progress is ${where}.`,
+  who: 'nobody',
+});
+
+/**
+ * The copy states' next step, from copyActionsFor (the rule the copy phase and its Slack buttons
+ * use): a running job means wait; otherwise the actions it allows now, in words and as a command;
+ * none left after verification means the next phase, cutover.
+ */
+function copyStep(
+  record: MigrationRecord,
+  method: MigrationMethod | undefined,
+  copyJob: JobRecord | undefined,
+): NextStep {
+  const jobRunning = copyJob !== undefined && isOpen(copyJob);
+  const actions = method ? copyActionsFor(method, record.state, { jobRunning }) : [];
+  if (actions.length) return actionStep(record, method!, actions);
+  if (jobRunning) {
+    const kind = copyKindOf(record, copyJob);
+    return wait(
+      `the ${(kind ? COPY_KIND_LABELS[kind] : 'copy').toLowerCase()} is ${copyJob.status}`,
+      'in the thread where it started, and in status while it runs',
+    );
+  }
+  if (record.state === 'verified')
+    return {
+      text: 'Cut over: point the application at the encrypted twin (cutover is coming to the bot).',
+      who: 'application owner',
+    };
+  if (record.state === 'copying' || record.state === 'final_sync') return wait('the copy job is resuming');
+  return {
+    text: method
+      ? `No copy step applies to ${record.state} by ${method}; see the copy's thread.`
+      : 'Decide its copy method first.',
+    who: 'admins',
+    ...(method ? {} : { command: '/efs-encrypt plan' }),
+  };
+}
+
+/** The actions as one sentence (alternatives joined by "or"); the command is the last, the one that moves it on. */
+function actionStep(record: MigrationRecord, method: MigrationMethod, actions: CopyAction[]): NextStep {
+  const steps = actions.map((a) => copyActionStep(a, record, method));
+  const lead = record.state === 'final_sync' ? 'The last verification found differences: ' : '';
+  const sentence = `${lead}${steps.map((st) => st.text).join(', or ')}.`;
+  return {
+    text: lead ? sentence : sentence.charAt(0).toUpperCase() + sentence.slice(1),
+    who: 'admins',
+    command: steps.at(-1)!.command,
+  };
+}
+
+/** One copy action in words (buttons named as the thread names them) and as its CLI command. */
+function copyActionStep(
+  action: CopyAction,
+  record: MigrationRecord,
+  method: MigrationMethod,
+): { text: string; command: string } {
+  const fs = record.fileSystemId;
+  const again = record.state === 'final_sync' ? ' again' : '';
+  switch (action) {
+    case 'start':
+      return {
+        text: `start the copy (${method === 'replication' ? 'Start replication' : 'Start copy'} on the twin's message)`,
+        command: `efs-encrypt copy start ${fs}`,
+      };
+    case 'sync':
+      return {
+        text:
+          method === 'replication'
+            ? 'Sync again to wait for replication to catch up'
+            : 'Sync again to copy what changed since',
+        command: `efs-encrypt copy sync ${fs}`,
+      };
+    case 'final':
+      return {
+        text: `stop writes to the source and run the Final sync${again} (it removes deleted files and verifies point in time)`,
+        command: `efs-encrypt copy final ${fs}`,
+      };
+    case 'confirm_writes_stopped':
+      return {
+        text: `stop writes to the source, then confirm the time they stopped (Final sync${again})`,
+        command: `efs-encrypt copy final ${fs} --writes-stopped-at <time>`,
+      };
+    case 'record_initial':
+      return {
+        text:
+          record.state === 'copying'
+            ? "report Initial copy done with verify.sh's summary once the initial rsync pass finished"
+            : "run the EC2 + rsync runbook, then report Initial copy done with verify.sh's summary",
+        command: `efs-encrypt copy record ${fs} --pass initial`,
+      };
+    case 'record_final':
+      return {
+        text: `stop writes to the source, run the final rsync pass${again}, then report Final sync done with verify.sh's summary`,
+        command: `efs-encrypt copy record ${fs} --pass final --summary <file>`,
+      };
+    case 'retry':
+      return { text: 'fix the cause, then Retry the copy', command: `efs-encrypt copy retry ${fs}` };
   }
 }
 
 function retryStep(
   record: MigrationRecord,
+  method: MigrationMethod | undefined,
   buildJob: JobRecord | undefined,
   copyJob: JobRecord | undefined,
 ): NextStep {
@@ -337,11 +426,12 @@ function retryStep(
       who: 'admins',
       command: `efs-encrypt build ${fs}`,
     };
-  if ((from === 'copying' || from === 'final_sync') && copyJob?.status === 'failed')
-    return {
-      text: `${why}Fix the cause, then Retry the copy.`,
-      who: 'admins',
-      command: `efs-encrypt copy retry ${fs}`,
-    };
+  const copyActions = method
+    ? copyActionsFor(method, record.state, { canRetry: copyCanRetry(record, copyJob) })
+    : [];
+  if (copyActions.length) {
+    const step = actionStep(record, method!, copyActions);
+    return { ...step, text: `${why}${step.text}` };
+  }
   return { text: `${why}Fix the cause; a retry resumes from ${from ?? 'the failed step'}.`, who: 'admins' };
 }

@@ -1,7 +1,7 @@
 import { BUILD_JOB_KIND } from '../build/build-phase.ts';
 import { COPY_JOB_KIND } from '../copy/copy-phase.ts';
 import { buildMappingOf } from '../../domain/build-plan.ts';
-import { CopyResourceKeys } from '../../domain/copy.ts';
+import { COPY_RUNNING_STATES, CopyResourceKeys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import type { JobRecord, JobRepository } from '../../domain/job.ts';
 import { MigrationStates } from '../../domain/migration-state.ts';
@@ -9,6 +9,7 @@ import type { MigrationEventLog, MigrationRecord, MigrationRepository } from '..
 import {
   compareLines,
   copyKindOf,
+  copyProgressViewOf,
   jobSummaryOf,
   migrationLineOf,
   nextStepOf,
@@ -21,11 +22,15 @@ import {
 /**
  * `status`: where each migration stands, read from the store alone. It makes no AWS call (the copy
  * phase's own status() asks DataSync for live progress; this does not, so it stays fast for a
- * whole estate and never needs credentials).
+ * whole estate and never needs credentials): a running copy's progress is the sample its job last
+ * stored, shown with its time (and its age once stale).
  */
 
 export interface StatusQueryDeps {
-  migrations: Pick<MigrationRepository, 'listMigrations' | 'getMigration' | 'getDecision' | 'getSnapshot'>;
+  migrations: Pick<
+    MigrationRepository,
+    'listMigrations' | 'getMigration' | 'getDecision' | 'getSnapshot' | 'getCopyProgress'
+  >;
   events: Pick<MigrationEventLog, 'listEvents'>;
   jobs: Pick<JobRepository, 'listJobsForMigration'>;
   clock: { now(): Date };
@@ -106,6 +111,12 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
   const latestJob = async (id: string, kind: string): Promise<JobRecord | undefined> =>
     (await deps.jobs.listJobsForMigration(id, kind)).at(-1);
 
+  /** The running copy's stored progress; read only for migrations a copy runs in. */
+  async function progressOf(record: MigrationRecord, copyJob: JobRecord | undefined, now: Date) {
+    if (!copyJob || !COPY_RUNNING_STATES.includes(record.state)) return undefined;
+    return copyProgressViewOf(record, copyJob, await deps.migrations.getCopyProgress(record.id), now);
+  }
+
   async function resolve(ref: string): Promise<MigrationRecord> {
     const wanted = ref.trim();
     if (wanted.startsWith('FS#')) {
@@ -126,6 +137,7 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
 
   return {
     async overview() {
+      const now = deps.clock.now();
       const records = await deps.migrations.listMigrations();
       const migrations = await mapLimited(records, deps.concurrency ?? 8, async (record) => {
         const [decision, snapshot, copyJob] = await Promise.all([
@@ -134,15 +146,17 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
           latestJob(record.id, COPY_JOB_KIND),
         ]);
         const name = snapshot?.fileSystem.name;
+        const progress = await progressOf(record, copyJob, now);
         return migrationLineOf({
           record,
           ...(decision ? { decision } : {}),
           ...(name ? { name } : {}),
           ...(copyJob ? { copyJob } : {}),
+          ...(progress ? { progress } : {}),
         });
       });
       return {
-        generatedAt: deps.clock.now().toISOString(),
+        generatedAt: now.toISOString(),
         total: records.length,
         byState: countByState(records),
         byPlace: countByPlace(records),
@@ -164,12 +178,14 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
       const r = record.resources;
       const kind = copyKindOf(record, copyJob);
       const method = decision?.decision.method;
+      const progress = await progressOf(record, copyJob, deps.clock.now());
       return {
         line: migrationLineOf({
           record,
           ...(decision ? { decision } : {}),
           ...(name ? { name } : {}),
           ...(copyJob ? { copyJob } : {}),
+          ...(progress ? { progress } : {}),
         }),
         record,
         ...(decision ? { decision } : {}),
@@ -188,6 +204,7 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
           ...(r[CopyResourceKeys.latestExecution]
             ? { dataSyncExecutionArn: r[CopyResourceKeys.latestExecution] }
             : {}),
+          ...(progress ? { progress } : {}),
         },
         events: limit === 0 ? [] : events.slice(-limit),
         totalEvents: events.length,

@@ -12,6 +12,7 @@ export function formatMigrationLine(m: MigrationLine): string {
     ...(m.targetKey ? [`key ${m.targetKey}`] : []),
     ...(m.twinFileSystemId ? [`twin ${m.twinFileSystemId}`] : []),
     ...(m.copy ? [m.copy] : []),
+    ...(m.progress ? [m.progress] : []),
     ...(m.lastError ? [`error ${m.lastError.code}: ${m.lastError.message}`] : []),
     ...(m.lastChange ? [`last: ${m.lastChange.kind} by ${m.lastChange.actor} at ${m.lastChange.at}`] : []),
   ];
@@ -31,8 +32,10 @@ export function formatOverview(o: StatusOverview): string {
 
 export function formatDetail(d: MigrationDetail): string {
   const m = d.line;
+  // The progress gets its own line under the copy below, not a second copy in the head line.
+  const { progress: _shownBelow, ...head } = m;
   const lines = [
-    formatMigrationLine(m),
+    formatMigrationLine(head),
     `  migration ${m.migrationId}, version ${d.record.version}, updated ${d.record.updatedAt} by ${d.record.updatedBy}`,
   ];
   const dec = d.decision?.decision;
@@ -59,6 +62,7 @@ export function formatDetail(d: MigrationDetail): string {
   const c = d.copy;
   if (c.job || c.verification) {
     lines.push(`  copy: ${c.job ? `${c.kind ?? 'copy'} job ${c.job.jobId} ${c.job.status}` : 'no job'}`);
+    if (c.progress) lines.push(`    progress: ${c.progress.text}`);
     if (c.verification) lines.push(`    verification: ${c.verification}`);
     if (c.lastReplicatedTimestamp) lines.push(`    last replicated: ${c.lastReplicatedTimestamp}`);
     if (c.writesStoppedAt) lines.push(`    writes stopped at: ${c.writesStoppedAt}`);

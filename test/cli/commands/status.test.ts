@@ -6,10 +6,12 @@ import { openStore } from '../../../src/store/index.ts';
 import {
   ACCOUNT,
   BUILD_REQUEST_ID,
+  COPYING,
   FAILURE,
   FS,
   IDS,
   REGION,
+  seedCopyingMigration,
   seedStatusStore,
   TWIN,
   VERIFICATION,
@@ -83,6 +85,38 @@ describe('efs-encrypt status', () => {
     const empty = await runCli('status');
     expect(empty.code).toBe(0);
     expect(empty.out).toContain('No migrations yet');
+  });
+
+  it("shows a running copy's stored progress, in text and as JSON", async () => {
+    const store = await openStore({
+      dataDir: workspace.path('store'),
+      clock: new ManualClock(new Date('2026-05-02T10:00:00Z')),
+    });
+    try {
+      // Sampled just now by the wall clock the CLI reads: a fresh sample.
+      await seedCopyingMigration(store, new Date(Date.now() - 5_000));
+    } finally {
+      await store.close();
+    }
+    const line = 'DataSync TRANSFERRING: 42% (4.2 GiB of 10.0 GiB, 1,234 of 3,000 files), ETA 12m 0s (about ';
+    const r = await runCli('status', COPYING.fileSystemId);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`    progress: ${line}`);
+    expect(r.out).not.toContain(' ago;');
+
+    const j = await runCli('status', COPYING.fileSystemId, '--json');
+    const detail = JSON.parse(j.out) as {
+      copy: {
+        progress: { stale: boolean; text: string; sample: { method: string; progress: { percent: number } } };
+      };
+    };
+    expect(detail.copy.progress).toMatchObject({
+      stale: false,
+      text: expect.stringContaining(line),
+      sample: { method: 'datasync', progress: { percent: 42 } },
+    });
+    const overview = await runCli('status');
+    expect(overview.out).toContain(`Initial copy running (start-execution); ${line}`);
   });
 
   it('refuses a bad --events value as a usage error', async () => {

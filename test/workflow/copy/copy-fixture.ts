@@ -14,7 +14,7 @@ import type { MigrationMethod } from '../../../src/domain/migration.ts';
 import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase } from '../../../src/workflow/copy/index.ts';
-import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
+import { RecordingIoHost, type IoHost, type IoMessage } from '../../../src/workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
 import { startLocalEstate, twoZoneVpc } from '../../harness/migration-fixture.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
@@ -123,7 +123,17 @@ export interface CopyHarness {
   close(): Promise<void>;
 }
 
-export async function startCopyHarness(): Promise<CopyHarness> {
+export interface CopyHarnessOptions {
+  /**
+   * Runs on every message the copy announces, after it is recorded and before the copy goes on:
+   * a test reads the store mid-copy here, as another process would while the job polls.
+   */
+  tap?: (msg: IoMessage) => Promise<void>;
+  /** The copy's progress write interval (the phase's default when unset). */
+  progressEveryMs?: number;
+}
+
+export async function startCopyHarness(options: CopyHarnessOptions = {}): Promise<CopyHarness> {
   const estate = await startLocalEstate({
     estate: COPY_ESTATE,
     name: 'copy-fixture',
@@ -133,15 +143,22 @@ export async function startCopyHarness(): Promise<CopyHarness> {
   const directories: Directories = createDirectories(accounts, { clock });
   const dataSync = dataSyncClientsFrom(accounts);
   const io = new RecordingIoHost();
+  const tapped: IoHost = {
+    async notify(msg) {
+      await io.notify(msg);
+      await options.tap?.(msg);
+    },
+  };
   const phase = createCopyPhase({
     migrations: store.migrations,
     jobs: store.jobs,
     clock,
-    io,
+    io: options.tap ? tapped : io,
     dataSyncFor: dataSync.clientFor,
     replicationFor: replicationClientsFrom(accounts),
     network: directories.network,
     pollMs: POLL_MS,
+    ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
   });
   const runners: JobRunner[] = [];
   const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });

@@ -186,3 +186,71 @@ export async function seedStatusStore(store: Store): Promise<void> {
     detail: 'excluded: scratch space',
   });
 }
+
+export const COPYING = {
+  fileSystemId: 'fs-0000000000000000f',
+  twin: 'fs-0000000000000001f',
+  id: migrationId(ACCOUNT, REGION, 'fs-0000000000000000f'),
+  executionArn: `arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-0000000000000000f/execution/exec-0000000000000000f`,
+} as const;
+
+/**
+ * Apart from seedStatusStore (whose counts the status tests assert): a migration whose initial
+ * DataSync copy is running, with the progress sample its job stored at `sampledAt`.
+ */
+export async function seedCopyingMigration(store: Store, sampledAt: Date): Promise<void> {
+  const { migrations, jobs } = store;
+  let m = await decided(store, ACCOUNT, REGION, COPYING.fileSystemId, 'archive', 'datasync');
+  m = await migrations.transitionMigration(m.id, {
+    expectedVersion: m.version,
+    to: 'target_creating',
+    facts: { hasDecision: true },
+    actor: ADMIN,
+  });
+  m = await migrations.transitionMigration(m.id, {
+    expectedVersion: m.version,
+    to: 'target_ready',
+    facts: { targetValidated: true },
+    resources: { [BuildResourceKeys.targetFileSystemId]: COPYING.twin },
+    actor: 'bot:runner',
+  });
+  m = await migrations.updateMigration(m.id, {
+    expectedVersion: m.version,
+    resources: { [CopyResourceKeys.request(1)]: 'initial' },
+    actor: ADMIN,
+  });
+  const { job } = await jobs.createJob({
+    kind: 'copy',
+    migrationId: m.id,
+    generation: 1,
+    requestedBy: ADMIN,
+  });
+  await jobs.updateJob(job.jobId, job.version, { status: 'running', step: 'start-execution' });
+  await migrations.transitionMigration(m.id, {
+    expectedVersion: m.version,
+    to: 'copying',
+    resources: {
+      [CopyResourceKeys.execution(job.jobId)]: COPYING.executionArn,
+      [CopyResourceKeys.latestExecution]: COPYING.executionArn,
+    },
+    actor: 'bot:runner',
+  });
+  await migrations.putCopyProgress(m.id, {
+    method: 'datasync',
+    jobId: job.jobId,
+    kind: 'initial',
+    sampledAt: sampledAt.toISOString(),
+    staleAfterMs: 75_000,
+    executionArn: COPYING.executionArn,
+    progress: {
+      phase: 'TRANSFERRING',
+      filesTransferred: 1234,
+      filesEstimated: 3000,
+      bytesTransferred: 4.2 * 1024 ** 3,
+      bytesEstimated: 10 * 1024 ** 3,
+      elapsedMs: 430_000,
+      etaMs: 720_000,
+      percent: 42,
+    },
+  });
+}

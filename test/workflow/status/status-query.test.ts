@@ -12,6 +12,7 @@ import {
   ACCOUNT,
   ADMIN,
   BUILD_REQUEST_ID,
+  COPYING,
   FAILURE,
   FS,
   IDS,
@@ -19,6 +20,7 @@ import {
   OTHER_ACCOUNT,
   OTHER_REGION,
   REGION,
+  seedCopyingMigration,
   seedStatusStore,
   TWIN,
   VERIFICATION,
@@ -207,5 +209,63 @@ describe('status detail', () => {
     expect((err as StatusNotFoundError).userMessage).toBe(
       `fs-ffffffffffffffff is not tracked. Tracked file systems (5): ${[FS.fresh, FS.decided, FS.broken, FS.synced, FS.excluded].join(', ')}. Check the ID, or run a scan if it is new.`,
     );
+  });
+});
+
+describe('status of a running copy', () => {
+  const at = new ManualClock(new Date('2026-06-01T10:42:30Z'));
+  let copying: Store;
+  let q: StatusQuery;
+  beforeAll(async () => {
+    copying = await openStore({ clock: at });
+    await seedCopyingMigration(copying, new Date('2026-06-01T10:42:10Z'));
+    q = createStatusQuery({
+      migrations: copying.migrations,
+      events: copying.events,
+      jobs: copying.jobs,
+      clock: at,
+    });
+  });
+  afterAll(async () => {
+    await copying.close();
+  });
+
+  const LINE =
+    'DataSync TRANSFERRING: 42% (4.2 GiB of 10.0 GiB, 1,234 of 3,000 files), ETA 12m 0s (about 10:54 UTC), as of 10:42 UTC';
+
+  it('shows the stored progress in the overview, the detail and their text, with the next step to wait', async () => {
+    const o = await q.overview();
+    expect(o.migrations[0]).toMatchObject({
+      state: 'copying',
+      copy: 'Initial copy running (start-execution)',
+      progress: LINE,
+    });
+    expect(formatOverview(o)).toContain(`Initial copy running (start-execution); ${LINE}`);
+    const d = await q.detail(COPYING.fileSystemId);
+    expect(d.copy.progress).toMatchObject({
+      ageMs: 20_000,
+      stale: false,
+      text: LINE,
+      sample: { executionArn: COPYING.executionArn },
+    });
+    const text = formatDetail(d);
+    expect(text).toContain(`  copy: initial job copy:1:${COPYING.id} running\n    progress: ${LINE}\n`);
+    // Once, under the copy: not repeated in the head line.
+    expect(text.split(LINE)).toHaveLength(2);
+    expect(d.next).toMatchObject({
+      who: 'nobody',
+      text: expect.stringContaining('Wait: the initial copy is running.'),
+    });
+  });
+
+  it('a sample the job stopped renewing says how old it is', async () => {
+    at.set(new Date('2026-06-01T10:54:10Z'));
+    try {
+      const d = await q.detail(COPYING.fileSystemId);
+      expect(d.copy.progress).toMatchObject({ stale: true, ageMs: 720_000 });
+      expect(d.line.progress).toBe(`${LINE} (12m 0s ago; no newer sample, so the copy job may have stopped)`);
+    } finally {
+      at.set(new Date('2026-06-01T10:42:30Z'));
+    }
   });
 });
