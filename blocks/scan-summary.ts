@@ -313,8 +313,10 @@ export function scanDetailPages(scan: ScanRecord, options: ScanSummaryOptions = 
 }
 
 /** The root message while the scan runs; replaced by the summary (or the error) at the end. */
-export function scanStartedMessage(requestedBy: string): SlackMessage {
-  const text = `:mag: <@${requestedBy}> started an EFS scan. Progress is in this thread; the summary replaces this message.`;
+/** `scope`: what a partial scan covers ("111122223333 in eu-west-1"); empty for a full scan. */
+export function scanStartedMessage(requestedBy: string, scope = ''): SlackMessage {
+  const what = scope ? `an EFS scan of ${escapeMrkdwn(scope)}` : 'an EFS scan';
+  const text = `:mag: <@${requestedBy}> started ${what}. Progress is in this thread; the summary replaces this message.`;
   return { text: 'EFS scan running…', blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 

@@ -21,7 +21,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
   const build = buildService(runtime, { ...options, handlers: { ...options.handlers, copy: copyHandler } });
   copy.runNow = (jobIds) => build.runNow?.(jobIds);
   return {
-    scan: { run: ({ requestedBy, io }) => runtime.scanWorkflow(io).run({ requestedBy }) },
+    scan: { run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }) },
     scans: runtime.store.scans,
     decide: openDecidePhase(runtime),
     build,

@@ -6,9 +6,9 @@ export const SLASH_COMMAND = '/efs-encrypt';
 export const COMMANDS: CommandHelp[] = [
   {
     name: 'scan',
-    usage: 'scan',
+    usage: 'scan [account-id…] [region…]',
     description:
-      'Inventory EFS file systems in every configured account and region; summary here, progress in the thread.',
+      'Inventory EFS file systems in every configured account and region (or only those named); summary here, progress in the thread.',
     available: true,
   },
   {

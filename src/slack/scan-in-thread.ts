@@ -10,6 +10,7 @@ import {
   type ScanSummaryOptions,
 } from '../../blocks/scan-summary.ts';
 import type { Clock } from '../domain/clock.ts';
+import { describeScanScope, type ScanScope } from '../domain/scan-scope.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { ScanService } from './services.ts';
 import { userMessageOf } from './slack-errors.ts';
@@ -29,6 +30,8 @@ export interface ScanInThreadRequest {
   channelId: string;
   userId: string;
   correlationId: string;
+  /** Some of the configured accounts and regions; absent: all. */
+  scope?: ScanScope;
   /** Tells the requester privately when there is no thread to tell them in. */
   replyPrivately(message: SlackMessage): Promise<void>;
 }
@@ -51,7 +54,7 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
 
   let rootTs: string;
   try {
-    const started = scanStartedMessage(req.userId);
+    const started = scanStartedMessage(req.userId, describeScanScope(req.scope ?? {}));
     const root = await client.chat.postMessage({ channel, ...started });
     if (!root.ts) throw new Error('chat.postMessage answered without a ts');
     rootTs = root.ts;
@@ -80,7 +83,11 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
   log.info({ rootTs }, 'scan started');
   let result: Awaited<ReturnType<ScanService['run']>>;
   try {
-    result = await deps.scan.run({ requestedBy: req.userId, io: reporter });
+    result = await deps.scan.run({
+      requestedBy: req.userId,
+      io: reporter,
+      ...(req.scope ? { scope: req.scope } : {}),
+    });
   } catch (err) {
     log.error({ err }, 'scan failed');
     await reporter.complete('failed', 'Scan failed.');

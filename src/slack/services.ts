@@ -1,4 +1,5 @@
 import type { ScanRecord } from '../domain/inventory.ts';
+import type { ScanScope } from '../domain/scan-scope.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
 import type { DecideService } from '../workflow/decide/index.ts';
@@ -13,8 +14,11 @@ import type { StatusQuery } from '../workflow/status/index.ts';
  * (src/cli serve) and by tests with fakes. The Slack layer never builds workflows itself.
  */
 export interface ScanService {
-  /** Runs one scan, reporting progress through `io`; resolves with the finished scan. */
-  run(req: { requestedBy: string; io: IoHost }): Promise<ScanRecord>;
+  /**
+   * Runs one scan, reporting progress through `io`; resolves with the finished scan. `scope`
+   * limits it to some of the configured accounts and regions (empty lists: all).
+   */
+  run(req: { requestedBy: string; io: IoHost; scope?: ScanScope }): Promise<ScanRecord>;
 }
 
 export interface SlackServices {

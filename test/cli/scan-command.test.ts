@@ -31,6 +31,26 @@ describe('efs-encrypt scan on the sample estate', () => {
     expect(scan.failures.some((f) => f.operation === 'AssumeRole' && f.code === 'AccessDenied')).toBe(true);
   });
 
+  it('scans only the regions named, and refuses a mistyped one before starting', async () => {
+    const { code, out } = await runCli('scan', '--demo', '--json', '-q', 'eu-west-1');
+    expect(code).toBe(0);
+    const scan = JSON.parse(out) as ScanRecord;
+    expect(scan.regions).toEqual(['eu-west-1']);
+    expect(scan.fileSystems.length).toBeGreaterThan(0);
+    expect(scan.fileSystems.every((f) => f.region === 'eu-west-1')).toBe(true);
+
+    const typo = await runCli('scan', '--demo', 'eu-wst-1');
+    expect(typo.code).not.toBe(0);
+    expect(typo.err).toMatch(
+      /eu-wst-1 is not a configured region \(EFS_ENCRYPT_REGIONS\): scan one of .*eu-west-1/,
+    );
+    expect(typo.out).toBe('');
+
+    const shape = await runCli('scan', '--demo', 'eu-west');
+    expect(shape.code).not.toBe(0);
+    expect(shape.err).toContain('`eu-west` is neither an AWS account ID (12 digits) nor a region name');
+  });
+
   it('--csv --out writes a header and one row per file system', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'efs-encrypt-cli-'));
     const file = join(dir, 'inventory.csv');

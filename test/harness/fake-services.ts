@@ -1,4 +1,5 @@
 import type { ScanRecord } from '../../src/domain/inventory.ts';
+import type { ScanScope } from '../../src/domain/scan-scope.ts';
 import type { ScanService, SlackServices } from '../../src/slack/services.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
 import type { ScanRepository } from '../../src/workflow/ports.ts';
@@ -39,12 +40,15 @@ export interface FakeScanOptions {
 export function fakeScanService(
   o: FakeScanOptions,
   repository?: ScanRepository,
-): ScanService & { requests: string[] } {
+): ScanService & { requests: string[]; scopes: (ScanScope | undefined)[] } {
   const requests: string[] = [];
+  const scopes: (ScanScope | undefined)[] = [];
   return {
     requests,
-    async run({ requestedBy, io }) {
+    scopes,
+    async run({ requestedBy, io, scope }) {
       requests.push(requestedBy);
+      scopes.push(scope);
       for (const m of o.progress ?? []) {
         await io.notify({ ...m, time: new Date('2026-01-01T00:00:00Z') });
         // Let the reporter's Slack calls interleave with progress, as with a real scan's awaits.

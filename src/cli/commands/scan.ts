@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { writeInventoryOutput } from '../output/write-inventory.ts';
+import { parseScanScope } from '../../domain/scan-scope.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
@@ -20,6 +21,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
   program
     .command('scan')
     .description('Inventory every EFS file system in the configured accounts and regions')
+    .argument('[scope...]', 'only these of the configured account IDs and regions (default: all of them)')
     .addOption(
       new Option('--json', 'print the full stored record (one object per file system)').conflicts('csv'),
     )
@@ -36,7 +38,9 @@ export function registerScan(program: Command, ctx: CliContext): void {
         "EFS_ENCRYPT_REGIONS, with the SDK's usual credentials. With an estate, the estate's accounts and regions\n" +
         'are scanned unless those settings name others. The scan is stored (EFS_ENCRYPT_TABLE or the embedded store).\n',
     )
-    .action(async (opts: ScanOptions) => {
+    .action(async (scopeArgs: string[], opts: ScanOptions) => {
+      // Checked before anything starts: a typo must not turn into a scan of everything.
+      const scope = parseScanScope(scopeArgs);
       const config = ctx.config();
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
       const runtime = await openRuntime({
@@ -47,7 +51,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       });
       try {
         const io = opts.quiet ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
-        const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli' });
+        const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli', ...scope });
         const text = opts.json
           ? inventoryJson(scan)
           : opts.csv

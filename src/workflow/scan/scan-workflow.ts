@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { FileSystemDescription } from '@aws-sdk/client-efs';
 import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
+import { BadInputError } from '../../domain/errors.ts';
 import type { ScanClients, ScanTargets } from '../../aws/account-clients.ts';
 import { listFileSystems } from '../../aws/efs.ts';
 import type { CallCounts } from '../../aws/rate-limit.ts';
@@ -37,7 +38,7 @@ export interface ScanWorkflowDeps {
 
 export interface ScanRequest {
   requestedBy?: string;
-  /** Subset of accounts; default: listTargets(). */
+  /** Subset of accounts, each one of listTargets()'s (a BadInputError names any other); default: all. */
   accounts?: string[];
   /** Subset of regions; default: listTargets(). */
   regions?: string[];
@@ -203,26 +204,44 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
   ): Promise<ScanTargets> {
     let accounts = unique(request.accounts);
     let regions = unique(request.regions);
-    if (accounts.length === 0 || regions.length === 0) {
-      try {
-        const listed = await deps.listTargets();
-        if (accounts.length === 0) accounts = unique(listed.accounts);
-        if (regions.length === 0) regions = unique(listed.regions);
-      } catch (e) {
-        // Not even the caller's own account could be identified: a scan of nothing, saying why.
-        if (!(e instanceof AccountAccessError)) throw e;
-        await fail({
-          accountId: e.accountId,
-          operation: e.operation,
-          code: e.awsCode,
-          message: e.userMessage,
-        });
-      }
+    // Named accounts and regions are checked against the configured ones: a request (from anyone
+    // in a Slack channel) must never steer the bot's role into other accounts, and a mistyped
+    // region must be refused rather than scanned as empty.
+    try {
+      const listed = await deps.listTargets();
+      const known = unique(listed.accounts);
+      const knownRegions = unique(listed.regions);
+      const problems = [
+        notConfigured(accounts, known, 'account', 'EFS_ENCRYPT_ACCOUNTS'),
+        notConfigured(regions, knownRegions, 'region', 'EFS_ENCRYPT_REGIONS'),
+      ].filter((p): p is string => p !== undefined);
+      if (problems.length) throw new BadInputError(problems.join(' '));
+      if (accounts.length === 0) accounts = known;
+      if (regions.length === 0) regions = knownRegions;
+    } catch (e) {
+      // Not even the caller's own account could be identified: a scan of nothing, saying why.
+      if (!(e instanceof AccountAccessError)) throw e;
+      accounts = [];
+      await fail({
+        accountId: e.accountId,
+        operation: e.operation,
+        code: e.awsCode,
+        message: e.userMessage,
+      });
     }
     return { accounts, regions };
   }
 
   return { run };
+}
+
+/** The sentence refusing the named values that are not configured; undefined when all are. */
+function notConfigured(named: string[], known: string[], what: string, setting: string): string | undefined {
+  const outside = named.filter((n) => !known.includes(n));
+  if (outside.length === 0) return undefined;
+  const are = outside.length === 1 ? `is not a configured ${what}` : `are not configured ${what}s`;
+  const choose = known.length ? `scan one of ${known.join(', ')}` : `scan without naming ${what}s`;
+  return `${outside.join(', ')} ${are} (${setting}): ${choose}, or add it to the configuration.`;
 }
 
 function codeAndMessage(e: unknown): { code: string; message: string } {

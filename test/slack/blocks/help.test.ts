@@ -30,7 +30,8 @@ describe('help builders', () => {
     const help = helpMessage('/efs-encrypt', COMMANDS);
     expect(limitBreaches(help.blocks)).toEqual([]);
     const shown = JSON.stringify(help.blocks);
-    expect(shown).toContain('`/efs-encrypt scan`: Inventory');
+    expect(shown).toContain('`/efs-encrypt scan [account-id…] [region…]`: Inventory');
+    expect(shown).toContain('`/efs-encrypt export [scan-id]`: Upload the inventory');
     expect(shown).toContain('`/efs-encrypt build <file-system-id>|all`: Create');
     expect(shown).toContain('`/efs-encrypt status [file-system-id]`: Show where');
     expect(shown).toContain('`/efs-encrypt report` _(coming)_');

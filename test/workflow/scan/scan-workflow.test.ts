@@ -564,6 +564,36 @@ describe('scan workflow', () => {
     ]);
   });
 
+  it('scans only the configured accounts and regions a request names', async () => {
+    const regionsOnly = await createScanWorkflow(deps()).run({ regions: [REGION] });
+    expect(regionsOnly).toMatchObject({ accounts: [A, B], regions: [REGION] });
+    expect(regionsOnly.failures.map((f) => f.accountId)).toEqual([B]);
+
+    const both = await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
+    expect(both).toMatchObject({ accounts: [A], regions: [REGION], failures: [] });
+    expect(both.fileSystems).toHaveLength(9);
+  });
+
+  it('refuses an account or region that is not configured, scanning and saving nothing', async () => {
+    const entered: string[] = [];
+    const workflow = createScanWorkflow(
+      deps({
+        clientsFor: async (accountId) => {
+          entered.push(accountId);
+          throw new Error('must not be reached');
+        },
+      }),
+    );
+    await expect(workflow.run({ accounts: [A, '999999999999'], regions: [REGION] })).rejects.toThrow(
+      '999999999999 is not a configured account (EFS_ENCRYPT_ACCOUNTS): scan one of 111122223333, 444455556666, or add it to the configuration.',
+    );
+    await expect(workflow.run({ regions: ['eu-west-9', 'us-east-1', REGION] })).rejects.toThrow(
+      'eu-west-9, us-east-1 are not configured regions (EFS_ENCRYPT_REGIONS): scan one of eu-west-1, eu-west-2, or add it to the configuration.',
+    );
+    expect(entered).toEqual([]);
+    expect(scans.scans.size).toBe(0);
+  });
+
   it('lists access points and replications once per region, asking per file system only for destinations', async () => {
     FILE_SYSTEMS.push(
       fs('fs-dest', {
@@ -657,6 +687,10 @@ describe('scan workflow', () => {
     const workflow = createScanWorkflow(
       deps({
         concurrency: 3,
+        listTargets: async () => ({
+          accounts: ['111111111111', '222222222222', '333333333333'],
+          regions: ['eu-west-1', 'eu-west-2', 'us-east-1'],
+        }),
         clientsFor: async (accountId, region) => ({
           accountId,
           region,
@@ -665,10 +699,7 @@ describe('scan workflow', () => {
         }),
       }),
     );
-    const scan = await workflow.run({
-      accounts: ['111111111111', '222222222222', '333333333333'],
-      regions: ['eu-west-1', 'eu-west-2', 'us-east-1'],
-    });
+    const scan = await workflow.run();
     expect(peak).toBe(3);
     expect(io.messages.filter((m) => m.code === 'scan.region.done')).toHaveLength(9);
     expect(scan.failures).toEqual([]);

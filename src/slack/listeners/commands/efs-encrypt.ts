@@ -6,6 +6,7 @@ import { COMMANDS, SLASH_COMMAND, parseCommand } from '../../commands.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { parseScanScope } from '../../../domain/scan-scope.ts';
 import { runScanInThread } from '../../scan-in-thread.ts';
 import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
@@ -45,6 +46,8 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         return await replyPrivately(comingSoonMessage(SLASH_COMMAND, parsed.command, COMMANDS));
       if (parsed.command.name === 'scan') {
         await deps.authorizer.authorize(command.user_id, 'scan');
+        // A typo is refused here, privately, before anything is posted or scanned.
+        const scope = parseScanScope(parsed.args);
         log.info('scan requested');
         deps.tasks.start(`scan ${correlationId}`, () =>
           runScanInThread(
@@ -57,7 +60,13 @@ export function efsEncryptCommand(deps: ListenerDeps) {
               summary: deps.summary,
               progressIntervalMs: deps.progressIntervalMs,
             },
-            { channelId: command.channel_id, userId: command.user_id, correlationId, replyPrivately },
+            {
+              channelId: command.channel_id,
+              userId: command.user_id,
+              correlationId,
+              replyPrivately,
+              ...(scope.accounts.length || scope.regions.length ? { scope } : {}),
+            },
           ),
         );
         return;

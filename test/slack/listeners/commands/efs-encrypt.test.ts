@@ -201,6 +201,29 @@ describe('/efs-encrypt scan', () => {
     await harness.slack.tasks.drain();
     expect(harness.slack.tasks.size).toBe(0);
   });
+
+  it('scans only the accounts and regions named, and says so on the root message', async () => {
+    const services = fakeServices({ result: smallScan() });
+    harness = await startSlackHarness({ services });
+    await harness.slashCommand('scan 111111111111, eu-west-1', { userId: 'U0ALICE1', channelId: 'C0OPS001' });
+    const root = await harness.waitForCall('chat.postMessage', (c) => c.body.thread_ts === undefined);
+    expect(blocksText(root)).toContain('<@U0ALICE1> started an EFS scan of 111111111111 in eu-west-1');
+    await harness.slack.tasks.drain();
+    expect(services.scan.scopes).toEqual([{ accounts: ['111111111111'], regions: ['eu-west-1'] }]);
+  });
+
+  it('answers a mistyped scope privately and scans nothing', async () => {
+    const services = fakeServices({ result: smallScan() });
+    harness = await startSlackHarness({ services });
+    await harness.slashCommand('scan eu-wst-1a', { userId: 'U0ALICE1', channelId: 'C0OPS001' });
+    const reply = await harness.waitForCall('response_url');
+    expect(reply.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(reply.body)).toContain(
+      '`eu-wst-1a` is neither an AWS account ID (12 digits) nor a region name',
+    );
+    expect(services.scan.requests).toEqual([]);
+    expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
+  });
 });
 
 describe('/efs-encrypt scan when Slack refuses the summary', () => {

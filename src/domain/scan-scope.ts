@@ -1,0 +1,47 @@
+import { BadInputError } from './errors.ts';
+
+/** A subset of the configured accounts and regions for one scan; empty lists mean "all". */
+export interface ScanScope {
+  accounts: string[];
+  regions: string[];
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+/** AWS region names: `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`, `cn-north-1`. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Reads account IDs and region names, in any order, separated by spaces or commas, as typed after
+ * `/efs-encrypt scan` or given to `efs-encrypt scan --account/--region`. Anything else is refused
+ * with what was expected, so a typo never silently widens the scan to everything.
+ */
+export function parseScanScope(tokens: string[]): ScanScope {
+  const accounts: string[] = [];
+  const regions: string[] = [];
+  const unknown: string[] = [];
+  for (const token of tokens
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean)) {
+    const lower = token.toLowerCase();
+    if (ACCOUNT_ID.test(token)) accounts.push(token);
+    else if (REGION_NAME.test(lower)) regions.push(lower);
+    else unknown.push(token);
+  }
+  if (unknown.length)
+    throw new BadInputError(
+      `${unknown.map((u) => `\`${u}\``).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} neither an AWS account ID ` +
+        '(12 digits) nor a region name (like eu-west-1). Name accounts and regions to scan only those, or nothing to scan all.',
+    );
+  return { accounts: [...new Set(accounts)], regions: [...new Set(regions)] };
+}
+
+/** "111122223333 in eu-west-1, us-east-1": how a scope reads in messages; empty for a full scan. */
+export function describeScanScope(scope: Partial<ScanScope>): string {
+  const accounts = scope.accounts ?? [];
+  const regions = scope.regions ?? [];
+  if (!accounts.length && !regions.length) return '';
+  const a = accounts.length ? accounts.join(', ') : 'every configured account';
+  const r = regions.length ? regions.join(', ') : 'every configured region';
+  return `${a} in ${r}`;
+}
