@@ -16,10 +16,15 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
 };
 const estate = generateEstate(options);
 const server = await startEstateServer({ estate, latencyMs: options.latencyMs, tps: options.tps });
+let cpuAtReset = process.cpuUsage();
 process.send?.({ type: 'ready', endpoint: server.endpoint });
 process.on('message', async (msg: { type: string }) => {
-  if (msg.type === 'stats') process.send?.({ type: 'stats', stats: server.stats() });
+  if (msg.type === 'stats') {
+    const cpu = process.cpuUsage(cpuAtReset);
+    process.send?.({ type: 'stats', stats: { ...server.stats(), cpuMs: (cpu.user + cpu.system) / 1000 } });
+  }
   if (msg.type === 'reset') {
+    cpuAtReset = process.cpuUsage();
     server.resetStats();
     process.send?.({ type: 'reset' });
   }

