@@ -597,7 +597,10 @@ describe('scan workflow', () => {
   it("starts each file system's mount-target chain before its other reads (the chain sets the scan's floor)", async () => {
     await createScanWorkflow(deps()).run({ accounts: [A], regions: [REGION] });
     const sent = efsMock.calls().map((c) => {
-      const command = c.args[0] as { constructor: { name: string }; input: Record<string, unknown> };
+      const command = c.args[0] as unknown as {
+        constructor: { name: string };
+        input: Record<string, unknown>;
+      };
       return { name: command.constructor.name.replace(/Command$/, ''), input: command.input };
     });
     const firstIndex = (name: string, match: (input: Record<string, unknown>) => boolean) =>
