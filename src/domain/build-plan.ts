@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AccessPointRecord, FileSystemRecord, LifecyclePolicyRecord } from './inventory.ts';
+import type { JobStatus } from './job.ts';
+import type { MigrationState } from './migration-state.ts';
 import type { MigrationDecision } from './migration.ts';
 
 /**
@@ -577,4 +579,20 @@ export function buildMappingOf(record: {
     notCopied: prefixed('notCopied:'),
     ...(r.buildStep ? { lastStep: r.buildStep } : {}),
   };
+}
+
+/**
+ * When Retry makes sense for a build: the migration failed while its twin was being built and the
+ * latest build job failed (a job still queued or running resumes by itself). The build phase's
+ * status and `status`'s next step both ask this, so the two cannot disagree.
+ */
+export function buildCanRetry(
+  record: { state: MigrationState; failedFrom?: MigrationState },
+  latestBuildJob: { status: JobStatus } | undefined,
+): boolean {
+  return (
+    record.state === 'failed' &&
+    record.failedFrom === 'target_creating' &&
+    latestBuildJob?.status === 'failed'
+  );
 }

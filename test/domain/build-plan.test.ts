@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildCanRetry,
   accessPointClientToken,
   creationTokenFor,
   planBuild,
@@ -281,5 +282,17 @@ describe('build plan', () => {
     expect(out.policy).toContain('access-point/fsap-0e1"');
     expect(out.policy).toContain('file-system/fs-0ther');
     expect(out.policy).not.toContain(FS_ID);
+  });
+});
+
+describe('buildCanRetry', () => {
+  it('offers Retry only when the migration failed while building and the latest build job failed', () => {
+    const failed = { state: 'failed' as const, failedFrom: 'target_creating' as const };
+    expect(buildCanRetry(failed, { status: 'failed' })).toBe(true);
+    expect(buildCanRetry(failed, { status: 'running' })).toBe(false);
+    expect(buildCanRetry(failed, { status: 'queued' })).toBe(false);
+    expect(buildCanRetry(failed, undefined)).toBe(false);
+    expect(buildCanRetry({ state: 'failed', failedFrom: 'copying' }, { status: 'failed' })).toBe(false);
+    expect(buildCanRetry({ state: 'target_creating' }, { status: 'failed' })).toBe(false);
   });
 });

@@ -1,5 +1,11 @@
 import type { IEfsWriter } from '../../aws/efs-writer.ts';
-import { buildMappingOf, planBuild, type BuildMapping, type BuildPlan } from '../../domain/build-plan.ts';
+import {
+  buildCanRetry,
+  buildMappingOf,
+  planBuild,
+  type BuildMapping,
+  type BuildPlan,
+} from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import type { CompensationStep, JobRecord, JobRepository } from '../../domain/job.ts';
@@ -172,8 +178,7 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
         ...(job ? { job } : {}),
         mapping: buildMappingOf(record),
         ...(record.lastError ? { lastError: record.lastError } : {}),
-        canRetry:
-          record.state === 'failed' && record.failedFrom === 'target_creating' && job?.status === 'failed',
+        canRetry: buildCanRetry(record, job),
       };
     },
 

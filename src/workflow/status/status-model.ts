@@ -1,4 +1,4 @@
-import { BuildResourceKeys, type BuildMapping } from '../../domain/build-plan.ts';
+import { BuildResourceKeys, buildCanRetry, type BuildMapping } from '../../domain/build-plan.ts';
 import {
   COPY_KIND_LABELS,
   COPY_RUNNING_STATES,
@@ -276,8 +276,8 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
         command: `/efs-encrypt build ${fs}`,
       };
     case 'target_creating':
-      // The build phase keeps its Retry rule inline (build-phase.ts status().canRetry), so it is
-      // restated here; the copy states below derive from the copy's own rule.
+      // Still target_creating but its job failed (it stopped before recording the failure): the
+      // build phase's retry() starts a new job for any failed one.
       return buildJob?.status === 'failed'
         ? {
             text: 'Retry the build (the Retry button on its message).',
@@ -420,7 +420,7 @@ function retryStep(
   const fs = record.fileSystemId;
   const why = record.lastError ? `${record.lastError.message} ` : '';
   const from = record.failedFrom;
-  if (from === 'target_creating' && buildJob?.status === 'failed')
+  if (buildCanRetry(record, buildJob))
     return {
       text: `${why}Fix the cause, then Retry the build: it resumes from what it made.`,
       who: 'admins',
