@@ -29,9 +29,21 @@ export class SdkEc2NetworkClient implements Ec2NetworkClient {
   }
 }
 
+export type KnownMountTarget = NetworkFacts['mountTargets'][number];
+
 export interface NetworkDirectory {
   /** The source's mount targets as they are now, with their subnets and security group rules. */
   describe(fs: { accountId: string; region: string; fileSystemId: string }): Promise<NetworkFacts>;
+  /**
+   * Mount targets already known (from a scan), with their subnets and security-group rules read
+   * now: one DescribeSubnets and one DescribeSecurityGroups for all of them, no EFS call. The plan
+   * modal checks a whole page this way inside Slack's 3 seconds, even while a scan keeps the EFS
+   * rate limits busy.
+   */
+  describeKnown(
+    where: { accountId: string; region: string },
+    mountTargets: KnownMountTarget[],
+  ): Promise<NetworkFacts>;
 }
 
 export interface NetworkDirectoryOptions {
@@ -50,6 +62,34 @@ export function ingressRules(permissions: IpPermission[] | undefined): IngressRu
 }
 
 export function createNetworkDirectory(options: NetworkDirectoryOptions): NetworkDirectory {
+  async function describeKnown(
+    { accountId, region }: { accountId: string; region: string },
+    mountTargets: KnownMountTarget[],
+  ): Promise<NetworkFacts> {
+    const subnetIds = [...new Set(mountTargets.map((m) => m.subnetId).filter(Boolean))];
+    const groupIds = [...new Set(mountTargets.flatMap((m) => m.securityGroupIds))];
+    const facts: NetworkFacts = { mountTargets, subnets: {}, securityGroups: {} };
+    if (subnetIds.length === 0) return facts;
+    const ec2 = await options.ec2For(accountId, region);
+    // With IDs given, EC2 answers them all in one page.
+    const [subnets, groups] = await Promise.all([
+      ec2.describeSubnets({ SubnetIds: subnetIds }),
+      groupIds.length
+        ? ec2.describeSecurityGroups({ GroupIds: groupIds })
+        : Promise.resolve({ SecurityGroups: [] }),
+    ]);
+    for (const s of subnets.Subnets ?? [])
+      if (s.SubnetId)
+        facts.subnets[s.SubnetId] = {
+          cidr: s.CidrBlock,
+          availabilityZone: s.AvailabilityZone,
+          vpcId: s.VpcId,
+        };
+    for (const g of groups.SecurityGroups ?? [])
+      if (g.GroupId) facts.securityGroups[g.GroupId] = { ingress: ingressRules(g.IpPermissions) };
+    return facts;
+  }
+
   return {
     async describe({ accountId, region, fileSystemId }) {
       const efs = await options.efsFor(accountId, region);
@@ -63,28 +103,8 @@ export function createNetworkDirectory(options: NetworkDirectoryOptions): Networ
           securityGroupIds: await mountTargetSecurityGroups(efs, mt),
         })),
       );
-      const subnetIds = [...new Set(withGroups.map((m) => m.subnetId).filter(Boolean))];
-      const groupIds = [...new Set(withGroups.flatMap((m) => m.securityGroupIds))];
-      const facts: NetworkFacts = { mountTargets: withGroups, subnets: {}, securityGroups: {} };
-      if (subnetIds.length === 0) return facts;
-      const ec2 = await options.ec2For(accountId, region);
-      // With IDs given, EC2 answers them all in one page.
-      const [subnets, groups] = await Promise.all([
-        ec2.describeSubnets({ SubnetIds: subnetIds }),
-        groupIds.length
-          ? ec2.describeSecurityGroups({ GroupIds: groupIds })
-          : Promise.resolve({ SecurityGroups: [] }),
-      ]);
-      for (const s of subnets.Subnets ?? [])
-        if (s.SubnetId)
-          facts.subnets[s.SubnetId] = {
-            cidr: s.CidrBlock,
-            availabilityZone: s.AvailabilityZone,
-            vpcId: s.VpcId,
-          };
-      for (const g of groups.SecurityGroups ?? [])
-        if (g.GroupId) facts.securityGroups[g.GroupId] = { ingress: ingressRules(g.IpPermissions) };
-      return facts;
+      return describeKnown({ accountId, region }, withGroups);
     },
+    describeKnown,
   };
 }

@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
 import { findScan } from '../scan/find-scan.ts';
+import { createPageLookups, type PageLookups } from './page-lookups.ts';
 import type { KeyDirectory } from '../../aws/key-directory.ts';
 import type { NetworkDirectory } from '../../aws/network-directory.ts';
-import { summariseAwsError } from '../../aws/aws-errors.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
   evaluateChoice,
@@ -11,8 +11,6 @@ import {
   type DecisionChoice,
   type FieldErrors,
   type FileSystemRef,
-  type KeyLookup,
-  type NetworkFacts,
   type PolicyRule,
 } from '../../domain/decision.ts';
 import { BadInputError } from '../../domain/errors.ts';
@@ -153,36 +151,22 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     return findScan(deps.scans, scanId);
   }
 
-  async function lookupKey(ref: string, fs: FileSystemRecord): Promise<KeyLookup> {
-    try {
-      return await deps.keys.lookup(ref, fs);
-    } catch (e) {
-      const s = summariseAwsError(e);
-      return { kind: 'unreadable', ref, code: s.code, message: s.message };
-    }
+  /** Whether the choice's method needs an NFS path from a copy agent to the file system. */
+  function needsNetwork(choice: DecisionChoice, fs: FileSystemRecord): boolean {
+    return (
+      choice.scope === 'in_scope' &&
+      !fs.encrypted &&
+      (choice.method === 'datasync' || choice.method === 'rsync')
+    );
   }
 
-  function lookupOnce(
-    lookups: Map<string, Promise<KeyLookup>>,
-    ref: string,
-    fs: FileSystemRecord,
-  ): Promise<KeyLookup> {
-    const key = `${fs.accountId}/${fs.region}/${ref}`;
-    let found = lookups.get(key);
-    if (!found) {
-      found = lookupKey(ref, fs);
-      lookups.set(key, found);
-    }
-    return found;
-  }
-
-  async function describeNetwork(fs: FileSystemRecord): Promise<NetworkFacts | string> {
-    try {
-      return await deps.network.describe(fs);
-    } catch (e) {
-      const s = summariseAwsError(e);
-      return `Could not check the network path (${s.code}: ${s.message}). The bot's role needs elasticfilesystem:DescribeMountTargets, ec2:DescribeSubnets and ec2:DescribeSecurityGroups.`;
-    }
+  /** The lookups of one submission: each AWS read once for all its choices. */
+  function lookupsFor(scan: ScanRecord, choices: DecisionChoice[]): PageLookups {
+    const withNetwork = choices.flatMap((c) => {
+      const fs = findFileSystem(scan, c);
+      return typeof fs !== 'string' && needsNetwork(c, fs) ? [fs] : [];
+    });
+    return createPageLookups({ keys: deps.keys, network: deps.network }, withNetwork);
   }
 
   /** The state machine's refusal when a decision can no longer change (the build started). */
@@ -204,17 +188,15 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   async function validateIn(
     scan: ScanRecord,
     choice: DecisionChoice,
-    lookups: Map<string, Promise<KeyLookup>>,
+    lookups: PageLookups,
   ): Promise<ValidatedChoice> {
     const found = findFileSystem(scan, choice);
     if (typeof found === 'string') return { choice, errors: { fileSystem: found }, ok: false };
     const fs = found;
     const inScope = choice.scope === 'in_scope';
     const [key, network, stateError] = await Promise.all([
-      inScope && choice.targetKey?.trim() ? lookupOnce(lookups, choice.targetKey.trim(), fs) : undefined,
-      inScope && !fs.encrypted && (choice.method === 'datasync' || choice.method === 'rsync')
-        ? describeNetwork(fs)
-        : undefined,
+      inScope && choice.targetKey?.trim() ? lookups.key(choice.targetKey.trim(), fs) : undefined,
+      needsNetwork(choice, fs) ? lookups.network(fs) : undefined,
       stateProblem(fs, choice),
     ]);
     const verdict = evaluateChoice(choice, {
@@ -246,9 +228,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     options: RecordOptions = {},
   ): Promise<ValidatedChoice[]> {
     const scan = await scanFor(options.scanId);
-    // A page usually names one key for many file systems of one account and region: asking KMS once
-    // keeps the modal's answer inside Slack's 3 seconds under the per-operation rate limit.
-    const lookups = new Map<string, Promise<KeyLookup>>();
+    const lookups = lookupsFor(scan, choices);
     const results = await Promise.all(choices.map((c) => limit(() => validateIn(scan, c, lookups))));
     // One choice per file system: two would race each other.
     const seen = new Map<string, number>();
@@ -475,7 +455,10 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
 
   return {
     scanFor,
-    validate: async (choice, options = {}) => validateIn(await scanFor(options.scanId), choice, new Map()),
+    validate: async (choice, options = {}) => {
+      const scan = await scanFor(options.scanId);
+      return validateIn(scan, choice, lookupsFor(scan, [choice]));
+    },
     validateAll,
     record,
     statusOf,

@@ -134,6 +134,35 @@ describe('record', () => {
     expect(replication.errors).toEqual({});
   });
 
+  it("checks a page's network paths with one EC2 read per kind and no EFS call, from the mount targets the scan recorded", async () => {
+    env.server.resetStats();
+    const [app, cache] = await decide.validateAll([
+      valid,
+      { ...valid, fileSystemId: FS.cache, method: 'rsync' },
+    ]);
+    expect(app!.ok).toBe(true);
+    expect(cache!.errors.method).toMatch(/admit no TCP 2049/);
+    const calls = env.server.stats().byOperation;
+    expect(calls['ec2:DescribeSubnets']).toBe(1);
+    expect(calls['ec2:DescribeSecurityGroups']).toBe(1);
+    expect(Object.keys(calls).filter((op) => op.startsWith('efs:'))).toEqual([]);
+  });
+
+  it('reads mount targets live for a file system whose scan could not read them', async () => {
+    const scan = await env.store.scans.getLatestScan();
+    const app = scan!.fileSystems.find((f) => f.fileSystemId === FS.app)!;
+    app.mountTargets = [];
+    app.errors = [
+      { operation: 'DescribeMountTargets', code: 'ThrottlingException', message: 'Rate exceeded' },
+    ];
+    await env.store.scans.saveScan(scan!);
+    env.server.resetStats();
+    const [checked] = await decide.validateAll([valid]);
+    expect(checked!.ok).toBe(true);
+    expect(checked!.decision?.networkPath?.subnetId).toBe('subnet-0a00000000000a001');
+    expect(env.server.stats().byOperation['efs:DescribeMountTargets']).toBe(1);
+  });
+
   it('enforces config policy: env=prod requires a customer-managed key', async () => {
     const strict = workflow('env=prod:require-cmk');
     const [aws, dev] = await strict.validateAll([
