@@ -6,21 +6,17 @@
  * src/cli/slack-services.ts wires it: one progress hub, the copy phase, a job runner.
  */
 import type { AccountClients } from '../../src/aws/account-clients.ts';
-import { dataSyncClientsFrom } from '../../src/aws/datasync.ts';
-import { createDirectories, type Directories } from '../../src/aws/directory-clients.ts';
-import { replicationClientsFrom } from '../../src/aws/efs-replication.ts';
 import { rsyncRunbookFor } from '../../src/cli/slack-services.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
-import type { JobRecord } from '../../src/domain/job.ts';
 import type { MigrationMethod } from '../../src/domain/migration.ts';
 import type { EstateServer } from '../../src/estate/index.ts';
 import type { CopyService, SlackServices } from '../../src/slack/services.ts';
 import type { Store } from '../../src/store/index.ts';
-import { createCopyPhase, type CopyPhase } from '../../src/workflow/copy/index.ts';
+import type { CopyPhase } from '../../src/workflow/copy/index.ts';
 import { createProgressHub } from '../../src/workflow/io-host.ts';
-import { createJobRunner, type JobHandler, type JobRunner } from '../../src/workflow/jobs/index.ts';
+import type { JobHandler, JobRunner } from '../../src/workflow/jobs/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
-import { skipAheadScheduler } from '../harness/schedulers.ts';
+import { backgroundJobs } from '../harness/job-runners.ts';
 import { scanLocalEstate, startLocalEstate } from '../harness/migration-fixture.ts';
 import {
   ACCOUNT,
@@ -29,12 +25,13 @@ import {
   REGION,
   SOURCE,
   TWIN,
+  copyPhaseOver,
+  copyRunner,
   seedMigration,
 } from '../workflow/copy/copy-fixture.ts';
 
 export { ACCOUNT, LEASE_MS, REGION, SOURCE, TWIN };
 export const ADMIN = 'U0ADMIN01';
-export const POLL_MS = 1_000;
 
 export interface CopyWorld {
   clock: ManualClock;
@@ -90,38 +87,16 @@ export function copyBot(
   handler?: (phase: CopyPhase) => JobHandler,
 ): CopyBot {
   const hub = createProgressHub();
-  const io = hub.io;
-  const directories: Directories = createDirectories(world.accounts, { clock: world.clock });
-  const dataSync = dataSyncClientsFrom(world.accounts);
-  const phase = createCopyPhase({
-    migrations: world.store.migrations,
-    jobs: world.store.jobs,
-    clock: world.clock,
-    io,
-    dataSyncFor: dataSync.clientFor,
-    replicationFor: replicationClientsFrom(world.accounts),
-    network: directories.network,
-    pollMs: POLL_MS,
-  });
-  const runner = createJobRunner({
-    jobs: world.store.jobs,
-    handlers: { copy: handler ? handler(phase) : phase.handler },
-    clock: world.clock,
-    scheduler: skipAheadScheduler(world.clock),
-    owner,
-    leaseMs: LEASE_MS,
-  });
-  const running: Promise<JobRecord | undefined>[] = [];
+  const { phase, destroy } = copyPhaseOver(world, hub.io);
+  const runner = copyRunner(world, owner, handler ? handler(phase) : phase.handler);
+  const { runNow, idle } = backgroundJobs(runner);
   return {
     phase,
     runner,
-    async idle() {
-      while (running.length) await Promise.all(running.splice(0));
-    },
+    idle,
     async close() {
       await runner.stop();
-      dataSync.destroy();
-      directories.destroy();
+      destroy();
     },
     services: {
       scan: fakeScanService({}),
@@ -132,17 +107,7 @@ export function copyBot(
         runbook: (id) => rsyncRunbookFor(world, id),
         events: world.store.events,
         attachProgress: hub.attach,
-        runNow: (ids) =>
-          void running.push(
-            ...ids.map((id) => {
-              const run = runner.runJob(id);
-              // A replica that "dies" is never awaited (idle() is not called on it), and its store is
-              // closed under it at the end of the file: keep that expected failure from surfacing as
-              // an unhandled rejection. Awaited runs still see every error through idle().
-              run.catch(() => undefined);
-              return run;
-            }),
-          ),
+        runNow,
       },
     },
   };

@@ -1,25 +1,28 @@
-import { EFSClient } from '@aws-sdk/client-efs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
-import { efsWritersFrom } from '../../../src/aws/efs-writer.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
 import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
-import { createBuildPhase, type BuildPhase } from '../../../src/workflow/build/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import { createJobRunner, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import type { BuildPhase } from '../../../src/workflow/build/index.ts';
+import type { JobHandler, JobRunner } from '../../../src/workflow/jobs/index.ts';
 import { dyingAfter } from '../../harness/dying-handler.ts';
-import {
-  decideInScope,
-  scanLocalEstate,
-  startLocalEstate,
-  twinsOf as twinsOfSource,
-  twoZoneVpc,
-  type LocalEstate,
-} from '../../harness/migration-fixture.ts';
+import { skipAheadRunner } from '../../harness/job-runners.ts';
 import { waitFor } from '../../harness/wait-for.ts';
-import { skipAheadScheduler } from '../../harness/schedulers.ts';
+import {
+  ACCOUNT,
+  APP,
+  AP_WEB,
+  KEY,
+  KEY_ARN,
+  LEASE_MS,
+  LOGS,
+  REGION,
+  buildEstate,
+  buildPhaseOver,
+  startBuildWorld,
+  type BuildWorld,
+} from './build-fixture.ts';
 
 /**
  * The build against the local estate: real SDK clients through AWS_ENDPOINT_URL, the scan and
@@ -27,100 +30,50 @@ import { skipAheadScheduler } from '../../harness/schedulers.ts';
  * advancing on the same ManualClock the runner's waits move.
  */
 
-const ACCOUNT = '555555555555';
-const REGION = 'eu-west-1';
-const VPC = 'vpc-05050505050505050';
-const SUBNET_A = 'subnet-050505050505050a1';
-const SUBNET_B = 'subnet-050505050505050b1';
-const SG_NFS = 'sg-05050505050505051';
-const KEY = '55555555-0000-4000-8000-000000000001';
-const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY}`;
-const APP = 'fs-05050505050505051';
-const LOGS = 'fs-05050505050505052';
-const AP_1 = 'fsap-05050505050505051';
-const AP_2 = 'fsap-05050505050505052';
+const AP_1 = AP_WEB;
+const AP_2 = 'fsap-06060606060606062';
 const arn = (kind: string, id: string) => `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:${kind}/${id}`;
 
-const ESTATE = {
-  callerAccountId: ACCOUNT,
-  accounts: [
+/** The fixture's app file system with a provisioned throughput, two access points and a file system policy naming one. */
+const ESTATE = buildEstate({
+  ThroughputMode: 'provisioned',
+  ProvisionedThroughputInMibps: 64,
+  AccessPoints: [
     {
-      accountId: ACCOUNT,
-      regions: {
-        [REGION]: {
-          ...twoZoneVpc({
-            vpcId: VPC,
-            subnetIds: [SUBNET_A, SUBNET_B],
-            defaultGroupId: 'sg-05050505050505050',
-            nfsGroupId: SG_NFS,
-            cidrPrefix: '10.5',
-          }),
-          keys: [{ KeyId: KEY, Aliases: ['alias/twin-key'] }],
-          fileSystems: [
-            {
-              FileSystemId: APP,
-              Name: 'app',
-              Tags: [
-                { Key: 'env', Value: 'prod' },
-                { Key: 'aws:cloudformation:stack-name', Value: 'app-stack' },
-              ],
-              ThroughputMode: 'provisioned',
-              ProvisionedThroughputInMibps: 64,
-              MountTargets: [
-                { SubnetId: SUBNET_A, IpAddress: '10.5.0.10', SecurityGroups: [SG_NFS] },
-                { SubnetId: SUBNET_B, SecurityGroups: [SG_NFS] },
-              ],
-              AccessPoints: [
-                {
-                  AccessPointId: AP_1,
-                  Name: 'web',
-                  Tags: [{ Key: 'team', Value: 'web' }],
-                  PosixUser: { Uid: 1001, Gid: 1001 },
-                  RootDirectory: {
-                    Path: '/web',
-                    CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' },
-                  },
-                },
-                { AccessPointId: AP_2, Name: 'jobs', RootDirectory: { Path: '/jobs' } },
-              ],
-              LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }],
-              BackupPolicy: { Status: 'ENABLED' },
-              Policy: JSON.stringify({
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Effect: 'Allow',
-                    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/web` },
-                    Action: ['elasticfilesystem:ClientMount'],
-                    Resource: arn('file-system', APP),
-                    Condition: {
-                      StringEquals: { 'elasticfilesystem:AccessPointArn': arn('access-point', AP_1) },
-                    },
-                  },
-                ],
-              }),
-            },
-            {
-              FileSystemId: LOGS,
-              Name: 'logs',
-              MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG_NFS] }],
-            },
-          ],
-        },
+      AccessPointId: AP_1,
+      Name: 'web',
+      Tags: [{ Key: 'team', Value: 'web' }],
+      PosixUser: { Uid: 1001, Gid: 1001 },
+      RootDirectory: {
+        Path: '/web',
+        CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' },
       },
     },
+    { AccessPointId: AP_2, Name: 'jobs', RootDirectory: { Path: '/jobs' } },
   ],
-};
+  Policy: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/web` },
+        Action: ['elasticfilesystem:ClientMount'],
+        Resource: arn('file-system', APP),
+        Condition: {
+          StringEquals: { 'elasticfilesystem:AccessPointArn': arn('access-point', AP_1) },
+        },
+      },
+    ],
+  }),
+});
 
 describe('build against the local estate', () => {
   let clock: ManualClock;
-  let estate: LocalEstate;
+  let world: BuildWorld;
   let server: EstateServer;
   let store: Store;
-  let directories: Directories;
   let io: RecordingIoHost;
   let phase: BuildPhase;
-  let efs: EFSClient;
   const runners: JobRunner[] = [];
 
   beforeAll(() => {
@@ -128,52 +81,24 @@ describe('build against the local estate', () => {
   });
 
   beforeEach(async () => {
-    estate = await startLocalEstate({ estate: ESTATE, name: 'build-integration', clock });
-    ({ server, store } = estate);
-    directories = createDirectories(estate.accounts, { clock });
-    efs = new EFSClient({ region: REGION, maxAttempts: 1 });
-    const scan = await scanLocalEstate(estate, 'U0ADMIN');
-    const { recorded } = await decideInScope(estate, {
-      directories,
-      scan,
-      fileSystemIds: [APP, LOGS],
-      targetKey: 'alias/twin-key',
-      method: 'datasync',
-      actor: 'U0ADMIN',
-    });
-    expect(recorded.ok).toBe(true);
+    world = await startBuildWorld({ estate: ESTATE, name: 'build-integration', clock });
+    ({ server, store } = world);
     io = new RecordingIoHost();
-    phase = createBuildPhase({
-      migrations: store.migrations,
-      jobs: store.jobs,
-      writerFor: efsWritersFrom(estate.accounts),
-      clock,
-      io,
-      pollMs: 1_000,
-    });
+    phase = buildPhaseOver(world, io);
   });
 
   afterEach(async () => {
     for (const r of runners.splice(0)) await r.stop();
-    efs.destroy();
-    directories.destroy();
-    await estate.close();
+    await world.close();
   });
 
   const runner = (owner: string, handler: JobHandler = phase.handler) => {
-    const r = createJobRunner({
-      jobs: store.jobs,
-      handlers: { build: handler },
-      clock,
-      scheduler: skipAheadScheduler(clock),
-      owner,
-      leaseMs: 60_000,
-    });
+    const r = skipAheadRunner({ jobs: store.jobs, clock, kind: 'build', handler, owner, leaseMs: LEASE_MS });
     runners.push(r);
     return r;
   };
 
-  const twinsOf = (sourceId: string) => twinsOfSource(efs, sourceId);
+  const twinsOf = (sourceId: string) => world.twinsOf(sourceId);
 
   it('builds one twin that reports Encrypted=true with the intended key ARN, with the old → new access point mapping', async () => {
     const id = migrationId(ACCOUNT, REGION, APP);
@@ -223,13 +148,13 @@ describe('build against the local estate', () => {
     // The first replica dies right after it recorded the twin's ID: its checkpoints never return.
     const dying = dyingAfter(phase.handler, 'create-file-system');
     // Not stopped after the test: its pass never ends, as a dead process's would not.
-    void createJobRunner({
+    void skipAheadRunner({
       jobs: store.jobs,
-      handlers: { build: dying },
       clock,
-      scheduler: skipAheadScheduler(clock),
+      kind: 'build',
+      handler: dying,
       owner: 'dying',
-      leaseMs: 60_000,
+      leaseMs: LEASE_MS,
     }).tick();
     await waitFor(async () => (await store.jobs.getJob(queued!.jobId))?.step === 'create-file-system');
     const recordedTwin = (await phase.status(id)).mapping.targetFileSystemId;

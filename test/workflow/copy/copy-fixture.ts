@@ -13,11 +13,11 @@ import { migrationId } from '../../../src/domain/inventory.ts';
 import type { MigrationMethod } from '../../../src/domain/migration.ts';
 import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
-import { createCopyPhase, type CopyPhase } from '../../../src/workflow/copy/index.ts';
+import { createCopyPhase, type CopyPhase, type CopyPhaseDeps } from '../../../src/workflow/copy/index.ts';
 import { RecordingIoHost, type IoHost, type IoMessage } from '../../../src/workflow/io-host.ts';
-import { createJobRunner, type JobHandler, type JobRunner } from '../../../src/workflow/jobs/index.ts';
+import type { JobHandler, JobRunner } from '../../../src/workflow/jobs/index.ts';
 import { startLocalEstate, twoZoneVpc } from '../../harness/migration-fixture.ts';
-import { skipAheadScheduler } from '../../harness/schedulers.ts';
+import { skipAheadRunner } from '../../harness/job-runners.ts';
 
 export const ACCOUNT = '666666666666';
 export const REGION = 'eu-west-1';
@@ -140,8 +140,6 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
     clock: new ManualClock(new Date('2026-06-01T09:00:00Z')),
   });
   const { clock, server, store, accounts } = estate;
-  const directories: Directories = createDirectories(accounts, { clock });
-  const dataSync = dataSyncClientsFrom(accounts);
   const io = new RecordingIoHost();
   const tapped: IoHost = {
     async notify(msg) {
@@ -149,17 +147,11 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
       await options.tap?.(msg);
     },
   };
-  const phase = createCopyPhase({
-    migrations: store.migrations,
-    jobs: store.jobs,
-    clock,
-    io: options.tap ? tapped : io,
-    dataSyncFor: dataSync.clientFor,
-    replicationFor: replicationClientsFrom(accounts),
-    network: directories.network,
-    pollMs: POLL_MS,
-    ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
-  });
+  const { phase, destroy } = copyPhaseOver(
+    estate,
+    options.tap ? tapped : io,
+    options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {},
+  );
   const runners: JobRunner[] = [];
   const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
 
@@ -172,25 +164,67 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
     phase,
     ref,
     runner(owner, handler = phase.handler, options = {}) {
-      const r = createJobRunner({
-        jobs: store.jobs,
-        handlers: { copy: handler },
-        clock,
-        scheduler: skipAheadScheduler(clock),
-        owner,
-        leaseMs: LEASE_MS,
-      });
+      const r = copyRunner(estate, owner, handler);
       if (!options.dies) runners.push(r);
       return r;
     },
     seed: (method, source = SOURCE, twin = TWIN) => seedMigration(store, server, clock, method, source, twin),
     async close() {
       for (const r of runners.splice(0)) await r.stop();
-      dataSync.destroy();
-      directories.destroy();
+      destroy();
       await estate.close();
     },
   };
+}
+
+/** Where the copy phase runs: the estate's account clients, store and clock. */
+export interface CopyGround {
+  accounts: AccountClients;
+  store: Store;
+  clock: ManualClock;
+}
+
+/**
+ * The copy phase over the estate's clients (DataSync, EFS replication, the network directory), as
+ * src/cli/slack-services.ts wires it, reporting to `io`; `destroy` ends the clients it made.
+ */
+export function copyPhaseOver(
+  ground: CopyGround,
+  io: IoHost,
+  options: Pick<CopyPhaseDeps, 'progressEveryMs'> = {},
+): { phase: CopyPhase; destroy(): void } {
+  const directories: Directories = createDirectories(ground.accounts, { clock: ground.clock });
+  const dataSync = dataSyncClientsFrom(ground.accounts);
+  const phase = createCopyPhase({
+    migrations: ground.store.migrations,
+    jobs: ground.store.jobs,
+    clock: ground.clock,
+    io,
+    dataSyncFor: dataSync.clientFor,
+    replicationFor: replicationClientsFrom(ground.accounts),
+    network: directories.network,
+    pollMs: POLL_MS,
+    ...options,
+  });
+  return {
+    phase,
+    destroy() {
+      dataSync.destroy();
+      directories.destroy();
+    },
+  };
+}
+
+/** A runner of copy jobs named `owner`, its waits skipped ahead on the estate's clock. */
+export function copyRunner(ground: CopyGround, owner: string, handler: JobHandler): JobRunner {
+  return skipAheadRunner({
+    jobs: ground.store.jobs,
+    clock: ground.clock,
+    kind: 'copy',
+    handler,
+    owner,
+    leaseMs: LEASE_MS,
+  });
 }
 
 /** A migration at target_ready with its decision and its twin's IDs, as a finished build leaves it. */
