@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,5 +85,24 @@ describe('efs-encrypt demo without Slack tokens', () => {
     expect(out).toMatch(/Unencrypted \(migration candidates\): \d+/);
     expect(out).toMatch(/Could not scan: 1/);
     expect(out).toContain('To run this in Slack');
+    // The embedded store is in memory here: the export hint scans again.
+    expect(out).toContain('Export it with: npx efs-encrypt scan --demo --csv --out inventory.csv');
+  });
+
+  it('with EFS_ENCRYPT_DATA_DIR, points at efs-encrypt export, which re-exports the stored scan', async () => {
+    delete process.env.SLACK_BOT_TOKEN;
+    const dataDir = mkdtempSync(join(tmpdir(), 'demo-store-'));
+    process.env.EFS_ENCRYPT_DATA_DIR = dataDir;
+    try {
+      const demo = await runCli('demo');
+      expect(demo.code).toBe(0);
+      const scanId = /The scan is stored as (\S+)\./.exec(demo.out)?.[1];
+      expect(demo.out).toContain(`Export it with: npx efs-encrypt export ${scanId} --out inventory.csv`);
+      const exported = await runCli('export', scanId!);
+      expect(exported.code).toBe(0);
+      expect(exported.out.split('\n')[0]).toBe(INVENTORY_CSV_COLUMNS.join(','));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -55,9 +55,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           .scanWorkflow(terminalIoHost((t) => ctx.io.err(t)))
           .run({ requestedBy: 'demo' });
         ctx.io.out(`\n${scanSummaryText(scan)}`);
-        ctx.io.out(
-          `\nThe scan is stored as ${scan.scanId}. Export it with: npx efs-encrypt scan --demo --csv --out inventory.csv\n`,
-        );
+        // An in-memory store ends with this process: then the way to a CSV is another scan.
+        const exportHint = config.store.dataDir
+          ? `npx efs-encrypt export ${scan.scanId} --out inventory.csv`
+          : 'npx efs-encrypt scan --demo --csv --out inventory.csv (set EFS_ENCRYPT_DATA_DIR to keep scans, then npx efs-encrypt export)';
+        ctx.io.out(`\nThe scan is stored as ${scan.scanId}. Export it with: ${exportHint}\n`);
         ctx.io.out(HOW_TO_CONNECT_SLACK);
       } finally {
         await runtime.close();
