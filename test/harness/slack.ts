@@ -45,6 +45,8 @@ export interface RequestOptions {
   contentType?: string;
   /** Seconds since the epoch for x-slack-request-timestamp (Bolt rejects more than 5 min off). */
   timestamp?: number;
+  /** Sent as Slack resends a request whose first delivery timed out: `x-slack-retry-num` with this number. */
+  retryNum?: number;
 }
 
 export interface SlackHarness {
@@ -61,7 +63,7 @@ export interface SlackHarness {
   ): Promise<HttpResult>;
   blockAction(
     payload: Record<string, unknown>,
-    opts?: { userId?: string; channelId?: string },
+    opts?: { userId?: string; channelId?: string; retryNum?: number },
   ): Promise<HttpResult>;
   viewSubmission(payload: Record<string, unknown>, opts?: { userId?: string }): Promise<HttpResult>;
   /** Posts a raw form body, signed unless told otherwise. */
@@ -77,6 +79,30 @@ export interface SlackHarness {
 /** Slack's v0 request signature: HMAC-SHA256 of `v0:timestamp:body` with the signing secret. */
 export function slackSignature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** Where a clicked button is: its message's channel and ts, and the thread the message is in. */
+export interface ClickedMessage {
+  channel: string;
+  messageTs: string;
+  threadTs?: string;
+}
+
+/**
+ * The part of a block_actions payload that says which button was clicked on which message;
+ * blockAction adds the user, team, trigger and response URL.
+ */
+export function buttonClick(actionId: string, value: string, on: ClickedMessage) {
+  return {
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1767225601.000001' }],
+    message: {
+      type: 'message',
+      ts: on.messageTs,
+      ...(on.threadTs !== undefined ? { thread_ts: on.threadTs } : {}),
+      text: '',
+    },
+    container: { type: 'message', message_ts: on.messageTs, channel_id: on.channel, is_ephemeral: false },
+  };
 }
 
 export async function startSlackHarness(options: SlackHarnessOptions): Promise<SlackHarness> {
@@ -142,14 +168,18 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
         body,
       );
     }
+    if (opts.retryNum !== undefined) {
+      headers['x-slack-retry-num'] = String(opts.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
     const t0 = performance.now();
     const res = await fetch(url, { method: 'POST', headers, body });
     const text = await res.text();
     return { status: res.status, body: text, elapsedMs: performance.now() - t0 };
   }
 
-  const interactive = (payload: Record<string, unknown>) =>
-    post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  const interactive = (payload: Record<string, unknown>, opts: RequestOptions = {}) =>
+    post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), opts);
 
   return {
     url,
@@ -181,24 +211,27 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     blockAction(payload, opts = {}) {
       const userId = opts.userId ?? 'U0USER01';
       const channelId = opts.channelId ?? 'C0CHAN01';
-      return interactive({
-        type: 'block_actions',
-        user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
-        api_app_id: 'A0TEST01',
-        token: 'legacy-verification-token',
-        team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
-        channel: { id: channelId, name: 'platform-ops' },
-        container: {
-          type: 'message',
-          message_ts: '1767225600.000001',
-          channel_id: channelId,
-          is_ephemeral: false,
+      return interactive(
+        {
+          type: 'block_actions',
+          user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
+          api_app_id: 'A0TEST01',
+          token: 'legacy-verification-token',
+          team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
+          channel: { id: channelId, name: 'platform-ops' },
+          container: {
+            type: 'message',
+            message_ts: '1767225600.000001',
+            channel_id: channelId,
+            is_ephemeral: false,
+          },
+          trigger_id: `${Date.now()}.trigger`,
+          response_url: recorder.responseUrl(`action-${++responseUrls}`),
+          actions: [],
+          ...payload,
         },
-        trigger_id: `${Date.now()}.trigger`,
-        response_url: recorder.responseUrl(`action-${++responseUrls}`),
-        actions: [],
-        ...payload,
-      });
+        opts.retryNum !== undefined ? { retryNum: opts.retryNum } : {},
+      );
     },
     viewSubmission(payload, opts = {}) {
       const userId = opts.userId ?? 'U0USER01';

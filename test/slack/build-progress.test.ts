@@ -1,59 +1,22 @@
-import type { webApi } from '@slack/bolt';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BUILD_RETRY_ACTION_ID } from '../../blocks/build-progress.ts';
 import { BUILD_STEPS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
-import type { MigrationEvent, MigrationEventLog, NewEvent } from '../../src/domain/migration.ts';
 import { BuildProgressReporter } from '../../src/slack/build-progress.ts';
 import { BuildThreads } from '../../src/slack/build-threads.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
 import { ManualScheduler } from '../harness/schedulers.ts';
+import { MemoryEvents, recordingChat } from './progress-fixture.ts';
 
 const M1 = 'FS#111111111111#eu-west-1#fs-0000000000000aaa1';
 const M2 = 'FS#111111111111#eu-west-1#fs-0000000000000aaa2';
-
-class MemoryEvents implements MigrationEventLog {
-  readonly events: MigrationEvent[] = [];
-  async appendEvent(migrationId: string, event: NewEvent): Promise<MigrationEvent> {
-    const e = {
-      ...event,
-      migrationId,
-      eventId: String(this.events.length),
-      at: event.at ?? '2026-05-01T09:00:00Z',
-    };
-    this.events.push(e);
-    return e;
-  }
-  async listEvents(migrationId: string): Promise<MigrationEvent[]> {
-    return this.events.filter((e) => e.migrationId === migrationId);
-  }
-}
-
-interface Call {
-  method: 'postMessage' | 'update';
-  at: number;
-  args: Record<string, unknown>;
-}
 
 function world() {
   const clock = new ManualClock(new Date('2026-05-01T09:00:00Z'));
   const scheduler = new ManualScheduler(clock);
   const events = new MemoryEvents();
-  const calls: Call[] = [];
-  let ts = 0;
-  const client = {
-    chat: {
-      postMessage: async (args: Record<string, unknown>) => {
-        calls.push({ method: 'postMessage', at: clock.now().getTime(), args });
-        return { ok: true, ts: `1767225700.00000${++ts}` };
-      },
-      update: async (args: Record<string, unknown>) => {
-        calls.push({ method: 'update', at: clock.now().getTime(), args });
-        return { ok: true };
-      },
-    },
-  } as unknown as webApi.WebClient;
+  const { client, calls } = recordingChat(clock);
   const threads = new BuildThreads(events);
   const make = () =>
     new BuildProgressReporter({ client, threads, clock, scheduler, logger: pino({ level: 'silent' }) });

@@ -1,4 +1,3 @@
-import type { webApi } from '@slack/bolt';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { buildProgressMessage } from '../../blocks/build-progress.ts';
@@ -14,35 +13,14 @@ import { limitBreaches, type Block } from '../../blocks/limits.ts';
 import { BUILD_STEPS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { JobRecord } from '../../src/domain/job.ts';
-import type {
-  MigrationEvent,
-  MigrationEventLog,
-  MigrationMethod,
-  NewEvent,
-} from '../../src/domain/migration.ts';
+import type { MigrationMethod } from '../../src/domain/migration.ts';
 import { CopyProgressReporter, copyThreads } from '../../src/slack/copy-progress.ts';
 import type { CopyAction } from '../../src/domain/copy.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
 import { ManualScheduler } from '../harness/schedulers.ts';
+import { MemoryEvents, recordingChat } from './progress-fixture.ts';
 
 const M1 = 'FS#111111111111#eu-west-1#fs-0000000000000aaa1';
-
-class MemoryEvents implements MigrationEventLog {
-  readonly events: MigrationEvent[] = [];
-  async appendEvent(migrationId: string, event: NewEvent): Promise<MigrationEvent> {
-    const e = {
-      ...event,
-      migrationId,
-      eventId: String(this.events.length),
-      at: event.at ?? '2026-05-01T09:00:00Z',
-    };
-    this.events.push(e);
-    return e;
-  }
-  async listEvents(migrationId: string): Promise<MigrationEvent[]> {
-    return this.events.filter((e) => e.migrationId === migrationId);
-  }
-}
 
 function world(status: {
   actions: CopyAction[];
@@ -53,19 +31,7 @@ function world(status: {
   const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
   const scheduler = new ManualScheduler(clock);
   const events = new MemoryEvents();
-  const calls: { method: string; at: number; args: Record<string, unknown> }[] = [];
-  const client = {
-    chat: {
-      postMessage: async (args: Record<string, unknown>) => {
-        calls.push({ method: 'postMessage', at: clock.now().getTime(), args });
-        return { ok: true, ts: '1767225700.000001' };
-      },
-      update: async (args: Record<string, unknown>) => {
-        calls.push({ method: 'update', at: clock.now().getTime(), args });
-        return { ok: true };
-      },
-    },
-  } as unknown as webApi.WebClient;
+  const { client, calls } = recordingChat(clock);
   const threads = copyThreads(events);
   const reporter = new CopyProgressReporter({
     client,

@@ -270,5 +270,25 @@ export async function seedMigration(
   return migrationId(ACCOUNT, REGION, source);
 }
 
+/**
+ * What verify.sh (src/workflow/copy/rsync/scripts/verify.sh) prints at its end, in the code fence
+ * an admin pastes it into Slack with: CLEAN with no differences, else DIFFERENT listing them.
+ */
+export function verifySummary(differences: string[]): string {
+  return [
+    '```',
+    '== efs-encrypt verification summary ==',
+    'source: /mnt/efs-src',
+    'target: /mnt/efs-dst',
+    `entries: source 1200, target ${1200 - differences.length}`,
+    'compared: type mode owner size mtime symlink content hardlink xattrs acls',
+    `differences: ${differences.length}`,
+    ...(differences.length ? ['first differences:', ...differences.map((d) => `  ${d}`)] : []),
+    `result: ${differences.length ? 'DIFFERENT' : 'CLEAN'}`,
+    '== end of summary ==',
+    '```',
+  ].join('\n');
+}
+
 export { dyingAfter } from '../../harness/dying-handler.ts';
 export { waitFor } from '../../harness/wait-for.ts';

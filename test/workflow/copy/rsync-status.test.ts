@@ -1,24 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/domain/errors.ts';
-import { startCopyHarness, type CopyHarness } from './copy-fixture.ts';
+import { startCopyHarness, verifySummary, type CopyHarness } from './copy-fixture.ts';
 
-/** What verify.sh prints (src/workflow/copy/rsync/scripts/verify.sh), as pasted into Slack. */
-function summary(differences: string[]): string {
-  return [
-    'verify.sh log lines…',
-    '```',
-    '== efs-encrypt verification summary ==',
-    'source: /mnt/efs-src',
-    'target: /mnt/efs-dst',
-    `entries: source 1200, target ${1200 - differences.length}`,
-    'compared: type mode owner size mtime symlink content hardlink xattrs acls',
-    `differences: ${differences.length}`,
-    ...(differences.length ? ['first differences:', ...differences.map((d) => `  ${d}`)] : []),
-    `result: ${differences.length ? 'DIFFERENT' : 'CLEAN'}`,
-    '== end of summary ==',
-    '```',
-  ].join('\n');
-}
+/** verify.sh's summary as pasted into Slack, with log lines above it. */
+const summary = (differences: string[]) => ['verify.sh log lines…', verifySummary(differences)].join('\n');
 
 describe('EC2 + rsync status recorded from the thread', () => {
   let h: CopyHarness;

@@ -12,13 +12,7 @@ import {
 } from '../../../../blocks/build-review.ts';
 import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
 import { BUILD_THREAD_EVENT } from '../../../../src/slack/build-threads.ts';
-import {
-  slackSignature,
-  startSlackHarness,
-  TEST_SIGNING_SECRET,
-  TEST_TEAM_ID,
-  type SlackHarness,
-} from '../../../harness/slack.ts';
+import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
 import { dyingAfter } from '../../../harness/dying-handler.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 import { waitFor } from '../../../harness/wait-for.ts';
@@ -64,13 +58,8 @@ async function start(replica?: (w: BuildWorld) => BotReplica) {
 }
 
 /** A button click on a message in the thread (the plan summary, the review or a progress message). */
-function click(actionId: string, value: string, messageTs = '1767225600.000200') {
-  return {
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1767225601.000001' }],
-    message: { type: 'message', ts: messageTs, thread_ts: THREAD, text: '' },
-    container: { type: 'message', message_ts: messageTs, channel_id: CHANNEL, is_ephemeral: false },
-  };
-}
+const click = (actionId: string, value: string, messageTs = '1767225600.000200') =>
+  buttonClick(actionId, value, { channel: CHANNEL, threadTs: THREAD, messageTs });
 
 const inThread = (c: RecordedCall) => c.body.thread_ts === THREAD;
 const textOf = (c: RecordedCall) => JSON.stringify(c.body.blocks ?? c.body.text);
@@ -153,37 +142,17 @@ describe('Review build and Build', () => {
 
   it('a double click and a Slack retry queue one job and make one file system, and say so', async () => {
     const { world, bot, harness } = await start();
-    const retried = (userId: string) => {
-      const payload = {
-        type: 'block_actions',
-        user: { id: userId, username: 'admin', team_id: TEST_TEAM_ID },
-        api_app_id: 'A0TEST01',
-        token: 'legacy-verification-token',
-        team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
-        channel: { id: CHANNEL, name: 'platform-ops' },
-        trigger_id: '1.trigger',
-        response_url: harness.recorder.responseUrl('retry-1'),
-        ...click(BUILD_ONE_ACTION_ID, APP_ID),
-      };
-      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const timestamp = Math.floor(Date.now() / 1000);
-      return fetch(harness.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
-          'x-slack-retry-num': '1',
-          'x-slack-retry-reason': 'http_timeout',
-        },
-        body,
-      });
-    };
+    // Slack resends the click whose first delivery timed out, with x-slack-retry-num: 1.
+    const retried = () =>
+      harness.blockAction(
+        { ...click(BUILD_ONE_ACTION_ID, APP_ID), response_url: harness.recorder.responseUrl('retry-1') },
+        { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
+      );
     await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
     await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
     const [a, b] = await Promise.all([
       harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN }),
-      retried(ADMIN),
+      retried(),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');

@@ -27,16 +27,10 @@ import {
 import { escapeMrkdwn } from '../../../../blocks/format.ts';
 import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
-import {
-  slackSignature,
-  startSlackHarness,
-  TEST_SIGNING_SECRET,
-  TEST_TEAM_ID,
-  type SlackHarness,
-} from '../../../harness/slack.ts';
+import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
 import type { MigrationMethod } from '../../../../src/domain/migration.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
-import { dyingAfter, waitFor } from '../../../workflow/copy/copy-fixture.ts';
+import { dyingAfter, verifySummary, waitFor } from '../../../workflow/copy/copy-fixture.ts';
 import {
   ACCOUNT,
   ADMIN,
@@ -80,13 +74,8 @@ async function start(replica?: (w: CopyWorld) => CopyBot, options: { keep?: bool
   return { world, bot, harness };
 }
 
-function click(actionId: string, value: string, messageTs = BUILT_MESSAGE) {
-  return {
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1767225601.000001' }],
-    message: { type: 'message', ts: messageTs, thread_ts: THREAD, text: '' },
-    container: { type: 'message', message_ts: messageTs, channel_id: CHANNEL, is_ephemeral: false },
-  };
-}
+const click = (actionId: string, value: string, messageTs = BUILT_MESSAGE) =>
+  buttonClick(actionId, value, { channel: CHANNEL, threadTs: THREAD, messageTs });
 
 const textOf = (c: RecordedCall) => JSON.stringify(c.body.blocks ?? c.body.text);
 const copyPosts = (h: SlackHarness) =>
@@ -119,36 +108,6 @@ async function shown(h: SlackHarness, outcome: string, contains = ''): Promise<R
 /** The ts of the message a write went to. */
 const tsOf = (h: SlackHarness, c: RecordedCall) =>
   c.method === 'chat.update' ? (c.body.ts as string) : (c.response.ts as string);
-
-/**
- * The block action again, as Slack resends it when the first delivery timed out: signed, with
- * `x-slack-retry-num: 1` (the harness's blockAction sends no retry headers).
- */
-function slackRetry(h: SlackHarness, action: Record<string, unknown>, userId = ADMIN): Promise<Response> {
-  const payload = {
-    type: 'block_actions',
-    user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
-    api_app_id: 'A0TEST01',
-    token: 'legacy-verification-token',
-    team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
-    channel: { id: CHANNEL, name: 'platform-ops' },
-    trigger_id: '1.trigger',
-    ...action,
-  };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  return fetch(h.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
-      'x-slack-retry-num': '1',
-      'x-slack-retry-reason': 'http_timeout',
-    },
-    body,
-  });
-}
 
 const reply = (h: SlackHarness, contains: string) =>
   h.waitForCall('response_url', (c) => textOf(c).includes(contains));
@@ -351,10 +310,11 @@ describe('DataSync from the thread', () => {
     const id = await world.seed('datasync');
     await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
     await reply(harness, 'Queued the initial copy');
-    const retried = await slackRetry(harness, {
-      ...click(COPY_START_ACTION_ID, id),
-      response_url: harness.recorder.responseUrl('retry-1'),
-    });
+    // The click again, as Slack resends it when the first delivery timed out.
+    const retried = await harness.blockAction(
+      { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('retry-1') },
+      { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
+    );
     expect(retried.status).toBe(200);
     const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
     expect(textOf(again)).toContain('nothing new queued');
@@ -380,23 +340,6 @@ describe('DataSync from the thread', () => {
     expect(harness.logs.filter((l) => l.msg === 'copy refused: not an admin')).toHaveLength(2);
   }, 30_000);
 });
-
-/** What verify.sh prints, as pasted into Slack. */
-function summary(differences: string[]): string {
-  return [
-    '```',
-    '== efs-encrypt verification summary ==',
-    'source: /mnt/efs-src',
-    'target: /mnt/efs-dst',
-    `entries: source 1200, target ${1200 - differences.length}`,
-    'compared: type mode owner size mtime symlink content hardlink xattrs acls',
-    `differences: ${differences.length}`,
-    ...(differences.length ? ['first differences:', ...differences.map((d) => `  ${d}`)] : []),
-    `result: ${differences.length ? 'DIFFERENT' : 'CLEAN'}`,
-    '== end of summary ==',
-    '```',
-  ].join('\n');
-}
 
 /** Submits the modal views.open showed last, with these input values. */
 async function submit(h: SlackHarness, values: Record<string, Record<string, unknown>>, userId = ADMIN) {
@@ -583,7 +526,10 @@ describe('EC2 + rsync from the thread', () => {
       errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('Paste the summary') },
     });
 
-    await submit(harness, paste(summary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600'])));
+    await submit(
+      harness,
+      paste(verifySummary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600'])),
+    );
     const differs = await shown(harness, 'not verified');
     expect(textOf(differs)).toContain('only in source: ./a (f)');
     expect(textOf(differs)).toContain('differs: ./b: mode 0644 -&gt; 0600');
@@ -591,7 +537,7 @@ describe('EC2 + rsync from the thread', () => {
     expect((await world.store.migrations.getMigration(id))!.state).toBe('final_sync');
 
     // A clean summary, submitted twice: verified once, the second answer says nothing new.
-    await Promise.all([submit(harness, paste(summary([]))), submit(harness, paste(summary([])))]);
+    await Promise.all([submit(harness, paste(verifySummary([]))), submit(harness, paste(verifySummary([])))]);
     await ephemeral(harness, 'final sync verified');
     await ephemeral(harness, 'Nothing new recorded');
     const verified = await shown(harness, 'verified');
@@ -623,7 +569,7 @@ describe('EC2 + rsync from the thread', () => {
     await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
     await harness.waitForCall('views.open');
     const paste = {
-      [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: summary([]) } },
+      [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: verifySummary([]) } },
     };
     const refused = await submit(harness, paste, 'U0NOBODY1');
     expect(refused.body).toMatchObject({

@@ -4,7 +4,7 @@ import { INVENTORY_CSV_COLUMNS } from '../../../../src/domain/inventory-export.t
 import type { ScanRecord } from '../../../../src/domain/inventory.ts';
 import { fakeServices } from '../../../harness/fake-services.ts';
 import { fileSystem, scanRecord } from '../../../harness/scan-fixtures.ts';
-import { startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
+import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 
 let harness: SlackHarness | undefined;
@@ -30,21 +30,8 @@ function twoFileSystems(): ScanRecord {
   ]);
 }
 
-function click(value: string, messageTs: string) {
-  return {
-    actions: [
-      {
-        type: 'button',
-        action_id: SCAN_EXPORT_ACTION_ID,
-        block_id: 'b',
-        value,
-        action_ts: '1767225601.000001',
-      },
-    ],
-    message: { type: 'message', ts: messageTs, text: '' },
-    container: { type: 'message', message_ts: messageTs, channel_id: CHANNEL, is_ephemeral: false },
-  };
-}
+const click = (value: string, messageTs: string) =>
+  buttonClick(SCAN_EXPORT_ACTION_ID, value, { channel: CHANNEL, messageTs });
 
 /** Each uploaded file's name and content, joined through the file IDs Slack handed out. */
 function uploads(h: SlackHarness): Record<string, string> {
