@@ -12,6 +12,7 @@ import { RATE_LIMIT_MIDDLEWARE_NAME } from '../../src/aws/rate-limit.ts';
 import { AccountAccessError, NoRegionError } from '../../src/aws/aws-errors.ts';
 import type { SdkEfsClient } from '../../src/aws/efs.ts';
 import type { SdkKmsClient } from '../../src/aws/kms.ts';
+import { NO_AWS_FILES } from '../harness/sdk-env.ts';
 
 const stsMock = mockClient(STSClient);
 const saved = { ...process.env };
@@ -21,9 +22,7 @@ beforeEach(() => {
   stsMock.reset();
   process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  // No profile files from the machine running the tests.
-  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  Object.assign(process.env, NO_AWS_FILES);
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_REGION;
 });

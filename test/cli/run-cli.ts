@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { NO_AWS_FILES, restoreEnv } from '../harness/sdk-env.ts';
 
 /**
  * Runs `efs-encrypt` in this process and keeps what it printed. The runtime writes the estate's
@@ -23,10 +24,7 @@ export async function runCli(...args: string[]): Promise<{ code: number; out: st
 /** Puts process.env back as it was when the test file loaded, after every test. */
 export function restoreEnvAfterEach(): void {
   const saved = { ...process.env };
-  afterEach(() => {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  });
+  afterEach(() => restoreEnv(saved));
 }
 
 /** Variables through which the developer's own AWS setup or a previous test could leak in. */
@@ -56,8 +54,7 @@ export function useCliWorkspace(prefix: string): CliWorkspace {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), prefix));
     Object.assign(process.env, {
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      ...NO_AWS_FILES,
       EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
       LOG_LEVEL: 'silent',
     });

@@ -14,10 +14,10 @@ import { migrationId, type FileSystemRecord } from '../../src/domain/inventory.t
 import { openStore, type Store } from '../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../src/workflow/build/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
-import { createJobRunner } from '../../src/workflow/jobs/index.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';
-import { skipAheadScheduler } from '../harness/schedulers.ts';
+import { skipAheadRunner } from '../harness/job-runners.ts';
+import { restoreEnv } from '../harness/sdk-env.ts';
 import { MOTO_ACCOUNTS, MOTO_ROLE, seedMoto, type MotoSeed } from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
 
@@ -136,17 +136,16 @@ describe.skipIf(!available)('build against moto_server', () => {
     clients?.destroy();
     await store?.close();
     await moto?.close();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv(saved);
   });
 
   it('builds an encrypted twin with the intended key, mount targets and access point, and reports what it could not copy', async () => {
     await phase.requestBuild([id()], 'U0ADMIN');
-    const runner = createJobRunner({
+    const runner = skipAheadRunner({
       jobs: store.jobs,
-      handlers: { build: phase.handler },
       clock,
-      scheduler: skipAheadScheduler(clock),
+      kind: 'build',
+      handler: phase.handler,
       owner: 'conformance',
       leaseMs: 60_000,
     });
@@ -179,11 +178,11 @@ describe.skipIf(!available)('build against moto_server', () => {
     const before = (await efs.send(new DescribeFileSystemsCommand({}))).FileSystems!.length;
     const [again] = await phase.requestBuild([id()], 'U0ADMIN');
     expect(again?.created).toBe(false);
-    const runner = createJobRunner({
+    const runner = skipAheadRunner({
       jobs: store.jobs,
-      handlers: { build: phase.handler },
       clock,
-      scheduler: skipAheadScheduler(clock),
+      kind: 'build',
+      handler: phase.handler,
       owner: 'other',
       leaseMs: 60_000,
     });

@@ -5,6 +5,7 @@ import type { FileSystemRecord, ScanRecord } from '../../src/domain/inventory.ts
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';
+import { restoreEnv } from '../harness/sdk-env.ts';
 import { MOTO_ACCOUNTS, MOTO_REGIONS, MOTO_ROLE, seedMoto, type MotoSeed } from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
 
@@ -58,8 +59,7 @@ describe.skipIf(!available)('scan against moto_server', () => {
   afterAll(async () => {
     clients?.destroy();
     await moto?.close();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv(saved);
   });
 
   it('reaches both accounts through AssumeRole and scans every region without failure', () => {

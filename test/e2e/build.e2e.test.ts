@@ -1,14 +1,13 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_ONE_ACTION_ID } from '../../blocks/build-review.ts';
-import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import type { Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
-import { loadConfig } from '../../src/config.ts';
 import { migrationId } from '../../src/domain/inventory.ts';
 import { BuildThreads } from '../../src/slack/build-threads.ts';
 import type { SlackServices } from '../../src/slack/services.ts';
 import { silentIoHost } from '../../src/workflow/io-host.ts';
-import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+import { demoRuntime } from './demo-runtime.ts';
+import { buttonClick, startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 
 /**
  * The build as `efs-encrypt serve --demo` wires it: the real composition root (embedded store,
@@ -21,19 +20,14 @@ const CHANNEL = 'C0OPS001';
 const THREAD = '1767225600.000001';
 
 describe('Build end to end on the sample estate', () => {
-  const saved = { ...process.env };
+  const demo = demoRuntime();
   let runtime: Runtime;
   let slack: SlackHarness | undefined;
   let services: SlackServices;
   const picked: string[] = [];
 
   beforeAll(async () => {
-    runtime = await openRuntime({
-      config: loadConfig({}),
-      env: process.env,
-      logger: pino({ level: 'silent' }),
-      estate: { demo: true },
-    });
+    runtime = await demo.open();
     const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
     services = slackServices(runtime, { pollMs: 200 });
     // Two unencrypted file systems the decide rules accept with the AWS-managed key.
@@ -60,9 +54,7 @@ describe('Build end to end on the sample estate', () => {
 
   afterAll(async () => {
     await slack?.close();
-    await runtime?.close();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    await demo.close();
   });
 
   it('runs a build queued before start-up, and builds another from its Build button, each ending with the validated mapping', async () => {
@@ -85,24 +77,11 @@ describe('Build end to end on the sample estate', () => {
       );
 
     const res = await slack.blockAction(
-      {
-        actions: [
-          {
-            type: 'button',
-            action_id: BUILD_ONE_ACTION_ID,
-            block_id: 'b',
-            value: clicked,
-            action_ts: '1767225601.000001',
-          },
-        ],
-        message: { type: 'message', ts: '1767225600.000300', thread_ts: THREAD, text: '' },
-        container: {
-          type: 'message',
-          message_ts: '1767225600.000300',
-          channel_id: CHANNEL,
-          is_ephemeral: false,
-        },
-      },
+      buttonClick(BUILD_ONE_ACTION_ID, clicked, {
+        channel: CHANNEL,
+        threadTs: THREAD,
+        messageTs: '1767225600.000300',
+      }),
       { userId: ADMIN, channelId: CHANNEL },
     );
     expect(res.status).toBe(200);

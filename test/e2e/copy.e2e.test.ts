@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COPY_FINAL_ACTION_ID,
@@ -7,15 +6,15 @@ import {
   COPY_SYNC_ACTION_ID,
 } from '../../blocks/copy-progress.ts';
 import type { Block } from '../../blocks/limits.ts';
-import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import type { Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
 import { scaleTiming } from '../../src/estate/timing.ts';
-import { loadConfig } from '../../src/config.ts';
 import { migrationId } from '../../src/domain/inventory.ts';
 import { BuildThreads } from '../../src/slack/build-threads.ts';
 import type { SlackServices } from '../../src/slack/services.ts';
 import { silentIoHost } from '../../src/workflow/io-host.ts';
-import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+import { demoRuntime } from './demo-runtime.ts';
+import { buttonClick, startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 
 /**
  * The copy as `efs-encrypt serve --demo` wires it: the real composition root (embedded store,
@@ -32,7 +31,7 @@ const SPEED = 50;
 const POLL_MS = 20;
 
 describe('Copy end to end on the sample estate', () => {
-  const saved = { ...process.env };
+  const demo = demoRuntime();
   let runtime: Runtime;
   let slack: SlackHarness | undefined;
   let services: SlackServices;
@@ -41,12 +40,7 @@ describe('Copy end to end on the sample estate', () => {
   beforeAll(async () => {
     // The sample estate's timeline SPEED times faster (scaleTiming: durations divided, rates
     // multiplied): the same phases and the same real path, without 15 s of real waiting.
-    runtime = await openRuntime({
-      config: loadConfig({}),
-      env: process.env,
-      logger: pino({ level: 'silent' }),
-      estate: { demo: true, timing: scaleTiming(SPEED) },
-    });
+    runtime = await demo.open(scaleTiming(SPEED));
     const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
     services = slackServices(runtime, { pollMs: POLL_MS });
     // The smallest unencrypted file system the decide rules accept for DataSync (a network path exists).
@@ -83,9 +77,7 @@ describe('Copy end to end on the sample estate', () => {
 
   afterAll(async () => {
     await slack?.close();
-    await runtime?.close();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    await demo.close();
   });
 
   it('the built twin offers Start copy; the click copies by DataSync on the shared runner, in one message', async () => {
@@ -105,19 +97,11 @@ describe('Copy end to end on the sample estate', () => {
     expect(start).toMatchObject({ text: { text: 'Start copy' }, value: id });
 
     const res = await slack.blockAction(
-      {
-        actions: [
-          {
-            type: 'button',
-            action_id: COPY_START_ACTION_ID,
-            block_id: 'b',
-            value: id,
-            action_ts: '1767225601.000001',
-          },
-        ],
-        message: { type: 'message', ts: built.body.ts, thread_ts: THREAD, text: '' },
-        container: { type: 'message', message_ts: built.body.ts, channel_id: CHANNEL, is_ephemeral: false },
-      },
+      buttonClick(COPY_START_ACTION_ID, id, {
+        channel: CHANNEL,
+        threadTs: THREAD,
+        messageTs: built.body.ts as string,
+      }),
       { userId: ADMIN, channelId: CHANNEL },
     );
     expect(res.status).toBe(200);

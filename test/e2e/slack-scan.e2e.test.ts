@@ -1,8 +1,7 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import type { Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
+import { demoRuntime } from './demo-runtime.ts';
 import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 
 /**
@@ -11,25 +10,18 @@ import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
  * and the Web API recorded. Nothing is faked between the slash command and the AWS wire protocols.
  */
 describe('/efs-encrypt scan end to end on the sample estate', () => {
-  const saved = { ...process.env };
+  const demo = demoRuntime();
   let runtime: Runtime;
   let slack: SlackHarness;
 
   beforeAll(async () => {
-    runtime = await openRuntime({
-      config: loadConfig({}),
-      env: process.env,
-      logger: pino({ level: 'silent' }),
-      estate: { demo: true },
-    });
+    runtime = await demo.open();
     slack = await startSlackHarness({ services: slackServices(runtime) });
   });
 
   afterAll(async () => {
     await slack?.close();
-    await runtime?.close();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    await demo.close();
   });
 
   it('acks at once, then turns the root message into the summary of the stored scan', async () => {

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAccountClients } from '../../src/aws/account-clients.ts';
-import { main } from '../../src/cli/main.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { captureKeys } from '../../src/estate/capture/capture-keys.ts';
 import { conformTo } from '../../src/estate/capture/conform.ts';
@@ -26,7 +25,9 @@ import {
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
+import { runCli } from '../cli/run-cli.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';
+import { useExampleCredentials } from '../harness/sdk-env.ts';
 
 const ANALYTICS_UNASSUMABLE = '456789012345';
 /** The sample estate's dates are fixed; the clock is frozen so nothing in it moves between runs. */
@@ -43,19 +44,14 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'estate-capture-'));
+  useExampleCredentials('us-east-1');
   Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
     EFS_ENCRYPT_ACCOUNTS: estateAccounts(sample).join(','),
     EFS_ENCRYPT_REGIONS: estateRegions(sample).join(','),
     EFS_ENCRYPT_RATE_LIMIT: '1000',
     LOG_LEVEL: 'silent',
   });
-  for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'EFS_ENCRYPT_TABLE', 'EFS_ENCRYPT_ROLE_NAME'])
-    delete process.env[k];
+  for (const k of ['EFS_ENCRYPT_TABLE', 'EFS_ENCRYPT_ROLE_NAME']) delete process.env[k];
 });
 
 afterEach(async () => {
@@ -68,18 +64,6 @@ async function serve(estate: Estate): Promise<EstateServer> {
   const server = await startEstateServer({ estate, clock: new ManualClock(FROZEN) });
   servers.push(server);
   return server;
-}
-
-/** Runs the CLI in this process; the SDK reads AWS_ENDPOINT_URL from process.env. */
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'efs-encrypt', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: process.env,
-  });
-  return { code, out: out.join(''), err: err.join('') };
 }
 
 /** The scan of whatever AWS_ENDPOINT_URL points at, with the scan's identity and timing left out. */
@@ -115,7 +99,7 @@ describe('estate capture', () => {
     process.env.AWS_ENDPOINT_URL = original.endpoint;
     const out = join(dir, 'captured.json');
 
-    const run = await cli('estate', 'capture', '--out', out);
+    const run = await runCli('estate', 'capture', '--out', out);
     expect(run.err).toContain(`capture: ${ANALYTICS_UNASSUMABLE}: cannot be entered (AccessDenied)`);
     expect(run.code, run.err).toBe(0);
     expect(run.err).toMatch(/Wrote 22 file systems and \d+ keys from 3 account\(s\) in 4 region\(s\)/);
@@ -155,7 +139,7 @@ describe('estate capture', () => {
     process.env.AWS_ENDPOINT_URL = original.endpoint;
     original.resetStats();
 
-    const run = await cli('estate', 'capture', '--out', join(dir, 'captured.json'));
+    const run = await runCli('estate', 'capture', '--out', join(dir, 'captured.json'));
     expect(run.code, run.err).toBe(0);
 
     const operations = Object.keys(original.stats().byOperation).sort();
@@ -187,7 +171,7 @@ describe('estate capture', () => {
     const original = await serve(sample);
     process.env.AWS_ENDPOINT_URL = original.endpoint;
     const out = join(dir, 'captured.json');
-    expect((await cli('estate', 'capture', '--out', out)).code).toBe(0);
+    expect((await runCli('estate', 'capture', '--out', out)).code).toBe(0);
     const captured = await loadEstateFile(out);
 
     for (const account of captured.accounts) {
@@ -232,7 +216,7 @@ describe('estate capture', () => {
     process.env.AWS_ENDPOINT_URL = original.endpoint;
     const out = join(dir, 'one.json');
     const payments = sample.accounts[1]!.accountId;
-    const run = await cli(
+    const run = await runCli(
       'estate',
       'capture',
       '--out',
@@ -256,16 +240,16 @@ describe('estate capture', () => {
     process.env.AWS_ENDPOINT_URL = original.endpoint;
     const out = join(dir, 'exists.json');
     await writeFile(out, 'keep me');
-    const refused = await cli('estate', 'capture', '--out', out, '--regions', 'eu-west-1');
+    const refused = await runCli('estate', 'capture', '--out', out, '--regions', 'eu-west-1');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('already exists; choose another --out file or pass --force');
     expect(await readFile(out, 'utf8')).toBe('keep me');
 
-    const forced = await cli('estate', 'capture', '--out', out, '--regions', 'eu-west-1', '--force');
+    const forced = await runCli('estate', 'capture', '--out', out, '--regions', 'eu-west-1', '--force');
     expect(forced.code, forced.err).toBe(0);
     expect(JSON.parse(await readFile(out, 'utf8'))).toHaveProperty('accounts');
 
-    const bad = await cli('estate', 'capture', '--out', out, '--accounts', '12345');
+    const bad = await runCli('estate', 'capture', '--out', out, '--accounts', '12345');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--accounts takes a comma-separated list such as 123456789012; not: 12345');
   });

@@ -16,6 +16,7 @@ import { openStore, type Store } from '../../src/store/index.ts';
 import { createDecideWorkflow, type DecideWorkflow } from '../../src/workflow/decide/index.ts';
 import { silentIoHost } from '../../src/workflow/io-host.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
+import { useExampleCredentials } from './sdk-env.ts';
 
 /** The Region every fixture estate puts its resources in. */
 export const FIXTURE_REGION = 'eu-west-1';
@@ -23,16 +24,8 @@ export const FIXTURE_REGION = 'eu-west-1';
 /** Sets the SDK's environment for the estate; returns a function that restores it. */
 export function pointSdkAt(endpoint: string): () => void {
   const saved = { ...process.env };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'decide-test-secret',
-    AWS_REGION: FIXTURE_REGION,
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  });
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
+  useExampleCredentials(FIXTURE_REGION);
+  process.env.AWS_ENDPOINT_URL = endpoint;
   return () => {
     process.env = saved;
   };

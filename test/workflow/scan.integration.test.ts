@@ -18,6 +18,7 @@ import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';
+import { useExampleCredentials } from '../harness/sdk-env.ts';
 
 const CALLER = '210987654321';
 const PAYMENTS = '345678901234';
@@ -31,15 +32,7 @@ beforeAll(async () => {
   estate = await loadEstateFile(SAMPLE_ESTATE_PATH);
 });
 
-beforeEach(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
-});
+beforeEach(() => useExampleCredentials('us-east-1'));
 
 afterEach(async () => {
   for (const { server, clients } of open.splice(0)) {

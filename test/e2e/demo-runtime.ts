@@ -1,0 +1,35 @@
+import { pino } from 'pino';
+import { openRuntime, type EstateChoice, type Runtime } from '../../src/cli/runtime.ts';
+import { loadConfig } from '../../src/config.ts';
+import { restoreEnv } from '../harness/sdk-env.ts';
+
+export interface DemoRuntime {
+  /** Opens the runtime as `efs-encrypt serve --demo` does; `timing` speeds the sample estate up. */
+  open(timing?: EstateChoice['timing']): Promise<Runtime>;
+  /** Closes the runtime, if open, and puts process.env back as it was before open. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real composition root on the sample estate (embedded store, real SDK clients). The runtime
+ * points the SDK at the estate through process.env, so the environment is saved and restored here.
+ */
+export function demoRuntime(): DemoRuntime {
+  const saved = { ...process.env };
+  let runtime: Runtime | undefined;
+  return {
+    async open(timing) {
+      runtime = await openRuntime({
+        config: loadConfig({}),
+        env: process.env,
+        logger: pino({ level: 'silent' }),
+        estate: { demo: true, ...(timing ? { timing } : {}) },
+      });
+      return runtime;
+    },
+    async close() {
+      await runtime?.close();
+      restoreEnv(saved);
+    },
+  };
+}
