@@ -7,7 +7,8 @@
 import { BuildResourceKeys } from '../../../src/domain/build-plan.ts';
 import { CopyResourceKeys } from '../../../src/domain/copy.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
-import type { MigrationDecision } from '../../../src/domain/migration.ts';
+import type { JobKind, JobUpdate } from '../../../src/domain/job.ts';
+import type { MigrationDecision, MigrationRecord } from '../../../src/domain/migration.ts';
 import type { Store } from '../../../src/store/index.ts';
 import { fileSystem } from '../../harness/scan-fixtures.ts';
 
@@ -80,8 +81,37 @@ async function decided(
   });
 }
 
+/** A decided migration through a successful build: target_creating, then target_ready with `resources`. */
+async function built(store: Store, m: MigrationRecord, resources: Record<string, string>) {
+  const { migrations } = store;
+  const creating = await migrations.transitionMigration(m.id, {
+    expectedVersion: m.version,
+    to: 'target_creating',
+    facts: { hasDecision: true },
+    actor: ADMIN,
+  });
+  return migrations.transitionMigration(m.id, {
+    expectedVersion: creating.version,
+    to: 'target_ready',
+    facts: { targetValidated: true },
+    resources,
+    actor: 'bot:runner',
+  });
+}
+
+/** The migration's generation-1 job of `kind`, as its runner left it (`update`). */
+async function job(store: Store, kind: JobKind, migrationId: string, update: JobUpdate) {
+  const { job: created } = await store.jobs.createJob({
+    kind,
+    migrationId,
+    generation: 1,
+    requestedBy: ADMIN,
+  });
+  return store.jobs.updateJob(created.jobId, created.version, update);
+}
+
 export async function seedStatusStore(store: Store): Promise<void> {
-  const { migrations, jobs } = store;
+  const { migrations } = store;
   const fresh = await migrations.createMigration({
     accountId: ACCOUNT,
     region: REGION,
@@ -109,13 +139,7 @@ export async function seedStatusStore(store: Store): Promise<void> {
     detail: 'CreateFileSystem',
     awsRequestIds: [BUILD_REQUEST_ID],
   });
-  const { job: buildJob } = await jobs.createJob({
-    kind: 'build',
-    migrationId: broken.id,
-    generation: 1,
-    requestedBy: ADMIN,
-  });
-  await jobs.updateJob(buildJob.jobId, buildJob.version, {
+  await job(store, 'build', broken.id, {
     status: 'failed',
     lastError: { ...FAILURE, step: 'mount-targets' },
   });
@@ -128,23 +152,10 @@ export async function seedStatusStore(store: Store): Promise<void> {
   });
 
   // Built, validated, copied once by DataSync with a clean verification: synced.
-  let synced = await decided(store, ACCOUNT, REGION, FS.synced, 'uploads', 'datasync');
-  synced = await migrations.transitionMigration(synced.id, {
-    expectedVersion: synced.version,
-    to: 'target_creating',
-    facts: { hasDecision: true },
-    actor: ADMIN,
-  });
-  synced = await migrations.transitionMigration(synced.id, {
-    expectedVersion: synced.version,
-    to: 'target_ready',
-    facts: { targetValidated: true },
-    resources: {
-      [BuildResourceKeys.targetFileSystemId]: TWIN.synced,
-      [BuildResourceKeys.targetKmsKeyArn]: KEY_ARN,
-      [BuildResourceKeys.mountTarget('eu-west-1a')]: 'fsmt-0000000000000001d',
-    },
-    actor: 'bot:runner',
+  let synced = await built(store, await decided(store, ACCOUNT, REGION, FS.synced, 'uploads', 'datasync'), {
+    [BuildResourceKeys.targetFileSystemId]: TWIN.synced,
+    [BuildResourceKeys.targetKmsKeyArn]: KEY_ARN,
+    [BuildResourceKeys.mountTarget('eu-west-1a')]: 'fsmt-0000000000000001d',
   });
   synced = await migrations.updateMigration(synced.id, {
     expectedVersion: synced.version,
@@ -157,13 +168,7 @@ export async function seedStatusStore(store: Store): Promise<void> {
     to: 'copying',
     actor: 'bot:runner',
   });
-  const { job: copyJob } = await jobs.createJob({
-    kind: 'copy',
-    migrationId: synced.id,
-    generation: 1,
-    requestedBy: ADMIN,
-  });
-  await jobs.updateJob(copyJob.jobId, copyJob.version, { status: 'succeeded', step: 'verified' });
+  await job(store, 'copy', synced.id, { status: 'succeeded', step: 'verified' });
   await migrations.transitionMigration(synced.id, {
     expectedVersion: synced.version,
     to: 'synced',
@@ -199,45 +204,32 @@ export const COPYING = {
  * DataSync copy is running, with the progress sample its job stored at `sampledAt`.
  */
 export async function seedCopyingMigration(store: Store, sampledAt: Date): Promise<void> {
-  const { migrations, jobs } = store;
-  let m = await decided(store, ACCOUNT, REGION, COPYING.fileSystemId, 'archive', 'datasync');
-  m = await migrations.transitionMigration(m.id, {
-    expectedVersion: m.version,
-    to: 'target_creating',
-    facts: { hasDecision: true },
-    actor: ADMIN,
-  });
-  m = await migrations.transitionMigration(m.id, {
-    expectedVersion: m.version,
-    to: 'target_ready',
-    facts: { targetValidated: true },
-    resources: { [BuildResourceKeys.targetFileSystemId]: COPYING.twin },
-    actor: 'bot:runner',
-  });
+  const { migrations } = store;
+  let m = await built(
+    store,
+    await decided(store, ACCOUNT, REGION, COPYING.fileSystemId, 'archive', 'datasync'),
+    {
+      [BuildResourceKeys.targetFileSystemId]: COPYING.twin,
+    },
+  );
   m = await migrations.updateMigration(m.id, {
     expectedVersion: m.version,
     resources: { [CopyResourceKeys.request(1)]: 'initial' },
     actor: ADMIN,
   });
-  const { job } = await jobs.createJob({
-    kind: 'copy',
-    migrationId: m.id,
-    generation: 1,
-    requestedBy: ADMIN,
-  });
-  await jobs.updateJob(job.jobId, job.version, { status: 'running', step: 'start-execution' });
+  const running = await job(store, 'copy', m.id, { status: 'running', step: 'start-execution' });
   await migrations.transitionMigration(m.id, {
     expectedVersion: m.version,
     to: 'copying',
     resources: {
-      [CopyResourceKeys.execution(job.jobId)]: COPYING.executionArn,
+      [CopyResourceKeys.execution(running.jobId)]: COPYING.executionArn,
       [CopyResourceKeys.latestExecution]: COPYING.executionArn,
     },
     actor: 'bot:runner',
   });
   await migrations.putCopyProgress(m.id, {
     method: 'datasync',
-    jobId: job.jobId,
+    jobId: running.jobId,
     kind: 'initial',
     sampledAt: sampledAt.toISOString(),
     staleAfterMs: 75_000,
