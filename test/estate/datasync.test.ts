@@ -90,6 +90,13 @@ async function task(options: Record<string, string> = {}) {
 const describeExecution = (arn: string) =>
   h.dataSync.send(new DescribeTaskExecutionCommand({ TaskExecutionArn: arn }));
 
+/** Starts an execution of the task and moves the clock until it is TRANSFERRING; returns its ARN. */
+async function transferring(taskArn: string): Promise<string> {
+  const { TaskExecutionArn } = await h.dataSync.send(new StartTaskExecutionCommand({ TaskArn: taskArn }));
+  while ((await describeExecution(TaskExecutionArn!)).Status !== 'TRANSFERRING') h.advance(100);
+  return TaskExecutionArn!;
+}
+
 /** Walks the clock through the phases, recording each distinct status. */
 async function runToEnd(arn: string): Promise<string[]> {
   const seen: string[] = [];
@@ -245,17 +252,11 @@ describe('tasks and executions', () => {
   });
 
   test('progress during TRANSFERRING grows with the clock', async () => {
-    const taskArn = await task();
-    const { TaskExecutionArn } = await h.dataSync.send(new StartTaskExecutionCommand({ TaskArn: taskArn }));
-    let e = await describeExecution(TaskExecutionArn!);
-    while (e.Status !== 'TRANSFERRING') {
-      h.advance(100);
-      e = await describeExecution(TaskExecutionArn!);
-    }
+    const execution = await transferring(await task());
     h.advance(5000);
-    const early = await describeExecution(TaskExecutionArn!);
+    const early = await describeExecution(execution);
     h.advance(5000);
-    const later = await describeExecution(TaskExecutionArn!);
+    const later = await describeExecution(execution);
     expect(early.BytesTransferred!).toBeGreaterThan(0);
     expect(later.BytesTransferred!).toBeGreaterThan(early.BytesTransferred!);
     expect(later.BytesTransferred!).toBeLessThan(later.EstimatedBytesToTransfer!);
@@ -291,16 +292,10 @@ describe('tasks and executions', () => {
   });
 
   test('writes during the copy fail point-in-time verification', async () => {
-    const taskArn = await task();
-    const { TaskExecutionArn } = await h.dataSync.send(new StartTaskExecutionCommand({ TaskArn: taskArn }));
-    let e = await describeExecution(TaskExecutionArn!);
-    while (e.Status !== 'TRANSFERRING') {
-      h.advance(100);
-      e = await describeExecution(TaskExecutionArn!);
-    }
+    const execution = await transferring(await task());
     h.server.control.writeFiles(ref(SOURCE), { files: 2, bytes: 100 });
-    await runToEnd(TaskExecutionArn!);
-    expect(await describeExecution(TaskExecutionArn!)).toMatchObject({
+    await runToEnd(execution);
+    expect(await describeExecution(execution)).toMatchObject({
       Status: 'ERROR',
       Result: { VerifyStatus: 'ERROR' },
     });
