@@ -6,7 +6,7 @@ import { migrationId } from '../../src/domain/inventory.ts';
 import { BuildThreads } from '../../src/slack/build-threads.ts';
 import type { SlackServices } from '../../src/slack/services.ts';
 import { silentIoHost } from '../../src/workflow/io-host.ts';
-import { demoRuntime } from './demo-runtime.ts';
+import { decideWithManagedKey, demoRuntime } from './demo-runtime.ts';
 import { buttonClick, startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 
 /**
@@ -33,21 +33,8 @@ describe('Build end to end on the sample estate', () => {
     // Two unencrypted file systems the decide rules accept with the AWS-managed key.
     for (const fs of scan.fileSystems.filter((f) => !f.encrypted)) {
       if (picked.length === 2) break;
-      const result = await services.decide!.workflow.record(
-        [
-          {
-            fileSystemId: fs.fileSystemId,
-            accountId: fs.accountId,
-            region: fs.region,
-            scope: 'in_scope',
-            targetKey: 'alias/aws/elasticfilesystem',
-            method: 'rsync',
-          },
-        ],
-        ADMIN,
-        { scanId: scan.scanId },
-      );
-      if (result.ok) picked.push(migrationId(fs.accountId, fs.region, fs.fileSystemId));
+      if (await decideWithManagedKey(services, scan, fs, 'rsync', ADMIN))
+        picked.push(migrationId(fs.accountId, fs.region, fs.fileSystemId));
     }
     expect(picked).toHaveLength(2);
   }, 60_000);

@@ -13,7 +13,7 @@ import { migrationId } from '../../src/domain/inventory.ts';
 import { BuildThreads } from '../../src/slack/build-threads.ts';
 import type { SlackServices } from '../../src/slack/services.ts';
 import { silentIoHost } from '../../src/workflow/io-host.ts';
-import { demoRuntime } from './demo-runtime.ts';
+import { decideWithManagedKey, demoRuntime } from './demo-runtime.ts';
 import { buttonClick, startSlackHarness, type SlackHarness } from '../harness/slack.ts';
 
 /**
@@ -48,21 +48,7 @@ describe('Copy end to end on the sample estate', () => {
       .filter((f) => !f.encrypted && f.numberOfMountTargets > 0)
       .sort((a, b) => a.sizeInBytes - b.sizeInBytes);
     for (const fs of candidates) {
-      const result = await services.decide!.workflow.record(
-        [
-          {
-            fileSystemId: fs.fileSystemId,
-            accountId: fs.accountId,
-            region: fs.region,
-            scope: 'in_scope',
-            targetKey: 'alias/aws/elasticfilesystem',
-            method: 'datasync',
-          },
-        ],
-        ADMIN,
-        { scanId: scan.scanId },
-      );
-      if (result.ok) {
+      if (await decideWithManagedKey(services, scan, fs, 'datasync', ADMIN)) {
         picked = {
           id: migrationId(fs.accountId, fs.region, fs.fileSystemId),
           fileSystemId: fs.fileSystemId,
