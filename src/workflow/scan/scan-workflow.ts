@@ -1,9 +1,7 @@
 import pLimit from 'p-limit';
-import type { FileSystemDescription } from '@aws-sdk/client-efs';
-import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
+import { AccountAccessError } from '../../aws/aws-errors.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import type { ScanClients, ScanTargets } from '../../aws/account-clients.ts';
-import { listFileSystems } from '../../aws/efs.ts';
 import type { CallCounts } from '../../aws/rate-limit.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
@@ -14,9 +12,12 @@ import {
 } from '../../domain/inventory.ts';
 import type { IoHost, IoLevel } from '../io-host.ts';
 import type { ScanRepository } from '../ports.ts';
-import { createKeyResolver } from './key-resolver.ts';
-import { readFileSystem } from './read-file-system.ts';
-import { readRegionDetails } from './region-details.ts';
+import {
+  codeAndMessage,
+  inProcessRegionScanner,
+  type RegionOutcome,
+  type RegionScanner,
+} from './region-scanner.ts';
 import { newScanId } from './scan-id.ts';
 
 export interface ScanWorkflowDeps {
@@ -31,6 +32,8 @@ export interface ScanWorkflowDeps {
   concurrency: number;
   /** File systems read at once within one account and region (default 16); the rate limit paces the calls. */
   fileSystemConcurrency?: number;
+  /** Where regions are scanned; default: this thread, with `clientsFor`. */
+  regionScanner?: RegionScanner;
   idGenerator?: () => string;
   /** Running totals of API attempts and throttles (AccountClients.stats.snapshot); the scan reports its share. */
   callCounts?: () => CallCounts;
@@ -65,7 +68,12 @@ export const DEFAULT_FILE_SYSTEM_CONCURRENCY = 16;
  * saved once, complete, at the end.
  */
 export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
-  const fileSystemConcurrency = deps.fileSystemConcurrency ?? DEFAULT_FILE_SYSTEM_CONCURRENCY;
+  const regions =
+    deps.regionScanner ??
+    inProcessRegionScanner({
+      clientsFor: deps.clientsFor,
+      fileSystemConcurrency: deps.fileSystemConcurrency ?? DEFAULT_FILE_SYSTEM_CONCURRENCY,
+    });
 
   const say = (level: IoLevel, code: string, message: string, data?: unknown) =>
     deps.io.notify({ level, code, message, data, time: deps.clock.now() });
@@ -107,44 +115,22 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
 
     async function scanRegion(accountId: string, region: string): Promise<void> {
       if (blockedAccounts.has(accountId)) return;
-      let clients: ScanClients;
+      let outcome: RegionOutcome;
       try {
-        clients = await deps.clientsFor(accountId, region);
+        outcome = await regions.scan(accountId, region);
       } catch (e) {
-        if (e instanceof AccountAccessError) {
+        // A scanner that could not answer at all (a worker thread that died): this region only.
+        return fail({ accountId, region, operation: 'ScanRegion', ...codeAndMessage(e) });
+      }
+      if (outcome.kind === 'failed') {
+        if (outcome.accountBlocked) {
           // One failure per account, whatever the number of regions.
           if (blockedAccounts.has(accountId)) return;
           blockedAccounts.add(accountId);
-          return fail({ accountId, operation: e.operation, code: e.awsCode, message: e.userMessage });
         }
-        return fail({ accountId, region, operation: 'CreateClients', ...codeAndMessage(e) });
+        return fail(outcome.failure);
       }
-
-      let descriptions: FileSystemDescription[];
-      try {
-        descriptions = await listFileSystems(clients.efs);
-      } catch (e) {
-        return fail({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
-      }
-
-      // An empty region costs one call, not three. Not awaited here: the per-file-system reads
-      // start now and only those that need the listings wait for them.
-      const regionDetails = descriptions.length > 0 ? readRegionDetails(clients.efs) : undefined;
-      const ctx = {
-        accountId,
-        region,
-        efs: clients.efs,
-        keys: createKeyResolver(clients.kms),
-        regionDetails,
-      };
-      const fsLimit = pLimit(fileSystemConcurrency);
-      let records: FileSystemRecord[];
-      try {
-        records = await Promise.all(descriptions.map((d) => fsLimit(() => readFileSystem(ctx, d))));
-      } catch (e) {
-        // readFileSystem notes AWS failures per record; reaching here is a bug, still not fatal.
-        return fail({ accountId, region, operation: 'ReadFileSystems', ...codeAndMessage(e) });
-      }
+      const records = outcome.records;
       fileSystems.push(...records);
       const counts = summarise(records);
       await say(
@@ -243,11 +229,6 @@ function notConfigured(named: string[], known: string[], what: string, setting: 
   const are = outside.length === 1 ? `is not a configured ${what}` : `are not configured ${what}s`;
   const choose = known.length ? `scan one of ${known.join(', ')}` : `scan without naming ${what}s`;
   return `${outside.join(', ')} ${are} (${setting}): ${choose}, or add it to the configuration.`;
-}
-
-function codeAndMessage(e: unknown): { code: string; message: string } {
-  const s = summariseAwsError(e);
-  return { code: s.code, message: s.message };
 }
 
 function unique(values: string[] | undefined): string[] {
