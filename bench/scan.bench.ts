@@ -10,7 +10,14 @@ import { createAccountClients } from '../src/aws/account-clients.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { silentIoHost } from '../src/workflow/io-host.ts';
 import type { ScanRepository } from '../src/workflow/ports.ts';
-import { createScanWorkflow } from '../src/workflow/scan/index.ts';
+import {
+  createScanWorkflow,
+  createWorkerRegionScanner,
+  DEFAULT_FILE_SYSTEM_CONCURRENCY,
+  MIN_PAIRS_FOR_WORKERS,
+} from '../src/workflow/scan/index.ts';
+import { defaultScanWorkers } from '../src/config.ts';
+import type { CallCounts } from '../src/aws/rate-limit.ts';
 import type { ScanRecord } from '../src/domain/inventory.ts';
 import { trackPeakMemory } from './memory.ts';
 import type { BenchResult } from './run.ts';
@@ -20,6 +27,17 @@ const RATE = 10;
 /** The bot's default client-side burst (src/aws/account-clients.ts): calls evenly spaced. */
 const BURST = 1;
 const RUNS = 3;
+const WORKERS = Number(process.env.BENCH_WORKERS ?? defaultScanWorkers());
+
+function addCounts(a: CallCounts, b: CallCounts): CallCounts {
+  return { apiCalls: a.apiCalls + b.apiCalls, throttles: a.throttles + b.throttles };
+}
+
+function addBuckets(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
 
 function request<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve) => {
@@ -75,11 +93,12 @@ export async function run(): Promise<BenchResult> {
     const accounts = estate.accounts.map((a) => a.accountId);
     const regions = GENERATED_REGIONS.slice(0, SHAPE.regions);
 
-    const clients = createAccountClients({
-      accounts,
-      roleName: 'EfsEncryptRole',
-      regions,
-      rateLimitPerSecond: RATE,
+    const clientOptions = { accounts, roleName: 'EfsEncryptRole', regions, rateLimitPerSecond: RATE };
+    const clients = createAccountClients(clientOptions);
+    // The bot's defaults: worker threads for scans of MIN_PAIRS_FOR_WORKERS pairs or more.
+    const workers = createWorkerRegionScanner({
+      workers: WORKERS,
+      worker: { clients: clientOptions, fileSystemConcurrency: DEFAULT_FILE_SYSTEM_CONCURRENCY },
     });
     const scans = new LastScan();
     const workflow = createScanWorkflow({
@@ -90,8 +109,10 @@ export async function run(): Promise<BenchResult> {
       clock: systemClock,
       // Every account × region at once: the rate limits, not the fan-out, should set the pace.
       concurrency: accounts.length * regions.length,
-      callCounts: () => clients.stats.snapshot(),
+      ...(WORKERS > 1 ? { parallel: { scanner: workers, minPairs: MIN_PAIRS_FOR_WORKERS } } : {}),
+      callCounts: () => addCounts(clients.stats.snapshot(), workers.callCounts()),
     });
+    const byBucket = () => addBuckets(clients.stats.byBucket(), workers.byBucket());
 
     // Warm-up: module loading, JIT and credentials are start-up costs, not the scan's.
     await workflow.run();
@@ -106,29 +127,28 @@ export async function run(): Promise<BenchResult> {
     }[] = [];
     for (let i = 0; i < RUNS; i++) {
       await request(child, 'reset');
-      const before = clients.stats.byBucket();
-      const opsBefore = clients.stats.byOperation();
+      const before = byBucket();
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const scan = await workflow.run();
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
-      const after = clients.stats.byBucket();
+      const after = byBucket();
       const buckets = Object.fromEntries(Object.entries(after).map(([b, n]) => [b, n - (before[b] ?? 0)]));
       const { stats: server } = await request<{ stats: { calls: number; throttles: number; cpuMs: number } }>(
         child,
         'stats',
       );
-      const operations = Object.fromEntries(
-        Object.entries(clients.stats.byOperation()).map(([op, c]) => [
-          op,
-          c.apiCalls - (opsBefore[op]?.apiCalls ?? 0),
-        ]),
-      );
+      const operations: Record<string, number> = {};
+      for (const [bucket, n] of Object.entries(buckets)) {
+        const op = bucket.split('/').at(-1)!;
+        operations[op] = (operations[op] ?? 0) + n;
+      }
       runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, scan, buckets, operations, server });
     }
     const peak = memory.stop();
     clients.destroy();
+    await workers.close();
     // The median run by wall time: one slow run on a shared 2-core machine is not the scan's speed.
     const median = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)]!;
     const { scan, wallMs, server } = median;
@@ -161,7 +181,11 @@ export async function run(): Promise<BenchResult> {
         'rate-limit floor': `${(floorMs / 1000).toFixed(2)} s (busiest bucket's calls / ${RATE} per s)`,
         'wall / floor': ratio.toFixed(2),
         'wall / burst-adjusted floor': `${(wallMs / burstFloorMs).toFixed(2)} (floor ${(burstFloorMs / 1000).toFixed(2)} s: (calls − burst ${BURST}) / ${RATE} per s + ${SHAPE.latencyMs} ms)`,
-        'bot CPU time': `${(median.cpuMs / 1000).toFixed(2)} s (CPU / wall ${(median.cpuMs / wallMs).toFixed(2)}: 1.0 means CPU-bound, not rate-bound)`,
+        'scan threads':
+          WORKERS > 1
+            ? `${WORKERS} worker threads (EFS_ENCRYPT_SCAN_WORKERS default)`
+            : 'the main thread only',
+        'bot CPU time': `${(median.cpuMs / 1000).toFixed(2)} s, all threads (CPU / wall ${(median.cpuMs / wallMs).toFixed(2)})`,
         'calls by operation (median run)': Object.entries(median.operations)
           .sort((a, b) => b[1] - a[1])
           .map(([op, n]) => `${op} ${n}`)

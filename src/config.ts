@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+import { MIN_PAIRS_FOR_WORKERS } from './workflow/scan/parallel/min-pairs.ts';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';
@@ -19,6 +21,14 @@ const list = (v: string | undefined) =>
     .filter(Boolean);
 
 const csv = (item: z.ZodString) => z.string().optional().transform(list).pipe(z.array(item));
+
+/**
+ * The scan is CPU-bound in the AWS SDK, so large scans spread their regions over worker threads:
+ * one per core, at most 4 (each holds its own SDK clients, about 50 MB).
+ */
+export function defaultScanWorkers(): number {
+  return Math.min(4, availableParallelism());
+}
 
 const intFrom = (def: number, min: number, max: number) =>
   z
@@ -87,6 +97,7 @@ const EnvSchema = z.object({
         .regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' }),
     ),
   EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(8, 1, 256),
+  EFS_ENCRYPT_SCAN_WORKERS: intFrom(defaultScanWorkers(), 0, 64),
   EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
   EFS_ENCRYPT_POLICY_RULES: z.string().optional(),
   LOG_LEVEL: z
@@ -115,6 +126,8 @@ export interface Config {
     /** Regions to scan; empty means "as the source of accounts says" (the estate's, or AWS_REGION). */
     regions: string[];
     scanConcurrency: number;
+    /** Worker threads for scans of MIN_PAIRS_FOR_WORKERS account/region pairs or more; 0 or 1: none. */
+    scanWorkers: number;
     /** Client-side calls per second per account, region and operation. */
     rateLimitPerSecond: number;
   };
@@ -170,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
       externalId: e.EFS_ENCRYPT_EXTERNAL_ID,
       regions: [...new Set(e.EFS_ENCRYPT_REGIONS)],
       scanConcurrency: e.EFS_ENCRYPT_SCAN_CONCURRENCY,
+      scanWorkers: e.EFS_ENCRYPT_SCAN_WORKERS,
       rateLimitPerSecond: e.EFS_ENCRYPT_RATE_LIMIT,
     },
     store: { tableName: e.EFS_ENCRYPT_TABLE, dataDir: e.EFS_ENCRYPT_DATA_DIR },
@@ -198,6 +212,10 @@ export const SETTINGS_HELP: [string, string][] = [
   ['EFS_ENCRYPT_DIGEST_CHANNEL', 'Channel ID for the scheduled digest.'],
   ['EFS_ENCRYPT_DIGEST_SCHEDULE', 'Cron expression for the digest (default "0 8 * * 1").'],
   ['EFS_ENCRYPT_SCAN_CONCURRENCY', 'Account/region pairs scanned at once (default 8).'],
+  [
+    'EFS_ENCRYPT_SCAN_WORKERS',
+    `Worker threads for scans of ${MIN_PAIRS_FOR_WORKERS}+ account/region pairs (default: the cores, at most 4; 0 or 1: none).`,
+  ],
   ['EFS_ENCRYPT_RATE_LIMIT', 'Client-side calls per second per account, region and operation (default 10).'],
   [
     'EFS_ENCRYPT_POLICY_RULES',

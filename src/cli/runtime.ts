@@ -14,7 +14,13 @@ import type { EstateTiming } from '../estate/timing.ts';
 import { SAMPLE_ESTATE_PATH } from '../estate/samples/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
-import { createScanWorkflow, type ScanWorkflow } from '../workflow/scan/index.ts';
+import {
+  createScanWorkflow,
+  createWorkerRegionScanner,
+  DEFAULT_FILE_SYSTEM_CONCURRENCY,
+  MIN_PAIRS_FOR_WORKERS,
+  type ScanWorkflow,
+} from '../workflow/scan/index.ts';
 
 /**
  * The composition root: builds the store, the AWS clients and the workflows from the configuration,
@@ -97,15 +103,25 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
     });
     closers.push(() => store.close());
 
-    const accountClients = createAccountClients({
+    const clientOptions = {
       accounts,
       roleName: config.aws.roleName,
       externalId: config.aws.externalId,
       regions,
       rateLimitPerSecond: config.aws.rateLimitPerSecond,
-      clock,
-    });
+    };
+    const accountClients = createAccountClients({ ...clientOptions, clock });
     closers.push(() => accountClients.destroy());
+    // Large scans on worker threads (started on first use). Workers run on real time, so a runtime
+    // on an injected clock (tests) scans on this thread only.
+    const workers =
+      config.aws.scanWorkers > 1 && !options.clock
+        ? createWorkerRegionScanner({
+            workers: config.aws.scanWorkers,
+            worker: { clients: clientOptions, fileSystemConcurrency: DEFAULT_FILE_SYSTEM_CONCURRENCY },
+          })
+        : undefined;
+    if (workers) closers.push(() => workers.close());
 
     return {
       config,
@@ -120,7 +136,12 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
           io,
           clock,
           concurrency: config.aws.scanConcurrency,
-          callCounts: () => accountClients.stats.snapshot(),
+          ...(workers ? { parallel: { scanner: workers, minPairs: MIN_PAIRS_FOR_WORKERS } } : {}),
+          callCounts: () => {
+            const here = accountClients.stats.snapshot();
+            const there = workers?.callCounts() ?? { apiCalls: 0, throttles: 0 };
+            return { apiCalls: here.apiCalls + there.apiCalls, throttles: here.throttles + there.throttles };
+          },
         }),
       clock,
       logger: options.logger,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
@@ -17,6 +18,13 @@ describe('config', () => {
     expect(c.aws.rateLimitPerSecond).toBe(10);
     expect(c.slack.mode).toBe('http');
     expect(c.digest.schedule).toBe('0 8 * * 1');
+  });
+
+  it('scans on worker threads by default (one per core, at most 4), none when set to 0, and refuses nonsense', () => {
+    expect(loadConfig({}).aws.scanWorkers).toBe(Math.min(4, availableParallelism()));
+    expect(loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: '0' }).aws.scanWorkers).toBe(0);
+    expect(loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: '3' }).aws.scanWorkers).toBe(3);
+    expect(() => loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: 'many' })).toThrow(ConfigError);
   });
 
   it('parses lists and trims them', () => {

@@ -5,3 +5,8 @@ export { createKeyResolver, KEY_NOT_FOUND_STATE } from './key-resolver.ts';
 export type { KeyInfo, KeyResolver, ReadError } from './key-resolver.ts';
 export { readFileSystem } from './read-file-system.ts';
 export { findScan } from './find-scan.ts';
+export { inProcessRegionScanner } from './region-scanner.ts';
+export type { RegionOutcome, RegionScanner } from './region-scanner.ts';
+export { createWorkerRegionScanner } from './parallel/worker-region-scanner.ts';
+export type { WorkerRegionScanner } from './parallel/worker-region-scanner.ts';
+export { MIN_PAIRS_FOR_WORKERS } from './parallel/min-pairs.ts';

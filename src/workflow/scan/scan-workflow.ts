@@ -34,6 +34,11 @@ export interface ScanWorkflowDeps {
   fileSystemConcurrency?: number;
   /** Where regions are scanned; default: this thread, with `clientsFor`. */
   regionScanner?: RegionScanner;
+  /**
+   * Worker threads for large scans: used instead of `regionScanner` when a scan covers at least
+   * `minPairs` account/region pairs (below that, starting the workers costs more than they save).
+   */
+  parallel?: { scanner: RegionScanner; minPairs: number };
   idGenerator?: () => string;
   /** Running totals of API attempts and throttles (AccountClients.stats.snapshot); the scan reports its share. */
   callCounts?: () => CallCounts;
@@ -68,7 +73,7 @@ export const DEFAULT_FILE_SYSTEM_CONCURRENCY = 16;
  * saved once, complete, at the end.
  */
 export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
-  const regions =
+  const inThread =
     deps.regionScanner ??
     inProcessRegionScanner({
       clientsFor: deps.clientsFor,
@@ -110,6 +115,8 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
       },
     );
 
+    const pairs = targets.accounts.length * targets.regions.length;
+    const regions = deps.parallel && pairs >= deps.parallel.minPairs ? deps.parallel.scanner : inThread;
     const blockedAccounts = new Set<string>();
     const pairLimit = pLimit(Math.max(1, deps.concurrency));
 

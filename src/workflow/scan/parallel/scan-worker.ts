@@ -1,0 +1,34 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createAccountClients } from '../../../aws/account-clients.ts';
+import { inProcessRegionScanner } from '../region-scanner.ts';
+import type { FromScanWorker, ScanWorkerOptions, ToScanWorker } from './messages.ts';
+
+/**
+ * A scan worker thread: its own SDK clients, credentials and rate-limit buckets, scanning the
+ * account/region pairs the pool sends it. The pool always sends a given pair to the same worker,
+ * so each (account, region, operation) bucket lives in exactly one thread and the limits hold.
+ */
+const options = workerData as ScanWorkerOptions;
+const port = parentPort;
+if (!port) throw new Error('scan-worker.ts runs only as a worker thread');
+
+const clients = createAccountClients(options.clients);
+const scanner = inProcessRegionScanner({
+  clientsFor: (accountId, region) => clients.clientsFor(accountId, region),
+  fileSystemConcurrency: options.fileSystemConcurrency,
+});
+const stats = () => ({ counts: clients.stats.snapshot(), byBucket: clients.stats.byBucket() });
+
+port.on('message', (msg: ToScanWorker) => {
+  void scanner.scan(msg.accountId, msg.region).then(
+    (outcome) =>
+      port.postMessage({ type: 'result', id: msg.id, outcome, stats: stats() } satisfies FromScanWorker),
+    (e: unknown) =>
+      port.postMessage({
+        type: 'error',
+        id: msg.id,
+        message: e instanceof Error ? e.message : String(e),
+        stats: stats(),
+      } satisfies FromScanWorker),
+  );
+});
