@@ -17,7 +17,7 @@ import {
   MIN_PAIRS_FOR_WORKERS,
 } from '../src/workflow/scan/index.ts';
 import { defaultScanWorkers } from '../src/config.ts';
-import type { CallCounts } from '../src/aws/rate-limit.ts';
+import { addCallCounts } from '../src/aws/rate-limit.ts';
 import type { ScanRecord } from '../src/domain/inventory.ts';
 import { trackPeakMemory } from './memory.ts';
 import type { BenchResult } from './run.ts';
@@ -28,10 +28,6 @@ const RATE = 10;
 const BURST = 1;
 const RUNS = 3;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? defaultScanWorkers());
-
-function addCounts(a: CallCounts, b: CallCounts): CallCounts {
-  return { apiCalls: a.apiCalls + b.apiCalls, throttles: a.throttles + b.throttles };
-}
 
 function addBuckets(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
   const out = { ...a };
@@ -110,7 +106,7 @@ export async function run(): Promise<BenchResult> {
       // Every account × region at once: the rate limits, not the fan-out, should set the pace.
       concurrency: accounts.length * regions.length,
       ...(WORKERS > 1 ? { parallel: { scanner: workers, minPairs: MIN_PAIRS_FOR_WORKERS } } : {}),
-      callCounts: () => addCounts(clients.stats.snapshot(), workers.callCounts()),
+      callCounts: () => addCallCounts(clients.stats.snapshot(), workers.callCounts()),
     });
     const byBucket = () => addBuckets(clients.stats.byBucket(), workers.byBucket());
 

@@ -92,6 +92,11 @@ export interface CallCounts {
   throttles: number;
 }
 
+/** Two running totals as one (this thread's clients and the scan workers', say). */
+export function addCallCounts(a: CallCounts, b: CallCounts): CallCounts {
+  return { apiCalls: a.apiCalls + b.apiCalls, throttles: a.throttles + b.throttles };
+}
+
 /** Counts every attempt that reached the wire, and the ones AWS throttled. */
 export class CallStats {
   private counts: CallCounts = { apiCalls: 0, throttles: 0 };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createAccountClients, type AccountClients } from '../aws/account-clients.ts';
+import { addCallCounts } from '../aws/rate-limit.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import {
   estateAccounts,
@@ -137,11 +138,10 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
           clock,
           concurrency: config.aws.scanConcurrency,
           ...(workers ? { parallel: { scanner: workers, minPairs: MIN_PAIRS_FOR_WORKERS } } : {}),
-          callCounts: () => {
-            const here = accountClients.stats.snapshot();
-            const there = workers?.callCounts() ?? { apiCalls: 0, throttles: 0 };
-            return { apiCalls: here.apiCalls + there.apiCalls, throttles: here.throttles + there.throttles };
-          },
+          callCounts: () =>
+            workers
+              ? addCallCounts(accountClients.stats.snapshot(), workers.callCounts())
+              : accountClients.stats.snapshot(),
         }),
       clock,
       logger: options.logger,

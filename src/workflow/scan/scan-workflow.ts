@@ -32,10 +32,8 @@ export interface ScanWorkflowDeps {
   concurrency: number;
   /** File systems read at once within one account and region (default 16); the rate limit paces the calls. */
   fileSystemConcurrency?: number;
-  /** Where regions are scanned; default: this thread, with `clientsFor`. */
-  regionScanner?: RegionScanner;
   /**
-   * Worker threads for large scans: used instead of `regionScanner` when a scan covers at least
+   * Worker threads for large scans: used instead of this thread when a scan covers at least
    * `minPairs` account/region pairs (below that, starting the workers costs more than they save).
    */
   parallel?: { scanner: RegionScanner; minPairs: number };
@@ -73,12 +71,10 @@ export const DEFAULT_FILE_SYSTEM_CONCURRENCY = 16;
  * saved once, complete, at the end.
  */
 export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
-  const inThread =
-    deps.regionScanner ??
-    inProcessRegionScanner({
-      clientsFor: deps.clientsFor,
-      fileSystemConcurrency: deps.fileSystemConcurrency ?? DEFAULT_FILE_SYSTEM_CONCURRENCY,
-    });
+  const inThread = inProcessRegionScanner({
+    clientsFor: deps.clientsFor,
+    fileSystemConcurrency: deps.fileSystemConcurrency ?? DEFAULT_FILE_SYSTEM_CONCURRENCY,
+  });
 
   const say = (level: IoLevel, code: string, message: string, data?: unknown) =>
     deps.io.notify({ level, code, message, data, time: deps.clock.now() });

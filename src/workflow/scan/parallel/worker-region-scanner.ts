@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CallCounts } from '../../../aws/rate-limit.ts';
+import { addCallCounts, type CallCounts } from '../../../aws/rate-limit.ts';
 import type { RegionOutcome, RegionScanner } from '../region-scanner.ts';
 import type { FromScanWorker, ScanWorkerOptions, ScanWorkerStats, ToScanWorker } from './messages.ts';
 
@@ -37,8 +37,7 @@ interface Slot {
 const emptyStats = (): ScanWorkerStats => ({ counts: { apiCalls: 0, throttles: 0 }, byBucket: {} });
 
 function addStats(into: ScanWorkerStats, s: ScanWorkerStats): void {
-  into.counts.apiCalls += s.counts.apiCalls;
-  into.counts.throttles += s.counts.throttles;
+  into.counts = addCallCounts(into.counts, s.counts);
   for (const [b, n] of Object.entries(s.byBucket)) into.byBucket[b] = (into.byBucket[b] ?? 0) + n;
 }
 
