@@ -7,7 +7,7 @@ import type { BuildService, CopyService, SlackServices } from '../slack/services
 import { createCopyPhase, type CopyPhase } from '../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../workflow/copy/rsync/runbook-for-migration.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
-import { createBuildPhase } from '../workflow/build/index.ts';
+import { createBuildPhase } from '../workflow/provision/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
 import { createProgressHub } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';

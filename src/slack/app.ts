@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi, type AwsLambdaReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ScanSummaryOptions } from '../../blocks/scan-summary.ts';
+import type { ScanSummaryOptions } from '#blocks/scan-summary.ts';
 import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { ConfigError } from '../domain/errors.ts';

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import { buildReviewMessages } from '../../blocks/build-review.ts';
-import { code, escapeMrkdwn } from '../../blocks/format.ts';
-import { SlackLimits, clip, packLines, type SlackMessage } from '../../blocks/limits.ts';
+import { buildReviewMessages } from '#blocks/build-review.ts';
+import { code, escapeMrkdwn } from '#blocks/format.ts';
+import { SlackLimits, clip, packLines, type SlackMessage } from '#blocks/limits.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { MigrationRecord } from '../domain/migration.ts';
-import type { QueuedBuild } from '../workflow/build/index.ts';
+import type { QueuedBuild } from '../workflow/provision/index.ts';
 import { BuildThreads } from './build-threads.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import type { BuildService } from './services.ts';

@@ -3,7 +3,7 @@ import {
   isBuildStep,
   migrationParts,
   type BuildProgressState,
-} from '../../blocks/build-progress.ts';
+} from '#blocks/build-progress.ts';
 import { BUILD_STEPS, buildMappingOf, type BuildMapping } from '../domain/build-plan.ts';
 import type { JobError } from '../domain/job.ts';
 import type { MigrationMethod } from '../domain/migration.ts';

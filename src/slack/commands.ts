@@ -1,4 +1,4 @@
-import type { CommandHelp } from '../../blocks/help.ts';
+import type { CommandHelp } from '#blocks/help.ts';
 
 export const SLASH_COMMAND = '/efs-encrypt';
 

@@ -1,9 +1,9 @@
-import { migrationParts } from '../../blocks/build-progress.ts';
-import { copyButtons } from '../../blocks/copy-progress.ts';
-import { copyReviewMessages } from '../../blocks/copy-review.ts';
-import { code } from '../../blocks/format.ts';
-import { SlackLimits, clip, type Block, type SlackMessage } from '../../blocks/limits.ts';
-import { rsyncRunbookMessage } from '../../blocks/rsync-runbook.ts';
+import { migrationParts } from '#blocks/build-progress.ts';
+import { copyButtons } from '#blocks/copy-progress.ts';
+import { copyReviewMessages } from '#blocks/copy-review.ts';
+import { code } from '#blocks/format.ts';
+import { SlackLimits, clip, type Block, type SlackMessage } from '#blocks/limits.ts';
+import { rsyncRunbookMessage } from '#blocks/rsync-runbook.ts';
 import { COPY_KIND_LABELS, copyKindsOf } from '../domain/copy.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { CopyPhase, QueuedCopy, RsyncStatusResult } from '../workflow/copy/index.ts';

@@ -1,4 +1,4 @@
-import { copyProgressMessage, type CopyProgressState } from '../../blocks/copy-progress.ts';
+import { copyProgressMessage, type CopyProgressState } from '#blocks/copy-progress.ts';
 import { copyActionsFor, isCopyKind, type CopyAction, type CopyProgress } from '../domain/copy.ts';
 import type { JobError } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationMethod } from '../domain/migration.ts';

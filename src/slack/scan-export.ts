@@ -1,4 +1,4 @@
-import { humanBytes, plural } from '../../blocks/format.ts';
+import { humanBytes, plural } from '#blocks/format.ts';
 import { inventoryCsv, inventoryJson } from '../domain/inventory-export.ts';
 import { findScan } from '../workflow/scan/index.ts';
 import type { BuildTarget } from './build-in-thread.ts';

@@ -1,14 +1,14 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorMessage } from '../../blocks/error.ts';
-import type { SlackMessage } from '../../blocks/limits.ts';
+import { errorMessage } from '#blocks/error.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import {
   scanDetailPages,
   scanDoneLine,
   scanStartedMessage,
   scanSummaryMessage,
   type ScanSummaryOptions,
-} from '../../blocks/scan-summary.ts';
+} from '#blocks/scan-summary.ts';
 import type { Clock } from '../domain/clock.ts';
 import { describeScanScope, type ScanScope } from '../domain/scan-scope.ts';
 import type { Scheduler } from './scheduler.ts';

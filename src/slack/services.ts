@@ -3,7 +3,7 @@ import type { ScanScope } from '../domain/scan-scope.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
 import type { DecideService } from '../workflow/decide/index.ts';
-import type { BuildPhase } from '../workflow/build/index.ts';
+import type { BuildPhase } from '../workflow/provision/index.ts';
 import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../domain/migration.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { migrationParts } from '../../blocks/build-progress.ts';
-import type { SlackMessage } from '../../blocks/limits.ts';
+import { migrationParts } from '#blocks/build-progress.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IoHost, IoMessage } from '../workflow/io-host.ts';
 import type { BuildThreadLocation, BuildThreads } from './build-threads.ts';

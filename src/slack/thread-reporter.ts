@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { progressMessage, type ProgressState } from '../../blocks/progress.ts';
+import { progressMessage, type ProgressState } from '#blocks/progress.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IoHost, IoMessage } from '../workflow/io-host.ts';
 import type { Scheduler } from './scheduler.ts';

@@ -12,7 +12,7 @@ import { TWIN_TAGS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { migrationId, type FileSystemRecord } from '../../src/domain/inventory.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { createBuildPhase, type BuildPhase } from '../../src/workflow/build/index.ts';
+import { createBuildPhase, type BuildPhase } from '../../src/workflow/provision/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';

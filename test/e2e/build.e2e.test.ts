@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_ONE_ACTION_ID } from '../../blocks/build-review.ts';
+import { BUILD_ONE_ACTION_ID } from '#blocks/build-review.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
 import { migrationId } from '../../src/domain/inventory.ts';

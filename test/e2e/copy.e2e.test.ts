@@ -4,8 +4,8 @@ import {
   COPY_REVIEW_ACTION_ID,
   COPY_START_ACTION_ID,
   COPY_SYNC_ACTION_ID,
-} from '../../blocks/copy-progress.ts';
-import type { Block } from '../../blocks/limits.ts';
+} from '#blocks/copy-progress.ts';
+import type { Block } from '#blocks/limits.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
 import { scaleTiming } from '../../src/estate/timing.ts';

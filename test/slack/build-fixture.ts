@@ -1,11 +1,11 @@
 /**
- * The Slack build tests' world: the build phase's world (test/workflow/build/build-fixture.ts: the
+ * The Slack build tests' world: the build phase's world (test/workflow/provision/build-fixture.ts: the
  * estate with lifecycle states advancing on the test's ManualClock, real SDK clients, the embedded
  * store, a real scan and real decisions) and bot replicas over it. Everything the Slack app gets is
  * the production code; only the runner's scheduler skips time ahead.
  */
 import type { BuildService, SlackServices } from '../../src/slack/services.ts';
-import type { BuildPhase } from '../../src/workflow/build/index.ts';
+import type { BuildPhase } from '../../src/workflow/provision/index.ts';
 import { createProgressHub } from '../../src/workflow/io-host.ts';
 import type { JobHandler, JobRunner } from '../../src/workflow/jobs/index.ts';
 import { fakeScanService } from '../harness/fake-services.ts';
@@ -15,7 +15,7 @@ import {
   buildPhaseOver,
   startBuildWorld as startWorld,
   type BuildWorld,
-} from '../workflow/build/build-fixture.ts';
+} from '../workflow/provision/build-fixture.ts';
 
 export {
   ACCOUNT,
@@ -29,7 +29,7 @@ export {
   LOGS_ID,
   REGION,
   type BuildWorld,
-} from '../workflow/build/build-fixture.ts';
+} from '../workflow/provision/build-fixture.ts';
 
 export const startBuildWorld = (): Promise<BuildWorld> => startWorld({ name: 'slack-build' });
 

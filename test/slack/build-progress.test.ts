@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { BUILD_RETRY_ACTION_ID } from '../../blocks/build-progress.ts';
+import { BUILD_RETRY_ACTION_ID } from '#blocks/build-progress.ts';
 import { BUILD_STEPS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { BuildProgressReporter } from '../../src/slack/build-progress.ts';

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { buildProgressMessage } from '../../blocks/build-progress.ts';
+import { buildProgressMessage } from '#blocks/build-progress.ts';
 import {
   COPY_RETRY_ACTION_ID,
   COPY_REVIEW_ACTION_ID,
@@ -8,8 +8,8 @@ import {
   COPY_START_ACTION_ID,
   copyProgressMessage,
   type CopyProgressState,
-} from '../../blocks/copy-progress.ts';
-import { limitBreaches, type Block } from '../../blocks/limits.ts';
+} from '#blocks/copy-progress.ts';
+import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { BUILD_STEPS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { JobRecord } from '../../src/domain/job.ts';

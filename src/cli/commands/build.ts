@@ -9,7 +9,7 @@ import {
   formatBuildPlans,
   formatMapping,
   type BuildPhase,
-} from '../../workflow/build/index.ts';
+} from '../../workflow/provision/index.ts';
 import { formatProblems } from '../../workflow/decide/index.ts';
 import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';

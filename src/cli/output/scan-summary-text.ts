@@ -1,4 +1,4 @@
-import { humanBytes } from '../../../blocks/format.ts';
+import { humanBytes } from '#blocks/format.ts';
 import { ownership, type FileSystemRecord, type ScanRecord } from '../../domain/inventory.ts';
 
 function line(fs: FileSystemRecord): string {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ScanSummaryOptions } from '../../../blocks/scan-summary.ts';
+import type { ScanSummaryOptions } from '#blocks/scan-summary.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Authorizer } from '../authorization.ts';
 import type { BackgroundTasks } from '../background-tasks.ts';

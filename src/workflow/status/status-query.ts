@@ -1,4 +1,4 @@
-import { BUILD_JOB_KIND } from '../build/build-phase.ts';
+import { BUILD_JOB_KIND } from '../provision/build-phase.ts';
 import { COPY_JOB_KIND } from '../copy/copy-phase.ts';
 import { buildMappingOf } from '../../domain/build-plan.ts';
 import { COPY_RUNNING_STATES, CopyResourceKeys } from '../../domain/copy.ts';

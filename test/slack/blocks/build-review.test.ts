@@ -4,9 +4,9 @@ import {
   buildButtonsBlock,
   buildReviewMessages,
   chunkEscaped,
-} from '../../../blocks/build-review.ts';
-import { limitBreaches, type Block } from '../../../blocks/limits.ts';
-import { planSummaryMessages } from '../../../blocks/plan-summary.ts';
+} from '#blocks/build-review.ts';
+import { limitBreaches, type Block } from '#blocks/limits.ts';
+import { planSummaryMessages } from '#blocks/plan-summary.ts';
 import { planBuild, type BuildPlan } from '../../../src/domain/build-plan.ts';
 import type { FileSystemRecord } from '../../../src/domain/inventory.ts';
 import type { PlanSummary } from '../../../src/workflow/decide/index.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyReviewMessages, type CopyReview } from '../../../blocks/copy-review.ts';
-import { limitBreaches } from '../../../blocks/limits.ts';
+import { copyReviewMessages, type CopyReview } from '#blocks/copy-review.ts';
+import { limitBreaches } from '#blocks/limits.ts';
 import { planCopyCalls, type PlannedCopyCall } from '../../../src/domain/copy.ts';
 
 const migration = { accountId: '111111111111', region: 'eu-west-1', fileSystemId: 'fs-0000000000000aaa1' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { helpMessage, unknownCommandMessage } from '../../../blocks/help.ts';
-import { limitBreaches } from '../../../blocks/limits.ts';
+import { helpMessage, unknownCommandMessage } from '#blocks/help.ts';
+import { limitBreaches } from '#blocks/limits.ts';
 import { COMMANDS, parseCommand } from '../../../src/slack/commands.ts';
 
 describe('parseCommand', () => {

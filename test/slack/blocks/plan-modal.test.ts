@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { limitBreaches, SlackLimits } from '../../../blocks/limits.ts';
+import { limitBreaches, SlackLimits } from '#blocks/limits.ts';
 import {
   keyOptions,
   planModal,
   PLAN_OPEN_ACTION_ID,
   PLAN_PAGE_SIZE,
   readPlanSubmission,
-} from '../../../blocks/plan-modal.ts';
-import { planSummaryMessages } from '../../../blocks/plan-summary.ts';
-import { SCAN_EXPORT_ACTION_ID, scanSummaryMessage } from '../../../blocks/scan-summary.ts';
+} from '#blocks/plan-modal.ts';
+import { planSummaryMessages } from '#blocks/plan-summary.ts';
+import { SCAN_EXPORT_ACTION_ID, scanSummaryMessage } from '#blocks/scan-summary.ts';
 import { fileSystem, scanRecord } from '../../harness/scan-fixtures.ts';
 
 const many = Array.from({ length: 40 }, (_, i) =>

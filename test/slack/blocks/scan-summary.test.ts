@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SlackLimits, limitBreaches, packLines } from '../../../blocks/limits.ts';
-import { fileSystemLine, scanDetailPages, scanSummaryMessage } from '../../../blocks/scan-summary.ts';
-import { humanBytes } from '../../../blocks/format.ts';
+import { SlackLimits, limitBreaches, packLines } from '#blocks/limits.ts';
+import { fileSystemLine, scanDetailPages, scanSummaryMessage } from '#blocks/scan-summary.ts';
+import { humanBytes } from '#blocks/format.ts';
 import { fileSystem, largeEstate, scanRecord } from '../../harness/scan-fixtures.ts';
 
 const text = (blocks: unknown) => JSON.stringify(blocks);

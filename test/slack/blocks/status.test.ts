@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { limitBreaches } from '../../../blocks/limits.ts';
-import { statusDetailMessage, statusOverviewMessage } from '../../../blocks/status.ts';
+import { limitBreaches } from '#blocks/limits.ts';
+import { statusDetailMessage, statusOverviewMessage } from '#blocks/status.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { createStatusQuery, type StatusQuery } from '../../../src/workflow/status/index.ts';

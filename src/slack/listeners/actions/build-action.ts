@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../../../../blocks/error.ts';
-import type { SlackMessage } from '../../../../blocks/limits.ts';
+import { errorMessage } from '#blocks/error.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import type { BuildTarget } from '../../build-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';

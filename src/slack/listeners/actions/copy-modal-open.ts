@@ -3,8 +3,8 @@ import {
   rsyncPassModal,
   writesStoppedModal,
   type CopyModalMetadata,
-} from '../../../../blocks/copy-modals.ts';
-import { errorMessage } from '../../../../blocks/error.ts';
+} from '#blocks/copy-modals.ts';
+import { errorMessage } from '#blocks/error.ts';
 import { authorizeCopy, copyServiceOf } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';

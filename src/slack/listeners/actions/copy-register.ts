@@ -9,7 +9,7 @@ import {
   COPY_START_ACTION_ID,
   COPY_SYNC_ACTION_ID,
   COPY_WRITES_STOPPED_ACTION_ID,
-} from '../../../../blocks/copy-progress.ts';
+} from '#blocks/copy-progress.ts';
 import { CopyProgressReporter, copyThreads } from '../../copy-progress.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyModalAction } from './copy-modal-open.ts';

@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { PLAN_OPEN_ACTION_ID } from '../../../../blocks/plan-modal.ts';
-import { SCAN_EXPORT_ACTION_ID } from '../../../../blocks/scan-summary.ts';
+import { PLAN_OPEN_ACTION_ID } from '#blocks/plan-modal.ts';
+import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';

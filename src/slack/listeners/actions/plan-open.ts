@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../../../../blocks/error.ts';
-import { pageOf, planModal } from '../../../../blocks/plan-modal.ts';
+import { errorMessage } from '#blocks/error.ts';
+import { pageOf, planModal } from '#blocks/plan-modal.ts';
 import { BadInputError } from '../../../domain/errors.ts';
 import { planCandidates } from '../../../workflow/decide/index.ts';
 import { newCorrelationId } from '../../correlation.ts';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../../../../blocks/error.ts';
-import type { SlackMessage } from '../../../../blocks/limits.ts';
+import { errorMessage } from '#blocks/error.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import {
   authorizeBuild,
   buildRootMessage,

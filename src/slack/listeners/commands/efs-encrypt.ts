@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../../../../blocks/error.ts';
-import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../../../../blocks/help.ts';
-import type { SlackMessage } from '../../../../blocks/limits.ts';
+import { errorMessage } from '#blocks/error.ts';
+import { comingSoonMessage, helpMessage, unknownCommandMessage } from '#blocks/help.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import { COMMANDS, SLASH_COMMAND, parseCommand } from '../../commands.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';

@@ -1,5 +1,5 @@
-import { statusDetailMessage, statusOverviewMessage } from '../../../../blocks/status.ts';
-import type { SlackMessage } from '../../../../blocks/limits.ts';
+import { statusDetailMessage, statusOverviewMessage } from '#blocks/status.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import { NotImplementedError } from '../../../domain/errors.ts';
 import { SLASH_COMMAND } from '../../commands.ts';
 import type { ListenerDeps } from '../deps.ts';

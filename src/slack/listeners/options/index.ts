@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { PLAN_KEY_SELECT_ACTION_ID } from '../../../../blocks/plan-modal.ts';
+import { PLAN_KEY_SELECT_ACTION_ID } from '#blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { planKeyOptions } from './plan-key-options.ts';
 

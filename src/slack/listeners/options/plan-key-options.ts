@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockSuggestion, SlackOptionsMiddlewareArgs } from '@slack/bolt';
-import { keyOptions, parsePlanBlockId } from '../../../../blocks/plan-modal.ts';
+import { keyOptions, parsePlanBlockId } from '#blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
 
 /**

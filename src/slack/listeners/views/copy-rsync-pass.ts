@@ -1,5 +1,5 @@
-import { SUMMARY_ACTION_ID, SUMMARY_BLOCK_ID } from '../../../../blocks/copy-modals.ts';
-import { code } from '../../../../blocks/format.ts';
+import { SUMMARY_ACTION_ID, SUMMARY_BLOCK_ID } from '#blocks/copy-modals.ts';
+import { code } from '#blocks/format.ts';
 import { parseVerificationSummary } from '../../../workflow/copy/rsync/index.ts';
 import { recordRsyncPass, section } from '../../copy-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';

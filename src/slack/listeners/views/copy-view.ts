@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { decodeCopyMetadata, type CopyModalMetadata } from '../../../../blocks/copy-modals.ts';
-import { errorMessage } from '../../../../blocks/error.ts';
-import type { SlackMessage } from '../../../../blocks/limits.ts';
+import { decodeCopyMetadata, type CopyModalMetadata } from '#blocks/copy-modals.ts';
+import { errorMessage } from '#blocks/error.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import type { BuildTarget } from '../../build-in-thread.ts';
 import { authorizeCopy } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';

@@ -1,4 +1,4 @@
-import { WRITES_STOPPED_ACTION_ID, WRITES_STOPPED_BLOCK_ID } from '../../../../blocks/copy-modals.ts';
+import { WRITES_STOPPED_ACTION_ID, WRITES_STOPPED_BLOCK_ID } from '#blocks/copy-modals.ts';
 import { requestCopy, writesStoppedRequest } from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyViewSubmission, type ReadResult, type ViewStateValues } from './copy-view.ts';

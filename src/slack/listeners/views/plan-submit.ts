@@ -7,8 +7,8 @@ import {
   planModal,
   readPlanSubmission,
   type ViewStateValues,
-} from '../../../../blocks/plan-modal.ts';
-import { planSummaryMessages } from '../../../../blocks/plan-summary.ts';
+} from '#blocks/plan-modal.ts';
+import { planSummaryMessages } from '#blocks/plan-summary.ts';
 import { BadInputError } from '../../../domain/errors.ts';
 import { planCandidates } from '../../../workflow/decide/index.ts';
 import { newCorrelationId } from '../../correlation.ts';

@@ -12,7 +12,7 @@ import {
   SUMMARY_BLOCK_ID,
   WRITES_STOPPED_ACTION_ID,
   WRITES_STOPPED_BLOCK_ID,
-} from '../../../../blocks/copy-modals.ts';
+} from '#blocks/copy-modals.ts';
 import {
   COPY_FINAL_ACTION_ID,
   COPY_RECORD_FINAL_ACTION_ID,
@@ -23,9 +23,9 @@ import {
   COPY_START_ACTION_ID,
   COPY_SYNC_ACTION_ID,
   COPY_WRITES_STOPPED_ACTION_ID,
-} from '../../../../blocks/copy-progress.ts';
-import { escapeMrkdwn } from '../../../../blocks/format.ts';
-import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
+} from '#blocks/copy-progress.ts';
+import { escapeMrkdwn } from '#blocks/format.ts';
+import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
 import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
 import type { MigrationMethod } from '../../../../src/domain/migration.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCAN_EXPORT_ACTION_ID } from '../../../../blocks/scan-summary.ts';
+import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import { INVENTORY_CSV_COLUMNS } from '../../../../src/domain/inventory-export.ts';
 import type { ScanRecord } from '../../../../src/domain/inventory.ts';
 import { fakeServices } from '../../../harness/fake-services.ts';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { limitBreaches, type Block } from '../../../../blocks/limits.ts';
-import { statusOverviewMessage, STATUS_LINES_SHOWN } from '../../../../blocks/status.ts';
+import { limitBreaches, type Block } from '#blocks/limits.ts';
+import { statusOverviewMessage, STATUS_LINES_SHOWN } from '#blocks/status.ts';
 import { ManualClock } from '../../../../src/domain/clock.ts';
 import { openStore, type Store } from '../../../../src/store/index.ts';
 import { createStatusQuery, type StatusOverview } from '../../../../src/workflow/status/index.ts';

@@ -10,7 +10,7 @@ import {
   PLAN_KEY_SELECT_ACTION_ID,
   PLAN_OPEN_ACTION_ID,
   PLAN_PAGE_SIZE,
-} from '../../../../blocks/plan-modal.ts';
+} from '#blocks/plan-modal.ts';
 import { parsePolicyRules } from '../../../../src/domain/decision.ts';
 import { migrationId } from '../../../../src/domain/inventory.ts';
 import { createDecideWorkflow } from '../../../../src/workflow/decide/index.ts';

@@ -13,8 +13,8 @@ import {
   shellQuote,
   type RsyncRunbookInput,
 } from '../../../../src/workflow/copy/rsync/index.ts';
-import { limitBreaches } from '../../../../blocks/limits.ts';
-import { rsyncRunbookMessage } from '../../../../blocks/rsync-runbook.ts';
+import { limitBreaches } from '#blocks/limits.ts';
+import { rsyncRunbookMessage } from '#blocks/rsync-runbook.ts';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';

@@ -14,7 +14,7 @@ import type { ScanRecord } from '../../../src/domain/inventory.ts';
 import { migrationId } from '../../../src/domain/inventory.ts';
 import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
-import { createBuildPhase, type BuildPhase } from '../../../src/workflow/build/index.ts';
+import { createBuildPhase, type BuildPhase } from '../../../src/workflow/provision/index.ts';
 import type { DecideWorkflow } from '../../../src/workflow/decide/index.ts';
 import type { IoHost } from '../../../src/workflow/io-host.ts';
 import {

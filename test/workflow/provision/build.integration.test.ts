@@ -4,7 +4,7 @@ import { migrationId } from '../../../src/domain/inventory.ts';
 import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import type { BuildPhase } from '../../../src/workflow/build/index.ts';
+import type { BuildPhase } from '../../../src/workflow/provision/index.ts';
 import type { JobHandler, JobRunner } from '../../../src/workflow/jobs/index.ts';
 import { dyingAfter } from '../../harness/dying-handler.ts';
 import { skipAheadRunner } from '../../harness/job-runners.ts';
