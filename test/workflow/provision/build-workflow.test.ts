@@ -11,7 +11,11 @@ import { ManualClock } from '../../../src/domain/clock.ts';
 import { classify, migrationId, type FileSystemRecord } from '../../../src/domain/inventory.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import { createBuildPhase, formatBuildPlans, type BuildPhase } from '../../../src/workflow/provision/index.ts';
+import {
+  createBuildPhase,
+  formatBuildPlans,
+  type BuildPhase,
+} from '../../../src/workflow/provision/index.ts';
 import { createJobRunner, type JobRunner } from '../../../src/workflow/jobs/index.ts';
 import { skipAheadScheduler } from '../../harness/schedulers.ts';
 import { ACCOUNT, FakeAws, REGION } from './fake-aws.ts';

@@ -1,10 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { BUILD_RETRY_ACTION_ID } from '#blocks/build-progress.ts';
-import {
-  BUILD_ALL_ACTION_ID,
-  BUILD_ONE_ACTION_ID,
-  BUILD_REVIEW_ACTION_ID,
-} from '#blocks/build-review.ts';
+import { BUILD_ALL_ACTION_ID, BUILD_ONE_ACTION_ID, BUILD_REVIEW_ACTION_ID } from '#blocks/build-review.ts';
 import { BuildProgressReporter } from '../../build-progress.ts';
 import { BuildThreads } from '../../build-threads.ts';
 import type { ListenerDeps } from '../deps.ts';

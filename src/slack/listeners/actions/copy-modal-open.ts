@@ -1,9 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import {
-  rsyncPassModal,
-  writesStoppedModal,
-  type CopyModalMetadata,
-} from '#blocks/copy-modals.ts';
+import { rsyncPassModal, writesStoppedModal, type CopyModalMetadata } from '#blocks/copy-modals.ts';
 import { errorMessage } from '#blocks/error.ts';
 import { authorizeCopy, copyServiceOf } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';

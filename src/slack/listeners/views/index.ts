@@ -1,8 +1,5 @@
 import type { App } from '@slack/bolt';
-import {
-  COPY_RSYNC_PASS_CALLBACK_ID,
-  COPY_WRITES_STOPPED_CALLBACK_ID,
-} from '#blocks/copy-modals.ts';
+import { COPY_RSYNC_PASS_CALLBACK_ID, COPY_WRITES_STOPPED_CALLBACK_ID } from '#blocks/copy-modals.ts';
 import { PLAN_CALLBACK_ID } from '#blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyRsyncPassView } from './copy-rsync-pass.ts';

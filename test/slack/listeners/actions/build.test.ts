@@ -5,11 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILD_RETRY_ACTION_ID } from '#blocks/build-progress.ts';
-import {
-  BUILD_ALL_ACTION_ID,
-  BUILD_ONE_ACTION_ID,
-  BUILD_REVIEW_ACTION_ID,
-} from '#blocks/build-review.ts';
+import { BUILD_ALL_ACTION_ID, BUILD_ONE_ACTION_ID, BUILD_REVIEW_ACTION_ID } from '#blocks/build-review.ts';
 import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { BUILD_THREAD_EVENT } from '../../../../src/slack/build-threads.ts';
 import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
