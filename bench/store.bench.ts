@@ -5,7 +5,7 @@
  */
 import { openStore } from '../src/store/index.ts';
 import { packJson } from '../src/store/item-size.ts';
-import { scanRecord } from '../test/store/fixtures.ts';
+import { scanRecord } from './scan-records.ts';
 import { trackPeakMemory } from './memory.ts';
 import type { BenchResult } from './run.ts';
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { MIN_PAIRS_FOR_WORKERS } from './workflow/scan/parallel/min-pairs.ts';
+import { MIN_PAIRS_FOR_WORKERS } from './domain/scan-scope.ts';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';

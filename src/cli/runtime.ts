@@ -6,12 +6,12 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import {
   estateAccounts,
   estateRegions,
-  loadEstateFile,
   startEstateServer,
   type Estate,
   type EstateServer,
+  type EstateTiming,
 } from '../estate/index.ts';
-import type { EstateTiming } from '../estate/timing.ts';
+import { loadEstate } from './estate-file.ts';
 import { SAMPLE_ESTATE_PATH } from '../estate/samples/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
@@ -76,7 +76,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
     let regions = config.aws.regions;
     const source = options.estate?.file ?? (options.estate?.demo ? SAMPLE_ESTATE_PATH : undefined);
     if (source) {
-      const data = await loadEstateFile(source);
+      const data = await loadEstate(source);
       const server = await startEstateServer({
         estate: data,
         latencyMs: options.estate?.latencyMs,

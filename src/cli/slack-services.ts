@@ -5,7 +5,7 @@ import { replicationClientsFrom } from '../aws/efs-replication.ts';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
 import type { BuildService, CopyService, SlackServices } from '../slack/services.ts';
 import { createCopyPhase, type CopyPhase } from '../workflow/copy/index.ts';
-import { rsyncRunbookFor } from '../workflow/copy/rsync/runbook-for-migration.ts';
+import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/provision/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
@@ -154,4 +154,4 @@ export function copyService(
 }
 
 /** Moved to the copy workflow so the CLI's `copy runbook` builds the same document; re-exported for callers here. */
-export { rsyncRunbookFor, type RunbookSources } from '../workflow/copy/rsync/runbook-for-migration.ts';
+export { rsyncRunbookFor, type RunbookSources } from '../workflow/copy/rsync/index.ts';

@@ -45,3 +45,10 @@ export function describeScanScope(scope: Partial<ScanScope>): string {
   const r = regions.length ? regions.join(', ') : 'every configured region';
   return `${a} in ${r}`;
 }
+
+/**
+ * Scans of fewer account/region pairs stay on the main thread: starting workers (loading the SDK
+ * in each, about half a second) costs more than it saves there. A rule of the domain, not of the
+ * scan workflow alone: the settings' help text states it too.
+ */
+export const MIN_PAIRS_FOR_WORKERS = 16;

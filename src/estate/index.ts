@@ -1,5 +1,6 @@
 /** The local AWS estate: load an estate file, serve it to the real SDK clients. */
 export { loadEstateFile, parseEstate } from './load.ts';
+export { EstateFileError } from './errors.ts';
 export {
   startEstateServer,
   type EstateServer,
@@ -16,3 +17,4 @@ export {
   type EstateKey,
 } from './types.ts';
 export { generateEstate, type GenerateOptions } from './generate.ts';
+export { scaleTiming, type EstateTiming } from './timing.ts';

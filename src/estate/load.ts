@@ -1,7 +1,7 @@
 /** Reading an estate file: JSON, then the zod schema, then defaults and cross-checks; all problems at once. */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { EstateInvalidError } from '../domain/errors.ts';
+import { EstateFileError } from './errors.ts';
 import { estateFileSchema } from './schema.ts';
 import { normaliseEstate, formatPath, Problems, type PathPart } from './normalise.ts';
 import type { Estate } from './types.ts';
@@ -11,7 +11,7 @@ export async function loadEstateFile(path: string): Promise<Estate> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new EstateInvalidError(path, [
+    throw new EstateFileError(path, [
       `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the --estate path`,
     ]);
   }
@@ -19,18 +19,18 @@ export async function loadEstateFile(path: string): Promise<Estate> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new EstateInvalidError(path, [`not valid JSON: ${(e as Error).message}`]);
+    throw new EstateFileError(path, [`not valid JSON: ${(e as Error).message}`]);
   }
   return parseEstate(json, path);
 }
 
-/** Validates and completes an estate; throws `EstateInvalidError` with one `path: message` line per problem. */
+/** Validates and completes an estate; throws `EstateFileError` with one `path: message` line per problem. */
 export function parseEstate(json: unknown, source: string): Estate {
   const parsed = estateFileSchema.safeParse(json);
-  if (!parsed.success) throw new EstateInvalidError(source, zodProblems(parsed.error));
+  if (!parsed.success) throw new EstateFileError(source, zodProblems(parsed.error));
   const problems = new Problems();
   const estate = normaliseEstate(parsed.data, problems);
-  if (problems.lines.length > 0) throw new EstateInvalidError(source, problems.lines);
+  if (problems.lines.length > 0) throw new EstateFileError(source, problems.lines);
   return estate;
 }
 

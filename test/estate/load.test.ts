@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EstateInvalidError } from '../../src/domain/errors.ts';
+import { EstateFileError } from '../../src/estate/errors.ts';
 import { loadEstateFile, parseEstate } from '../../src/estate/load.ts';
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { estateAccounts, estateRegions, type Estate, type EstateFileSystem } from '../../src/estate/types.ts';
@@ -13,8 +13,8 @@ function problemsOf(json: unknown): string[] {
   try {
     parseEstate(json, 'test.json');
   } catch (e) {
-    expect(e).toBeInstanceOf(EstateInvalidError);
-    return (e as EstateInvalidError).problems;
+    expect(e).toBeInstanceOf(EstateFileError);
+    return (e as EstateFileError).problems;
   }
   throw new Error('expected the estate to be refused');
 }

@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { EmbeddedStoreError, startEmbeddedDynamoDb } from '../../src/store/embedded-dynamodb.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { defineStoreContract } from './store-contract.ts';
-import { scanRecord } from './fixtures.ts';
+import { scanRecord } from '../../bench/scan-records.ts';
 
 defineStoreContract('dynalite (embedded)', async () => {
   const server = await startEmbeddedDynamoDb();

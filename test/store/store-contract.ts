@@ -22,7 +22,7 @@ import { InvalidTransitionError } from '../../src/domain/migration-state.ts';
 import { MAX_PIECE_BYTES } from '../../src/store/item-size.ts';
 import { createRepositories } from '../../src/store/open-store.ts';
 import { Keys, ensureTable } from '../../src/store/table.ts';
-import { scanRecord, seededRandom } from './fixtures.ts';
+import { scanRecord, seededRandom } from '../../bench/scan-records.ts';
 
 /**
  * The store's behaviour, written once and run against every DynamoDB-compatible server we have:

@@ -8,11 +8,15 @@ import {
   writeCapture,
   type CaptureResult,
 } from '../../estate/capture/index.ts';
-import { loadEstateFile } from '../../estate/load.ts';
-import { startEstateServer, type EstateServer } from '../../estate/server.ts';
-import { estateAccounts, estateRegions } from '../../estate/types.ts';
+import {
+  estateAccounts,
+  estateRegions,
+  scaleTiming,
+  startEstateServer,
+  type EstateServer,
+} from '../../estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../estate/samples/index.ts';
-import { scaleTiming } from '../../estate/timing.ts';
+import { loadEstate } from '../estate-file.ts';
 import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 export interface EstateServeOptions {
@@ -48,7 +52,7 @@ export async function serveEstate(
   options: EstateServeOptions,
   out: (text: string) => void,
 ): Promise<EstateServer> {
-  const estate = await loadEstateFile(options.estate);
+  const estate = await loadEstate(options.estate);
   const server = await startEstateServer({
     estate,
     port: options.port,

@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import type { z } from 'zod';
 import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
 import { systemClock, type Clock } from '../../domain/clock.ts';
-import { EstateInvalidError } from '../../domain/errors.ts';
+import { EstateFileError } from '../errors.ts';
 import { parseEstate } from '../load.ts';
 import { estateFileSchema } from '../schema.ts';
 import type { Estate } from '../types.ts';
@@ -115,7 +115,7 @@ export async function captureEstate(options: CaptureOptions): Promise<CaptureRes
   try {
     estate = parseEstate(file, 'the capture');
   } catch (e) {
-    if (!(e instanceof EstateInvalidError)) throw e;
+    if (!(e instanceof EstateFileError)) throw e;
     problems = e.problems;
   }
   const regionsCaptured = [...captured.values()];

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { findScan } from '../scan/find-scan.ts';
+import { findScan } from '../scan/index.ts';
 import { createPageLookups, type PageLookups } from './page-lookups.ts';
 import type { KeyDirectory } from '../../aws/key-directory.ts';
 import type { NetworkDirectory } from '../../aws/network-directory.ts';

@@ -1,5 +1,5 @@
-import { BUILD_JOB_KIND } from '../provision/build-phase.ts';
-import { COPY_JOB_KIND } from '../copy/copy-phase.ts';
+import { BUILD_JOB_KIND } from '../provision/index.ts';
+import { COPY_JOB_KIND } from '../copy/index.ts';
 import { buildMappingOf } from '../../domain/build-plan.ts';
 import { COPY_RUNNING_STATES, CopyResourceKeys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';

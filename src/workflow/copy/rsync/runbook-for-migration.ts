@@ -4,7 +4,7 @@ import { BuildResourceKeys } from '../../../domain/build-plan.ts';
 import type { Clock } from '../../../domain/clock.ts';
 import { BadInputError } from '../../../domain/errors.ts';
 import type { MigrationRepository } from '../../../domain/migration.ts';
-import { toMountTargetRecord } from '../../scan/read-file-system.ts';
+import { toMountTargetRecord } from '../../scan/index.ts';
 import { generateRsyncRunbook, type RsyncRunbook } from './runbook.ts';
 
 /** What the runbook reads: the store's migrations, the account clients, the clock. */

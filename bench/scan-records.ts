@@ -1,7 +1,7 @@
-import { classify, summarise, type FileSystemRecord, type ScanRecord } from '../../src/domain/inventory.ts';
+import { classify, summarise, type FileSystemRecord, type ScanRecord } from '../src/domain/inventory.ts';
 
 /**
- * Deterministic, realistic inventory records: random-looking IDs (which compress like real ones),
+ * Deterministic, realistic inventory records for the store benchmark and the store's tests: random-looking IDs (which compress like real ones),
  * mount targets per AZ, access points, tags and a file system policy.
  */
 export function seededRandom(seed: number): () => number {
