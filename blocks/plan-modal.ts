@@ -172,7 +172,12 @@ export function fileSystemBlocks(fs: FileSystemRecord, status?: CandidateStatus)
         action_id: PLAN_KEY_SELECT_ACTION_ID,
         min_query_length: 0,
         placeholder: plain('aws/elasticfilesystem or a customer-managed key'),
-        ...(given ? { initial_option: option(given, given) } : {}),
+        // The value is the key's ARN (at most 2048 in theory, 75–90 in practice for KMS), never the text
+        // as typed: an alias may run to 256 characters, over Slack's 150 for an option value, and
+        // views.open would then refuse this page until the decision changed.
+        ...(d && given
+          ? { initial_option: option(clip(given, SlackLimits.optionText), d.targetKmsKeyId) }
+          : {}),
       },
     },
     textInput('keytyped', fs, '…or type a key ID, key ARN, alias or alias ARN', undefined, {

@@ -26,7 +26,9 @@ export interface RsyncRunbookPost {
 
 function commandBlock(lines: string[]): string {
   // Inside ``` Slack shows text as is except &, < and >, which must still be escaped.
-  return clip(`\`\`\`\n${escapeMrkdwn(lines.join('\n'))}\n\`\`\``, SlackLimits.sectionText);
+  // Clip inside the fence, so that a long block still closes it.
+  const fence = '```';
+  return `${fence}\n${clip(escapeMrkdwn(lines.join('\n')), SlackLimits.sectionText - 2 * fence.length - 2)}\n${fence}`;
 }
 
 export function rsyncRunbookMessage(runbook: RsyncRunbook): RsyncRunbookPost {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { MIN_PAIRS_FOR_WORKERS } from './domain/scan-scope.ts';
 import { z } from 'zod';
@@ -64,6 +65,15 @@ const EnvSchema = z.object({
     .enum(['socket', 'http', 'lambda'], { message: 'expected one of socket, http, lambda' })
     .optional(),
   SLACK_PORT: intFrom(3000, 1, 65535),
+  SLACK_HOST: optional(
+    z.string().refine((v) => v === 'localhost' || isIP(v) !== 0, {
+      message: 'expected an IP address to listen on, such as 127.0.0.1 or 0.0.0.0',
+    }),
+  ),
+  SLACK_TEAM_ID: optional(z.string().regex(/^T[A-Z0-9]{2,}$/, { message: 'expected a workspace ID (T…)' })),
+  SLACK_ENTERPRISE_ID: optional(
+    z.string().regex(/^E[A-Z0-9]{2,}$/, { message: 'expected an Enterprise Grid organisation ID (E…)' }),
+  ),
   SLACK_API_URL: optional(z.string().url({ message: 'expected a URL such as https://slack.com/api/' })),
   EFS_ENCRYPT_ACCOUNTS: csv(
     z.string().regex(ACCOUNT_ID, { message: 'expected 12-digit AWS account IDs, comma-separated' }),
@@ -116,7 +126,15 @@ export interface Config {
     /** socket when an app token is set, else http, unless told. */
     mode: 'socket' | 'http' | 'lambda';
     port: number;
+    /**
+     * Where the HTTP receiver listens: loopback unless told (the container image sets 0.0.0.0), so a
+     * bot started on a laptop or a shared host is not reachable from the network by accident.
+     */
+    host: string;
     apiUrl?: string;
+    /** When set, requests from any other workspace or Enterprise Grid organisation are refused. */
+    teamId?: string;
+    enterpriseId?: string;
   };
   aws: {
     /** Accounts to scan through `roleName`; empty means the caller's own account only. */
@@ -175,7 +193,10 @@ export function loadConfig(env: Env = process.env): Config {
       appToken: e.SLACK_APP_TOKEN,
       mode: e.SLACK_MODE ?? (e.SLACK_APP_TOKEN ? 'socket' : 'http'),
       port: e.SLACK_PORT,
+      host: e.SLACK_HOST ?? '127.0.0.1',
       apiUrl: e.SLACK_API_URL,
+      teamId: e.SLACK_TEAM_ID,
+      enterpriseId: e.SLACK_ENTERPRISE_ID,
     },
     aws: {
       accounts: [...new Set(e.EFS_ENCRYPT_ACCOUNTS)],
@@ -201,6 +222,15 @@ export const SETTINGS_HELP: [string, string][] = [
   ['SLACK_APP_TOKEN', 'App-level token (xapp-…) for Socket Mode.'],
   ['SLACK_MODE', 'socket | http | lambda (default: socket with an app token, else http).'],
   ['SLACK_PORT', 'Port of the HTTP receiver (default 3000).'],
+  [
+    'SLACK_HOST',
+    'Address the HTTP receiver listens on (default 127.0.0.1; 0.0.0.0 for every interface, as in a container).',
+  ],
+  ['SLACK_TEAM_ID', 'Workspace ID (T…); when set, requests from any other workspace are refused.'],
+  [
+    'SLACK_ENTERPRISE_ID',
+    'Enterprise Grid organisation ID (E…); when set, requests from any other organisation are refused.',
+  ],
   ['SLACK_API_URL', 'Slack Web API base URL (tests point it at a recording server).'],
   ['EFS_ENCRYPT_ACCOUNTS', 'Comma-separated 12-digit account IDs to scan through the role below.'],
   ['EFS_ENCRYPT_ROLE_NAME', 'Role assumed in each account (default EfsEncryptRole).'],

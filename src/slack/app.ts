@@ -10,6 +10,8 @@ import { BackgroundTasks } from './background-tasks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerListeners } from './listeners/index.ts';
 import { createReceiver, type SlackReceiver } from './receiver.ts';
+import { guardRequests } from './request-guard.ts';
+import { workspaceGuard } from './workspace-guard.ts';
 import { systemScheduler, type Scheduler } from './scheduler.ts';
 import type { SlackServices } from './services.ts';
 
@@ -21,7 +23,7 @@ export interface CreateSlackAppOptions {
   scheduler?: Scheduler;
   /** The bot's IDs when known: Bolt then skips auth.test. */
   botIdentity?: { botId: string; botUserId: string };
-  /** HTTP mode: where to listen (default: config.slack.port on every interface). */
+  /** HTTP mode: where to listen (default: config.slack.host and config.slack.port). */
   listen?: { host?: string; port?: number };
   /** HTTP mode: answer only after the listeners finish, as on Lambda (default false). */
   processBeforeResponse?: boolean;
@@ -63,6 +65,11 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   const receiver = createReceiver(config.slack, bolt, {
     processBeforeResponse: options.processBeforeResponse,
   });
+  // HTTP.start() calls `this.requestListener` at each request, so the guard wraps every request.
+  if (receiver.mode === 'http')
+    receiver.receiver.requestListener = guardRequests(receiver.receiver.requestListener, {
+      logger,
+    });
   const app = new App({
     receiver: receiver.receiver,
     token: config.slack.botToken,
@@ -75,6 +82,14 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
       timeout: WEB_API_TIMEOUT_MS,
     },
   });
+
+  app.use(
+    workspaceGuard({
+      teamId: config.slack.teamId,
+      enterpriseId: config.slack.enterpriseId,
+      logger,
+    }),
+  );
 
   const authorizer = createAuthorizer({
     admins: config.admins,
@@ -104,7 +119,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
       switch (receiver.mode) {
         case 'http': {
           const server = await receiver.receiver.start({
-            host: options.listen?.host,
+            host: options.listen?.host ?? config.slack.host,
             port: options.listen?.port ?? config.slack.port,
           });
           const { address, port } = server.address() as AddressInfo;

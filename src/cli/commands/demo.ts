@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
+import { installProcessGuards } from '../process-guards.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import { openRuntime } from '../runtime.ts';
@@ -39,6 +40,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         );
         if (withSlack) {
           const slack = createSlackApp({ config, services: slackServices(runtime), logger });
+          const removeGuards = installProcessGuards(logger);
           try {
             await slack.start();
             ctx.io.err(
@@ -47,6 +49,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
             await waitForShutdownSignal();
           } finally {
             await slack.stop();
+            removeGuards();
           }
           return;
         }

@@ -3,6 +3,7 @@ import { BadInputError } from '../../domain/errors.ts';
 import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
+import { installProcessGuards } from '../process-guards.ts';
 import { openRuntime } from '../runtime.ts';
 import { slackServices } from '../slack-services.ts';
 import { waitForShutdownSignal } from '../wait-for-signal.ts';
@@ -35,6 +36,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         );
       }
       const logger = createLogger(config.logLevel);
+      installProcessGuards(logger);
       const runtime = await openRuntime({
         config,
         env: ctx.io.env,

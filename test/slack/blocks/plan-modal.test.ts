@@ -9,6 +9,7 @@ import {
 } from '#blocks/plan-modal.ts';
 import { planSummaryMessages } from '#blocks/plan-summary.ts';
 import { SCAN_EXPORT_ACTION_ID, scanSummaryMessage } from '#blocks/scan-summary.ts';
+import { migrationId } from '../../../src/domain/inventory.ts';
 import { fileSystem, scanRecord } from '../../harness/scan-fixtures.ts';
 
 const many = Array.from({ length: 40 }, (_, i) =>
@@ -28,6 +29,38 @@ describe('plan modal builder', () => {
       expect(view.private_metadata!.length).toBeLessThan(3000);
     }
     expect(PLAN_PAGE_SIZE).toBeGreaterThanOrEqual(10);
+  });
+
+  it('reopens a decision made with a 250-character alias: the option value is the key ARN (Slack allows 150)', () => {
+    const fs = many[0]!;
+    const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
+    const alias = `alias/${'k'.repeat(244)}`;
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const view = planModal({
+      metadata: { scanId: 'scan-1', page: 0 },
+      candidates: [fs],
+      statuses: [
+        {
+          fileSystem: fs,
+          migrationId: id,
+          state: 'decided',
+          decision: {
+            migrationId: id,
+            version: 1,
+            updatedAt: '2026-12-01T00:00:00Z',
+            decision: {
+              targetKmsKeyId: arn,
+              targetKeyAsGiven: alias,
+              method: 'datasync',
+              decidedBy: 'U0ADMIN1',
+              decidedAt: '2026-12-01T00:00:00Z',
+            },
+          },
+        },
+      ],
+    });
+    expect(limitBreaches(view.blocks as never, SlackLimits.blocksPerModal)).toEqual([]);
+    expect(JSON.stringify(view.blocks)).toContain(`"value":"${arn}"`);
   });
 
   it('leaves blank file systems undecided and asks for a scope when other fields are filled', () => {
