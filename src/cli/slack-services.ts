@@ -51,7 +51,7 @@ export interface BuildServiceOptions {
 /**
  * The build phase and its durable job runner for the bot. Every build reports to one IoHost that
  * fans out to whoever attached (the Slack progress reporter). The runner starts when the Slack
- * app asks (after attaching its reporter): it resumes unfinished builds, then polls for queued
+ * app starts (after attaching its reporters): it resumes unfinished builds, then polls for queued
  * ones; runtime.close() stops it before the store closes. The owner name includes the PID, so a
  * restarted process takes over a crashed one's builds only once their lease expired, and two
  * processes on one host never both believe they hold the same lease.

@@ -8,7 +8,9 @@ import { ConfigError } from '../domain/errors.ts';
 import { createAuthorizer, type Authorizer } from './authorization.ts';
 import { BackgroundTasks } from './background-tasks.ts';
 import { boltLogger } from './bolt-logger.ts';
+import type { ListenerDeps } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
+import { attachProgressReporters } from './progress-reporters.ts';
 import { createReceiver, type SlackReceiver } from './receiver.ts';
 import { guardRequests } from './request-guard.ts';
 import { workspaceGuard } from './workspace-guard.ts';
@@ -43,6 +45,7 @@ export interface SlackAppHandle {
   receiver: SlackReceiver;
   authorizer: Authorizer;
   tasks: BackgroundTasks;
+  /** Starts the job runner (when the services have one), then receiving. */
   start(): Promise<SlackStarted>;
   /** Stops receiving, then waits for background work (running scans) to end. */
   stop(): Promise<void>;
@@ -52,9 +55,11 @@ export interface SlackAppHandle {
 const WEB_API_TIMEOUT_MS = 30_000;
 
 /**
- * The one Bolt app. Long work (a scan) runs in the background after the ack. On Lambda the
- * runtime freezes once the response is sent, so background work there needs the durable job
- * runner (a later issue) rather than this process; HTTP and Socket Mode keep running it.
+ * The one Bolt app, wired: listeners registered (registration only), the build's and the copy's
+ * progress reporters attached, and the durable job runner the two phases share started by
+ * `start()`, after the reporters. Long work (a scan) runs in the background after the ack. On
+ * Lambda the runtime freezes once the response is sent, so background work there needs the
+ * durable job runner rather than this process; HTTP and Socket Mode keep running it.
  */
 export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   const { config, services } = options;
@@ -96,7 +101,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     groupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
   });
   const tasks = new BackgroundTasks(logger);
-  registerListeners(app, {
+  const deps: ListenerDeps = {
     services,
     authorizer,
     tasks,
@@ -105,7 +110,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     logger,
     summary: options.summary,
     progressIntervalMs: options.progressIntervalMs,
-  });
+  };
+  registerListeners(app, deps);
+  attachProgressReporters(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -116,6 +123,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     authorizer,
     tasks,
     async start() {
+      // After the reporters are attached (above), so a job resumed at start-up is shown in its thread.
+      services.build?.startRunner?.();
       switch (receiver.mode) {
         case 'http': {
           const server = await receiver.receiver.start({

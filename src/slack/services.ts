@@ -49,7 +49,7 @@ export interface BuildService {
    * reporter attaches to it here. Returns the detach function.
    */
   attachProgress(io: IoHost): () => void;
-  /** Starts the job runner (resume unfinished builds, then poll); called once the reporter is attached. */
+  /** Starts the job runner (resume unfinished builds, then poll); the app's start() calls it, after attaching the reporters. */
   startRunner?(): void;
   /** Runs queued jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
@@ -57,7 +57,7 @@ export interface BuildService {
 
 /**
  * What the Slack app needs of the copy phase (issue 6). Its jobs run on the build's job runner
- * (one runner per process, handlers for both kinds), started by the build's registration.
+ * (one runner per process, handlers for both kinds), started by the app's start().
  */
 export interface CopyService {
   phase: Pick<

@@ -31,7 +31,7 @@ export class RecordingIoHost implements IoHost {
 
 /**
  * One IoHost a workflow writes to, fanned out to every host attached at the time (the Slack
- * reporters attach when their listeners register, and detach on shutdown).
+ * reporters attach when the Slack app is wired, and detach on shutdown).
  */
 export interface ProgressHub {
   io: IoHost;

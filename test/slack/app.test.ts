@@ -1,9 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { AwsLambdaReceiver, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, AwsLambdaReceiver, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { loadConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
 import { createSlackApp } from '../../src/slack/app.ts';
+import { createAuthorizer } from '../../src/slack/authorization.ts';
+import { BackgroundTasks } from '../../src/slack/background-tasks.ts';
+import { registerListeners } from '../../src/slack/listeners/index.ts';
+import { systemScheduler } from '../../src/slack/scheduler.ts';
+import type { BuildService, CopyService } from '../../src/slack/services.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
 import { fakeServices } from '../harness/fake-services.ts';
 import { fileSystem, scanRecord } from '../harness/scan-fixtures.ts';
 import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
@@ -101,5 +107,62 @@ describe('createSlackApp', () => {
     const config = loadConfig({ SLACK_SIGNING_SECRET: 'secret-123456' });
     expect(() => createSlackApp({ ...base, config })).toThrow(ConfigError);
     expect(() => createSlackApp({ ...base, config })).toThrow(/SLACK_BOT_TOKEN/);
+  });
+
+  /** A build and a copy service that only log what the wiring does to them. */
+  function wiringSpy() {
+    const done: string[] = [];
+    const hub = (name: string) => () => {
+      done.push(`attach ${name} reporter`);
+      return () => {};
+    };
+    const unused = {} as never;
+    const build: BuildService = {
+      phase: unused,
+      listMigrations: async () => [],
+      events: unused,
+      attachProgress: hub('build'),
+      startRunner: () => void done.push('start runner'),
+    };
+    const copy: CopyService = {
+      phase: unused,
+      methodOf: async () => undefined,
+      runbook: unused,
+      events: unused,
+      attachProgress: hub('copy'),
+    };
+    return { done, services: { ...services(), build, copy } };
+  }
+
+  it('registering the listeners only registers: no reporter attached, no job runner started', () => {
+    const spy = wiringSpy();
+    const app = new App({ token: 'xoxb-1', signingSecret: 'secret-123456', botId: 'B1', botUserId: 'U1' });
+    registerListeners(app, {
+      services: spy.services,
+      authorizer: createAuthorizer({ admins: [], groupMembers: async () => [] }),
+      tasks: new BackgroundTasks(logger),
+      clock: new ManualClock(),
+      scheduler: systemScheduler,
+      logger,
+    });
+    expect(spy.done).toEqual([]);
+  });
+
+  it('attaches the progress reporters when it wires the app, and starts the job runner with the app, after them', async () => {
+    const spy = wiringSpy();
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456' });
+    const slack = createSlackApp({
+      ...base,
+      services: spy.services,
+      config,
+      listen: { host: '127.0.0.1', port: 0 },
+    });
+    expect(spy.done).toEqual(['attach copy reporter', 'attach build reporter']);
+    await slack.start();
+    try {
+      expect(spy.done).toEqual(['attach copy reporter', 'attach build reporter', 'start runner']);
+    } finally {
+      await slack.stop();
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { authorizeBuild, decidedMigrations, queueBuilds } from '../../build-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { buildButton } from './build-action.ts';
+import { backgroundButton } from '../../background-button.ts';
 
 /** Build all on the plan summary: one build job per decided file system of the plan. */
 export function buildAllAction(deps: ListenerDeps) {
-  return buildButton(deps, 'Build all', async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, 'Build all', async ({ target, value, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId);
     const ids = await decidedMigrations(deps, value || undefined);
     if (ids.length === 0)

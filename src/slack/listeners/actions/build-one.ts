@@ -1,10 +1,10 @@
 import { authorizeBuild, queueBuilds } from '../../build-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { buildButton } from './build-action.ts';
+import { backgroundButton } from '../../background-button.ts';
 
 /** Build on one file system of the review: queues that file system's build alone. */
 export function buildOneAction(deps: ListenerDeps) {
-  return buildButton(deps, 'Build', async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, 'Build', async ({ target, value, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId, value ? [value] : []);
     await replyPrivately((await queueBuilds(deps, target, [value])).reply);
   });

@@ -1,10 +1,10 @@
 import { authorizeBuild, retryBuild } from '../../build-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { buildButton } from './build-action.ts';
+import { backgroundButton } from '../../background-button.ts';
 
 /** Retry on a failed build's message: the next job resumes from what was recorded, in the same message. */
 export function buildRetryAction(deps: ListenerDeps) {
-  return buildButton(deps, 'Retry build', async ({ target, value, messageTs, replyPrivately }) => {
+  return backgroundButton(deps, 'Retry build', async ({ target, value, messageTs, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId, value ? [value] : []);
     await replyPrivately(
       (await retryBuild(deps, { ...target, ...(messageTs ? { messageTs } : {}) }, value)).reply,

@@ -1,10 +1,10 @@
 import { authorizeBuild, decidedMigrations, postBuildReview } from '../../build-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { buildButton } from './build-action.ts';
+import { backgroundButton } from '../../background-button.ts';
 
 /** Review build on the plan summary: the dry run of every decided file system, in the thread. */
 export function buildReviewAction(deps: ListenerDeps) {
-  return buildButton(deps, 'Review build', async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, 'Review build', async ({ target, value, replyPrivately }) => {
     await authorizeBuild(deps, target.userId, target.correlationId);
     const ids = await decidedMigrations(deps, value || undefined);
     if (ids.length === 0)

@@ -10,32 +10,14 @@ import {
   COPY_SYNC_ACTION_ID,
   COPY_WRITES_STOPPED_ACTION_ID,
 } from '#blocks/copy-progress.ts';
-import { CopyProgressReporter, copyThreads } from '../../copy-progress.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyModalAction } from './copy-modal-open.ts';
 import { copyRequestAction, copyRetryAction } from './copy-request.ts';
 import { copyReviewAction } from './copy-review.ts';
 import { copyRunbookAction } from './copy-runbook.ts';
 
-/**
- * The copy buttons, and the one progress reporter every copy of this process reports to. It is
- * attached here, BEFORE registerBuildActions starts the job runner the build and the copy share,
- * so a copy resumed at start-up is shown in its message.
- */
+/** The copy buttons (Start copy, Sync again, Final sync, Retry, Review, rsync runbook and passes, writes stopped). */
 export function registerCopyActions(app: App, deps: ListenerDeps): void {
-  const copy = deps.services.copy;
-  if (copy) {
-    const reporter = new CopyProgressReporter({
-      client: app.client,
-      threads: copyThreads(copy.events),
-      clock: deps.clock,
-      scheduler: deps.scheduler,
-      logger: deps.logger.child({ component: 'copy-progress' }),
-      minIntervalMs: deps.progressIntervalMs,
-      statusOf: (id) => copy.phase.status(id),
-    });
-    copy.attachProgress(reporter);
-  }
   const button = (actionId: string) => ({ action_id: actionId, type: 'block_actions' as const });
   app.action<BlockButtonAction>(button(COPY_START_ACTION_ID), copyRequestAction(deps, 'initial'));
   app.action<BlockButtonAction>(button(COPY_SYNC_ACTION_ID), copyRequestAction(deps, 'incremental'));

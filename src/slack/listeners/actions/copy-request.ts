@@ -1,6 +1,6 @@
 import { authorizeCopy, requestCopy, retryCopyRequest, startCopyRequest } from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { buildButton } from './build-action.ts';
+import { backgroundButton } from '../../background-button.ts';
 
 /**
  * Start copy / Start replication (initial), Sync again (incremental) and DataSync's Final sync:
@@ -8,7 +8,7 @@ import { buildButton } from './build-action.ts';
  */
 export function copyRequestAction(deps: ListenerDeps, kind: 'initial' | 'incremental' | 'final') {
   const title = { initial: 'Start copy', incremental: 'Sync again', final: 'Final sync' }[kind];
-  return buildButton(deps, title, async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, title, async ({ target, value, replyPrivately }) => {
     await authorizeCopy(deps, target.userId, target.correlationId, value);
     await replyPrivately(
       await requestCopy(deps, target, value, startCopyRequest(value, target.userId, kind)),
@@ -18,7 +18,7 @@ export function copyRequestAction(deps: ListenerDeps, kind: 'initial' | 'increme
 
 /** Retry on a failed copy's message: the next job generation of the same kind, in the same message. */
 export function copyRetryAction(deps: ListenerDeps) {
-  return buildButton(deps, 'Retry copy', async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, 'Retry copy', async ({ target, value, replyPrivately }) => {
     await authorizeCopy(deps, target.userId, target.correlationId, value);
     await replyPrivately(await requestCopy(deps, target, value, retryCopyRequest(value, target.userId)));
   });

@@ -17,7 +17,6 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     { action_id: SCAN_EXPORT_ACTION_ID, type: 'block_actions' },
     scanExportAction(deps),
   );
-  // Copy first: its reporter must be attached before the build's registration starts the shared runner.
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);
 }

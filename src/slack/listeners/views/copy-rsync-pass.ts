@@ -4,7 +4,7 @@ import { parseVerificationSummary } from '../../../workflow/copy/rsync/index.ts'
 import { recordRsyncPass, section } from '../../copy-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { copyViewSubmission, type ReadResult, type ViewStateValues } from './copy-view.ts';
+import { copyViewSubmission, type ReadResult, type ViewStateValues } from '../../copy-view-submission.ts';
 
 /**
  * Initial copy done / Final sync done (EC2 + rsync): verify.sh's summary is parsed before the

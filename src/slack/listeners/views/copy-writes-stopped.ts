@@ -1,7 +1,7 @@
 import { WRITES_STOPPED_ACTION_ID, WRITES_STOPPED_BLOCK_ID } from '#blocks/copy-modals.ts';
 import { requestCopy, writesStoppedRequest } from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { copyViewSubmission, type ReadResult, type ViewStateValues } from './copy-view.ts';
+import { copyViewSubmission, type ReadResult, type ViewStateValues } from '../../copy-view-submission.ts';
 
 /** Allowance for clocks: a time a minute ahead of ours is someone's "now", not the future. */
 const CLOCK_SKEW_MS = 60_000;

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { errorMessage } from '#blocks/error.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
-import type { BuildTarget } from '../../build-in-thread.ts';
-import { newCorrelationId } from '../../correlation.ts';
-import { userMessageOf } from '../../slack-errors.ts';
-import type { ListenerDeps } from '../deps.ts';
+import type { BuildTarget } from './build-in-thread.ts';
+import { newCorrelationId } from './correlation.ts';
+import type { ListenerDeps } from './listeners/deps.ts';
+import { userMessageOf } from './slack-errors.ts';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -18,11 +18,15 @@ export interface ButtonClick {
 }
 
 /**
- * The shape every build button shares (listeners stay thin): ack at once, then, in the background
+ * The shape every button whose work outlives the request shares (build, copy, scan export; listeners stay thin): ack at once, then, in the background
  * so the request never waits on AWS or Slack, run `work`; any failure or refusal becomes a private
  * message with the correlation ID, the detail goes to the log.
  */
-export function buildButton(deps: ListenerDeps, title: string, work: (click: ButtonClick) => Promise<void>) {
+export function backgroundButton(
+  deps: ListenerDeps,
+  title: string,
+  work: (click: ButtonClick) => Promise<void>,
+) {
   return async ({ ack, body, action, respond, client, context }: ButtonArgs): Promise<void> => {
     await ack();
     const correlationId = newCorrelationId();

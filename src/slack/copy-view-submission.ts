@@ -2,11 +2,11 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { decodeCopyMetadata, type CopyModalMetadata } from '#blocks/copy-modals.ts';
 import { errorMessage } from '#blocks/error.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
-import type { BuildTarget } from '../../build-in-thread.ts';
-import { authorizeCopy } from '../../copy-in-thread.ts';
-import { newCorrelationId } from '../../correlation.ts';
-import { userMessageOf } from '../../slack-errors.ts';
-import type { ListenerDeps } from '../deps.ts';
+import type { BuildTarget } from './build-in-thread.ts';
+import { authorizeCopy } from './copy-in-thread.ts';
+import { newCorrelationId } from './correlation.ts';
+import type { ListenerDeps } from './listeners/deps.ts';
+import { userMessageOf } from './slack-errors.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export type ViewStateValues = Record<

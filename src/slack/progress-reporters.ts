@@ -1,0 +1,44 @@
+import type { App } from '@slack/bolt';
+import { BuildProgressReporter } from './build-progress.ts';
+import { BuildThreads } from './build-threads.ts';
+import { CopyProgressReporter, copyThreads } from './copy-progress.ts';
+import type { ListenerDeps } from './listeners/deps.ts';
+
+export type ProgressReporterDeps = Pick<
+  ListenerDeps,
+  'services' | 'clock' | 'scheduler' | 'logger' | 'progressIntervalMs'
+>;
+
+/**
+ * The one progress reporter per phase this process shows builds and copies with, attached to the
+ * phase's progress hub. Composition, not listener registration: createSlackApp attaches them
+ * before it starts the job runner the build and the copy share, so a build or copy the runner
+ * resumes at start-up is shown in its thread.
+ */
+export function attachProgressReporters(app: App, deps: ProgressReporterDeps): void {
+  const { build, copy } = deps.services;
+  if (copy)
+    copy.attachProgress(
+      new CopyProgressReporter({
+        client: app.client,
+        threads: copyThreads(copy.events),
+        clock: deps.clock,
+        scheduler: deps.scheduler,
+        logger: deps.logger.child({ component: 'copy-progress' }),
+        minIntervalMs: deps.progressIntervalMs,
+        statusOf: (id) => copy.phase.status(id),
+      }),
+    );
+  if (build)
+    build.attachProgress(
+      new BuildProgressReporter({
+        client: app.client,
+        threads: new BuildThreads(build.events),
+        clock: deps.clock,
+        scheduler: deps.scheduler,
+        logger: deps.logger.child({ component: 'build-progress' }),
+        minIntervalMs: deps.progressIntervalMs,
+        ...(copy ? { copyMethodOf: (id: string) => copy.methodOf(id) } : {}),
+      }),
+    );
+}
