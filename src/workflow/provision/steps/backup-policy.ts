@@ -17,11 +17,9 @@ export async function putBackupPolicy(deps: BuildStepDeps, s: BuildSession, twin
     );
     return;
   }
+  let out: Awaited<ReturnType<BuildStepDeps['writer']['putBackupPolicy']>>;
   try {
-    const out = await deps.writer.putBackupPolicy({ FileSystemId: twinId, BackupPolicy: { Status: status } });
-    await s.persist('backup-policy', {}, `Backup policy ${status} set on ${twinId}`, {
-      awsRequestIds: requestIds(out),
-    });
+    out = await deps.writer.putBackupPolicy({ FileSystemId: twinId, BackupPolicy: { Status: status } });
   } catch (e) {
     if (!isUnsupportedCall(e)) throw new BuildStepError('backup-policy', 'PutBackupPolicy', e);
     await s.notCopied(
@@ -29,7 +27,13 @@ export async function putBackupPolicy(deps: BuildStepDeps, s: BuildSession, twin
       'backupPolicy',
       `PutBackupPolicy is not supported by this endpoint (${summariseAwsError(e).code}); set backups to ${status} by hand`,
     );
+    return;
   }
+  // Outside the try: a failed save (a lost lease, a newer version) is the store's error and must stop
+  // this runner as such, not be reported as a PutBackupPolicy failure that moves the migration to failed.
+  await s.persist('backup-policy', {}, `Backup policy ${status} set on ${twinId}`, {
+    awsRequestIds: requestIds(out),
+  });
 }
 
 /** Codes an endpoint gives for a call it does not implement (moto has no backup policy calls). */
