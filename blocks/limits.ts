@@ -64,7 +64,10 @@ export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const budget = Math.max(0, max - 1);
   let end = 0;
-  for (const { segment, index } of graphemes.segment(text)) {
+  // Segment a window just past the cut, not the whole text: ICU segments all it is given, and a
+  // megabyte typed into a slash command took ten seconds. A cluster crossing the window's end lies
+  // past the cut either way.
+  for (const { segment, index } of graphemes.segment(text.slice(0, budget + 64))) {
     if (index + segment.length > budget) break;
     end = index + segment.length;
   }

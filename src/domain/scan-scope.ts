@@ -30,10 +30,17 @@ export function parseScanScope(tokens: string[]): ScanScope {
   }
   if (unknown.length)
     throw new BadInputError(
-      `${unknown.map((u) => `\`${u}\``).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} neither an AWS account ID ` +
+      `${echoTokens(unknown)} ${unknown.length === 1 ? 'is' : 'are'} neither an AWS account ID ` +
         '(12 digits) nor a region name (like eu-west-1). Name accounts and regions to scan only those, or nothing to scan all.',
     );
   return { accounts: [...new Set(accounts)], regions: [...new Set(regions)] };
+}
+
+/** At most five of what was typed, each cut to 40 characters: a refusal never echoes a megabyte back. */
+function echoTokens(tokens: string[]): string {
+  const shown = tokens.slice(0, 5).map((t) => `\`${t.length > 40 ? `${t.slice(0, 39).replace(/[\uD800-\uDBFF]$/, '')}…` : t}\``);
+  const more = tokens.length > 5 ? ` and ${tokens.length - 5} more` : '';
+  return `${shown.join(', ')}${more}`;
 }
 
 /** "111122223333 in eu-west-1, us-east-1": how a scope reads in messages; empty for a full scan. */

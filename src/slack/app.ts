@@ -8,6 +8,7 @@ import { ConfigError } from '../domain/errors.ts';
 import { createAuthorizer, type Authorizer } from './authorization.ts';
 import { BackgroundTasks } from './background-tasks.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { boundedLogger } from './bounded-log.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
 import { attachProgressReporters } from './progress-reporters.ts';
@@ -63,10 +64,12 @@ const WEB_API_TIMEOUT_MS = 30_000;
  */
 export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   const { config, services } = options;
-  const logger = options.logger.child({ component: 'slack' });
+  const base = boundedLogger(options.logger);
+  const logger = base.child({ component: 'slack' });
   if (!config.slack.botToken) throw new ConfigError(['SLACK_BOT_TOKEN: required to run the Slack app']);
 
-  const bolt = boltLogger(logger);
+  // From `base`: Bolt's lines carry `component: bolt` once, not `slack` and `bolt` both.
+  const bolt = boltLogger(base);
   const receiver = createReceiver(config.slack, bolt, {
     processBeforeResponse: options.processBeforeResponse,
   });

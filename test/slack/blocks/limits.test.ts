@@ -87,3 +87,13 @@ describe('limitBreaches checks elements and options, not only blocks', () => {
     ).toEqual(['modal title 30 chars (max 24)', 'private_metadata 3001 chars', 'callback_id too long']);
   });
 });
+
+describe('a refusal never echoes a megabyte', () => {
+  it('names at most five unknown scan tokens, each cut to 40 characters', async () => {
+    const { parseScanScope } = await import('../../../src/domain/scan-scope.ts');
+    const tokens = ['y'.repeat(1_000_000), ...Array.from({ length: 7 }, (_, i) => `bad${i}`)];
+    expect(() => parseScanScope(tokens)).toThrow(
+      /^`y{39}…`, `bad0`, `bad1`, `bad2`, `bad3` and 3 more are neither/,
+    );
+  });
+});
