@@ -2,7 +2,6 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { JobRepository } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
-import type { ScanRepository } from '../workflow/ports.ts';
 import { createDocumentClient } from './document-client.ts';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { DynamoEventLog } from './event-log.ts';
@@ -28,7 +27,7 @@ export interface OpenStoreOptions {
 }
 
 export interface Store {
-  scans: ScanRepository;
+  scans: DynamoScanRepository;
   migrations: MigrationRepository;
   events: MigrationEventLog;
   /** Durable jobs (build, copy, cutover), leased by the job runner. */

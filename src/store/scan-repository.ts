@@ -9,7 +9,6 @@ import {
 import pLimit from 'p-limit';
 import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
 import type { FileSystemRecord, ScanFailure, ScanRecord } from '../domain/inventory.ts';
-import type { ScanRepository } from '../workflow/ports.ts';
 import { queryAll } from './document-client.ts';
 import { MAX_PIECE_BYTES, itemSize, joinBytes, packJson, splitBytes, unpackJson } from './item-size.ts';
 import { GSI1, Keys } from './table.ts';
@@ -54,7 +53,11 @@ export interface ScanRepositoryOptions {
   writeConcurrency?: number;
 }
 
-export class DynamoScanRepository implements ScanRepository {
+/**
+ * Where scans are kept. It matches the scan workflow's ScanRepository port structurally (the store
+ * imports no workflow); the composition root checks the fit where it hands the store in.
+ */
+export class DynamoScanRepository {
   private readonly chunkBytes: number;
   private readonly writeConcurrency: number;
 

@@ -1,7 +1,8 @@
 import type { LifecyclePolicy } from '@aws-sdk/client-efs';
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { awsErrorCode, summariseAwsError } from '../../aws/aws-errors.ts';
-import { existingAccessPointId, existingFileSystemId, type IEfsWriter } from '../../aws/efs-writer.ts';
+import { existingAccessPointId, existingFileSystemId } from '../../aws/efs-writer.ts';
+import type { IEfsWriter } from './ports.ts';
 import {
   BUILD_STEPS,
   BuildResourceKeys as Keys,

@@ -7,12 +7,12 @@
  */
 import pLimit from 'p-limit';
 import type { z } from 'zod';
-import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
-import { systemClock, type Clock } from '../../domain/clock.ts';
-import { EstateInvalidError } from '../../domain/errors.ts';
-import { parseEstate } from '../load.ts';
-import { estateFileSchema } from '../schema.ts';
-import type { Estate } from '../types.ts';
+import { AccountAccessError, summariseAwsError } from '../aws/aws-errors.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { EstateInvalidError } from '../domain/errors.ts';
+import { parseEstate } from '../estate/load.ts';
+import { estateFileSchema } from '../estate/schema.ts';
+import type { Estate } from '../estate/types.ts';
 import { captureRegion, type CapturedRegion } from './capture-region.ts';
 import { conformTo } from './conform.ts';
 import type { CaptureNotice, CaptureSource } from './ports.ts';
