@@ -45,6 +45,12 @@ export interface AccountSdkClients {
   clientConfig: { region: string; credentials: EFSClientResolvedConfig['credentials'] };
 }
 
+/** Both views of the clients made for one account and region, cached together. */
+interface MadeClients {
+  readers: AccountReaders;
+  sdk: AccountSdkClients;
+}
+
 export interface AccountTargets {
   accounts: string[];
   regions: string[];
@@ -114,7 +120,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   const sdkClients: { destroy(): void }[] = [];
   const stsByRegion = new Map<string, IStsClient>();
   const credentialsByAccount = new Map<string, CredentialProvider>();
-  const clientsByTarget = new Map<string, Promise<{ readers: AccountReaders; sdk: AccountSdkClients }>>();
+  const clientsByTarget = new Map<string, Promise<MadeClients>>();
   let callerAccount: Promise<string> | undefined;
 
   // One connection pool for every client made here. Each (account, region, service) has its own
@@ -211,10 +217,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     return provider;
   }
 
-  async function build(
-    accountId: string,
-    region: string,
-  ): Promise<{ readers: AccountReaders; sdk: AccountSdkClients }> {
+  async function build(accountId: string, region: string): Promise<MadeClients> {
     const credentials = await credentialsFor(accountId, region);
     const config = { ...baseConfig(region), ...(credentials ? { credentials } : {}) };
     const efs = track(new EFSClient(config));
@@ -227,10 +230,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     };
   }
 
-  function both(
-    accountId: string,
-    region: string,
-  ): Promise<{ readers: AccountReaders; sdk: AccountSdkClients }> {
+  function clientsOf(accountId: string, region: string): Promise<MadeClients> {
     const key = `${accountId}/${region}`;
     let clients = clientsByTarget.get(key);
     if (!clients) {
@@ -244,8 +244,8 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
 
   return {
     listTargets,
-    clientsFor: async (accountId, region) => (await both(accountId, region)).readers,
-    sdkClientsFor: async (accountId, region) => (await both(accountId, region)).sdk,
+    clientsFor: async (accountId, region) => (await clientsOf(accountId, region)).readers,
+    sdkClientsFor: async (accountId, region) => (await clientsOf(accountId, region)).sdk,
     limit(client, accountId, region) {
       applyRateLimit(client, { accountId, region, limiter, stats });
       return client;
