@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createAccountClients } from '../src/aws/account-clients.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { silentIoHost } from '../src/workflow/io-host.ts';
-import type { ScanRepository } from '../src/workflow/ports.ts';
+import type { ScanRepository } from '../src/workflow/scan/ports.ts';
 import {
   createScanWorkflow,
   createWorkerRegionScanner,

@@ -1,4 +1,4 @@
-import { EFSClient, type EFSClientConfig } from '@aws-sdk/client-efs';
+import { EFSClient, type EFSClientConfig, type EFSClientResolvedConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Agent as HttpAgent } from 'node:http';
@@ -8,8 +8,8 @@ import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { Clock } from '../domain/clock.ts';
 import { AccountAccessError, NoRegionError } from './aws-errors.ts';
 import { assumeRoleCredentials, partitionOf, type CredentialProvider } from './credentials.ts';
-import { SdkEfsClient, type IEfsClient } from './efs.ts';
-import { SdkKmsClient, type IKmsClient } from './kms.ts';
+import { SdkEfsClient } from './efs.ts';
+import { SdkKmsClient } from './kms.ts';
 import { applyRateLimit, CallStats, RateLimiter, type Sleep } from './rate-limit.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 
@@ -19,15 +19,39 @@ import { SdkStsClient, type IStsClient } from './sts.ts';
  * the SDK's own AWS_ENDPOINT_URL(_<SERVICE>) variables redirect them (the local estate, tests).
  */
 
-/** What the scan reads in one account and region. */
-export interface ScanClients {
+/**
+ * The readers of one account and region. The scan, the decide phase and the capture declare the
+ * part they call as their own ports; these match them structurally.
+ */
+export interface AccountReaders {
   accountId: string;
   region: string;
-  efs: IEfsClient;
-  kms: IKmsClient;
+  efs: SdkEfsClient;
+  kms: SdkKmsClient;
 }
 
-export interface ScanTargets {
+/**
+ * The SDK clients made for one account and region, for the adapters in this folder that build
+ * writers (EFS writes, replication) and clients of other services (EC2, DataSync) on the same
+ * credentials. Workflows never see these: they get the adapters built on them.
+ */
+export interface AccountSdkClients {
+  accountId: string;
+  region: string;
+  /** Rate-limited, adaptive retries, the shared connection pool. */
+  efs: EFSClient;
+  kms: KMSClient;
+  /** The region and resolved credentials of this account, for another service's client. */
+  clientConfig: { region: string; credentials: EFSClientResolvedConfig['credentials'] };
+}
+
+/** Both views of the clients made for one account and region, cached together. */
+interface MadeClients {
+  readers: AccountReaders;
+  sdk: AccountSdkClients;
+}
+
+export interface AccountTargets {
   accounts: string[];
   regions: string[];
 }
@@ -58,12 +82,14 @@ export interface AccountClientsOptions {
 
 export interface AccountClients {
   /** The accounts and regions to scan, as configured or, when empty, the caller's own. */
-  listTargets(): Promise<ScanTargets>;
+  listTargets(): Promise<AccountTargets>;
   /**
    * Clients for one account and region, with credentials already resolved, so an account the bot
    * cannot enter fails here (AccountAccessError) rather than on its first EFS call.
    */
-  clientsFor(accountId: string, region: string): Promise<ScanClients>;
+  clientsFor(accountId: string, region: string): Promise<AccountReaders>;
+  /** The SDK clients behind `clientsFor`, for the writer and service-client factories of src/aws. */
+  sdkClientsFor(accountId: string, region: string): Promise<AccountSdkClients>;
   /**
    * Puts another SDK client made for this account and region (EC2, DataSync…) under the same
    * per-operation rate limit and call counters as the scan's clients.
@@ -94,7 +120,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   const sdkClients: { destroy(): void }[] = [];
   const stsByRegion = new Map<string, IStsClient>();
   const credentialsByAccount = new Map<string, CredentialProvider>();
-  const clientsByTarget = new Map<string, Promise<ScanClients>>();
+  const clientsByTarget = new Map<string, Promise<MadeClients>>();
   let callerAccount: Promise<string> | undefined;
 
   // One connection pool for every client made here. Each (account, region, service) has its own
@@ -165,7 +191,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     return sdkDefaultRegion;
   }
 
-  async function listTargets(): Promise<ScanTargets> {
+  async function listTargets(): Promise<AccountTargets> {
     const regions = options.regions.length > 0 ? [...options.regions] : [await defaultRegion()];
     const accounts =
       options.accounts.length > 0 ? [...options.accounts] : [await getCallerAccount(regions[0])];
@@ -191,17 +217,20 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     return provider;
   }
 
-  async function build(accountId: string, region: string): Promise<ScanClients> {
+  async function build(accountId: string, region: string): Promise<MadeClients> {
     const credentials = await credentialsFor(accountId, region);
     const config = { ...baseConfig(region), ...(credentials ? { credentials } : {}) };
     const efs = track(new EFSClient(config));
     const kms = track(new KMSClient(config));
     applyRateLimit(efs, { accountId, region, limiter, stats });
     applyRateLimit(kms, { accountId, region, limiter, stats });
-    return { accountId, region, efs: new SdkEfsClient(efs), kms: new SdkKmsClient(kms) };
+    return {
+      readers: { accountId, region, efs: new SdkEfsClient(efs), kms: new SdkKmsClient(kms) },
+      sdk: { accountId, region, efs, kms, clientConfig: { region, credentials: efs.config.credentials } },
+    };
   }
 
-  function clientsFor(accountId: string, region: string): Promise<ScanClients> {
+  function clientsOf(accountId: string, region: string): Promise<MadeClients> {
     const key = `${accountId}/${region}`;
     let clients = clientsByTarget.get(key);
     if (!clients) {
@@ -215,7 +244,8 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
 
   return {
     listTargets,
-    clientsFor,
+    clientsFor: async (accountId, region) => (await clientsOf(accountId, region)).readers,
+    sdkClientsFor: async (accountId, region) => (await clientsOf(accountId, region)).sdk,
     limit(client, accountId, region) {
       applyRateLimit(client, { accountId, region, limiter, stats });
       return client;

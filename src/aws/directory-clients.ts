@@ -1,13 +1,13 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Clock } from '../domain/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from './account-clients.ts';
-import { SdkKmsClient } from './kms.ts';
-import { createKeyDirectory, SdkKmsDirectoryClient, type KeyDirectory } from './key-directory.ts';
-import { createNetworkDirectory, SdkEc2NetworkClient, type NetworkDirectory } from './network-directory.ts';
+import { SdkEc2Client } from './ec2.ts';
+import { createKeyDirectory } from './key-directory.ts';
+import { createNetworkDirectory } from './network-directory.ts';
 
 export interface Directories {
-  keys: KeyDirectory;
-  network: NetworkDirectory;
+  keys: ReturnType<typeof createKeyDirectory>;
+  network: ReturnType<typeof createNetworkDirectory>;
   /** Closes the EC2 clients made here (the account clients close their own). */
   destroy(): void;
 }
@@ -15,19 +15,18 @@ export interface Directories {
 /**
  * The decide phase's lookups over the scan's per-account clients: same AssumeRole credentials,
  * same rate-limited KMS and EFS clients; EC2 clients share those credentials and are made here.
+ * The decide phase's KeyDirectory and NetworkDirectory ports (and the copy's SourceNetwork) are
+ * matched structurally where the composition root hands these in.
  */
-export function createDirectories(accounts: AccountClients, options: { clock?: Clock } = {}): Directories {
+export function createDirectories(
+  accounts: Pick<AccountClients, 'clientsFor' | 'sdkClientsFor'>,
+  options: { clock?: Clock } = {},
+): Directories {
   const ec2Clients = new Map<string, EC2Client>();
-
-  async function sdkKms(accountId: string, region: string) {
-    const { kms } = await accounts.clientsFor(accountId, region);
-    if (!(kms instanceof SdkKmsClient)) throw new Error('the decide phase needs SDK-backed account clients');
-    return kms.sdk;
-  }
 
   return {
     keys: createKeyDirectory({
-      kmsFor: async (a, r) => new SdkKmsDirectoryClient(await sdkKms(a, r)),
+      kmsFor: async (a, r) => (await accounts.clientsFor(a, r)).kms,
       clock: options.clock,
     }),
     network: createNetworkDirectory({
@@ -36,16 +35,15 @@ export function createDirectories(accounts: AccountClients, options: { clock?: C
         const key = `${accountId}/${region}`;
         let ec2 = ec2Clients.get(key);
         if (!ec2) {
-          const kms = await sdkKms(accountId, region);
+          const { clientConfig } = await accounts.sdkClientsFor(accountId, region);
           ec2 = new EC2Client({
-            region,
-            credentials: kms.config.credentials,
+            ...clientConfig,
             retryMode: 'adaptive',
             maxAttempts: DEFAULT_MAX_ATTEMPTS,
           });
           ec2Clients.set(key, ec2);
         }
-        return new SdkEc2NetworkClient(ec2);
+        return new SdkEc2Client(ec2);
       },
     }),
     destroy() {

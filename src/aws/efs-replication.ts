@@ -4,48 +4,18 @@ import {
   DescribeFileSystemsCommand,
   DescribeReplicationConfigurationsCommand,
   UpdateFileSystemProtectionCommand,
-  type CreateReplicationConfigurationCommandOutput,
-  type DeleteReplicationConfigurationCommandOutput,
   type EFSClient,
-  type FileSystemDescription,
-  type ReplicationConfigurationDescription,
   type ReplicationOverwriteProtection,
-  type UpdateFileSystemProtectionCommandOutput,
 } from '@aws-sdk/client-efs';
 import type { AccountClients } from './account-clients.ts';
 import { awsErrorCode } from './aws-errors.ts';
-import { SdkEfsClient } from './efs.ts';
 
 /**
- * The EFS replication calls the copy makes (replication into the already-built encrypted twin),
- * as a narrow interface. Outputs keep `$metadata` for the audit log's request IDs.
+ * The EFS replication calls the copy makes, over the account's EFS client. The copy workflow
+ * declares them as its port (IEfsReplicationClient, src/workflow/copy/ports.ts); this class matches
+ * it structurally. Outputs keep `$metadata` for the audit log's request IDs.
  */
-export interface IEfsReplicationClient {
-  /** The file system, or undefined when EFS says FileSystemNotFound. */
-  describeFileSystem(fileSystemId: string): Promise<FileSystemDescription | undefined>;
-  updateFileSystemProtection(
-    fileSystemId: string,
-    protection: Exclude<ReplicationOverwriteProtection, 'REPLICATING'>,
-  ): Promise<UpdateFileSystemProtectionCommandOutput>;
-  /**
-   * Replicates into an existing file system. No KmsKeyId: it applies only when EFS creates the
-   * destination ("To use a KMS key other than the default KMS key, then specify it" for a new file
-   * system; "After the file system is created, you cannot change the KMS key", API reference
-   * DestinationToCreate). The twin is already encrypted with the decided key.
-   */
-  createReplicationConfiguration(input: {
-    sourceFileSystemId: string;
-    destinationFileSystemId: string;
-    region: string;
-  }): Promise<CreateReplicationConfigurationCommandOutput>;
-  /** The configuration the file system is part of (either side), or undefined on ReplicationNotFound. */
-  describeReplication(fileSystemId: string): Promise<ReplicationConfigurationDescription | undefined>;
-  deleteReplicationConfiguration(
-    sourceFileSystemId: string,
-  ): Promise<DeleteReplicationConfigurationCommandOutput>;
-}
-
-export class SdkEfsReplicationClient implements IEfsReplicationClient {
+export class SdkEfsReplicationClient {
   constructor(readonly sdk: EFSClient) {}
 
   async describeFileSystem(fileSystemId: string) {
@@ -85,6 +55,7 @@ export class SdkEfsReplicationClient implements IEfsReplicationClient {
 
   async describeReplication(fileSystemId: string) {
     try {
+      // One page: a file system takes part in at most one replication configuration.
       const out = await this.sdk.send(
         new DescribeReplicationConfigurationsCommand({ FileSystemId: fileSystemId }),
       );
@@ -104,12 +75,8 @@ export class SdkEfsReplicationClient implements IEfsReplicationClient {
 
 /** Replication clients over the account clients' EFS clients (same credentials, rate limits, retries). */
 export function replicationClientsFrom(
-  accounts: Pick<AccountClients, 'clientsFor'>,
-): (accountId: string, region: string) => Promise<IEfsReplicationClient> {
-  return async (accountId, region) => {
-    const { efs } = await accounts.clientsFor(accountId, region);
-    if (!(efs instanceof SdkEfsClient))
-      throw new Error('the replication copy needs SDK-backed account clients');
-    return new SdkEfsReplicationClient(efs.sdk);
-  };
+  accounts: Pick<AccountClients, 'sdkClientsFor'>,
+): (accountId: string, region: string) => Promise<SdkEfsReplicationClient> {
+  return async (accountId, region) =>
+    new SdkEfsReplicationClient((await accounts.sdkClientsFor(accountId, region)).efs);
 }

@@ -1,197 +1,132 @@
 import {
-  DescribeAccessPointsCommand,
   DescribeBackupPolicyCommand,
   DescribeFileSystemPolicyCommand,
-  DescribeFileSystemsCommand,
   DescribeLifecycleConfigurationCommand,
   DescribeMountTargetSecurityGroupsCommand,
-  DescribeMountTargetsCommand,
-  DescribeReplicationConfigurationsCommand,
+  paginateDescribeAccessPoints,
+  paginateDescribeFileSystems,
+  paginateDescribeMountTargets,
+  paginateDescribeReplicationConfigurations,
   type AccessPointDescription,
-  type DescribeAccessPointsCommandInput,
-  type DescribeAccessPointsCommandOutput,
-  type DescribeBackupPolicyCommandOutput,
-  type DescribeFileSystemPolicyCommandOutput,
-  type DescribeFileSystemsCommandInput,
-  type DescribeFileSystemsCommandOutput,
-  type DescribeLifecycleConfigurationCommandOutput,
-  type DescribeMountTargetSecurityGroupsCommandOutput,
-  type DescribeMountTargetsCommandInput,
-  type DescribeMountTargetsCommandOutput,
-  type DescribeReplicationConfigurationsCommandInput,
-  type DescribeReplicationConfigurationsCommandOutput,
   type EFSClient,
   type FileSystemDescription,
+  type LifecyclePolicy,
   type MountTargetDescription,
   type ReplicationConfigurationDescription,
 } from '@aws-sdk/client-efs';
 import { awsErrorCode } from './aws-errors.ts';
+import { collectPages, pager } from './pages.ts';
 
 /**
- * The EFS calls the bot makes, as a narrow interface (as aws-cdk-cli's `IEfsClient`-style
- * per-service interfaces do), so workflows depend on this and tests can substitute it.
+ * The EFS reads of the bot over one SDK client, listings followed to the end with the SDK's own
+ * paginators (paginators-1.json: Marker/NextMarker for file systems and mount targets, NextToken
+ * for access points and replications). The workflows that call these declare the methods they
+ * need as their own ports (src/workflow/scan/ports.ts, src/capture/ports.ts…); this class matches
+ * them structurally. Pages are asked for at the size AWS documents as its default (100), so a
+ * smaller default elsewhere costs no extra rate-limited calls.
  */
-export interface IEfsClient {
-  describeFileSystems(input: DescribeFileSystemsCommandInput): Promise<DescribeFileSystemsCommandOutput>;
-  describeMountTargets(input: DescribeMountTargetsCommandInput): Promise<DescribeMountTargetsCommandOutput>;
-  describeMountTargetSecurityGroups(input: {
-    MountTargetId: string;
-  }): Promise<DescribeMountTargetSecurityGroupsCommandOutput>;
-  describeAccessPoints(input: DescribeAccessPointsCommandInput): Promise<DescribeAccessPointsCommandOutput>;
-  describeLifecycleConfiguration(input: {
-    FileSystemId: string;
-  }): Promise<DescribeLifecycleConfigurationCommandOutput>;
-  describeBackupPolicy(input: { FileSystemId: string }): Promise<DescribeBackupPolicyCommandOutput>;
-  describeFileSystemPolicy(input: { FileSystemId: string }): Promise<DescribeFileSystemPolicyCommandOutput>;
-  describeReplicationConfigurations(
-    input: DescribeReplicationConfigurationsCommandInput,
-  ): Promise<DescribeReplicationConfigurationsCommandOutput>;
-}
-
-export class SdkEfsClient implements IEfsClient {
-  constructor(readonly sdk: EFSClient) {}
-  describeFileSystems(input: DescribeFileSystemsCommandInput) {
-    return this.sdk.send(new DescribeFileSystemsCommand(input));
-  }
-  describeMountTargets(input: DescribeMountTargetsCommandInput) {
-    return this.sdk.send(new DescribeMountTargetsCommand(input));
-  }
-  describeMountTargetSecurityGroups(input: { MountTargetId: string }) {
-    return this.sdk.send(new DescribeMountTargetSecurityGroupsCommand(input));
-  }
-  describeAccessPoints(input: DescribeAccessPointsCommandInput) {
-    return this.sdk.send(new DescribeAccessPointsCommand(input));
-  }
-  describeLifecycleConfiguration(input: { FileSystemId: string }) {
-    return this.sdk.send(new DescribeLifecycleConfigurationCommand(input));
-  }
-  describeBackupPolicy(input: { FileSystemId: string }) {
-    return this.sdk.send(new DescribeBackupPolicyCommand(input));
-  }
-  describeFileSystemPolicy(input: { FileSystemId: string }) {
-    return this.sdk.send(new DescribeFileSystemPolicyCommand(input));
-  }
-  describeReplicationConfigurations(input: DescribeReplicationConfigurationsCommandInput) {
-    return this.sdk.send(new DescribeReplicationConfigurationsCommand(input));
-  }
-}
-
-// Pagination over the interface (paginators-1.json: Marker/NextMarker for file systems and
-// mount targets, NextToken for access points and replications). A repeated token stops the loop
-// instead of spinning forever on a misbehaving endpoint. Pages are asked for at the size AWS
-// documents as its default (100), so a small default elsewhere costs no extra rate-limited calls.
-
 export const PAGE_SIZE = 100;
 
-async function collect<T>(
-  fetchPage: (token?: string) => Promise<{ items?: T[]; next?: string }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  const seen = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    all.push(...(page.items ?? []));
-    token = page.next;
-    if (token !== undefined) {
-      if (seen.has(token)) break;
-      seen.add(token);
-    }
-  } while (token);
-  return all;
-}
+export class SdkEfsClient {
+  constructor(readonly sdk: EFSClient) {}
 
-export function listFileSystems(efs: IEfsClient): Promise<FileSystemDescription[]> {
-  return collect(async (Marker) => {
-    const out = await efs.describeFileSystems({ Marker, MaxItems: PAGE_SIZE });
-    return { items: out.FileSystems, next: out.NextMarker };
-  });
-}
-
-export function listMountTargets(efs: IEfsClient, FileSystemId: string): Promise<MountTargetDescription[]> {
-  return collect(async (Marker) => {
-    const out = await efs.describeMountTargets({ FileSystemId, Marker, MaxItems: PAGE_SIZE });
-    return { items: out.MountTargets, next: out.NextMarker };
-  });
-}
-
-export function listAccessPoints(efs: IEfsClient, FileSystemId: string): Promise<AccessPointDescription[]> {
-  return collect(async (NextToken) => {
-    const out = await efs.describeAccessPoints({ FileSystemId, NextToken, MaxResults: PAGE_SIZE });
-    return { items: out.AccessPoints, next: out.NextToken };
-  });
-}
-
-/**
- * Every access point in the account and region, in one paged listing. Both filters of
- * DescribeAccessPoints are optional in the model; without either, EFS (and moto) list them all.
- */
-export function listRegionAccessPoints(efs: IEfsClient): Promise<AccessPointDescription[]> {
-  return collect(async (NextToken) => {
-    const out = await efs.describeAccessPoints({ NextToken, MaxResults: PAGE_SIZE });
-    return { items: out.AccessPoints, next: out.NextToken };
-  });
-}
-
-/**
- * Replications where the file system is source or destination; none is a normal answer.
- * Without a file system: every replication configuration of the account in the region (documented).
- */
-export async function listReplications(
-  efs: IEfsClient,
-  FileSystemId?: string,
-): Promise<ReplicationConfigurationDescription[]> {
-  try {
-    return await collect(async (NextToken) => {
-      const out = await efs.describeReplicationConfigurations({
-        FileSystemId,
-        NextToken,
-        MaxResults: PAGE_SIZE,
-      });
-      return { items: out.Replications, next: out.NextToken };
+  listFileSystems(): Promise<FileSystemDescription[]> {
+    return collectPages(paginateDescribeFileSystems(pager(this.sdk, PAGE_SIZE), {}), (p) => p.FileSystems, {
+      next: (p) => p.NextMarker,
     });
-  } catch (e) {
-    if (awsErrorCode(e) === 'ReplicationNotFound') return [];
-    throw e;
   }
-}
 
-/** The backup policy status (ENABLED, DISABLED, …), or undefined when none is set. */
-export async function backupPolicyStatus(efs: IEfsClient, FileSystemId: string): Promise<string | undefined> {
-  try {
-    return (await efs.describeBackupPolicy({ FileSystemId })).BackupPolicy?.Status;
-  } catch (e) {
-    if (awsErrorCode(e) === 'PolicyNotFound') return undefined;
-    throw e;
-  }
-}
-
-/** The resource policy JSON, or undefined when none is set. */
-export async function fileSystemPolicy(efs: IEfsClient, FileSystemId: string): Promise<string | undefined> {
-  try {
-    return (await efs.describeFileSystemPolicy({ FileSystemId })).Policy;
-  } catch (e) {
-    if (awsErrorCode(e) === 'PolicyNotFound') return undefined;
-    throw e;
-  }
-}
-
-/**
- * Security groups of a mount target. Only an `available` mount target has them to give
- * (IncorrectMountTargetState otherwise), so a mount target mid-change reports none.
- */
-export async function mountTargetSecurityGroups(
-  efs: IEfsClient,
-  mountTarget: MountTargetDescription,
-): Promise<string[]> {
-  if (!mountTarget.MountTargetId || mountTarget.LifeCycleState !== 'available') return [];
-  try {
-    return (
-      (await efs.describeMountTargetSecurityGroups({ MountTargetId: mountTarget.MountTargetId }))
-        .SecurityGroups ?? []
+  listMountTargets(fileSystemId: string): Promise<MountTargetDescription[]> {
+    return collectPages(
+      paginateDescribeMountTargets(pager(this.sdk, PAGE_SIZE), { FileSystemId: fileSystemId }),
+      (p) => p.MountTargets,
+      { next: (p) => p.NextMarker },
     );
-  } catch (e) {
-    if (awsErrorCode(e) === 'IncorrectMountTargetState') return [];
-    throw e;
+  }
+
+  /**
+   * The access points of one file system or, without one, every access point in the account and
+   * region in one paged listing (both filters of DescribeAccessPoints are optional in the model;
+   * without either, EFS and moto list them all).
+   */
+  listAccessPoints(fileSystemId?: string): Promise<AccessPointDescription[]> {
+    return collectPages(
+      paginateDescribeAccessPoints(
+        pager(this.sdk, PAGE_SIZE),
+        fileSystemId !== undefined ? { FileSystemId: fileSystemId } : {},
+      ),
+      (p) => p.AccessPoints,
+      { next: (p) => p.NextToken },
+    );
+  }
+
+  /**
+   * Replications where the file system is source or destination; none is a normal answer.
+   * Without a file system: every replication configuration of the account in the region (documented).
+   */
+  async listReplications(fileSystemId?: string): Promise<ReplicationConfigurationDescription[]> {
+    try {
+      return await collectPages(
+        paginateDescribeReplicationConfigurations(
+          pager(this.sdk, PAGE_SIZE),
+          fileSystemId !== undefined ? { FileSystemId: fileSystemId } : {},
+        ),
+        (p) => p.Replications,
+        { next: (p) => p.NextToken },
+      );
+    } catch (e) {
+      if (awsErrorCode(e) === 'ReplicationNotFound') return [];
+      throw e;
+    }
+  }
+
+  /** The lifecycle policies (none is an empty list). */
+  async lifecyclePolicies(fileSystemId: string): Promise<LifecyclePolicy[]> {
+    return (
+      (await this.sdk.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId })))
+        .LifecyclePolicies ?? []
+    );
+  }
+
+  /** The backup policy status (ENABLED, DISABLED, …), or undefined when none is set. */
+  async backupPolicyStatus(fileSystemId: string): Promise<string | undefined> {
+    try {
+      return (await this.sdk.send(new DescribeBackupPolicyCommand({ FileSystemId: fileSystemId })))
+        .BackupPolicy?.Status;
+    } catch (e) {
+      if (awsErrorCode(e) === 'PolicyNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  /** The resource policy JSON, or undefined when none is set. */
+  async fileSystemPolicy(fileSystemId: string): Promise<string | undefined> {
+    try {
+      return (await this.sdk.send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId })))
+        .Policy;
+    } catch (e) {
+      if (awsErrorCode(e) === 'PolicyNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Security groups of a mount target. Only an `available` mount target has them to give
+   * (IncorrectMountTargetState otherwise), so a mount target mid-change reports none.
+   */
+  async mountTargetSecurityGroups(mountTarget: MountTargetDescription): Promise<string[]> {
+    if (!mountTarget.MountTargetId || mountTarget.LifeCycleState !== 'available') return [];
+    try {
+      return (
+        (
+          await this.sdk.send(
+            new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mountTarget.MountTargetId }),
+          )
+        ).SecurityGroups ?? []
+      );
+    } catch (e) {
+      if (awsErrorCode(e) === 'IncorrectMountTargetState') return [];
+      throw e;
+    }
   }
 }

@@ -1,75 +1,32 @@
-import {
-  DescribeKeyCommand,
-  ListAliasesCommand,
-  ListKeysCommand,
-  type DescribeKeyCommandOutput,
-  type KeyMetadata,
-  type KMSClient,
-  type ListAliasesCommandInput,
-  type ListAliasesCommandOutput,
-  type ListKeysCommandInput,
-  type ListKeysCommandOutput,
-} from '@aws-sdk/client-kms';
+import type { AliasListEntry, DescribeKeyCommandOutput, KeyMetadata } from '@aws-sdk/client-kms';
 import pLimit from 'p-limit';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import {
   isAwsManagedEfsKeyRef,
   parseKeyReference,
+  type KeyChoiceEntry,
   type KeyFacts,
   type KeyLookup,
 } from '../domain/decision.ts';
 import { AWS_MANAGED_EFS_KEY_ALIAS } from '../domain/inventory.ts';
 import { awsErrorCode, summariseAwsError } from './aws-errors.ts';
 import { partitionOf } from './credentials.ts';
-import { listAllAliases } from './kms.ts';
 
-/** The KMS calls the key directory makes. */
-export interface KmsDirectoryClient {
+/** The KMS reads the key directory makes (SdkKmsClient has them, listings paginated). */
+export interface KeyReads {
   describeKey(input: { KeyId: string }): Promise<DescribeKeyCommandOutput>;
-  listAliases(input: ListAliasesCommandInput): Promise<ListAliasesCommandOutput>;
-  listKeys(input: ListKeysCommandInput): Promise<ListKeysCommandOutput>;
+  listAliases(keyId?: string): Promise<AliasListEntry[]>;
+  listKeyIds(): Promise<string[]>;
 }
 
-export class SdkKmsDirectoryClient implements KmsDirectoryClient {
-  constructor(readonly sdk: KMSClient) {}
-  describeKey(input: { KeyId: string }) {
-    return this.sdk.send(new DescribeKeyCommand(input));
-  }
-  listAliases(input: ListAliasesCommandInput) {
-    return this.sdk.send(new ListAliasesCommand(input));
-  }
-  listKeys(input: ListKeysCommandInput) {
-    return this.sdk.send(new ListKeysCommand(input));
-  }
-}
-
-export interface Where {
+interface Where {
   accountId: string;
   region: string;
 }
 
-/** A key a person can pick, as the modal lists it. */
-export interface KeyChoiceEntry {
-  keyId: string;
-  arn: string;
-  aliases: string[];
-  keyState: string;
-  keyManager?: string;
-  keySpec?: string;
-  keyUsage?: string;
-  description?: string;
-}
-
-export interface KeyDirectory {
-  /** Resolves a key ID, key ARN, alias name or alias ARN as the file system's account sees it. */
-  lookup(ref: string, where: Where): Promise<KeyLookup>;
-  /** The customer-managed keys of an account and region, aliases and state included. */
-  listCustomerKeys(where: Where): Promise<KeyChoiceEntry[]>;
-}
-
 export interface KeyDirectoryOptions {
   /** KMS as the file system's account sees it, in `region`. */
-  kmsFor(accountId: string, region: string): Promise<KmsDirectoryClient>;
+  kmsFor(accountId: string, region: string): Promise<KeyReads>;
   clock?: Clock;
   /** How long a listing is reused: a select's options are asked for on every keystroke. */
   listTtlMs?: number;
@@ -98,15 +55,18 @@ function factsOf(meta: KeyMetadata, fallbackRegion: string, aliases: string[], f
   };
 }
 
-export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
+/** Key lookups and listings as the decide phase's KeyDirectory port asks for them. */
+export function createKeyDirectory(options: KeyDirectoryOptions): {
+  lookup(ref: string, where: Where): Promise<KeyLookup>;
+  listCustomerKeys(where: Where): Promise<KeyChoiceEntry[]>;
+} {
   const clock = options.clock ?? systemClock;
   const ttl = options.listTtlMs ?? 60_000;
   const listings = new Map<string, { at: number; keys: Promise<KeyChoiceEntry[]> }>();
 
-  async function aliasesOf(kms: KmsDirectoryClient, keyId: string): Promise<string[]> {
+  async function aliasesOf(kms: KeyReads, keyId: string): Promise<string[]> {
     try {
-      const out = await kms.listAliases({ KeyId: keyId });
-      return (out.Aliases ?? []).flatMap((a) => (a.AliasName ? [a.AliasName] : [])).sort();
+      return (await kms.listAliases(keyId)).flatMap((a) => (a.AliasName ? [a.AliasName] : [])).sort();
     } catch {
       // Aliases only decorate the answer; the key's own metadata decides.
       return [];
@@ -151,17 +111,8 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
 
   async function list(where: Where): Promise<KeyChoiceEntry[]> {
     const kms = await options.kmsFor(where.accountId, where.region);
-    const ids: string[] = [];
-    const seen = new Set<string>();
-    let Marker: string | undefined;
-    for (;;) {
-      const out = await kms.listKeys({ Marker, Limit: 1000 });
-      for (const k of out.Keys ?? []) if (k.KeyId) ids.push(k.KeyId);
-      if (!out.Truncated || !out.NextMarker || seen.has(out.NextMarker)) break;
-      seen.add(out.NextMarker);
-      Marker = out.NextMarker;
-    }
-    const aliases = await listAllAliases(kms);
+    const ids = await kms.listKeyIds();
+    const aliases = await kms.listAliases();
     const limit = pLimit(DESCRIBE_CONCURRENCY);
     const metas = await Promise.all(
       ids.map((KeyId) => limit(() => kms.describeKey({ KeyId }).then((o) => o.KeyMetadata))),

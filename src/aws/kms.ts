@@ -1,39 +1,39 @@
 import {
   DescribeKeyCommand,
-  ListAliasesCommand,
+  paginateListAliases,
+  paginateListKeys,
   type AliasListEntry,
   type DescribeKeyCommandOutput,
   type KMSClient,
-  type ListAliasesCommandInput,
-  type ListAliasesCommandOutput,
 } from '@aws-sdk/client-kms';
+import { collectPages, pager } from './pages.ts';
 
-/** The KMS calls the bot makes. */
-export interface IKmsClient {
-  describeKey(input: { KeyId: string }): Promise<DescribeKeyCommandOutput>;
-  listAliases(input: ListAliasesCommandInput): Promise<ListAliasesCommandOutput>;
-}
-
-export class SdkKmsClient implements IKmsClient {
+/**
+ * The KMS reads of the bot over one SDK client, listings followed with the SDK's paginators
+ * (paginators-1.json: Marker/NextMarker while Truncated). The scan, the key directory and the
+ * capture each declare the methods they call; this class matches them structurally.
+ */
+export class SdkKmsClient {
   constructor(readonly sdk: KMSClient) {}
-  describeKey(input: { KeyId: string }) {
+
+  describeKey(input: { KeyId: string }): Promise<DescribeKeyCommandOutput> {
     return this.sdk.send(new DescribeKeyCommand(input));
   }
-  listAliases(input: ListAliasesCommandInput) {
-    return this.sdk.send(new ListAliasesCommand(input));
-  }
-}
 
-/** Every alias in the region (paginators-1.json: Marker/NextMarker while Truncated). */
-export async function listAllAliases(kms: IKmsClient): Promise<AliasListEntry[]> {
-  const all: AliasListEntry[] = [];
-  const seen = new Set<string>();
-  let Marker: string | undefined;
-  for (;;) {
-    const out = await kms.listAliases({ Marker, Limit: 100 });
-    all.push(...(out.Aliases ?? []));
-    if (!out.Truncated || !out.NextMarker || seen.has(out.NextMarker)) return all;
-    seen.add(out.NextMarker);
-    Marker = out.NextMarker;
+  /** Every alias in the region or, given a key, the aliases of that key. */
+  listAliases(keyId?: string): Promise<AliasListEntry[]> {
+    return collectPages(
+      paginateListAliases(pager(this.sdk, 100), keyId !== undefined ? { KeyId: keyId } : {}),
+      (p) => p.Aliases,
+      { next: (p) => (p.Truncated ? p.NextMarker : undefined) },
+    );
+  }
+
+  /** The ID of every key in the region (ListKeys: Limit 1..1000). */
+  async listKeyIds(): Promise<string[]> {
+    const keys = await collectPages(paginateListKeys(pager(this.sdk, 1000), {}), (p) => p.Keys, {
+      next: (p) => (p.Truncated ? p.NextMarker : undefined),
+    });
+    return keys.flatMap((k) => (k.KeyId ? [k.KeyId] : []));
   }
 }

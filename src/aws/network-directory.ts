@@ -1,54 +1,24 @@
-import {
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  type DescribeSecurityGroupsCommandInput,
-  type DescribeSecurityGroupsCommandOutput,
-  type DescribeSubnetsCommandInput,
-  type DescribeSubnetsCommandOutput,
-  type EC2Client,
-  type IpPermission,
-} from '@aws-sdk/client-ec2';
+import type { IpPermission, SecurityGroup, Subnet } from '@aws-sdk/client-ec2';
+import type { MountTargetDescription } from '@aws-sdk/client-efs';
 import type { IngressRule, NetworkFacts } from '../domain/decision.ts';
-import { listMountTargets, mountTargetSecurityGroups, type IEfsClient } from './efs.ts';
 
-/** The EC2 calls the network directory makes. */
-export interface Ec2NetworkClient {
-  describeSubnets(input: DescribeSubnetsCommandInput): Promise<DescribeSubnetsCommandOutput>;
-  describeSecurityGroups(
-    input: DescribeSecurityGroupsCommandInput,
-  ): Promise<DescribeSecurityGroupsCommandOutput>;
+/** The EFS reads the network directory makes (SdkEfsClient has them). */
+export interface MountTargetReads {
+  listMountTargets(fileSystemId: string): Promise<MountTargetDescription[]>;
+  mountTargetSecurityGroups(mountTarget: MountTargetDescription): Promise<string[]>;
 }
 
-export class SdkEc2NetworkClient implements Ec2NetworkClient {
-  constructor(readonly sdk: EC2Client) {}
-  describeSubnets(input: DescribeSubnetsCommandInput) {
-    return this.sdk.send(new DescribeSubnetsCommand(input));
-  }
-  describeSecurityGroups(input: DescribeSecurityGroupsCommandInput) {
-    return this.sdk.send(new DescribeSecurityGroupsCommand(input));
-  }
+/** The EC2 reads the network directory makes (SdkEc2Client has them). */
+export interface NetworkReads {
+  subnets(subnetIds: string[]): Promise<Subnet[]>;
+  securityGroups(groupIds: string[]): Promise<SecurityGroup[]>;
 }
 
-export type KnownMountTarget = NetworkFacts['mountTargets'][number];
-
-export interface NetworkDirectory {
-  /** The source's mount targets as they are now, with their subnets and security group rules. */
-  describe(fs: { accountId: string; region: string; fileSystemId: string }): Promise<NetworkFacts>;
-  /**
-   * Mount targets already known (from a scan), with their subnets and security-group rules read
-   * now: one DescribeSubnets and one DescribeSecurityGroups for all of them, no EFS call. The plan
-   * modal checks a whole page this way inside Slack's 3 seconds, even while a scan keeps the EFS
-   * rate limits busy.
-   */
-  describeKnown(
-    where: { accountId: string; region: string },
-    mountTargets: KnownMountTarget[],
-  ): Promise<NetworkFacts>;
-}
+type KnownMountTarget = NetworkFacts['mountTargets'][number];
 
 export interface NetworkDirectoryOptions {
-  efsFor(accountId: string, region: string): Promise<IEfsClient>;
-  ec2For(accountId: string, region: string): Promise<Ec2NetworkClient>;
+  efsFor(accountId: string, region: string): Promise<MountTargetReads>;
+  ec2For(accountId: string, region: string): Promise<NetworkReads>;
 }
 
 export function ingressRules(permissions: IpPermission[] | undefined): IngressRule[] {
@@ -61,7 +31,15 @@ export function ingressRules(permissions: IpPermission[] | undefined): IngressRu
   }));
 }
 
-export function createNetworkDirectory(options: NetworkDirectoryOptions): NetworkDirectory {
+/**
+ * The network around a file system (its mount targets, their subnets and inbound rules), as the
+ * decide phase's NetworkDirectory port and the copy's source-network port ask for it.
+ */
+export function createNetworkDirectory(options: NetworkDirectoryOptions) {
+  /**
+   * Mount targets already known (from a scan), with their subnets and security-group rules read
+   * now: one DescribeSubnets and one DescribeSecurityGroups for all of them, no EFS call.
+   */
   async function describeKnown(
     { accountId, region }: { accountId: string; region: string },
     mountTargets: KnownMountTarget[],
@@ -71,36 +49,42 @@ export function createNetworkDirectory(options: NetworkDirectoryOptions): Networ
     const facts: NetworkFacts = { mountTargets, subnets: {}, securityGroups: {} };
     if (subnetIds.length === 0) return facts;
     const ec2 = await options.ec2For(accountId, region);
-    // With IDs given, EC2 answers them all in one page.
     const [subnets, groups] = await Promise.all([
-      ec2.describeSubnets({ SubnetIds: subnetIds }),
-      groupIds.length
-        ? ec2.describeSecurityGroups({ GroupIds: groupIds })
-        : Promise.resolve({ SecurityGroups: [] }),
+      ec2.subnets(subnetIds),
+      groupIds.length ? ec2.securityGroups(groupIds) : Promise.resolve([]),
     ]);
-    for (const s of subnets.Subnets ?? [])
+    for (const s of subnets)
       if (s.SubnetId)
         facts.subnets[s.SubnetId] = {
           cidr: s.CidrBlock,
           availabilityZone: s.AvailabilityZone,
           vpcId: s.VpcId,
         };
-    for (const g of groups.SecurityGroups ?? [])
+    for (const g of groups)
       if (g.GroupId) facts.securityGroups[g.GroupId] = { ingress: ingressRules(g.IpPermissions) };
     return facts;
   }
 
   return {
-    async describe({ accountId, region, fileSystemId }) {
+    /** The source's mount targets as they are now, with their subnets and security group rules. */
+    async describe({
+      accountId,
+      region,
+      fileSystemId,
+    }: {
+      accountId: string;
+      region: string;
+      fileSystemId: string;
+    }): Promise<NetworkFacts> {
       const efs = await options.efsFor(accountId, region);
-      const mountTargets = await listMountTargets(efs, fileSystemId);
+      const mountTargets = await efs.listMountTargets(fileSystemId);
       const withGroups = await Promise.all(
         mountTargets.map(async (mt) => ({
           mountTargetId: mt.MountTargetId ?? '',
           subnetId: mt.SubnetId ?? '',
           availabilityZone: mt.AvailabilityZoneName,
           lifeCycleState: mt.LifeCycleState ?? 'unknown',
-          securityGroupIds: await mountTargetSecurityGroups(efs, mt),
+          securityGroupIds: await efs.mountTargetSecurityGroups(mt),
         })),
       );
       return describeKnown({ accountId, region }, withGroups);
@@ -108,3 +92,5 @@ export function createNetworkDirectory(options: NetworkDirectoryOptions): Networ
     describeKnown,
   };
 }
+
+export type SdkNetworkDirectory = ReturnType<typeof createNetworkDirectory>;

@@ -129,6 +129,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
       store,
       accounts: accountClients,
       estate,
+      // Where the adapters meet the scan's own ports (src/workflow/scan/ports.ts): src/aws and
+      // src/store implement them structurally, and TypeScript checks the fit here.
       scanWorkflow: (io) =>
         createScanWorkflow({
           clientsFor: (a, r) => accountClients.clientsFor(a, r),

@@ -14,7 +14,12 @@ import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jo
 import type { Runtime } from './runtime.ts';
 import { openDecidePhase } from './commands/plan.ts';
 
-/** What the Slack app calls, built from the runtime's workflows and store. */
+/**
+ * What the Slack app calls, built from the runtime's workflows and store. This is where the src/aws
+ * adapters (efsWritersFrom, dataSyncClientsFrom, replicationClientsFrom, createDirectories) meet the
+ * ports the provision and copy phases declare (src/workflow/<phase>/ports.ts); TypeScript checks
+ * the structural fit at each hand-over below.
+ */
 export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
   // One job runner per process: the copy's handler runs on the build's runner.
   const { service: copy, handler: copyHandler } = copyService(runtime, options);

@@ -159,6 +159,18 @@ export type KeyLookup =
   | { kind: 'invalid'; reason: string }
   | { kind: 'unreadable'; ref: string; code: string; message: string };
 
+/** A key a person can pick, as the plan modal lists it. */
+export interface KeyChoiceEntry {
+  keyId: string;
+  arn: string;
+  aliases: string[];
+  keyState: string;
+  keyManager?: string;
+  keySpec?: string;
+  keyUsage?: string;
+  description?: string;
+}
+
 /** Every reason the key cannot protect this file system's twin; empty when it can. */
 export function keyProblems(lookup: KeyLookup, fs: { accountId: string; region: string }): string[] {
   switch (lookup.kind) {

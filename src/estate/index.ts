@@ -1,6 +1,7 @@
 /** The local AWS estate: load an estate file, serve it to the real SDK clients. */
 export { loadEstateFile, parseEstate } from './load.ts';
 export { EstateFileError } from './errors.ts';
+export { estateFileSchema, type EstateFile } from './schema.ts';
 export {
   startEstateServer,
   type EstateServer,

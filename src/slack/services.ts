@@ -1,7 +1,7 @@
 import type { ScanRecord } from '../domain/inventory.ts';
 import type { ScanScope } from '../domain/scan-scope.ts';
 import type { IoHost } from '../workflow/io-host.ts';
-import type { ScanRepository } from '../workflow/ports.ts';
+import type { ScanRepository } from '../workflow/scan/index.ts';
 import type { DecideService } from '../workflow/decide/index.ts';
 import type { BuildPhase } from '../workflow/provision/index.ts';
 import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../domain/migration.ts';

@@ -54,8 +54,8 @@ export interface ScanRepositoryOptions {
 }
 
 /**
- * Implements the workflows' `ScanRepository` port structurally (the store imports only the domain);
- * the composition root's assignment to the port type is what TypeScript checks.
+ * Where scans are kept. It matches the scan workflow's ScanRepository port structurally (the store
+ * imports no workflow); the composition root checks the fit where it hands the store in.
  */
 export class DynamoScanRepository {
   private readonly chunkBytes: number;

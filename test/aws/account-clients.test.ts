@@ -12,6 +12,7 @@ import { RATE_LIMIT_MIDDLEWARE_NAME } from '../../src/aws/rate-limit.ts';
 import { AccountAccessError, NoRegionError } from '../../src/aws/aws-errors.ts';
 import type { SdkEfsClient } from '../../src/aws/efs.ts';
 import type { SdkKmsClient } from '../../src/aws/kms.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
 import { NO_AWS_FILES } from '../harness/sdk-env.ts';
 
 const stsMock = mockClient(STSClient);
@@ -168,6 +169,57 @@ describe('createAccountClients', () => {
     expect(answers.map((a) => a.MountTargets?.[0]?.MountTargetId)).toEqual(ids.map((id) => `fsmt-of-${id}`));
     // Every call went through the rate limiter installed before the first call was resolved.
     expect(factory.stats.byBucket()).toEqual({ '111122223333/eu-west-1/DescribeMountTargets': 5 });
+  });
+
+  it("pages a listing with the SDK's paginator, every page a call under the rate limiter and its counters", async () => {
+    assumeRoleAnswers();
+    // Three pages of DescribeFileSystems, chained by Marker/NextMarker as EFS does.
+    const markers: (string | undefined)[] = [];
+    const paged = {
+      handle: async (request: { query?: Record<string, string | string[] | null> }) => {
+        const marker = request.query?.Marker ? String(request.query.Marker) : undefined;
+        markers.push(marker);
+        const page = marker === undefined ? 1 : Number(marker.slice('page-'.length));
+        return {
+          response: {
+            statusCode: 200,
+            headers: { 'content-type': 'application/json' },
+            body: new TextEncoder().encode(
+              JSON.stringify({
+                FileSystems: [{ FileSystemId: `fs-${page}`, LifeCycleState: 'available' }],
+                ...(page < 3 ? { NextMarker: `page-${page + 1}` } : {}),
+              }),
+            ),
+          },
+        };
+      },
+      updateHttpClientConfig: () => {},
+      httpHandlerConfigs: () => ({}),
+    };
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:1';
+    const clock = new ManualClock();
+    const waits: number[] = [];
+    factory = createAccountClients({
+      ...base,
+      rateLimitPerSecond: 10,
+      accounts: ['111122223333'],
+      regions: ['eu-west-1'],
+      clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock.advance(ms);
+      },
+      clientOverrides: { requestHandler: paged },
+    });
+    const { efs } = await factory.clientsFor('111122223333', 'eu-west-1');
+    const fileSystems = await efs.listFileSystems();
+    expect(fileSystems.map((f) => f.FileSystemId)).toEqual(['fs-1', 'fs-2', 'fs-3']);
+    expect(markers).toEqual([undefined, 'page-2', 'page-3']);
+    // Burst 1 at 10 per second: the second and third pages each waited for their slot.
+    expect(waits).toEqual([100, 100]);
+    expect(factory.stats.byBucket()).toEqual({ '111122223333/eu-west-1/DescribeFileSystems': 3 });
+    // Writers are built on the very SDK client the reader pages with (same limiter, same credentials).
+    expect((await factory.sdkClientsFor('111122223333', 'eu-west-1')).efs).toBe(efs.sdk);
   });
 
   it('puts other clients under the same rate limit and counters', async () => {

@@ -2,7 +2,7 @@ import type { ScanRecord } from '../../src/domain/inventory.ts';
 import type { ScanScope } from '../../src/domain/scan-scope.ts';
 import type { ScanService, SlackServices } from '../../src/slack/services.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
-import type { ScanRepository } from '../../src/workflow/ports.ts';
+import type { ScanRepository } from '../../src/workflow/scan/ports.ts';
 
 /** Keeps scans in memory; the same interface the DynamoDB store implements. */
 export class InMemoryScanRepository implements ScanRepository {

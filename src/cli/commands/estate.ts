@@ -2,12 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../cli-io.ts';
 import { createAccountClients } from '../../aws/account-clients.ts';
 import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import {
-  captureEstate,
-  sdkCaptureSource,
-  writeCapture,
-  type CaptureResult,
-} from '../../estate/capture/index.ts';
+import { captureEstate, sdkCaptureSource, writeCapture, type CaptureResult } from '../../capture/index.ts';
 import {
   estateAccounts,
   estateRegions,

@@ -1,6 +1,3 @@
-import type { IDataSyncClient } from '../../aws/datasync.ts';
-import type { IEfsReplicationClient } from '../../aws/efs-replication.ts';
-import type { NetworkDirectory } from '../../aws/network-directory.ts';
 import { BuildResourceKeys } from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
@@ -29,6 +26,7 @@ import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { createCopyHandler } from './copy-job.ts';
+import type { IDataSyncClient, IEfsReplicationClient, SourceNetwork } from './ports.ts';
 import { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
 
 /**
@@ -56,7 +54,7 @@ export interface CopyPhaseDeps {
   io: IoHost;
   dataSyncFor(accountId: string, region: string): Promise<IDataSyncClient>;
   replicationFor(accountId: string, region: string): Promise<IEfsReplicationClient>;
-  network: NetworkDirectory;
+  network: SourceNetwork;
   pollMs?: number;
   /** At most one write of a running copy's latest progress (for `status`) per this many ms (default 30 s). */
   progressEveryMs?: number;

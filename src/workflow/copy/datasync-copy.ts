@@ -1,6 +1,4 @@
 import type { DescribeTaskExecutionCommandOutput } from '@aws-sdk/client-datasync';
-import type { IDataSyncClient } from '../../aws/datasync.ts';
-import type { NetworkDirectory } from '../../aws/network-directory.ts';
 import {
   copyProgressOf,
   createTaskInput,
@@ -17,6 +15,7 @@ import {
 import { checkNetworkPath } from '../../domain/decision.ts';
 import { CopyBlockedError } from './copy-errors.ts';
 import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
+import type { IDataSyncClient, SourceNetwork } from './ports.ts';
 
 /**
  * A DataSync copy of one file system into its encrypted twin, as one copy job runs it. Every ARN
@@ -28,7 +27,7 @@ import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
 
 export interface DataSyncCopyDeps {
   dataSyncFor(accountId: string, region: string): Promise<IDataSyncClient>;
-  network: NetworkDirectory;
+  network: SourceNetwork;
   /** Delay between DescribeTaskExecution polls. */
   pollMs: number;
 }

@@ -12,3 +12,4 @@ export { createCopyHandler, type CopyJobDeps, type CopyResult } from './copy-job
 export { CopyBlockedError, CopyStepError } from './copy-errors.ts';
 export { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
 export { formatCopyPlan, formatCopyStatus } from './copy-text.ts';
+export type { IDataSyncClient, IEfsReplicationClient, MountTargetReader, SourceNetwork } from './ports.ts';

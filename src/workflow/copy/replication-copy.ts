@@ -1,9 +1,9 @@
 import type { Destination } from '@aws-sdk/client-efs';
-import type { IEfsReplicationClient } from '../../aws/efs-replication.ts';
 import { CopyResourceKeys as Keys, replicationNotCarried } from '../../domain/copy.ts';
 import { CopyBlockedError } from './copy-errors.ts';
 import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
 import type { MethodOutcome } from './datasync-copy.ts';
+import type { IEfsReplicationClient } from './ports.ts';
 
 /**
  * EFS replication of the source into its built encrypted twin, as one copy job runs it. Rules,

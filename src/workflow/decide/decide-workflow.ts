@@ -1,8 +1,6 @@
 import pLimit from 'p-limit';
 import { findScan } from '../scan/index.ts';
 import { createPageLookups, type PageLookups } from './page-lookups.ts';
-import type { KeyDirectory } from '../../aws/key-directory.ts';
-import type { NetworkDirectory } from '../../aws/network-directory.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
   evaluateChoice,
@@ -24,7 +22,8 @@ import {
   type MigrationRepository,
 } from '../../domain/migration.ts';
 import { transition, type MigrationState } from '../../domain/migration-state.ts';
-import type { ScanRepository } from '../ports.ts';
+import type { ScanRepository } from '../scan/index.ts';
+import type { KeyDirectory, NetworkDirectory } from './ports.ts';
 
 /**
  * The decide phase: validate each person's choice against the live estate, then store it per

@@ -21,9 +21,9 @@ export {
 } from './decision-file.ts';
 export { formatPlanSummary, formatProblems } from './plan-text.ts';
 
-import type { KeyDirectory } from '../../aws/key-directory.ts';
 import type { DecideWorkflow } from './decide-workflow.ts';
-export type { KeyChoiceEntry } from '../../aws/key-directory.ts';
+import type { KeyDirectory } from './ports.ts';
+export type { KeyChoiceEntry, KeyDirectory, KnownMountTarget, NetworkDirectory, Where } from './ports.ts';
 
 /** What the Slack app needs of the decide phase. */
 export interface DecideService {

@@ -1,8 +1,7 @@
 import { summariseAwsError } from '../../aws/aws-errors.ts';
-import type { KeyDirectory } from '../../aws/key-directory.ts';
-import type { KnownMountTarget, NetworkDirectory } from '../../aws/network-directory.ts';
 import type { KeyLookup, NetworkFacts } from '../../domain/decision.ts';
 import type { FileSystemRecord } from '../../domain/inventory.ts';
+import type { KeyDirectory, KnownMountTarget, NetworkDirectory } from './ports.ts';
 
 /**
  * The AWS reads behind one submission's checks (a plan modal page, a decision file), each made

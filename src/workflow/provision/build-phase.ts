@@ -1,4 +1,3 @@
-import type { IEfsWriter } from '../../aws/efs-writer.ts';
 import {
   buildCanRetry,
   buildMappingOf,
@@ -14,6 +13,7 @@ import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { createBuildHandler } from './build-workflow.ts';
+import type { IEfsWriter } from './ports.ts';
 
 /**
  * The build phase as the Slack listeners and the CLI call it: the dry run, queueing build jobs

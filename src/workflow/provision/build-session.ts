@@ -1,4 +1,4 @@
-import type { IEfsWriter } from '../../aws/efs-writer.ts';
+import type { IEfsWriter } from './ports.ts';
 import {
   BUILD_STEPS,
   BuildResourceKeys as Keys,

@@ -1,4 +1,4 @@
-import type { IEfsWriter } from '../../aws/efs-writer.ts';
+import type { IEfsWriter } from './ports.ts';
 import { summariseAwsError } from '../../aws/aws-errors.ts';
 import { buildMappingOf, planBuild, type BuildMapping, type BuildPlan } from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';

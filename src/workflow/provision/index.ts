@@ -10,3 +10,4 @@ export {
 export { createBuildHandler, type BuildResult, type BuildWorkflowDeps } from './build-workflow.ts';
 export { BuildBlockedError, BuildStepError } from './build-errors.ts';
 export { formatBuildPlan, formatBuildPlans, formatCompensation, formatMapping } from './build-text.ts';
+export type { IEfsWriter } from './ports.ts';

@@ -1,6 +1,6 @@
 import { BadInputError } from '../../domain/errors.ts';
 import type { ScanRecord } from '../../domain/inventory.ts';
-import type { ScanRepository } from '../ports.ts';
+import type { ScanRepository } from './ports.ts';
 
 /** The named scan, or the latest; a clear BadInputError saying what to do when there is none. */
 export async function findScan(

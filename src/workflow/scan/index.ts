@@ -10,3 +10,4 @@ export type { RegionOutcome, RegionScanner } from './region-scanner.ts';
 export { createWorkerRegionScanner } from './parallel/worker-region-scanner.ts';
 export type { WorkerRegionScanner } from './parallel/worker-region-scanner.ts';
 export { MIN_PAIRS_FOR_WORKERS } from '../../domain/scan-scope.ts';
+export type { ScanClients, ScanEfs, ScanKms, ScanRepository, ScanTargets } from './ports.ts';

@@ -1,7 +1,7 @@
 import type { AliasListEntry } from '@aws-sdk/client-kms';
 import { awsErrorCode, summariseAwsError } from '../../aws/aws-errors.ts';
-import { listAllAliases, type IKmsClient } from '../../aws/kms.ts';
 import type { KeyManager } from '../../domain/inventory.ts';
+import type { ScanKms } from './ports.ts';
 
 export interface ReadError {
   operation: string;
@@ -34,12 +34,12 @@ export interface KeyResolver {
  * file systems share it. Failures are reported on the key, never thrown: a file system whose key
  * cannot be read is still inventoried with what is known.
  */
-export function createKeyResolver(kms: IKmsClient): KeyResolver {
+export function createKeyResolver(kms: ScanKms): KeyResolver {
   let aliases: Promise<AliasListEntry[] | { error: ReadError }> | undefined;
   const keys = new Map<string, Promise<KeyInfo>>();
 
   const loadAliases = () =>
-    (aliases ??= listAllAliases(kms).catch((e: unknown) => {
+    (aliases ??= kms.listAliases().catch((e: unknown) => {
       const s = summariseAwsError(e);
       return { error: { operation: 'ListAliases', code: s.code, message: s.message } };
     }));

@@ -8,15 +8,6 @@ import type {
 } from '@aws-sdk/client-efs';
 import { awsErrorCode, summariseAwsError } from '../../aws/aws-errors.ts';
 import {
-  backupPolicyStatus,
-  fileSystemPolicy,
-  listAccessPoints,
-  listMountTargets,
-  listReplications,
-  mountTargetSecurityGroups,
-  type IEfsClient,
-} from '../../aws/efs.ts';
-import {
   AWS_MANAGED_EFS_KEY_ALIAS,
   classify,
   type AccessPointRecord,
@@ -26,12 +17,13 @@ import {
   type ReplicationRecord,
 } from '../../domain/inventory.ts';
 import { KEY_NOT_FOUND_STATE, type KeyInfo, type KeyResolver, type ReadError } from './key-resolver.ts';
+import type { ScanEfs } from './ports.ts';
 import { ASK_PER_FILE_SYSTEM, type RegionDetails } from './region-details.ts';
 
 export interface ReadContext {
   accountId: string;
   region: string;
-  efs: IEfsClient;
+  efs: ScanEfs;
   keys: KeyResolver;
   /**
    * What the region-wide listings answered (default: ask per file system). May still be pending:
@@ -94,25 +86,17 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
       const l = await listed;
       return (
         l.accessPointsOf(fileSystemId) ??
-        attempt('DescribeAccessPoints', () => listAccessPoints(ctx.efs, fileSystemId), [])
+        attempt('DescribeAccessPoints', () => ctx.efs.listAccessPoints(fileSystemId), [])
       );
     }),
-    then(() =>
-      attempt(
-        'DescribeLifecycleConfiguration',
-        async () =>
-          (await ctx.efs.describeLifecycleConfiguration({ FileSystemId: fileSystemId })).LifecyclePolicies ??
-          [],
-        [],
-      ),
-    ),
-    then(() => attempt('DescribeBackupPolicy', () => backupPolicyStatus(ctx.efs, fileSystemId), undefined)),
-    then(() => attempt('DescribeFileSystemPolicy', () => fileSystemPolicy(ctx.efs, fileSystemId), undefined)),
+    then(() => attempt('DescribeLifecycleConfiguration', () => ctx.efs.lifecyclePolicies(fileSystemId), [])),
+    then(() => attempt('DescribeBackupPolicy', () => ctx.efs.backupPolicyStatus(fileSystemId), undefined)),
+    then(() => attempt('DescribeFileSystemPolicy', () => ctx.efs.fileSystemPolicy(fileSystemId), undefined)),
     then(async () => {
       const l = await listed;
       return (
         l.replicationsOf(fs) ??
-        attempt('DescribeReplicationConfigurations', () => listReplications(ctx.efs, fileSystemId), [])
+        attempt('DescribeReplicationConfigurations', () => ctx.efs.listReplications(fileSystemId), [])
       );
     }),
     fs.Encrypted ? readKey(ctx.keys, fs.KmsKeyId) : Promise.resolve<KeyInfo | undefined>(undefined),
@@ -178,17 +162,17 @@ async function readKey(keys: KeyResolver, kmsKeyId: string | undefined): Promise
 type Attempt = <T>(operation: string, read: () => Promise<T>, fallback: T) => Promise<T>;
 
 async function readMountTargets(
-  efs: IEfsClient,
+  efs: ScanEfs,
   fileSystemId: string,
   attempt: Attempt,
   listed: () => void,
 ): Promise<MountTargetRecord[]> {
-  const mountTargets = await listMountTargets(efs, fileSystemId);
+  const mountTargets = await efs.listMountTargets(fileSystemId);
   const records = Promise.all(
     mountTargets.map(async (mt) =>
       toMountTargetRecord(
         mt,
-        await attempt('DescribeMountTargetSecurityGroups', () => mountTargetSecurityGroups(efs, mt), []),
+        await attempt('DescribeMountTargetSecurityGroups', () => efs.mountTargetSecurityGroups(mt), []),
       ),
     ),
   );

@@ -3,7 +3,7 @@ import type {
   FileSystemDescription,
   ReplicationConfigurationDescription,
 } from '@aws-sdk/client-efs';
-import { listRegionAccessPoints, listReplications, type IEfsClient } from '../../aws/efs.ts';
+import type { ScanEfs } from './ports.ts';
 
 /**
  * Details listed once per account and region instead of once per file system: access points and
@@ -24,10 +24,12 @@ export const ASK_PER_FILE_SYSTEM: RegionDetails = {
   replicationsOf: () => undefined,
 };
 
-export async function readRegionDetails(efs: IEfsClient): Promise<RegionDetails> {
+export async function readRegionDetails(
+  efs: Pick<ScanEfs, 'listAccessPoints' | 'listReplications'>,
+): Promise<RegionDetails> {
   const [accessPoints, replications] = await Promise.all([
-    listRegionAccessPoints(efs).catch(() => undefined),
-    listReplications(efs).catch(() => undefined),
+    efs.listAccessPoints().catch(() => undefined),
+    efs.listReplications().catch(() => undefined),
   ]);
   const accessPointsByFs = accessPoints && groupBy(accessPoints, (a) => a.FileSystemId);
   const replicationsBySource = replications && groupBy(replications, (r) => r.SourceFileSystemId);

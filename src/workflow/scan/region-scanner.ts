@@ -1,10 +1,9 @@
 import pLimit from 'p-limit';
 import type { FileSystemDescription } from '@aws-sdk/client-efs';
 import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
-import type { ScanClients } from '../../aws/account-clients.ts';
-import { listFileSystems } from '../../aws/efs.ts';
 import type { FileSystemRecord, ScanFailure } from '../../domain/inventory.ts';
 import { createKeyResolver } from './key-resolver.ts';
+import type { ScanClients } from './ports.ts';
 import { readFileSystem } from './read-file-system.ts';
 import { readRegionDetails } from './region-details.ts';
 
@@ -50,7 +49,7 @@ export function inProcessRegionScanner(deps: InProcessRegionScannerDeps): Region
 
       let descriptions: FileSystemDescription[];
       try {
-        descriptions = await listFileSystems(clients.efs);
+        descriptions = await clients.efs.listFileSystems();
       } catch (e) {
         return failed({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
       }

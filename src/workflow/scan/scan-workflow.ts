@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import { AccountAccessError } from '../../aws/aws-errors.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import type { ScanClients, ScanTargets } from '../../aws/account-clients.ts';
 import type { CallCounts } from '../../aws/rate-limit.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
@@ -11,13 +10,13 @@ import {
   type ScanRecord,
 } from '../../domain/inventory.ts';
 import type { IoHost, IoLevel } from '../io-host.ts';
-import type { ScanRepository } from '../ports.ts';
 import {
   codeAndMessage,
   inProcessRegionScanner,
   type RegionOutcome,
   type RegionScanner,
 } from './region-scanner.ts';
+import type { ScanClients, ScanRepository, ScanTargets } from './ports.ts';
 import { newScanId } from './scan-id.ts';
 
 export interface ScanWorkflowDeps {

@@ -25,13 +25,16 @@ import {
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import { AccountAccessError } from '../../../src/aws/aws-errors.ts';
-import type { ScanClients } from '../../../src/aws/account-clients.ts';
 import { SdkEfsClient } from '../../../src/aws/efs.ts';
 import { SdkKmsClient } from '../../../src/aws/kms.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import type { FileSystemRecord, ScanRecord } from '../../../src/domain/inventory.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import { createScanWorkflow, type ScanWorkflowDeps } from '../../../src/workflow/scan/index.ts';
+import {
+  createScanWorkflow,
+  type ScanClients,
+  type ScanWorkflowDeps,
+} from '../../../src/workflow/scan/index.ts';
 import { InMemoryScanRepository } from '../../harness/fake-services.ts';
 
 const A = '111122223333';
@@ -267,7 +270,7 @@ beforeEach(() => {
 function deps(overrides: Partial<ScanWorkflowDeps> = {}): ScanWorkflowDeps {
   const efsClient = new SdkEfsClient(efs);
   const failingRegion = new (class extends SdkEfsClient {
-    override async describeFileSystems(): Promise<never> {
+    override async listFileSystems(): Promise<never> {
       throw new InternalServerError({
         message: 'An internal error occurred',
         ErrorCode: 'InternalServerError',
@@ -705,12 +708,12 @@ describe('scan workflow', () => {
     let active = 0;
     let peak = 0;
     const slow = new (class extends SdkEfsClient {
-      override async describeFileSystems() {
+      override async listFileSystems() {
         active++;
         peak = Math.max(peak, active);
         await new Promise((resolve) => setImmediate(resolve));
         active--;
-        return { FileSystems: [], $metadata: {} };
+        return [];
       }
     })(efs);
     const workflow = createScanWorkflow(

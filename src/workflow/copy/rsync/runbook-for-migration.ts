@@ -1,16 +1,15 @@
-import type { AccountClients } from '../../../aws/account-clients.ts';
-import { listMountTargets, mountTargetSecurityGroups } from '../../../aws/efs.ts';
 import { BuildResourceKeys } from '../../../domain/build-plan.ts';
 import type { Clock } from '../../../domain/clock.ts';
 import { BadInputError } from '../../../domain/errors.ts';
 import type { MigrationRepository } from '../../../domain/migration.ts';
 import { toMountTargetRecord } from '../../scan/index.ts';
+import type { MountTargetReader } from '../ports.ts';
 import { generateRsyncRunbook, type RsyncRunbook } from './runbook.ts';
 
-/** What the runbook reads: the store's migrations, the account clients, the clock. */
+/** What the runbook reads: the store's migrations, the twin's account's EFS reads, the clock. */
 export interface RunbookSources {
   store: { migrations: MigrationRepository };
-  accounts: Pick<AccountClients, 'clientsFor'>;
+  accounts: { clientsFor(accountId: string, region: string): Promise<{ efs: MountTargetReader }> };
   clock: Clock;
 }
 
@@ -34,8 +33,8 @@ export async function rsyncRunbookFor(sources: RunbookSources, migrationId: stri
     throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
   const { efs } = await sources.accounts.clientsFor(record.accountId, record.region);
   const mountTargets = await Promise.all(
-    (await listMountTargets(efs, twinId)).map(async (mt) =>
-      toMountTargetRecord(mt, await mountTargetSecurityGroups(efs, mt)),
+    (await efs.listMountTargets(twinId)).map(async (mt) =>
+      toMountTargetRecord(mt, await efs.mountTargetSecurityGroups(mt)),
     ),
   );
   const twinArn = record.resources[BuildResourceKeys.targetFileSystemArn];

@@ -5,10 +5,9 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from '../../aws/account-clients.ts';
-import { SdkKmsDirectoryClient } from '../../aws/key-directory.ts';
-import { SdkKmsClient } from '../../aws/kms.ts';
-import { SdkCaptureEc2Client, type CaptureClients, type CaptureSource } from './ports.ts';
+import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from '../aws/account-clients.ts';
+import { SdkEc2Client } from '../aws/ec2.ts';
+import type { CaptureClients, CaptureSource } from './ports.ts';
 
 export interface SdkCaptureSource extends CaptureSource {
   /** Closes the EC2 and STS clients made here (the account clients close their own). */
@@ -20,19 +19,14 @@ export function sdkCaptureSource(accounts: AccountClients): SdkCaptureSource {
 
   async function clientsFor(accountId: string, region: string): Promise<CaptureClients> {
     const { efs, kms } = await accounts.clientsFor(accountId, region);
-    if (!(kms instanceof SdkKmsClient)) throw new Error('estate capture needs SDK-backed account clients');
+    const { clientConfig } = await accounts.sdkClientsFor(accountId, region);
     const ec2 = new EC2Client({
-      region,
-      credentials: kms.sdk.config.credentials,
+      ...clientConfig,
       retryMode: 'adaptive',
       maxAttempts: DEFAULT_MAX_ATTEMPTS,
     });
     made.push(ec2);
-    return {
-      efs,
-      kms: new SdkKmsDirectoryClient(kms.sdk),
-      ec2: new SdkCaptureEc2Client(accounts.limit(ec2, accountId, region)),
-    };
+    return { efs, kms, ec2: new SdkEc2Client(accounts.limit(ec2, accountId, region)) };
   }
 
   async function callerAccountId(): Promise<string | undefined> {

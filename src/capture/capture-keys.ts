@@ -7,17 +7,15 @@
  */
 import type { AliasListEntry, KeyMetadata } from '@aws-sdk/client-kms';
 import pLimit from 'p-limit';
-import { summariseAwsError } from '../../aws/aws-errors.ts';
-import type { KmsDirectoryClient } from '../../aws/key-directory.ts';
-import { listAllAliases } from '../../aws/kms.ts';
-import type { CaptureNotice } from './ports.ts';
+import { summariseAwsError } from '../aws/aws-errors.ts';
+import type { CaptureKms, CaptureNotice } from './ports.ts';
 
 export type CapturedKey = KeyMetadata & { Aliases: string[] };
 
 const DESCRIBE_CONCURRENCY = 4;
 
 export interface KeyCaptureInput {
-  kms: KmsDirectoryClient;
+  kms: CaptureKms;
   accountId: string;
   region: string;
   /** The `KmsKeyId` of every encrypted file system in the region. */
@@ -27,7 +25,7 @@ export interface KeyCaptureInput {
 
 export async function captureKeys(input: KeyCaptureInput): Promise<CapturedKey[]> {
   const { kms, accountId, region, notice } = input;
-  const [aliases, keyIds] = await Promise.all([listAllAliases(kms), listKeyIds(kms)]);
+  const [aliases, keyIds] = await Promise.all([kms.listAliases(), kms.listKeyIds()]);
   const awsManaged = new Set(
     aliases.filter((a) => a.AliasName?.startsWith('alias/aws/') && a.TargetKeyId).map((a) => a.TargetKeyId!),
   );
@@ -94,20 +92,6 @@ function aliasesOf(keyId: string, aliases: AliasListEntry[]): string[] {
     .filter((a) => a.TargetKeyId === keyId && a.AliasName)
     .map((a) => a.AliasName!)
     .sort();
-}
-
-async function listKeyIds(kms: KmsDirectoryClient): Promise<string[]> {
-  const ids: string[] = [];
-  const seen = new Set<string>();
-  let Marker: string | undefined;
-  for (;;) {
-    // ListKeys: Limit 1..1000, Marker/NextMarker while Truncated (aws-models/kms paginators).
-    const out = await kms.listKeys({ Marker, Limit: 1000 });
-    for (const k of out.Keys ?? []) if (k.KeyId) ids.push(k.KeyId);
-    if (!out.Truncated || !out.NextMarker || seen.has(out.NextMarker)) return ids;
-    seen.add(out.NextMarker);
-    Marker = out.NextMarker;
-  }
 }
 
 const KMS_ARN = /^arn:aws[a-z-]*:kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/;

@@ -11,9 +11,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAccountClients } from '../../src/aws/account-clients.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { captureKeys } from '../../src/estate/capture/capture-keys.ts';
-import { conformTo } from '../../src/estate/capture/conform.ts';
-import type { KmsDirectoryClient } from '../../src/aws/key-directory.ts';
+import { captureKeys } from '../../src/capture/capture-keys.ts';
+import { conformTo } from '../../src/capture/conform.ts';
+import type { CaptureKms } from '../../src/capture/ports.ts';
 import {
   estateAccounts,
   estateRegions,
@@ -292,26 +292,18 @@ describe('captureKeys (which keys a capture keeps)', () => {
   const AWS_MANAGED_OTHER = '44444444-4444-4444-4444-444444444444';
 
   /** KMS with one customer key, AWS-managed keys for EBS and another service, and a deleted key. */
-  function fakeKms(described: string[]): KmsDirectoryClient {
+  function fakeKms(described: string[]): CaptureKms {
     return {
-      async listKeys() {
-        return {
-          Keys: [CMK, EBS, AWS_MANAGED_OTHER].map((KeyId) => ({ KeyId })),
-          Truncated: false,
-          $metadata: {},
-        };
+      async listKeyIds() {
+        return [CMK, EBS, AWS_MANAGED_OTHER];
       },
       async listAliases() {
-        return {
-          Aliases: [
-            { AliasName: 'alias/payments', TargetKeyId: CMK },
-            { AliasName: 'alias/aws/ebs', TargetKeyId: EBS },
-            { AliasName: 'alias/aws/s3', TargetKeyId: AWS_MANAGED_OTHER },
-            { AliasName: 'alias/aws/lambda' }, // an AWS-managed alias whose key does not exist yet
-          ],
-          Truncated: false,
-          $metadata: {},
-        };
+        return [
+          { AliasName: 'alias/payments', TargetKeyId: CMK },
+          { AliasName: 'alias/aws/ebs', TargetKeyId: EBS },
+          { AliasName: 'alias/aws/s3', TargetKeyId: AWS_MANAGED_OTHER },
+          { AliasName: 'alias/aws/lambda' }, // an AWS-managed alias whose key does not exist yet
+        ];
       },
       async describeKey({ KeyId }) {
         described.push(KeyId);

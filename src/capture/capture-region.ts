@@ -11,21 +11,10 @@ import type {
   ReplicationConfigurationDescription,
 } from '@aws-sdk/client-efs';
 import pLimit from 'p-limit';
-import { awsErrorCode, summariseAwsError } from '../../aws/aws-errors.ts';
-import {
-  backupPolicyStatus,
-  fileSystemPolicy,
-  listAccessPoints,
-  listFileSystems,
-  listMountTargets,
-  listRegionAccessPoints,
-  listReplications,
-  mountTargetSecurityGroups,
-  type IEfsClient,
-} from '../../aws/efs.ts';
+import { awsErrorCode, summariseAwsError } from '../aws/aws-errors.ts';
 import { captureKeys, type CapturedKey } from './capture-keys.ts';
 import { captureNetwork, type CapturedNetwork } from './capture-network.ts';
-import type { CaptureClients, CaptureNotice } from './ports.ts';
+import type { CaptureClients, CaptureEfs, CaptureNotice } from './ports.ts';
 
 export type CapturedMountTarget = MountTargetDescription & { SecurityGroups?: string[] };
 
@@ -59,9 +48,9 @@ export interface RegionCaptureInput {
 export async function captureRegion(input: RegionCaptureInput): Promise<CapturedRegion> {
   const { clients, accountId, region, notice } = input;
   const where = `${accountId} ${region}`;
-  const descriptions = await listFileSystems(clients.efs);
+  const descriptions = await clients.efs.listFileSystems();
   // One region-wide listing instead of one call per file system; per file system only if refused.
-  const regionAccessPoints = await listRegionAccessPoints(clients.efs).catch(() => undefined);
+  const regionAccessPoints = await clients.efs.listAccessPoints().catch(() => undefined);
   const limit = pLimit(FILE_SYSTEM_CONCURRENCY);
   const fileSystems = await Promise.all(
     descriptions.map((fs) =>
@@ -90,7 +79,7 @@ export async function captureRegion(input: RegionCaptureInput): Promise<Captured
 }
 
 async function captureFileSystem(
-  efs: IEfsClient,
+  efs: CaptureEfs,
   description: FileSystemDescription,
   regionAccessPoints: AccessPointDescription[] | undefined,
   notice: CaptureNotice,
@@ -116,14 +105,11 @@ async function captureFileSystem(
       : read('DescribeMountTargets', () => captureMountTargets(efs, id, notice)),
     regionAccessPoints
       ? Promise.resolve(regionAccessPoints.filter((a) => a.FileSystemId === id))
-      : read('DescribeAccessPoints', () => listAccessPoints(efs, id)),
-    read(
-      'DescribeLifecycleConfiguration',
-      async () => (await efs.describeLifecycleConfiguration({ FileSystemId: id })).LifecyclePolicies ?? [],
-    ),
-    read('DescribeBackupPolicy', () => backupPolicyStatus(efs, id)),
-    read('DescribeFileSystemPolicy', () => fileSystemPolicy(efs, id)),
-    read('DescribeReplicationConfigurations', () => listReplications(efs, id)),
+      : read('DescribeAccessPoints', () => efs.listAccessPoints(id)),
+    read('DescribeLifecycleConfiguration', () => efs.lifecyclePolicies(id)),
+    read('DescribeBackupPolicy', () => efs.backupPolicyStatus(id)),
+    read('DescribeFileSystemPolicy', () => efs.fileSystemPolicy(id)),
+    read('DescribeReplicationConfigurations', () => efs.listReplications(id)),
   ]);
 
   const fs: CapturedFileSystem = {
@@ -155,16 +141,16 @@ function withoutCounted(description: FileSystemDescription, notice: CaptureNotic
 }
 
 async function captureMountTargets(
-  efs: IEfsClient,
+  efs: CaptureEfs,
   fileSystemId: string,
   notice: CaptureNotice,
 ): Promise<CapturedMountTarget[]> {
-  const mountTargets = await listMountTargets(efs, fileSystemId);
+  const mountTargets = await efs.listMountTargets(fileSystemId);
   return Promise.all(
     mountTargets.map(async (mt) => {
       let groups: string[] = [];
       try {
-        groups = await mountTargetSecurityGroups(efs, mt);
+        groups = await efs.mountTargetSecurityGroups(mt);
       } catch (e) {
         notice(
           `${mt.MountTargetId}: DescribeMountTargetSecurityGroups failed (${summariseAwsError(e).code}); its VPC's default group is written instead.`,

@@ -7,12 +7,9 @@
  */
 import pLimit from 'p-limit';
 import type { z } from 'zod';
-import { AccountAccessError, summariseAwsError } from '../../aws/aws-errors.ts';
-import { systemClock, type Clock } from '../../domain/clock.ts';
-import { EstateFileError } from '../errors.ts';
-import { parseEstate } from '../load.ts';
-import { estateFileSchema } from '../schema.ts';
-import type { Estate } from '../types.ts';
+import { AccountAccessError, summariseAwsError } from '../aws/aws-errors.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { EstateFileError, estateFileSchema, parseEstate, type Estate } from '../estate/index.ts';
 import { captureRegion, type CapturedRegion } from './capture-region.ts';
 import { conformTo } from './conform.ts';
 import type { CaptureNotice, CaptureSource } from './ports.ts';

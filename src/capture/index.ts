@@ -7,5 +7,5 @@ export {
   type RegionFailure,
 } from './capture-estate.ts';
 export { sdkCaptureSource, type SdkCaptureSource } from './sdk-capture-source.ts';
-export type { CaptureClients, CaptureEc2Client, CaptureNotice, CaptureSource } from './ports.ts';
+export type { CaptureClients, CaptureEc2, CaptureNotice, CaptureSource } from './ports.ts';
 export { writeCapture, CaptureOutputExistsError } from './write-capture.ts';

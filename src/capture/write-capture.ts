@@ -3,7 +3,7 @@
  * never leaves half a file; an existing file is only replaced when asked.
  */
 import { rename, stat, writeFile } from 'node:fs/promises';
-import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
+import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
 import type { EstateFileJson } from './capture-estate.ts';
 
 export class CaptureOutputExistsError extends EfsEncryptError {

@@ -1,0 +1,67 @@
+import type {
+  AccessPointDescription,
+  FileSystemDescription,
+  LifecyclePolicy,
+  MountTargetDescription,
+  ReplicationConfigurationDescription,
+} from '@aws-sdk/client-efs';
+import type { AliasListEntry, DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
+import type { ScanRecord } from '../../domain/inventory.ts';
+
+/**
+ * What the scan calls, declared by the scan itself (as temporalio/samples-typescript
+ * `createActivities(deps)` injects its dependencies). src/aws's SdkEfsClient, SdkKmsClient and
+ * AccountClients match these structurally (src/aws does not import workflows); the composition
+ * root (src/cli/runtime.ts) hands them in, and TypeScript checks the fit there. Listings come back
+ * whole: the adapter pages with the SDK's paginators under the rate limit.
+ */
+
+/** The EFS reads of a scan. */
+export interface ScanEfs {
+  listFileSystems(): Promise<FileSystemDescription[]>;
+  listMountTargets(fileSystemId: string): Promise<MountTargetDescription[]>;
+  /** Security groups of a mount target; none while it is not `available`. */
+  mountTargetSecurityGroups(mountTarget: MountTargetDescription): Promise<string[]>;
+  /** One file system's access points or, without one, every access point of the region. */
+  listAccessPoints(fileSystemId?: string): Promise<AccessPointDescription[]>;
+  /** One file system's replications (either side) or, without one, every one of the region; none is []. */
+  listReplications(fileSystemId?: string): Promise<ReplicationConfigurationDescription[]>;
+  lifecyclePolicies(fileSystemId: string): Promise<LifecyclePolicy[]>;
+  /** ENABLED, DISABLED…, or undefined when none is set. */
+  backupPolicyStatus(fileSystemId: string): Promise<string | undefined>;
+  /** The resource policy JSON, or undefined when none is set. */
+  fileSystemPolicy(fileSystemId: string): Promise<string | undefined>;
+}
+
+/** The KMS reads of a scan. */
+export interface ScanKms {
+  describeKey(input: { KeyId: string }): Promise<DescribeKeyCommandOutput>;
+  /** Every alias of the region. */
+  listAliases(): Promise<AliasListEntry[]>;
+}
+
+/** What the scan reads in one account and region. */
+export interface ScanClients {
+  accountId: string;
+  region: string;
+  efs: ScanEfs;
+  kms: ScanKms;
+}
+
+export interface ScanTargets {
+  accounts: string[];
+  regions: string[];
+}
+
+/**
+ * Where scans are kept (the scan saves them; the decide phase and the Slack app read them). The
+ * store splits large scans across items (400 KB limit); tests use an in-memory fake.
+ */
+export interface ScanRepository {
+  saveScan(scan: ScanRecord): Promise<void>;
+  getScan(scanId: string): Promise<ScanRecord | undefined>;
+  /** The most recent finished scan, if any. */
+  getLatestScan(): Promise<ScanRecord | undefined>;
+  /** Newest first, without their file systems (cheap listing). */
+  listScans(limit?: number): Promise<Omit<ScanRecord, 'fileSystems'>[]>;
+}
