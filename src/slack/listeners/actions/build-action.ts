@@ -3,7 +3,7 @@ import { errorMessage } from '#blocks/error.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
 import type { BuildTarget } from '../../build-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
-import { userMessageOf } from '../../slack-errors.ts';
+import { buttonOutsideMessage, userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -40,7 +40,7 @@ export function buildButton(deps: ListenerDeps, title: string, work: (click: But
     const threadTs = body.message?.thread_ts ?? messageTs;
     deps.tasks.start(`${action.action_id} ${correlationId}`, async () => {
       try {
-        if (!channel || !threadTs) throw new Error('the button payload names no channel or message');
+        if (!channel || !threadTs) throw buttonOutsideMessage();
         await work({
           target: {
             client,
