@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { EfsEncryptError } from '../../src/domain/errors.ts';
 import {
-  EfsEncryptError,
   ErrorCode,
   EventAlreadyExistsError,
   InternalError,
