@@ -12,6 +12,7 @@ import { SdkEfsClient } from './efs.ts';
 import { SdkKmsClient } from './kms.ts';
 import { applyRateLimit, CallStats, RateLimiter, type Sleep } from './rate-limit.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
+import { ResponseIncompleteError } from '../domain/errors.ts';
 
 /**
  * The account and region fan-out: SDK clients per (account, region), with credentials from
@@ -166,7 +167,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     callerAccount ??= callerSts(region)
       .getCallerIdentity()
       .then((out) => {
-        if (!out.Account) throw new Error('GetCallerIdentity returned no account');
+        if (!out.Account) throw new ResponseIncompleteError('sts:GetCallerIdentity', 'an account ID');
         return out.Account;
       })
       .catch((e: unknown) => {

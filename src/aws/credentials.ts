@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { AccountAccessError } from './aws-errors.ts';
 import type { IStsClient } from './sts.ts';
+import { ResponseIncompleteError } from '../domain/errors.ts';
 
 /** The shape SDK v3 clients accept as `credentials` (AwsCredentialIdentity). */
 export interface AwsCredentials {
@@ -67,7 +68,7 @@ export function assumeRoleCredentials(options: AssumeRoleCredentialsOptions): Cr
       });
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) {
-        throw new Error(`AssumeRole on ${arn} returned no credentials`);
+        throw new ResponseIncompleteError('sts:AssumeRole', 'credentials', arn);
       }
       return {
         accessKeyId: c.AccessKeyId,

@@ -143,6 +143,7 @@ export function createKeyDirectory(options: KeyDirectoryOptions): {
       const cached = listings.get(key);
       if (cached && now - cached.at < ttl) return cached.keys;
       const keys = list(where);
+      // A failure is not cached (the next call lists again); the caller still gets the rejection.
       keys.catch(() => listings.delete(key));
       listings.set(key, { at: now, keys });
       return keys;

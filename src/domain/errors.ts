@@ -15,6 +15,11 @@ export const ErrorCode = {
   BadInput: 'efs_encrypt_bad_input',
   AwsCallFailed: 'efs_encrypt_aws_call_failed',
   SlackApiFailed: 'efs_encrypt_slack_api_failed',
+  ResponseIncomplete: 'efs_encrypt_response_incomplete',
+  SlackPayloadIncomplete: 'efs_encrypt_slack_payload_incomplete',
+  EventAlreadyExists: 'efs_encrypt_event_already_exists',
+  QueryTooLarge: 'efs_encrypt_query_too_large',
+  Internal: 'efs_encrypt_internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -69,6 +74,80 @@ export class BadInputError extends EfsEncryptError {
 export class UnauthorizedError extends EfsEncryptError {
   constructor(message: string) {
     super(ErrorCode.Unauthorized, message);
+  }
+}
+
+/**
+ * AWS or Slack answered a call successfully but without a field the bot cannot go on without
+ * (AssumeRole without credentials, chat.postMessage without a ts). Nothing to fix on our side of
+ * the call, so the message says to try again and quote the correlation ID if it persists.
+ */
+export class ResponseIncompleteError extends EfsEncryptError {
+  constructor(
+    readonly operation: string,
+    readonly missing: string,
+    detail?: string,
+  ) {
+    super(
+      ErrorCode.ResponseIncomplete,
+      `${operation}${detail ? ` (${detail})` : ''} answered without ${missing}, which efs-encrypt needs. ` +
+        'Try again; if it keeps happening, report it with the correlation ID.',
+    );
+  }
+}
+
+/**
+ * A signed Slack request lacks what the listener needs (a button click with no channel or message
+ * to thread under), so the person is told where the action works instead.
+ */
+export class SlackPayloadIncompleteError extends EfsEncryptError {
+  constructor(
+    readonly missing: string,
+    remedy: string,
+  ) {
+    super(ErrorCode.SlackPayloadIncomplete, `Slack sent this action without ${missing}. ${remedy}`);
+  }
+}
+
+/** An audit event with this ID is already stored: two writers made the same ID, so nothing was recorded. */
+export class EventAlreadyExistsError extends EfsEncryptError {
+  constructor(
+    readonly migrationId: string,
+    readonly eventId: string,
+  ) {
+    super(
+      ErrorCode.EventAlreadyExists,
+      `Audit event ${eventId} of ${migrationId} already exists, so this change was not recorded. ` +
+        'Try again (a new attempt makes a new event ID); if it repeats, report it with the correlation ID.',
+    );
+  }
+}
+
+/** A store query kept paging past its bound: a key that matches far more than it should. */
+export class QueryTooLargeError extends EfsEncryptError {
+  constructor(
+    readonly tableName: string,
+    readonly maxPages: number,
+  ) {
+    super(
+      ErrorCode.QueryTooLarge,
+      `A query on table ${tableName} returned more than ${maxPages} pages, so it was stopped. ` +
+        'This is a bug in efs-encrypt (a query key far too broad); report it with the correlation ID.',
+    );
+  }
+}
+
+/**
+ * An invariant of efs-encrypt itself does not hold (a programming or packaging error): nothing a
+ * person can fix in their input or settings, so the message says so and what to report.
+ */
+export class InternalError extends EfsEncryptError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(
+      ErrorCode.Internal,
+      `Internal error: ${what}. This is a bug in efs-encrypt; report it with the correlation ID.`,
+      options,
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import type { SlackMessage } from '#blocks/limits.ts';
 import type { BuildTarget } from './build-in-thread.ts';
 import { newCorrelationId } from './correlation.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
-import { userMessageOf } from './slack-errors.ts';
+import { buttonOutsideMessage, userMessageOf } from './slack-errors.ts';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -44,7 +44,7 @@ export function backgroundButton(
     const threadTs = body.message?.thread_ts ?? messageTs;
     deps.tasks.start(`${action.action_id} ${correlationId}`, async () => {
       try {
-        if (!channel || !threadTs) throw new Error('the button payload names no channel or message');
+        if (!channel || !threadTs) throw buttonOutsideMessage();
         await work({
           target: {
             client,

@@ -60,7 +60,14 @@ export async function authorizeBuild(
               detail: 'build refused: not an admin',
               correlationId,
             })
-            .catch(() => undefined),
+            // The refusal stands and is answered either way; a lost audit record is logged so the
+            // refusal is still on record (DESIGN.md rule 5).
+            .catch((auditErr: unknown) =>
+              deps.logger.error(
+                { err: auditErr, correlationId, userId, migrationId: id, action: 'build' },
+                'could not record the build refusal in the audit log',
+              ),
+            ),
         ),
       );
     throw err;

@@ -84,7 +84,15 @@ class BuildMessage extends MigrationThreadMessage<BuildMessageData> {
         s.latest = msg.message;
         // The copy buttons the succeeded message offers depend on the decided method.
         if (this.o.copyMethodOf)
-          s.copyMethod = await this.o.copyMethodOf(this.migrationId).catch(() => undefined);
+          s.copyMethod = await this.o.copyMethodOf(this.migrationId).catch((err: unknown) => {
+            // The build did succeed and its message must still say so; without the method it only
+            // lacks the copy buttons, and the log says why they are missing.
+            this.o.logger.warn(
+              { err, migrationId: this.migrationId },
+              'could not read the decided copy method; the built message shows no copy buttons',
+            );
+            return undefined;
+          });
         break;
       case 'build.failed':
         s.status = 'failed';

@@ -50,7 +50,14 @@ export async function authorizeCopy(
           detail: 'copy refused: not an admin',
           correlationId,
         })
-        .catch(() => undefined);
+        // The refusal stands and is answered either way; a lost audit record is logged so the
+        // refusal is still on record (DESIGN.md rule 5).
+        .catch((auditErr: unknown) =>
+          deps.logger.error(
+            { err: auditErr, correlationId, userId, migrationId, action: 'copy' },
+            'could not record the copy refusal in the audit log',
+          ),
+        );
     throw err;
   }
 }

@@ -15,6 +15,7 @@ import type { Scheduler } from './scheduler.ts';
 import type { ScanService } from './services.ts';
 import { userMessageOf } from './slack-errors.ts';
 import { SlackThreadReporter } from './thread-reporter.ts';
+import { ResponseIncompleteError } from '../domain/errors.ts';
 
 export interface ScanInThreadDeps {
   client: webApi.WebClient;
@@ -56,7 +57,7 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
   try {
     const started = scanStartedMessage(req.userId, describeScanScope(req.scope ?? {}));
     const root = await client.chat.postMessage({ channel, ...started });
-    if (!root.ts) throw new Error('chat.postMessage answered without a ts');
+    if (!root.ts) throw new ResponseIncompleteError('chat.postMessage', 'a message ts');
     rootTs = root.ts;
   } catch (err) {
     log.error({ err }, 'could not post the scan root message');

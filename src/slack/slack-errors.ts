@@ -1,4 +1,9 @@
-import { EfsEncryptError, ErrorCode, isEfsEncryptError } from '../domain/errors.ts';
+import {
+  EfsEncryptError,
+  ErrorCode,
+  isEfsEncryptError,
+  SlackPayloadIncompleteError,
+} from '../domain/errors.ts';
 
 /** Slack Web API error codes (`{ ok: false, error }`) with a fix a person can act on. */
 const FIXES: Record<string, string> = {
@@ -20,6 +25,17 @@ export class SlackApiError extends EfsEncryptError {
   ) {
     super(ErrorCode.SlackApiFailed, FIXES[slackError] ?? `Slack refused the call (${slackError}).`, options);
   }
+}
+
+/**
+ * A button click whose payload names no channel or message to thread under (a button outside a
+ * channel message): the bot's buttons work only on the messages it posted in a channel.
+ */
+export function buttonOutsideMessage(): SlackPayloadIncompleteError {
+  return new SlackPayloadIncompleteError(
+    'the channel and message the button is on',
+    "The bot's buttons work only on the messages it posts in a channel: press the button on that message, or run the `/efs-encrypt` command again in the channel.",
+  );
 }
 
 /** The `error` field of a Web API platform error, if `err` is one. */

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryTooLargeError } from '../domain/errors.ts';
 
 /** The document client every repository shares; undefined members are dropped, not rejected. */
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -30,7 +31,7 @@ export async function queryAll(
     ExclusiveStartKey = out.LastEvaluatedKey;
     if (!ExclusiveStartKey) return items;
   }
-  throw new Error(`Query on ${input.TableName} returned more than ${maxPages} pages; narrow it.`);
+  throw new QueryTooLargeError(input.TableName ?? '(no table)', maxPages);
 }
 
 /** Strips the table's key attributes, leaving the record as the domain knows it. */

@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { MigrationEvent, MigrationEventLog, NewEvent } from '../domain/migration.ts';
 import { isConditionalCheckFailed, queryAll, withoutKeys } from './document-client.ts';
 import { Keys } from './table.ts';
+import { EventAlreadyExistsError } from '../domain/errors.ts';
 
 /**
  * The append-only audit log of a migration: items `EVENT#<at>#<unique>` in the migration's
@@ -25,8 +26,7 @@ export class DynamoEventLog implements MigrationEventLog {
     const eventId = `${at}#n${String(this.sequence++ % 1e6).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
     const stored: MigrationEvent = { ...event, migrationId, eventId, at };
     const written = await this.putOnce(stored);
-    if (!written)
-      throw new Error(`Event ${eventId} of ${migrationId} already exists; event IDs must be unique.`);
+    if (!written) throw new EventAlreadyExistsError(migrationId, eventId);
     return stored;
   }
 

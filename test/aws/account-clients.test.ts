@@ -14,6 +14,7 @@ import type { SdkEfsClient } from '../../src/aws/efs.ts';
 import type { SdkKmsClient } from '../../src/aws/kms.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { NO_AWS_FILES } from '../harness/sdk-env.ts';
+import { ErrorCode, ResponseIncompleteError } from '../../src/domain/errors.ts';
 
 const stsMock = mockClient(STSClient);
 const saved = { ...process.env };
@@ -112,6 +113,19 @@ describe('createAccountClients', () => {
       awsCode: 'AccessDenied',
     });
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('fails listTargets with AccountAccessError when GetCallerIdentity answers without an account, and asks again next time', async () => {
+    stsMock.on(GetCallerIdentityCommand).resolvesOnce({}).resolves({ Account: '999988887777' });
+    factory = createAccountClients({ ...base, accounts: [], regions: ['eu-west-1'] });
+    const error = await factory.listTargets().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccountAccessError);
+    expect(error).toMatchObject({ awsCode: ErrorCode.ResponseIncomplete });
+    expect((error as AccountAccessError).cause).toBeInstanceOf(ResponseIncompleteError);
+    expect((error as AccountAccessError).userMessage).toContain(
+      'sts:GetCallerIdentity answered without an account ID, which efs-encrypt needs. Try again',
+    );
+    expect((await factory.listTargets()).accounts).toEqual(['999988887777']);
   });
 
   it("falls back to the SDK's region when none is configured, and says what to set when there is none", async () => {

@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { assumeRoleCredentials, partitionOf, roleArn } from '../../src/aws/credentials.ts';
 import { AccountAccessError } from '../../src/aws/aws-errors.ts';
 import { SdkStsClient } from '../../src/aws/sts.ts';
+import { ErrorCode, ResponseIncompleteError } from '../../src/domain/errors.ts';
 
 const ACCOUNT = '111122223333';
 const stsMock = mockClient(STSClient);
@@ -108,6 +109,18 @@ describe('assumeRoleCredentials', () => {
     expect(error).toMatchObject({ accountId: ACCOUNT, operation: 'AssumeRole', awsCode: 'AccessDenied' });
     expect((error as AccountAccessError).userMessage).toMatch(
       /Cannot access account 111122223333: AssumeRole failed with AccessDenied/,
+    );
+  });
+
+  it('reports an AssumeRole answered without credentials with its own code, and says to try again', async () => {
+    stsMock.on(AssumeRoleCommand).resolves({});
+    const provider = assumeRoleCredentials({ sts: new SdkStsClient(sdk), accountId: ACCOUNT, roleName: 'R' });
+    const error = await provider().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccountAccessError);
+    expect(error).toMatchObject({ awsCode: ErrorCode.ResponseIncomplete });
+    expect((error as AccountAccessError).cause).toBeInstanceOf(ResponseIncompleteError);
+    expect((error as AccountAccessError).userMessage).toContain(
+      `sts:AssumeRole (${roleArn(ACCOUNT, 'R')}) answered without credentials, which efs-encrypt needs. Try again`,
     );
   });
 

@@ -43,6 +43,7 @@ export class SlackApiRecorder {
   readonly calls: RecordedCall[] = [];
   readonly groupMembers: Record<string, string[]>;
   private readonly failures = new Map<string, string[]>();
+  private readonly answers = new Map<string, Record<string, unknown>[]>();
   private readonly waiters: Waiter[] = [];
   private server?: Server;
   private baseUrl = '';
@@ -81,6 +82,11 @@ export class SlackApiRecorder {
   /** The next call to `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /** The next call to `method` answers exactly `answer` (a malformed success, say). */
+  answerNext(method: string, answer: Record<string, unknown>): void {
+    this.answers.set(method, [...(this.answers.get(method) ?? []), answer]);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -155,7 +161,8 @@ export class SlackApiRecorder {
     } else if (url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
       const failure = this.failures.get(method)?.shift();
-      answer = failure ? { ok: false, error: failure } : this.answer(method, body);
+      const given = this.answers.get(method)?.shift();
+      answer = failure ? { ok: false, error: failure } : (given ?? this.answer(method, body));
       call = { method, body, token, contentType, response: answer };
     } else {
       res.writeHead(404).end();

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BUILD_RETRY_ACTION_ID } from '#blocks/build-progress.ts';
@@ -32,7 +33,7 @@ function world() {
     time: clock.now(),
     data: { migrationId, jobId: `build:1:${migrationId}`, steps: BUILD_STEPS, resources: {}, ...extra },
   });
-  return { clock, scheduler, events, calls, threads, make, msg };
+  return { clock, scheduler, events, client, calls, threads, make, msg };
 }
 
 describe('BuildProgressReporter', () => {
@@ -125,5 +126,39 @@ describe('BuildProgressReporter', () => {
     await restarted.notify(w.msg(M1, 'build.started', {}, 'info'));
     await restarted.settled();
     expect(w.calls).toMatchObject([{ method: 'update', args: { channel: 'C1', ts: '1767225600.999999' } }]);
+  });
+
+  it('still shows a succeeded build when the copy method cannot be read, and logs why the copy buttons are missing', async () => {
+    const w = world();
+    const logs: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    await w.threads.record(M1, { channel: 'C1', threadTs: 'T1' }, 'U1');
+    const reporter = new BuildProgressReporter({
+      client: w.client,
+      threads: w.threads,
+      clock: w.clock,
+      scheduler: w.scheduler,
+      logger: pino({ level: 'debug' }, sink),
+      copyMethodOf: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+    });
+    await reporter.notify(w.msg(M1, 'build.started', {}, 'info'));
+    await reporter.notify(w.msg(M1, 'build.succeeded', {}, 'info'));
+    w.scheduler.advance(1000);
+    await reporter.settled();
+    expect(String(w.calls.at(-1)!.args.text)).toBe(`Encrypted twin of ${M1.split('#')[3]}: ready`);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        migrationId: M1,
+        msg: 'could not read the decided copy method; the built message shows no copy buttons',
+        err: expect.objectContaining({ message: 'ProvisionedThroughputExceededException' }),
+      }),
+    );
   });
 });

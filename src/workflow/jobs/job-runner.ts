@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { summariseAwsError } from '../../aws/aws-errors.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { isEfsEncryptError } from '../../domain/errors.ts';
+import { InternalError, isEfsEncryptError } from '../../domain/errors.ts';
 import {
   isClaimable,
   LeaseLostError,
@@ -171,7 +171,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       },
     };
     const handler = handlers[claimed.kind];
-    if (!handler) throw new Error(`no handler for ${claimed.kind}`);
+    // Both callers check for a handler before claiming, so this is an invariant, not a user error.
+    if (!handler)
+      throw new InternalError(
+        `job ${claimed.jobId} was claimed with no handler for its kind ${claimed.kind}`,
+      );
     await notify(
       'info',
       'job.started',
@@ -242,6 +246,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   function track<T>(p: Promise<T>): Promise<T> {
     inFlight.add(p);
+    // Only the bookkeeping chain is silenced: `p` itself is returned and its caller handles it.
     void p.finally(() => inFlight.delete(p)).catch(() => {});
     return p;
   }

@@ -27,6 +27,8 @@ export const ASK_PER_FILE_SYSTEM: RegionDetails = {
 export async function readRegionDetails(
   efs: Pick<ScanEfs, 'listAccessPoints' | 'listReplications'>,
 ): Promise<RegionDetails> {
+  // Deliberately not reported here: a failed listing means "ask per file system", and the
+  // per-file-system call reports the same error against the file system it concerns.
   const [accessPoints, replications] = await Promise.all([
     efs.listAccessPoints().catch(() => undefined),
     efs.listReplications().catch(() => undefined),

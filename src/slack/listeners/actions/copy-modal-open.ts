@@ -3,7 +3,7 @@ import { rsyncPassModal, writesStoppedModal, type CopyModalMetadata } from '#blo
 import { errorMessage } from '#blocks/error.ts';
 import { authorizeCopy, copyServiceOf } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
-import { userMessageOf } from '../../slack-errors.ts';
+import { buttonOutsideMessage, userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -28,7 +28,7 @@ export function copyModalAction(
       copyServiceOf(deps);
       const channel = body.channel?.id ?? body.container?.channel_id;
       const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts;
-      if (!channel || !threadTs) throw new Error('the button payload names no channel or message');
+      if (!channel || !threadTs) throw buttonOutsideMessage();
       const metadata: CopyModalMetadata = { migrationId, channel, threadTs };
       const view =
         modal === 'writes_stopped'

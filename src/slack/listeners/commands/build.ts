@@ -10,6 +10,7 @@ import {
 } from '../../build-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { ResponseIncompleteError } from '../../../domain/errors.ts';
 
 export interface BuildCommandRequest {
   client: AllMiddlewareArgs['client'];
@@ -35,7 +36,7 @@ export async function buildFromCommand(deps: ListenerDeps, req: BuildCommandRequ
         channel: req.channelId,
         ...buildRootMessage(req.userId, ids),
       });
-      if (!root.ts) throw new Error('chat.postMessage answered without a ts');
+      if (!root.ts) throw new ResponseIncompleteError('chat.postMessage', 'a message ts');
       const { reply } = await queueBuilds(
         deps,
         {

@@ -1,5 +1,5 @@
 import { METHOD_LABELS } from '../../../domain/decision.ts';
-import { BadInputError } from '../../../domain/errors.ts';
+import { BadInputError, InternalError } from '../../../domain/errors.ts';
 import type { AccessPointRecord, FileSystemRecord, MountTargetRecord } from '../../../domain/inventory.ts';
 import type { MigrationDecision, MigrationRecord } from '../../../domain/migration.ts';
 import {
@@ -91,8 +91,9 @@ const HEREDOC_END = 'EFS_ENCRYPT_SCRIPT_END';
 
 function heredoc(dir: string, script: RunbookScript): string {
   if (script.content.split('\n').includes(HEREDOC_END))
-    throw new Error(
-      `${script.name} contains the line ${HEREDOC_END}, which would end its here-document early`,
+    // The scripts are files shipped with efs-encrypt, so this is a packaging error, not bad input.
+    throw new InternalError(
+      `the shipped script ${script.name} contains the line ${HEREDOC_END}, which would end its here-document early`,
     );
   const path = shellQuote(`${dir}/${script.name}`);
   return `cat > ${path} <<'${HEREDOC_END}'\n${script.content.replace(/\n?$/, '\n')}${HEREDOC_END}\nchmod 0755 ${path}`;

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createAccountClients } from '../../../aws/account-clients.ts';
 import { inProcessRegionScanner } from '../region-scanner.ts';
 import type { FromScanWorker, ScanWorkerOptions, ToScanWorker } from './messages.ts';
+import { InternalError } from '../../../domain/errors.ts';
 
 /**
  * A scan worker thread: its own SDK clients, credentials and rate-limit buckets, scanning the
@@ -10,7 +11,10 @@ import type { FromScanWorker, ScanWorkerOptions, ToScanWorker } from './messages
  */
 const options = workerData as ScanWorkerOptions;
 const port = parentPort;
-if (!port) throw new Error('scan-worker.ts runs only as a worker thread');
+if (!port)
+  throw new InternalError(
+    'scan-worker.ts was loaded outside a worker thread; the scan starts it, it is not run directly',
+  );
 
 const clients = createAccountClients(options.clients);
 const scanner = inProcessRegionScanner({

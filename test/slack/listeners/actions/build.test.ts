@@ -10,6 +10,7 @@ import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { BUILD_THREAD_EVENT } from '../../../../src/slack/build-threads.ts';
 import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
 import { dyingAfter } from '../../../harness/dying-handler.ts';
+import { withFailingAppends } from '../../../harness/failing-event-log.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 import { waitFor } from '../../../harness/wait-for.ts';
 import {
@@ -177,6 +178,51 @@ describe('Review build and Build', () => {
     expect(await world.twinsOf(APP)).toHaveLength(0);
   }, 30_000);
 
+  it('logs a refusal it could not record in the audit log, with the correlation ID, and still refuses privately', async () => {
+    const { world, harness } = await start((w) => {
+      const bot = botReplica(w, 'r1');
+      bot.services.build!.events = withFailingAppends(w.store.events);
+      return bot;
+    });
+    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: 'U0NOBODY1' });
+    const reply = await harness.waitForCall('response_url');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf(reply)).toContain('may build');
+    const lost = harness.logs.filter((l) => l.msg === 'could not record the build refusal in the audit log');
+    expect(lost).toMatchObject([
+      {
+        level: 50,
+        userId: 'U0NOBODY1',
+        migrationId: APP_ID,
+        err: { name: 'ProvisionedThroughputExceededException' },
+      },
+    ]);
+    // The person quotes the correlation ID from the reply; the log line carries the same one.
+    expect(textOf(reply)).toContain(String(lost[0]!.correlationId));
+    expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
+  }, 30_000);
+
+  it('answers a button click that names no channel with where the buttons work, and queues nothing', async () => {
+    const { world, harness } = await start();
+    await harness.blockAction(
+      {
+        ...click(BUILD_ONE_ACTION_ID, APP_ID),
+        // As the harness's default payload names the channel, the override removes it.
+        channel: undefined,
+        message: undefined,
+        container: { type: 'message', message_ts: '1767225600.000200', is_ephemeral: false },
+      },
+      { userId: ADMIN },
+    );
+    const reply = await harness.waitForCall('response_url');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf(reply)).toContain(
+      'Slack sent this action without the channel and message the button is on.',
+    );
+    expect(textOf(reply)).toContain('press the button on that message');
+    expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
+  }, 30_000);
+
   it('a key disabled since the decision fails clearly with Retry, makes nothing; Retry in the same message builds it', async () => {
     const { world, bot, harness } = await start();
     world.server.control.setKeyState(ACCOUNT, REGION, KEY, 'Disabled');
@@ -270,6 +316,18 @@ describe('/efs-encrypt build', () => {
       expect(post.body).toMatchObject({ channel: 'C0OPS001', thread_ts: rootTs });
       expect(await world.twinsOf(fs)).toHaveLength(1);
     }
+  }, 30_000);
+
+  it('answers privately when Slack accepts the root message without its ts, and queues nothing', async () => {
+    const { world, harness } = await start();
+    harness.recorder.answerNext('chat.postMessage', { ok: true, channel: 'C0OPS001' });
+    await harness.slashCommand('build all', { userId: ADMIN, channelId: 'C0OPS001' });
+    const reply = await harness.waitForCall('response_url');
+    expect(textOf(reply)).toContain(
+      'chat.postMessage answered without a message ts, which efs-encrypt needs. Try again',
+    );
+    expect(textOf(reply)).not.toContain('Something unexpected went wrong');
+    expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
   }, 30_000);
 
   it('answers privately what to fix for an unknown file system, a non-admin, and posts nothing', async () => {

@@ -28,6 +28,7 @@ import { escapeMrkdwn } from '#blocks/format.ts';
 import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
 import { buttonClick, startSlackHarness, type SlackHarness } from '../../../harness/slack.ts';
+import { withFailingAppends } from '../../../harness/failing-event-log.ts';
 import type { MigrationMethod } from '../../../../src/domain/migration.ts';
 import type { RecordedCall } from '../../../harness/slack-recorder.ts';
 import { dyingAfter, verifySummary, waitFor } from '../../../workflow/copy/copy-fixture.ts';
@@ -338,6 +339,50 @@ describe('DataSync from the thread', () => {
     expect(await world.store.jobs.listJobsForMigration(id)).toHaveLength(0);
     expect((await world.store.events.listEvents(id)).filter((e) => e.kind === 'refused')).toHaveLength(2);
     expect(harness.logs.filter((l) => l.msg === 'copy refused: not an admin')).toHaveLength(2);
+  }, 30_000);
+
+  it('logs a refusal it could not record in the audit log, with the correlation ID, and still refuses privately', async () => {
+    const { world, harness } = await start((w) => {
+      const bot = copyBot(w, 'r1');
+      bot.services.copy.events = withFailingAppends(w.store.events);
+      return bot;
+    });
+    const id = await world.seed('datasync');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: 'U0NOBODY1' });
+    const refused = await harness.waitForCall('response_url');
+    expect(refused.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf(refused)).toContain('may copy');
+    const lost = harness.logs.filter((l) => l.msg === 'could not record the copy refusal in the audit log');
+    expect(lost).toMatchObject([
+      {
+        level: 50,
+        userId: 'U0NOBODY1',
+        migrationId: id,
+        err: { name: 'ProvisionedThroughputExceededException' },
+      },
+    ]);
+    expect(textOf(refused)).toContain(String(lost[0]!.correlationId));
+    expect(await world.store.jobs.listJobsForMigration(id)).toHaveLength(0);
+  }, 30_000);
+
+  it('answers a Final sync click that names no channel with where the buttons work, and opens no modal', async () => {
+    const { world, harness } = await start();
+    const id = await world.seed('replication');
+    await harness.blockAction(
+      {
+        ...click(COPY_WRITES_STOPPED_ACTION_ID, id),
+        // As the harness's default payload names the channel, the override removes it.
+        channel: undefined,
+        message: undefined,
+        container: { type: 'message', message_ts: BUILT_MESSAGE, is_ephemeral: false },
+      },
+      { userId: ADMIN },
+    );
+    const answer = await harness.waitForCall('response_url');
+    expect(textOf(answer)).toContain(
+      'Slack sent this action without the channel and message the button is on.',
+    );
+    expect(harness.recorder.callsTo('views.open')).toHaveLength(0);
   }, 30_000);
 });
 
