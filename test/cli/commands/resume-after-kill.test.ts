@@ -1,9 +1,17 @@
+import { DataSyncClient, ListTaskExecutionsCommand } from '@aws-sdk/client-datasync';
 import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.ts';
-import { loadEstateFile, startEstateServer, type EstateServer } from '../../../src/estate/index.ts';
+import {
+  loadEstateFile,
+  parseEstate,
+  startEstateServer,
+  type EstateServer,
+} from '../../../src/estate/index.ts';
+import { openStore } from '../../../src/store/index.ts';
+import * as copyFixture from '../../workflow/copy/copy-fixture.ts';
 import { killChild, startChild, type Child } from '../../harness/child-process.ts';
 import { ACCOUNT, decideEstate, FS, KEYS, REGION } from '../../workflow/decide/decide-fixture.ts';
 import { runCli, useCliWorkspace } from '../run-cli.ts';
@@ -117,5 +125,62 @@ describe('a build killed mid-job', () => {
     clock.advance(FILE_SYSTEM_CREATE_MS);
     expect((await first.exited).code).toBe(0);
     expect(await twins()).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('a copy killed mid-job', () => {
+  it('is resumed at once by copy start on the same store, following the execution it started', async () => {
+    // A built twin in a second estate (the copy fixture's), served here on the same ManualClock.
+    const copyEstate = await startEstateServer({
+      estate: parseEstate(copyFixture.COPY_ESTATE, 'copy'),
+      clock,
+    });
+    try {
+      const store = await openStore({ dataDir: workspace.path('store'), clock });
+      try {
+        await copyFixture.seedMigration(store, copyEstate, clock, 'datasync');
+      } finally {
+        await store.close();
+      }
+      const env = {
+        ...process.env,
+        EFS_ENCRYPT_ACCOUNTS: copyFixture.ACCOUNT,
+        EFS_ENCRYPT_REGIONS: copyFixture.REGION,
+        ...Object.fromEntries(
+          ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC'].map((s) => [`AWS_ENDPOINT_URL_${s}`, copyEstate.endpoint]),
+        ),
+      };
+      const copy = () => {
+        const child = startChild(['bin/efs-encrypt.js', 'copy', 'start', copyFixture.SOURCE], env);
+        children.push(child);
+        return child;
+      };
+      const first = copy();
+      // The execution is started and recorded; the job polls it (every 15 s) under its lease.
+      await first.waitForLine(/DataSync initial execution \S+ started/);
+      await killChild(first);
+
+      const status = await runCli('status');
+      expect(status.out).toContain('Initial copy interrupted (its process is gone): resumes on the next run');
+
+      clock.advance(60 * 60_000);
+      const second = copy();
+      const { code } = await second.exited;
+      const err = second.stderr.join('\n');
+      expect(err).toContain(`Already queued: copy:1:`);
+      expect(err).toContain(`was held by process ${first.pid} on host ${hostname()}`);
+      expect(code, err).toBe(0);
+      expect(second.stdout.join('\n')).toContain(`${copyFixture.SOURCE}: synced`);
+      // It followed the execution the killed run started instead of starting another.
+      const dataSync = new DataSyncClient({ endpoint: copyEstate.endpoint, region: copyFixture.REGION });
+      try {
+        const executions = await dataSync.send(new ListTaskExecutionsCommand({}));
+        expect(executions.TaskExecutions).toHaveLength(1);
+      } finally {
+        dataSync.destroy();
+      }
+    } finally {
+      await copyEstate.close();
+    }
   }, 120_000);
 });
