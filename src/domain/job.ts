@@ -47,6 +47,12 @@ export interface JobRecord {
   leaseOwner?: string;
   /** ISO time after which another runner may take the job. */
   leaseExpiresAt?: string;
+  /**
+   * The process holding the lease (absent on leases written before it was recorded): a runner on
+   * the same host that finds this process gone takes the job at once instead of waiting for
+   * `leaseExpiresAt`.
+   */
+  leaseHolder?: LeaseHolder;
   /** +1 on every write; every write is conditional on it. */
   version: number;
   /** How many times a runner has taken the job. */
@@ -59,6 +65,26 @@ export interface JobRecord {
   updatedAt: string;
   finishedAt?: string;
 }
+
+/**
+ * Who holds a lease, precisely enough to tell on the same host whether that process still runs.
+ * A PID alone is not enough: PIDs are reused, and a restarted CLI may get its predecessor's.
+ */
+export interface LeaseHolder {
+  /** os.hostname() of the holder. */
+  host: string;
+  pid: number;
+  /** Random per process: tells this process from an earlier one that had the same PID. */
+  instance: string;
+  /**
+   * When the process started, as the OS reports it (Linux: `<boot id>:<start time in clock ticks>`
+   * from /proc); a live PID whose start differs is another process. Absent where the OS does not say.
+   */
+  started?: string;
+}
+
+/** What a runner can tell about a lease holder: only processes on its own host can be checked. */
+export type HolderLiveness = 'alive' | 'gone' | 'unknown';
 
 export interface NewJob {
   kind: JobKind;
@@ -75,6 +101,7 @@ export type JobPatch = Partial<
     | 'step'
     | 'leaseOwner'
     | 'leaseExpiresAt'
+    | 'leaseHolder'
     | 'attempts'
     | 'lastError'
     | 'result'
@@ -117,14 +144,50 @@ export function isOpen(job: Pick<JobRecord, 'status'>): boolean {
 
 /**
  * Whether `owner` may take the job at `now`: queued, or running under a lease that has expired
- * (its runner died or stalled). `ownLeases` also allows the owner's own unexpired leases: a
- * runner that restarts under the same name resumes what it held before the crash.
+ * (its runner died or stalled), or whose holder process is known to be gone (`holder` says
+ * `gone`: it ran on this host and no longer runs, so waiting for the lease to expire would only
+ * delay the resume). `ownLeases` also allows the owner's own unexpired leases: a runner that
+ * restarts under the same name resumes what it held before the crash.
  */
-export function isClaimable(job: JobRecord, now: Date, owner: string, ownLeases = false): boolean {
+export function isClaimable(
+  job: JobRecord,
+  now: Date,
+  owner: string,
+  ownLeases = false,
+  holder: HolderLiveness = 'unknown',
+): boolean {
   if (job.status === 'queued') return true;
   if (job.status !== 'running') return false;
   if (ownLeases && job.leaseOwner === owner) return true;
+  if (holder === 'gone') return true;
+  return leaseExpired(job, now);
+}
+
+function leaseExpired(job: Pick<JobRecord, 'leaseExpiresAt'>, now: Date): boolean {
   return !job.leaseExpiresAt || Date.parse(job.leaseExpiresAt) <= now.getTime();
+}
+
+/**
+ * A running job as a person should read it: `running` only while a live runner holds it;
+ * `interrupted` when its lease expired or its holder process is gone (the next run, or the bot's
+ * next poll, resumes it from its last step).
+ */
+export type JobActivity = 'queued' | 'running' | 'interrupted' | 'succeeded' | 'failed';
+
+export function jobActivityOf(
+  job: Pick<JobRecord, 'status' | 'leaseExpiresAt'>,
+  now: Date,
+  holder: HolderLiveness,
+): JobActivity {
+  if (job.status !== 'running') return job.status;
+  return holder === 'gone' || leaseExpired(job, now) ? 'interrupted' : 'running';
+}
+
+/** Who holds a job's lease, in words: `process 4286 on host build-1 (runner cli:build-1:4286)`. */
+export function describeLeaseHolder(job: Pick<JobRecord, 'leaseOwner' | 'leaseHolder'>): string {
+  const h = job.leaseHolder;
+  if (h) return `process ${h.pid} on host ${h.host}${job.leaseOwner ? ` (runner ${job.leaseOwner})` : ''}`;
+  return `runner ${job.leaseOwner ?? 'unknown'}`;
 }
 
 export class BadJobIdError extends EfsEncryptError {

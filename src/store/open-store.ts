@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { JobRepository } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
 import { createDocumentClient } from './document-client.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { connectEmbedded, type EmbeddedConnection } from './embedded-connection.ts';
 import { DynamoEventLog } from './event-log.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
@@ -33,40 +33,38 @@ export interface Store {
   /** Durable jobs (build, copy, cutover), leased by the job runner. */
   jobs: JobRepository;
   tableName: string;
-  /** The embedded server's endpoint, when one was started. */
+  /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
+  /**
+   * Embedded with a data directory: `serving` when this process serves it, `connected` when
+   * another process (`servedBy`) does.
+   */
+  embedded?: { role: 'serving' | 'connected'; servedBy: number };
   /** Stops the client and, if it was started here, the embedded server. */
   close(): Promise<void>;
 }
 
-/** The table the embedded server holds; the server belongs to this process alone. */
+/** The table the embedded server holds. */
 export const EMBEDDED_TABLE_NAME = 'efs-encrypt';
 
 /** Opens the state store: one code path whether the table is real or embedded. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  let embedded: EmbeddedDynamoDb | undefined;
+  let embedded: EmbeddedConnection | undefined;
   let client: DynamoDBClient;
   let tableName: string;
   if (options.tableName) {
     tableName = options.tableName;
     client = new DynamoDBClient({ ...options.clientConfig });
   } else {
-    embedded = await startEmbeddedDynamoDb({ dataDir: options.dataDir });
+    // Serves the data directory, or connects to the process that already serves it.
+    embedded = await connectEmbedded({ dataDir: options.dataDir });
     tableName = EMBEDDED_TABLE_NAME;
-    // The embedded server checks that requests are signed, not by whom; any static keys do.
-    client = new DynamoDBClient({
-      endpoint: embedded.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
-      maxAttempts: 2,
-      // Fail rather than hang if the embedded server stops answering.
-      requestHandler: { requestTimeout: 30_000 },
-    });
+    client = embedded.client;
   }
 
   const close = async () => {
-    client.destroy();
-    await embedded?.close();
+    if (embedded) await embedded.close();
+    else client.destroy();
   };
   try {
     await ensureTable(client, tableName, { create: embedded !== undefined || options.createTable === true });
@@ -75,12 +73,18 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     throw e;
   }
 
-  return {
-    ...createRepositories(client, tableName, options),
-    tableName,
-    endpoint: embedded?.endpoint,
-    close,
-  };
+  const store: Store = { ...createRepositories(client, tableName, options), tableName, close };
+  const conn = embedded;
+  if (conn)
+    // Read at use: after a takeover the store is served elsewhere (or here).
+    Object.defineProperties(store, {
+      endpoint: { enumerable: true, get: () => conn.current.endpoint },
+      embedded: {
+        enumerable: true,
+        get: () => ({ role: conn.current.role, servedBy: conn.current.servedBy }),
+      },
+    });
+  return store;
 }
 
 /** The repositories over a client whose table exists; openStore's path, open to tests. */

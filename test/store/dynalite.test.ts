@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { EmbeddedStoreError, startEmbeddedDynamoDb } from '../../src/store/embedded-dynamodb.ts';
+import { readServerAddress, startEmbeddedDynamoDb } from '../../src/store/embedded-dynamodb.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { defineStoreContract } from './store-contract.ts';
 import { scanRecord } from '../../bench/scan-records.ts';
@@ -76,29 +76,44 @@ describe('embedded store', () => {
     }
   });
 
-  it('refuses a data directory another store holds, and frees it on close', async () => {
+  it('connects a second store on the same directory to the first, which serves it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'efs-encrypt-store-'));
     dirs.push(dataDir);
     const first = await openStore({ dataDir });
-    const err = await openStore({ dataDir }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EmbeddedStoreError);
-    expect((err as EmbeddedStoreError).userMessage).toContain(
-      `${dataDir} is in use by process ${process.pid}`,
-    );
-    expect((err as EmbeddedStoreError).userMessage).toContain('EFS_ENCRYPT_DATA_DIR');
-    await first.close();
-
+    const second = await openStore({ dataDir });
+    try {
+      expect(first.embedded).toEqual({ role: 'serving', servedBy: process.pid });
+      expect(second.embedded).toEqual({ role: 'connected', servedBy: process.pid });
+      expect(second.endpoint).toBe(first.endpoint);
+      expect(await readServerAddress(dataDir)).toMatchObject({ endpoint: first.endpoint, pid: process.pid });
+      const made = await first.migrations.createMigration({
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        fileSystemId: 'fs-0shared',
+        actor: 'U1',
+      });
+      expect(await second.migrations.getMigration(made.id)).toEqual(made);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+    expect(await readdir(dataDir)).not.toContain('server.json');
     const again = await openStore({ dataDir });
+    expect(again.embedded?.role).toBe('serving');
     await again.close();
-    expect(await readdir(dataDir)).not.toContain('embedded.pid');
   });
 
-  it('takes over the data directory of a store whose process died', async () => {
+  it('serves a directory whose published server died, overwriting its stale address', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'efs-encrypt-store-'));
     dirs.push(dataDir);
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
-    await writeFile(join(dataDir, 'embedded.pid'), String(dead));
+    await writeFile(
+      join(dataDir, 'server.json'),
+      JSON.stringify({ endpoint: 'http://127.0.0.1:9', pid: dead, host: hostname(), startedAt: '' }),
+    );
     const store = await openStore({ dataDir });
+    expect(store.embedded).toEqual({ role: 'serving', servedBy: process.pid });
+    expect((await readServerAddress(dataDir))?.pid).toBe(process.pid);
     await store.close();
   });
 

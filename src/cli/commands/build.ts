@@ -9,14 +9,21 @@ import {
   formatBuildPlans,
   formatMapping,
   type BuildPhase,
+  type BuildStatus,
 } from '../../workflow/provision/index.ts';
 import { formatProblems } from '../../workflow/decide/index.ts';
-import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
+import {
+  createJobRunner,
+  localLeaseHolders,
+  type LeaseHolderProbe,
+  type Scheduler,
+} from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { openDecidePhase, readDecisionFile } from './plan.ts';
+import { heldElsewhere } from './unfinished-job.ts';
 
 /**
  * `efs-encrypt build`: the CLI twin of the Slack Review build / Build buttons. The dry run prints
@@ -41,13 +48,24 @@ const waitingScheduler: Scheduler = {
   },
 };
 
+/** Builds that did not reach target_ready, each with its cause (its error, or who holds its job). */
 export class BuildFailedError extends EfsEncryptError {
-  constructor(readonly failed: string[]) {
+  constructor(readonly failed: { fileSystemId: string; reason: string }[]) {
     super(
       ErrorCode.AwsCallFailed,
-      `${failed.length} build(s) failed: ${failed.join(', ')}. Fix the cause shown above, then run the build again to retry.`,
+      `${failed.length} build(s) did not finish:\n${failed.map((f) => `  ${f.fileSystemId}: ${f.reason}`).join('\n')}\nRun the build again once the cause is fixed: it resumes from the last completed step.`,
     );
   }
+}
+
+/** Why a build is not target_ready: its recorded error, its job's, or who holds its job. */
+function whyNotBuilt(status: BuildStatus, holders: LeaseHolderProbe, now: Date): string {
+  const e = status.lastError ?? status.job?.lastError;
+  if (e) return `${status.state}: ${e.code}: ${e.message}`;
+  const held = heldElsewhere(status.job, holders, now);
+  if (held) return `${status.state}: ${held}`;
+  if (!status.job) return `${status.state}: no build job was queued (only a decided file system is built)`;
+  return `${status.state}: its job ${status.job.jobId} is ${status.job.status}`;
 }
 
 /** The build phase over a runtime's store and account clients (the CLI and the Slack app share it). */
@@ -147,6 +165,9 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           )),
         ];
         for (const q of queued) ctx.io.err(`${q.created ? 'Queued' : 'Already queued'}: ${q.jobId}\n`);
+        // A job whose process was killed on this host is taken at once (its lease names the
+        // process); one held by a live process, or by another host until its lease ends, is left.
+        const holders = localLeaseHolders();
         const runner = createJobRunner({
           jobs: runtime.store.jobs,
           handlers: { build: phase.handler },
@@ -154,18 +175,19 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           scheduler: waitingScheduler,
           owner: `cli:${hostname()}:${process.pid}`,
           leaseMs: 5 * 60_000,
+          holders,
+          io: progress,
         });
         await runner.resume();
-        const failed: string[] = [];
+        const failed: { fileSystemId: string; reason: string }[] = [];
         for (const m of migrations) {
           const status = await phase.status(m.id);
           if (status.state === 'target_ready') ctx.io.out(formatMapping(status.mapping));
-          else {
-            failed.push(m.fileSystemId);
-            ctx.io.out(
-              `${m.fileSystemId}: ${status.state}${status.lastError ? `: ${status.lastError.code}: ${status.lastError.message}` : ''}\n`,
-            );
-          }
+          else
+            failed.push({
+              fileSystemId: m.fileSystemId,
+              reason: whyNotBuilt(status, holders, systemClock.now()),
+            });
         }
         if (failed.length) throw new BuildFailedError(failed);
       } finally {

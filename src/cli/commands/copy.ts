@@ -16,13 +16,14 @@ import {
 } from '../../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
 import type { IoHost } from '../../workflow/io-host.ts';
-import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
+import { createJobRunner, localLeaseHolders, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
 import { writeRunbookFiles } from './copy-runbook.ts';
+import { heldElsewhere } from './unfinished-job.ts';
 
 /**
  * `efs-encrypt copy start|sync|final|status|record|retry|runbook <fs-id>`: the CLI twin of the
@@ -56,6 +57,13 @@ export class CopyFailedError extends EfsEncryptError {
       ErrorCode.AwsCallFailed,
       `The copy of ${fileSystemId} did not finish: ${reason}. Fix the cause, then run efs-encrypt copy retry ${fileSystemId}.`,
     );
+  }
+}
+
+/** The copy job is held by another live process (or another host's runner): this one did not run it. */
+export class CopyHeldElsewhereError extends EfsEncryptError {
+  constructor(fileSystemId: string, held: string) {
+    super(ErrorCode.VersionConflict, `The copy of ${fileSystemId} runs elsewhere: ${held}.`);
   }
 }
 
@@ -125,10 +133,8 @@ export function registerCopy(program: Command, ctx: CliContext): void {
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const summaryText = opts.summary ? await readSummary(opts.summary) : undefined;
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const { phase, close } = openCopyPhase(
-        runtime,
-        terminalIoHost((t) => ctx.io.err(t)),
-      );
+      const progress = terminalIoHost((t) => ctx.io.err(t));
+      const { phase, close } = openCopyPhase(runtime, progress);
       try {
         const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
         const id = migration!.id;
@@ -170,6 +176,9 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           queued = await phase.confirmWritesStopped(id, actor, parseTime(opts.writesStoppedAt));
         else queued = await phase.startCopy(id, actor, { kind: kind! });
         ctx.io.err(`${queued.created ? 'Queued' : 'Already queued'}: ${queued.jobId}\n`);
+        // A copy job whose process was killed on this host is taken at once (its lease names the
+        // process): running the same command again resumes it.
+        const holders = localLeaseHolders();
         const runner = createJobRunner({
           jobs: runtime.store.jobs,
           handlers: { copy: phase.handler },
@@ -177,13 +186,20 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           scheduler: waitingScheduler,
           owner: `cli:${hostname()}:${process.pid}`,
           leaseMs: 5 * 60_000,
+          holders,
+          io: progress,
         });
         await runner.runJob(queued.jobId);
         await runner.resume();
         const status = await phase.status(id);
         ctx.io.out(formatCopyStatus(status));
         if (status.state === 'failed')
-          throw new CopyFailedError(migration!.fileSystemId, status.lastError?.message ?? 'see above');
+          throw new CopyFailedError(
+            migration!.fileSystemId,
+            status.lastError?.message ?? status.job?.lastError?.message ?? 'its copy job failed',
+          );
+        const held = heldElsewhere(await runtime.store.jobs.getJob(queued.jobId), holders, systemClock.now());
+        if (held) throw new CopyHeldElsewhereError(migration!.fileSystemId, held);
       } finally {
         close();
         await runtime.close();

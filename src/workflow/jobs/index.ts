@@ -9,3 +9,10 @@ export {
   type Scheduler,
   type TickReport,
 } from './job-runner.ts';
+export {
+  createLeaseHolderProbe,
+  localLeaseHolders,
+  localProcessFacts,
+  type LeaseHolderProbe,
+  type ProcessFacts,
+} from './lease-holders.ts';

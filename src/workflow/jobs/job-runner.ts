@@ -3,6 +3,7 @@ import { summariseAwsError } from '../../aws/aws-errors.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { InternalError, isEfsEncryptError } from '../../domain/errors.ts';
 import {
+  describeLeaseHolder,
   isClaimable,
   LeaseLostError,
   type CompensationStep,
@@ -13,13 +14,15 @@ import {
 } from '../../domain/job.ts';
 import { VersionConflictError } from '../../domain/migration.ts';
 import { silentIoHost, type IoHost } from '../io-host.ts';
+import { localLeaseHolders, type LeaseHolderProbe } from './lease-holders.ts';
 
 /**
  * The durable job runner (DESIGN.md, workflow): jobs live in the store; a runner takes one by a
  * conditional write of its lease, runs the handler registered for its kind, and records each
  * completed step. Several replicas may run side by side: of N runners racing for a job exactly one
  * lease write wins, and a runner that dies leaves a lease that expires, after which any runner
- * resumes the job. Handlers are injected per kind with their activities already bound (as
+ * resumes the job. Each lease names its holder process (host, PID, start): a runner on the same
+ * host that finds that process gone takes the job at once, through the same conditional write. Handlers are injected per kind with their activities already bound (as
  * temporalio/samples-typescript `createActivities(deps)` does), so the runner knows nothing of AWS.
  */
 
@@ -65,6 +68,8 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** Jobs run at once by this runner (default 4). */
   concurrency?: number;
+  /** Who this process is on its leases, and whether another lease's holder still runs (default: the real OS). */
+  holders?: LeaseHolderProbe;
   io?: IoHost;
 }
 
@@ -100,6 +105,7 @@ const DEFAULT_POLL_MS = 5_000;
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { jobs, handlers, clock, scheduler, owner, leaseMs } = options;
   const io = options.io ?? silentIoHost;
+  const holders = options.holders ?? localLeaseHolders();
   const limit = pLimit(options.concurrency ?? 4);
   const inFlight = new Set<Promise<unknown>>();
   let cancelPoll: (() => void) | undefined;
@@ -123,14 +129,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   /** The lease write; undefined when another runner got there first. */
   async function claim(job: JobRecord, ownLeases: boolean): Promise<JobRecord | undefined> {
-    if (!isClaimable(job, clock.now(), owner, ownLeases)) return undefined;
+    const holder = job.status === 'running' ? holders.liveness(job.leaseHolder) : 'unknown';
+    if (!isClaimable(job, clock.now(), owner, ownLeases, holder)) return undefined;
     try {
-      return await jobs.updateJob(job.jobId, job.version, {
+      const claimed = await jobs.updateJob(job.jobId, job.version, {
         status: 'running',
         leaseOwner: owner,
         leaseExpiresAt: leaseUntil(),
+        leaseHolder: holders.self,
         attempts: job.attempts + 1,
       });
+      if (holder === 'gone')
+        await notify(
+          'info',
+          'job.taken_over',
+          `${job.kind} job ${job.jobId} was held by ${describeLeaseHolder(job)}, which is gone; resuming it now`,
+          claimed,
+        );
+      return claimed;
     } catch (e) {
       if (e instanceof VersionConflictError) return undefined;
       throw e;
@@ -189,6 +205,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         result: result ?? {},
         leaseOwner: null,
         leaseExpiresAt: null,
+        leaseHolder: null,
         lastError: null,
         finishedAt: clock.now().toISOString(),
       });
@@ -206,6 +223,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           lastError,
           leaseOwner: null,
           leaseExpiresAt: null,
+          leaseHolder: null,
           finishedAt: clock.now().toISOString(),
         });
       } catch (writeError) {

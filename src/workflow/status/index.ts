@@ -21,5 +21,6 @@ export {
   type StateCount,
   type PlaceCount,
   type JobSummary,
+  type JobView,
 } from './status-model.ts';
 export { formatOverview, formatDetail, formatMigrationLine } from './status-text.ts';

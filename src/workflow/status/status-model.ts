@@ -12,7 +12,7 @@ import {
   type CopyKind,
   type CopyProgressSample,
 } from '../../domain/copy.ts';
-import { isOpen, type JobRecord } from '../../domain/job.ts';
+import { describeLeaseHolder, isOpen, type JobActivity, type JobRecord } from '../../domain/job.ts';
 import type {
   ChangeSummary,
   DecisionRecord,
@@ -86,9 +86,26 @@ export interface StatusOverview {
   migrations: MigrationLine[];
 }
 
+/**
+ * A job as status reads it: `activity` says `interrupted` for a running job whose lease expired or
+ * whose holder process is gone (the query works it out; without it the stored status is shown).
+ */
+export type JobView = JobRecord & { activity?: JobActivity };
+
+const activityOf = (job: JobView): JobActivity => job.activity ?? job.status;
+
+/** The open job's activity in words: an interrupted one says how it continues. */
+function activityText(job: JobView): string {
+  const a = activityOf(job);
+  return a === 'interrupted' ? 'interrupted (its process is gone): resumes on the next run' : a;
+}
+
 export interface JobSummary {
   jobId: string;
-  status: JobRecord['status'];
+  /** The stored status, except `interrupted` for a running job no live process holds. */
+  status: JobActivity;
+  /** Who holds the lease of a running or interrupted job. */
+  heldBy?: string;
   generation: number;
   step?: string;
   requestedBy: string;
@@ -142,9 +159,10 @@ export function copyProgressViewOf(
   return { sample, ...progressSampleAge(sample, now), text: formatProgressSample(sample, now) };
 }
 
-export const jobSummaryOf = (j: JobRecord): JobSummary => ({
+export const jobSummaryOf = (j: JobView): JobSummary => ({
   jobId: j.jobId,
-  status: j.status,
+  status: activityOf(j),
+  ...(j.status === 'running' ? { heldBy: describeLeaseHolder(j) } : {}),
   generation: j.generation,
   ...(j.step ? { step: j.step } : {}),
   requestedBy: j.requestedBy,
@@ -166,12 +184,12 @@ export function copyKindOf(
  * replicated time. How far a running copy is comes separately (copyProgressViewOf): status makes
  * no AWS call, so it shows the sample the copy job last stored.
  */
-export function copyLineOf(record: MigrationRecord, copyJob: JobRecord | undefined): string | undefined {
+export function copyLineOf(record: MigrationRecord, copyJob: JobView | undefined): string | undefined {
   const r = record.resources;
   const kind = copyKindOf(record, copyJob);
   const label = kind ? COPY_KIND_LABELS[kind] : 'Copy';
   if (copyJob && isOpen(copyJob))
-    return `${label} ${copyJob.status}${copyJob.step ? ` (${copyJob.step})` : ''}`;
+    return `${label} ${activityText(copyJob)}${copyJob.step ? ` (${copyJob.step})` : ''}`;
   if (copyJob?.status === 'failed') return `${label} failed`;
   const parts: string[] = [];
   if (r[CopyResourceKeys.verification]) parts.push(r[CopyResourceKeys.verification]!);
@@ -185,7 +203,7 @@ export interface LineInputs {
   record: MigrationRecord;
   decision?: DecisionRecord;
   name?: string;
-  copyJob?: JobRecord;
+  copyJob?: JobView;
   /** The running copy's stored progress, shown as of `now` (copyProgressViewOf). */
   progress?: CopyProgressView;
 }
@@ -248,8 +266,8 @@ export function compareLines(a: MigrationLine, b: MigrationLine): number {
 export interface NextStepInputs {
   record: MigrationRecord;
   method?: MigrationMethod;
-  buildJob?: JobRecord;
-  copyJob?: JobRecord;
+  buildJob?: JobView;
+  copyJob?: JobView;
 }
 
 /** What comes next for one migration, and who may do it (mirrors the phases' own rules). */
@@ -278,13 +296,19 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
     case 'target_creating':
       // Still target_creating but its job failed (it stopped before recording the failure): the
       // build phase's retry() starts a new job for any failed one.
-      return buildJob?.status === 'failed'
-        ? {
-            text: 'Retry the build (the Retry button on its message).',
-            who: 'admins',
-            command: `efs-encrypt build ${fs}`,
-          }
-        : wait(`the encrypted twin is being built${buildJob ? ` (job ${buildJob.status})` : ''}`);
+      if (buildJob?.status === 'failed')
+        return {
+          text: 'Retry the build (the Retry button on its message).',
+          who: 'admins',
+          command: `efs-encrypt build ${fs}`,
+        };
+      if (buildJob && activityOf(buildJob) === 'interrupted')
+        return {
+          text: `The build was interrupted (the process running it is gone): run the build again, or let the bot's next poll take it; it resumes${buildJob.step ? ` after ${buildJob.step}` : ''}.`,
+          who: 'admins',
+          command: `efs-encrypt build ${fs}`,
+        };
+      return wait(`the encrypted twin is being built${buildJob ? ` (job ${buildJob.status})` : ''}`);
     case 'target_ready':
     case 'copying':
     case 'synced':
@@ -322,11 +346,19 @@ const wait = (what: string, where = 'in the thread where it started'): NextStep 
 function copyStep(
   record: MigrationRecord,
   method: MigrationMethod | undefined,
-  copyJob: JobRecord | undefined,
+  copyJob: JobView | undefined,
 ): NextStep {
   const jobRunning = copyJob !== undefined && isOpen(copyJob);
   const actions = method ? copyActionsFor(method, record.state, { jobRunning }) : [];
   if (actions.length) return actionStep(record, method!, actions);
+  if (jobRunning && activityOf(copyJob) === 'interrupted') {
+    const kind = copyKindOf(record, copyJob);
+    return {
+      text: `The ${(kind ? COPY_KIND_LABELS[kind] : 'copy').toLowerCase()} was interrupted (the process running it is gone): run it again, or let the bot's next poll take it; it resumes${copyJob.step ? ` after ${copyJob.step}` : ''}.`,
+      who: 'admins',
+      command: `efs-encrypt copy retry ${record.fileSystemId}`,
+    };
+  }
   if (jobRunning) {
     const kind = copyKindOf(record, copyJob);
     return wait(
@@ -414,8 +446,8 @@ function copyActionStep(
 function retryStep(
   record: MigrationRecord,
   method: MigrationMethod | undefined,
-  buildJob: JobRecord | undefined,
-  copyJob: JobRecord | undefined,
+  buildJob: JobView | undefined,
+  copyJob: JobView | undefined,
 ): NextStep {
   const fs = record.fileSystemId;
   const why = record.lastError ? `${record.lastError.message} ` : '';

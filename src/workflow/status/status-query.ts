@@ -3,7 +3,8 @@ import { COPY_JOB_KIND } from '../copy/index.ts';
 import { buildMappingOf } from '../../domain/build-plan.ts';
 import { COPY_RUNNING_STATES, CopyResourceKeys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import type { JobRecord, JobRepository } from '../../domain/job.ts';
+import { jobActivityOf, type JobRecord, type JobRepository } from '../../domain/job.ts';
+import { localLeaseHolders, type LeaseHolderProbe } from '../jobs/index.ts';
 import { MigrationStates } from '../../domain/migration-state.ts';
 import type { MigrationEventLog, MigrationRecord, MigrationRepository } from '../../domain/migration.ts';
 import {
@@ -16,6 +17,7 @@ import {
   type MigrationDetail,
   type PlaceCount,
   type StateCount,
+  type JobView,
   type StatusOverview,
 } from './status-model.ts';
 
@@ -34,6 +36,11 @@ export interface StatusQueryDeps {
   events: Pick<MigrationEventLog, 'listEvents'>;
   jobs: Pick<JobRepository, 'listJobsForMigration'>;
   clock: { now(): Date };
+  /**
+   * Whether a running job's holder process still runs (default: this host's processes), so that a
+   * job whose process was killed reads `interrupted`, not `running`.
+   */
+  holders?: Pick<LeaseHolderProbe, 'liveness'>;
   /** Store reads in flight at once for the overview (default 8). */
   concurrency?: number;
 }
@@ -108,8 +115,14 @@ function countByPlace(records: MigrationRecord[]): PlaceCount[] {
 }
 
 export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
-  const latestJob = async (id: string, kind: string): Promise<JobRecord | undefined> =>
-    (await deps.jobs.listJobsForMigration(id, kind)).at(-1);
+  const holders = deps.holders ?? localLeaseHolders();
+  /** The latest job of a kind, with what it is doing now (running only under a live holder). */
+  const latestJob = async (id: string, kind: string): Promise<JobView | undefined> => {
+    const job: JobRecord | undefined = (await deps.jobs.listJobsForMigration(id, kind)).at(-1);
+    if (!job) return undefined;
+    const liveness = job.status === 'running' ? holders.liveness(job.leaseHolder) : 'unknown';
+    return { ...job, activity: jobActivityOf(job, deps.clock.now(), liveness) };
+  };
 
   /** The running copy's stored progress; read only for migrations a copy runs in. */
   async function progressOf(record: MigrationRecord, copyJob: JobRecord | undefined, now: Date) {

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { EfsEncryptError, ErrorCode } from '../../../src/domain/errors.ts';
-import type { JobRecord } from '../../../src/domain/job.ts';
+import type { JobRecord, LeaseHolder } from '../../../src/domain/job.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
-import { createJobRunner, type JobHandler, type JobRunnerOptions } from '../../../src/workflow/jobs/index.ts';
+import {
+  createJobRunner,
+  createLeaseHolderProbe,
+  type JobHandler,
+  type JobRunnerOptions,
+  type ProcessFacts,
+} from '../../../src/workflow/jobs/index.ts';
 import { ManualScheduler } from '../../harness/schedulers.ts';
 import { waitFor } from '../../harness/wait-for.ts';
 
@@ -55,7 +61,7 @@ describe('job runner (embedded store)', () => {
   async function leaseFirstAttempt(
     job: JobRecord,
     owner: string,
-    extra: { step?: string } = {},
+    extra: { step?: string; leaseHolder?: LeaseHolder } = {},
   ): Promise<void> {
     await store.jobs.updateJob(job.jobId, 1, {
       status: 'running',
@@ -240,5 +246,85 @@ describe('job runner (embedded store)', () => {
     const r = runner('request', { build: async () => ({ n: 1 }) });
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', result: { n: 1 } });
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', version: 3 });
+  });
+
+  describe('a lease whose holder process is gone', () => {
+    /** The host `build-1` as a probe sees it: PID 100 is us, `live` PIDs run with the given start. */
+    const facts = (live: Record<number, string>, host = 'build-1'): ProcessFacts => ({
+      host,
+      pid: 100,
+      instance: 'this-process',
+      exists: (pid) => pid === 100 || pid in live,
+      startedOf: (pid) => (pid === 100 ? 'boot-1:500' : live[pid]),
+    });
+    const killed: LeaseHolder = { host: 'build-1', pid: 200, instance: 'killed-cli', started: 'boot-1:300' };
+    const runnerOn = (f: ProcessFacts, owner = 'cli:build-1:100') =>
+      runner(
+        owner,
+        { build: async (ctx) => ({ step: ctx.job.step }) },
+        { holders: createLeaseHolderProbe(f) },
+      );
+
+    it('is taken over at once on the same host, and the new lease names this process', async () => {
+      const job = await onlyOpenJob();
+      await leaseFirstAttempt(job, 'cli:build-1:200', { step: 'mount-targets', leaseHolder: killed });
+      const io = new RecordingIoHost();
+      const took = runner(
+        'cli:build-1:100',
+        {
+          build: async (ctx) => {
+            expect(ctx.job.leaseHolder).toEqual({
+              host: 'build-1',
+              pid: 100,
+              instance: 'this-process',
+              started: 'boot-1:500',
+            });
+            return { resumedFrom: ctx.job.step };
+          },
+        },
+        { holders: createLeaseHolderProbe(facts({})), io },
+      );
+      // The lease still runs for a minute on the clock: no waiting for it.
+      expect((await took.tick()).succeeded).toEqual([job.jobId]);
+      const done = await store.jobs.getJob(job.jobId);
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+        result: { resumedFrom: 'mount-targets' },
+      });
+      expect(done).not.toHaveProperty('leaseHolder');
+      expect(io.messages.map((m) => m.code)).toEqual(['job.taken_over', 'job.started', 'job.succeeded']);
+      expect(io.messages[0]?.message).toContain('process 200 on host build-1');
+    });
+
+    it('is taken over when the PID lives but started at another time (a reused PID)', async () => {
+      const job = await onlyOpenJob();
+      await leaseFirstAttempt(job, 'cli:build-1:200', { leaseHolder: killed });
+      expect((await runnerOn(facts({ 200: 'boot-1:9999' })).tick()).succeeded).toEqual([job.jobId]);
+    });
+
+    it('is taken over when it names our PID but an earlier process (a restart that got the same PID)', async () => {
+      const job = await onlyOpenJob();
+      await leaseFirstAttempt(job, 'cli:build-1:100', {
+        leaseHolder: { host: 'build-1', pid: 100, instance: 'before-restart', started: 'boot-1:42' },
+      });
+      expect((await runnerOn(facts({})).tick()).succeeded).toEqual([job.jobId]);
+    });
+
+    it('stays with a live holder on this host, and one on another host, until the lease expires', async () => {
+      const job = await onlyOpenJob();
+      await leaseFirstAttempt(job, 'cli:build-1:200', { leaseHolder: killed });
+      expect((await runnerOn(facts({ 200: 'boot-1:300' })).tick()).ran).toEqual([]);
+      // Another host cannot look at build-1's processes: it waits for the lease.
+      expect((await runnerOn(facts({}, 'build-2'), 'cli:build-2:100').tick()).ran).toEqual([]);
+      clock.advance(60_000);
+      expect((await runnerOn(facts({}, 'build-2'), 'cli:build-2:100').tick()).succeeded).toEqual([job.jobId]);
+    });
+
+    it('runs one job on request when its holder is gone (the CLI path)', async () => {
+      const job = await queueBuild();
+      await leaseFirstAttempt(job, 'cli:build-1:200', { leaseHolder: killed });
+      expect(await runnerOn(facts({})).runJob(job.jobId)).toMatchObject({ status: 'succeeded' });
+    });
   });
 });

@@ -199,6 +199,9 @@ export const COPYING = {
   executionArn: `arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-0000000000000000f/execution/exec-0000000000000000f`,
 } as const;
 
+/** The process that runs seedCopyingMigration's copy job. */
+export const COPYING_HOLDER = { host: 'bot-host-1', pid: 4286, instance: 'bot-instance', started: 'boot:77' };
+
 /**
  * Apart from seedStatusStore (whose counts the status tests assert): a migration whose initial
  * DataSync copy is running, with the progress sample its job stored at `sampledAt`.
@@ -217,7 +220,14 @@ export async function seedCopyingMigration(store: Store, sampledAt: Date): Promi
     resources: { [CopyResourceKeys.request(1)]: 'initial' },
     actor: ADMIN,
   });
-  const running = await job(store, 'copy', m.id, { status: 'running', step: 'start-execution' });
+  // Held by a bot process on another host, its lease renewed five minutes past the sample.
+  const running = await job(store, 'copy', m.id, {
+    status: 'running',
+    step: 'start-execution',
+    leaseOwner: `bot:${COPYING_HOLDER.host}:${COPYING_HOLDER.pid}`,
+    leaseExpiresAt: new Date(sampledAt.getTime() + 5 * 60_000).toISOString(),
+    leaseHolder: COPYING_HOLDER,
+  });
   await migrations.transitionMigration(m.id, {
     expectedVersion: m.version,
     to: 'copying',

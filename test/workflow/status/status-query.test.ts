@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
+import { createLeaseHolderProbe } from '../../../src/workflow/jobs/index.ts';
 import {
   createStatusQuery,
   formatDetail,
@@ -21,6 +22,7 @@ import {
   OTHER_REGION,
   REGION,
   seedCopyingMigration,
+  COPYING_HOLDER,
   seedStatusStore,
   TWIN,
   VERIFICATION,
@@ -264,6 +266,52 @@ describe('status of a running copy', () => {
       const d = await q.detail(COPYING.fileSystemId);
       expect(d.copy.progress).toMatchObject({ stale: true, ageMs: 720_000 });
       expect(d.line.progress).toBe(`${LINE} (12m 0s ago; no newer sample, so the copy job may have stopped)`);
+    } finally {
+      at.set(new Date('2026-06-01T10:42:30Z'));
+    }
+  });
+
+  /** The status query as a process on the copy job's own host sees it, where `alive` PIDs run. */
+  const onHolderHost = (alive: boolean) =>
+    createStatusQuery({
+      migrations: copying.migrations,
+      events: copying.events,
+      jobs: copying.jobs,
+      clock: at,
+      holders: createLeaseHolderProbe({
+        host: COPYING_HOLDER.host,
+        pid: 1,
+        instance: 'status',
+        exists: (pid) => alive && pid === COPYING_HOLDER.pid,
+        startedOf: (pid) => (pid === COPYING_HOLDER.pid ? COPYING_HOLDER.started : undefined),
+      }),
+    });
+
+  it('says interrupted, not running, when the process holding the copy job is gone', async () => {
+    expect((await onHolderHost(true).overview()).migrations[0]?.copy).toBe(
+      'Initial copy running (start-execution)',
+    );
+    const gone = onHolderHost(false);
+    expect((await gone.overview()).migrations[0]?.copy).toBe(
+      'Initial copy interrupted (its process is gone): resumes on the next run (start-execution)',
+    );
+    const d = await gone.detail(COPYING.fileSystemId);
+    expect(d.copy.job).toMatchObject({
+      status: 'interrupted',
+      heldBy: `process ${COPYING_HOLDER.pid} on host ${COPYING_HOLDER.host} (runner bot:${COPYING_HOLDER.host}:${COPYING_HOLDER.pid})`,
+    });
+    expect(formatDetail(d)).toContain(`  copy: initial job copy:1:${COPYING.id} interrupted\n`);
+    expect(d.next).toMatchObject({
+      who: 'admins',
+      command: `efs-encrypt copy retry ${COPYING.fileSystemId}`,
+      text: expect.stringContaining('The initial copy was interrupted'),
+    });
+  });
+
+  it('says interrupted once the lease expired, wherever its holder ran', async () => {
+    at.set(new Date('2026-06-01T10:47:11Z'));
+    try {
+      expect((await q.overview()).migrations[0]?.copy).toContain('Initial copy interrupted');
     } finally {
       at.set(new Date('2026-06-01T10:42:30Z'));
     }
