@@ -15,6 +15,7 @@ export const ErrorCode = {
   BadInput: 'efs_encrypt_bad_input',
   AwsCallFailed: 'efs_encrypt_aws_call_failed',
   SlackApiFailed: 'efs_encrypt_slack_api_failed',
+  ClientsConnected: 'efs_encrypt_clients_connected',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -43,7 +43,8 @@ export async function recordRsyncPass(
   deps: RsyncStatusDeps,
   migrationId: string,
   actor: string,
-  input: { pass: RsyncPass; summaryText?: string },
+  /** `note`: what the final-sync client check found, for the audit log (client-check.ts). */
+  input: { pass: RsyncPass; summaryText?: string; note?: string },
 ): Promise<RsyncStatusResult> {
   // Parse first: bad input changes nothing.
   const summary = input.summaryText?.trim() ? parseVerificationSummary(input.summaryText) : undefined;
@@ -94,7 +95,7 @@ export async function recordRsyncPass(
           : {}),
         ...(line ? { resources: { [Keys.verification]: line } } : {}),
         actor,
-        detail,
+        detail: `${detail}${input.note ?? ''}`,
       });
 
     if (input.pass === 'initial') {
@@ -145,7 +146,7 @@ export async function recordRsyncPass(
       facts: { verificationClean: false },
       resources: { [Keys.verification]: line! },
       actor,
-      detail: `EC2 + rsync final pass NOT verified: ${line}`,
+      detail: `EC2 + rsync final pass NOT verified: ${line}${input.note ?? ''}`,
     });
     const listed = summary!.sample.length ? `\n${summary!.sample.map((d) => `  - ${d}`).join('\n')}` : '';
     const message = `${r.fileSystemId}: the final sync is not verified: ${summary!.differences} difference(s) between source and twin.${listed}\nFix them (run the final pass again with writes stopped), then paste the new summary.`;
