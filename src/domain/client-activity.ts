@@ -37,8 +37,13 @@ export interface FileSystemActivityReader {
 /** The window a final sync looks back over. */
 export const FINAL_SYNC_WINDOW_MINUTES = 15;
 
+/**
+ * The last `minutes` minutes up to `now`, the current one included: StartTime on a whole minute,
+ * because CloudWatch rounds it down and would otherwise answer one minute more than asked.
+ */
 export function lastMinutes(now: Date, minutes: number): ActivityWindow {
-  return { start: new Date(now.getTime() - minutes * 60_000), end: now };
+  const start = Math.ceil((now.getTime() - minutes * 60_000) / 60_000) * 60_000;
+  return { start: new Date(start), end: now };
 }
 
 /** Builds the summary from per-minute samples (any order; zero minutes kept out of the "last" times). */

@@ -130,7 +130,7 @@ export interface CopyPhase {
     migrationId: string,
     actor: string,
     input: { pass: RsyncPass; summaryText?: string } & FinalSyncConfirmation,
-  ): Promise<RsyncStatusResult & { clientCheck?: ClientCheck }>;
+  ): Promise<RsyncStatusResult>;
   /** Who CloudWatch saw connected to the source in the last 15 min (reads only; never throws for CloudWatch). */
   checkClients(migrationId: string): Promise<ClientCheck>;
   /** Queues the next generation of a failed copy job (same kind); returns the latest job otherwise. */

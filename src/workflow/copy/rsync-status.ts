@@ -1,3 +1,4 @@
+import type { ClientCheck } from '../../domain/client-activity.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { CopyResourceKeys as Keys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
@@ -31,6 +32,8 @@ export interface RsyncStatusResult {
   message: string;
   /** True when nothing changed (already recorded). */
   unchanged: boolean;
+  /** The final pass: who CloudWatch saw connected to the source when it was recorded. */
+  clientCheck?: ClientCheck;
 }
 
 export interface RsyncStatusDeps {
