@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { activityReadersFrom } from '../aws/cloudwatch.ts';
 import { dataSyncClientsFrom } from '../aws/datasync.ts';
 import { createDirectories } from '../aws/directory-clients.ts';
 import { replicationClientsFrom } from '../aws/efs-replication.ts';
@@ -134,8 +135,10 @@ export function copyService(
   const io = hub.io;
   const directories = createDirectories(runtime.accounts, { clock: runtime.clock });
   const dataSync = dataSyncClientsFrom(runtime.accounts);
+  const cloudWatch = activityReadersFrom(runtime.accounts);
   runtime.onClose(() => {
     dataSync.destroy();
+    cloudWatch.destroy();
     directories.destroy();
   });
   const phase = createCopyPhase({
@@ -146,6 +149,7 @@ export function copyService(
     dataSyncFor: dataSync.clientFor,
     replicationFor: replicationClientsFrom(runtime.accounts),
     network: directories.network,
+    activityFor: cloudWatch.readerFor,
     pollMs: options.pollMs ?? 15_000,
   });
   const service: CopyService = {

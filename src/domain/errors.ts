@@ -20,6 +20,7 @@ export const ErrorCode = {
   EventAlreadyExists: 'efs_encrypt_event_already_exists',
   QueryTooLarge: 'efs_encrypt_query_too_large',
   Internal: 'efs_encrypt_internal',
+  ClientsConnected: 'efs_encrypt_clients_connected',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

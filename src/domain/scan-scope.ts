@@ -38,7 +38,9 @@ export function parseScanScope(tokens: string[]): ScanScope {
 
 /** At most five of what was typed, each cut to 40 characters: a refusal never echoes a megabyte back. */
 function echoTokens(tokens: string[]): string {
-  const shown = tokens.slice(0, 5).map((t) => `\`${t.length > 40 ? `${t.slice(0, 39).replace(/[\uD800-\uDBFF]$/, '')}…` : t}\``);
+  const shown = tokens
+    .slice(0, 5)
+    .map((t) => `\`${t.length > 40 ? `${t.slice(0, 39).replace(/[\uD800-\uDBFF]$/, '')}…` : t}\``);
   const more = tokens.length > 5 ? ` and ${tokens.length - 5} more` : '';
   return `${shown.join(', ')}${more}`;
 }

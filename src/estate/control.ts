@@ -10,7 +10,7 @@ import { copyContent, newBatch, totals, type ContentTotals } from './model/conte
 import { EfsStore } from './model/efs-store.ts';
 import type { EstateModel } from './model/estate-model.ts';
 import type { DataSyncControl } from './model/datasync-service.ts';
-import type { EstateFileSystem } from './types.ts';
+import type { EstateActivity, EstateFileSystem } from './types.ts';
 
 export interface FileSystemRef {
   accountId: string;
@@ -51,6 +51,11 @@ export interface EstateControl {
   ): void;
   /** Writes files (negative numbers remove them); refused on a read-only replication destination. */
   writeFiles(ref: FileSystemRef, change: { files: number; bytes: number }): ContentTotals;
+  /**
+   * Sets (or with undefined clears) a file system's client activity as CloudWatch reports it
+   * (ClientConnections and TotalIOBytes per minute, from `since` until `until`).
+   */
+  setActivity(ref: FileSystemRef, activity: EstateActivity | undefined): void;
   /** Makes the target's content equal to the source's, as a finished rsync run would. */
   copyContent(from: FileSystemRef, to: FileSystemRef): ContentTotals;
   datasync: DataSyncControl;
@@ -117,6 +122,11 @@ export function createControl(model: EstateModel, datasync: DataSyncControl): Es
         model.now(),
       );
       return totals(store.content(fs));
+    },
+    setActivity(ref, activity) {
+      const fs = find(ref);
+      if (activity) fs.Activity = structuredClone(activity);
+      else delete fs.Activity;
     },
     copyContent(from, to) {
       const source = find(from);

@@ -477,6 +477,16 @@ function normaliseFileSystem(
     ...(f.BackupPolicy !== undefined ? { BackupPolicy: f.BackupPolicy } : {}),
     ...(f.Policy !== undefined ? { Policy: f.Policy } : {}),
     Replications,
+    ...(f.Activity !== undefined
+      ? {
+          Activity: {
+            ClientConnections: f.Activity.ClientConnections,
+            TotalIOBytes: f.Activity.TotalIOBytes ?? 0,
+            ...(f.Activity.since ? { since: f.Activity.since } : {}),
+            ...(f.Activity.until ? { until: f.Activity.until } : {}),
+          },
+        }
+      : {}),
   };
   return fs;
 }

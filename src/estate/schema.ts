@@ -177,6 +177,19 @@ export const fileSystemInput = z.strictObject({
     .refine((s) => isJson(s), 'Policy must be a JSON policy document serialised as a string')
     .optional(),
   Replications: z.array(replication).optional(),
+  /** Estate addition: connected clients and I/O per minute, answered by CloudWatch (AWS/EFS). */
+  Activity: z
+    .strictObject({
+      ClientConnections: z.number().int().min(0),
+      TotalIOBytes: z.number().min(0).optional(),
+      since: awsDate.optional(),
+      until: awsDate.optional(),
+    })
+    .refine(
+      (a) => !a.since || !a.until || a.since.getTime() < a.until.getTime(),
+      'Activity.since must be before Activity.until',
+    )
+    .optional(),
 });
 
 export const keyInput = z.strictObject({

@@ -3,6 +3,7 @@
  * handlers. Handlers are bound by operation name; adding the write side means adding entries here.
  */
 import { AwsApiError } from './model/api-error.ts';
+import { CLOUDWATCH_ERROR_SHAPES, CloudWatchService, cloudWatchErrors } from './model/cloudwatch-service.ts';
 import { DataSyncService, dataSyncErrors } from './model/datasync-service.ts';
 import { Ec2Service, ec2Errors } from './model/ec2-service.ts';
 import { EfsAccessPointWrites } from './model/efs-access-points.ts';
@@ -15,6 +16,7 @@ import { KmsService, kmsErrors } from './model/kms-service.ts';
 import { StsService, stsErrors } from './model/sts-service.ts';
 import { AwsQueryCodec } from './protocols/aws-query.ts';
 import { Ec2QueryCodec } from './protocols/ec2-query.ts';
+import { Json10QueryCompatibleCodec } from './protocols/json10-query-compatible.ts';
 import { Json11Codec } from './protocols/json11.ts';
 import { RestJsonCodec, type RestRoute } from './protocols/rest-json.ts';
 import type { ProtocolCodec } from './protocols/wire.ts';
@@ -272,6 +274,15 @@ export function createServices(model: EstateModel): Services {
     unknownOperation: (op) => dataSyncErrors.invalid(`The estate does not implement DataSync ${op} yet.`),
     internalError: (message) => dataSyncErrors.internal(message),
   };
+  const cloudWatch: ServiceBinding = {
+    name: 'cloudwatch',
+    codec: new Json10QueryCompatibleCodec('GraniteServiceVersion20100801', CLOUDWATCH_ERROR_SHAPES),
+    operations: operationsOf(new CloudWatchService(model), ['GetMetricData', 'GetMetricStatistics']),
+    throttling: cloudWatchErrors.throttling,
+    unknownOperation: (op) =>
+      new AwsApiError('InvalidAction', `The estate does not implement CloudWatch ${op} yet.`, 400),
+    internalError: (message) => cloudWatchErrors.internal(message),
+  };
   return {
     bySigningName: new Map([
       ['elasticfilesystem', efs],
@@ -279,6 +290,8 @@ export function createServices(model: EstateModel): Services {
       ['ec2', ec2],
       ['sts', stsBinding],
       ['datasync', dataSyncBinding],
+      // CloudWatch signs as `monitoring` (its endpoint prefix).
+      ['monitoring', cloudWatch],
     ]),
     sts,
     dataSync,

@@ -48,7 +48,21 @@ export type EstateFileSystem = WithRequired<
   /** The file system policy, a JSON document as a string (as DescribeFileSystemPolicy returns it). */
   Policy?: string;
   Replications: ReplicationConfigurationDescription[];
+  /** Who uses the file system, as CloudWatch's AWS/EFS metrics report it (absent: no client, no I/O). */
+  Activity?: EstateActivity;
 };
+
+/**
+ * Constant client activity on a file system from `since` until `until` (open-ended when absent):
+ * `ClientConnections` connected clients and `TotalIOBytes` bytes of I/O in every minute. Served by
+ * CloudWatch GetMetricData / GetMetricStatistics (namespace AWS/EFS, dimension FileSystemId).
+ */
+export interface EstateActivity {
+  ClientConnections: number;
+  TotalIOBytes: number;
+  since?: Date;
+  until?: Date;
+}
 
 export type EstateKey = WithRequired<
   KeyMetadata,

@@ -1,4 +1,5 @@
 import { migrationParts } from '#blocks/build-progress.ts';
+import { clientCheckText } from '#blocks/copy-clients.ts';
 import { copyButtons } from '#blocks/copy-progress.ts';
 import { copyReviewMessages } from '#blocks/copy-review.ts';
 import { code } from '#blocks/format.ts';
@@ -96,7 +97,12 @@ export async function requestCopy(
   });
   if (queued.created) copy.runNow?.([queued.jobId]);
   log.info(
-    { jobId: queued.jobId, kind: queued.kind, created: queued.created },
+    {
+      jobId: queued.jobId,
+      kind: queued.kind,
+      created: queued.created,
+      ...(queued.clientCheck ? { clients: queued.clientCheck.status } : {}),
+    },
     queued.created ? 'copy queued' : 'nothing new queued',
   );
   const fs = code(migrationId.split('#').at(-1) ?? migrationId);
@@ -104,14 +110,19 @@ export async function requestCopy(
   const text = queued.created
     ? `:rocket: Queued the ${what} of ${fs}. Progress follows in the thread, in the file system's copy message.`
     : `:information_source: The ${what} of ${fs} is already queued, running or done (job ${code(queued.jobId)}): nothing new queued${target.retryNum ? ` (Slack retry ${target.retryNum})` : ''}.`;
-  return section(text);
+  return section(queued.clientCheck ? `${text}\n${clientCheckText(queued.clientCheck)}` : text);
 }
 
-/** Start copy, Sync again and DataSync's Final sync. */
+/** Start copy, Sync again and DataSync's Final sync (`clientsAcknowledged`: Final sync anyway). */
 export const startCopyRequest =
-  (migrationId: string, actor: string, kind: 'initial' | 'incremental' | 'final'): CopyRequest =>
+  (
+    migrationId: string,
+    actor: string,
+    kind: 'initial' | 'incremental' | 'final',
+    confirmation: { clientsAcknowledged?: boolean } = {},
+  ): CopyRequest =>
   (phase) =>
-    phase.startCopy(migrationId, actor, { kind });
+    phase.startCopy(migrationId, actor, { kind, ...confirmation });
 
 export const retryCopyRequest =
   (migrationId: string, actor: string): CopyRequest =>
@@ -119,9 +130,14 @@ export const retryCopyRequest =
     phase.retry(migrationId, actor);
 
 export const writesStoppedRequest =
-  (migrationId: string, actor: string, t0: Date): CopyRequest =>
+  (
+    migrationId: string,
+    actor: string,
+    t0: Date,
+    confirmation: { clientsAcknowledged?: boolean } = {},
+  ): CopyRequest =>
   (phase) =>
-    phase.confirmWritesStopped(migrationId, actor, t0);
+    phase.confirmWritesStopped(migrationId, actor, t0, confirmation);
 
 /**
  * Post runbook: the summary message, with the buttons that record the passes, and the runbook

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { CLIENTS_ACK_ACTION_ID, CLIENTS_ACK_BLOCK_ID, CLIENTS_ACK_VALUE } from '#blocks/copy-clients.ts';
 import { decodeCopyMetadata, type CopyModalMetadata } from '#blocks/copy-modals.ts';
 import { errorMessage } from '#blocks/error.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
@@ -11,11 +12,40 @@ import { userMessageOf } from './slack-errors.ts';
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export type ViewStateValues = Record<
   string,
-  Record<string, { value?: string | null; selected_date_time?: number | null }>
+  Record<
+    string,
+    {
+      value?: string | null;
+      selected_date_time?: number | null;
+      selected_options?: { value?: string }[] | null;
+    }
+  >
 >;
 
-/** What a copy modal's reader returns: the input, or the message to show next to its field. */
-export type ReadResult<T> = { ok: true; input: T } | { ok: false; error: string };
+/**
+ * What a copy modal's reader returns: the input, or the message to show next to its field
+ * (`blockId`: another field than the modal's main one).
+ */
+export type ReadResult<T> = { ok: true; input: T } | { ok: false; error: string; blockId?: string };
+
+/**
+ * The final-sync modals' "go on anyway" box: required when the modal showed clients connected
+ * (its metadata says so); the phase checks CloudWatch again on submission either way.
+ */
+export function readClientsAck(values: ViewStateValues, meta: CopyModalMetadata): ReadResult<boolean> {
+  const ticked =
+    values[CLIENTS_ACK_BLOCK_ID]?.[CLIENTS_ACK_ACTION_ID]?.selected_options?.some(
+      (o) => o.value === CLIENTS_ACK_VALUE,
+    ) === true;
+  if (meta.clients === 'active' && !ticked)
+    return {
+      ok: false,
+      blockId: CLIENTS_ACK_BLOCK_ID,
+      error:
+        'Clients were connected to the source in the last 15 min: stop them first, or tick this box to go on anyway.',
+    };
+  return { ok: true, input: ticked };
+}
 
 /**
  * The shape both copy modals share: the admin check and the input's own checks answer next to the
@@ -50,7 +80,10 @@ export function copyViewSubmission<T>(
     const read_ = read(view.state.values as ViewStateValues, meta);
     if (!read_.ok) {
       log.info({ migrationId: meta.migrationId, error: read_.error }, `${title}: input refused`);
-      return await ack({ response_action: 'errors', errors: { [fieldBlockId]: read_.error } });
+      return await ack({
+        response_action: 'errors',
+        errors: { [read_.blockId ?? fieldBlockId]: read_.error },
+      });
     }
     await ack();
     const target: BuildTarget = {

@@ -62,7 +62,7 @@ export interface BuildService {
 export interface CopyService {
   phase: Pick<
     CopyPhase,
-    'startCopy' | 'confirmWritesStopped' | 'recordRsyncStatus' | 'retry' | 'status' | 'plan'
+    'startCopy' | 'confirmWritesStopped' | 'recordRsyncStatus' | 'retry' | 'status' | 'plan' | 'checkClients'
   >;
   /** The decided method, or undefined when there is no decision. */
   methodOf(migrationId: string): Promise<MigrationMethod | undefined>;

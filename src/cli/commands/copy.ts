@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
+import { activityReadersFrom } from '../../aws/cloudwatch.ts';
 import { dataSyncClientsFrom } from '../../aws/datasync.ts';
 import { createDirectories } from '../../aws/directory-clients.ts';
 import { replicationClientsFrom } from '../../aws/efs-replication.ts';
+import { clientCheckLine, type ClientCheck } from '../../domain/client-activity.ts';
 import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import {
+  ClientsStillConnectedError,
   createCopyPhase,
   formatCopyPlan,
   formatCopyStatus,
@@ -41,6 +44,7 @@ interface CopyOptions {
   summary?: string;
   actor?: string;
   out?: string;
+  force?: boolean;
 }
 
 /** Real timers, kept referenced: a copy being polled must keep the process alive. */
@@ -75,6 +79,7 @@ export function openCopyPhase(
 ): { phase: CopyPhase; close(): void } {
   const directories = createDirectories(runtime.accounts);
   const dataSync = dataSyncClientsFrom(runtime.accounts);
+  const cloudWatch = activityReadersFrom(runtime.accounts);
   const phase = createCopyPhase({
     migrations: runtime.store.migrations,
     jobs: runtime.store.jobs,
@@ -83,12 +88,14 @@ export function openCopyPhase(
     dataSyncFor: dataSync.clientFor,
     replicationFor: replicationClientsFrom(runtime.accounts),
     network: directories.network,
+    activityFor: cloudWatch.readerFor,
     pollMs: options.pollMs ?? 15_000,
   });
   return {
     phase,
     close() {
       dataSync.destroy();
+      cloudWatch.destroy();
       directories.destroy();
     },
   };
@@ -114,6 +121,10 @@ export function registerCopy(program: Command, ctx: CliContext): void {
     .option(
       '--writes-stopped-at <time>',
       'final sync by replication: when writes to the source stopped (ISO 8601, or "now")',
+    )
+    .option(
+      '--force',
+      'final sync (and record --pass final): go on although CloudWatch saw clients connected to the source in the last 15 min',
     )
     .addOption(new Option('--pass <pass>', 'record: which rsync pass finished').choices(['initial', 'final']))
     .option('--summary <file>', 'record: the verification summary verify.sh wrote')
@@ -165,16 +176,27 @@ export function registerCopy(program: Command, ctx: CliContext): void {
             throw new BadInputError(
               'record needs --pass initial|final (and --summary FILE for the final pass).',
             );
-          ctx.io.out(
-            `${(await phase.recordRsyncStatus(id, actor, { pass: opts.pass, ...(summaryText ? { summaryText } : {}) })).message}\n`,
+          const recorded = await cliGate(() =>
+            phase.recordRsyncStatus(id, actor, {
+              pass: opts.pass!,
+              ...(summaryText ? { summaryText } : {}),
+              clientsAcknowledged: opts.force === true,
+            }),
           );
+          if (recorded.clientCheck) ctx.io.err(clientCheckText(recorded.clientCheck));
+          ctx.io.out(`${recorded.message}\n`);
           return;
         }
         let queued: QueuedCopy;
+        const confirmation = { clientsAcknowledged: opts.force === true };
         if (action === 'retry') queued = await phase.retry(id, actor);
-        else if (kind === 'final' && opts.writesStoppedAt)
-          queued = await phase.confirmWritesStopped(id, actor, parseTime(opts.writesStoppedAt));
+        else if (kind === 'final' && opts.writesStoppedAt) {
+          const t0 = parseTime(opts.writesStoppedAt);
+          queued = await cliGate(() => phase.confirmWritesStopped(id, actor, t0, confirmation));
+        } else if (kind === 'final')
+          queued = await cliGate(() => phase.startCopy(id, actor, { kind: 'final', ...confirmation }));
         else queued = await phase.startCopy(id, actor, { kind: kind! });
+        if (queued.clientCheck) ctx.io.err(clientCheckText(queued.clientCheck));
         ctx.io.err(`${queued.created ? 'Queued' : 'Already queued'}: ${queued.jobId}\n`);
         // A copy job whose process was killed on this host is taken at once (its lease names the
         // process): running the same command again resumes it.
@@ -205,6 +227,24 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         await runtime.close();
       }
     });
+}
+
+/** The final-sync refusal in the CLI's words: the flag that goes on anyway. */
+async function cliGate<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (e) {
+    if (e instanceof ClientsStillConnectedError)
+      throw new ClientsStillConnectedError(
+        e.check,
+        'Stop the clients first, or run again with --force to go on anyway.',
+      );
+    throw e;
+  }
+}
+
+function clientCheckText(check: ClientCheck): string {
+  return `${check.status === 'quiet' ? '' : 'warning: '}${clientCheckLine(check)}\n`;
 }
 
 function parseTime(text: string): Date {

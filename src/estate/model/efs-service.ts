@@ -60,6 +60,7 @@ export function fileSystemDescription(fs: EstateFileSystem): FileSystemDescripti
     BackupPolicy: _backup,
     Policy: _policy,
     Replications: _replications,
+    Activity: _activity,
     ...description
   } = fs;
   return { ...description, NumberOfMountTargets: MountTargets.length };

@@ -1,4 +1,5 @@
 import { BuildResourceKeys } from '../../domain/build-plan.ts';
+import type { ClientCheck, FileSystemActivityReader } from '../../domain/client-activity.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
   COPY_KIND_LABELS,
@@ -25,6 +26,7 @@ import {
 import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
+import { checkClients, clientCheckNote, gateOnClients } from './client-check.ts';
 import { createCopyHandler } from './copy-job.ts';
 import type { IDataSyncClient, IEfsReplicationClient, SourceNetwork } from './ports.ts';
 import { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
@@ -38,6 +40,11 @@ import { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync
  *              → confirmWritesStopped(id, actor, t0)                    (replication: after the person confirms T0)
  *   Initial copy done / Final sync done (rsync) → recordRsyncStatus(id, actor, { pass, summaryText })
  *   Retry → retry(id, actor)
+ * Every final sync first reads who is still connected to the source (CloudWatch ClientConnections,
+ * last 15 min: checkClients): with clients seen it is refused (ClientsStillConnectedError, nothing
+ * queued) unless the person confirms again with `clientsAcknowledged`; the figures and that the
+ * person went on are written with the request, in the audit log. CloudWatch unreadable (no
+ * permission) is a warning in the request, not a block.
  * `status(id).actions` says which buttons apply now. Requests are idempotent: a double click, a
  * Slack retry or a second replica gets the same job (`created: false`). Jobs run on a job runner
  * with `handler` registered for kind `copy`; progress goes to `io` as `copy.progress`, then
@@ -55,6 +62,8 @@ export interface CopyPhaseDeps {
   dataSyncFor(accountId: string, region: string): Promise<IDataSyncClient>;
   replicationFor(accountId: string, region: string): Promise<IEfsReplicationClient>;
   network: SourceNetwork;
+  /** CloudWatch, for who is still connected to a source before its final sync. */
+  activityFor(accountId: string, region: string): Promise<FileSystemActivityReader>;
   pollMs?: number;
   /** At most one write of a running copy's latest progress (for `status`) per this many ms (default 30 s). */
   progressEveryMs?: number;
@@ -68,6 +77,13 @@ export interface QueuedCopy {
   kind: CopyKind;
   /** False when the job already existed (double request): nothing new was queued. */
   created: boolean;
+  /** Final sync: who CloudWatch saw connected to the source when it was requested. */
+  clientCheck?: ClientCheck;
+}
+
+/** A final sync's confirmation: true when the person goes on although clients were seen connected. */
+export interface FinalSyncConfirmation {
+  clientsAcknowledged?: boolean;
 }
 
 /** Defined with its rule in src/domain/copy.ts (copyActionsFor); re-exported for the phase's callers. */
@@ -95,15 +111,26 @@ export interface CopyStatus {
 
 export interface CopyPhase {
   /** DataSync or replication; queues one `copy` job. Replication's final sync goes through confirmWritesStopped. */
-  startCopy(migrationId: string, actor: string, options: { kind: CopyKind }): Promise<QueuedCopy>;
+  startCopy(
+    migrationId: string,
+    actor: string,
+    options: { kind: CopyKind } & FinalSyncConfirmation,
+  ): Promise<QueuedCopy>;
   /** Replication's final sync: writes stopped at `t0`; the job waits for a sync after it, then ends the replication. */
-  confirmWritesStopped(migrationId: string, actor: string, t0: Date): Promise<QueuedCopy>;
+  confirmWritesStopped(
+    migrationId: string,
+    actor: string,
+    t0: Date,
+    confirmation?: FinalSyncConfirmation,
+  ): Promise<QueuedCopy>;
   /** EC2 + rsync: records a pass reported from the thread, with verify.sh's summary (required for the final pass). */
   recordRsyncStatus(
     migrationId: string,
     actor: string,
-    input: { pass: RsyncPass; summaryText?: string },
+    input: { pass: RsyncPass; summaryText?: string } & FinalSyncConfirmation,
   ): Promise<RsyncStatusResult>;
+  /** Who CloudWatch saw connected to the source in the last 15 min (reads only; never throws for CloudWatch). */
+  checkClients(migrationId: string): Promise<ClientCheck>;
   /** Queues the next generation of a failed copy job (same kind); returns the latest job otherwise. */
   retry(migrationId: string, actor: string): Promise<QueuedCopy>;
   status(migrationId: string): Promise<CopyStatus>;
@@ -156,6 +183,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     kind: CopyKind,
     generation: number,
     extra: Record<string, string>,
+    note = '',
   ): Promise<QueuedCopy> {
     for (let attempt = 0; ; attempt++) {
       const record = (await deps.migrations.getMigration(migrationId))!;
@@ -170,7 +198,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
           expectedVersion: record.version,
           resources: { [Keys.request(generation)]: kind, ...extra },
           actor,
-          detail: `${COPY_KIND_LABELS[kind]} requested (job generation ${generation})`,
+          detail: `${COPY_KIND_LABELS[kind]} requested (job generation ${generation})${note}`,
         });
         break;
       } catch (e) {
@@ -191,6 +219,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     actor: string,
     kind: CopyKind,
     extra: (generation: number) => Record<string, string> = () => ({}),
+    confirmation?: FinalSyncConfirmation,
   ): Promise<QueuedCopy> {
     const { record, decision } = await load(migrationId);
     const latest = await latestJob(migrationId);
@@ -216,13 +245,36 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     if (!record.resources[BuildResourceKeys.targetFileSystemId])
       throw new BadInputError(`${record.fileSystemId} has no encrypted twin recorded; build it first.`);
     const generation = (latest?.generation ?? 0) + 1;
-    return enqueue(migrationId, actor, kind, generation, extra(generation));
+    if (kind !== 'final') return enqueue(migrationId, actor, kind, generation, extra(generation));
+    // Checked after the double-click answers above: a repeat of a queued request reads nothing.
+    const check = await gateOnClients(
+      clientDeps,
+      record,
+      confirmation?.clientsAcknowledged === true,
+      'Stop the clients, or confirm again saying you go on anyway.',
+    );
+    const queued = await enqueue(
+      migrationId,
+      actor,
+      kind,
+      generation,
+      extra(generation),
+      clientCheckNote(check, confirmation?.clientsAcknowledged === true),
+    );
+    return { ...queued, clientCheck: check };
   }
+
+  const clientDeps = { clock: deps.clock, activityFor: deps.activityFor };
 
   const phase: CopyPhase = {
     handler,
 
-    async startCopy(migrationId, actor, { kind }) {
+    async checkClients(migrationId) {
+      const { record } = await load(migrationId);
+      return checkClients(clientDeps, record);
+    },
+
+    async startCopy(migrationId, actor, { kind, ...confirmation }) {
       if (!isCopyKind(kind))
         throw new BadInputError(`"${String(kind)}" is not a copy kind (initial, incremental, final).`);
       const { decision, record } = await load(migrationId);
@@ -235,12 +287,19 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         );
       }
       // An incremental sync by replication waits for a sync after its request (recorded per generation).
-      return request(migrationId, actor, kind, (generation) =>
-        kind === 'incremental' ? { [Keys.syncRequestedAt(generation)]: deps.clock.now().toISOString() } : {},
+      return request(
+        migrationId,
+        actor,
+        kind,
+        (generation) =>
+          kind === 'incremental'
+            ? { [Keys.syncRequestedAt(generation)]: deps.clock.now().toISOString() }
+            : {},
+        confirmation,
       );
     },
 
-    async confirmWritesStopped(migrationId, actor, t0) {
+    async confirmWritesStopped(migrationId, actor, t0, confirmation) {
       if (Number.isNaN(t0.getTime())) throw new BadInputError('The time writes stopped is not a valid time.');
       if (t0.getTime() > deps.clock.now().getTime() + 60_000)
         throw new BadInputError(
@@ -251,10 +310,32 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         throw new BadInputError(
           `${record.fileSystemId} is copied with ${decision.method}; stop writes, then use Final sync.`,
         );
-      return request(migrationId, actor, 'final', () => ({ [Keys.writesStoppedAt]: t0.toISOString() }));
+      return request(
+        migrationId,
+        actor,
+        'final',
+        () => ({ [Keys.writesStoppedAt]: t0.toISOString() }),
+        confirmation,
+      );
     },
 
-    recordRsyncStatus: (migrationId, actor, input) => recordRsyncPass(deps, migrationId, actor, input),
+    async recordRsyncStatus(migrationId, actor, { clientsAcknowledged, ...input }) {
+      if (input.pass !== 'final') return recordRsyncPass(deps, migrationId, actor, input);
+      const { record } = await load(migrationId);
+      // Already verified: the answer is what was recorded, nothing is read.
+      if (record.state === 'verified') return recordRsyncPass(deps, migrationId, actor, input);
+      const check = await gateOnClients(
+        clientDeps,
+        record,
+        clientsAcknowledged === true,
+        'Stop the clients and run the final pass again, or record it again saying you go on anyway.',
+      );
+      const result = await recordRsyncPass(deps, migrationId, actor, {
+        ...input,
+        note: clientCheckNote(check, clientsAcknowledged === true),
+      });
+      return { ...result, clientCheck: check };
+    },
 
     async retry(migrationId, actor) {
       const { record } = await load(migrationId);

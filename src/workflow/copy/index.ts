@@ -9,7 +9,8 @@ export {
   type QueuedCopy,
 } from './copy-phase.ts';
 export { createCopyHandler, type CopyJobDeps, type CopyResult } from './copy-job.ts';
-export { CopyBlockedError, CopyStepError } from './copy-errors.ts';
+export { ClientsStillConnectedError, CopyBlockedError, CopyStepError } from './copy-errors.ts';
+export { checkClients, type ClientCheckDeps } from './client-check.ts';
 export { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
 export { formatCopyPlan, formatCopyStatus } from './copy-text.ts';
 export type { IDataSyncClient, IEfsReplicationClient, MountTargetReader, SourceNetwork } from './ports.ts';

@@ -1,3 +1,4 @@
+import type { ClientCheck } from '../../domain/client-activity.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { CopyResourceKeys as Keys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
@@ -31,6 +32,8 @@ export interface RsyncStatusResult {
   message: string;
   /** True when nothing changed (already recorded). */
   unchanged: boolean;
+  /** The final pass: who CloudWatch saw connected to the source when it was recorded. */
+  clientCheck?: ClientCheck;
 }
 
 export interface RsyncStatusDeps {
@@ -43,7 +46,8 @@ export async function recordRsyncPass(
   deps: RsyncStatusDeps,
   migrationId: string,
   actor: string,
-  input: { pass: RsyncPass; summaryText?: string },
+  /** `note`: what the final-sync client check found, for the audit log (client-check.ts). */
+  input: { pass: RsyncPass; summaryText?: string; note?: string },
 ): Promise<RsyncStatusResult> {
   // Parse first: bad input changes nothing.
   const summary = input.summaryText?.trim() ? parseVerificationSummary(input.summaryText) : undefined;
@@ -94,7 +98,7 @@ export async function recordRsyncPass(
           : {}),
         ...(line ? { resources: { [Keys.verification]: line } } : {}),
         actor,
-        detail,
+        detail: `${detail}${input.note ?? ''}`,
       });
 
     if (input.pass === 'initial') {
@@ -145,7 +149,7 @@ export async function recordRsyncPass(
       facts: { verificationClean: false },
       resources: { [Keys.verification]: line! },
       actor,
-      detail: `EC2 + rsync final pass NOT verified: ${line}`,
+      detail: `EC2 + rsync final pass NOT verified: ${line}${input.note ?? ''}`,
     });
     const listed = summary!.sample.length ? `\n${summary!.sample.map((d) => `  - ${d}`).join('\n')}` : '';
     const message = `${r.fileSystemId}: the final sync is not verified: ${summary!.differences} difference(s) between source and twin.${listed}\nFix them (run the final pass again with writes stopped), then paste the new summary.`;

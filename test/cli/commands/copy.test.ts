@@ -196,4 +196,68 @@ describe('efs-encrypt copy', () => {
     expect(rsyncStart.err).toContain('run the runbook');
     expect((await runCli('copy', 'frobnicate', SOURCE)).code).toBe(2);
   });
+
+  it('final warns who is still connected (CloudWatch) and needs --force to go on; the audit log keeps it', async () => {
+    // The estate's source has 4 clients connected all along.
+    const estate = structuredClone(COPY_ESTATE);
+    const source = estate.accounts[0]!.regions[REGION]!.fileSystems.find((f) => f.FileSystemId === SOURCE)!;
+    Object.assign(source, { Activity: { ClientConnections: 4, TotalIOBytes: 1024 } });
+    await writeFile(workspace.path('estate.json'), JSON.stringify(estate));
+    await seedSynced('replication');
+    const args = [
+      'copy',
+      'final',
+      SOURCE,
+      '--writes-stopped-at',
+      'now',
+      '--estate',
+      workspace.path('estate.json'),
+    ];
+
+    const refused = await runCli(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/4 connections seen in the last 15 min, last at \d\d:\d\d UTC/);
+    expect(refused.err).toContain('clients still write? Stop them first');
+    expect(refused.err).toContain('run again with --force to go on anyway');
+    expect(await copyJobs()).toBe(0);
+
+    const forced = await runCli(...args, '--force');
+    expect(forced.err).toMatch(/warning: 4 connections seen in the last 15 min/);
+    expect(forced.err).toContain('Queued:');
+    expect(await copyJobs()).toBe(1);
+    const store = await openStore({ dataDir: workspace.path('store'), clock: new ManualClock() });
+    try {
+      const events = await store.events.listEvents(migrationId(ACCOUNT, REGION, SOURCE));
+      const request = events.find((e) => e.detail?.startsWith('Final sync requested'))!;
+      expect(request.actor).toMatch(/^cli:/);
+      expect(request.detail).toContain('4 connection(s) in 15 of the last 15 min');
+      expect(request.detail).toContain('the admin went on anyway');
+    } finally {
+      await store.close();
+    }
+  });
 });
+
+/** A migration seeded as a finished initial copy leaves it (synced). */
+async function seedSynced(method: MigrationMethod): Promise<void> {
+  await seed(method);
+  const store = await openStore({ dataDir: workspace.path('store'), clock: new ManualClock() });
+  try {
+    const id = migrationId(ACCOUNT, REGION, SOURCE);
+    for (const to of ['copying', 'synced'] as const) {
+      const r = (await store.migrations.getMigration(id))!;
+      await store.migrations.transitionMigration(id, { expectedVersion: r.version, to, actor: 'U0ADMIN' });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function copyJobs(): Promise<number> {
+  const store = await openStore({ dataDir: workspace.path('store'), clock: new ManualClock() });
+  try {
+    return (await store.jobs.listJobsForMigration(migrationId(ACCOUNT, REGION, SOURCE), 'copy')).length;
+  } finally {
+    await store.close();
+  }
+}

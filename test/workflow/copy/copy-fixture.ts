@@ -5,6 +5,7 @@
  * DataSync) reaching the estate through AWS_ENDPOINT_URL. Estate and runner share one ManualClock.
  */
 import type { AccountClients } from '../../../src/aws/account-clients.ts';
+import { activityReadersFrom } from '../../../src/aws/cloudwatch.ts';
 import { dataSyncClientsFrom } from '../../../src/aws/datasync.ts';
 import { createDirectories, type Directories } from '../../../src/aws/directory-clients.ts';
 import { replicationClientsFrom } from '../../../src/aws/efs-replication.ts';
@@ -195,6 +196,7 @@ export function copyPhaseOver(
 ): { phase: CopyPhase; destroy(): void } {
   const directories: Directories = createDirectories(ground.accounts, { clock: ground.clock });
   const dataSync = dataSyncClientsFrom(ground.accounts);
+  const cloudWatch = activityReadersFrom(ground.accounts);
   const phase = createCopyPhase({
     migrations: ground.store.migrations,
     jobs: ground.store.jobs,
@@ -203,6 +205,7 @@ export function copyPhaseOver(
     dataSyncFor: dataSync.clientFor,
     replicationFor: replicationClientsFrom(ground.accounts),
     network: directories.network,
+    activityFor: cloudWatch.readerFor,
     pollMs: POLL_MS,
     ...options,
   });
@@ -210,6 +213,7 @@ export function copyPhaseOver(
     phase,
     destroy() {
       dataSync.destroy();
+      cloudWatch.destroy();
       directories.destroy();
     },
   };

@@ -1,5 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { rsyncPassModal, writesStoppedModal, type CopyModalMetadata } from '#blocks/copy-modals.ts';
+import {
+  rsyncPassModal,
+  withClientCheck,
+  writesStoppedModal,
+  type CopyModalMetadata,
+} from '#blocks/copy-modals.ts';
 import { errorMessage } from '#blocks/error.ts';
 import { authorizeCopy, copyServiceOf } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
@@ -25,7 +30,7 @@ export function copyModalAction(
     const migrationId = action.value ?? '';
     try {
       await authorizeCopy(deps, body.user.id, correlationId, migrationId);
-      copyServiceOf(deps);
+      const copy = copyServiceOf(deps);
       const channel = body.channel?.id ?? body.container?.channel_id;
       const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts;
       if (!channel || !threadTs) throw buttonOutsideMessage();
@@ -34,8 +39,24 @@ export function copyModalAction(
         modal === 'writes_stopped'
           ? writesStoppedModal(metadata, deps.clock.now())
           : rsyncPassModal({ ...metadata, pass: modal === 'rsync_final' ? 'final' : 'initial' });
-      await client.views.open({ trigger_id: body.trigger_id, view });
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view });
       log.info({ migrationId, modal }, 'copy modal opened');
+      const viewId = opened.view?.id;
+      if (modal !== 'rsync_initial' && viewId)
+        deps.tasks.start(`client check ${correlationId}`, async () => {
+          try {
+            const check = await copy.phase.checkClients(migrationId);
+            await client.views.update({
+              view_id: viewId,
+              ...(opened.view?.hash ? { hash: opened.view.hash } : {}),
+              view: withClientCheck(view, check),
+            });
+            log.info({ migrationId, clients: check.status }, 'client check shown in the copy modal');
+          } catch (err) {
+            // The submission checks again; the modal just keeps its placeholder.
+            log.warn({ err, migrationId }, 'client check not shown in the copy modal');
+          }
+        });
     } catch (err) {
       log.warn({ err }, 'copy modal refused or failed');
       await respond({

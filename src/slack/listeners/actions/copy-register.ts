@@ -10,6 +10,7 @@ import {
   COPY_SYNC_ACTION_ID,
   COPY_WRITES_STOPPED_ACTION_ID,
 } from '#blocks/copy-progress.ts';
+import { COPY_FINAL_ANYWAY_ACTION_ID } from '#blocks/copy-clients.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyModalAction } from './copy-modal-open.ts';
 import { copyRequestAction, copyRetryAction } from './copy-request.ts';
@@ -22,6 +23,10 @@ export function registerCopyActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(COPY_START_ACTION_ID), copyRequestAction(deps, 'initial'));
   app.action<BlockButtonAction>(button(COPY_SYNC_ACTION_ID), copyRequestAction(deps, 'incremental'));
   app.action<BlockButtonAction>(button(COPY_FINAL_ACTION_ID), copyRequestAction(deps, 'final'));
+  app.action<BlockButtonAction>(
+    button(COPY_FINAL_ANYWAY_ACTION_ID),
+    copyRequestAction(deps, 'final', { anyway: true }),
+  );
   app.action<BlockButtonAction>(button(COPY_RETRY_ACTION_ID), copyRetryAction(deps));
   app.action<BlockButtonAction>(button(COPY_REVIEW_ACTION_ID), copyReviewAction(deps));
   app.action<BlockButtonAction>(button(COPY_RUNBOOK_ACTION_ID), copyRunbookAction(deps));

@@ -4,7 +4,14 @@ import { parseVerificationSummary } from '../../../workflow/copy/rsync/index.ts'
 import { recordRsyncPass, section } from '../../copy-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { copyViewSubmission, type ReadResult, type ViewStateValues } from '../../copy-view-submission.ts';
+import { clientCheckText } from '#blocks/copy-clients.ts';
+import type { CopyModalMetadata } from '#blocks/copy-modals.ts';
+import {
+  copyViewSubmission,
+  readClientsAck,
+  type ReadResult,
+  type ViewStateValues,
+} from '../../copy-view-submission.ts';
 
 /**
  * Initial copy done / Final sync done (EC2 + rsync): verify.sh's summary is parsed before the
@@ -17,12 +24,13 @@ export function copyRsyncPassView(deps: ListenerDeps) {
     deps,
     'Record rsync pass',
     SUMMARY_BLOCK_ID,
-    readSummary,
-    async (target, meta, summaryText) => {
+    readPassConfirmation,
+    async (target, meta, { summaryText, clientsAcknowledged }) => {
       const pass = meta.pass ?? 'initial';
       const result = await recordRsyncPass(deps, target, meta.migrationId, {
         pass,
         ...(summaryText ? { summaryText } : {}),
+        ...(pass === 'final' ? { clientsAcknowledged } : {}),
       });
       const icon = result.verified
         ? ':white_check_mark:'
@@ -30,10 +38,21 @@ export function copyRsyncPassView(deps: ListenerDeps) {
           ? ':warning:'
           : ':information_source:';
       return section(
-        `${icon} ${result.unchanged ? 'Nothing new recorded: ' : ''}${result.message.split('\n')[0]} (${code(result.state)})`,
+        `${icon} ${result.unchanged ? 'Nothing new recorded: ' : ''}${result.message.split('\n')[0]} (${code(result.state)})${result.clientCheck ? `\n${clientCheckText(result.clientCheck)}` : ''}`,
       );
     },
   );
+}
+
+export function readPassConfirmation(
+  values: ViewStateValues,
+  meta: CopyModalMetadata,
+): ReadResult<{ summaryText: string | undefined; clientsAcknowledged: boolean }> {
+  const summary = readSummary(values, meta);
+  if (!summary.ok) return summary;
+  const ack = readClientsAck(values, meta);
+  if (!ack.ok) return ack;
+  return { ok: true, input: { summaryText: summary.input, clientsAcknowledged: ack.input } };
 }
 
 export function readSummary(

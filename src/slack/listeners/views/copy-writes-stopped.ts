@@ -1,7 +1,13 @@
 import { WRITES_STOPPED_ACTION_ID, WRITES_STOPPED_BLOCK_ID } from '#blocks/copy-modals.ts';
 import { requestCopy, writesStoppedRequest } from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { copyViewSubmission, type ReadResult, type ViewStateValues } from '../../copy-view-submission.ts';
+import type { CopyModalMetadata } from '#blocks/copy-modals.ts';
+import {
+  copyViewSubmission,
+  readClientsAck,
+  type ReadResult,
+  type ViewStateValues,
+} from '../../copy-view-submission.ts';
 
 /** Allowance for clocks: a time a minute ahead of ours is someone's "now", not the future. */
 const CLOCK_SKEW_MS = 60_000;
@@ -9,17 +15,36 @@ const CLOCK_SKEW_MS = 60_000;
 /**
  * Replication's Final sync confirmed: writes stopped at T0. A time in the future is refused next
  * to the field; otherwise the final sync is queued (it waits for a sync after T0, then ends the
- * replication). A second submission gets the job already queued: nothing new is queued.
+ * replication). A second submission gets the job already queued: nothing new is queued. When the
+ * modal showed clients connected to the source, the "go on anyway" box must be ticked; the phase
+ * reads CloudWatch again and refuses (nothing queued) if clients are seen and the box was not.
  */
 export function copyWritesStoppedView(deps: ListenerDeps) {
   return copyViewSubmission(
     deps,
     'Final sync',
     WRITES_STOPPED_BLOCK_ID,
-    (values) => readWritesStopped(values, deps.clock.now()),
-    (target, meta, t0) =>
-      requestCopy(deps, target, meta.migrationId, writesStoppedRequest(meta.migrationId, target.userId, t0)),
+    (values, meta) => readWritesStoppedConfirmation(values, meta, deps.clock.now()),
+    (target, meta, { t0, clientsAcknowledged }) =>
+      requestCopy(
+        deps,
+        target,
+        meta.migrationId,
+        writesStoppedRequest(meta.migrationId, target.userId, t0, { clientsAcknowledged }),
+      ),
   );
+}
+
+export function readWritesStoppedConfirmation(
+  values: ViewStateValues,
+  meta: CopyModalMetadata,
+  now: Date,
+): ReadResult<{ t0: Date; clientsAcknowledged: boolean }> {
+  const t0 = readWritesStopped(values, now);
+  if (!t0.ok) return t0;
+  const ack = readClientsAck(values, meta);
+  if (!ack.ok) return ack;
+  return { ok: true, input: { t0: t0.input, clientsAcknowledged: ack.input } };
 }
 
 export function readWritesStopped(values: ViewStateValues, now: Date): ReadResult<Date> {

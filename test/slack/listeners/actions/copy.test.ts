@@ -24,6 +24,12 @@ import {
   COPY_SYNC_ACTION_ID,
   COPY_WRITES_STOPPED_ACTION_ID,
 } from '#blocks/copy-progress.ts';
+import {
+  CLIENTS_ACK_ACTION_ID,
+  CLIENTS_ACK_BLOCK_ID,
+  CLIENTS_ACK_VALUE,
+  COPY_FINAL_ANYWAY_ACTION_ID,
+} from '#blocks/copy-clients.ts';
 import { escapeMrkdwn } from '#blocks/format.ts';
 import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
@@ -629,5 +635,135 @@ describe('EC2 + rsync from the thread', () => {
     expect(
       harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === THREAD),
     ).toHaveLength(0);
+  }, 30_000);
+});
+
+describe('final sync: clients still connected to the source (CloudWatch)', () => {
+  const MIN = 60_000;
+  const clientsConnected = (w: CopyWorld) =>
+    w.server.control.setActivity(
+      { accountId: ACCOUNT, region: REGION, fileSystemId: SOURCE },
+      { ClientConnections: 2, TotalIOBytes: 500, since: new Date(w.clock.now().getTime() - 30 * MIN) },
+    );
+
+  it('DataSync Final sync with clients seen queues nothing and offers Final sync anyway; that click queues it, audited', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('datasync');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await bot.idle();
+    const messageTs = tsOf(harness, await shown(harness, 'done'));
+    clientsConnected(world);
+
+    await harness.blockAction(click(COPY_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
+    const warning = await reply(harness, 'Final sync not started');
+    expect(textOf(warning)).toMatch(
+      /2 connections seen in the last 15 min, last at \d\d:\d\d UTC \(in 15 of 15 minutes: \d\d:\d\d–\d\d:\d\d UTC\)/,
+    );
+    expect(textOf(warning)).toContain('clients still write? Stop them first');
+    const anyway = (warning.body.blocks as Block[])
+      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+      .find((e) => 'action_id' in e && e.action_id === COPY_FINAL_ANYWAY_ACTION_ID);
+    expect(anyway).toMatchObject({ value: id, style: 'danger', confirm: { style: 'danger' } });
+    expect(limitBreaches(warning.body.blocks as Block[])).toEqual([]);
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
+
+    await harness.blockAction(click(COPY_FINAL_ANYWAY_ACTION_ID, id, messageTs), { userId: ADMIN });
+    const queued = await reply(harness, 'Queued the final sync');
+    expect(textOf(queued)).toContain('2 connections seen');
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(2);
+    const request = (await world.store.events.listEvents(id)).find((e) =>
+      e.detail?.startsWith('Final sync requested'),
+    )!;
+    expect(request.actor).toBe(ADMIN);
+    expect(request.detail).toContain('the admin went on anyway');
+    await bot.idle();
+  }, 30_000);
+
+  it('replication: the modal shows the connections read from CloudWatch; submitting needs the go-on-anyway box ticked', async () => {
+    const { world, bot, harness } = await start();
+    const id = await world.seed('replication');
+    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    await bot.idle();
+    const messageTs = tsOf(harness, await shown(harness, 'done'));
+    clientsConnected(world);
+
+    await harness.blockAction(click(COPY_WRITES_STOPPED_ACTION_ID, id, messageTs), { userId: ADMIN });
+    const opened = await harness.waitForCall('views.open');
+    expect(JSON.stringify(opened.body.view)).toContain('Reading who is connected to the source');
+    const updated = await harness.waitForCall('views.update');
+    expect(updated.body.view_id).toBe((opened.response.view as { id: string }).id);
+    const view = updated.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: Block[];
+    };
+    expect(JSON.stringify(view.blocks)).toContain('2 connections seen in the last 15 min');
+    expect(view.blocks.map((b) => b.block_id)).toContain(CLIENTS_ACK_BLOCK_ID);
+    expect(limitBreaches(view.blocks, 100)).toEqual([]);
+
+    const now = Math.floor(world.clock.now().getTime() / 1000);
+    const t0 = {
+      [WRITES_STOPPED_BLOCK_ID]: {
+        [WRITES_STOPPED_ACTION_ID]: { type: 'datetimepicker', selected_date_time: now },
+      },
+    };
+    const submitUpdated = (values: Record<string, Record<string, unknown>>) =>
+      harness.viewSubmission(
+        {
+          view: { callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values } },
+        },
+        { userId: ADMIN },
+      );
+    const unticked = await submitUpdated(t0);
+    expect(JSON.parse(unticked.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { [CLIENTS_ACK_BLOCK_ID]: expect.stringContaining('tick this box to go on anyway') },
+    });
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
+
+    const ticked = await submitUpdated({
+      ...t0,
+      [CLIENTS_ACK_BLOCK_ID]: {
+        [CLIENTS_ACK_ACTION_ID]: { type: 'checkboxes', selected_options: [{ value: CLIENTS_ACK_VALUE }] },
+      },
+    });
+    expect(ticked.status).toBe(200);
+    await ephemeral(harness, 'Queued the final sync');
+    expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(2);
+    await bot.idle();
+  }, 30_000);
+
+  it('rsync Final sync done: a modal without clients says so and records without the box', async () => {
+    const { world, harness } = await start();
+    const id = await world.seed('rsync');
+    await harness.blockAction(click(COPY_RUNBOOK_ACTION_ID, id), { userId: ADMIN });
+    await harness.waitForCall('files.uploadV2').catch(() => undefined);
+    await harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id), { userId: ADMIN });
+    await harness.waitForCall('views.open');
+    await submit(harness, {});
+    await ephemeral(harness, 'initial copy recorded');
+
+    await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id), { userId: ADMIN });
+    const updated = await harness.waitForCall('views.update');
+    const view = updated.body.view as { blocks: Block[]; private_metadata: string };
+    expect(JSON.stringify(view.blocks)).toContain(`No client connected to ${SOURCE} in the last 15 min`);
+    expect(view.blocks.map((b) => b.block_id)).not.toContain(CLIENTS_ACK_BLOCK_ID);
+    const res = await harness.viewSubmission(
+      {
+        view: {
+          callback_id: COPY_RSYNC_PASS_CALLBACK_ID,
+          private_metadata: view.private_metadata,
+          state: {
+            values: { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { value: verifySummary([]) } } },
+          },
+        },
+      },
+      { userId: ADMIN },
+    );
+    expect(res.status).toBe(200);
+    const done = await ephemeral(harness, 'final sync verified');
+    expect(textOf(done)).toContain('No client connected');
+    const verified = (await world.store.events.listEvents(id)).find((e) => e.to === 'verified')!;
+    expect(verified.detail).toContain('client check at');
   }, 30_000);
 });

@@ -1,0 +1,96 @@
+import { CloudWatchClient, paginateGetMetricData, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  activityOf,
+  type ActivityMinute,
+  type ActivityWindow,
+  type FileSystemActivity,
+  type FileSystemActivityReader,
+} from '../domain/client-activity.ts';
+import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from './account-clients.ts';
+import { SdkKmsClient } from './kms.ts';
+
+/**
+ * A file system's recent activity from CloudWatch: GetMetricData for `AWS/EFS` `ClientConnections`
+ * and `TotalIOBytes` (dimension `FileSystemId`, statistic Sum, 1-minute period), every page read
+ * (the SDK's paginator). A minute CloudWatch has no data for had no client and no I/O.
+ */
+export class SdkFileSystemActivityReader implements FileSystemActivityReader {
+  constructor(readonly sdk: CloudWatchClient) {}
+
+  async recentActivity(fileSystemId: string, window: ActivityWindow): Promise<FileSystemActivity> {
+    const query = (id: string, metric: string): MetricDataQuery => ({
+      Id: id,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/EFS',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FileSystemId', Value: fileSystemId }],
+        },
+        Period: 60,
+        Stat: 'Sum',
+      },
+    });
+    const byMinute = new Map<number, ActivityMinute>();
+    const minute = (t: Date) => {
+      let m = byMinute.get(t.getTime());
+      if (!m) {
+        m = { at: t, clientConnections: 0, totalIOBytes: 0 };
+        byMinute.set(t.getTime(), m);
+      }
+      return m;
+    };
+    for await (const page of paginateGetMetricData(
+      { client: this.sdk },
+      {
+        MetricDataQueries: [query('connections', 'ClientConnections'), query('io', 'TotalIOBytes')],
+        StartTime: window.start,
+        EndTime: window.end,
+        ScanBy: 'TimestampAscending',
+      },
+    )) {
+      for (const r of page.MetricDataResults ?? []) {
+        (r.Timestamps ?? []).forEach((t, i) => {
+          const v = r.Values?.[i] ?? 0;
+          if (r.Id === 'connections') minute(t).clientConnections += v;
+          else if (r.Id === 'io') minute(t).totalIOBytes += v;
+        });
+      }
+    }
+    return activityOf(fileSystemId, window, [...byMinute.values()]);
+  }
+}
+
+/** Activity readers over the account clients' credentials, rate limit and call counters. */
+export function activityReadersFrom(accounts: Pick<AccountClients, 'clientsFor' | 'limit'>): {
+  readerFor(accountId: string, region: string): Promise<FileSystemActivityReader>;
+  destroy(): void;
+} {
+  const clients = new Map<string, CloudWatchClient>();
+  return {
+    async readerFor(accountId, region) {
+      const key = `${accountId}/${region}`;
+      let sdk = clients.get(key);
+      if (!sdk) {
+        const { kms } = await accounts.clientsFor(accountId, region);
+        if (!(kms instanceof SdkKmsClient))
+          throw new Error('reading CloudWatch needs SDK-backed account clients');
+        sdk = accounts.limit(
+          new CloudWatchClient({
+            region,
+            credentials: kms.sdk.config.credentials,
+            retryMode: 'adaptive',
+            maxAttempts: DEFAULT_MAX_ATTEMPTS,
+          }),
+          accountId,
+          region,
+        );
+        clients.set(key, sdk);
+      }
+      return new SdkFileSystemActivityReader(sdk);
+    },
+    destroy() {
+      for (const c of clients.values()) c.destroy();
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * AWS JSON 1.0 in its `awsQueryCompatible` form, as CloudWatch speaks it to the SDK v3 client
+ * (@aws-sdk/client-cloudwatch 3.1164: `AwsJson1_0Protocol` with `awsQueryCompatible: true`,
+ * `serviceTarget: GraniteServiceVersion20100801`; the service model also lists smithy-rpc-v2-cbor,
+ * which this client does not send). Requests: `POST /`, `X-Amz-Target: <Prefix>.<Operation>`,
+ * `x-amzn-query-mode: true`, JSON bodies with epoch-second timestamps. Errors: `{"__type":
+ * "<namespace>#<ShapeName>", "message"}` plus the header `x-amzn-query-error: <QueryCode>;<Sender|Receiver>`,
+ * from which the client takes the error code first (its `awsQueryError` trait finds the class).
+ */
+import { AwsApiError } from '../model/api-error.ts';
+import {
+  header,
+  toJsonWire,
+  type DecodedCall,
+  type ProtocolCodec,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
+
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+export interface QueryCompatibleError {
+  /** The `__type` the service sends: `<namespace>#<ShapeName>`. */
+  type: string;
+  /** The member that carries the message (`message` for most shapes, `Message` for some). */
+  messageMember?: 'message' | 'Message';
+}
+
+export class Json10QueryCompatibleCodec implements ProtocolCodec {
+  /**
+   * @param targetPrefix e.g. `GraniteServiceVersion20100801` for CloudWatch.
+   * @param errors the query error code (what `AwsApiError.code` holds, e.g. `InvalidParameterValue`)
+   *   to its JSON shape; codes not listed (e.g. `ValidationError`) are sent with `__type` = code.
+   */
+  constructor(
+    private readonly targetPrefix: string,
+    private readonly errors: Record<string, QueryCompatibleError>,
+  ) {}
+
+  decode(req: WireRequest): DecodedCall {
+    const target = header(req, 'x-amz-target') ?? '';
+    const [prefix, operation] = target.split('.');
+    if (req.method !== 'POST' || prefix !== this.targetPrefix || !operation)
+      throw new AwsApiError('UnknownOperationException', `Unknown target "${target}".`, 400);
+    let input: Record<string, unknown>;
+    try {
+      input = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+    } catch {
+      throw new AwsApiError('SerializationException', 'The request body is not valid JSON.', 400);
+    }
+    return { operation, input };
+  }
+
+  encodeOutput(_operation: string, output: unknown, requestId: string): WireResponse {
+    return {
+      status: 200,
+      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
+      body: JSON.stringify(toJsonWire(output ?? {})),
+    };
+  }
+
+  encodeError(error: AwsApiError, requestId: string): WireResponse {
+    const shape = this.errors[error.code];
+    return {
+      status: error.httpStatus,
+      headers: {
+        'content-type': CONTENT_TYPE,
+        'x-amzn-requestid': requestId,
+        'x-amzn-query-error': `${error.code};${error.fault}`,
+      },
+      body: JSON.stringify(
+        toJsonWire({
+          ...error.members,
+          __type: shape?.type ?? error.code,
+          [shape?.messageMember ?? 'message']: error.message,
+        }),
+      ),
+    };
+  }
+}
