@@ -19,7 +19,15 @@ export {
   type DecisionFile,
   type DecisionFileFormat,
 } from './decision-file.ts';
-export { formatPlanSummary, formatProblems } from './plan-text.ts';
+export { formatPlanSummary, formatProblems, formatRecorded } from './plan-text.ts';
+export {
+  planBasis,
+  describeBasis,
+  LATEST_VIEW_SCANS,
+  type PlanBasis,
+  type BasisRequest,
+  type ScanSource,
+} from './plan-basis.ts';
 
 import type { KeyDirectory } from '../../aws/key-directory.ts';
 import type { DecideWorkflow } from './decide-workflow.ts';

@@ -17,6 +17,7 @@ import {
   type PlaceCount,
   type StateCount,
   type StatusOverview,
+  type Surface,
 } from './status-model.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface StatusQueryDeps {
   events: Pick<MigrationEventLog, 'listEvents'>;
   jobs: Pick<JobRepository, 'listJobsForMigration'>;
   clock: { now(): Date };
+  /** Where the next step is read (names Slack buttons, or CLI commands); default slack. */
+  surface?: Surface;
   /** Store reads in flight at once for the overview (default 8). */
   concurrency?: number;
 }
@@ -210,6 +213,7 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
         totalEvents: events.length,
         next: nextStepOf({
           record,
+          ...(deps.surface ? { surface: deps.surface } : {}),
           ...(method ? { method } : {}),
           ...(buildJob ? { buildJob } : {}),
           ...(copyJob ? { copyJob } : {}),

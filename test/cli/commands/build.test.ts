@@ -66,7 +66,10 @@ describe('efs-encrypt build', () => {
   }, 60_000);
 
   it('refuses without IDs or --all, and names what it cannot find', async () => {
-    expect((await runCli('build', '--dry-run')).code).toBe(1);
+    // A usage problem (exit 2, as the README says), not a failed build.
+    const noTarget = await runCli('build', '--dry-run');
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.err).toContain('build needs file system IDs or --all.');
     const unknown = await runCli(
       'build',
       'fs-0000000000000dead',

@@ -70,8 +70,8 @@ describe('efs-encrypt copy', () => {
     expect(dry.out).toContain('"PreserveDeletedFiles":"REMOVE"');
     const status = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
     expect(status.code).toBe(0);
-    expect(status.out).toContain(`${SOURCE}: target_ready (method datasync)`);
-    expect(status.out).toContain('next: start');
+    expect(status.out).toContain(`${SOURCE}: target_ready (AWS DataSync)`);
+    expect(status.out).toContain(`next: Start the copy. (efs-encrypt copy start ${SOURCE})`);
   });
 
   it('records rsync passes from a summary file', async () => {

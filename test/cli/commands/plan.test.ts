@@ -28,7 +28,7 @@ describe('efs-encrypt plan', () => {
     );
     expect(applied.err).toContain('No stored scan yet: scanning first.');
     expect(applied.out).toBe(
-      `${FS.app} 111111111111 eu-west-1: decided (decided)\n${FS.scratch} 111111111111 eu-west-1: excluded (excluded)\n`,
+      `${FS.app} (app-data) 111111111111 eu-west-1: decided\n${FS.scratch} (scratch) 111111111111 eu-west-1: excluded\n`,
     );
     expect(applied.code).toBe(0);
 
