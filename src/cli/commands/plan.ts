@@ -5,6 +5,7 @@ import { createDirectories, type Directories } from '../../aws/directory-clients
 import { BadInputError } from '../../domain/errors.ts';
 import {
   createDecideWorkflow,
+  DECISION_FILE_HELP,
   formatOf,
   formatPlanSummary,
   formatProblems,
@@ -86,7 +87,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--actor <name>', 'who decides, for the event log (default: cli:<login name>)')
     .addHelpText(
       'after',
-      '\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\nDecision file format: src/workflow/decide/decision-file.ts.\n',
+      `\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\n\n${DECISION_FILE_HELP}\n`,
     )
     .action(async (opts: PlanOptions) => {
       if (!opts.decisions && !opts.show)

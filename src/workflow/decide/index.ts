@@ -16,6 +16,7 @@ export {
   parseDecisionFile,
   formatOf,
   DecisionFileError,
+  DECISION_FILE_HELP,
   type DecisionFile,
   type DecisionFileFormat,
 } from './decision-file.ts';

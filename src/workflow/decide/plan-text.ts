@@ -33,7 +33,7 @@ export function formatPlanSummary(plan: PlanSummary): string {
   ];
   if (plan.unread.length)
     lines.push(
-      `No stored scan could read ${plan.unread.join(', ')}: scan them again to plan their file systems.`,
+      `No stored scan could read ${plan.unread.join(', ')} (see the scan's failures): their file systems can be planned once a scan reads them.`,
     );
   if (plan.decided.length) {
     lines.push('', 'Decided:');
