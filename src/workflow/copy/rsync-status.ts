@@ -49,7 +49,7 @@ export async function recordRsyncPass(
   const summary = input.summaryText?.trim() ? parseVerificationSummary(input.summaryText) : undefined;
   if (input.pass === 'final' && !summary)
     throw new BadInputError(
-      "The final pass needs verify.sh's summary: in Slack, paste the block verify.sh printed after the final pass or attach its summary file; on the command line, give --summary FILE.",
+      'The final pass needs the verification summary verify.sh printed after it: in Slack, paste the block or attach its summary file; on the command line, give --summary FILE.',
     );
   for (let attempt = 0; ; attempt++) {
     try {
