@@ -180,7 +180,9 @@ export function keyProblems(lookup: KeyLookup, fs: { accountId: string; region: 
       // An ARN that names another place: say where the key is and where the file system is.
       return [
         `Key ${lookup.ref} was not found: ${elsewhere(lookup, fs)}` +
-          (lookup.region !== fs.region ? ` EFS needs a key in the file system's region (${fs.region}).` : '') +
+          (lookup.region !== fs.region
+            ? ` EFS needs a key in the file system's region (${fs.region}).`
+            : '') +
           (lookup.accountId !== fs.accountId
             ? ` A key of another account must also allow account ${fs.accountId} in its key policy.`
             : '') +

@@ -119,7 +119,10 @@ describe('keyProblems', () => {
     expect(missing).toMatch(/needs a key in the file system's region \(eu-west-1\)/);
     expect(missing).toMatch(/allow account 111111111111 in its key policy/);
     const [found] = keyProblems(
-      { kind: 'found', key: key({ accountId: '222222222222', region: 'us-east-1', crossAccountAccess: true }) },
+      {
+        kind: 'found',
+        key: key({ accountId: '222222222222', region: 'us-east-1', crossAccountAccess: true }),
+      },
       FS,
     );
     expect(found).toContain(

@@ -29,7 +29,8 @@ import { BadInputError } from '../../domain/errors.ts';
 function accountIdTypeProblem(input: unknown): string {
   if (typeof input !== 'number') return 'expected a 12-digit account ID in quotes, e.g. "345678901234"';
   const digits = Number.isInteger(input) && input >= 0 ? String(input) : undefined;
-  if (!digits || digits.length > 12) return `expected a 12-digit account ID in quotes; got the number ${input}`;
+  if (!digits || digits.length > 12)
+    return `expected a 12-digit account ID in quotes; got the number ${input}`;
   const lost = 12 - digits.length;
   const dropped = lost === 0 ? '' : ` (its leading zero${lost > 1 ? 's' : ''} dropped)`;
   return (

@@ -89,7 +89,9 @@ describe('parseDecisionFile', () => {
   });
 
   it('names the line and column of a JSON syntax error', () => {
-    const json = ['{', '  "decisions": [', '    { fileSystemId: "fs-0a0000000000000a1" }', '  ]', '}'].join('\n');
+    const json = ['{', '  "decisions": [', '    { fileSystemId: "fs-0a0000000000000a1" }', '  ]', '}'].join(
+      '\n',
+    );
     expect(problemsOf(() => parseDecisionFile(json, 'json'))).toEqual([
       expect.stringMatching(/^not valid JSON: .* at line 3, column 7$/),
     ]);
