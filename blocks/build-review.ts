@@ -16,8 +16,12 @@ export const BUILD_ONE_ACTION_ID = 'build_one';
 /** Room left in a section for the code fence and the call's heading. */
 const CODE_CHUNK = SlackLimits.sectionText - 200;
 
-/** The Review build and Build all buttons under a plan summary; the value names the scan. */
-export function buildButtonsBlock(scanId: string): Block {
+/**
+ * The Review build and Build all buttons under a plan summary; the value names the scan when the
+ * plan was made from one scan, and is absent for the latest view (every decided file system).
+ */
+export function buildButtonsBlock(scanId: string | undefined): Block {
+  const value = scanId ? { value: clip(scanId, SlackLimits.buttonValue) } : {};
   return {
     type: 'actions',
     block_id: 'build_buttons',
@@ -26,14 +30,14 @@ export function buildButtonsBlock(scanId: string): Block {
         type: 'button',
         action_id: BUILD_REVIEW_ACTION_ID,
         text: { type: 'plain_text', text: 'Review build' },
-        value: clip(scanId, SlackLimits.buttonValue),
+        ...value,
       },
       {
         type: 'button',
         action_id: BUILD_ALL_ACTION_ID,
         style: 'primary',
         text: { type: 'plain_text', text: 'Build all' },
-        value: clip(scanId, SlackLimits.buttonValue),
+        ...value,
         confirm: {
           title: { type: 'plain_text', text: 'Build every decided twin?' },
           text: {

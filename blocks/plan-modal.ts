@@ -28,7 +28,10 @@ export const AWS_MANAGED_OPTION_VALUE = 'alias/aws/elasticfilesystem';
 
 /** What the modal carries between requests; small, well under private_metadata's 3,000 characters. */
 export interface PlanMetadata {
-  scanId: string;
+  /** The scan the plan was opened on; absent for the latest scan of each account and region. */
+  scanId?: string;
+  /** The latest view as of this time (PlanBasis.asOf): pages stay the same while a scan finishes. */
+  asOf?: string;
   page: number;
   channelId?: string;
   threadTs?: string;
@@ -41,7 +44,9 @@ export function encodePlanMetadata(m: PlanMetadata): string {
 export function decodePlanMetadata(text: string | undefined): PlanMetadata | undefined {
   try {
     const m = JSON.parse(text ?? '') as Partial<PlanMetadata>;
-    return typeof m.scanId === 'string' && typeof m.page === 'number' ? (m as PlanMetadata) : undefined;
+    return (typeof m.scanId === 'string' || typeof m.asOf === 'string') && typeof m.page === 'number'
+      ? (m as PlanMetadata)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -212,6 +217,8 @@ export interface PlanModalInput {
   /** Every candidate of the scan, in plan order; the page is cut from it. */
   candidates: FileSystemRecord[];
   statuses: CandidateStatus[];
+  /** Where the candidates come from ("scan X", "the latest scan of each account and region (…)"). */
+  origin?: string;
 }
 
 export function planModal(input: PlanModalInput): types.ModalView {
@@ -221,14 +228,18 @@ export function planModal(input: PlanModalInput): types.ModalView {
   const shown = pageOf(candidates, page);
   const byId = new Map(input.statuses.map((s) => [s.migrationId, s]));
   const last = page === pages - 1;
+  const origin = input.origin ?? (metadata.scanId ? `scan ${metadata.scanId}` : 'the latest scans');
   const blocks: Block[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: candidates.length
-          ? `Scan \`${metadata.scanId}\`: ${plural(candidates.length, 'unencrypted file system')}, page ${page + 1} of ${pages}. Leave a file system blank to decide later.`
-          : `Scan \`${metadata.scanId}\` found no unencrypted file systems: nothing to plan.`,
+          ? clip(
+              `${plural(candidates.length, 'unencrypted file system')} from ${origin}, page ${page + 1} of ${pages}. Leave a file system blank to decide later.`,
+              SlackLimits.sectionText,
+            )
+          : clip(`No unencrypted file systems in ${origin}: nothing to plan.`, SlackLimits.sectionText),
       },
     },
     {

@@ -26,7 +26,7 @@ function decidedLine(s: CandidateStatus): string {
 }
 
 export function planSummaryMessages(plan: PlanSummary): SlackMessage[] {
-  const title = `Plan for scan ${plan.scanId}: ${plan.decided.length} decided, ${plan.excluded.length} excluded, ${plan.undecided.length} still to decide`;
+  const title = `Plan: ${plan.decided.length} decided, ${plan.excluded.length} excluded, ${plan.undecided.length} still to decide`;
   const lines: string[][] = [];
   if (plan.decided.length)
     lines.push([`*Decided (${plan.decided.length})*`, ...plan.decided.map(decidedLine)]);
@@ -57,7 +57,9 @@ export function planSummaryMessages(plan: PlanSummary): SlackMessage[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: `${plural(plan.candidates, 'unencrypted file system')}; re-open the plan to change a decision until its build starts.`,
+          text: escapeMrkdwn(
+            `${plural(plan.candidates, 'unencrypted file system')} from ${plan.basis}; re-open the plan to change a decision until its build starts.${plan.unread.length ? ` No stored scan could read ${plan.unread.join(', ')}.` : ''}`,
+          ),
         },
       ],
     },

@@ -167,24 +167,23 @@ export type Env = Record<string, string | undefined>;
 /** Parses the environment; throws ConfigError with one line per problem, naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => {
-        const name = String(i.path[0] ?? '');
-        const shown = name && env[name] !== undefined ? ` (got "${env[name]}")` : '';
-        return `${name}${shown}: ${i.message}`;
-      }),
-    );
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN)
+  // Every problem at once: the schema's, then the rules across variables (on the raw values, so
+  // a bad policy rule shows next to a bad account ID, not only after it is fixed).
+  const problems = parsed.success ? [] : schemaProblems(parsed.error.issues, env);
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (env.SLACK_MODE === 'socket' && !set('SLACK_APP_TOKEN'))
     problems.push('SLACK_APP_TOKEN: required when SLACK_MODE=socket');
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && e.SLACK_MODE !== 'socket' && !e.SLACK_APP_TOKEN)
+  if (
+    set('SLACK_BOT_TOKEN') &&
+    !set('SLACK_SIGNING_SECRET') &&
+    env.SLACK_MODE !== 'socket' &&
+    !set('SLACK_APP_TOKEN')
+  )
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for the HTTP and Lambda receivers');
-  const policy = parsePolicyRules(e.EFS_ENCRYPT_POLICY_RULES);
+  const policy = parsePolicyRules(env.EFS_ENCRYPT_POLICY_RULES);
   for (const p of policy.problems) problems.push(`EFS_ENCRYPT_POLICY_RULES: ${p}`);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
 
   return {
     slack: {
@@ -213,6 +212,27 @@ export function loadConfig(env: Env = process.env): Config {
     digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * One line per variable and message: a list such as EFS_ENCRYPT_ACCOUNTS=abc,123 fails once per
+ * item with the same message, so the items are named on that one line instead of repeating it.
+ */
+function schemaProblems(issues: z.core.$ZodIssue[], env: Env): string[] {
+  const lines = new Map<string, { name: string; message: string; items: string[] }>();
+  for (const i of issues) {
+    const name = String(i.path[0] ?? '');
+    const key = `${name}\u0000${i.message}`;
+    const line = lines.get(key) ?? { name, message: i.message, items: [] };
+    const index = i.path[1];
+    if (typeof index === 'number') line.items.push(list(env[name])[index] ?? '');
+    lines.set(key, line);
+  }
+  return [...lines.values()].map(({ name, message, items }) => {
+    const shown = name && env[name] !== undefined ? ` (got "${env[name]}")` : '';
+    const which = items.length ? `; not valid: ${items.join(', ')}` : '';
+    return `${name}${shown}: ${message}${which}`;
+  });
 }
 
 /** Names and meanings of every setting, for `--help` and the README. */

@@ -12,6 +12,7 @@ import { registerCopy } from './commands/copy.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerExport } from './commands/export.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
@@ -58,6 +59,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     if (e instanceof ConfigError) {
       for (const p of e.problems) io.err(`config: ${p}\n`);
+      return ExitCode.Usage;
+    }
+    if (e instanceof UsageError) {
+      io.err(`efs-encrypt: ${e.userMessage}\n(run efs-encrypt ${argv[2] ?? ''} --help for usage)\n`);
       return ExitCode.Usage;
     }
     if (isEfsEncryptError(e)) {

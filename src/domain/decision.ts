@@ -171,14 +171,34 @@ export interface KeyChoiceEntry {
   description?: string;
 }
 
+/** "the key is in account X region Y; the file system is in account A region B." */
+function elsewhere(
+  key: { accountId: string; region: string },
+  fs: { accountId: string; region: string },
+): string {
+  return `the key is in account ${key.accountId} region ${key.region}; the file system is in account ${fs.accountId} region ${fs.region}.`;
+}
+
 /** Every reason the key cannot protect this file system's twin; empty when it can. */
 export function keyProblems(lookup: KeyLookup, fs: { accountId: string; region: string }): string[] {
   switch (lookup.kind) {
     case 'invalid':
       return [lookup.reason];
     case 'not-found':
+      if (lookup.accountId === fs.accountId && lookup.region === fs.region)
+        return [
+          `Key ${lookup.ref} was not found in account ${lookup.accountId} ${lookup.region}. Check the ID or alias, or pick a key from the list.`,
+        ];
+      // An ARN that names another place: say where the key is and where the file system is.
       return [
-        `Key ${lookup.ref} was not found in account ${lookup.accountId} ${lookup.region}. Check the ID or alias, or pick a key from the list.`,
+        `Key ${lookup.ref} was not found: ${elsewhere(lookup, fs)}` +
+          (lookup.region !== fs.region
+            ? ` EFS needs a key in the file system's region (${fs.region}).`
+            : '') +
+          (lookup.accountId !== fs.accountId
+            ? ` A key of another account must also allow account ${fs.accountId} in its key policy.`
+            : '') +
+          ` Pick a key of account ${fs.accountId} in ${fs.region}, or check the ARN.`,
       ];
     case 'unreadable':
       return [
@@ -194,7 +214,9 @@ export function keyProblems(lookup: KeyLookup, fs: { accountId: string; region: 
   const problems: string[] = [];
   if (k.region !== fs.region)
     problems.push(
-      `Key ${name} is in ${k.region} but the file system is in ${fs.region}; EFS needs a key in the same region. Pick a key in ${fs.region} (or a multi-Region replica there).`,
+      k.accountId !== fs.accountId
+        ? `Key ${name}: ${elsewhere(k, fs)} EFS needs a key in the same region. Pick a key in ${fs.region} (or a multi-Region replica there).`
+        : `Key ${name} is in ${k.region} but the file system is in ${fs.region}; EFS needs a key in the same region. Pick a key in ${fs.region} (or a multi-Region replica there).`,
     );
   if (k.accountId !== fs.accountId && !k.crossAccountAccess)
     problems.push(

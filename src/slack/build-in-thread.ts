@@ -110,7 +110,7 @@ export async function decidedMigrations(deps: ListenerDeps, scanId: string | und
   const decided = (await build.listMigrations()).filter((m) => m.state === 'decided').map((m) => m.id);
   const decide = deps.services.decide;
   if (!scanId || !decide) return decided;
-  const inPlan = new Set((await decide.workflow.summary(scanId)).decided.map((s) => s.migrationId));
+  const inPlan = new Set((await decide.workflow.summary({ scanId })).decided.map((s) => s.migrationId));
   return decided.filter((id) => inPlan.has(id));
 }
 

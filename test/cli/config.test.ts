@@ -55,6 +55,31 @@ describe('config', () => {
     expect(problems.find((p) => p.startsWith('SLACK_PORT'))).toMatch(/whole number/);
   });
 
+  it('reports every problem at once: a bad policy rule next to a bad account, each variable on one line', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        EFS_ENCRYPT_ACCOUNTS: 'abc,123',
+        EFS_ENCRYPT_POLICY_RULES: 'env=prod:require-everything',
+        SLACK_MODE: 'socket',
+      });
+    } catch (e) {
+      caught = e;
+    }
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toEqual([
+      'EFS_ENCRYPT_ACCOUNTS (got "abc,123"): expected 12-digit AWS account IDs, comma-separated; not valid: abc, 123',
+      'SLACK_APP_TOKEN: required when SLACK_MODE=socket',
+      expect.stringMatching(/^EFS_ENCRYPT_POLICY_RULES: .*require-everything/),
+    ]);
+  });
+
+  it('makes serve without a bot token a configuration problem: exit 2, naming the variable', async () => {
+    const { io, err } = capture({});
+    expect(await main(['node', 'efs-encrypt', 'serve'], io)).toBe(2);
+    expect(err.join('')).toMatch(/^config: SLACK_BOT_TOKEN: serve needs the bot token/);
+  });
+
   it('makes the CLI exit 2 with one line per problem', async () => {
     const { io, err } = capture({ EFS_ENCRYPT_ACCOUNTS: '12', EFS_ENCRYPT_REGIONS: 'nowhere' });
     const code = await main(['node', 'efs-encrypt', 'scan'], io);

@@ -107,6 +107,28 @@ describe('keyProblems', () => {
       )[0],
     ).toContain('alias/nope was not found in account 111111111111 eu-west-1');
   });
+  it('says where a key ARN of another account and region is, and where the file system is', () => {
+    const arn = 'arn:aws:kms:us-east-1:222222222222:key/0b7c1f52-8e8a-4a0e-9d7e-3c8f1e2a9b01';
+    const [missing] = keyProblems(
+      { kind: 'not-found', ref: arn, accountId: '222222222222', region: 'us-east-1' },
+      FS,
+    );
+    expect(missing).toContain(
+      'the key is in account 222222222222 region us-east-1; the file system is in account 111111111111 region eu-west-1.',
+    );
+    expect(missing).toMatch(/needs a key in the file system's region \(eu-west-1\)/);
+    expect(missing).toMatch(/allow account 111111111111 in its key policy/);
+    const [found] = keyProblems(
+      {
+        kind: 'found',
+        key: key({ accountId: '222222222222', region: 'us-east-1', crossAccountAccess: true }),
+      },
+      FS,
+    );
+    expect(found).toContain(
+      'the key is in account 222222222222 region us-east-1; the file system is in account 111111111111 region eu-west-1.',
+    );
+  });
 });
 
 describe('policy rules', () => {

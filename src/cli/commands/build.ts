@@ -19,6 +19,7 @@ import {
   type Scheduler,
 } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
+import { UsageError } from '../usage-error.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
@@ -127,9 +128,8 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .option('--decisions <file>', 'record this decision file first (as efs-encrypt plan --decisions does)')
     .option('--actor <name>', 'who builds, for the event log (default: cli:<login name>)')
     .action(async (ids: string[], opts: BuildOptions) => {
-      if (!opts.all && ids.length === 0) throw new BadInputError('build needs file system IDs or --all.');
-      if (opts.all && ids.length > 0)
-        throw new BadInputError('give either file system IDs or --all, not both.');
+      if (!opts.all && ids.length === 0) throw new UsageError('build needs file system IDs or --all.');
+      if (opts.all && ids.length > 0) throw new UsageError('give either file system IDs or --all, not both.');
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const runtime = await openCommandRuntime(ctx, config, opts);
@@ -145,7 +145,12 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         if (opts.dryRun) {
           ctx.io.out(
             formatBuildPlans(
-              await phase.planBuild(migrations.filter((m) => m.state === 'decided').map((m) => m.id)),
+              // A named excluded one is planned too, so the phase says why it will not be built.
+              await phase.planBuild(
+                migrations
+                  .filter((m) => m.state === 'decided' || (!opts.all && m.state === 'excluded'))
+                  .map((m) => m.id),
+              ),
             ),
           );
           return;

@@ -19,8 +19,10 @@ import {
 } from '../../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
 import type { IoHost } from '../../workflow/io-host.ts';
+import { createStatusQuery } from '../../workflow/status/index.ts';
 import { createJobRunner, localLeaseHolders, type Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
+import { UsageError } from '../usage-error.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
@@ -144,14 +146,26 @@ export function registerCopy(program: Command, ctx: CliContext): void {
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const summaryText = opts.summary ? await readSummary(opts.summary) : undefined;
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const progress = terminalIoHost((t) => ctx.io.err(t));
+      // record prints its result on stdout; its notifications say the same, so they stay silent.
+      const progress: IoHost =
+        action === 'record' ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
       const { phase, close } = openCopyPhase(runtime, progress);
+      const nextStep = async (migrationId: string) =>
+        (
+          await createStatusQuery({
+            migrations: runtime.store.migrations,
+            events: runtime.store.events,
+            jobs: runtime.store.jobs,
+            clock: runtime.clock,
+            surface: 'cli',
+          }).detail(migrationId, { events: 0 })
+        ).next;
       try {
         const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
         const id = migration!.id;
         const kind = KIND_OF[action];
         if (opts.dryRun) {
-          if (!kind) throw new BadInputError(`--dry-run applies to start, sync and final, not ${action}.`);
+          if (!kind) throw new UsageError(`--dry-run applies to start, sync and final, not ${action}.`);
           ctx.io.out(formatCopyPlan(migration!.fileSystemId, kind, await phase.plan(id, kind)));
           return;
         }
@@ -168,12 +182,12 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           return;
         }
         if (action === 'status') {
-          ctx.io.out(formatCopyStatus(await phase.status(id)));
+          ctx.io.out(formatCopyStatus(await phase.status(id), await nextStep(id)));
           return;
         }
         if (action === 'record') {
           if (!opts.pass)
-            throw new BadInputError(
+            throw new UsageError(
               'record needs --pass initial|final (and --summary FILE for the final pass).',
             );
           const recorded = await cliGate(() =>
@@ -214,7 +228,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         await runner.runJob(queued.jobId);
         await runner.resume();
         const status = await phase.status(id);
-        ctx.io.out(formatCopyStatus(status));
+        ctx.io.out(formatCopyStatus(status, await nextStep(id)));
         if (status.state === 'failed')
           throw new CopyFailedError(
             migration!.fileSystemId,

@@ -5,15 +5,18 @@ import { createDirectories, type Directories } from '../../aws/directory-clients
 import { BadInputError } from '../../domain/errors.ts';
 import {
   createDecideWorkflow,
+  DECISION_FILE_HELP,
   formatOf,
   formatPlanSummary,
   formatProblems,
+  formatRecorded,
   parseDecisionFile,
   type DecideWorkflow,
   type DecisionFile,
   type DecideService,
 } from '../../workflow/decide/index.ts';
 import type { CliContext } from '../cli-io.ts';
+import { UsageError } from '../usage-error.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
@@ -73,7 +76,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--show', 'print every decision, exclusion and what still needs a decision')
     .option(
       '--scan <scan-id>',
-      "the scan the decisions refer to (default: the file's scanId, else the latest)",
+      "only the file systems of this scan (default: the file's scanId, else each account and region as its newest scan saw it)",
     )
     .addOption(
       new Option('--estate <file>', 'run against a local estate file served in this process').conflicts(
@@ -84,11 +87,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--actor <name>', 'who decides, for the event log (default: cli:<login name>)')
     .addHelpText(
       'after',
-      '\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\nDecision file format: src/workflow/decide/decision-file.ts.\n',
+      `\nWith no stored scan (e.g. the in-memory embedded store), plan scans first.\n\n${DECISION_FILE_HELP}\n`,
     )
     .action(async (opts: PlanOptions) => {
       if (!opts.decisions && !opts.show)
-        throw new BadInputError('plan needs --decisions FILE, --show, or both.');
+        throw new UsageError('plan needs --decisions FILE, --show, or both.');
       const file = opts.decisions ? await readDecisionFile(opts.decisions) : undefined;
       const config = ctx.config();
       const runtime = await openCommandRuntime(ctx, config, opts);
@@ -108,12 +111,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
               `${problems.length} problem(s) in ${opts.decisions}; nothing was stored:\n${problems.join('\n')}`,
             );
           }
-          for (const r of result.recorded)
-            ctx.io.out(
-              `${r.fileSystem.fileSystemId} ${r.fileSystem.accountId} ${r.fileSystem.region}: ${r.outcome} (${r.state})\n`,
-            );
+          for (const r of result.recorded) ctx.io.out(`${formatRecorded(r)}\n`);
         }
-        if (opts.show) ctx.io.out(formatPlanSummary(await phase.workflow.summary(scanId)));
+        if (opts.show) ctx.io.out(formatPlanSummary(await phase.workflow.summary({ scanId })));
       } finally {
         phase.directories.destroy();
         await runtime.close();

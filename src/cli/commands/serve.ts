@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BadInputError } from '../../domain/errors.ts';
+import { ConfigError } from '../../domain/errors.ts';
 import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
 import { createLogger } from '../logger.ts';
@@ -25,16 +25,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--demo', 'run against the bundled sample estate')
     .action(async (opts: ServeOptions) => {
       const config = ctx.config();
-      if (!config.slack.botToken) {
-        throw new BadInputError(
-          'serve needs SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP).',
-        );
-      }
-      if (config.slack.mode === 'lambda') {
-        throw new BadInputError(
-          'SLACK_MODE=lambda runs inside AWS Lambda through its handler, not through `serve`; use socket or http here.',
-        );
-      }
+      // Missing or unusable settings: a configuration problem (exit 2), reported together.
+      const problems = [
+        ...(config.slack.botToken
+          ? []
+          : [
+              'SLACK_BOT_TOKEN: serve needs the bot token (xoxb-…), and SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP.',
+            ]),
+        ...(config.slack.mode === 'lambda'
+          ? [
+              'SLACK_MODE: lambda runs inside AWS Lambda through its handler, not through `serve`; use socket or http here.',
+            ]
+          : []),
+      ];
+      if (problems.length) throw new ConfigError(problems);
       const logger = createLogger(config.logLevel);
       installProcessGuards(logger);
       const runtime = await openRuntime({

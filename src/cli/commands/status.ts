@@ -51,6 +51,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           events: runtime.store.events,
           jobs: runtime.store.jobs,
           clock: runtime.clock,
+          surface: 'cli',
         });
         const result = ref ? await query.detail(ref, { events: opts.events }) : await query.overview();
         if (opts.json) ctx.io.out(`${JSON.stringify(result, null, 2)}\n`);

@@ -235,11 +235,11 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
       return { jobId: latest.jobId, migrationId, kind, created: false };
     if (decision.method === 'rsync')
       throw new BadInputError(
-        `${record.fileSystemId} is copied with EC2 + rsync: run the runbook, then report each pass (Initial copy done, Final sync done) with verify.sh's summary.`,
+        `${record.fileSystemId} is copied with EC2 + rsync: run the runbook, then record each pass with verify.sh's summary (in Slack: Initial copy done, Final sync done; on the command line: efs-encrypt copy record ${record.fileSystemId} --pass initial|final --summary FILE).`,
       );
     const problem =
       record.state === 'failed'
-        ? `${record.fileSystemId} failed (${record.lastError?.message ?? 'see the thread'}); use Retry.`
+        ? `${record.fileSystemId} failed (${record.lastError?.message ?? 'see its status'}); retry it (Retry in Slack, or efs-encrypt copy retry ${record.fileSystemId}).`
         : copyStartProblem(kind, record.state, record.fileSystemId);
     if (problem) throw new BadInputError(problem);
     if (!record.resources[BuildResourceKeys.targetFileSystemId])
@@ -343,7 +343,15 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
       const kind = kindOf(record, latest);
       if (!latest || !kind)
         throw new BadInputError(`${record.fileSystemId} has no copy to retry; start one.`);
-      if (latest.status !== 'failed') return { jobId: latest.jobId, migrationId, kind, created: false };
+      // The same Retry again (double click, Slack retry): the job it queued.
+      if (isOpen(latest)) return { jobId: latest.jobId, migrationId, kind, created: false };
+      if (latest.status !== 'failed')
+        throw new BadInputError(
+          `${record.fileSystemId} has nothing to retry: its last copy (${COPY_KIND_LABELS[kind].toLowerCase()}) ${latest.status}` +
+            (record.state === 'verified'
+              ? ' and it is verified. Next: cutover (coming to efs-encrypt).'
+              : `; it is ${record.state}.`),
+        );
       const extra: Record<string, string> =
         kind === 'incremental'
           ? { [Keys.syncRequestedAt(latest.generation + 1)]: deps.clock.now().toISOString() }

@@ -4,6 +4,8 @@ import {
   type CopyKind,
   type PlannedCopyCall,
 } from '../../domain/copy.ts';
+import { METHOD_LABELS } from '../../domain/decision.ts';
+import type { NextStep } from '../status/status-model.ts';
 import type { CopyStatus } from './copy-phase.ts';
 
 /** The copy's dry run and status as plain text, for the CLI and logs. */
@@ -19,9 +21,10 @@ export function formatCopyPlan(fileSystemId: string, kind: CopyKind, calls: Plan
   return `${lines.join('\n')}\n`;
 }
 
-export function formatCopyStatus(s: CopyStatus): string {
+/** `next` is the status query's next step (the same words `efs-encrypt status FS_ID` prints). */
+export function formatCopyStatus(s: CopyStatus, next: NextStep): string {
   const lines = [
-    `${s.fileSystemId}: ${s.state} (method ${s.method ?? 'undecided'})`,
+    `${s.fileSystemId}: ${s.state} (${s.method ? METHOD_LABELS[s.method] : 'no method decided'})`,
     ...(s.job
       ? [
           `  latest copy: ${s.kind ? COPY_KIND_LABELS[s.kind] : 'copy'} job ${s.job.jobId} ${s.job.status}${s.job.step ? ` at ${s.job.step}` : ''}`,
@@ -34,7 +37,7 @@ export function formatCopyStatus(s: CopyStatus): string {
     ...(s.writesStoppedAt ? [`  writes stopped at: ${s.writesStoppedAt}`] : []),
     ...(s.verification ? [`  verification: ${s.verification}`] : []),
     ...(s.lastError ? [`  error: ${s.lastError.code}: ${s.lastError.message}`] : []),
-    `  next: ${s.actions.length ? s.actions.join(', ') : 'nothing (wait for the running copy, or the next phase)'}`,
+    `  next: ${next.text}${next.command ? ` (${next.command})` : ''}`,
   ];
   return `${lines.join('\n')}\n`;
 }

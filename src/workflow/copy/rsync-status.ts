@@ -53,7 +53,7 @@ export async function recordRsyncPass(
   const summary = input.summaryText?.trim() ? parseVerificationSummary(input.summaryText) : undefined;
   if (input.pass === 'final' && !summary)
     throw new BadInputError(
-      'Final sync done needs the verification summary: paste the block verify.sh printed after the final pass, or attach its summary file.',
+      'The final pass needs the verification summary verify.sh printed after it: in Slack, paste the block or attach its summary file; on the command line, give --summary FILE.',
     );
   for (let attempt = 0; ; attempt++) {
     try {
@@ -111,8 +111,7 @@ export async function recordRsyncPass(
           unchanged: true,
           message: `${r.fileSystemId}: the initial copy was already recorded (synced).`,
         };
-      if (r.state === 'target_ready')
-        r = await move(r, 'copying', 'EC2 + rsync initial pass reported from the thread');
+      if (r.state === 'target_ready') r = await move(r, 'copying', 'EC2 + rsync initial pass recorded');
       if (r.state !== 'copying')
         throw new BadInputError(
           `${r.fileSystemId} is ${r.state}; the initial copy can be recorded once the twin is ready (target_ready).`,
@@ -132,8 +131,7 @@ export async function recordRsyncPass(
         unchanged: true,
         message: `${r.fileSystemId} is already verified.`,
       };
-    if (r.state === 'synced')
-      r = await move(r, 'final_sync', 'EC2 + rsync final pass reported from the thread');
+    if (r.state === 'synced') r = await move(r, 'final_sync', 'EC2 + rsync final pass recorded');
     if (r.state !== 'final_sync')
       throw new BadInputError(
         `${r.fileSystemId} is ${r.state}; record the initial copy first (the final sync follows a finished copy).`,
@@ -152,7 +150,7 @@ export async function recordRsyncPass(
       detail: `EC2 + rsync final pass NOT verified: ${line}${input.note ?? ''}`,
     });
     const listed = summary!.sample.length ? `\n${summary!.sample.map((d) => `  - ${d}`).join('\n')}` : '';
-    const message = `${r.fileSystemId}: the final sync is not verified: ${summary!.differences} difference(s) between source and twin.${listed}\nFix them (run the final pass again with writes stopped), then paste the new summary.`;
+    const message = `${r.fileSystemId}: the final sync is not verified: ${summary!.differences} difference(s) between source and twin.${listed}\nFix them (run the final pass again with writes stopped), then record the final pass again with the new summary.`;
     await notify('warn', 'copy.verification_differs', message, r, summary);
     return { ...base, state: r.state, verified: false, unchanged: false, message };
   }

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { findScan } from '../scan/index.ts';
 import { createPageLookups, type PageLookups } from './page-lookups.ts';
+import { describeBasis, planBasis, sourceFor, type BasisRequest, type PlanBasis } from './plan-basis.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
   evaluateChoice,
@@ -12,7 +12,7 @@ import {
   type PolicyRule,
 } from '../../domain/decision.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import { migrationId, type FileSystemRecord, type ScanRecord } from '../../domain/inventory.ts';
+import { migrationId, type FileSystemRecord } from '../../domain/inventory.ts';
 import {
   RecordAlreadyExistsError,
   VersionConflictError,
@@ -62,8 +62,7 @@ export interface RecordedChoice {
 }
 
 export type RecordResult =
-  | { ok: true; scanId: string; recorded: RecordedChoice[] }
-  | { ok: false; scanId?: string; invalid: ValidatedChoice[] };
+  { ok: true; recorded: RecordedChoice[] } | { ok: false; invalid: ValidatedChoice[] };
 
 /** Where one candidate stands. */
 export interface CandidateStatus {
@@ -77,7 +76,12 @@ export interface CandidateStatus {
 }
 
 export interface PlanSummary {
-  scanId: string;
+  /** The scan the plan was asked for; absent for the latest view (every account and region). */
+  scanId?: string;
+  /** What the file systems were read from: "scan X" or "the latest scan of each account and region (…)". */
+  basis: string;
+  /** Account/region pairs (`<account> <region>`) no stored scan could read. */
+  unread: string[];
   candidates: number;
   decided: CandidateStatus[];
   excluded: CandidateStatus[];
@@ -87,34 +91,38 @@ export interface PlanSummary {
   started: CandidateStatus[];
 }
 
-export interface RecordOptions {
-  /** Default: the latest finished scan. */
-  scanId?: string;
-}
+/** Default: each account and region as its newest finished scan saw it. */
+export type RecordOptions = BasisRequest;
 
 export interface DecideWorkflow {
-  /** The scan decisions refer to: `scanId`, or the latest. Throws BadInputError if there is none. */
-  scanFor(scanId?: string): Promise<ScanRecord>;
+  /**
+   * The file systems decisions refer to: those of scan `scanId`, or of the newest scan of each
+   * account and region. Throws BadInputError if there is none.
+   */
+  basisFor(request?: BasisRequest): Promise<PlanBasis>;
   validate(choice: DecisionChoice, options?: RecordOptions): Promise<ValidatedChoice>;
   validateAll(choices: DecisionChoice[], options?: RecordOptions): Promise<ValidatedChoice[]>;
   record(choices: DecisionChoice[], actor: string, options?: RecordOptions): Promise<RecordResult>;
   /** Current state, decision and exclusion reason of each file system. */
   statusOf(fileSystems: FileSystemRecord[]): Promise<CandidateStatus[]>;
-  summary(scanId?: string): Promise<PlanSummary>;
+  summary(request?: BasisRequest): Promise<PlanSummary>;
 }
 
 /** The states in which a decision can still be made or changed. */
 export const DECIDABLE_STATES: readonly MigrationState[] = ['discovered', 'in_scope', 'excluded', 'decided'];
 
-/** The unencrypted file systems of a scan, largest first: what a plan decides about. */
-export function planCandidates(scan: ScanRecord): FileSystemRecord[] {
-  return scan.fileSystems
+/** The unencrypted file systems of a plan's basis, largest first: what a plan decides about. */
+export function planCandidates(basis: Pick<PlanBasis, 'fileSystems'>): FileSystemRecord[] {
+  return basis.fileSystems
     .filter((fs) => !fs.encrypted)
     .sort((a, b) => b.sizeInBytes - a.sizeInBytes || a.fileSystemId.localeCompare(b.fileSystemId));
 }
 
-export function findFileSystem(scan: ScanRecord, ref: FileSystemRef): FileSystemRecord | string {
-  const matches = scan.fileSystems.filter(
+export function findFileSystem(
+  basis: Pick<PlanBasis, 'fileSystems' | 'scanId' | 'scans'>,
+  ref: FileSystemRef,
+): FileSystemRecord | string {
+  const matches = basis.fileSystems.filter(
     (fs) =>
       fs.fileSystemId === ref.fileSystemId &&
       (ref.accountId === undefined || fs.accountId === ref.accountId) &&
@@ -123,7 +131,7 @@ export function findFileSystem(scan: ScanRecord, ref: FileSystemRef): FileSystem
   if (matches.length === 1) return matches[0]!;
   const where = [ref.accountId, ref.region].filter(Boolean).join(' ');
   if (matches.length === 0)
-    return `${ref.fileSystemId}${where ? ` in ${where}` : ''} is not in scan ${scan.scanId}. Check the ID, or run a new scan.`;
+    return `${ref.fileSystemId}${where ? ` in ${where}` : ''} is not in ${describeBasis(basis)}. Check the ID, or scan its account and region again.`;
   return `${ref.fileSystemId} is in several places (${matches.map((m) => `${m.accountId} ${m.region}`).join(', ')}); give its accountId and region.`;
 }
 
@@ -146,8 +154,8 @@ function cleanConstraints(c: DecisionChoice['constraints']): MigrationDecision['
 export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   const limit = pLimit(deps.concurrency ?? 4);
 
-  function scanFor(scanId?: string): Promise<ScanRecord> {
-    return findScan(deps.scans, scanId);
+  function basisFor(request: BasisRequest = {}): Promise<PlanBasis> {
+    return planBasis(deps.scans, request);
   }
 
   /** Whether the choice's method needs an NFS path from a copy agent to the file system. */
@@ -160,7 +168,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   }
 
   /** The lookups of one submission: each AWS read once for all its choices. */
-  function lookupsFor(scan: ScanRecord, choices: DecisionChoice[]): PageLookups {
+  function lookupsFor(scan: PlanBasis, choices: DecisionChoice[]): PageLookups {
     const withNetwork = choices.flatMap((c) => {
       const fs = findFileSystem(scan, c);
       return typeof fs !== 'string' && needsNetwork(c, fs) ? [fs] : [];
@@ -185,7 +193,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   }
 
   async function validateIn(
-    scan: ScanRecord,
+    scan: PlanBasis,
     choice: DecisionChoice,
     lookups: PageLookups,
   ): Promise<ValidatedChoice> {
@@ -226,7 +234,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     choices: DecisionChoice[],
     options: RecordOptions = {},
   ): Promise<ValidatedChoice[]> {
-    const scan = await scanFor(options.scanId);
+    const scan = await basisFor(options);
     const lookups = lookupsFor(scan, choices);
     const results = await Promise.all(choices.map((c) => limit(() => validateIn(scan, c, lookups))));
     // One choice per file system: two would race each other.
@@ -246,7 +254,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
 
   async function ensureMigration(
     fs: FileSystemRecord,
-    scan: ScanRecord,
+    scan: PlanBasis,
     actor: string,
   ): Promise<MigrationRecord> {
     const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
@@ -264,9 +272,10 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
       if (!(e instanceof RecordAlreadyExistsError) || !e.current) throw e;
       created = e.current as MigrationRecord;
     }
+    const source = sourceFor(scan, fs);
     await deps.migrations.putSnapshot(id, {
-      observedAt: scan.finishedAt ?? scan.startedAt,
-      scanId: scan.scanId,
+      observedAt: source.observedAt,
+      scanId: source.scanId,
       fileSystem: fs,
     });
     return created;
@@ -295,11 +304,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     throw new BadInputError(`${id} kept changing while recording the decision; reload and try again.`);
   }
 
-  async function applyExclusion(
-    v: ValidatedChoice,
-    scan: ScanRecord,
-    actor: string,
-  ): Promise<RecordedChoice> {
+  async function applyExclusion(v: ValidatedChoice, scan: PlanBasis, actor: string): Promise<RecordedChoice> {
     const fs = v.fileSystem!;
     const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
     const reason = v.choice.exclusionReason!.trim();
@@ -328,7 +333,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     return { fileSystem: fs, migrationId: id, outcome: 'excluded', state: after.state };
   }
 
-  async function applyDecision(v: ValidatedChoice, scan: ScanRecord, actor: string): Promise<RecordedChoice> {
+  async function applyDecision(v: ValidatedChoice, scan: PlanBasis, actor: string): Promise<RecordedChoice> {
     const fs = v.fileSystem!;
     const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
     const decision: MigrationDecision = {
@@ -394,10 +399,11 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     actor: string,
     options: RecordOptions = {},
   ): Promise<RecordResult> {
-    const scan = await scanFor(options.scanId);
-    const validated = await validateAll(choices, { scanId: scan.scanId });
+    const scan = await basisFor(options);
+    // The same basis for checking and storing, even if a scan finishes in between.
+    const validated = await validateAll(choices, { scanId: scan.scanId, asOf: scan.asOf });
     const invalid = validated.filter((v) => !v.ok);
-    if (invalid.length) return { ok: false, scanId: scan.scanId, invalid };
+    if (invalid.length) return { ok: false, invalid };
     const recorded: RecordedChoice[] = [];
     // One at a time: each is a few conditional writes, and the event log reads in order.
     for (const v of validated)
@@ -406,7 +412,7 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
           ? await applyExclusion(v, scan, actor)
           : await applyDecision(v, scan, actor),
       );
-    return { ok: true, scanId: scan.scanId, recorded };
+    return { ok: true, recorded };
   }
 
   async function statusOf(fileSystems: FileSystemRecord[]): Promise<CandidateStatus[]> {
@@ -432,11 +438,13 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
     );
   }
 
-  async function summary(scanId?: string): Promise<PlanSummary> {
-    const scan = await scanFor(scanId);
+  async function summary(request: BasisRequest = {}): Promise<PlanSummary> {
+    const scan = await basisFor(request);
     const statuses = await statusOf(planCandidates(scan));
     const out: PlanSummary = {
       scanId: scan.scanId,
+      basis: describeBasis(scan),
+      unread: scan.unread,
       candidates: statuses.length,
       decided: [],
       excluded: [],
@@ -453,9 +461,9 @@ export function createDecideWorkflow(deps: DecideWorkflowDeps): DecideWorkflow {
   }
 
   return {
-    scanFor,
+    basisFor,
     validate: async (choice, options = {}) => {
-      const scan = await scanFor(options.scanId);
+      const scan = await basisFor(options);
       return validateIn(scan, choice, lookupsFor(scan, [choice]));
     },
     validateAll,

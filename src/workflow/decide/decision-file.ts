@@ -22,6 +22,23 @@ import { BadInputError } from '../../domain/errors.ts';
  * ```
  */
 
+/**
+ * YAML (and JSON) read an unquoted 345678901234 as a number, and 012345678901 as 12345678901,
+ * losing the leading zero: say so, and show the quoted form.
+ */
+function accountIdTypeProblem(input: unknown): string {
+  if (typeof input !== 'number') return 'expected a 12-digit account ID in quotes, e.g. "345678901234"';
+  const digits = Number.isInteger(input) && input >= 0 ? String(input) : undefined;
+  if (!digits || digits.length > 12)
+    return `expected a 12-digit account ID in quotes; got the number ${input}`;
+  const lost = 12 - digits.length;
+  const dropped = lost === 0 ? '' : ` (its leading zero${lost > 1 ? 's' : ''} dropped)`;
+  return (
+    `the account ID was read as the number ${digits}${dropped}: ` +
+    `quote it, accountId: "${digits.padStart(12, '0')}"`
+  );
+}
+
 const text = (max: number) =>
   z
     .string()
@@ -34,7 +51,7 @@ const ChoiceSchema = z
       .string()
       .regex(/^fs-[0-9a-f]{8,40}$/, { message: 'expected a file system ID such as fs-0123456789abcdef0' }),
     accountId: z
-      .string()
+      .string({ error: (issue) => accountIdTypeProblem(issue.input) })
       .regex(/^\d{12}$/, { message: 'expected a 12-digit account ID (quote it in YAML)' })
       .optional(),
     region: z
@@ -79,6 +96,37 @@ const FileSchema = z.union([
   z.strictObject({ scanId: z.string().min(1).optional(), decisions: z.array(ChoiceSchema) }),
 ]);
 
+/** The format as `efs-encrypt plan --help` explains it (kept next to the schema it describes). */
+export const DECISION_FILE_HELP = `Decision file: JSON or YAML (by extension: .json, .yaml or .yml), either a list of
+choices or { scanId, decisions: [choices] }. Each choice:
+  fileSystemId  fs-… (required)
+  scope         in_scope | excluded (required)
+  reason        why it is excluded (required when excluded; at most ${TEXT_LIMITS.exclusionReason} characters)
+  targetKey     key ID, key ARN, alias name or alias ARN of the file system's account and
+                region (required when in scope)
+  method        ${MIGRATION_METHODS.join(' | ')} (required when in scope)
+  constraints   optional { maintenanceWindow, expectedChangeRate, notes } (text)
+  accountId     only when the ID is in several accounts or regions; 12 digits, quoted in
+  region        YAML ("012345678901": unquoted, YAML reads a number and drops a leading zero)
+scanId (optional): decide only among that scan's file systems (default: each account and
+region as its newest scan saw it).
+
+Example (YAML):
+  decisions:
+    - fileSystemId: fs-6348770f841676415
+      scope: in_scope
+      targetKey: alias/payments-eu-efs
+      method: datasync
+      constraints: { maintenanceWindow: "Sat 02:00-06:00 UTC" }
+    - fileSystemId: fs-ee540fca6f618a444
+      accountId: "345678901234"
+      region: ap-southeast-2
+      scope: excluded
+      reason: staging copy, deleted after the cutover
+
+Every problem is reported with its path (decisions[1].reason: an exclusion needs a reason),
+and nothing is stored unless every choice is valid.`;
+
 export type DecisionFileFormat = 'json' | 'yaml';
 
 export interface DecisionFile {
@@ -105,6 +153,20 @@ function pathOf(path: PropertyKey[]): string {
   );
 }
 
+/** JSON.parse says where by character position (Node 20); people look for a line and column. */
+function withLineAndColumn(message: string, content: string): string {
+  if (/line \d+/.test(message)) return message;
+  const lines = content.split('\n');
+  if (/end of JSON input/.test(message))
+    return `${message} at line ${lines.length}, the end of the file (something is not closed)`;
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return message;
+  const before = content.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
+
 export function formatOf(fileName: string): DecisionFileFormat {
   return /\.ya?ml$/i.test(fileName) ? 'yaml' : 'json';
 }
@@ -118,8 +180,9 @@ export function parseDecisionFile(
   try {
     raw = format === 'yaml' ? parseYaml(content) : JSON.parse(content);
   } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     throw new DecisionFileError(source, [
-      `not valid ${format.toUpperCase()}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      `not valid ${format.toUpperCase()}: ${format === 'json' ? withLineAndColumn(message, content) : message}`,
     ]);
   }
   const parsed = FileSchema.safeParse(raw);

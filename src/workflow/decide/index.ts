@@ -16,10 +16,19 @@ export {
   parseDecisionFile,
   formatOf,
   DecisionFileError,
+  DECISION_FILE_HELP,
   type DecisionFile,
   type DecisionFileFormat,
 } from './decision-file.ts';
-export { formatPlanSummary, formatProblems } from './plan-text.ts';
+export { formatPlanSummary, formatProblems, formatRecorded } from './plan-text.ts';
+export {
+  planBasis,
+  describeBasis,
+  LATEST_VIEW_SCANS,
+  type PlanBasis,
+  type BasisRequest,
+  type ScanSource,
+} from './plan-basis.ts';
 
 import type { DecideWorkflow } from './decide-workflow.ts';
 import type { KeyDirectory } from './ports.ts';

@@ -1,11 +1,21 @@
 import { METHOD_LABELS } from '../../domain/decision.ts';
-import type { CandidateStatus, PlanSummary, ValidatedChoice } from './decide-workflow.ts';
+import type { CandidateStatus, PlanSummary, RecordedChoice, ValidatedChoice } from './decide-workflow.ts';
 
 /** Plain-text renderings of the decide phase's results (terminal, logs); Slack has blocks/plan*.ts. */
 
 function where(s: CandidateStatus): string {
   const fs = s.fileSystem;
   return `${fs.fileSystemId}${fs.name ? ` (${fs.name})` : ''} ${fs.accountId} ${fs.region}`;
+}
+
+/** What storing one choice did, in words: `fs-… 111122223333 eu-west-1: decided`. */
+export function formatRecorded(r: RecordedChoice): string {
+  const fs = r.fileSystem;
+  const what =
+    r.outcome === 'unchanged'
+      ? `unchanged (already ${r.state === 'excluded' ? 'excluded' : 'decided'} the same way)`
+      : r.outcome;
+  return `${fs.fileSystemId}${fs.name ? ` (${fs.name})` : ''} ${fs.accountId} ${fs.region}: ${what}`;
 }
 
 /** One line per problem: `fs-… field: reason`. */
@@ -19,8 +29,12 @@ export function formatProblems(invalid: ValidatedChoice[]): string[] {
 
 export function formatPlanSummary(plan: PlanSummary): string {
   const lines = [
-    `Plan for scan ${plan.scanId}: ${plan.candidates} unencrypted file systems, ${plan.decided.length} decided, ${plan.excluded.length} excluded, ${plan.undecided.length} undecided${plan.started.length ? `, ${plan.started.length} already building` : ''}.`,
+    `Plan from ${plan.basis}: ${plan.candidates} unencrypted file systems, ${plan.decided.length} decided, ${plan.excluded.length} excluded, ${plan.undecided.length} undecided${plan.started.length ? `, ${plan.started.length} already building` : ''}.`,
   ];
+  if (plan.unread.length)
+    lines.push(
+      `No stored scan could read ${plan.unread.join(', ')} (see the scan's failures): their file systems can be planned once a scan reads them.`,
+    );
   if (plan.decided.length) {
     lines.push('', 'Decided:');
     for (const s of plan.decided) {

@@ -68,6 +68,13 @@ export interface BuildPhase {
   handler: JobHandler;
 }
 
+/** An excluded file system is not built: why it was excluded, by whom, and how to change that. */
+function whyExcluded(record: MigrationRecord): string {
+  const reason = record.facts.exclusionReason ?? 'no reason recorded';
+  // Excluded is a resting state: its last change is the exclusion (or its reason's update).
+  return ` from the migration: ${reason} (excluded by ${record.updatedBy} at ${record.updatedAt}). To build it, bring it into scope with a decision first.`;
+}
+
 /** States from which a build may be queued. */
 const BUILDABLE: MigrationState[] = ['decided'];
 
@@ -82,6 +89,12 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
       deps.migrations.getDecision(migrationId),
       deps.migrations.getSnapshot(migrationId),
     ]);
+    if (record.state === 'excluded')
+      return {
+        migrationId,
+        record,
+        problem: `${record.fileSystemId} is excluded${whyExcluded(record)}`,
+      } as const;
     if (!decision)
       return {
         migrationId,

@@ -18,6 +18,7 @@ export {
   type StatusOverview,
   type NextStep,
   type StepOwner,
+  type Surface,
   type StateCount,
   type PlaceCount,
   type JobSummary,

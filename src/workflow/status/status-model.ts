@@ -12,6 +12,7 @@ import {
   type CopyKind,
   type CopyProgressSample,
 } from '../../domain/copy.ts';
+import { METHOD_LABELS } from '../../domain/decision.ts';
 import { describeLeaseHolder, isOpen, type JobActivity, type JobRecord } from '../../domain/job.ts';
 import type {
   ChangeSummary,
@@ -263,42 +264,69 @@ export function compareLines(a: MigrationLine, b: MigrationLine): number {
   );
 }
 
+/**
+ * Where a next step is read: Slack names its buttons and slash commands; the terminal names
+ * `efs-encrypt` commands only (a CLI user may have no Slack thread at all).
+ */
+export type Surface = 'slack' | 'cli';
+
 export interface NextStepInputs {
   record: MigrationRecord;
   method?: MigrationMethod;
   buildJob?: JobView;
   copyJob?: JobView;
+  /** Default slack. */
+  surface?: Surface;
 }
 
 /** What comes next for one migration, and who may do it (mirrors the phases' own rules). */
-export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs): NextStep {
+export function nextStepOf({
+  record,
+  method,
+  buildJob,
+  copyJob,
+  surface = 'slack',
+}: NextStepInputs): NextStep {
   const fs = record.fileSystemId;
+  const cli = surface === 'cli';
   switch (record.state) {
     case 'discovered':
     case 'in_scope':
       return {
-        text: 'Decide its scope, target KMS key and copy method.',
+        text: cli
+          ? 'Decide its scope, target KMS key and copy method in a decision file (format: efs-encrypt plan --help).'
+          : 'Decide its scope, target KMS key and copy method.',
         who: 'admins',
-        command: '/efs-encrypt plan',
+        command: cli ? 'efs-encrypt plan --decisions FILE' : '/efs-encrypt plan',
       };
-    case 'excluded':
+    case 'excluded': {
+      const reason = record.facts.exclusionReason;
       return {
-        text: 'Nothing: it is excluded. Bring it back into scope from the plan if that changes.',
+        text: `Nothing: it is excluded${reason ? ` (${reason})` : ''}. Bring it back into scope ${cli ? 'with a decision' : 'from the plan'} if that changes.`,
         who: 'admins',
-        command: '/efs-encrypt plan',
+        command: cli ? 'efs-encrypt plan --decisions FILE' : '/efs-encrypt plan',
       };
+    }
     case 'decided':
-      return {
-        text: 'Build the encrypted twin (Review build / Build on the plan summary).',
-        who: 'admins',
-        command: `/efs-encrypt build ${fs}`,
-      };
+      return cli
+        ? {
+            text: 'Build the encrypted twin (efs-encrypt build --dry-run shows the calls first).',
+            who: 'admins',
+            command: `efs-encrypt build ${fs}`,
+          }
+        : {
+            text: 'Build the encrypted twin (Review build / Build on the plan summary).',
+            who: 'admins',
+            command: `/efs-encrypt build ${fs}`,
+          };
     case 'target_creating':
       // Still target_creating but its job failed (it stopped before recording the failure): the
       // build phase's retry() starts a new job for any failed one.
       if (buildJob?.status === 'failed')
         return {
-          text: 'Retry the build (the Retry button on its message).',
+          text: cli
+            ? 'Retry the build: it resumes from what it made.'
+            : 'Retry the build (the Retry button on its message).',
           who: 'admins',
           command: `efs-encrypt build ${fs}`,
         };
@@ -308,13 +336,17 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
           who: 'admins',
           command: `efs-encrypt build ${fs}`,
         };
-      return wait(`the encrypted twin is being built${buildJob ? ` (job ${buildJob.status})` : ''}`);
+      return wait(
+        `the encrypted twin is being built${buildJob ? ` (job ${buildJob.status})` : ''}`,
+        surface,
+        fs,
+      );
     case 'target_ready':
     case 'copying':
     case 'synced':
     case 'final_sync':
     case 'verified':
-      return copyStep(record, method, copyJob);
+      return copyStep(record, method, copyJob, surface);
     case 'cutover_pending':
       return { text: 'Approve the cutover.', who: 'application owner' };
     case 'cut_over':
@@ -329,14 +361,31 @@ export function nextStepOf({ record, method, buildJob, copyJob }: NextStepInputs
     case 'rolled_back':
       return { text: 'Cut over again when the application is ready.', who: 'application owner' };
     case 'failed':
-      return retryStep(record, method, buildJob, copyJob);
+      return retryStep(record, method, buildJob, copyJob, surface);
   }
 }
 
-const wait = (what: string, where = 'in the thread where it started'): NextStep => ({
-  text: `Wait: ${what}. Its progress is ${where}.`,
-  who: 'nobody',
-});
+/** Waiting for a running job: where its progress shows depends on where it is read. */
+function wait(
+  what: string,
+  surface: Surface,
+  fs: string,
+  where = 'in the thread where it started',
+): NextStep {
+  return {
+    text:
+      surface === 'cli'
+        ? `Wait: ${what}. efs-encrypt status ${fs} shows how far it is.`
+        : `Wait: ${what}. Its progress is ${where}.`,
+    who: 'nobody',
+  };
+}
+
+/** A verified migration's next phase (cutover), which the bot does not run yet. */
+const CUTOVER_COMING: NextStep = {
+  text: 'Verified. Next: cut over, pointing the application at the encrypted twin (cutover is coming to efs-encrypt).',
+  who: 'application owner',
+};
 
 /**
  * The copy states' next step, from copyActionsFor (the rule the copy phase and its Slack buttons
@@ -347,10 +396,11 @@ function copyStep(
   record: MigrationRecord,
   method: MigrationMethod | undefined,
   copyJob: JobView | undefined,
+  surface: Surface,
 ): NextStep {
   const jobRunning = copyJob !== undefined && isOpen(copyJob);
   const actions = method ? copyActionsFor(method, record.state, { jobRunning }) : [];
-  if (actions.length) return actionStep(record, method!, actions);
+  if (actions.length) return actionStep(record, method!, actions, surface);
   if (jobRunning && activityOf(copyJob) === 'interrupted') {
     const kind = copyKindOf(record, copyJob);
     return {
@@ -363,27 +413,33 @@ function copyStep(
     const kind = copyKindOf(record, copyJob);
     return wait(
       `the ${(kind ? COPY_KIND_LABELS[kind] : 'copy').toLowerCase()} is ${copyJob.status}`,
+      surface,
+      record.fileSystemId,
       'in the thread where it started, and in status while it runs',
     );
   }
-  if (record.state === 'verified')
-    return {
-      text: 'Cut over: point the application at the encrypted twin (cutover is coming to the bot).',
-      who: 'application owner',
-    };
-  if (record.state === 'copying' || record.state === 'final_sync') return wait('the copy job is resuming');
+  if (record.state === 'verified') return CUTOVER_COMING;
+  if (record.state === 'copying' || record.state === 'final_sync')
+    return wait('the copy job is resuming', surface, record.fileSystemId);
   return {
     text: method
-      ? `No copy step applies to ${record.state} by ${method}; see the copy's thread.`
+      ? `No copy step applies to ${record.state} by ${METHOD_LABELS[method]}; ${surface === 'cli' ? `see efs-encrypt copy status ${record.fileSystemId}` : "see the copy's thread"}.`
       : 'Decide its copy method first.',
     who: 'admins',
-    ...(method ? {} : { command: '/efs-encrypt plan' }),
+    ...(method
+      ? {}
+      : { command: surface === 'cli' ? 'efs-encrypt plan --decisions FILE' : '/efs-encrypt plan' }),
   };
 }
 
 /** The actions as one sentence (alternatives joined by "or"); the command is the last, the one that moves it on. */
-function actionStep(record: MigrationRecord, method: MigrationMethod, actions: CopyAction[]): NextStep {
-  const steps = actions.map((a) => copyActionStep(a, record, method));
+function actionStep(
+  record: MigrationRecord,
+  method: MigrationMethod,
+  actions: CopyAction[],
+  surface: Surface,
+): NextStep {
+  const steps = actions.map((a) => copyActionStep(a, record, method, surface));
   const lead = record.state === 'final_sync' ? 'The last verification found differences: ' : '';
   const sentence = `${lead}${steps.map((st) => st.text).join(', or ')}.`;
   return {
@@ -393,53 +449,63 @@ function actionStep(record: MigrationRecord, method: MigrationMethod, actions: C
   };
 }
 
-/** One copy action in words (buttons named as the thread names them) and as its CLI command. */
+/** One copy action in words (buttons named as the thread names them, or CLI commands) and as its CLI command. */
 function copyActionStep(
   action: CopyAction,
   record: MigrationRecord,
   method: MigrationMethod,
+  surface: Surface,
 ): { text: string; command: string } {
   const fs = record.fileSystemId;
   const again = record.state === 'final_sync' ? ' again' : '';
+  const cli = surface === 'cli';
   switch (action) {
     case 'start':
       return {
-        text: `start the copy (${method === 'replication' ? 'Start replication' : 'Start copy'} on the twin's message)`,
+        text: cli
+          ? `start the ${method === 'replication' ? 'replication' : 'copy'}`
+          : `start the copy (${method === 'replication' ? 'Start replication' : 'Start copy'} on the twin's message)`,
         command: `efs-encrypt copy start ${fs}`,
       };
     case 'sync':
       return {
-        text:
-          method === 'replication'
-            ? 'Sync again to wait for replication to catch up'
-            : 'Sync again to copy what changed since',
+        text: `${cli ? 'run an incremental sync' : 'Sync again'} to ${method === 'replication' ? 'wait for replication to catch up' : 'copy what changed since'}`,
         command: `efs-encrypt copy sync ${fs}`,
       };
     case 'final':
       return {
-        text: `stop writes to the source and run the Final sync${again} (it removes deleted files and verifies point in time)`,
+        text: `stop writes to the source and run the ${cli ? 'final sync' : 'Final sync'}${again} (it removes deleted files and verifies point in time)`,
         command: `efs-encrypt copy final ${fs}`,
       };
     case 'confirm_writes_stopped':
       return {
-        text: `stop writes to the source, then confirm the time they stopped (Final sync${again})`,
-        command: `efs-encrypt copy final ${fs} --writes-stopped-at <time>`,
+        text: cli
+          ? `stop writes to the source, then run the final sync${again} with the time they stopped`
+          : `stop writes to the source, then confirm the time they stopped (Final sync${again})`,
+        command: `efs-encrypt copy final ${fs} --writes-stopped-at TIME`,
       };
-    case 'record_initial':
+    case 'record_initial': {
+      const report = cli
+        ? "record the initial pass with verify.sh's summary"
+        : "report Initial copy done with verify.sh's summary";
       return {
         text:
           record.state === 'copying'
-            ? "report Initial copy done with verify.sh's summary once the initial rsync pass finished"
-            : "run the EC2 + rsync runbook, then report Initial copy done with verify.sh's summary",
-        command: `efs-encrypt copy record ${fs} --pass initial`,
+            ? `${report} once the initial rsync pass finished`
+            : `run the EC2 + rsync runbook${cli ? ` (efs-encrypt copy runbook ${fs} --out DIR)` : ''}, then ${report}`,
+        command: `efs-encrypt copy record ${fs} --pass initial --summary FILE`,
       };
+    }
     case 'record_final':
       return {
-        text: `stop writes to the source, run the final rsync pass${again}, then report Final sync done with verify.sh's summary`,
-        command: `efs-encrypt copy record ${fs} --pass final --summary <file>`,
+        text: `stop writes to the source, run the final rsync pass${again}, then ${cli ? 'record the final pass' : 'report Final sync done'} with verify.sh's summary`,
+        command: `efs-encrypt copy record ${fs} --pass final --summary FILE`,
       };
     case 'retry':
-      return { text: 'fix the cause, then Retry the copy', command: `efs-encrypt copy retry ${fs}` };
+      return {
+        text: `fix the cause, then ${cli ? 'retry' : 'Retry'} the copy`,
+        command: `efs-encrypt copy retry ${fs}`,
+      };
   }
 }
 
@@ -448,13 +514,14 @@ function retryStep(
   method: MigrationMethod | undefined,
   buildJob: JobView | undefined,
   copyJob: JobView | undefined,
+  surface: Surface,
 ): NextStep {
   const fs = record.fileSystemId;
   const why = record.lastError ? `${record.lastError.message} ` : '';
   const from = record.failedFrom;
   if (buildCanRetry(record, buildJob))
     return {
-      text: `${why}Fix the cause, then Retry the build: it resumes from what it made.`,
+      text: `${why}Fix the cause, then ${surface === 'cli' ? 'retry' : 'Retry'} the build: it resumes from what it made.`,
       who: 'admins',
       command: `efs-encrypt build ${fs}`,
     };
@@ -462,7 +529,7 @@ function retryStep(
     ? copyActionsFor(method, record.state, { canRetry: copyCanRetry(record, copyJob) })
     : [];
   if (copyActions.length) {
-    const step = actionStep(record, method!, copyActions);
+    const step = actionStep(record, method!, copyActions, surface);
     return { ...step, text: `${why}${step.text}` };
   }
   return { text: `${why}Fix the cause; a retry resumes from ${from ?? 'the failed step'}.`, who: 'admins' };

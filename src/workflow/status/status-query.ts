@@ -19,6 +19,7 @@ import {
   type StateCount,
   type JobView,
   type StatusOverview,
+  type Surface,
 } from './status-model.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface StatusQueryDeps {
    * job whose process was killed reads `interrupted`, not `running`.
    */
   holders?: Pick<LeaseHolderProbe, 'liveness'>;
+  /** Where the next step is read (names Slack buttons, or CLI commands); default slack. */
+  surface?: Surface;
   /** Store reads in flight at once for the overview (default 8). */
   concurrency?: number;
 }
@@ -223,6 +226,7 @@ export function createStatusQuery(deps: StatusQueryDeps): StatusQuery {
         totalEvents: events.length,
         next: nextStepOf({
           record,
+          ...(deps.surface ? { surface: deps.surface } : {}),
           ...(method ? { method } : {}),
           ...(buildJob ? { buildJob } : {}),
           ...(copyJob ? { copyJob } : {}),

@@ -65,8 +65,36 @@ describe('efs-encrypt build', () => {
     expect(built.out).toContain('mount target eu-west-1b: fsmt-');
   }, 60_000);
 
+  it('refuses an excluded file system with its reason and who excluded it', async () => {
+    await writeFile(
+      workspace.path('exclude.yaml'),
+      `- { fileSystemId: ${FS.scratch}, scope: excluded, reason: "scratch data, deleted in Q3" }\n`,
+    );
+    const decided = await runCli(
+      'plan',
+      '--decisions',
+      workspace.path('exclude.yaml'),
+      '--estate',
+      workspace.path('estate.json'),
+      '--actor',
+      'cli:alice',
+    );
+    expect(decided.code).toBe(0);
+    for (const dryRun of [[], ['--dry-run']]) {
+      const refused = await runCli('build', FS.scratch, ...dryRun, '--estate', workspace.path('estate.json'));
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain(
+        `${FS.scratch} is excluded from the migration: scratch data, deleted in Q3 (excluded by cli:alice at `,
+      );
+      expect(refused.err).not.toContain('no decision');
+    }
+  }, 30_000);
+
   it('refuses without IDs or --all, and names what it cannot find', async () => {
-    expect((await runCli('build', '--dry-run')).code).toBe(1);
+    // A usage problem (exit 2, as the README says), not a failed build.
+    const noTarget = await runCli('build', '--dry-run');
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.err).toContain('build needs file system IDs or --all.');
     const unknown = await runCli(
       'build',
       'fs-0000000000000dead',

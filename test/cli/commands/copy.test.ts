@@ -70,8 +70,8 @@ describe('efs-encrypt copy', () => {
     expect(dry.out).toContain('"PreserveDeletedFiles":"REMOVE"');
     const status = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
     expect(status.code).toBe(0);
-    expect(status.out).toContain(`${SOURCE}: target_ready (method datasync)`);
-    expect(status.out).toContain('next: start');
+    expect(status.out).toContain(`${SOURCE}: target_ready (AWS DataSync)`);
+    expect(status.out).toContain(`next: Start the copy. (efs-encrypt copy start ${SOURCE})`);
   });
 
   it('records rsync passes from a summary file', async () => {
@@ -111,6 +111,54 @@ describe('efs-encrypt copy', () => {
     );
     expect(final.code).toBe(0);
     expect(final.out).toContain('final sync verified');
+  });
+
+  it('prints a recorded pass once (stdout), names CLI commands, and a verified copy has nothing to retry', async () => {
+    await seed('rsync');
+    const before = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
+    expect(before.out).toContain(
+      `next: Run the EC2 + rsync runbook (efs-encrypt copy runbook ${SOURCE} --out DIR), then record the initial pass with verify.sh's summary. (efs-encrypt copy record ${SOURCE} --pass initial --summary FILE)`,
+    );
+    expect(before.out).not.toMatch(/Initial copy done|thread/);
+    const initial = await runCli(
+      'copy',
+      'record',
+      SOURCE,
+      '--pass',
+      'initial',
+      '--estate',
+      workspace.path('estate.json'),
+    );
+    expect(initial.out).toContain('initial copy recorded (synced)');
+    expect(initial.err).not.toContain('initial copy recorded');
+    await writeFile(
+      workspace.path('summary.txt'),
+      [
+        '== efs-encrypt verification summary ==',
+        'entries: source 3, target 3',
+        'compared: type mode owner size mtime symlink content hardlink',
+        'differences: 0',
+        'result: CLEAN',
+        '== end of summary ==',
+      ].join('\n'),
+    );
+    const final = await runCli(
+      'copy',
+      'record',
+      SOURCE,
+      '--pass',
+      'final',
+      '--summary',
+      workspace.path('summary.txt'),
+      '--estate',
+      workspace.path('estate.json'),
+    );
+    expect(final.out.match(/final sync verified/g)).toHaveLength(1);
+    expect(final.err).toBe('');
+    const status = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
+    expect(status.out).toContain('next: Verified. Next: cut over');
+    const events = await runCli('status', SOURCE, '--estate', workspace.path('estate.json'));
+    expect(events.out).not.toContain('reported from the thread');
   });
 
   it('runbook --out writes the runbook and its executable scripts; without --out it prints the runbook', async () => {

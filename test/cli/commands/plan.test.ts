@@ -28,7 +28,7 @@ describe('efs-encrypt plan', () => {
     );
     expect(applied.err).toContain('No stored scan yet: scanning first.');
     expect(applied.out).toBe(
-      `${FS.app} 111111111111 eu-west-1: decided (decided)\n${FS.scratch} 111111111111 eu-west-1: excluded (excluded)\n`,
+      `${FS.app} (app-data) 111111111111 eu-west-1: decided\n${FS.scratch} (scratch) 111111111111 eu-west-1: excluded\n`,
     );
     expect(applied.code).toBe(0);
 
@@ -74,5 +74,51 @@ describe('efs-encrypt plan', () => {
     const bad = await runCli('plan', '--decisions', workspace.path('bad.json'));
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('decisions[0].scope: expected in_scope or excluded');
+  });
+
+  it('after a scan of one account and region, plans from every account and region as its newest scan saw it', async () => {
+    const full = await runCli('scan', '--demo', '-q');
+    expect(full.code).toBe(0);
+    const scoped = await runCli('scan', '345678901234', 'eu-west-1', '--demo', '-q');
+    expect(scoped.code).toBe(0);
+    const scopedId = /Scan (\S+)/.exec(scoped.out)![1]!;
+
+    const shown = await runCli('plan', '--show', '--demo');
+    expect(shown.code).toBe(0);
+    // All 12 unencrypted file systems the demo can read, not the scoped scan's 2.
+    expect(shown.out).toMatch(
+      /^Plan from the latest scan of each account and region \(.*\): 12 unencrypted file systems/,
+    );
+    expect(shown.out).toContain('fs-68e35c51cc50b9405 (jenkins-home) 210987654321 us-east-1');
+
+    // A decision about a file system outside the scoped scan is accepted ...
+    await writeFile(
+      workspace.path('jenkins.yaml'),
+      '- { fileSystemId: fs-68e35c51cc50b9405, scope: excluded, reason: replaced by the new CI }\n',
+    );
+    const decided = await runCli('plan', '--decisions', workspace.path('jenkins.yaml'), '--demo');
+    expect(decided.out).toBe('fs-68e35c51cc50b9405 (jenkins-home) 210987654321 us-east-1: excluded\n');
+    expect(decided.code).toBe(0);
+
+    // ... and --scan still keeps to one scan.
+    const one = await runCli('plan', '--show', '--scan', scopedId, '--demo');
+    expect(one.out).toMatch(new RegExp(`^Plan from scan ${scopedId}: 2 unencrypted file systems`));
+  }, 60_000);
+
+  it('documents the decision file format in --help', async () => {
+    const help = await runCli('plan', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).not.toContain('.ts');
+    for (const field of [
+      'fileSystemId',
+      'scope',
+      'reason',
+      'targetKey',
+      'method',
+      'constraints',
+      'accountId',
+    ])
+      expect(help.out).toContain(field);
+    expect(help.out).toContain('in_scope | excluded');
   });
 });

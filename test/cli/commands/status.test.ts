@@ -57,7 +57,7 @@ describe('efs-encrypt status', () => {
     expect(r.out).toContain(`last error ${FAILURE.code}`);
     expect(r.out).toContain(`[AWS request ${BUILD_REQUEST_ID}]`);
     expect(r.out).toMatch(
-      /next: .*Retry the build.* Who: admins\. \(efs-encrypt build fs-0000000000000000c\)/,
+      /next: .*retry the build.* Who: admins\. \(efs-encrypt build fs-0000000000000000c\)/,
     );
 
     const j = await runCli('status', IDS.synced, '--json', '--events', '1');

@@ -109,6 +109,8 @@ describe('build review builders', () => {
     const summary = (decided: number): PlanSummary =>
       ({
         scanId: 'scan-1',
+        basis: 'scan scan-1',
+        unread: [],
         candidates: 2,
         decided: Array.from({ length: decided }, (_, i) => ({
           fileSystem: fileSystem(i),

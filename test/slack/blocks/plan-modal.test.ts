@@ -120,6 +120,8 @@ describe('plan modal builder', () => {
     }));
     const messages = planSummaryMessages({
       scanId: 's',
+      basis: 'scan s',
+      unread: [],
       candidates: 40,
       decided: [],
       excluded: [...statuses, ...statuses, ...statuses, ...statuses, ...statuses, ...statuses],

@@ -184,6 +184,10 @@ describe('DataSync copy against the local estate', () => {
     await h.phase.retry(id, 'U0ADMIN');
     expect((await h.runner('r2').tick()).succeeded).toHaveLength(1);
     expect((await h.phase.status(id)).state).toBe('verified');
+    // Nothing left to retry: said so, instead of answering with the finished job as if queued.
+    await expect(h.phase.retry(id, 'U0ADMIN')).rejects.toThrow(
+      `${SOURCE} has nothing to retry: its last copy (final sync) succeeded and it is verified. Next: cutover`,
+    );
   });
 
   it('a restart during a copy resumes polling the stored execution: one execution, progress continues', async () => {

@@ -74,4 +74,39 @@ describe('parseDecisionFile', () => {
     expect(formatOf('plan.YML')).toBe('yaml');
     expect(formatOf('plan.json')).toBe('json');
   });
+
+  it('says to quote an account ID that YAML read as a number, with the leading zero it dropped', () => {
+    const yaml = [
+      'decisions:',
+      '  - { fileSystemId: fs-0a0000000000000a1, accountId: 012345678901, scope: excluded, reason: x }',
+      '  - { fileSystemId: fs-0a0000000000000a2, accountId: 345678901234, scope: excluded, reason: x }',
+    ].join('\n');
+    const problems = problemsOf(() => parseDecisionFile(yaml, 'yaml'));
+    expect(problems).toEqual([
+      'decisions[0].accountId: the account ID was read as the number 12345678901 (its leading zero dropped): quote it, accountId: "012345678901"',
+      'decisions[1].accountId: the account ID was read as the number 345678901234: quote it, accountId: "345678901234"',
+    ]);
+  });
+
+  it('names the line and column of a JSON syntax error', () => {
+    const json = ['{', '  "decisions": [', '    { fileSystemId: "fs-0a0000000000000a1" }', '  ]', '}'].join(
+      '\n',
+    );
+    expect(problemsOf(() => parseDecisionFile(json, 'json'))).toEqual([
+      expect.stringMatching(/^not valid JSON: .* at line 3, column 7$/),
+    ]);
+    expect(problemsOf(() => parseDecisionFile('{"decisions": [\n', 'json'))).toEqual([
+      expect.stringMatching(/^not valid JSON: .*end of JSON input at line 2, the end of the file/),
+    ]);
+  });
 });
+
+function problemsOf(parse: () => unknown): string[] {
+  try {
+    parse();
+  } catch (e) {
+    if (e instanceof DecisionFileError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a DecisionFileError');
+}

@@ -54,9 +54,9 @@ const COMMAND: Record<CopyAction, string> = {
   start: `efs-encrypt copy start ${FS_ID}`,
   sync: `efs-encrypt copy sync ${FS_ID}`,
   final: `efs-encrypt copy final ${FS_ID}`,
-  confirm_writes_stopped: `efs-encrypt copy final ${FS_ID} --writes-stopped-at <time>`,
-  record_initial: `efs-encrypt copy record ${FS_ID} --pass initial`,
-  record_final: `efs-encrypt copy record ${FS_ID} --pass final --summary <file>`,
+  confirm_writes_stopped: `efs-encrypt copy final ${FS_ID} --writes-stopped-at TIME`,
+  record_initial: `efs-encrypt copy record ${FS_ID} --pass initial --summary FILE`,
+  record_final: `efs-encrypt copy record ${FS_ID} --pass final --summary FILE`,
   retry: `efs-encrypt copy retry ${FS_ID}`,
 };
 /** Words each action's text carries (its button's name, or what the person does). */
@@ -132,13 +132,50 @@ describe('next step in the copy states', () => {
   it('no copy action left: verified goes to cutover, a copy state without its job waits for it to resume', () => {
     for (const method of METHODS)
       expect(nextStepOf({ record: record('verified'), method })).toEqual({
-        text: 'Cut over: point the application at the encrypted twin (cutover is coming to the bot).',
+        text: 'Verified. Next: cut over, pointing the application at the encrypted twin (cutover is coming to efs-encrypt).',
         who: 'application owner',
       });
     expect(nextStepOf({ record: record('copying'), method: 'datasync' })).toMatchObject({
       text: expect.stringContaining('Wait: the copy job is resuming.'),
       who: 'nobody',
     });
+  });
+
+  it('on the command line, names efs-encrypt commands and never a Slack button or thread', () => {
+    const SLACK_WORDS =
+      /Start copy|Start replication|Sync again|Final sync done|Initial copy done|Final sync\b|Retry\b|Review build|thread|message|\/efs-encrypt|button/;
+    const cases: Parameters<typeof nextStepOf>[0][] = [
+      ...METHODS.flatMap((method) => COPY_STATES.map((state) => ({ record: record(state), method }))),
+      ...(['discovered', 'in_scope', 'excluded', 'decided', 'target_creating'] as const).map((state) => ({
+        record: record(state),
+        method: 'datasync' as const,
+      })),
+      { record: record('synced'), method: 'datasync', copyJob: job('running') },
+      {
+        record: record('failed', {
+          failedFrom: 'copying',
+          lastError: { code: 'X', message: 'Broke.', at: 't' },
+        }),
+        method: 'datasync',
+        copyJob: job('failed'),
+      },
+    ];
+    for (const c of cases) {
+      const next = nextStepOf({ ...c, surface: 'cli' });
+      expect(next.text, `${c.method} ${c.record.state}`).not.toMatch(SLACK_WORDS);
+      expect(next.command ?? '', `${c.method} ${c.record.state}`).not.toMatch(/^\//);
+    }
+    expect(nextStepOf({ record: record('copying'), method: 'rsync', surface: 'cli' })).toEqual({
+      text: "Record the initial pass with verify.sh's summary once the initial rsync pass finished.",
+      who: 'admins',
+      command: `efs-encrypt copy record ${FS_ID} --pass initial --summary FILE`,
+    });
+    expect(nextStepOf({ record: record('synced'), method: 'replication', surface: 'cli' }).text).toBe(
+      'Run an incremental sync to wait for replication to catch up, or stop writes to the source, then run the final sync with the time they stopped.',
+    );
+    expect(nextStepOf({ record: record('verified'), method: 'rsync', surface: 'cli' }).text).toMatch(
+      /^Verified\. Next: cut over/,
+    );
   });
 
   it('a copy that failed: Retry exactly when the copy rule allows it', () => {

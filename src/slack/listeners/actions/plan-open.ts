@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { errorMessage } from '#blocks/error.ts';
 import { pageOf, planModal } from '#blocks/plan-modal.ts';
 import { BadInputError } from '../../../domain/errors.ts';
-import { planCandidates } from '../../../workflow/decide/index.ts';
+import { describeBasis, planCandidates } from '../../../workflow/decide/index.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
@@ -14,7 +14,7 @@ export interface OpenPlanRequest {
   /** Valid for 3 seconds: everything before views.open must be quick. */
   triggerId: string;
   userId: string;
-  /** Default: the latest scan. */
+  /** Default: the newest scan of each account and region (a scoped scan replaces only its part). */
   scanId?: string;
   /** Where the summary goes when the plan is saved; in `threadTs`'s thread when given. */
   channelId?: string;
@@ -29,15 +29,21 @@ export async function openPlanModal(deps: ListenerDeps, req: OpenPlanRequest): P
     throw new BadInputError(
       'Planning is not set up in this deployment (no decide service); ask whoever runs the bot.',
     );
-  const scan = await decide.workflow.scanFor(req.scanId);
-  const candidates = planCandidates(scan);
+  const basis = await decide.workflow.basisFor({ scanId: req.scanId });
+  const candidates = planCandidates(basis);
   const statuses = await decide.workflow.statusOf(pageOf(candidates, 0));
   await req.client.views.open({
     trigger_id: req.triggerId,
     view: planModal({
-      metadata: { scanId: scan.scanId, page: 0, channelId: req.channelId, threadTs: req.threadTs },
+      metadata: {
+        ...(basis.scanId ? { scanId: basis.scanId } : { asOf: basis.asOf }),
+        page: 0,
+        channelId: req.channelId,
+        threadTs: req.threadTs,
+      },
       candidates,
       statuses,
+      origin: describeBasis(basis),
     }),
   });
 }

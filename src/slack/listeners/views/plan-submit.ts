@@ -10,7 +10,7 @@ import {
 } from '#blocks/plan-modal.ts';
 import { planSummaryMessages } from '#blocks/plan-summary.ts';
 import { BadInputError } from '../../../domain/errors.ts';
-import { planCandidates } from '../../../workflow/decide/index.ts';
+import { describeBasis, planCandidates } from '../../../workflow/decide/index.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
@@ -43,14 +43,15 @@ export function planSubmitView(deps: ListenerDeps) {
       const decide = deps.services.decide;
       if (!meta || !decide)
         throw new BadInputError('This plan form is out of date; close it and open the plan again.');
-      const scan = await decide.workflow.scanFor(meta.scanId);
-      const candidates = planCandidates(scan);
+      const request = { scanId: meta.scanId, asOf: meta.asOf };
+      const basis = await decide.workflow.basisFor(request);
+      const candidates = planCandidates(basis);
       const page = pageOf(candidates, meta.page);
       const read = readPlanSubmission(view.state.values as ViewStateValues, page);
       if (Object.keys(read.errors).length)
         return await ack({ response_action: 'errors', errors: read.errors });
       if (read.choices.length) {
-        const result = await decide.workflow.record(read.choices, userId, { scanId: scan.scanId });
+        const result = await decide.workflow.record(read.choices, userId, request);
         if (!result.ok) {
           log.info({ invalid: result.invalid.length }, 'plan choices refused');
           return await ack({
@@ -71,14 +72,15 @@ export function planSubmitView(deps: ListenerDeps) {
         const statuses = await decide.workflow.statusOf(pageOf(candidates, next.page));
         return await ack({
           response_action: 'update',
-          view: planModal({ metadata: next, candidates, statuses }),
+          view: planModal({ metadata: next, candidates, statuses, origin: describeBasis(basis) }),
         });
       }
       await ack();
       if (meta.channelId) {
         const channel = meta.channelId;
         deps.tasks.start(`plan summary ${correlationId}`, async () => {
-          for (const message of planSummaryMessages(await decide.workflow.summary(scan.scanId)))
+          // The summary is of now: decisions stored meanwhile and scans finished since included.
+          for (const message of planSummaryMessages(await decide.workflow.summary({ scanId: meta.scanId })))
             await client.chat.postMessage({
               channel,
               ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}),
