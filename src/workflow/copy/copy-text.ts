@@ -5,7 +5,7 @@ import {
   type PlannedCopyCall,
 } from '../../domain/copy.ts';
 import { METHOD_LABELS } from '../../domain/decision.ts';
-import type { NextStep } from '../status/status-model.ts';
+import type { NextStep } from '../status/index.ts';
 import type { CopyStatus } from './copy-phase.ts';
 
 /** The copy's dry run and status as plain text, for the CLI and logs. */
