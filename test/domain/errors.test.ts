@@ -30,6 +30,7 @@ describe('ErrorCode', () => {
       EventAlreadyExists: 'efs_encrypt_event_already_exists',
       QueryTooLarge: 'efs_encrypt_query_too_large',
       Internal: 'efs_encrypt_internal',
+      ClientsConnected: 'efs_encrypt_clients_connected',
     });
   });
 
