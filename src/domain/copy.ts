@@ -285,12 +285,37 @@ export interface ExecutionReport {
   Status?: string;
   StartTime?: Date;
   LaunchTime?: Date;
+  /** When the execution ended (SUCCESS or ERROR); absent while it runs. */
+  EndTime?: Date;
   EstimatedFilesToTransfer?: number;
   EstimatedBytesToTransfer?: number;
   FilesTransferred?: number;
   BytesTransferred?: number;
   FilesVerified?: number;
-  Result?: { TransferStatus?: string; VerifyStatus?: string; ErrorCode?: string; ErrorDetail?: string };
+  Result?: {
+    TransferStatus?: string;
+    VerifyStatus?: string;
+    ErrorCode?: string;
+    ErrorDetail?: string;
+    /** Milliseconds the execution ran, from StartTime to its end. */
+    TotalDuration?: number;
+  };
+}
+
+/** Statuses after which an execution changes no more. */
+const FINISHED_STATUSES = ['SUCCESS', 'ERROR'];
+
+/**
+ * When a finished execution ended, by its own record: EndTime, else StartTime + TotalDuration;
+ * undefined while it runs (or when AWS gave neither). A finished copy's elapsed time and
+ * throughput are measured to this instant, not to whenever someone asks, so they stay fixed.
+ */
+export function executionEndOf(e: ExecutionReport): Date | undefined {
+  if (!FINISHED_STATUSES.includes(e.Status ?? '')) return undefined;
+  if (e.EndTime) return e.EndTime;
+  if (e.StartTime && e.Result?.TotalDuration !== undefined)
+    return new Date(e.StartTime.getTime() + e.Result.TotalDuration);
+  return undefined;
 }
 
 export interface CopyProgress {
@@ -299,7 +324,7 @@ export interface CopyProgress {
   filesEstimated: number;
   bytesTransferred: number;
   bytesEstimated: number;
-  /** Bytes per second since the execution launched; undefined before any byte moved. */
+  /** Bytes per second from launch to now (to the end, once finished); undefined before any byte moved. */
   throughputBytesPerSecond?: number;
   elapsedMs: number;
   /** Time left at the current throughput; 0 once the transfer finished; undefined when unknown. */
@@ -308,14 +333,25 @@ export interface CopyProgress {
   percent: number;
 }
 
+/**
+ * Progress of an execution as seen at `now`. A finished execution is measured to its own end
+ * (executionEndOf), so asking later gives the same elapsed time and throughput.
+ */
 export function copyProgressOf(e: ExecutionReport, now: Date): CopyProgress {
+  const end = executionEndOf(e);
+  const until = end ?? now;
   const bytesTransferred = Math.max(0, e.BytesTransferred ?? 0);
   const bytesEstimated = Math.max(0, e.EstimatedBytesToTransfer ?? 0);
   const filesTransferred = Math.max(0, e.FilesTransferred ?? 0);
   const filesEstimated = Math.max(0, e.EstimatedFilesToTransfer ?? 0);
-  const elapsedMs = e.StartTime ? Math.max(0, now.getTime() - e.StartTime.getTime()) : 0;
+  const elapsedMs =
+    end && e.Result?.TotalDuration !== undefined
+      ? e.Result.TotalDuration
+      : e.StartTime
+        ? Math.max(0, until.getTime() - e.StartTime.getTime())
+        : 0;
   const movingSince = e.LaunchTime ?? e.StartTime;
-  const movingMs = movingSince ? now.getTime() - movingSince.getTime() : 0;
+  const movingMs = movingSince ? until.getTime() - movingSince.getTime() : 0;
   const throughput = bytesTransferred > 0 && movingMs > 0 ? (bytesTransferred * 1000) / movingMs : undefined;
   const transferDone =
     e.Result?.TransferStatus === 'SUCCESS' || e.Status === 'VERIFYING' || e.Status === 'SUCCESS';

@@ -115,6 +115,10 @@ describe('DataSync copy against the local estate', () => {
       state: 'verified',
       verification: expect.stringContaining('point-in-time verification SUCCESS'),
     });
+    // An hour later the finished execution still reports its own elapsed time and throughput.
+    expect(status.progress?.elapsedMs).toBeGreaterThan(0);
+    h.clock.advance(3_600_000);
+    expect((await h.phase.status(id)).progress).toEqual(status.progress);
     const migration = (await h.store.migrations.getMigration(id))!;
     expect(migration.facts.verificationClean).toBe(true);
     const { tasks, executions: all } = await executions();
