@@ -146,7 +146,7 @@ export function copyService(
   const service: CopyService = {
     phase,
     methodOf: async (id) => (await runtime.store.migrations.getDecision(id))?.decision.method,
-    runbook: (id) => rsyncRunbookFor(runtime, id),
+    runbook: (id, actor) => rsyncRunbookFor(runtime, id, actor),
     events: runtime.store.events,
     attachProgress: hub.attach,
   };

@@ -140,6 +140,12 @@ export const CopyResourceKeys = {
   lastReplicatedTimestamp: 'replicationLastReplicatedTimestamp',
   /** The summary of the latest verification, as one line. */
   verification: 'verification',
+  /** EC2 + rsync: the one-time nonce of the latest runbook's verify.sh (a new runbook replaces it). */
+  rsyncVerifyNonce: 'rsyncVerifyNonce',
+  /** EC2 + rsync: the nonce of the last recorded verify.sh summary: it is not accepted again. */
+  rsyncVerifyNonceUsed: 'rsyncVerifyNonceUsed',
+  /** SHA-256 of the summary recorded with that nonce: the same summary again is a double submission. */
+  rsyncVerifySummarySha256: 'rsyncVerifySummarySha256',
 } as const;
 
 /** Tag keys on the DataSync locations and task (DataSync tag keys allow `:`). */

@@ -29,7 +29,13 @@ import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { createCopyHandler } from './copy-job.ts';
-import { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
+import {
+  checkRsyncSummary,
+  recordRsyncPass,
+  type RsyncPass,
+  type RsyncStatusResult,
+} from './rsync-status.ts';
+import type { VerificationSummary } from './rsync/index.ts';
 
 /**
  * The copy phase as the Slack buttons and the CLI call it (admin checks are the caller's,
@@ -106,6 +112,11 @@ export interface CopyPhase {
     actor: string,
     input: { pass: RsyncPass; summaryText?: string },
   ): Promise<RsyncStatusResult>;
+  /**
+   * EC2 + rsync: parses verify.sh's summary and checks it belongs to this migration (its file
+   * systems, its latest runbook's unused nonce, counts that fit the metered size); records nothing.
+   */
+  checkRsyncSummary(migrationId: string, summaryText: string): Promise<VerificationSummary>;
   /** Queues the next generation of a failed copy job (same kind); returns the latest job otherwise. */
   retry(migrationId: string, actor: string): Promise<QueuedCopy>;
   status(migrationId: string): Promise<CopyStatus>;
@@ -257,6 +268,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     },
 
     recordRsyncStatus: (migrationId, actor, input) => recordRsyncPass(deps, migrationId, actor, input),
+    checkRsyncSummary: (migrationId, summaryText) => checkRsyncSummary(deps, migrationId, summaryText),
 
     async retry(migrationId, actor) {
       const { record } = await load(migrationId);
