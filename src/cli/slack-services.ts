@@ -141,6 +141,7 @@ export function copyService(
     dataSyncFor: dataSync.clientFor,
     replicationFor: replicationClientsFrom(runtime.accounts),
     network: directories.network,
+    ...(runtime.config.dataSync ? { dataSyncSettings: runtime.config.dataSync } : {}),
     pollMs: options.pollMs ?? 15_000,
   });
   const service: CopyService = {

@@ -171,6 +171,78 @@ export interface DataSyncTaskOptions {
   PosixPermissions: 'PRESERVE';
   TransferMode: 'CHANGED';
   TaskQueueing: 'ENABLED';
+  /** The decision's bandwidth limit; absent: DataSync's default (-1, as fast as it can). */
+  BytesPerSecond?: number;
+  /** TRANSFER when a CloudWatch log group is configured: every file transferred and verified is logged. */
+  LogLevel?: 'TRANSFER';
+}
+
+/**
+ * Site-wide DataSync settings (src/config.ts). `{account}` and `{region}` in an ARN stand for the
+ * migration's account and region, so one setting serves tasks in every account: a task's log
+ * group must be in its own account and region.
+ */
+export interface DataSyncSettings {
+  cloudWatchLogGroupArn?: string;
+  /** Where DataSync writes a task report of every execution, and the role it uploads it with. */
+  taskReport?: { s3BucketArn: string; subdirectory?: string; bucketAccessRoleArn: string };
+}
+
+/** What one migration's DataSync calls add to the defaults: the site settings and its bandwidth limit. */
+export interface DataSyncExtras extends DataSyncSettings {
+  bytesPerSecond?: number;
+}
+
+const forMigration = (arn: string, m: { accountId: string; region: string }) =>
+  arn.replaceAll('{account}', m.accountId).replaceAll('{region}', m.region);
+
+export function dataSyncExtrasFor(
+  settings: DataSyncSettings | undefined,
+  migration: { accountId: string; region: string },
+  bytesPerSecond: number | undefined,
+): DataSyncExtras {
+  const report = settings?.taskReport;
+  return {
+    ...(settings?.cloudWatchLogGroupArn
+      ? { cloudWatchLogGroupArn: forMigration(settings.cloudWatchLogGroupArn, migration) }
+      : {}),
+    ...(report
+      ? {
+          taskReport: {
+            s3BucketArn: report.s3BucketArn,
+            ...(report.subdirectory ? { subdirectory: forMigration(report.subdirectory, migration) } : {}),
+            bucketAccessRoleArn: forMigration(report.bucketAccessRoleArn, migration),
+          },
+        }
+      : {}),
+    ...(bytesPerSecond !== undefined ? { bytesPerSecond } : {}),
+  };
+}
+
+export interface TaskReportConfigInput {
+  Destination: { S3: { S3BucketArn: string; Subdirectory?: string; BucketAccessRoleArn: string } };
+  OutputType: 'STANDARD';
+  ReportLevel: 'SUCCESSES_AND_ERRORS';
+}
+
+/**
+ * A STANDARD report of successes and errors: the full list of what was transferred, verified,
+ * skipped and deleted, kept in S3 as the copy's evidence (DataSync "task reports").
+ */
+export function taskReportConfigOf(extras: DataSyncExtras): TaskReportConfigInput | undefined {
+  const r = extras.taskReport;
+  if (!r) return undefined;
+  return {
+    Destination: {
+      S3: {
+        S3BucketArn: r.s3BucketArn,
+        ...(r.subdirectory ? { Subdirectory: r.subdirectory } : {}),
+        BucketAccessRoleArn: r.bucketAccessRoleArn,
+      },
+    },
+    OutputType: 'STANDARD',
+    ReportLevel: 'SUCCESSES_AND_ERRORS',
+  };
 }
 
 /**
@@ -179,7 +251,7 @@ export interface DataSyncTaskOptions {
  * keep files deleted at the source (the source is still live); the final pass, with writes stopped,
  * removes them and verifies the whole of both file systems at the end.
  */
-export function dataSyncOptionsFor(kind: CopyKind): DataSyncTaskOptions {
+export function dataSyncOptionsFor(kind: CopyKind, extras: DataSyncExtras = {}): DataSyncTaskOptions {
   const final = kind === 'final';
   return {
     VerifyMode: final ? 'POINT_IN_TIME_CONSISTENT' : 'ONLY_FILES_TRANSFERRED',
@@ -194,6 +266,23 @@ export function dataSyncOptionsFor(kind: CopyKind): DataSyncTaskOptions {
     PosixPermissions: 'PRESERVE',
     TransferMode: 'CHANGED',
     TaskQueueing: 'ENABLED',
+    // A limit keeps the copy from draining a bursting source's credits (and its clients' throughput).
+    ...(extras.bytesPerSecond !== undefined ? { BytesPerSecond: extras.bytesPerSecond } : {}),
+    ...(extras.cloudWatchLogGroupArn ? { LogLevel: 'TRANSFER' as const } : {}),
+  };
+}
+
+/** StartTaskExecution's input: the kind's options, and the report (so a task made before the setting gets it too). */
+export function startExecutionInput(
+  taskArn: string,
+  kind: CopyKind,
+  extras: DataSyncExtras = {},
+): { TaskArn: string; OverrideOptions: DataSyncTaskOptions; TaskReportConfig?: TaskReportConfigInput } {
+  const report = taskReportConfigOf(extras);
+  return {
+    TaskArn: taskArn,
+    OverrideOptions: dataSyncOptionsFor(kind, extras),
+    ...(report ? { TaskReportConfig: report } : {}),
   };
 }
 
@@ -266,19 +355,25 @@ export interface CreateTaskInput {
   Options: DataSyncTaskOptions;
   TaskMode: 'BASIC';
   Tags: Tag[];
+  CloudWatchLogGroupArn?: string;
+  TaskReportConfig?: TaskReportConfigInput;
 }
 
 export function createTaskInput(
   migration: { accountId: string; region: string; fileSystemId: string },
   locations: { source: string; destination: string },
+  extras: DataSyncExtras = {},
 ): CreateTaskInput {
+  const report = taskReportConfigOf(extras);
   return {
     SourceLocationArn: locations.source,
     DestinationLocationArn: locations.destination,
     Name: dataSyncTaskName(migration),
-    Options: dataSyncOptionsFor('initial'),
+    Options: dataSyncOptionsFor('initial', extras),
     TaskMode: 'BASIC',
     Tags: dataSyncTags(migration),
+    ...(extras.cloudWatchLogGroupArn ? { CloudWatchLogGroupArn: extras.cloudWatchLogGroupArn } : {}),
+    ...(report ? { TaskReportConfig: report } : {}),
   };
 }
 
@@ -553,6 +648,8 @@ export interface CopyPlanInput {
   network?: DataSyncNetwork;
   /** ARNs already recorded, which the copy reuses instead of creating. */
   recorded?: { sourceLocationArn?: string; destinationLocationArn?: string; taskArn?: string };
+  /** DataSync: the bandwidth limit, log group and task report the calls carry. */
+  extras?: DataSyncExtras;
 }
 
 /** The exact calls a copy would make, in order; `<…>` stands for what is known only once made. */
@@ -642,15 +739,19 @@ export function planCopyCalls(p: CopyPlanInput): PlannedCopyCall[] {
     calls.push({
       operation: 'datasync:CreateTask',
       input: {
-        ...createTaskInput(m, {
-          source: rec.sourceLocationArn ?? '<source location>',
-          destination: rec.destinationLocationArn ?? '<destination location>',
-        }),
+        ...createTaskInput(
+          m,
+          {
+            source: rec.sourceLocationArn ?? '<source location>',
+            destination: rec.destinationLocationArn ?? '<destination location>',
+          },
+          p.extras,
+        ),
       },
     });
   calls.push({
     operation: 'datasync:StartTaskExecution',
-    input: { TaskArn: rec.taskArn ?? '<task>', OverrideOptions: dataSyncOptionsFor(p.kind) },
+    input: { ...startExecutionInput(rec.taskArn ?? '<task>', p.kind, p.extras) },
     note: 'only when the task has no execution running (one per task); otherwise that execution is followed',
   });
   calls.push({

@@ -85,6 +85,7 @@ export function openCopyPhase(
     dataSyncFor: dataSync.clientFor,
     replicationFor: replicationClientsFrom(runtime.accounts),
     network: directories.network,
+    ...(runtime.config.dataSync ? { dataSyncSettings: runtime.config.dataSync } : {}),
     pollMs: options.pollMs ?? 15_000,
   });
   return {

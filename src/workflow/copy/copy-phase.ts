@@ -10,6 +10,8 @@ import {
   copyProgressOf,
   copyStartProblem,
   CopyResourceKeys as Keys,
+  dataSyncExtrasFor,
+  type DataSyncSettings,
   isCopyKind,
   planCopyCalls,
   type CopyAction,
@@ -29,6 +31,7 @@ import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { createCopyHandler } from './copy-job.ts';
+import { bandwidthOf } from './datasync-copy.ts';
 import {
   checkRsyncSummary,
   recordRsyncPass,
@@ -63,6 +66,8 @@ export interface CopyPhaseDeps {
   dataSyncFor(accountId: string, region: string): Promise<IDataSyncClient>;
   replicationFor(accountId: string, region: string): Promise<IEfsReplicationClient>;
   network: NetworkDirectory;
+  /** DataSync's log group and task report (config); unset: neither. */
+  dataSyncSettings?: DataSyncSettings;
   pollMs?: number;
   /** At most one write of a running copy's latest progress (for `status`) per this many ms (default 30 s). */
   progressEveryMs?: number;
@@ -131,7 +136,11 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     migrations: deps.migrations,
     clock: deps.clock,
     io: deps.io,
-    dataSync: { dataSyncFor: deps.dataSyncFor, network: deps.network },
+    dataSync: {
+      dataSyncFor: deps.dataSyncFor,
+      network: deps.network,
+      ...(deps.dataSyncSettings ? { settings: deps.dataSyncSettings } : {}),
+    },
     replication: {
       replicationFor: deps.replicationFor,
       ...(deps.maxWaitMs !== undefined ? { maxWaitMs: deps.maxWaitMs } : {}),
@@ -345,6 +354,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
           destinationLocationArn: r[Keys.destinationLocationArn],
           taskArn: r[Keys.taskArn],
         },
+        extras: dataSyncExtrasFor(deps.dataSyncSettings, record, bandwidthOf(decision)),
       });
     },
   };

@@ -4,9 +4,11 @@ import type { NetworkDirectory } from '../../aws/network-directory.ts';
 import {
   copyProgressOf,
   createTaskInput,
+  dataSyncExtrasFor,
+  startExecutionInput,
+  type DataSyncSettings,
   CopyResourceKeys as Keys,
   DATASYNC_TAGS,
-  dataSyncOptionsFor,
   dataSyncTags,
   dataSyncTaskName,
   dataSyncVerdict,
@@ -14,7 +16,8 @@ import {
   formatCopyProgress,
   type DataSyncNetwork,
 } from '../../domain/copy.ts';
-import { checkNetworkPath } from '../../domain/decision.ts';
+import { checkNetworkPath, parseBandwidthLimit } from '../../domain/decision.ts';
+import type { MigrationDecision } from '../../domain/migration.ts';
 import { CopyBlockedError } from './copy-errors.ts';
 import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
 
@@ -31,6 +34,16 @@ export interface DataSyncCopyDeps {
   network: NetworkDirectory;
   /** Delay between DescribeTaskExecution polls. */
   pollMs: number;
+  /** The log group and task report every task gets (config); unset: neither. */
+  settings?: DataSyncSettings;
+}
+
+/** The decision's bandwidth limit in bytes per second (checked when the decision was recorded). */
+export function bandwidthOf(decision: Pick<MigrationDecision, 'constraints'>): number | undefined {
+  const text = decision.constraints?.bandwidthLimit;
+  if (!text?.trim()) return undefined;
+  const parsed = parseBandwidthLimit(text);
+  return 'bytesPerSecond' in parsed ? parsed.bytesPerSecond : undefined;
 }
 
 export interface MethodOutcome {
@@ -49,6 +62,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
   const m = s.record();
   const twinId = builtTwinIdOf(m);
   const client = await deps.dataSyncFor(m.accountId, m.region);
+  const extras = dataSyncExtrasFor(deps.settings, m, bandwidthOf(s.decision));
 
   let executionArn = m.resources[Keys.execution(s.ctx.job.jobId)];
   if (!executionArn) {
@@ -81,7 +95,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       return found.TaskArn;
     }
     const out = await s.call('task', 'CreateTask', () =>
-      client.createTask(createTaskInput(m, { source, destination })),
+      client.createTask(createTaskInput(m, { source, destination }, extras)),
     );
     if (!out.TaskArn) throw new CopyBlockedError('task', 'CreateTask returned no TaskArn.');
     await s.persist(
@@ -174,7 +188,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       return current;
     }
     const out = await s.call('start-execution', 'StartTaskExecution', () =>
-      client.startTaskExecution({ TaskArn: taskArn, OverrideOptions: dataSyncOptionsFor(s.kind) }),
+      client.startTaskExecution(startExecutionInput(taskArn, s.kind, extras)),
     );
     if (!out.TaskExecutionArn)
       throw new CopyBlockedError('start-execution', 'StartTaskExecution returned no TaskExecutionArn.');

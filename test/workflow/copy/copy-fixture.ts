@@ -138,6 +138,8 @@ export interface CopyHarnessOptions {
   tap?: (msg: IoMessage) => Promise<void>;
   /** The copy's progress write interval (the phase's default when unset). */
   progressEveryMs?: number;
+  /** DataSync's log group and task report (config). */
+  dataSyncSettings?: CopyPhaseDeps['dataSyncSettings'];
 }
 
 export async function startCopyHarness(options: CopyHarnessOptions = {}): Promise<CopyHarness> {
@@ -154,11 +156,10 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
       await options.tap?.(msg);
     },
   };
-  const { phase, destroy } = copyPhaseOver(
-    estate,
-    options.tap ? tapped : io,
-    options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {},
-  );
+  const { phase, destroy } = copyPhaseOver(estate, options.tap ? tapped : io, {
+    ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
+    ...(options.dataSyncSettings ? { dataSyncSettings: options.dataSyncSettings } : {}),
+  });
   const runners: JobRunner[] = [];
   const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
 
@@ -210,7 +211,7 @@ export interface CopyGround {
 export function copyPhaseOver(
   ground: CopyGround,
   io: IoHost,
-  options: Pick<CopyPhaseDeps, 'progressEveryMs'> = {},
+  options: Pick<CopyPhaseDeps, 'progressEveryMs' | 'dataSyncSettings'> = {},
 ): { phase: CopyPhase; destroy(): void } {
   const directories: Directories = createDirectories(ground.accounts, { clock: ground.clock });
   const dataSync = dataSyncClientsFrom(ground.accounts);
