@@ -1,4 +1,5 @@
 import type { BuildPlan, PlannedCall } from '../src/domain/build-plan.ts';
+import { PRICE_LABEL } from '../src/domain/twin-cost.ts';
 import { code, escapeMrkdwn, plural } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 
@@ -94,9 +95,14 @@ export function planBlocks(plan: BuildPlan): Block[] {
       (d) => `• ${escapeMrkdwn(d.subject)}: ${escapeMrkdwn(d.change)} _(${escapeMrkdwn(d.why)})_`,
     ),
   ]).map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  const cost = packLines([
+    `*While both exist* _(${PRICE_LABEL})_`,
+    ...plan.whileBothExist.lines.map((l) => `• ${escapeMrkdwn(l)}`),
+  ]).map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } }));
   return [
     ...sections,
     ...differs,
+    ...cost,
     {
       type: 'actions',
       block_id: clip(`build_one|${plan.migrationId}`, SlackLimits.blockId),

@@ -13,15 +13,15 @@ import { humanBytes, plural } from './format.ts';
 import { SlackLimits, clip, type Block } from './limits.ts';
 
 /**
- * The plan modal: one page of unencrypted candidates, nine blocks each (details, scope, reason,
- * key from the list, typed key, method, window, change rate, notes), so a page stays inside
- * Slack's 100 blocks per modal. Choices are stored page by page on submit; re-opening shows them.
+ * The plan modal: one page of unencrypted candidates, ten blocks each (details, scope, reason,
+ * key from the list, typed key, method, window, change rate, bandwidth limit, notes), so a page
+ * of nine stays inside Slack's 100 blocks per modal. Choices are stored page by page on submit; re-opening shows them.
  */
 
 export const PLAN_CALLBACK_ID = 'plan_modal';
 export const PLAN_OPEN_ACTION_ID = 'plan_open';
 export const PLAN_KEY_SELECT_ACTION_ID = 'plan_key_select';
-export const PLAN_BLOCKS_PER_FILE_SYSTEM = 9;
+export const PLAN_BLOCKS_PER_FILE_SYSTEM = 10;
 /** Two blocks of page header, then whole file systems. */
 export const PLAN_PAGE_SIZE = Math.floor((SlackLimits.blocksPerModal - 2) / PLAN_BLOCKS_PER_FILE_SYSTEM);
 export const AWS_MANAGED_OPTION_VALUE = 'alias/aws/elasticfilesystem';
@@ -52,7 +52,7 @@ export function decodePlanMetadata(text: string | undefined): PlanMetadata | und
   }
 }
 
-type Part = 'scope' | 'reason' | 'key' | 'keytyped' | 'method' | 'window' | 'rate' | 'notes';
+type Part = 'scope' | 'reason' | 'key' | 'keytyped' | 'method' | 'window' | 'rate' | 'bandwidth' | 'notes';
 
 /** `<part>|<account>:<region>:<fileSystemId>`: the options listener reads account and region from it. */
 export function planBlockId(
@@ -208,6 +208,10 @@ export function fileSystemBlocks(fs: FileSystemRecord, status?: CandidateStatus)
       max_length: 100,
       placeholder: plain('5 GiB/day'),
     }),
+    textInput('bandwidth', fs, 'DataSync bandwidth limit (optional)', d?.constraints?.bandwidthLimit, {
+      max_length: 50,
+      placeholder: plain('50 MiB/s (keeps a bursting source its credits)'),
+    }),
     textInput('notes', fs, 'Notes (optional)', d?.constraints?.notes, { multiline: true, max_length: 1000 }),
   ];
 }
@@ -302,6 +306,7 @@ export function readPlanSubmission(values: ViewStateValues, page: FileSystemReco
     const constraints = {
       maintenanceWindow: read('window', fs, 'window'),
       expectedChangeRate: read('rate', fs, 'rate'),
+      bandwidthLimit: read('bandwidth', fs, 'bandwidth'),
       notes: read('notes', fs, 'notes'),
     };
     const anything = [reason, picked, typed, method, ...Object.values(constraints)].some(Boolean);
@@ -343,9 +348,11 @@ export function readPlanSubmission(values: ViewStateValues, page: FileSystemReco
               ? 'window'
               : field === 'expectedChangeRate'
                 ? 'rate'
-                : field === 'notes'
-                  ? 'notes'
-                  : 'scope';
+                : field === 'bandwidthLimit'
+                  ? 'bandwidth'
+                  : field === 'notes'
+                    ? 'notes'
+                    : 'scope';
     return planBlockId(part, fs);
   };
   return { choices, errors, blockFor };

@@ -70,7 +70,7 @@ export function rsyncRunbookMessage(runbook: RsyncRunbook): RsyncRunbookPost {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: '*On the instance, as root* (steps 5 to 7 of the runbook): mount, initial copy, then incremental passes until they are short. Click *Initial copy done* after the initial copy.',
+        text: `*On the instance, as root* (steps 5 to 7 of the runbook): mount, initial copy, then incremental passes until they are short. Click *Initial copy done* after the initial copy (or run ${code(`efs-encrypt copy record ${runbook.sourceFileSystemId} --pass initial`)}).`,
       },
     },
     {
@@ -81,7 +81,7 @@ export function rsyncRunbookMessage(runbook: RsyncRunbook): RsyncRunbookPost {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: '*In the maintenance window*, with writes to the source stopped: see what the final pass would delete, run it, verify. Paste the verification summary with *Final sync done*.',
+        text: `*In the maintenance window*, with writes to the source stopped: see what the final pass would delete, run it, verify. Paste the verification summary with *Final sync done* (or run ${code(`efs-encrypt copy record ${runbook.sourceFileSystemId} --pass final --summary FILE`)}). This runbook's verify.sh is bound to this migration and a one-time nonce: only its summary is accepted, and only once.`,
       },
     },
     {

@@ -4,6 +4,7 @@ import { MIN_PAIRS_FOR_WORKERS } from './domain/scan-scope.ts';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';
+import type { DataSyncSettings } from './domain/copy.ts';
 
 /**
  * Every setting, read once from the environment and validated. Nothing else reads `process.env`
@@ -110,6 +111,9 @@ const EnvSchema = z.object({
   EFS_ENCRYPT_SCAN_WORKERS: intFrom(defaultScanWorkers(), 0, 64),
   EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
   EFS_ENCRYPT_POLICY_RULES: z.string().optional(),
+  EFS_ENCRYPT_DATASYNC_LOG_GROUP: optional(z.string()),
+  EFS_ENCRYPT_DATASYNC_REPORT_S3: optional(z.string()),
+  EFS_ENCRYPT_DATASYNC_REPORT_ROLE: optional(z.string()),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -159,7 +163,58 @@ export interface Config {
   /** Rules every decision must follow, e.g. env=prod requires a customer-managed key. */
   policy: { rules: PolicyRule[] };
   digest: { channel?: string; schedule: string };
+  /** DataSync copies: the log group and task report every task gets (unset: neither). */
+  dataSync?: DataSyncSettings;
   logLevel: string;
+}
+
+// Patterns of the DataSync API model (LogGroupArn, S3BucketArn, S3Subdirectory, IamRoleArn).
+const PARTITION = '(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b)';
+const LOG_GROUP_ARN = new RegExp(
+  `^arn:${PARTITION}:logs:[a-z\\-0-9]+:[0-9]{12}:log-group:([^:\\*]*)(:\\*)?$`,
+);
+const BUCKET_ARN_WITH_PREFIX = new RegExp(`^(arn:${PARTITION}:s3:::[a-zA-Z0-9.\\-_]{1,255})(?:/(.*))?$`);
+const S3_SUBDIRECTORY = /^[a-zA-Z0-9_\-+./()\p{Zs}]*$/u;
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::[0-9]{12}:role/.+$`);
+/** `{account}` and `{region}` stand for each task's; checked with sample values. */
+const sample = (v: string) => v.replaceAll('{account}', '123456789012').replaceAll('{region}', 'us-east-1');
+
+function dataSyncSettings(
+  e: { logGroup?: string; reportS3?: string; reportRole?: string },
+  problems: string[],
+): DataSyncSettings | undefined {
+  const settings: DataSyncSettings = {};
+  if (e.logGroup) {
+    if (LOG_GROUP_ARN.test(sample(e.logGroup))) settings.cloudWatchLogGroupArn = e.logGroup;
+    else
+      problems.push(
+        `EFS_ENCRYPT_DATASYNC_LOG_GROUP (got "${e.logGroup}"): expected a CloudWatch log group ARN, arn:aws:logs:REGION:ACCOUNT:log-group:NAME ({account} and {region} stand for each task's; a task's log group must be in its account and region)`,
+      );
+  }
+  if (e.reportS3 || e.reportRole) {
+    const bucket = BUCKET_ARN_WITH_PREFIX.exec(e.reportS3 ?? '');
+    if (!e.reportS3)
+      problems.push('EFS_ENCRYPT_DATASYNC_REPORT_S3: required with EFS_ENCRYPT_DATASYNC_REPORT_ROLE');
+    else if (!bucket || !S3_SUBDIRECTORY.test(sample(bucket[3] ?? '')))
+      problems.push(
+        `EFS_ENCRYPT_DATASYNC_REPORT_S3 (got "${e.reportS3}"): expected an S3 bucket ARN with an optional prefix, arn:aws:s3:::BUCKET/PREFIX (prefix: letters, digits, _ - + . / ( ) and spaces)`,
+      );
+    if (!e.reportRole)
+      problems.push(
+        'EFS_ENCRYPT_DATASYNC_REPORT_ROLE: required with EFS_ENCRYPT_DATASYNC_REPORT_S3: the IAM role DataSync assumes to upload the report (BucketAccessRoleArn)',
+      );
+    else if (!ROLE_ARN.test(sample(e.reportRole)))
+      problems.push(
+        `EFS_ENCRYPT_DATASYNC_REPORT_ROLE (got "${e.reportRole}"): expected an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME ({account} stands for each task's)`,
+      );
+    if (bucket && e.reportRole && ROLE_ARN.test(sample(e.reportRole)))
+      settings.taskReport = {
+        s3BucketArn: bucket[1]!,
+        ...(bucket[3] ? { subdirectory: bucket[3] } : {}),
+        bucketAccessRoleArn: e.reportRole,
+      };
+  }
+  return Object.keys(settings).length ? settings : undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -182,6 +237,16 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for the HTTP and Lambda receivers');
   const policy = parsePolicyRules(env.EFS_ENCRYPT_POLICY_RULES);
   for (const p of policy.problems) problems.push(`EFS_ENCRYPT_POLICY_RULES: ${p}`);
+  // From the raw values too, so these problems show with the others.
+  const raw = (name: string) => (set(name) ? env[name]!.trim() : undefined);
+  const dataSync = dataSyncSettings(
+    {
+      logGroup: raw('EFS_ENCRYPT_DATASYNC_LOG_GROUP'),
+      reportS3: raw('EFS_ENCRYPT_DATASYNC_REPORT_S3'),
+      reportRole: raw('EFS_ENCRYPT_DATASYNC_REPORT_ROLE'),
+    },
+    problems,
+  );
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -210,6 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
     admins: e.EFS_ENCRYPT_ADMINS,
     policy: { rules: policy.rules },
     digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
+    ...(dataSync ? { dataSync } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -270,6 +336,18 @@ export const SETTINGS_HELP: [string, string][] = [
   [
     'EFS_ENCRYPT_POLICY_RULES',
     'Decision rules by tag, comma-separated tag=value:requirement; requirement require-cmk (must use a customer-managed key) or no-exclusion (must be migrated). E.g. "env=prod:require-cmk".',
+  ],
+  [
+    'EFS_ENCRYPT_DATASYNC_LOG_GROUP',
+    "CloudWatch log group ARN for DataSync tasks (LogLevel TRANSFER); {account} and {region} stand for each task's.",
+  ],
+  [
+    'EFS_ENCRYPT_DATASYNC_REPORT_S3',
+    'S3 bucket ARN and prefix (arn:aws:s3:::BUCKET/PREFIX) for a DataSync task report of every execution.',
+  ],
+  [
+    'EFS_ENCRYPT_DATASYNC_REPORT_ROLE',
+    'IAM role ARN DataSync assumes to write the task report (required with the bucket; {account} allowed).',
   ],
   ['LOG_LEVEL', 'pino level (default info).'],
 ];

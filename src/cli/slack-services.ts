@@ -150,12 +150,13 @@ export function copyService(
     replicationFor: replicationClientsFrom(runtime.accounts),
     network: directories.network,
     activityFor: cloudWatch.readerFor,
+    ...(runtime.config.dataSync ? { dataSyncSettings: runtime.config.dataSync } : {}),
     pollMs: options.pollMs ?? 15_000,
   });
   const service: CopyService = {
     phase,
     methodOf: async (id) => (await runtime.store.migrations.getDecision(id))?.decision.method,
-    runbook: (id) => rsyncRunbookFor(runtime, id),
+    runbook: (id, actor) => rsyncRunbookFor(runtime, id, actor),
     events: runtime.store.events,
     attachProgress: hub.attach,
   };

@@ -3,6 +3,7 @@ import type { AccessPointRecord, FileSystemRecord, LifecyclePolicyRecord } from 
 import type { JobStatus } from './job.ts';
 import type { MigrationState } from './migration-state.ts';
 import type { MigrationDecision } from './migration.ts';
+import { twinCostOf, type TwinCost } from './twin-cost.ts';
 
 /**
  * The build of an encrypted twin, as data: from the inventory snapshot of the source and the
@@ -134,6 +135,8 @@ export interface BuildPlan {
   /** The source's policy; its ARNs are rewritten to the twin's once the access points exist. */
   sourceFileSystemPolicy?: string;
   differs: Difference[];
+  /** What the twin adds to the bill while both exist (storage, provisioned throughput). */
+  whileBothExist: TwinCost;
   /** Every call in order, for the dry run. */
   calls: PlannedCall[];
 }
@@ -442,6 +445,7 @@ export function planBuild({ migrationId, fileSystem: fs, decision }: PlanBuildIn
     accessPoints: accessPoints.map((a) => a.plan),
     ...(fs.fileSystemPolicy ? { sourceFileSystemPolicy: fs.fileSystemPolicy } : {}),
     differs,
+    whileBothExist: twinCostOf(fs),
     calls: [],
   };
   plan.calls = plannedCalls(plan);

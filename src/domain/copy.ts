@@ -140,6 +140,12 @@ export const CopyResourceKeys = {
   lastReplicatedTimestamp: 'replicationLastReplicatedTimestamp',
   /** The summary of the latest verification, as one line. */
   verification: 'verification',
+  /** EC2 + rsync: the one-time nonce of the latest runbook's verify.sh (a new runbook replaces it). */
+  rsyncVerifyNonce: 'rsyncVerifyNonce',
+  /** EC2 + rsync: the nonce of the last recorded verify.sh summary: it is not accepted again. */
+  rsyncVerifyNonceUsed: 'rsyncVerifyNonceUsed',
+  /** SHA-256 of the summary recorded with that nonce: the same summary again is a double submission. */
+  rsyncVerifySummarySha256: 'rsyncVerifySummarySha256',
 } as const;
 
 /** Tag keys on the DataSync locations and task (DataSync tag keys allow `:`). */
@@ -165,6 +171,78 @@ export interface DataSyncTaskOptions {
   PosixPermissions: 'PRESERVE';
   TransferMode: 'CHANGED';
   TaskQueueing: 'ENABLED';
+  /** The decision's bandwidth limit; absent: DataSync's default (-1, as fast as it can). */
+  BytesPerSecond?: number;
+  /** TRANSFER when a CloudWatch log group is configured: every file transferred and verified is logged. */
+  LogLevel?: 'TRANSFER';
+}
+
+/**
+ * Site-wide DataSync settings (src/config.ts). `{account}` and `{region}` in an ARN stand for the
+ * migration's account and region, so one setting serves tasks in every account: a task's log
+ * group must be in its own account and region.
+ */
+export interface DataSyncSettings {
+  cloudWatchLogGroupArn?: string;
+  /** Where DataSync writes a task report of every execution, and the role it uploads it with. */
+  taskReport?: { s3BucketArn: string; subdirectory?: string; bucketAccessRoleArn: string };
+}
+
+/** What one migration's DataSync calls add to the defaults: the site settings and its bandwidth limit. */
+export interface DataSyncExtras extends DataSyncSettings {
+  bytesPerSecond?: number;
+}
+
+const forMigration = (arn: string, m: { accountId: string; region: string }) =>
+  arn.replaceAll('{account}', m.accountId).replaceAll('{region}', m.region);
+
+export function dataSyncExtrasFor(
+  settings: DataSyncSettings | undefined,
+  migration: { accountId: string; region: string },
+  bytesPerSecond: number | undefined,
+): DataSyncExtras {
+  const report = settings?.taskReport;
+  return {
+    ...(settings?.cloudWatchLogGroupArn
+      ? { cloudWatchLogGroupArn: forMigration(settings.cloudWatchLogGroupArn, migration) }
+      : {}),
+    ...(report
+      ? {
+          taskReport: {
+            s3BucketArn: report.s3BucketArn,
+            ...(report.subdirectory ? { subdirectory: forMigration(report.subdirectory, migration) } : {}),
+            bucketAccessRoleArn: forMigration(report.bucketAccessRoleArn, migration),
+          },
+        }
+      : {}),
+    ...(bytesPerSecond !== undefined ? { bytesPerSecond } : {}),
+  };
+}
+
+export interface TaskReportConfigInput {
+  Destination: { S3: { S3BucketArn: string; Subdirectory?: string; BucketAccessRoleArn: string } };
+  OutputType: 'STANDARD';
+  ReportLevel: 'SUCCESSES_AND_ERRORS';
+}
+
+/**
+ * A STANDARD report of successes and errors: the full list of what was transferred, verified,
+ * skipped and deleted, kept in S3 as the copy's evidence (DataSync "task reports").
+ */
+export function taskReportConfigOf(extras: DataSyncExtras): TaskReportConfigInput | undefined {
+  const r = extras.taskReport;
+  if (!r) return undefined;
+  return {
+    Destination: {
+      S3: {
+        S3BucketArn: r.s3BucketArn,
+        ...(r.subdirectory ? { Subdirectory: r.subdirectory } : {}),
+        BucketAccessRoleArn: r.bucketAccessRoleArn,
+      },
+    },
+    OutputType: 'STANDARD',
+    ReportLevel: 'SUCCESSES_AND_ERRORS',
+  };
 }
 
 /**
@@ -173,7 +251,7 @@ export interface DataSyncTaskOptions {
  * keep files deleted at the source (the source is still live); the final pass, with writes stopped,
  * removes them and verifies the whole of both file systems at the end.
  */
-export function dataSyncOptionsFor(kind: CopyKind): DataSyncTaskOptions {
+export function dataSyncOptionsFor(kind: CopyKind, extras: DataSyncExtras = {}): DataSyncTaskOptions {
   const final = kind === 'final';
   return {
     VerifyMode: final ? 'POINT_IN_TIME_CONSISTENT' : 'ONLY_FILES_TRANSFERRED',
@@ -188,6 +266,23 @@ export function dataSyncOptionsFor(kind: CopyKind): DataSyncTaskOptions {
     PosixPermissions: 'PRESERVE',
     TransferMode: 'CHANGED',
     TaskQueueing: 'ENABLED',
+    // A limit keeps the copy from draining a bursting source's credits (and its clients' throughput).
+    ...(extras.bytesPerSecond !== undefined ? { BytesPerSecond: extras.bytesPerSecond } : {}),
+    ...(extras.cloudWatchLogGroupArn ? { LogLevel: 'TRANSFER' as const } : {}),
+  };
+}
+
+/** StartTaskExecution's input: the kind's options, and the report (so a task made before the setting gets it too). */
+export function startExecutionInput(
+  taskArn: string,
+  kind: CopyKind,
+  extras: DataSyncExtras = {},
+): { TaskArn: string; OverrideOptions: DataSyncTaskOptions; TaskReportConfig?: TaskReportConfigInput } {
+  const report = taskReportConfigOf(extras);
+  return {
+    TaskArn: taskArn,
+    OverrideOptions: dataSyncOptionsFor(kind, extras),
+    ...(report ? { TaskReportConfig: report } : {}),
   };
 }
 
@@ -260,19 +355,25 @@ export interface CreateTaskInput {
   Options: DataSyncTaskOptions;
   TaskMode: 'BASIC';
   Tags: Tag[];
+  CloudWatchLogGroupArn?: string;
+  TaskReportConfig?: TaskReportConfigInput;
 }
 
 export function createTaskInput(
   migration: { accountId: string; region: string; fileSystemId: string },
   locations: { source: string; destination: string },
+  extras: DataSyncExtras = {},
 ): CreateTaskInput {
+  const report = taskReportConfigOf(extras);
   return {
     SourceLocationArn: locations.source,
     DestinationLocationArn: locations.destination,
     Name: dataSyncTaskName(migration),
-    Options: dataSyncOptionsFor('initial'),
+    Options: dataSyncOptionsFor('initial', extras),
     TaskMode: 'BASIC',
     Tags: dataSyncTags(migration),
+    ...(extras.cloudWatchLogGroupArn ? { CloudWatchLogGroupArn: extras.cloudWatchLogGroupArn } : {}),
+    ...(report ? { TaskReportConfig: report } : {}),
   };
 }
 
@@ -285,12 +386,37 @@ export interface ExecutionReport {
   Status?: string;
   StartTime?: Date;
   LaunchTime?: Date;
+  /** When the execution ended (SUCCESS or ERROR); absent while it runs. */
+  EndTime?: Date;
   EstimatedFilesToTransfer?: number;
   EstimatedBytesToTransfer?: number;
   FilesTransferred?: number;
   BytesTransferred?: number;
   FilesVerified?: number;
-  Result?: { TransferStatus?: string; VerifyStatus?: string; ErrorCode?: string; ErrorDetail?: string };
+  Result?: {
+    TransferStatus?: string;
+    VerifyStatus?: string;
+    ErrorCode?: string;
+    ErrorDetail?: string;
+    /** Milliseconds the execution ran, from StartTime to its end. */
+    TotalDuration?: number;
+  };
+}
+
+/** Statuses after which an execution changes no more. */
+const FINISHED_STATUSES = ['SUCCESS', 'ERROR'];
+
+/**
+ * When a finished execution ended, by its own record: EndTime, else StartTime + TotalDuration;
+ * undefined while it runs (or when AWS gave neither). A finished copy's elapsed time and
+ * throughput are measured to this instant, not to whenever someone asks, so they stay fixed.
+ */
+export function executionEndOf(e: ExecutionReport): Date | undefined {
+  if (!FINISHED_STATUSES.includes(e.Status ?? '')) return undefined;
+  if (e.EndTime) return e.EndTime;
+  if (e.StartTime && e.Result?.TotalDuration !== undefined)
+    return new Date(e.StartTime.getTime() + e.Result.TotalDuration);
+  return undefined;
 }
 
 export interface CopyProgress {
@@ -299,7 +425,7 @@ export interface CopyProgress {
   filesEstimated: number;
   bytesTransferred: number;
   bytesEstimated: number;
-  /** Bytes per second since the execution launched; undefined before any byte moved. */
+  /** Bytes per second from launch to now (to the end, once finished); undefined before any byte moved. */
   throughputBytesPerSecond?: number;
   elapsedMs: number;
   /** Time left at the current throughput; 0 once the transfer finished; undefined when unknown. */
@@ -308,14 +434,25 @@ export interface CopyProgress {
   percent: number;
 }
 
+/**
+ * Progress of an execution as seen at `now`. A finished execution is measured to its own end
+ * (executionEndOf), so asking later gives the same elapsed time and throughput.
+ */
 export function copyProgressOf(e: ExecutionReport, now: Date): CopyProgress {
+  const end = executionEndOf(e);
+  const until = end ?? now;
   const bytesTransferred = Math.max(0, e.BytesTransferred ?? 0);
   const bytesEstimated = Math.max(0, e.EstimatedBytesToTransfer ?? 0);
   const filesTransferred = Math.max(0, e.FilesTransferred ?? 0);
   const filesEstimated = Math.max(0, e.EstimatedFilesToTransfer ?? 0);
-  const elapsedMs = e.StartTime ? Math.max(0, now.getTime() - e.StartTime.getTime()) : 0;
+  const elapsedMs =
+    end && e.Result?.TotalDuration !== undefined
+      ? e.Result.TotalDuration
+      : e.StartTime
+        ? Math.max(0, until.getTime() - e.StartTime.getTime())
+        : 0;
   const movingSince = e.LaunchTime ?? e.StartTime;
-  const movingMs = movingSince ? now.getTime() - movingSince.getTime() : 0;
+  const movingMs = movingSince ? until.getTime() - movingSince.getTime() : 0;
   const throughput = bytesTransferred > 0 && movingMs > 0 ? (bytesTransferred * 1000) / movingMs : undefined;
   const transferDone =
     e.Result?.TransferStatus === 'SUCCESS' || e.Status === 'VERIFYING' || e.Status === 'SUCCESS';
@@ -511,6 +648,8 @@ export interface CopyPlanInput {
   network?: DataSyncNetwork;
   /** ARNs already recorded, which the copy reuses instead of creating. */
   recorded?: { sourceLocationArn?: string; destinationLocationArn?: string; taskArn?: string };
+  /** DataSync: the bandwidth limit, log group and task report the calls carry. */
+  extras?: DataSyncExtras;
 }
 
 /** The exact calls a copy would make, in order; `<…>` stands for what is known only once made. */
@@ -600,15 +739,19 @@ export function planCopyCalls(p: CopyPlanInput): PlannedCopyCall[] {
     calls.push({
       operation: 'datasync:CreateTask',
       input: {
-        ...createTaskInput(m, {
-          source: rec.sourceLocationArn ?? '<source location>',
-          destination: rec.destinationLocationArn ?? '<destination location>',
-        }),
+        ...createTaskInput(
+          m,
+          {
+            source: rec.sourceLocationArn ?? '<source location>',
+            destination: rec.destinationLocationArn ?? '<destination location>',
+          },
+          p.extras,
+        ),
       },
     });
   calls.push({
     operation: 'datasync:StartTaskExecution',
-    input: { TaskArn: rec.taskArn ?? '<task>', OverrideOptions: dataSyncOptionsFor(p.kind) },
+    input: { ...startExecutionInput(rec.taskArn ?? '<task>', p.kind, p.extras) },
     note: 'only when the task has no execution running (one per task); otherwise that execution is followed',
   });
   calls.push({

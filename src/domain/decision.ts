@@ -55,6 +55,7 @@ export type DecisionField =
   | 'method'
   | 'maintenanceWindow'
   | 'expectedChangeRate'
+  | 'bandwidthLimit'
   | 'notes';
 
 export type FieldErrors = Partial<Record<DecisionField, string>>;
@@ -63,8 +64,34 @@ export const TEXT_LIMITS = {
   exclusionReason: 500,
   maintenanceWindow: 200,
   expectedChangeRate: 100,
+  bandwidthLimit: 50,
   notes: 1000,
 } as const;
+
+const BANDWIDTH_UNITS: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/**
+ * A bandwidth limit as a person writes it ("50 MiB/s", "1.5 GiB/s", "800 KiB/s", "1048576 B/s")
+ * in bytes per second, DataSync's Options.BytesPerSecond. Binary units only: DataSync's own
+ * reference writes "1 MB" for 1,048,576, so "MB" would be read two ways; it is refused with the
+ * unit to write instead.
+ */
+export function parseBandwidthLimit(text: string): { bytesPerSecond: number } | { error: string } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)\s*\/\s*s\s*$/i.exec(text);
+  const how = 'write a number and KiB/s, MiB/s or GiB/s, e.g. "50 MiB/s"';
+  if (!m) {
+    const decimal = /^\s*\d+(?:\.\d+)?\s*([KMG])B(?:\/s|ps)?\s*$/i.exec(text);
+    return {
+      error: decimal
+        ? `"${text.trim()}" is ambiguous (DataSync counts 1 MB as 1,048,576 bytes): write ${decimal[1]!.toUpperCase()}iB/s, e.g. "50 MiB/s".`
+        : `"${text.trim()}" is not a bandwidth limit: ${how}.`,
+    };
+  }
+  const bytesPerSecond = Math.round(Number(m[1]) * BANDWIDTH_UNITS[m[2]!.toLowerCase()]!);
+  if (bytesPerSecond < 1)
+    return { error: `"${text.trim()}" would stop the copy: ${how}, or leave it empty for no limit.` };
+  return { bytesPerSecond };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Key references and key rules
@@ -528,6 +555,15 @@ export function evaluateChoice(choice: DecisionChoice, facts: ChoiceFacts): Choi
       tooLong(c.expectedChangeRate, TEXT_LIMITS.expectedChangeRate, 'The expected change rate'),
     );
     set('notes', tooLong(c.notes, TEXT_LIMITS.notes, 'The notes'));
+    if (c.bandwidthLimit?.trim()) {
+      const limit = parseBandwidthLimit(c.bandwidthLimit);
+      if ('error' in limit) set('bandwidthLimit', limit.error);
+      else if (choice.method && choice.method !== 'datasync')
+        set(
+          'bandwidthLimit',
+          `The bandwidth limit applies to DataSync copies; ${METHOD_LABELS[choice.method as MigrationMethod] ?? choice.method} does not use it. Clear it, or choose DataSync.`,
+        );
+    }
   }
   if (choice.scope === 'in_scope' || choice.scope === 'excluded') {
     const policy = policyProblems(facts.policy, fs, {

@@ -38,6 +38,11 @@ export interface DecisionConstraints {
   maintenanceWindow?: string;
   /** e.g. "5 GiB/day". */
   expectedChangeRate?: string;
+  /**
+   * DataSync's bandwidth cap for this file system, e.g. "50 MiB/s" (parseBandwidthLimit), so a
+   * copy does not drain a bursting source's credits; unset: as fast as DataSync goes.
+   */
+  bandwidthLimit?: string;
   notes?: string;
 }
 

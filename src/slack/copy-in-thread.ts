@@ -141,7 +141,8 @@ export const writesStoppedRequest =
 
 /**
  * Post runbook: the summary message, with the buttons that record the passes, and the runbook
- * and its scripts uploaded into the thread (files.uploadV2). Changes nothing on AWS or the record.
+ * and its scripts uploaded into the thread (files.uploadV2). Changes nothing on AWS; the record
+ * keeps the new nonce its verify.sh is bound to, stored before anything is posted.
  */
 export async function postRunbook(
   deps: ListenerDeps,
@@ -149,7 +150,7 @@ export async function postRunbook(
   migrationId: string,
 ): Promise<void> {
   const copy = copyServiceOf(deps);
-  const runbook = await copy.runbook(migrationId);
+  const runbook = await copy.runbook(migrationId, target.userId);
   const status = await copy.phase.status(migrationId);
   const post = rsyncRunbookMessage(runbook);
   const buttons = copyButtons(migrationId, 'rsync', status.actions);

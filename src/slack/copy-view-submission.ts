@@ -57,7 +57,8 @@ export function copyViewSubmission<T>(
   deps: ListenerDeps,
   title: string,
   fieldBlockId: string,
-  read: (values: ViewStateValues, meta: CopyModalMetadata) => ReadResult<T>,
+  /** May read the store (within Slack's 3 seconds): e.g. a summary checked against its migration. */
+  read: (values: ViewStateValues, meta: CopyModalMetadata) => ReadResult<T> | Promise<ReadResult<T>>,
   work: (target: BuildTarget, meta: CopyModalMetadata, input: T) => Promise<SlackMessage>,
 ) {
   return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
@@ -77,7 +78,13 @@ export function copyViewSubmission<T>(
     } catch (err) {
       return await ack({ response_action: 'errors', errors: { [fieldBlockId]: userMessageOf(err) } });
     }
-    const read_ = read(view.state.values as ViewStateValues, meta);
+    let read_: ReadResult<T>;
+    try {
+      read_ = await read(view.state.values as ViewStateValues, meta);
+    } catch (err) {
+      log.warn({ err, migrationId: meta.migrationId }, `${title}: input could not be checked`);
+      return await ack({ response_action: 'errors', errors: { [fieldBlockId]: userMessageOf(err) } });
+    }
     if (!read_.ok) {
       log.info({ migrationId: meta.migrationId, error: read_.error }, `${title}: input refused`);
       return await ack({

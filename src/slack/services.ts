@@ -62,12 +62,22 @@ export interface BuildService {
 export interface CopyService {
   phase: Pick<
     CopyPhase,
-    'startCopy' | 'confirmWritesStopped' | 'recordRsyncStatus' | 'retry' | 'status' | 'plan' | 'checkClients'
+    | 'startCopy'
+    | 'confirmWritesStopped'
+    | 'recordRsyncStatus'
+    | 'checkRsyncSummary'
+    | 'retry'
+    | 'status'
+    | 'plan'
+    | 'checkClients'
   >;
   /** The decided method, or undefined when there is no decision. */
   methodOf(migrationId: string): Promise<MigrationMethod | undefined>;
-  /** The EC2 + rsync runbook of a built twin (reads the inventory snapshot and the twin's mount targets). */
-  runbook(migrationId: string): Promise<RsyncRunbook>;
+  /**
+   * The EC2 + rsync runbook of a built twin (reads the inventory snapshot and the twin's mount
+   * targets); stores the new verification nonce of its verify.sh, recorded as `actor`'s.
+   */
+  runbook(migrationId: string, actor: string): Promise<RsyncRunbook>;
   /** The audit log: where each copy's message is shown in Slack is recorded there. */
   events: MigrationEventLog;
   /** Every copy reports (codes `copy.*`) to one IoHost; the Slack reporter attaches here. Returns the detach function. */

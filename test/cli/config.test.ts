@@ -80,6 +80,52 @@ describe('config', () => {
     expect(err.join('')).toMatch(/^config: SLACK_BOT_TOKEN: serve needs the bot token/);
   });
 
+  it('reads the DataSync log group and task report settings, with {account} and {region} placeholders', () => {
+    const c = loadConfig({
+      EFS_ENCRYPT_DATASYNC_LOG_GROUP: 'arn:aws:logs:{region}:{account}:log-group:/efs-encrypt/datasync',
+      EFS_ENCRYPT_DATASYNC_REPORT_S3: 'arn:aws:s3:::efs-evidence/datasync reports/{account}',
+      EFS_ENCRYPT_DATASYNC_REPORT_ROLE: 'arn:aws:iam::{account}:role/datasync-reports',
+    });
+    expect(c.dataSync).toEqual({
+      cloudWatchLogGroupArn: 'arn:aws:logs:{region}:{account}:log-group:/efs-encrypt/datasync',
+      taskReport: {
+        s3BucketArn: 'arn:aws:s3:::efs-evidence',
+        subdirectory: 'datasync reports/{account}',
+        bucketAccessRoleArn: 'arn:aws:iam::{account}:role/datasync-reports',
+      },
+    });
+    expect(loadConfig({}).dataSync).toBeUndefined();
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ EFS_ENCRYPT_DATASYNC_LOG_GROUP: '/efs-encrypt/datasync' })).toEqual([
+      expect.stringMatching(
+        /^EFS_ENCRYPT_DATASYNC_LOG_GROUP \(got "\/efs-encrypt\/datasync"\): expected a CloudWatch log group ARN/,
+      ),
+    ]);
+    expect(problems({ EFS_ENCRYPT_DATASYNC_REPORT_S3: 'arn:aws:s3:::efs-evidence' })).toEqual([
+      expect.stringMatching(
+        /^EFS_ENCRYPT_DATASYNC_REPORT_ROLE: required with EFS_ENCRYPT_DATASYNC_REPORT_S3/,
+      ),
+    ]);
+    expect(
+      problems({
+        EFS_ENCRYPT_DATASYNC_REPORT_S3: 's3://efs-evidence',
+        EFS_ENCRYPT_DATASYNC_REPORT_ROLE: 'reports',
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^EFS_ENCRYPT_DATASYNC_REPORT_S3 \(got "s3:\/\/efs-evidence"\): expected an S3 bucket ARN/,
+      ),
+      expect.stringMatching(/^EFS_ENCRYPT_DATASYNC_REPORT_ROLE \(got "reports"\): expected an IAM role ARN/),
+    ]);
+  });
+
   it('makes the CLI exit 2 with one line per problem', async () => {
     const { io, err } = capture({ EFS_ENCRYPT_ACCOUNTS: '12', EFS_ENCRYPT_REGIONS: 'nowhere' });
     const code = await main(['node', 'efs-encrypt', 'scan'], io);

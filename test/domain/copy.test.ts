@@ -96,6 +96,31 @@ describe('copy rules', () => {
     expect(copyProgressOf({ Status: 'LAUNCHING', StartTime: start }, start).etaMs).toBeUndefined();
   });
 
+  it('a finished execution is measured to its own end: asking later changes neither elapsed nor throughput', () => {
+    const start = new Date('2026-01-01T00:00:00Z');
+    const finished = {
+      Status: 'SUCCESS',
+      StartTime: start,
+      LaunchTime: new Date(start.getTime() + 5_000),
+      EndTime: new Date(start.getTime() + 305_000),
+      EstimatedBytesToTransfer: 69 * 1024 ** 2,
+      BytesTransferred: 69 * 1024 ** 2,
+      Result: { TransferStatus: 'SUCCESS', VerifyStatus: 'SUCCESS', TotalDuration: 305_000 },
+    };
+    const atEnd = copyProgressOf(finished, finished.EndTime);
+    const hourLater = copyProgressOf(finished, new Date(start.getTime() + 3_600_000));
+    expect(hourLater).toEqual(atEnd);
+    expect(hourLater).toMatchObject({ elapsedMs: 305_000, throughputBytesPerSecond: 241_172, etaMs: 0 });
+    // Without EndTime, StartTime + TotalDuration is the end.
+    const { EndTime: _, ...noEnd } = finished;
+    expect(copyProgressOf(noEnd, new Date(start.getTime() + 3_600_000))).toEqual(atEnd);
+    // A running execution is measured to now.
+    expect(
+      copyProgressOf({ ...noEnd, Status: 'VERIFYING', Result: {} }, new Date(start.getTime() + 3_600_000))
+        .elapsedMs,
+    ).toBe(3_600_000);
+  });
+
   it('only SUCCESS with VerifyStatus SUCCESS is clean', () => {
     expect(dataSyncVerdict({ Status: 'SUCCESS', Result: { VerifyStatus: 'SUCCESS' } }).clean).toBe(true);
     const bad = dataSyncVerdict({

@@ -4,6 +4,7 @@ import {
   cidrContains,
   evaluateChoice,
   keyProblems,
+  parseBandwidthLimit,
   parseKeyReference,
   parsePolicyRules,
   policyProblems,
@@ -288,5 +289,49 @@ describe('evaluateChoice', () => {
       { fileSystem: fs, key: { kind: 'found', key: key() }, policy: [] },
     );
     expect(verdict.errors).toEqual({ notes: expect.stringContaining('under 1000') });
+  });
+});
+
+describe('bandwidth limit', () => {
+  it('reads binary units per second into bytes per second', () => {
+    expect(parseBandwidthLimit('50 MiB/s')).toEqual({ bytesPerSecond: 52_428_800 });
+    expect(parseBandwidthLimit(' 1.5 gib / s ')).toEqual({ bytesPerSecond: 1_610_612_736 });
+    expect(parseBandwidthLimit('800KiB/s')).toEqual({ bytesPerSecond: 819_200 });
+    expect(parseBandwidthLimit('1048576 B/s')).toEqual({ bytesPerSecond: 1_048_576 });
+  });
+
+  it('says what to write instead of what it cannot read', () => {
+    expect(parseBandwidthLimit('50 MB/s')).toEqual({
+      error:
+        '"50 MB/s" is ambiguous (DataSync counts 1 MB as 1,048,576 bytes): write MiB/s, e.g. "50 MiB/s".',
+    });
+    expect(parseBandwidthLimit('fast')).toEqual({
+      error: '"fast" is not a bandwidth limit: write a number and KiB/s, MiB/s or GiB/s, e.g. "50 MiB/s".',
+    });
+    expect(parseBandwidthLimit('50 MiB')).toHaveProperty('error');
+    expect(parseBandwidthLimit('0 MiB/s')).toEqual({
+      error: expect.stringContaining('would stop the copy'),
+    });
+  });
+
+  it('is checked with the decision, and only for DataSync', () => {
+    const fs = fileSystem({ fileSystemId: 'fs-1', accountId: FS.accountId, region: FS.region });
+    const facts = { fileSystem: fs, key: { kind: 'found' as const, key: key() }, policy: [] };
+    const choice = (method: 'replication' | 'datasync', bandwidthLimit: string) =>
+      evaluateChoice(
+        {
+          fileSystemId: 'fs-1',
+          scope: 'in_scope',
+          targetKey: 'alias/payments',
+          method,
+          constraints: { bandwidthLimit },
+        },
+        facts,
+      );
+    expect(choice('replication', '50 MiB/s').errors).toEqual({
+      bandwidthLimit: expect.stringContaining('applies to DataSync copies'),
+    });
+    expect(choice('replication', '12 furlongs').errors.bandwidthLimit).toContain('is not a bandwidth limit');
+    expect(choice('replication', '  ').errors).toEqual({});
   });
 });

@@ -13,6 +13,8 @@ import {
   ListTasksCommand,
   StartTaskExecutionCommand,
   type CreateLocationEfsCommandInput,
+  type CreateTaskCommandInput,
+  type TaskReportConfig,
 } from '@aws-sdk/client-datasync';
 import { CreateFileSystemCommand, CreateMountTargetCommand } from '@aws-sdk/client-efs';
 import { DEFAULT_TIMING } from '../../src/estate/timing.ts';
@@ -315,5 +317,104 @@ describe('tasks and executions', () => {
       Result: { ErrorCode: 'OpCancelled' },
     });
     expect(h.server.control.fileSystem(ref(target))!.content.files).toBe(0);
+  });
+});
+
+describe('bandwidth limit, CloudWatch logs and task reports', () => {
+  const logGroup = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/efs-encrypt/datasync`;
+  const report = (role = `arn:aws:iam::${ACCOUNT}:role/datasync-reports`) => ({
+    Destination: {
+      S3: {
+        S3BucketArn: 'arn:aws:s3:::efs-encrypt-evidence',
+        Subdirectory: 'datasync/m-1',
+        BucketAccessRoleArn: role,
+      },
+    },
+    OutputType: 'STANDARD' as const,
+    ReportLevel: 'SUCCESSES_AND_ERRORS' as const,
+  });
+
+  async function taskWith(extra: Partial<CreateTaskCommandInput>) {
+    const source = await location(SOURCE);
+    const destination = await location(target);
+    return h.dataSync.send(
+      new CreateTaskCommand({
+        SourceLocationArn: source.LocationArn,
+        DestinationLocationArn: destination.LocationArn,
+        TaskMode: 'BASIC',
+        ...extra,
+      }),
+    );
+  }
+
+  test('the task keeps and returns its log group, options and report; an execution its report and result', async () => {
+    const { TaskArn } = await taskWith({
+      CloudWatchLogGroupArn: logGroup,
+      Options: { BytesPerSecond: 50 * 1024 ** 2, LogLevel: 'TRANSFER' },
+      TaskReportConfig: report(),
+    });
+    const described = await h.dataSync.send(new DescribeTaskCommand({ TaskArn }));
+    expect(described).toMatchObject({
+      CloudWatchLogGroupArn: logGroup,
+      Options: { BytesPerSecond: 50 * 1024 ** 2, LogLevel: 'TRANSFER' },
+      TaskReportConfig: report(),
+    });
+
+    // An execution's own report configuration overrides the task's.
+    const other = report(`arn:aws:iam::${ACCOUNT}:role/other-reports`);
+    const { TaskExecutionArn } = await h.dataSync.send(
+      new StartTaskExecutionCommand({
+        TaskArn,
+        TaskReportConfig: other,
+        OverrideOptions: { BytesPerSecond: 1024 ** 3 },
+      }),
+    );
+    const running = await describeExecution(TaskExecutionArn!);
+    expect(running).toMatchObject({
+      Options: { BytesPerSecond: 1024 ** 3, LogLevel: 'TRANSFER' },
+      TaskReportConfig: other,
+      ReportResult: { Status: 'PENDING' },
+    });
+    expect(await runToEnd(TaskExecutionArn!)).toContain('SUCCESS');
+    expect((await describeExecution(TaskExecutionArn!)).ReportResult).toEqual({ Status: 'SUCCESS' });
+  });
+
+  test('the bandwidth limit sets how long the transfer takes', async () => {
+    const limit = 10 * 1024 ** 2;
+    const { TaskArn } = await taskWith({ Options: { BytesPerSecond: limit } });
+    const arn = await transferring(TaskArn!);
+    const bytes = (await describeExecution(arn)).EstimatedBytesToTransfer!;
+    expect(bytes).toBeGreaterThan(limit * 10);
+    let ms = 0;
+    while ((await describeExecution(arn)).Status === 'TRANSFERRING') {
+      h.advance(1000);
+      ms += 1000;
+    }
+    // As long as the bytes take at the limit (to the next poll), not the estate's full speed.
+    expect(ms).toBeGreaterThanOrEqual(Math.floor((bytes / limit) * 1000));
+    expect(ms).toBeLessThanOrEqual(Math.ceil((bytes / limit) * 1000) + 1000);
+  });
+
+  test('refuses what DataSync refuses: a foreign or malformed log group, a report without its role, bad values', async () => {
+    const refused = (extra: Partial<CreateTaskCommandInput>) =>
+      expect(taskWith(extra)).rejects.toBeInstanceOf(InvalidRequestException);
+    await refused({ CloudWatchLogGroupArn: 'my-log-group' });
+    await refused({ CloudWatchLogGroupArn: `arn:aws:logs:${REGION}:111111111111:log-group:elsewhere` });
+    await refused({
+      TaskReportConfig: {
+        Destination: { S3: { S3BucketArn: 'arn:aws:s3:::b' } },
+      } as unknown as TaskReportConfig,
+    });
+    await refused({ TaskReportConfig: report('datasync-reports') });
+    await refused({
+      TaskReportConfig: {
+        ...report(),
+        Destination: { S3: { ...report().Destination.S3, S3BucketArn: 'bucket' } },
+      },
+    });
+    await refused({ Options: { BytesPerSecond: -2 } });
+    await expect(
+      taskWith({ TaskReportConfig: { ...report(), ReportLevel: 'EVERYTHING' as 'ERRORS_ONLY' } }),
+    ).rejects.toThrow(/ReportLevel 'EVERYTHING'/);
   });
 });

@@ -104,7 +104,7 @@ export function copyBot(
       copy: {
         phase,
         methodOf: async (id) => (await world.store.migrations.getDecision(id))?.decision.method,
-        runbook: (id) => rsyncRunbookFor(world, id),
+        runbook: (id, actor) => rsyncRunbookFor(world, id, actor),
         events: world.store.events,
         attachProgress: hub.attach,
         runNow,

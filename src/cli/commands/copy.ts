@@ -73,6 +73,16 @@ export class CopyHeldElsewhereError extends EfsEncryptError {
   }
 }
 
+/** A verify.sh summary that lists differences: recorded, but the copy is not verified (exit 1). */
+export class VerificationDiffersError extends EfsEncryptError {
+  constructor(fileSystemId: string, differences: number) {
+    super(
+      ErrorCode.BadInput,
+      `${fileSystemId} is not verified: verify.sh found ${differences} difference(s) (listed above). Run the final pass again with writes stopped, generate the runbook again, and record the summary of its verify.sh.`,
+    );
+  }
+}
+
 /** The copy phase over a runtime's store and account clients (the CLI and the Slack app share it). */
 export function openCopyPhase(
   runtime: Runtime,
@@ -91,6 +101,7 @@ export function openCopyPhase(
     replicationFor: replicationClientsFrom(runtime.accounts),
     network: directories.network,
     activityFor: cloudWatch.readerFor,
+    ...(runtime.config.dataSync ? { dataSyncSettings: runtime.config.dataSync } : {}),
     pollMs: options.pollMs ?? 15_000,
   });
   return {
@@ -170,9 +181,10 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           return;
         }
         if (action === 'runbook') {
-          // The same document the thread's Post runbook uploads (rsyncRunbookFor); reads only.
-          // It refuses a file system decided for another method, with what to change.
-          const runbook = await rsyncRunbookFor(runtime, id);
+          // The same document the thread's Post runbook uploads (rsyncRunbookFor). It stores the
+          // new nonce its verify.sh is bound to, and refuses a file system decided for another
+          // method, with what to change.
+          const runbook = await rsyncRunbookFor(runtime, id, actor);
           if (!opts.out) {
             ctx.io.out(runbook.markdown.endsWith('\n') ? runbook.markdown : `${runbook.markdown}\n`);
             return;
@@ -199,6 +211,9 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           );
           if (recorded.clientCheck) ctx.io.err(clientCheckText(recorded.clientCheck));
           ctx.io.out(`${recorded.message}\n`);
+          // Recorded, but it proves nothing: a script must not carry on as if the copy were verified.
+          if (recorded.summary && !recorded.summary.clean)
+            throw new VerificationDiffersError(migration!.fileSystemId, recorded.summary.differences);
           return;
         }
         let queued: QueuedCopy;

@@ -46,6 +46,7 @@ import type {
   TaskExecutionResultDetail,
   TaskExecutionStatus,
   TaskFilter,
+  TaskReportConfig,
   UntagResourceRequest,
 } from '@aws-sdk/client-datasync';
 import { stableHex } from '../ids.ts';
@@ -126,6 +127,7 @@ interface Task {
   taskMode: 'BASIC';
   creationTime: Date;
   cloudWatchLogGroupArn?: string;
+  taskReportConfig?: TaskReportConfig;
   excludes: CreateTaskRequest['Excludes'];
   includes: CreateTaskRequest['Includes'];
   tags: TagListEntry[];
@@ -157,6 +159,8 @@ interface Execution {
   result: TaskExecutionResultDetail;
   failure?: ExecutionFailure;
   verificationErrors: number;
+  /** The execution's own report configuration, else the task's. */
+  taskReportConfig?: TaskReportConfig;
   tags: TagListEntry[];
 }
 
@@ -363,6 +367,16 @@ export class DataSyncService implements DataSyncControl {
         'Enhanced mode does not support Amazon EFS locations; use TaskMode BASIC for EFS to EFS transfers.',
       );
     const options = checkOptions({ ...DEFAULT_OPTIONS, ...input.Options });
+    if (input.CloudWatchLogGroupArn !== undefined && !LOG_GROUP_ARN.test(input.CloudWatchLogGroupArn))
+      throw dataSyncErrors.invalid(
+        `CloudWatchLogGroupArn '${input.CloudWatchLogGroupArn}' is not a log group ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME).`,
+      );
+    const logGroup = input.CloudWatchLogGroupArn && LOG_GROUP_ARN.exec(input.CloudWatchLogGroupArn);
+    if (logGroup && (logGroup[2] !== ctx.region || logGroup[3] !== ctx.accountId))
+      throw dataSyncErrors.invalid(
+        `Log group ${input.CloudWatchLogGroupArn} is not in the task's account and Region (${ctx.accountId}, ${ctx.region}).`,
+      );
+    const taskReportConfig = checkTaskReport(input.TaskReportConfig);
     if (input.Name !== undefined && !/^[a-zA-Z0-9\s+=._:@/-]{0,256}$/.test(input.Name))
       throw dataSyncErrors.invalid(
         `Task name '${input.Name}' may use letters, digits, spaces and + = . _ : @ / - only.`,
@@ -381,6 +395,7 @@ export class DataSyncService implements DataSyncControl {
       ...(input.CloudWatchLogGroupArn !== undefined
         ? { cloudWatchLogGroupArn: input.CloudWatchLogGroupArn }
         : {}),
+      ...(taskReportConfig ? { taskReportConfig } : {}),
       excludes: input.Excludes,
       includes: input.Includes,
       tags: checkTags(input.Tags),
@@ -409,6 +424,7 @@ export class DataSyncService implements DataSyncControl {
       Excludes: t.excludes ?? [],
       Includes: t.includes ?? [],
       CreationTime: t.creationTime,
+      ...(t.taskReportConfig ? { TaskReportConfig: structuredClone(t.taskReportConfig) } : {}),
       TaskMode: t.taskMode,
     } satisfies DescribeTaskResponse;
   }
@@ -454,6 +470,7 @@ export class DataSyncService implements DataSyncControl {
         `Task ${task.arn} already has execution ${running.arn} in status ${running.status}; only one execution per task runs at a time.`,
       );
     const options = checkOptions({ ...task.options, ...input.OverrideOptions });
+    const taskReportConfig = checkTaskReport(input.TaskReportConfig) ?? task.taskReportConfig;
     const now = this.model.now();
     const arn = `${task.arn}/execution/exec-${stableHex(`${task.arn}/exec/${this.counter++}`, 17)}`;
     const failureAt = this.pendingFailures.findIndex(
@@ -477,6 +494,7 @@ export class DataSyncService implements DataSyncControl {
       result: { PrepareStatus: 'PENDING', TransferStatus: 'PENDING', VerifyStatus: 'PENDING' },
       ...(failure ? { failure } : {}),
       verificationErrors,
+      ...(taskReportConfig ? { taskReportConfig } : {}),
       tags: checkTags(input.Tags),
     };
     task.executions.push(execution);
@@ -518,6 +536,13 @@ export class DataSyncService implements DataSyncControl {
         Delete: 0,
       },
       Result: { ...e.result },
+      ...(e.taskReportConfig
+        ? {
+            TaskReportConfig: structuredClone(e.taskReportConfig),
+            // The report is written when the execution ends.
+            ReportResult: { Status: e.status === 'SUCCESS' || e.status === 'ERROR' ? 'SUCCESS' : 'PENDING' },
+          }
+        : {}),
       TaskMode: 'BASIC',
     } satisfies DescribeTaskExecutionResponse;
   }
@@ -796,8 +821,54 @@ function taskStatus(t: Task): DescribeTaskResponse['Status'] {
   return 'AVAILABLE';
 }
 
+// Patterns of the DataSync API model (LogGroupArn, S3BucketArn, IamRoleArn, S3Subdirectory).
+const PARTITION = '(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b)';
+const LOG_GROUP_ARN = new RegExp(
+  `^arn:${PARTITION}:logs:([a-z\\-0-9]+):([0-9]{12}):log-group:([^:\\*]*)(:\\*)?$`,
+);
+const S3_BUCKET_ARN = new RegExp(
+  `^arn:${PARTITION}:s3:[a-z\\-0-9]*:[0-9]{12}:accesspoint[/:][a-zA-Z0-9\\-.]{1,63}$|^arn:${PARTITION}:s3-outposts:[a-z\\-0-9]+:[0-9]{12}:outpost[/:][a-zA-Z0-9\\-]{1,63}[/:]accesspoint[/:][a-zA-Z0-9\\-]{1,63}$|^arn:${PARTITION}:s3:::[a-zA-Z0-9.\\-_]{1,255}$`,
+);
+const IAM_ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::[0-9]{12}:role/.*$`);
+const S3_SUBDIRECTORY = /^[a-zA-Z0-9_\-+./()\p{Zs}]*$/u;
+
+/** TaskReportConfig as DataSync checks it: an S3 destination with a bucket and a role, known enums. */
+function checkTaskReport(config: TaskReportConfig | undefined): TaskReportConfig | undefined {
+  if (config === undefined) return undefined;
+  const s3 = config.Destination?.S3;
+  if (!s3?.S3BucketArn || !s3.BucketAccessRoleArn)
+    throw dataSyncErrors.invalid(
+      'TaskReportConfig.Destination.S3 needs S3BucketArn and BucketAccessRoleArn.',
+    );
+  if (!S3_BUCKET_ARN.test(s3.S3BucketArn))
+    throw dataSyncErrors.invalid(`S3BucketArn '${s3.S3BucketArn}' is not an S3 bucket or access point ARN.`);
+  if (!IAM_ROLE_ARN.test(s3.BucketAccessRoleArn))
+    throw dataSyncErrors.invalid(`BucketAccessRoleArn '${s3.BucketAccessRoleArn}' is not an IAM role ARN.`);
+  if (
+    s3.Subdirectory !== undefined &&
+    (s3.Subdirectory.length > 4096 || !S3_SUBDIRECTORY.test(s3.Subdirectory))
+  )
+    throw dataSyncErrors.invalid(
+      `Subdirectory '${s3.Subdirectory}' has characters DataSync does not accept.`,
+    );
+  if (config.OutputType !== undefined && !['SUMMARY_ONLY', 'STANDARD'].includes(config.OutputType))
+    throw dataSyncErrors.invalid(`OutputType '${config.OutputType}' must be SUMMARY_ONLY or STANDARD.`);
+  if (
+    config.ReportLevel !== undefined &&
+    !['ERRORS_ONLY', 'SUCCESSES_AND_ERRORS'].includes(config.ReportLevel)
+  )
+    throw dataSyncErrors.invalid(
+      `ReportLevel '${config.ReportLevel}' must be ERRORS_ONLY or SUCCESSES_AND_ERRORS.`,
+    );
+  return structuredClone(config);
+}
+
 /** Basic mode option rules of the DataSync Options reference. */
 function checkOptions(options: Options): Options {
+  if (options.BytesPerSecond !== undefined && options.BytesPerSecond < -1)
+    throw dataSyncErrors.invalid('BytesPerSecond must be -1 (no limit) or more.');
+  if (options.LogLevel !== undefined && !['OFF', 'BASIC', 'TRANSFER'].includes(options.LogLevel))
+    throw dataSyncErrors.invalid(`LogLevel '${options.LogLevel}' must be OFF, BASIC or TRANSFER.`);
   if (options.Atime === 'BEST_EFFORT' && options.Mtime !== 'PRESERVE')
     throw dataSyncErrors.invalid('Atime BEST_EFFORT needs Mtime PRESERVE.');
   if (options.Atime === 'NONE' && options.Mtime !== 'NONE')

@@ -8,6 +8,8 @@ import {
   copyProgressOf,
   copyStartProblem,
   CopyResourceKeys as Keys,
+  dataSyncExtrasFor,
+  type DataSyncSettings,
   isCopyKind,
   planCopyCalls,
   type CopyAction,
@@ -29,7 +31,14 @@ import type { JobHandler } from '../jobs/index.ts';
 import { checkClients, clientCheckNote, gateOnClients } from './client-check.ts';
 import { createCopyHandler } from './copy-job.ts';
 import type { IDataSyncClient, IEfsReplicationClient, SourceNetwork } from './ports.ts';
-import { recordRsyncPass, type RsyncPass, type RsyncStatusResult } from './rsync-status.ts';
+import { bandwidthOf } from './datasync-copy.ts';
+import {
+  checkRsyncSummary,
+  recordRsyncPass,
+  type RsyncPass,
+  type RsyncStatusResult,
+} from './rsync-status.ts';
+import type { VerificationSummary } from './rsync/index.ts';
 
 /**
  * The copy phase as the Slack buttons and the CLI call it (admin checks are the caller's,
@@ -64,6 +73,8 @@ export interface CopyPhaseDeps {
   network: SourceNetwork;
   /** CloudWatch, for who is still connected to a source before its final sync. */
   activityFor(accountId: string, region: string): Promise<FileSystemActivityReader>;
+  /** DataSync's log group and task report (config); unset: neither. */
+  dataSyncSettings?: DataSyncSettings;
   pollMs?: number;
   /** At most one write of a running copy's latest progress (for `status`) per this many ms (default 30 s). */
   progressEveryMs?: number;
@@ -131,6 +142,11 @@ export interface CopyPhase {
   ): Promise<RsyncStatusResult>;
   /** Who CloudWatch saw connected to the source in the last 15 min (reads only; never throws for CloudWatch). */
   checkClients(migrationId: string): Promise<ClientCheck>;
+  /**
+   * EC2 + rsync: parses verify.sh's summary and checks it belongs to this migration (its file
+   * systems, its latest runbook's unused nonce, counts that fit the metered size); records nothing.
+   */
+  checkRsyncSummary(migrationId: string, summaryText: string): Promise<VerificationSummary>;
   /** Queues the next generation of a failed copy job (same kind); returns the latest job otherwise. */
   retry(migrationId: string, actor: string): Promise<QueuedCopy>;
   status(migrationId: string): Promise<CopyStatus>;
@@ -145,7 +161,11 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
     migrations: deps.migrations,
     clock: deps.clock,
     io: deps.io,
-    dataSync: { dataSyncFor: deps.dataSyncFor, network: deps.network },
+    dataSync: {
+      dataSyncFor: deps.dataSyncFor,
+      network: deps.network,
+      ...(deps.dataSyncSettings ? { settings: deps.dataSyncSettings } : {}),
+    },
     replication: {
       replicationFor: deps.replicationFor,
       ...(deps.maxWaitMs !== undefined ? { maxWaitMs: deps.maxWaitMs } : {}),
@@ -336,6 +356,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
       });
       return { ...result, clientCheck: check };
     },
+    checkRsyncSummary: (migrationId, summaryText) => checkRsyncSummary(deps, migrationId, summaryText),
 
     async retry(migrationId, actor) {
       const { record } = await load(migrationId);
@@ -420,6 +441,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
           destinationLocationArn: r[Keys.destinationLocationArn],
           taskArn: r[Keys.taskArn],
         },
+        extras: dataSyncExtrasFor(deps.dataSyncSettings, record, bandwidthOf(decision)),
       });
     },
   };

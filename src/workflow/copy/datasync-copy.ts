@@ -2,9 +2,11 @@ import type { DescribeTaskExecutionCommandOutput } from '@aws-sdk/client-datasyn
 import {
   copyProgressOf,
   createTaskInput,
+  dataSyncExtrasFor,
+  startExecutionInput,
+  type DataSyncSettings,
   CopyResourceKeys as Keys,
   DATASYNC_TAGS,
-  dataSyncOptionsFor,
   dataSyncTags,
   dataSyncTaskName,
   dataSyncVerdict,
@@ -12,7 +14,8 @@ import {
   formatCopyProgress,
   type DataSyncNetwork,
 } from '../../domain/copy.ts';
-import { checkNetworkPath } from '../../domain/decision.ts';
+import { checkNetworkPath, parseBandwidthLimit } from '../../domain/decision.ts';
+import type { MigrationDecision } from '../../domain/migration.ts';
 import { CopyBlockedError } from './copy-errors.ts';
 import { builtTwinIdOf, requestIds, type CopySession } from './copy-session.ts';
 import type { IDataSyncClient, SourceNetwork } from './ports.ts';
@@ -30,6 +33,16 @@ export interface DataSyncCopyDeps {
   network: SourceNetwork;
   /** Delay between DescribeTaskExecution polls. */
   pollMs: number;
+  /** The log group and task report every task gets (config); unset: neither. */
+  settings?: DataSyncSettings;
+}
+
+/** The decision's bandwidth limit in bytes per second (checked when the decision was recorded). */
+export function bandwidthOf(decision: Pick<MigrationDecision, 'constraints'>): number | undefined {
+  const text = decision.constraints?.bandwidthLimit;
+  if (!text?.trim()) return undefined;
+  const parsed = parseBandwidthLimit(text);
+  return 'bytesPerSecond' in parsed ? parsed.bytesPerSecond : undefined;
 }
 
 export interface MethodOutcome {
@@ -48,6 +61,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
   const m = s.record();
   const twinId = builtTwinIdOf(m);
   const client = await deps.dataSyncFor(m.accountId, m.region);
+  const extras = dataSyncExtrasFor(deps.settings, m, bandwidthOf(s.decision));
 
   let executionArn = m.resources[Keys.execution(s.ctx.job.jobId)];
   if (!executionArn) {
@@ -80,7 +94,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       return found.TaskArn;
     }
     const out = await s.call('task', 'CreateTask', () =>
-      client.createTask(createTaskInput(m, { source, destination })),
+      client.createTask(createTaskInput(m, { source, destination }, extras)),
     );
     if (!out.TaskArn) throw new CopyBlockedError('task', 'CreateTask returned no TaskArn.');
     await s.persist(
@@ -173,7 +187,7 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       return current;
     }
     const out = await s.call('start-execution', 'StartTaskExecution', () =>
-      client.startTaskExecution({ TaskArn: taskArn, OverrideOptions: dataSyncOptionsFor(s.kind) }),
+      client.startTaskExecution(startExecutionInput(taskArn, s.kind, extras)),
     );
     if (!out.TaskExecutionArn)
       throw new CopyBlockedError('start-execution', 'StartTaskExecution returned no TaskExecutionArn.');

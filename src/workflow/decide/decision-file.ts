@@ -68,6 +68,7 @@ const ChoiceSchema = z
       .strictObject({
         maintenanceWindow: text(TEXT_LIMITS.maintenanceWindow).optional(),
         expectedChangeRate: text(TEXT_LIMITS.expectedChangeRate).optional(),
+        bandwidthLimit: text(TEXT_LIMITS.bandwidthLimit).optional(),
         notes: text(TEXT_LIMITS.notes).optional(),
       })
       .optional(),

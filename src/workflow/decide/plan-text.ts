@@ -43,6 +43,7 @@ export function formatPlanSummary(plan: PlanSummary): string {
       const extras = [
         c.maintenanceWindow && `window ${c.maintenanceWindow}`,
         c.expectedChangeRate && `change ${c.expectedChangeRate}`,
+        c.bandwidthLimit && `DataSync limit ${c.bandwidthLimit}`,
         c.notes && `notes: ${c.notes}`,
       ].filter(Boolean);
       lines.push(

@@ -1,5 +1,6 @@
 import type { BuildMapping, BuildPlan } from '../../domain/build-plan.ts';
 import type { CompensationStep } from '../../domain/job.ts';
+import { PRICE_LABEL } from '../../domain/twin-cost.ts';
 
 /**
  * The dry run and the build's outcome as plain text, for the CLI and logs. The Slack blocks are
@@ -15,6 +16,8 @@ export function formatBuildPlan(plan: BuildPlan): string {
     ),
     '  Differs from the source:',
     ...plan.differs.map((d) => `    - ${d.subject}: ${d.change} (${d.why})`),
+    `  While both exist (${PRICE_LABEL}):`,
+    ...plan.whileBothExist.lines.map((l) => `    - ${l}`),
   ];
   return `${lines.join('\n')}\n`;
 }

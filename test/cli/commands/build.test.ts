@@ -40,6 +40,8 @@ describe('efs-encrypt build', () => {
     );
     expect(dry.out).toContain('[mount-targets] CreateMountTarget');
     expect(dry.out).toContain('Encrypted: false → true');
+    expect(dry.out).toContain('  While both exist (estimate, us-east-1 list prices):');
+    expect(dry.out).toMatch(/ {4}- Storage: [\d.]+ GiB metered at the scan, billed again on the twin/);
     // The store (kept in the data directory) shows the migration still decided.
     const again = await runCli('build', FS.app, '--dry-run', '--estate', workspace.path('estate.json'));
     expect(again.code).toBe(0);

@@ -1,4 +1,5 @@
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, useCliWorkspace } from '../run-cli.ts';
@@ -74,43 +75,125 @@ describe('efs-encrypt copy', () => {
     expect(status.out).toContain(`next: Start the copy. (efs-encrypt copy start ${SOURCE})`);
   });
 
-  it('records rsync passes from a summary file', async () => {
-    await seed('rsync');
-    const initial = await runCli(
-      'copy',
-      'record',
-      SOURCE,
-      '--pass',
-      'initial',
-      '--estate',
-      workspace.path('estate.json'),
-    );
-    expect(initial.code).toBe(0);
+  it('records rsync passes: only the summary of the verify.sh of the latest runbook counts; differences exit 1', async () => {
+    // The source as the scan meters it: 64 KiB, about what the small trees below hold.
+    const small = structuredClone(COPY_ESTATE);
+    small.accounts[0]!.regions[REGION]!.fileSystems[0]!.SizeInBytes = { Value: 64 * 1024 };
+    await writeFile(workspace.path('estate.json'), JSON.stringify(small));
+    await seedScanned('rsync');
+    const cli = (...args: string[]) => runCli('copy', ...args, '--estate', workspace.path('estate.json'));
+    const initial = await cli('record', SOURCE, '--pass', 'initial');
+    expect(initial.code, initial.err).toBe(0);
     expect(initial.out).toContain('initial copy recorded (synced)');
+
+    // The hand-written summary of issue 13 is refused (it used to verify the migration).
     await writeFile(
-      workspace.path('summary.txt'),
+      workspace.path('forged.txt'),
       [
         '== efs-encrypt verification summary ==',
-        'entries: source 3, target 3',
+        'source: /nowhere',
+        'entries: source 0, target 0',
         'compared: type mode owner size mtime symlink content hardlink',
         'differences: 0',
         'result: CLEAN',
         '== end of summary ==',
       ].join('\n'),
     );
-    const final = await runCli(
-      'copy',
+    const forged = await cli('record', SOURCE, '--pass', 'final', '--summary', workspace.path('forged.txt'));
+    expect(forged.code).toBe(1);
+    expect(forged.err).toContain(`not printed by the verify.sh generated for ${SOURCE}`);
+    expect(forged.err).toContain(`efs-encrypt copy runbook ${SOURCE} --out DIR`);
+
+    // Two small trees that differ in one file; verify.sh from the runbook compares them.
+    const src = workspace.path('trees', 'src');
+    const dst = workspace.path('trees', 'dst');
+    const old = new Date('2020-01-01T00:00:00Z');
+    for (const root of [src, dst]) {
+      await mkdir(join(root, 'data'), { recursive: true });
+      for (const [name, content] of [
+        ['data/a.txt', 'alpha\n'],
+        ['data/b.bin', 'x'.repeat(20_000)],
+        ['c.txt', root === src ? 'source\n' : 'stale!\n'],
+      ] as const) {
+        await writeFile(join(root, name), content);
+        await utimes(join(root, name), old, old);
+      }
+      for (const dir of ['data', '.']) await utimes(join(root, dir), old, old);
+    }
+    const verifyWith = async (dir: string, summaryFile: string) => {
+      const ran = await runCli(
+        'copy',
+        'runbook',
+        SOURCE,
+        '--out',
+        dir,
+        '--estate',
+        workspace.path('estate.json'),
+      );
+      expect(ran.code, ran.err).toBe(0);
+      const v = spawnSync(
+        'bash',
+        [join(dir, 'verify.sh'), '--log-dir', workspace.path('verify-logs'), src, dst],
+        {
+          encoding: 'utf8',
+        },
+      );
+      await writeFile(summaryFile, v.stdout);
+      return v;
+    };
+
+    const differs = await verifyWith(workspace.path('runbook-1'), workspace.path('summary-1.txt'));
+    expect(differs.status, differs.stderr).toBe(1);
+    const recorded = await cli(
       'record',
       SOURCE,
       '--pass',
       'final',
       '--summary',
-      workspace.path('summary.txt'),
-      '--estate',
-      workspace.path('estate.json'),
+      workspace.path('summary-1.txt'),
     );
-    expect(final.code).toBe(0);
+    expect(recorded.code).toBe(1);
+    expect(recorded.out).toContain('the final sync is not verified: 1 difference(s)');
+    expect(recorded.out).toMatch(/differs: \.\/c\.txt: .*content/);
+    expect(recorded.err).toContain(`${SOURCE} is not verified`);
+
+    // Fixed, but verified with the same verify.sh: its nonce is used up.
+    await writeFile(join(dst, 'c.txt'), 'source\n');
+    await utimes(join(dst, 'c.txt'), old, old);
+    await utimes(dst, old, old);
+    const sameScript = spawnSync(
+      'bash',
+      [join(workspace.path('runbook-1'), 'verify.sh'), '--log-dir', workspace.path('verify-logs'), src, dst],
+      { encoding: 'utf8' },
+    );
+    expect(sameScript.status, sameScript.stderr).toBe(0);
+    await writeFile(workspace.path('summary-reused.txt'), sameScript.stdout);
+    const reused = await cli(
+      'record',
+      SOURCE,
+      '--pass',
+      'final',
+      '--summary',
+      workspace.path('summary-reused.txt'),
+    );
+    expect(reused.code).toBe(1);
+    expect(reused.err).toContain('nonce was already used');
+
+    // The verify.sh of a new runbook: clean, verified.
+    const clean = await verifyWith(workspace.path('runbook-2'), workspace.path('summary-2.txt'));
+    expect(clean.status, clean.stderr).toBe(0);
+    const final = await cli(
+      'record',
+      SOURCE,
+      '--pass',
+      'final',
+      '--summary',
+      workspace.path('summary-2.txt'),
+    );
+    expect(final.code, final.err).toBe(0);
     expect(final.out).toContain('final sync verified');
+    const status = await cli('status', SOURCE);
+    expect(status.out).toContain('verified');
   });
 
   it('prints a recorded pass once (stdout), names CLI commands, and a verified copy has nothing to retry', async () => {
@@ -191,9 +274,13 @@ describe('efs-encrypt copy', () => {
 
     const printed = await runCli('copy', 'runbook', SOURCE, '--estate', workspace.path('estate.json'));
     expect(printed.code, printed.err).toBe(0);
-    // The same document, but for the time it was generated.
-    const withoutTime = (t: string) => t.replace(/20\d\d-\d\d-\d\dT[\d:.]+Z/g, '<time>');
-    expect(withoutTime(printed.out)).toBe(withoutTime(markdown.endsWith('\n') ? markdown : `${markdown}\n`));
+    // The same document, but for the time it was generated and the nonce: each runbook has its own.
+    const nonceOf = (t: string) => /^EFS_ENCRYPT_NONCE='([0-9a-f]{32})'$/m.exec(t)?.[1];
+    expect(nonceOf(printed.out)).toBeDefined();
+    expect(nonceOf(printed.out)).not.toBe(nonceOf(markdown));
+    const normalised = (t: string) =>
+      t.replace(/20\d\d-\d\d-\d\dT[\d:.]+Z/g, '<time>').replace(/EFS_ENCRYPT_NONCE='[0-9a-f]+'/, '<nonce>');
+    expect(normalised(printed.out)).toBe(normalised(markdown.endsWith('\n') ? markdown : `${markdown}\n`));
     expect(printed.err).toBe('');
   });
 

@@ -13,7 +13,7 @@ describe('efs-encrypt plan', () => {
   it('applies a YAML decision file, then --show prints the stored record', async () => {
     const yaml = [
       'decisions:',
-      `  - { fileSystemId: ${FS.app}, scope: in_scope, targetKey: ${KEYS.good.alias}, method: datasync, constraints: { maintenanceWindow: "Sat 02:00" } }`,
+      `  - { fileSystemId: ${FS.app}, scope: in_scope, targetKey: ${KEYS.good.alias}, method: datasync, constraints: { maintenanceWindow: "Sat 02:00", bandwidthLimit: "50 MiB/s" } }`,
       `  - { fileSystemId: ${FS.scratch}, scope: excluded, reason: scratch data }`,
     ].join('\n');
     await writeFile(workspace.path('plan.yaml'), yaml);
@@ -36,6 +36,7 @@ describe('efs-encrypt plan', () => {
     expect(shown.code).toBe(0);
     expect(shown.out).toContain('3 unencrypted file systems, 1 decided, 1 excluded, 1 undecided');
     expect(shown.out).toContain(`AWS DataSync to ${KEYS.good.alias}; by cli:alice`);
+    expect(shown.out).toContain('DataSync limit 50 MiB/s');
     expect(shown.out).toContain(`${FS.scratch} (scratch) 111111111111 eu-west-1: scratch data; by cli:alice`);
   }, 30_000);
 
@@ -43,7 +44,13 @@ describe('efs-encrypt plan', () => {
     await writeFile(
       workspace.path('plan.json'),
       JSON.stringify([
-        { fileSystemId: FS.app, scope: 'in_scope', targetKey: KEYS.disabled.alias, method: 'datasync' },
+        {
+          fileSystemId: FS.app,
+          scope: 'in_scope',
+          targetKey: KEYS.disabled.alias,
+          method: 'datasync',
+          constraints: { bandwidthLimit: '50 MB/s' },
+        },
         { fileSystemId: FS.cache, scope: 'in_scope', targetKey: KEYS.otherRegion.arn, method: 'rsync' },
       ]),
     );
@@ -58,6 +65,7 @@ describe('efs-encrypt plan', () => {
     const lines = refused.err.split('\n').filter((l) => l.startsWith('fs-'));
     expect(lines).toEqual([
       expect.stringMatching(new RegExp(`^${FS.app} targetKey: Key alias/old-efs is disabled`)),
+      `${FS.app} bandwidthLimit: "50 MB/s" is ambiguous (DataSync counts 1 MB as 1,048,576 bytes): write MiB/s, e.g. "50 MiB/s".`,
       expect.stringMatching(new RegExp(`^${FS.cache} targetKey: Key alias/us-efs is in us-east-1`)),
       expect.stringMatching(new RegExp(`^${FS.cache} method: EC2 \\+ rsync has no NFS path`)),
     ]);

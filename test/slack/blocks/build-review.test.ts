@@ -77,6 +77,38 @@ describe('build review builders', () => {
     expect(buttons).toMatchObject([{ action_id: BUILD_ONE_ACTION_ID, value: plan(1).migrationId }]);
   });
 
+  it('say what the twin costs while both exist: storage billed again, provisioned throughput billed again', () => {
+    const provisioned = plan(2, {
+      sizeInBytes: 100 * 1024 ** 3,
+      throughputMode: 'provisioned',
+      provisionedThroughputInMibps: 512,
+    });
+    expect(provisioned.whileBothExist).toMatchObject({
+      storageBytes: 100 * 1024 ** 3,
+      storageClass: 'Standard',
+      storageUsdPerMonth: 30,
+      provisionedMibps: 512,
+    });
+    const [message] = buildReviewMessages([provisioned]);
+    expect(limitBreaches(message!.blocks)).toEqual([]);
+    const text = allText(message!.blocks);
+    expect(text).toContain('*While both exist* _(estimate, us-east-1 list prices)_');
+    expect(text).toContain('Storage: 100.0 GiB metered at the scan, billed again on the twin');
+    expect(text).toContain('about $30 a month');
+    expect(text).toContain('Provisioned throughput: 512 MiB/s, billed again on the twin');
+    // Elastic and bursting: what the copy costs instead of a fixed throughput charge.
+    expect(plan(3, { throughputMode: 'elastic' }).whileBothExist.lines[1]).toContain(
+      'billed per GB read and written',
+    );
+    expect(plan(4).whileBothExist.lines[1]).toContain("spends the source's burst credits");
+    // One Zone: quantities only, no price that was not verified.
+    const oneZone = plan(5, { availabilityZoneName: 'eu-west-1a', sizeInBytes: 5 * 1024 ** 3 });
+    expect(oneZone.whileBothExist.storageUsdPerMonth).toBeUndefined();
+    expect(oneZone.whileBothExist.lines[0]).toContain(
+      '5.00 GiB metered at the scan, billed again on the twin (One Zone)',
+    );
+  });
+
   it('page dozens of file systems within the block limit without losing one', () => {
     const plans = Array.from({ length: 30 }, (_, i) => plan(i));
     const messages = buildReviewMessages(plans);

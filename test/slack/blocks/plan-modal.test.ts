@@ -28,7 +28,8 @@ describe('plan modal builder', () => {
       expect(view.title.text.length).toBeLessThanOrEqual(24);
       expect(view.private_metadata!.length).toBeLessThan(3000);
     }
-    expect(PLAN_PAGE_SIZE).toBeGreaterThanOrEqual(10);
+    // Ten blocks a file system (the DataSync bandwidth limit is the tenth): nine fit a page.
+    expect(PLAN_PAGE_SIZE).toBe(9);
   });
 
   it('reopens a decision made with a 250-character alias: the option value is the key ARN (Slack allows 150)', () => {
@@ -75,6 +76,22 @@ describe('plan modal builder', () => {
     );
     expect(read.choices).toEqual([]);
     expect(Object.values(read.errors)).toEqual([expect.stringContaining('Choose in scope or excluded')]);
+  });
+
+  it('reads the DataSync bandwidth limit with the constraints and puts its problem next to its field', () => {
+    const fs = many[0]!;
+    const id = (part: string) => `${part}|111111111111:eu-west-1:${fs.fileSystemId}`;
+    const view = planModal({ metadata: { scanId: 'scan-1', page: 0 }, candidates: [fs], statuses: [] });
+    expect(view.blocks.some((b) => b.block_id === id('bandwidth'))).toBe(true);
+    const read = readPlanSubmission(
+      {
+        [id('scope')]: { scope: { selected_option: { value: 'in_scope' } } },
+        [id('bandwidth')]: { bandwidth: { value: '50 MiB/s' } },
+      },
+      [fs],
+    );
+    expect(read.choices[0]!.constraints).toMatchObject({ bandwidthLimit: '50 MiB/s' });
+    expect(read.blockFor(fs.fileSystemId, 'bandwidthLimit')).toBe(id('bandwidth'));
   });
 
   it('caps key options at 100 with the AWS-managed key first', () => {

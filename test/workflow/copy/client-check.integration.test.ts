@@ -107,7 +107,8 @@ describe('final sync: who is still connected to the source', () => {
   it('rsync: the final pass is recorded only with the admin going on when clients were seen; the figures are audited', async () => {
     const id = await synced('rsync');
     connected();
-    const summaryText = verifySummary([]);
+    const { verifyNonce } = await h.runbook(id);
+    const summaryText = verifySummary([], { migrationId: id, nonce: verifyNonce });
     await expect(
       h.phase.recordRsyncStatus(id, 'U0ADMIN', { pass: 'final', summaryText }),
     ).rejects.toBeInstanceOf(ClientsStillConnectedError);

@@ -16,8 +16,9 @@ import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
 import { createCopyPhase, type CopyPhase, type CopyPhaseDeps } from '../../../src/workflow/copy/index.ts';
 import { RecordingIoHost, type IoHost, type IoMessage } from '../../../src/workflow/io-host.ts';
+import { rsyncRunbookFor, type RsyncRunbook } from '../../../src/workflow/copy/rsync/index.ts';
 import type { JobHandler, JobRunner } from '../../../src/workflow/jobs/index.ts';
-import { startLocalEstate, twoZoneVpc } from '../../harness/migration-fixture.ts';
+import { scanLocalEstate, startLocalEstate, twoZoneVpc } from '../../harness/migration-fixture.ts';
 import { skipAheadRunner } from '../../harness/job-runners.ts';
 
 export const ACCOUNT = '666666666666';
@@ -121,6 +122,12 @@ export interface CopyHarness {
   /** Seeds a migration at target_ready with its decision and the twin's IDs. */
   seed(method: MigrationMethod, source?: string, twin?: string): Promise<string>;
   ref(fileSystemId: string): { accountId: string; region: string; fileSystemId: string };
+  /**
+   * The EC2 + rsync runbook of a seeded migration, as Post runbook makes it: the first call scans
+   * the estate and records the source's inventory snapshot (the metered size included); each call
+   * issues and stores a new verification nonce.
+   */
+  runbook(migrationId: string): Promise<RsyncRunbook>;
   close(): Promise<void>;
 }
 
@@ -132,6 +139,8 @@ export interface CopyHarnessOptions {
   tap?: (msg: IoMessage) => Promise<void>;
   /** The copy's progress write interval (the phase's default when unset). */
   progressEveryMs?: number;
+  /** DataSync's log group and task report (config). */
+  dataSyncSettings?: CopyPhaseDeps['dataSyncSettings'];
 }
 
 export async function startCopyHarness(options: CopyHarnessOptions = {}): Promise<CopyHarness> {
@@ -148,11 +157,10 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
       await options.tap?.(msg);
     },
   };
-  const { phase, destroy } = copyPhaseOver(
-    estate,
-    options.tap ? tapped : io,
-    options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {},
-  );
+  const { phase, destroy } = copyPhaseOver(estate, options.tap ? tapped : io, {
+    ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
+    ...(options.dataSyncSettings ? { dataSyncSettings: options.dataSyncSettings } : {}),
+  });
   const runners: JobRunner[] = [];
   const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
 
@@ -170,6 +178,18 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
       return r;
     },
     seed: (method, source = SOURCE, twin = TWIN) => seedMigration(store, server, clock, method, source, twin),
+    async runbook(id) {
+      if (!(await store.migrations.getSnapshot(id))) {
+        const scan = await scanLocalEstate(estate, 'U0ADMIN');
+        const { fileSystemId } = (await store.migrations.getMigration(id))!;
+        await store.migrations.putSnapshot(id, {
+          observedAt: scan.finishedAt ?? scan.startedAt,
+          scanId: scan.scanId,
+          fileSystem: scan.fileSystems.find((f) => f.fileSystemId === fileSystemId)!,
+        });
+      }
+      return rsyncRunbookFor({ store, accounts, clock }, id, 'U0ADMIN');
+    },
     async close() {
       for (const r of runners.splice(0)) await r.stop();
       destroy();
@@ -192,7 +212,7 @@ export interface CopyGround {
 export function copyPhaseOver(
   ground: CopyGround,
   io: IoHost,
-  options: Pick<CopyPhaseDeps, 'progressEveryMs'> = {},
+  options: Pick<CopyPhaseDeps, 'progressEveryMs' | 'dataSyncSettings'> = {},
 ): { phase: CopyPhase; destroy(): void } {
   const directories: Directories = createDirectories(ground.accounts, { clock: ground.clock });
   const dataSync = dataSyncClientsFrom(ground.accounts);
@@ -274,21 +294,40 @@ export async function seedMigration(
   return migrationId(ACCOUNT, REGION, source);
 }
 
+/** What a verify.sh was bound to (its runbook), and the source's bytes it counted. */
+export interface SummaryBinding {
+  migrationId: string;
+  nonce: string;
+  sourceFileSystemId?: string;
+  targetFileSystemId?: string;
+  /** Bytes counted at the source (default SOURCE_BYTES, the estate's metered size). */
+  sourceBytes?: number;
+}
+
 /**
- * What verify.sh (src/workflow/copy/rsync/scripts/verify.sh) prints at its end, in the code fence
- * an admin pastes it into Slack with: CLEAN with no differences, else DIFFERENT listing them.
+ * What verify.sh (src/workflow/copy/rsync/scripts/verify.sh) bound to `binding` prints at its
+ * end, in the code fence an admin pastes it into Slack with: CLEAN with no differences, else
+ * DIFFERENT listing them.
  */
-export function verifySummary(differences: string[]): string {
+export function verifySummary(differences: string[], binding: SummaryBinding): string {
+  const bytes = binding.sourceBytes ?? SOURCE_BYTES;
+  const differ = differences.length > 0;
   return [
     '```',
     '== efs-encrypt verification summary ==',
+    `migration: ${binding.migrationId}`,
+    `source file system: ${binding.sourceFileSystemId ?? SOURCE}`,
+    `target file system: ${binding.targetFileSystemId ?? TWIN}`,
+    `nonce: ${binding.nonce}`,
     'source: /mnt/efs-src',
     'target: /mnt/efs-dst',
     `entries: source 1200, target ${1200 - differences.length}`,
+    `bytes: source ${bytes}, target ${differ ? bytes - 2 : bytes}`,
+    `manifests: source sha256 ${'a'.repeat(64)}, target sha256 ${(differ ? 'b' : 'a').repeat(64)}`,
     'compared: type mode owner size mtime symlink content hardlink xattrs acls',
     `differences: ${differences.length}`,
-    ...(differences.length ? ['first differences:', ...differences.map((d) => `  ${d}`)] : []),
-    `result: ${differences.length ? 'DIFFERENT' : 'CLEAN'}`,
+    ...(differ ? ['first differences:', ...differences.map((d) => `  ${d}`)] : []),
+    `result: ${differ ? 'DIFFERENT' : 'CLEAN'}`,
     '== end of summary ==',
     '```',
   ].join('\n');

@@ -1,6 +1,7 @@
 import {
   DataSyncClient,
   DescribeTaskCommand,
+  DescribeTaskExecutionCommand,
   ListLocationsCommand,
   ListTaskExecutionsCommand,
   ListTasksCommand,
@@ -115,6 +116,10 @@ describe('DataSync copy against the local estate', () => {
       state: 'verified',
       verification: expect.stringContaining('point-in-time verification SUCCESS'),
     });
+    // An hour later the finished execution still reports its own elapsed time and throughput.
+    expect(status.progress?.elapsedMs).toBeGreaterThan(0);
+    h.clock.advance(3_600_000);
+    expect((await h.phase.status(id)).progress).toEqual(status.progress);
     const migration = (await h.store.migrations.getMigration(id))!;
     expect(migration.facts.verificationClean).toBe(true);
     const { tasks, executions: all } = await executions();
@@ -278,5 +283,72 @@ describe('DataSync copy against the local estate', () => {
       OverrideOptions: { VerifyMode: 'POINT_IN_TIME_CONSISTENT', PreserveDeletedFiles: 'REMOVE' },
     });
     expect((await dataSync.send(new ListLocationsCommand({}))).Locations).toEqual([]);
+  });
+
+  it("carries the decision's bandwidth limit, the log group and the task report into the task and each execution (and the dry run)", async () => {
+    await h.close();
+    const settings = {
+      cloudWatchLogGroupArn: 'arn:aws:logs:{region}:{account}:log-group:/efs-encrypt/datasync',
+      taskReport: {
+        s3BucketArn: 'arn:aws:s3:::efs-encrypt-evidence',
+        subdirectory: 'datasync/{account}',
+        bucketAccessRoleArn: 'arn:aws:iam::{account}:role/datasync-reports',
+      },
+    };
+    h = await startCopyHarness({ dataSyncSettings: settings });
+    const id = await h.seed('datasync');
+    const decided = (await h.store.migrations.getDecision(id))!;
+    await h.store.migrations.putDecision(
+      id,
+      { ...decided.decision, constraints: { bandwidthLimit: '50 MiB/s' } },
+      decided.version,
+    );
+    const logGroup = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/efs-encrypt/datasync`;
+    const report = {
+      Destination: {
+        S3: {
+          S3BucketArn: 'arn:aws:s3:::efs-encrypt-evidence',
+          Subdirectory: `datasync/${ACCOUNT}`,
+          BucketAccessRoleArn: `arn:aws:iam::${ACCOUNT}:role/datasync-reports`,
+        },
+      },
+      OutputType: 'STANDARD',
+      ReportLevel: 'SUCCESSES_AND_ERRORS',
+    };
+
+    const plan = await h.phase.plan(id, 'initial');
+    expect(plan.find((c) => c.operation === 'datasync:CreateTask')!.input).toMatchObject({
+      CloudWatchLogGroupArn: logGroup,
+      Options: { BytesPerSecond: 50 * 1024 ** 2, LogLevel: 'TRANSFER' },
+      TaskReportConfig: report,
+    });
+    expect(plan.find((c) => c.operation === 'datasync:StartTaskExecution')!.input).toMatchObject({
+      OverrideOptions: { BytesPerSecond: 50 * 1024 ** 2 },
+      TaskReportConfig: report,
+    });
+
+    const { queued, report: ran } = await copy(id, 'initial');
+    expect(ran.succeeded).toEqual([queued.jobId]);
+    const record = (await h.store.migrations.getMigration(id))!;
+    const task = await dataSync.send(
+      new DescribeTaskCommand({ TaskArn: record.resources[CopyResourceKeys.taskArn] }),
+    );
+    expect(task).toMatchObject({
+      CloudWatchLogGroupArn: logGroup,
+      Options: { BytesPerSecond: 50 * 1024 ** 2, LogLevel: 'TRANSFER' },
+      TaskReportConfig: report,
+    });
+    const execution = await dataSync.send(
+      new DescribeTaskExecutionCommand({
+        TaskExecutionArn: record.resources[CopyResourceKeys.latestExecution],
+      }),
+    );
+    expect(execution).toMatchObject({
+      Options: { BytesPerSecond: 50 * 1024 ** 2, LogLevel: 'TRANSFER' },
+      TaskReportConfig: report,
+      ReportResult: { Status: 'SUCCESS' },
+    });
+    // 10 GiB at 50 MiB/s: the transfer took at least 204.8 s of the estate's clock.
+    expect(execution.Result!.TransferDuration).toBeGreaterThanOrEqual(204_800);
   });
 });

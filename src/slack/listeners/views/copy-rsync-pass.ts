@@ -1,7 +1,6 @@
 import { SUMMARY_ACTION_ID, SUMMARY_BLOCK_ID } from '#blocks/copy-modals.ts';
 import { code } from '#blocks/format.ts';
-import { parseVerificationSummary } from '../../../workflow/copy/rsync/index.ts';
-import { recordRsyncPass, section } from '../../copy-in-thread.ts';
+import { copyServiceOf, recordRsyncPass, section } from '../../copy-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { clientCheckText } from '#blocks/copy-clients.ts';
@@ -14,8 +13,10 @@ import {
 } from '../../copy-view-submission.ts';
 
 /**
- * Initial copy done / Final sync done (EC2 + rsync): verify.sh's summary is parsed before the
- * modal closes, and what is wrong with it is shown next to the field; then the pass is recorded
+ * Initial copy done / Final sync done (EC2 + rsync): verify.sh's summary is parsed and checked
+ * against the migration (its file systems, the nonce of its latest runbook, the metered size)
+ * before the modal closes, and what is wrong with it is shown next to the field; then the pass is
+ * recorded
  * (a clean final summary verifies the migration, differences keep it in final_sync and are listed
  * in the copy message). A double submission answers with what the first recorded.
  */
@@ -24,7 +25,10 @@ export function copyRsyncPassView(deps: ListenerDeps) {
     deps,
     'Record rsync pass',
     SUMMARY_BLOCK_ID,
-    readPassConfirmation,
+    (values, meta) =>
+      readPassConfirmation(values, meta, (text) =>
+        copyServiceOf(deps).phase.checkRsyncSummary(meta.migrationId, text),
+      ),
     async (target, meta, { summaryText, clientsAcknowledged }) => {
       const pass = meta.pass ?? 'initial';
       const result = await recordRsyncPass(deps, target, meta.migrationId, {
@@ -44,28 +48,30 @@ export function copyRsyncPassView(deps: ListenerDeps) {
   );
 }
 
-export function readPassConfirmation(
+export async function readPassConfirmation(
   values: ViewStateValues,
   meta: CopyModalMetadata,
-): ReadResult<{ summaryText: string | undefined; clientsAcknowledged: boolean }> {
-  const summary = readSummary(values, meta);
+  check: (summaryText: string) => Promise<unknown>,
+): Promise<ReadResult<{ summaryText: string | undefined; clientsAcknowledged: boolean }>> {
+  const summary = await readSummary(values, meta, check);
   if (!summary.ok) return summary;
   const ack = readClientsAck(values, meta);
   if (!ack.ok) return ack;
   return { ok: true, input: { summaryText: summary.input, clientsAcknowledged: ack.input } };
 }
 
-export function readSummary(
+export async function readSummary(
   values: ViewStateValues,
   meta: { pass?: 'initial' | 'final' },
-): ReadResult<string | undefined> {
+  check: (summaryText: string) => Promise<unknown>,
+): Promise<ReadResult<string | undefined>> {
   const text = values[SUMMARY_BLOCK_ID]?.[SUMMARY_ACTION_ID]?.value?.trim() ?? '';
   if (!text)
     return meta.pass === 'final'
       ? { ok: false, error: 'Paste the summary verify.sh printed after the final pass.' }
       : { ok: true, input: undefined };
   try {
-    parseVerificationSummary(text);
+    await check(text);
   } catch (err) {
     return { ok: false, error: userMessageOf(err) };
   }

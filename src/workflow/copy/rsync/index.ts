@@ -8,7 +8,7 @@ export {
   type RsyncRunbookOptions,
   type RsyncRunbookTarget,
 } from './runbook.ts';
-export { rsyncRunbookFor, type RunbookSources } from './runbook-for-migration.ts';
+export { rsyncRunbookFor, randomNonce, type RunbookSources } from './runbook-for-migration.ts';
 export { planCopyNetwork, type CopyNetworkPlan } from './network-plan.ts';
 export {
   planCopyInstance,
@@ -19,6 +19,9 @@ export {
   type CopyInstancePlan,
 } from './instance-plan.ts';
 export {
+  bindVerifyScript,
+  boundRsyncScripts,
+  type VerifyBinding,
   rsyncScripts,
   rsyncScriptPath,
   RSYNC_SCRIPTS,
@@ -27,6 +30,8 @@ export {
 } from './scripts.ts';
 export {
   parseVerificationSummary,
+  summaryBindingProblem,
+  type SummaryExpectation,
   REQUIRED_COMPARISONS,
   SUMMARY_START,
   SUMMARY_END,

@@ -11,14 +11,15 @@ import {
   type CopyInstancePlan,
 } from './instance-plan.ts';
 import { planCopyNetwork, type CopyNetworkPlan } from './network-plan.ts';
-import { rsyncScripts, type RunbookScript } from './scripts.ts';
+import { boundRsyncScripts, type RunbookScript } from './scripts.ts';
 import { SUMMARY_END, SUMMARY_START } from './verification-summary.ts';
 
 /**
  * The EC2 + rsync runbook for one file system: what a person runs, in order, to copy the source
  * into its encrypted twin from an instance that mounts both, and to prove the copy. Pure: a
  * function of the inventory, the decision and options; the scripts it ships are the tested files
- * in ./scripts/, unchanged. Every AWS CLI step that creates something is idempotent (a ClientToken
+ * in ./scripts/, unchanged except verify.sh's binding to this migration and this runbook's one-time
+ * nonce (scripts.ts bindVerifyScript). Every AWS CLI step that creates something is idempotent (a ClientToken
  * derived from the migration ID, or a fixed name that fails with "already exists" on a rerun) and
  * has a dry run (--dry-run) shown before it.
  */
@@ -49,6 +50,11 @@ export interface RsyncRunbookInput {
   source: FileSystemRecord;
   target: RsyncRunbookTarget;
   decision: MigrationDecision;
+  /**
+   * The one-time nonce verify.sh is bound to (hex, random): issued and stored with the migration
+   * before the runbook is handed out (runbook-for-migration.ts); the bot accepts one summary with it.
+   */
+  verifyNonce: string;
   options?: RsyncRunbookOptions;
 }
 
@@ -67,6 +73,8 @@ export interface RsyncRunbook {
   region: string;
   sourceFileSystemId: string;
   targetFileSystemId: string;
+  /** The nonce its verify.sh is bound to. */
+  verifyNonce: string;
   /** For the download (files.uploadV2 `filename`). */
   filename: string;
   title: string;
@@ -145,6 +153,10 @@ function checkInput(input: RsyncRunbookInput): void {
     throw new BadInputError(
       `The target must be the encrypted twin, not the source ${source.fileSystemId} itself.`,
     );
+  if (!/^[0-9a-f]{32,128}$/.test(input.verifyNonce ?? ''))
+    throw new BadInputError(
+      'The runbook needs the one-time verification nonce stored with the migration (32 or more hex digits); generate it through efs-encrypt (copy runbook, Post runbook).',
+    );
   const jobs = input.options?.jobs;
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 256))
     throw new BadInputError(`jobs must be a whole number from 1 to 256, not ${jobs}.`);
@@ -191,7 +203,12 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     ...policyWarnings('source', src, source.fileSystemPolicy, instance.roleName),
     ...policyWarnings('target', dst, target.fileSystemPolicy, instance.roleName),
   ];
-  const scripts = rsyncScripts();
+  const scripts = boundRsyncScripts({
+    migrationId: migration.id,
+    sourceFileSystemId: src,
+    targetFileSystemId: dst,
+    nonce: input.verifyNonce,
+  });
 
   const q = shellQuote;
   const logs = `${workDir}/logs`;
@@ -243,7 +260,11 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     ...(c.notes ? [`| Notes | ${c.notes.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`] : []),
     ...(o.generatedAt ? [`| Generated | ${o.generatedAt} |`] : []),
     '',
-    'The copy keeps numeric owners and groups, permissions (setuid, setgid, sticky), timestamps, hard links, symlinks (dangling ones too), sparse files, FIFOs and devices; ACLs and extended attributes where both file systems support them (EFS supports neither, so copy.sh turns them off and says so). Progress is recorded in the Slack thread: click **Initial copy done** after step 6 and **Final sync done** with the verification summary after step 8.',
+    'The copy keeps numeric owners and groups, permissions (setuid, setgid, sticky), timestamps, hard links, symlinks (dangling ones too), sparse files, FIFOs and devices; ACLs and extended attributes where both file systems support them (EFS supports neither, so copy.sh turns them off and says so).',
+    '',
+    `Record progress after step 6 and step 8, in the Slack thread (**Initial copy done**, then **Final sync done** with the verification summary) or on the command line: \`efs-encrypt copy record ${src} --pass initial\`, then \`efs-encrypt copy record ${src} --pass final --summary SUMMARY_FILE\`.`,
+    '',
+    `This runbook's verify.sh is bound to migration \`${migration.id}\`, ${src} → ${dst} and a one-time nonce: the bot accepts its summary for this migration only, once. A summary from another migration's or an earlier runbook's verify.sh, or written by hand, is refused. To verify again after a recorded summary, generate the runbook again (**Post runbook**, or \`efs-encrypt copy runbook ${src} --out DIR\`) and use its new verify.sh.`,
     '',
   );
   if (warnings.length) md.push('## Check first', '', ...warnings.map((w) => `- ${w}`), '');
@@ -330,7 +351,7 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     commands.initial,
     '```',
     '',
-    'Then click **Initial copy done** in the thread.',
+    `Then click **Initial copy done** in the thread, or run \`efs-encrypt copy record ${src} --pass initial\`.`,
     '',
     '## 7. Incremental passes',
     '',
@@ -350,7 +371,7 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     commands.verify,
     '```',
     '',
-    `verify.sh prints every difference, then a block from \`${SUMMARY_START}\` to \`${SUMMARY_END}\`. Paste that block (or attach \`summary\` from its log directory) with **Final sync done**: the migration becomes verified only when it says \`result: CLEAN\`. If it lists differences, run the final pass again (writes may not have stopped) and verify again.`,
+    `verify.sh prints every difference, then a block from \`${SUMMARY_START}\` to \`${SUMMARY_END}\` naming this migration, both file systems and the runbook's nonce, with both manifests' SHA-256 digests and their entry and byte counts. Paste that block (or attach \`summary\` from its log directory) with **Final sync done**, or run \`efs-encrypt copy record ${src} --pass final --summary ${q(`${workDir}/verify-logs`)}/<run>/summary\`: the migration becomes verified only when it says \`result: CLEAN\` (the command exits 1 and lists the differences otherwise). The bot also holds the source's byte count against the metered size the scan recorded, so a verification of an empty mount point is refused. If it lists differences, run the final pass again (writes may not have stopped), generate the runbook again for a new nonce, and verify with its verify.sh.`,
     '',
     '## 9. Clean up (after the migration is verified)',
     '',
@@ -400,6 +421,7 @@ export function generateRsyncRunbook(input: RsyncRunbookInput): RsyncRunbook {
     region,
     sourceFileSystemId: src,
     targetFileSystemId: dst,
+    verifyNonce: input.verifyNonce,
     filename: `efs-encrypt-rsync-runbook-${src}.md`,
     title,
     markdown: md.join('\n'),

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BadInputError } from '../../../domain/errors.ts';
 
 /**
  * The shell scripts of the EC2 + rsync method. They live as real files in ./scripts/ (so they can
- * be read, linted and run on their own) and are shipped byte for byte: the runbook never edits
- * them, every site-specific value is a command-line argument shown in the runbook. The tests run
- * these exact bytes against local trees.
+ * be read, linted and run on their own) and are shipped byte for byte, with one exception:
+ * verify.sh's binding block (four empty assignments in the template) is filled in with the
+ * migration, both file systems and the runbook's one-time nonce, so the summary it prints can only
+ * be recorded for that migration, once (bindVerifyScript). Every other site-specific value is a
+ * command-line argument shown in the runbook. The tests run these exact bytes against local trees.
  */
 
 export interface RunbookScript {
@@ -42,7 +45,7 @@ export function rsyncScriptPath(name: RsyncScriptName): string {
 
 let cache: RunbookScript[] | undefined;
 
-/** The scripts, read once. */
+/** The scripts as shipped (verify.sh unbound), read once. */
 export function rsyncScripts(): RunbookScript[] {
   cache ??= RSYNC_SCRIPTS.map((s) => ({
     name: s.name,
@@ -50,4 +53,43 @@ export function rsyncScripts(): RunbookScript[] {
     content: readFileSync(rsyncScriptPath(s.name), 'utf8'),
   }));
   return cache.map((s) => ({ ...s }));
+}
+
+/** What binds a verify.sh to one migration and one runbook; its summary repeats all four. */
+export interface VerifyBinding {
+  migrationId: string;
+  sourceFileSystemId: string;
+  targetFileSystemId: string;
+  /** Random, issued when the runbook is generated and stored with the migration; used once. */
+  nonce: string;
+}
+
+/** The binding's variables in verify.sh, and what each value must look like (no shell quoting needed). */
+const BINDING_VARIABLES: Record<keyof VerifyBinding, { variable: string; pattern: RegExp }> = {
+  migrationId: { variable: 'EFS_ENCRYPT_MIGRATION_ID', pattern: /^FS#\d{12}#[a-z0-9-]+#fs-[0-9a-f]{8,40}$/ },
+  sourceFileSystemId: { variable: 'EFS_ENCRYPT_SOURCE_FILE_SYSTEM_ID', pattern: /^fs-[0-9a-f]{8,40}$/ },
+  targetFileSystemId: { variable: 'EFS_ENCRYPT_TARGET_FILE_SYSTEM_ID', pattern: /^fs-[0-9a-f]{8,40}$/ },
+  nonce: { variable: 'EFS_ENCRYPT_NONCE', pattern: /^[0-9a-f]{32,128}$/ },
+};
+
+/** verify.sh with its binding block filled in; refuses values that do not look like what they name. */
+export function bindVerifyScript(template: string, binding: VerifyBinding): string {
+  let bound = template;
+  for (const [key, { variable, pattern }] of Object.entries(BINDING_VARIABLES)) {
+    const value = binding[key as keyof VerifyBinding];
+    if (!pattern.test(value))
+      throw new BadInputError(`Cannot bind verify.sh: ${key} "${value}" does not look like ${pattern}.`);
+    const line = `${variable}=''`;
+    const at = bound.split('\n').filter((l) => l === line).length;
+    if (at !== 1) throw new Error(`verify.sh must assign ${line} exactly once (found ${at})`);
+    bound = bound.replace(`\n${line}\n`, `\n${variable}='${value}'\n`);
+  }
+  return bound;
+}
+
+/** The scripts a runbook ships: verify.sh bound to the migration and the runbook's nonce. */
+export function boundRsyncScripts(binding: VerifyBinding): RunbookScript[] {
+  return rsyncScripts().map((s) =>
+    s.name === 'verify.sh' ? { ...s, content: bindVerifyScript(s.content, binding) } : s,
+  );
 }

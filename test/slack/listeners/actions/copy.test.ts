@@ -5,6 +5,7 @@
  * API recorded (files.uploadV2 included).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CopyResourceKeys } from '../../../../src/domain/copy.ts';
 import {
   COPY_RSYNC_PASS_CALLBACK_ID,
   COPY_WRITES_STOPPED_CALLBACK_ID,
@@ -540,6 +541,19 @@ describe('EC2 + rsync from the thread', () => {
     expect(uploads).toHaveLength(asked.length);
     expect(uploads.some((u) => String(u.body.content).startsWith('#!'))).toBe(true);
     expect(uploads.some((u) => String(u.body.content).includes(SOURCE))).toBe(true);
+    // The uploaded verify.sh is bound to this migration and the nonce stored with it.
+    const boundNonce = (n: number) => {
+      const bound = harness.recorder
+        .callsTo('file_upload')
+        .map((u) => String(u.body.content))
+        .filter((content) => content.startsWith('#!')) // the scripts, not the runbook quoting them
+        .map((content) => /^EFS_ENCRYPT_NONCE='([0-9a-f]+)'$/m.exec(content)?.[1])
+        .filter(Boolean);
+      expect(bound).toHaveLength(n);
+      return { migrationId: id, nonce: bound.at(-1)! };
+    };
+    const first = boundNonce(1);
+    expect((await world.store.migrations.getMigration(id))!.resources.rsyncVerifyNonce).toBe(first.nonce);
 
     // Initial copy done: the summary is optional.
     await harness.blockAction(click(COPY_RECORD_INITIAL_ACTION_ID, id, runbook.response.ts as string), {
@@ -577,9 +591,23 @@ describe('EC2 + rsync from the thread', () => {
       errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('Paste the summary') },
     });
 
+    // A summary of no migration (hand-written, or an old verify.sh) stays in the modal, saying why.
+    const unbound = await submit(
+      harness,
+      paste(
+        '== efs-encrypt verification summary ==\nsource: /nowhere\nentries: source 0, target 0\ncompared: type mode owner size mtime symlink content hardlink\ndifferences: 0\nresult: CLEAN\n== end of summary ==',
+      ),
+    );
+    expect(unbound.body).toMatchObject({
+      response_action: 'errors',
+      errors: {
+        [SUMMARY_BLOCK_ID]: expect.stringContaining('Run the verify.sh generated for this migration'),
+      },
+    });
+
     await submit(
       harness,
-      paste(verifySummary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600'])),
+      paste(verifySummary(['only in source: ./a (f)', 'differs: ./b: mode 0644 -> 0600'], first)),
     );
     const differs = await shown(harness, 'not verified');
     expect(textOf(differs)).toContain('only in source: ./a (f)');
@@ -587,8 +615,23 @@ describe('EC2 + rsync from the thread', () => {
     expect(buttonsOf(differs)).toEqual([COPY_RUNBOOK_ACTION_ID, COPY_RECORD_FINAL_ACTION_ID]);
     expect((await world.store.migrations.getMigration(id))!.state).toBe('final_sync');
 
+    // That runbook's nonce is used: a clean summary of its verify.sh is refused next to the field.
+    const reused = await submit(harness, paste(verifySummary([], first)));
+    expect(reused.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [SUMMARY_BLOCK_ID]: expect.stringContaining('nonce was already used') },
+    });
+    // Post runbook again: a new verify.sh with a new nonce.
+    await harness.blockAction(click(COPY_RUNBOOK_ACTION_ID, id, messageTs), { userId: ADMIN });
+    await waitFor(() => harness.recorder.callsTo('files.completeUploadExternal').length === 2);
+    const second = boundNonce(2);
+    expect(second.nonce).not.toBe(first.nonce);
+
     // A clean summary, submitted twice: verified once, the second answer says nothing new.
-    await Promise.all([submit(harness, paste(verifySummary([]))), submit(harness, paste(verifySummary([])))]);
+    await Promise.all([
+      submit(harness, paste(verifySummary([], second))),
+      submit(harness, paste(verifySummary([], second))),
+    ]);
     await ephemeral(harness, 'final sync verified');
     await ephemeral(harness, 'Nothing new recorded');
     const verified = await shown(harness, 'verified');
@@ -616,11 +659,17 @@ describe('EC2 + rsync from the thread', () => {
     await first.harness.close();
     harnesses.splice(harnesses.indexOf(first.harness), 1);
 
-    const { world, harness } = await start((w) => copyBot(w, 'restarted'));
+    const { world, harness, bot } = await start((w) => copyBot(w, 'restarted'));
+    const { verifyNonce } = await bot.services.copy.runbook(id, ADMIN);
     await harness.blockAction(click(COPY_RECORD_FINAL_ACTION_ID, id, messageTs), { userId: ADMIN });
     await harness.waitForCall('views.open');
     const paste = {
-      [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { type: 'plain_text_input', value: verifySummary([]) } },
+      [SUMMARY_BLOCK_ID]: {
+        [SUMMARY_ACTION_ID]: {
+          type: 'plain_text_input',
+          value: verifySummary([], { migrationId: id, nonce: verifyNonce }),
+        },
+      },
     };
     const refused = await submit(harness, paste, 'U0NOBODY1');
     expect(refused.body).toMatchObject({
@@ -754,7 +803,21 @@ describe('final sync: clients still connected to the source (CloudWatch)', () =>
           callback_id: COPY_RSYNC_PASS_CALLBACK_ID,
           private_metadata: view.private_metadata,
           state: {
-            values: { [SUMMARY_BLOCK_ID]: { [SUMMARY_ACTION_ID]: { value: verifySummary([]) } } },
+            values: {
+              [SUMMARY_BLOCK_ID]: {
+                [SUMMARY_ACTION_ID]: {
+                  value: verifySummary([], {
+                    migrationId: id,
+                    // The nonce of the runbook posted above, as its verify.sh would print it.
+                    nonce: String(
+                      (await world.store.migrations.getMigration(id))!.resources[
+                        CopyResourceKeys.rsyncVerifyNonce
+                      ],
+                    ),
+                  }),
+                },
+              },
+            },
           },
         },
       },

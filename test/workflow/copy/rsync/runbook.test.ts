@@ -20,6 +20,7 @@ const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const SRC = 'fs-0a1b2c3d4e5f60718';
 const DST = 'fs-0fedcba9876543210';
+const NONCE = '0123456789abcdef0123456789abcdef';
 
 function mt(
   id: string,
@@ -89,6 +90,7 @@ function input(over: Partial<RsyncRunbookInput> = {}): RsyncRunbookInput {
       mountTargets: [mt('fsmt-t-c', 'c', 'subnet-c', 'sg-dst'), mt('fsmt-t-b', 'b', 'subnet-b', 'sg-dst')],
     },
     decision,
+    verifyNonce: NONCE,
     ...over,
   };
 }
@@ -159,7 +161,7 @@ describe('generateRsyncRunbook', () => {
     expect(rb.markdown).toContain('Sat 02:00-06:00 UTC');
   });
 
-  it('ships the tested scripts unchanged: the here-documents recreate them byte for byte', () => {
+  it('ships the tested scripts unchanged but for the binding of verify.sh: the here-documents recreate them byte for byte', () => {
     const rb = generateRsyncRunbook(input({ options: { workDir: '/opt/efs copy' } }));
     const work = fs.mkdtempSync(join(tmpdir(), 'efs-heredoc-'));
     try {
@@ -169,10 +171,25 @@ describe('generateRsyncRunbook', () => {
       expect(blocks).toHaveLength(3);
       const r = spawnSync('bash', ['-euc', blocks.join('\n')], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      for (const script of rsyncScripts()) {
+      for (const script of rb.scripts) {
         expect(fs.readFileSync(join(work, script.name), 'utf8')).toBe(script.content);
         expect(fs.statSync(join(work, script.name)).mode & 0o777).toBe(0o755);
       }
+      // mount-efs.sh and copy.sh are the shipped files; verify.sh differs from its template only
+      // in the four binding lines.
+      const shipped = rsyncScripts();
+      expect(rb.scripts.slice(0, 2)).toEqual(shipped.slice(0, 2));
+      const changed = (a: string, b: string) => {
+        const [x, y] = [a.split('\n'), b.split('\n')];
+        return x.map((l, i) => (l === y[i] ? undefined : `${l} -> ${y[i]}`)).filter(Boolean);
+      };
+      expect(changed(shipped[2]!.content, rb.scripts[2]!.content)).toEqual([
+        `EFS_ENCRYPT_MIGRATION_ID='' -> EFS_ENCRYPT_MIGRATION_ID='FS#${ACCOUNT}#${REGION}#${SRC}'`,
+        `EFS_ENCRYPT_SOURCE_FILE_SYSTEM_ID='' -> EFS_ENCRYPT_SOURCE_FILE_SYSTEM_ID='${SRC}'`,
+        `EFS_ENCRYPT_TARGET_FILE_SYSTEM_ID='' -> EFS_ENCRYPT_TARGET_FILE_SYSTEM_ID='${DST}'`,
+        `EFS_ENCRYPT_NONCE='' -> EFS_ENCRYPT_NONCE='${NONCE}'`,
+      ]);
+      expect(rb.verifyNonce).toBe(NONCE);
       expect(rb.scripts.map((s) => s.name)).toEqual(['mount-efs.sh', 'copy.sh', 'verify.sh']);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
@@ -256,6 +273,16 @@ describe('generateRsyncRunbook', () => {
       `The file system policy of source ${SRC} conditions access on an access point`,
     );
     expect(rb.markdown).toContain('## Check first');
+  });
+
+  it('tells how to record each pass in Slack and on the command line, and refuses to run without a nonce', () => {
+    const rb = generateRsyncRunbook(input());
+    expect(rb.markdown).toContain(`efs-encrypt copy record ${SRC} --pass initial`);
+    expect(rb.markdown).toContain(`efs-encrypt copy record ${SRC} --pass final --summary`);
+    expect(rb.markdown).toContain('**Initial copy done**');
+    expect(rb.markdown).toContain('one-time nonce');
+    expect(() => generateRsyncRunbook(input({ verifyNonce: '' }))).toThrow(/one-time verification nonce/);
+    expect(() => generateRsyncRunbook(input({ verifyNonce: "abc'; rm -rf /" }))).toThrow(BadInputError);
   });
 
   it('quotes shell arguments only when needed', () => {

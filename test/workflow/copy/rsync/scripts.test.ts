@@ -1,11 +1,15 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bindVerifyScript,
   parseVerificationSummary,
   rsyncScriptPath,
+  rsyncScripts,
+  type VerifyBinding,
   type RsyncScriptName,
 } from '../../../../src/workflow/copy/rsync/index.ts';
 import {
@@ -34,8 +38,26 @@ if (hasTools && !canXattr) console.warn('SKIP xattr checks: setfattr/getfattr no
 if (hasTools && !canAcl) console.warn('SKIP ACL checks: setfacl/getfacl not installed (package acl)');
 if (hasTools && !isRoot) console.warn('SKIP owner checks: chown to other users needs root');
 
-function run(script: RsyncScriptName, args: string[]) {
-  const r = spawnSync('bash', [rsyncScriptPath(script), ...args], {
+const BINDING: VerifyBinding = {
+  migrationId: 'FS#111122223333#eu-west-1#fs-0123456789abcdef0',
+  sourceFileSystemId: 'fs-0123456789abcdef0',
+  targetFileSystemId: 'fs-0fedcba9876543210',
+  nonce: '8d2f6c1b0a9e4d7c3b5a2f1e0d9c8b7a',
+};
+
+/** The shipped script, except verify.sh: the copy bound to BINDING, as a runbook ships it. */
+function scriptPath(script: RsyncScriptName): string {
+  if (script !== 'verify.sh') return rsyncScriptPath(script);
+  const path = join(work, 'bound-verify.sh');
+  if (!fs.existsSync(path)) {
+    const template = rsyncScripts().find((x) => x.name === 'verify.sh')!.content;
+    fs.writeFileSync(path, bindVerifyScript(template, BINDING), { mode: 0o755 });
+  }
+  return path;
+}
+
+function run(script: RsyncScriptName, args: string[], path = scriptPath(script)) {
+  const r = spawnSync('bash', [path, ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -125,6 +147,41 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     expect(summary.sourceEntries).toBe(summary.targetEntries);
     expect(summary.sourceEntries).toBeGreaterThan(30);
     if (canXattr) expect(summary.compared).toContain('xattrs');
+
+    // The summary names what the script was bound to, and counts that can be checked.
+    expect(summary).toMatchObject({
+      migrationId: BINDING.migrationId,
+      sourceFileSystemId: BINDING.sourceFileSystemId,
+      targetFileSystemId: BINDING.targetFileSystemId,
+      nonce: BINDING.nonce,
+    });
+    // find(1) lists each path once and does not follow symlinks (Node's recursive readdir does).
+    const fileBytes = (root: string): number =>
+      spawnSync('find', [root, '-type', 'f', '-printf', '%s\\n'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .reduce((n, size) => n + Number(size), 0);
+    // Every regular file once per path (hard links count each time, as the manifest lists paths).
+    expect(summary.sourceBytes).toBe(fileBytes(src));
+    expect(summary.targetBytes).toBe(summary.sourceBytes);
+    expect(summary.sourceBytes).toBeGreaterThan(SPARSE_SIZE); // logical size, holes included
+    const runDir = v.stderr.match(/manifests, differences and summary: (.*)$/m)![1]!;
+    const digest = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    expect(summary.sourceManifestSha256).toBe(digest(join(runDir, 'source/manifest')));
+    expect(summary.targetManifestSha256).toBe(digest(join(runDir, 'target/manifest')));
+    expect(fs.readFileSync(join(runDir, 'summary'), 'utf8')).toContain(`nonce: ${BINDING.nonce}\n`);
+  });
+
+  it('the unbound template refuses to run: only a verify.sh generated for a migration prints a summary', () => {
+    const r = run(
+      'verify.sh',
+      ['--log-dir', join(work, 'verify-logs'), src, dst],
+      rsyncScriptPath('verify.sh'),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('this verify.sh is not bound to a migration');
+    expect(r.stdout).not.toContain('== efs-encrypt verification summary ==');
+    expect(run('verify.sh', ['--help'], rsyncScriptPath('verify.sh')).status).toBe(0);
   });
 
   it('incremental copies changes without deleting; final deletes; verify is clean again', () => {
@@ -205,6 +262,8 @@ describe.skipIf(!hasTools)('copy.sh and verify.sh on local trees', () => {
     if (canXattr) expect(out).toMatch(/differs: \.\/dense\.bin: xattrs user\.binary=0x00ff10 -> -/);
 
     const summary = parseVerificationSummary(out);
+    expect(summary.sourceManifestSha256).not.toBe(summary.targetManifestSha256);
+    expect(summary.targetBytes).not.toBe(summary.sourceBytes);
     const expected = 9 + (isRoot ? 1 : 0) + (canXattr ? 1 : 0);
     expect(summary.clean).toBe(false);
     expect(summary.differences).toBe(expected);

@@ -91,4 +91,38 @@ describe('parseVerificationSummary', () => {
       /counts 1234 source and 1233 target entries/,
     );
   });
+
+  it('reads the binding, byte counts and manifest digests, and refuses a CLEAN one whose counts or digests differ', () => {
+    const bound = CLEAN.replace(
+      'source: /mnt/efs-src',
+      [
+        'migration: FS#111122223333#eu-west-1#fs-0123456789abcdef0',
+        'source file system: fs-0123456789abcdef0',
+        'target file system: fs-0fedcba9876543210',
+        `nonce: ${'c'.repeat(32)}`,
+        'source: /mnt/efs-src',
+      ].join('\n'),
+    ).replace(
+      'compared:',
+      `bytes: source 4096, target 4096\nmanifests: source sha256 ${'d'.repeat(64)}, target sha256 ${'d'.repeat(64)}\ncompared:`,
+    );
+    expect(parseVerificationSummary(bound)).toMatchObject({
+      migrationId: 'FS#111122223333#eu-west-1#fs-0123456789abcdef0',
+      sourceFileSystemId: 'fs-0123456789abcdef0',
+      targetFileSystemId: 'fs-0fedcba9876543210',
+      nonce: 'c'.repeat(32),
+      sourceBytes: 4096,
+      targetBytes: 4096,
+      sourceManifestSha256: 'd'.repeat(64),
+      targetManifestSha256: 'd'.repeat(64),
+    });
+    expect(() => parseVerificationSummary(bound.replace('target 4096', 'target 4095'))).toThrow(
+      /counts 4096 source and 4095 target bytes: it was edited/,
+    );
+    expect(() =>
+      parseVerificationSummary(
+        bound.replace(`target sha256 ${'d'.repeat(64)}`, `target sha256 ${'e'.repeat(64)}`),
+      ),
+    ).toThrow(/different SHA-256 digests: it was edited/);
+  });
 });
