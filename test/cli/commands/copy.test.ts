@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { verifySummary } from '../../workflow/copy/copy-fixture.ts';
 import { runCli, useCliWorkspace } from '../run-cli.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { parseEstate, startEstateServer } from '../../../src/estate/index.ts';
@@ -197,7 +198,7 @@ describe('efs-encrypt copy', () => {
   });
 
   it('prints a recorded pass once (stdout), names CLI commands, and a verified copy has nothing to retry', async () => {
-    await seed('rsync');
+    await seedScanned('rsync');
     const before = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
     expect(before.out).toContain(
       `next: Run the EC2 + rsync runbook (efs-encrypt copy runbook ${SOURCE} --out DIR), then record the initial pass with verify.sh's summary. (efs-encrypt copy record ${SOURCE} --pass initial --summary FILE)`,
@@ -214,16 +215,19 @@ describe('efs-encrypt copy', () => {
     );
     expect(initial.out).toContain('initial copy recorded (synced)');
     expect(initial.err).not.toContain('initial copy recorded');
+    // A summary bound to this migration's latest runbook, as its verify.sh prints it.
+    const runbook = await runCli('copy', 'runbook', SOURCE, '--estate', workspace.path('estate.json'));
+    expect(runbook.code, runbook.err).toBe(0);
+    const bound = (name: string) => runbook.out.match(new RegExp(`^${name}='([^']+)'`, 'm'))?.[1] ?? '';
     await writeFile(
       workspace.path('summary.txt'),
-      [
-        '== efs-encrypt verification summary ==',
-        'entries: source 3, target 3',
-        'compared: type mode owner size mtime symlink content hardlink',
-        'differences: 0',
-        'result: CLEAN',
-        '== end of summary ==',
-      ].join('\n'),
+      verifySummary([], {
+        migrationId: bound('EFS_ENCRYPT_MIGRATION_ID'),
+        sourceFileSystemId: bound('EFS_ENCRYPT_SOURCE_FILE_SYSTEM_ID'),
+        targetFileSystemId: bound('EFS_ENCRYPT_TARGET_FILE_SYSTEM_ID'),
+        nonce: bound('EFS_ENCRYPT_NONCE'),
+        sourceBytes: 1024 ** 4,
+      }),
     );
     const final = await runCli(
       'copy',
@@ -236,7 +240,7 @@ describe('efs-encrypt copy', () => {
       '--estate',
       workspace.path('estate.json'),
     );
-    expect(final.out.match(/final sync verified/g)).toHaveLength(1);
+    expect(final.out.match(/final sync verified/g), final.err).toHaveLength(1);
     // stderr holds only the diagnostics (the CloudWatch client check), never the result again.
     expect(final.err).not.toMatch(/verified/);
     const status = await runCli('copy', 'status', SOURCE, '--estate', workspace.path('estate.json'));
