@@ -4,7 +4,7 @@ import type { JobRepository } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
 import type { ScanRepository } from '../workflow/ports.ts';
 import { createDocumentClient } from './document-client.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import type { EmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { DynamoEventLog } from './event-log.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
@@ -52,6 +52,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     tableName = options.tableName;
     client = new DynamoDBClient({ ...options.clientConfig });
   } else {
+    // Loaded only here: with a real table, dynalite and its native LevelDB are never loaded.
+    const { startEmbeddedDynamoDb } = await import('./embedded-dynamodb.ts');
     embedded = await startEmbeddedDynamoDb({ dataDir: options.dataDir });
     tableName = EMBEDDED_TABLE_NAME;
     // The embedded server checks that requests are signed, not by whom; any static keys do.

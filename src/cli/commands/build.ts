@@ -1,22 +1,14 @@
 import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import { efsWritersFrom } from '../../aws/efs-writer.ts';
 import { systemClock } from '../../domain/clock.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
-import {
-  createBuildPhase,
-  formatBuildPlans,
-  formatMapping,
-  type BuildPhase,
-} from '../../workflow/provision/index.ts';
-import { formatProblems } from '../../workflow/decide/index.ts';
-import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
+import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
-import { openDecidePhase, readDecisionFile } from './plan.ts';
+import { readDecisionFile } from './plan.ts';
 
 /**
  * `efs-encrypt build`: the CLI twin of the Slack Review build / Build buttons. The dry run prints
@@ -48,22 +40,6 @@ export class BuildFailedError extends EfsEncryptError {
       `${failed.length} build(s) failed: ${failed.join(', ')}. Fix the cause shown above, then run the build again to retry.`,
     );
   }
-}
-
-/** The build phase over a runtime's store and account clients (the CLI and the Slack app share it). */
-export function openBuildPhase(
-  runtime: Runtime,
-  io: Parameters<typeof createBuildPhase>[0]['io'],
-  options: { pollMs?: number } = {},
-): BuildPhase {
-  return createBuildPhase({
-    migrations: runtime.store.migrations,
-    jobs: runtime.store.jobs,
-    writerFor: efsWritersFrom(runtime.accounts),
-    clock: systemClock,
-    io,
-    pollMs: options.pollMs ?? 2_000,
-  });
 }
 
 /** File system IDs (or full migration IDs) to the stored migrations they name. */
@@ -114,6 +90,13 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         throw new BadInputError('give either file system IDs or --all, not both.');
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
+      // Loaded on use: the build's modules are not needed at start-up for every command.
+      const [{ openBuildPhase }, { formatBuildPlans, formatMapping }, { createJobRunner }] =
+        await Promise.all([
+          import('../phases/build-phase.ts'),
+          import('../../workflow/provision/index.ts'),
+          import('../../workflow/jobs/index.ts'),
+        ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
       const progress = terminalIoHost((t) => ctx.io.err(t));
       try {
@@ -181,6 +164,10 @@ async function recordDecisions(
   err: (t: string) => void,
 ): Promise<void> {
   const file = await readDecisionFile(path);
+  const [{ openDecidePhase }, { formatProblems }] = await Promise.all([
+    import('../phases/decide-phase.ts'),
+    import('../../workflow/decide/index.ts'),
+  ]);
   const decide = openDecidePhase(runtime);
   try {
     if (!file.scanId && !(await runtime.store.scans.getLatestScan())) {

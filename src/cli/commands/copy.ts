@@ -1,28 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import { dataSyncClientsFrom } from '../../aws/datasync.ts';
-import { createDirectories } from '../../aws/directory-clients.ts';
-import { replicationClientsFrom } from '../../aws/efs-replication.ts';
 import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import {
-  createCopyPhase,
-  formatCopyPlan,
-  formatCopyStatus,
-  type CopyPhase,
-  type QueuedCopy,
-} from '../../workflow/copy/index.ts';
-import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
-import type { IoHost } from '../../workflow/io-host.ts';
-import { createJobRunner, type Scheduler } from '../../workflow/jobs/index.ts';
+import type { QueuedCopy } from '../../workflow/copy/index.ts';
+import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
-import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
-import { writeRunbookFiles } from './copy-runbook.ts';
 
 /**
  * `efs-encrypt copy start|sync|final|status|record|retry|runbook <fs-id>`: the CLI twin of the
@@ -57,33 +44,6 @@ export class CopyFailedError extends EfsEncryptError {
       `The copy of ${fileSystemId} did not finish: ${reason}. Fix the cause, then run efs-encrypt copy retry ${fileSystemId}.`,
     );
   }
-}
-
-/** The copy phase over a runtime's store and account clients (the CLI and the Slack app share it). */
-export function openCopyPhase(
-  runtime: Runtime,
-  io: IoHost,
-  options: { pollMs?: number } = {},
-): { phase: CopyPhase; close(): void } {
-  const directories = createDirectories(runtime.accounts);
-  const dataSync = dataSyncClientsFrom(runtime.accounts);
-  const phase = createCopyPhase({
-    migrations: runtime.store.migrations,
-    jobs: runtime.store.jobs,
-    clock: systemClock,
-    io,
-    dataSyncFor: dataSync.clientFor,
-    replicationFor: replicationClientsFrom(runtime.accounts),
-    network: directories.network,
-    pollMs: options.pollMs ?? 15_000,
-  });
-  return {
-    phase,
-    close() {
-      dataSync.destroy();
-      directories.destroy();
-    },
-  };
 }
 
 const ACTIONS = ['start', 'sync', 'final', 'status', 'record', 'retry', 'runbook'] as const;
@@ -124,6 +84,20 @@ export function registerCopy(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const summaryText = opts.summary ? await readSummary(opts.summary) : undefined;
+      // Loaded on use: DataSync, EC2 and the copy's modules are not needed at start-up.
+      const [
+        { openCopyPhase },
+        { formatCopyPlan, formatCopyStatus },
+        { rsyncRunbookFor },
+        { createJobRunner },
+        { writeRunbookFiles },
+      ] = await Promise.all([
+        import('../phases/copy-phase.ts'),
+        import('../../workflow/copy/index.ts'),
+        import('../../workflow/copy/rsync/index.ts'),
+        import('../../workflow/jobs/index.ts'),
+        import('./copy-runbook.ts'),
+      ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
       const { phase, close } = openCopyPhase(
         runtime,

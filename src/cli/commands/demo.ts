@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
-import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime } from '../runtime.ts';
-import { slackServices } from '../slack-services.ts';
-import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 const HOW_TO_CONNECT_SLACK = `
 To run this in Slack:
@@ -25,6 +20,20 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .action(async (opts: { estate?: string }) => {
       const config = ctx.config();
       const withSlack = Boolean(config.slack.botToken);
+      // Loaded on use: Bolt, the SDK and the store are not needed at start-up for every command.
+      const [
+        { createSlackApp },
+        { createLogger },
+        { openRuntime },
+        { slackServices },
+        { waitForShutdownSignal },
+      ] = await Promise.all([
+        import('../../slack/app.ts'),
+        import('../logger.ts'),
+        import('../runtime.ts'),
+        import('../slack-services.ts'),
+        import('../wait-for-signal.ts'),
+      ]);
       const logger = createLogger(withSlack ? config.logLevel : 'warn');
       const runtime = await openRuntime({
         config,

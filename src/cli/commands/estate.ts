@@ -1,18 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../cli-io.ts';
-import { createAccountClients } from '../../aws/account-clients.ts';
 import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import {
-  captureEstate,
-  sdkCaptureSource,
-  writeCapture,
-  type CaptureResult,
-} from '../../estate/capture/index.ts';
-import { loadEstateFile } from '../../estate/load.ts';
-import { startEstateServer, type EstateServer } from '../../estate/server.ts';
-import { estateAccounts, estateRegions } from '../../estate/types.ts';
+import type { CaptureResult } from '../../estate/capture/index.ts';
+import type { EstateServer } from '../../estate/server.ts';
 import { SAMPLE_ESTATE_PATH } from '../../estate/samples/index.ts';
-import { scaleTiming } from '../../estate/timing.ts';
 import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 export interface EstateServeOptions {
@@ -48,6 +39,14 @@ export async function serveEstate(
   options: EstateServeOptions,
   out: (text: string) => void,
 ): Promise<EstateServer> {
+  // Loaded on use: the estate's models and server are not needed at start-up for every command.
+  const [{ loadEstateFile }, { startEstateServer }, { estateAccounts, estateRegions }, { scaleTiming }] =
+    await Promise.all([
+      import('../../estate/load.ts'),
+      import('../../estate/server.ts'),
+      import('../../estate/types.ts'),
+      import('../../estate/timing.ts'),
+    ]);
   const estate = await loadEstateFile(options.estate);
   const server = await startEstateServer({
     estate,
@@ -156,6 +155,10 @@ export interface EstateCaptureOptions {
 /** Captures the configured (or given) accounts and regions into `options.out`; progress and notices on stderr. */
 export async function captureToFile(options: EstateCaptureOptions, ctx: CliContext): Promise<CaptureResult> {
   const config = ctx.config();
+  const [{ createAccountClients }, { captureEstate, sdkCaptureSource, writeCapture }] = await Promise.all([
+    import('../../aws/account-clients.ts'),
+    import('../../estate/capture/index.ts'),
+  ]);
   const accounts = createAccountClients({
     accounts: options.accounts ?? config.aws.accounts,
     regions: options.regions ?? config.aws.regions,

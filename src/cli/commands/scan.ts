@@ -2,11 +2,9 @@ import { Option, type Command } from 'commander';
 import { writeInventoryOutput } from '../output/write-inventory.ts';
 import { parseScanScope } from '../../domain/scan-scope.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
 import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime } from '../runtime.ts';
 
 interface ScanOptions {
   json?: boolean;
@@ -42,6 +40,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
       // Checked before anything starts: a typo must not turn into a scan of everything.
       const scope = parseScanScope(scopeArgs);
       const config = ctx.config();
+      // Loaded on use: the SDK and the store are not needed at start-up for every command.
+      const [{ createLogger }, { openRuntime }] = await Promise.all([
+        import('../logger.ts'),
+        import('../runtime.ts'),
+      ]);
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
       const runtime = await openRuntime({
         config,

@@ -1,11 +1,6 @@
 import { Option, type Command } from 'commander';
 import { BadInputError } from '../../domain/errors.ts';
-import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
-import { openRuntime } from '../runtime.ts';
-import { slackServices } from '../slack-services.ts';
-import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 interface ServeOptions {
   estate?: string;
@@ -34,6 +29,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
           'SLACK_MODE=lambda runs inside AWS Lambda through its handler, not through `serve`; use socket or http here.',
         );
       }
+      // Loaded on use: Bolt, the SDK and the store are not needed at start-up for every command.
+      const [
+        { createSlackApp },
+        { createLogger },
+        { openRuntime },
+        { slackServices },
+        { waitForShutdownSignal },
+      ] = await Promise.all([
+        import('../../slack/app.ts'),
+        import('../logger.ts'),
+        import('../runtime.ts'),
+        import('../slack-services.ts'),
+        import('../wait-for-signal.ts'),
+      ]);
       const logger = createLogger(config.logLevel);
       const runtime = await openRuntime({
         config,

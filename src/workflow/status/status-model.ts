@@ -22,6 +22,9 @@ import type {
 } from '../../domain/migration.ts';
 import type { MigrationState } from '../../domain/migration-state.ts';
 
+/** Audit log events `status <fs-id>` shows. Here, not in status-query.ts, so --help loads no SDK. */
+export const DEFAULT_DETAIL_EVENTS = 10;
+
 /**
  * What `status` shows, as data, and the pure rules that derive it from stored records: the copy
  * line, the next step and who may take it, the order migrations are listed in. No I/O: the query
