@@ -3,9 +3,10 @@ import { Option, type Command } from 'commander';
 import { systemClock } from '../../domain/clock.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
+import type { IoHost } from '../../workflow/io-host.ts';
 import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { progressOutput } from '../output/progress-output.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { readDecisionFile } from './plan.ts';
@@ -98,9 +99,10 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           import('../../workflow/jobs/index.ts'),
         ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const progress = terminalIoHost((t) => ctx.io.err(t));
+      const progress = progressOutput(ctx.io);
       try {
-        if (opts.decisions) await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t));
+        if (opts.decisions)
+          await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t), progress);
         const phase = openBuildPhase(runtime, progress);
         const migrations = resolveMigrations(
           await runtime.store.migrations.listMigrations(),
@@ -152,6 +154,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         }
         if (failed.length) throw new BuildFailedError(failed);
       } finally {
+        progress.stop();
         await runtime.close();
       }
     });
@@ -162,6 +165,7 @@ async function recordDecisions(
   path: string,
   actor: string,
   err: (t: string) => void,
+  progress: IoHost,
 ): Promise<void> {
   const file = await readDecisionFile(path);
   const [{ openDecidePhase }, { formatProblems }] = await Promise.all([
@@ -172,7 +176,7 @@ async function recordDecisions(
   try {
     if (!file.scanId && !(await runtime.store.scans.getLatestScan())) {
       err('No stored scan yet: scanning first.\n');
-      await runtime.scanWorkflow(terminalIoHost(err)).run({ requestedBy: actor });
+      await runtime.scanWorkflow(progress).run({ requestedBy: actor });
     }
     const result = await decide.workflow.record(file.choices, actor, { scanId: file.scanId });
     if (!result.ok)

@@ -7,7 +7,7 @@ import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.t
 import type { QueuedCopy } from '../../workflow/copy/index.ts';
 import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
 
@@ -99,10 +99,8 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         import('./copy-runbook.ts'),
       ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const { phase, close } = openCopyPhase(
-        runtime,
-        terminalIoHost((t) => ctx.io.err(t)),
-      );
+      const progress = progressOutput(ctx.io);
+      const { phase, close } = openCopyPhase(runtime, progress);
       try {
         const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
         const id = migration!.id;
@@ -159,6 +157,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         if (status.state === 'failed')
           throw new CopyFailedError(migration!.fileSystemId, status.lastError?.message ?? 'see above');
       } finally {
+        progress.stop();
         close();
         await runtime.close();
       }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-io.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { progressOutput } from '../output/progress-output.ts';
 
 const HOW_TO_CONNECT_SLACK = `
 To run this in Slack:
@@ -60,9 +60,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.io.err('No SLACK_BOT_TOKEN: running the scan here and printing what Slack would show.\n\n');
+        const progress = progressOutput(ctx.io);
         const scan = await runtime
-          .scanWorkflow(terminalIoHost((t) => ctx.io.err(t)))
-          .run({ requestedBy: 'demo' });
+          .scanWorkflow(progress)
+          .run({ requestedBy: 'demo' })
+          .finally(() => progress.stop());
         ctx.io.out(`\n${scanSummaryText(scan)}`);
         // An in-memory store ends with this process: then the way to a CSV is another scan.
         const exportHint = config.store.dataDir

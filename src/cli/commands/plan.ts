@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { BadInputError } from '../../domain/errors.ts';
 import type { DecisionFile } from '../../workflow/decide/index.ts';
 import type { CliContext } from '../cli-io.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 
 interface PlanOptions {
@@ -73,7 +73,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         const scanId = opts.scan ?? file?.scanId;
         if (!scanId && !(await runtime.store.scans.getLatestScan())) {
           ctx.io.err('No stored scan yet: scanning first.\n');
-          await runtime.scanWorkflow(terminalIoHost((t) => ctx.io.err(t))).run({ requestedBy: 'cli' });
+          const progress = progressOutput(ctx.io);
+          await runtime
+            .scanWorkflow(progress)
+            .run({ requestedBy: 'cli' })
+            .finally(() => progress.stop());
         }
         if (file) {
           const actor = opts.actor ?? `cli:${userInfo().username}`;

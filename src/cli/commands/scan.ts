@@ -4,7 +4,7 @@ import { parseScanScope } from '../../domain/scan-scope.ts';
 import type { CliContext } from '../cli-io.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { progressOutput } from '../output/progress-output.ts';
 
 interface ScanOptions {
   json?: boolean;
@@ -29,7 +29,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       new Option('--estate <file>', 'scan a local estate file served in this process').conflicts('demo'),
     )
     .option('--demo', 'scan the bundled sample estate')
-    .option('-q, --quiet', 'no progress lines on stderr')
+    .option('-q, --quiet', 'no progress on stderr, only warnings and errors')
     .addHelpText(
       'after',
       '\nWithout --estate or --demo it scans real AWS: EFS_ENCRYPT_ACCOUNTS through EFS_ENCRYPT_ROLE_NAME in\n' +
@@ -53,8 +53,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
         estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
       });
       try {
-        const io = opts.quiet ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
-        const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli', ...scope });
+        const progress = progressOutput(ctx.io, { quiet: opts.quiet });
+        const scan = await runtime
+          .scanWorkflow(progress)
+          .run({ requestedBy: 'cli', ...scope })
+          .finally(() => progress.stop());
         const text = opts.json
           ? inventoryJson(scan)
           : opts.csv
