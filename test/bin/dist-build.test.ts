@@ -81,6 +81,26 @@ describe('bin/build-dist.js', () => {
     expect(printed.join('')).toContain('Usage: efs-encrypt');
   });
 
+  it('loads no AWS SDK, store, estate, Slack or YAML module at start: commands load what they use', async () => {
+    // What `efs-encrypt --help` (and every command before its action) loads: the entry and the chunks
+    // it imports statically; `import()` of a chunk loads only when a command runs.
+    const loaded = new Set<string>();
+    const packages = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const code = await readFile(join(out, file), 'utf8');
+      for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)) {
+        const from = (m[1] ?? m[2])!;
+        if (from.startsWith('./')) await visit(from.slice(2));
+        else if (!from.startsWith('node:')) packages.add(from);
+      }
+    };
+    await visit('cli.js');
+    // Commander, and the two small packages of the progress output (one file each, or two).
+    expect([...packages].sort()).toEqual(['commander', 'picocolors', 'yocto-spinner']);
+  });
+
   it('scans on the compiled worker thread', async () => {
     const estate = await loadEstateFile(SAMPLE_ESTATE_PATH);
     useExampleCredentials('us-east-1');
