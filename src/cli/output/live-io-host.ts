@@ -1,4 +1,8 @@
 import type { Writable } from 'node:stream';
+// yocto-spinner: one small file and one dependency, maintained (2026 releases), Node 18.19+, and it
+// keeps lines written to the stream above its status line. cli-progress has had no release since
+// 2023; ora 10 and listr2 11 need Node 22 (this project supports 20), and listr2 wants to run the
+// tasks itself, where our workflows report through an IoHost.
 import yoctoSpinner, { type Spinner } from 'yocto-spinner';
 import type { IoHost, IoMessage } from '../../workflow/io-host.ts';
 import type { Colors } from './colors.ts';
