@@ -5,7 +5,9 @@ import { addCallCounts } from '../aws/rate-limit.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Estate, EstateServer } from '../estate/index.ts';
 import type { EstateTiming } from '../estate/timing.ts';
-import { openStore, type Store } from '../store/index.ts';
+// open-store.ts, not the index: the index also exports the embedded server, whose dynalite (and
+// native LevelDB) should load only when the embedded store is used.
+import { openStore, type Store } from '../store/open-store.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import {
   createScanWorkflow,

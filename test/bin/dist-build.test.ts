@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -25,6 +25,24 @@ import type { FromScanWorker, ScanWorkerOptions } from '../../src/workflow/scan/
 import { restoreEnv, useExampleCredentials } from '../harness/sdk-env.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The packages a compiled file and the chunks it imports statically load (`import()` excluded). */
+async function staticPackages(dir: string, entry: string): Promise<string[]> {
+  const loaded = new Set<string>();
+  const packages = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    const code = await readFile(join(dir, file), 'utf8');
+    for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)) {
+      const from = (m[1] ?? m[2])!;
+      if (from.startsWith('./')) await visit(from.slice(2));
+      else if (!from.startsWith('node:')) packages.add(from);
+    }
+  };
+  await visit(entry);
+  return [...packages].sort();
+}
 
 function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
@@ -84,21 +102,12 @@ describe('bin/build-dist.js', () => {
   it('loads no AWS SDK, store, estate, Slack or YAML module at start: commands load what they use', async () => {
     // What `efs-encrypt --help` (and every command before its action) loads: the entry and the chunks
     // it imports statically; `import()` of a chunk loads only when a command runs.
-    const loaded = new Set<string>();
-    const packages = new Set<string>();
-    const visit = async (file: string): Promise<void> => {
-      if (loaded.has(file)) return;
-      loaded.add(file);
-      const code = await readFile(join(out, file), 'utf8');
-      for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)) {
-        const from = (m[1] ?? m[2])!;
-        if (from.startsWith('./')) await visit(from.slice(2));
-        else if (!from.startsWith('node:')) packages.add(from);
-      }
-    };
-    await visit('cli.js');
     // Commander, and the two small packages of the progress output (one file each, or two).
-    expect([...packages].sort()).toEqual(['commander', 'picocolors', 'yocto-spinner']);
+    expect(await staticPackages(out, 'cli.js')).toEqual(['commander', 'picocolors', 'yocto-spinner']);
+    // The runtime every store or AWS command opens: dynalite only when the embedded store starts, no Bolt.
+    const runtime = (await readdir(out)).find((f) => /^runtime-\w+\.js$/.test(f))!;
+    expect(await staticPackages(out, runtime)).not.toContain('dynalite');
+    expect(await staticPackages(out, runtime)).not.toContain('@slack/bolt');
   });
 
   it('scans on the compiled worker thread', async () => {
