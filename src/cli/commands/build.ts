@@ -24,6 +24,7 @@ interface BuildOptions {
   demo?: boolean;
   decisions?: string;
   actor?: string;
+  quiet?: boolean;
 }
 
 /** Real timers, kept referenced: a build waiting for `available` must keep the process alive. */
@@ -85,6 +86,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .option('--demo', 'run against the bundled sample estate')
     .option('--decisions <file>', 'record this decision file first (as efs-encrypt plan --decisions does)')
     .option('--actor <name>', 'who builds, for the event log (default: cli:<login name>)')
+    .option('-q, --quiet', 'no progress on stderr, only warnings and errors')
     .action(async (ids: string[], opts: BuildOptions) => {
       if (!opts.all && ids.length === 0) throw new BadInputError('build needs file system IDs or --all.');
       if (opts.all && ids.length > 0)
@@ -99,7 +101,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           import('../../workflow/jobs/index.ts'),
         ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const progress = progressOutput(ctx.io);
+      const progress = progressOutput(ctx.io, { quiet: opts.quiet });
       try {
         if (opts.decisions)
           await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t), progress);

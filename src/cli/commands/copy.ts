@@ -27,6 +27,7 @@ interface CopyOptions {
   summary?: string;
   actor?: string;
   out?: string;
+  quiet?: boolean;
 }
 
 /** Real timers, kept referenced: a copy being polled must keep the process alive. */
@@ -80,6 +81,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
     )
     .option('--demo', 'run against the bundled sample estate')
     .option('--actor <name>', 'who copies, for the event log (default: cli:<login name>)')
+    .option('-q, --quiet', 'no progress on stderr, only warnings and errors')
     .action(async (action: Action, ref: string, opts: CopyOptions) => {
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
@@ -99,7 +101,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         import('./copy-runbook.ts'),
       ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const progress = progressOutput(ctx.io);
+      const progress = progressOutput(ctx.io, { quiet: opts.quiet });
       const { phase, close } = openCopyPhase(runtime, progress);
       try {
         const [migration] = resolveMigrations(await runtime.store.migrations.listMigrations(), [ref], false);
