@@ -1,10 +1,13 @@
 import { loadConfig, type Config } from '../config.ts';
+import type { TerminalStream } from './output/live-io-host.ts';
 
 /** Where the CLI writes and which environment it reads: injected so tests capture both. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: Record<string, string | undefined>;
+  /** The stream behind `err`, when it is the process's: a terminal gets live progress and colour. */
+  errStream?: TerminalStream;
 }
 
 export function processIo(): CliIo {
@@ -17,6 +20,7 @@ export function processIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     env: process.env,
+    errStream: process.stderr,
   };
 }
 

@@ -3,16 +3,7 @@ import type { Config } from '../config.ts';
 import { createAccountClients, type AccountClients } from '../aws/account-clients.ts';
 import { addCallCounts } from '../aws/rate-limit.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import {
-  estateAccounts,
-  estateRegions,
-  startEstateServer,
-  type Estate,
-  type EstateServer,
-  type EstateTiming,
-} from '../estate/index.ts';
-import { loadEstate } from './estate-file.ts';
-import { SAMPLE_ESTATE_PATH } from '../estate/samples/index.ts';
+import type { Estate, EstateServer, EstateTiming } from '../estate/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import {
@@ -74,8 +65,15 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
     let estate: Runtime['estate'];
     let accounts = config.aws.accounts;
     let regions = config.aws.regions;
-    const source = options.estate?.file ?? (options.estate?.demo ? SAMPLE_ESTATE_PATH : undefined);
-    if (source) {
+    if (options.estate?.file || options.estate?.demo) {
+      // Loaded only here: a run against real AWS never loads the estate (its models, schemas, server).
+      const [{ estateAccounts, estateRegions, startEstateServer }, { SAMPLE_ESTATE_PATH }, { loadEstate }] =
+        await Promise.all([
+          import('../estate/index.ts'),
+          import('../estate/samples/index.ts'),
+          import('./estate-file.ts'),
+        ]);
+      const source = options.estate.file || SAMPLE_ESTATE_PATH;
       const data = await loadEstate(source);
       const server = await startEstateServer({
         estate: data,

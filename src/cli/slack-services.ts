@@ -13,7 +13,7 @@ import { createStatusQuery } from '../workflow/status/index.ts';
 import { createProgressHub } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
-import { openDecidePhase } from './commands/plan.ts';
+import { openDecidePhase } from './phases/decide-phase.ts';
 
 /**
  * What the Slack app calls, built from the runtime's workflows and store. This is where the src/aws

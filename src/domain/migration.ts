@@ -226,3 +226,6 @@ export class RecordAlreadyExistsError<T = MigrationRecord> extends EfsEncryptErr
     super(ErrorCode.RecordAlreadyExists, `${recordId} already exists; load it instead of creating it again.`);
   }
 }
+
+/** Audit events `status <fs-id>` shows by default (a constant here so `--help` needs no workflow). */
+export const DEFAULT_DETAIL_EVENTS = 10;

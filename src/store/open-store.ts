@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { JobRepository } from '../domain/job.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
 import { createDocumentClient } from './document-client.ts';
-import { connectEmbedded, type EmbeddedConnection } from './embedded-connection.ts';
+import type { EmbeddedConnection } from './embedded-connection.ts';
 import { DynamoEventLog } from './event-log.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
@@ -56,7 +56,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     tableName = options.tableName;
     client = new DynamoDBClient({ ...options.clientConfig });
   } else {
+    // Loaded only here: with a real table, dynalite and its native LevelDB are never loaded.
     // Serves the data directory, or connects to the process that already serves it.
+    const { connectEmbedded } = await import('./embedded-connection.ts');
     embedded = await connectEmbedded({ dataDir: options.dataDir });
     tableName = EMBEDDED_TABLE_NAME;
     client = embedded.client;

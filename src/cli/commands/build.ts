@@ -1,29 +1,17 @@
 import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import { efsWritersFrom } from '../../aws/efs-writer.ts';
 import { systemClock } from '../../domain/clock.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
-import {
-  createBuildPhase,
-  formatBuildPlans,
-  formatMapping,
-  type BuildPhase,
-  type BuildStatus,
-} from '../../workflow/provision/index.ts';
-import { formatProblems } from '../../workflow/decide/index.ts';
-import {
-  createJobRunner,
-  localLeaseHolders,
-  type LeaseHolderProbe,
-  type Scheduler,
-} from '../../workflow/jobs/index.ts';
+import type { BuildStatus } from '../../workflow/provision/index.ts';
+import type { IoHost } from '../../workflow/io-host.ts';
+import type { LeaseHolderProbe, Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
+import { progressOutput } from '../output/progress-output.ts';
 import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
-import { openDecidePhase, readDecisionFile } from './plan.ts';
+import { readDecisionFile } from './plan.ts';
 import { heldElsewhere } from './unfinished-job.ts';
 
 /**
@@ -39,6 +27,7 @@ interface BuildOptions {
   demo?: boolean;
   decisions?: string;
   actor?: string;
+  quiet?: boolean;
 }
 
 /** Real timers, kept referenced: a build waiting for `available` must keep the process alive. */
@@ -67,22 +56,6 @@ function whyNotBuilt(status: BuildStatus, holders: LeaseHolderProbe, now: Date):
   if (held) return `${status.state}: ${held}`;
   if (!status.job) return `${status.state}: no build job was queued (only a decided file system is built)`;
   return `${status.state}: its job ${status.job.jobId} is ${status.job.status}`;
-}
-
-/** The build phase over a runtime's store and account clients (the CLI and the Slack app share it). */
-export function openBuildPhase(
-  runtime: Runtime,
-  io: Parameters<typeof createBuildPhase>[0]['io'],
-  options: { pollMs?: number } = {},
-): BuildPhase {
-  return createBuildPhase({
-    migrations: runtime.store.migrations,
-    jobs: runtime.store.jobs,
-    writerFor: efsWritersFrom(runtime.accounts),
-    clock: systemClock,
-    io,
-    pollMs: options.pollMs ?? 2_000,
-  });
 }
 
 /** File system IDs (or full migration IDs) to the stored migrations they name. */
@@ -127,15 +100,27 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .option('--demo', 'run against the bundled sample estate')
     .option('--decisions <file>', 'record this decision file first (as efs-encrypt plan --decisions does)')
     .option('--actor <name>', 'who builds, for the event log (default: cli:<login name>)')
+    .option('-q, --quiet', 'no progress on stderr, only warnings and errors')
     .action(async (ids: string[], opts: BuildOptions) => {
       if (!opts.all && ids.length === 0) throw new UsageError('build needs file system IDs or --all.');
       if (opts.all && ids.length > 0) throw new UsageError('give either file system IDs or --all, not both.');
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
+      // Loaded on use: the build's modules are not needed at start-up for every command.
+      const [
+        { openBuildPhase },
+        { formatBuildPlans, formatMapping },
+        { createJobRunner, localLeaseHolders },
+      ] = await Promise.all([
+        import('../phases/build-phase.ts'),
+        import('../../workflow/provision/index.ts'),
+        import('../../workflow/jobs/index.ts'),
+      ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
-      const progress = terminalIoHost((t) => ctx.io.err(t));
+      const progress = progressOutput(ctx.io, { quiet: opts.quiet });
       try {
-        if (opts.decisions) await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t));
+        if (opts.decisions)
+          await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t), progress);
         const phase = openBuildPhase(runtime, progress);
         const migrations = resolveMigrations(
           await runtime.store.migrations.listMigrations(),
@@ -196,6 +181,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         }
         if (failed.length) throw new BuildFailedError(failed);
       } finally {
+        progress.stop();
         await runtime.close();
       }
     });
@@ -206,13 +192,18 @@ async function recordDecisions(
   path: string,
   actor: string,
   err: (t: string) => void,
+  progress: IoHost,
 ): Promise<void> {
   const file = await readDecisionFile(path);
+  const [{ openDecidePhase }, { formatProblems }] = await Promise.all([
+    import('../phases/decide-phase.ts'),
+    import('../../workflow/decide/index.ts'),
+  ]);
   const decide = openDecidePhase(runtime);
   try {
     if (!file.scanId && !(await runtime.store.scans.getLatestScan())) {
       err('No stored scan yet: scanning first.\n');
-      await runtime.scanWorkflow(terminalIoHost(err)).run({ requestedBy: actor });
+      await runtime.scanWorkflow(progress).run({ requestedBy: actor });
     }
     const result = await decide.workflow.record(file.choices, actor, { scanId: file.scanId });
     if (!result.ok)

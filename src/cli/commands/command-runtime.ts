@@ -1,7 +1,6 @@
 import type { Config } from '../../config.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime.ts';
 
 /** The `--estate FILE` / `--demo` options of the commands that can run against a local estate. */
 export interface EstateOptions {
@@ -14,7 +13,16 @@ export interface EstateOptions {
  * configuration says `info` (the terminal shows the command's own progress), and the embedded
  * estate `--estate` or `--demo` asked for, if any.
  */
-export function openCommandRuntime(ctx: CliContext, config: Config, opts: EstateOptions): Promise<Runtime> {
+export async function openCommandRuntime(
+  ctx: CliContext,
+  config: Config,
+  opts: EstateOptions,
+): Promise<Runtime> {
+  // Loaded on use, not at start-up: --help and a usage error need neither the SDK nor the store.
+  const [{ openRuntime }, { createLogger }] = await Promise.all([
+    import('../runtime.ts'),
+    import('../logger.ts'),
+  ]);
   return openRuntime({
     config,
     env: ctx.io.env,

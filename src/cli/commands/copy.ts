@@ -1,33 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import { activityReadersFrom } from '../../aws/cloudwatch.ts';
-import { dataSyncClientsFrom } from '../../aws/datasync.ts';
-import { createDirectories } from '../../aws/directory-clients.ts';
-import { replicationClientsFrom } from '../../aws/efs-replication.ts';
 import { clientCheckLine, type ClientCheck } from '../../domain/client-activity.ts';
 import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import {
-  ClientsStillConnectedError,
-  createCopyPhase,
-  formatCopyPlan,
-  formatCopyStatus,
-  type CopyPhase,
-  type QueuedCopy,
-} from '../../workflow/copy/index.ts';
-import { rsyncRunbookFor } from '../../workflow/copy/rsync/index.ts';
-import type { IoHost } from '../../workflow/io-host.ts';
-import { createStatusQuery } from '../../workflow/status/index.ts';
-import { createJobRunner, localLeaseHolders, type Scheduler } from '../../workflow/jobs/index.ts';
+import { ClientsStillConnectedError, type QueuedCopy } from '../../workflow/copy/index.ts';
+import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
-import type { Runtime } from '../runtime.ts';
+import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
-import { writeRunbookFiles } from './copy-runbook.ts';
 import { heldElsewhere } from './unfinished-job.ts';
 
 /**
@@ -47,6 +31,7 @@ interface CopyOptions {
   actor?: string;
   out?: string;
   force?: boolean;
+  quiet?: boolean;
 }
 
 /** Real timers, kept referenced: a copy being polled must keep the process alive. */
@@ -81,37 +66,6 @@ export class VerificationDiffersError extends EfsEncryptError {
       `${fileSystemId} is not verified: verify.sh found ${differences} difference(s) (listed above). Run the final pass again with writes stopped, generate the runbook again, and record the summary of its verify.sh.`,
     );
   }
-}
-
-/** The copy phase over a runtime's store and account clients (the CLI and the Slack app share it). */
-export function openCopyPhase(
-  runtime: Runtime,
-  io: IoHost,
-  options: { pollMs?: number } = {},
-): { phase: CopyPhase; close(): void } {
-  const directories = createDirectories(runtime.accounts);
-  const dataSync = dataSyncClientsFrom(runtime.accounts);
-  const cloudWatch = activityReadersFrom(runtime.accounts);
-  const phase = createCopyPhase({
-    migrations: runtime.store.migrations,
-    jobs: runtime.store.jobs,
-    clock: systemClock,
-    io,
-    dataSyncFor: dataSync.clientFor,
-    replicationFor: replicationClientsFrom(runtime.accounts),
-    network: directories.network,
-    activityFor: cloudWatch.readerFor,
-    ...(runtime.config.dataSync ? { dataSyncSettings: runtime.config.dataSync } : {}),
-    pollMs: options.pollMs ?? 15_000,
-  });
-  return {
-    phase,
-    close() {
-      dataSync.destroy();
-      cloudWatch.destroy();
-      directories.destroy();
-    },
-  };
 }
 
 const ACTIONS = ['start', 'sync', 'final', 'status', 'record', 'retry', 'runbook'] as const;
@@ -152,14 +106,30 @@ export function registerCopy(program: Command, ctx: CliContext): void {
     )
     .option('--demo', 'run against the bundled sample estate')
     .option('--actor <name>', 'who copies, for the event log (default: cli:<login name>)')
+    .option('-q, --quiet', 'no progress on stderr, only warnings and errors')
     .action(async (action: Action, ref: string, opts: CopyOptions) => {
       const config = ctx.config();
       const actor = opts.actor ?? `cli:${userInfo().username}`;
       const summaryText = opts.summary ? await readSummary(opts.summary) : undefined;
+      // Loaded on use: DataSync, EC2 and the copy's modules are not needed at start-up.
+      const [
+        { openCopyPhase },
+        { formatCopyPlan, formatCopyStatus },
+        { rsyncRunbookFor },
+        { createJobRunner, localLeaseHolders },
+        { writeRunbookFiles },
+        { createStatusQuery },
+      ] = await Promise.all([
+        import('../phases/copy-phase.ts'),
+        import('../../workflow/copy/index.ts'),
+        import('../../workflow/copy/rsync/index.ts'),
+        import('../../workflow/jobs/index.ts'),
+        import('./copy-runbook.ts'),
+        import('../../workflow/status/index.ts'),
+      ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
       // record prints its result on stdout; its notifications say the same, so they stay silent.
-      const progress: IoHost =
-        action === 'record' ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
+      const progress = progressOutput(ctx.io, { quiet: opts.quiet || action === 'record' });
       const { phase, close } = openCopyPhase(runtime, progress);
       const nextStep = async (migrationId: string) =>
         (
@@ -252,6 +222,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         const held = heldElsewhere(await runtime.store.jobs.getJob(queued.jobId), holders, systemClock.now());
         if (held) throw new CopyHeldElsewhereError(migration!.fileSystemId, held);
       } finally {
+        progress.stop();
         close();
         await runtime.close();
       }

@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { installProcessGuards } from '../process-guards.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime } from '../runtime.ts';
-import { slackServices } from '../slack-services.ts';
-import { waitForShutdownSignal } from '../wait-for-signal.ts';
+import { progressOutput } from '../output/progress-output.ts';
 
 const HOW_TO_CONNECT_SLACK = `
 To run this in Slack:
@@ -26,6 +21,20 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .action(async (opts: { estate?: string }) => {
       const config = ctx.config();
       const withSlack = Boolean(config.slack.botToken);
+      // Loaded on use: Bolt, the SDK and the store are not needed at start-up for every command.
+      const [
+        { createSlackApp },
+        { createLogger },
+        { openRuntime },
+        { slackServices },
+        { waitForShutdownSignal },
+      ] = await Promise.all([
+        import('../../slack/app.ts'),
+        import('../logger.ts'),
+        import('../runtime.ts'),
+        import('../slack-services.ts'),
+        import('../wait-for-signal.ts'),
+      ]);
       const logger = createLogger(withSlack ? config.logLevel : 'warn');
       const runtime = await openRuntime({
         config,
@@ -54,9 +63,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.io.err('No SLACK_BOT_TOKEN: running the scan here and printing what Slack would show.\n\n');
+        const progress = progressOutput(ctx.io);
         const scan = await runtime
-          .scanWorkflow(terminalIoHost((t) => ctx.io.err(t)))
-          .run({ requestedBy: 'demo' });
+          .scanWorkflow(progress)
+          .run({ requestedBy: 'demo' })
+          .finally(() => progress.stop());
         ctx.io.out(`\n${scanSummaryText(scan)}`);
         // An in-memory store ends with this process: then the way to a CSV is another scan.
         const exportHint = config.store.dataDir

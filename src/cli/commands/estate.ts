@@ -1,17 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../cli-io.ts';
-import { createAccountClients } from '../../aws/account-clients.ts';
 import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import { captureEstate, sdkCaptureSource, writeCapture, type CaptureResult } from '../../capture/index.ts';
-import {
-  estateAccounts,
-  estateRegions,
-  scaleTiming,
-  startEstateServer,
-  type EstateServer,
-} from '../../estate/index.ts';
+import type { CaptureResult } from '../../capture/index.ts';
+import type { EstateServer } from '../../estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../estate/samples/index.ts';
-import { loadEstate } from '../estate-file.ts';
 import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 export interface EstateServeOptions {
@@ -47,6 +39,9 @@ export async function serveEstate(
   options: EstateServeOptions,
   out: (text: string) => void,
 ): Promise<EstateServer> {
+  // Loaded on use: the estate's models and server are not needed at start-up for every command.
+  const [{ startEstateServer, estateAccounts, estateRegions, scaleTiming }, { loadEstate }] =
+    await Promise.all([import('../../estate/index.ts'), import('../estate-file.ts')]);
   const estate = await loadEstate(options.estate);
   const server = await startEstateServer({
     estate,
@@ -155,6 +150,10 @@ export interface EstateCaptureOptions {
 /** Captures the configured (or given) accounts and regions into `options.out`; progress and notices on stderr. */
 export async function captureToFile(options: EstateCaptureOptions, ctx: CliContext): Promise<CaptureResult> {
   const config = ctx.config();
+  const [{ createAccountClients }, { captureEstate, sdkCaptureSource, writeCapture }] = await Promise.all([
+    import('../../aws/account-clients.ts'),
+    import('../../capture/index.ts'),
+  ]);
   const accounts = createAccountClients({
     accounts: options.accounts ?? config.aws.accounts,
     regions: options.regions ?? config.aws.regions,

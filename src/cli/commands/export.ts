@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { writeInventoryOutput } from '../output/write-inventory.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
-import { findScan } from '../../workflow/scan/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 
@@ -30,6 +29,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     )
     .action(async (scanId: string | undefined, opts: ExportOptions) => {
       const config = ctx.config();
+      const { findScan } = await import('../../workflow/scan/index.ts');
       const runtime = await openCommandRuntime(ctx, config, {});
       try {
         const scans = runtime.store.scans;

@@ -1,24 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import { createDirectories, type Directories } from '../../aws/directory-clients.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import {
-  createDecideWorkflow,
-  DECISION_FILE_HELP,
-  formatOf,
-  formatPlanSummary,
-  formatProblems,
-  formatRecorded,
-  parseDecisionFile,
-  type DecideWorkflow,
-  type DecisionFile,
-  type DecideService,
-} from '../../workflow/decide/index.ts';
+import { DECISION_FILE_HELP } from '../../domain/decision-file-help.ts';
+import type { DecisionFile } from '../../workflow/decide/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
-import type { Runtime } from '../runtime.ts';
+import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 
 interface PlanOptions {
@@ -28,25 +16,6 @@ interface PlanOptions {
   estate?: string;
   demo?: boolean;
   actor?: string;
-}
-
-export interface DecidePhase extends DecideService {
-  workflow: DecideWorkflow;
-  directories: Directories;
-}
-
-/** The decide workflow over a runtime's store and account clients (the CLI and the Slack app share it). */
-export function openDecidePhase(runtime: Runtime): DecidePhase {
-  const directories = createDirectories(runtime.accounts);
-  const workflow = createDecideWorkflow({
-    keys: directories.keys,
-    network: directories.network,
-    migrations: runtime.store.migrations,
-    scans: runtime.store.scans,
-    policy: runtime.config.policy.rules,
-    clock: { now: () => new Date() },
-  });
-  return { workflow, keys: directories.keys, directories };
 }
 
 /** Reads and parses a decision file (its format from the extension); unreadable files say why. */
@@ -60,6 +29,7 @@ export async function readDecisionFile(path: string): Promise<DecisionFile> {
       { cause: e },
     );
   }
+  const { formatOf, parseDecisionFile } = await import('../../workflow/decide/index.ts');
   return parseDecisionFile(text, formatOf(path), path);
 }
 
@@ -94,13 +64,22 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         throw new UsageError('plan needs --decisions FILE, --show, or both.');
       const file = opts.decisions ? await readDecisionFile(opts.decisions) : undefined;
       const config = ctx.config();
+      // Loaded on use (the decide workflow, YAML): not at start-up for every command.
+      const [{ openDecidePhase }, { formatPlanSummary, formatProblems, formatRecorded }] = await Promise.all([
+        import('../phases/decide-phase.ts'),
+        import('../../workflow/decide/index.ts'),
+      ]);
       const runtime = await openCommandRuntime(ctx, config, opts);
       const phase = openDecidePhase(runtime);
       try {
         const scanId = opts.scan ?? file?.scanId;
         if (!scanId && !(await runtime.store.scans.getLatestScan())) {
           ctx.io.err('No stored scan yet: scanning first.\n');
-          await runtime.scanWorkflow(terminalIoHost((t) => ctx.io.err(t))).run({ requestedBy: 'cli' });
+          const progress = progressOutput(ctx.io);
+          await runtime
+            .scanWorkflow(progress)
+            .run({ requestedBy: 'cli' })
+            .finally(() => progress.stop());
         }
         if (file) {
           const actor = opts.actor ?? `cli:${userInfo().username}`;

@@ -2,11 +2,9 @@ import { Option, type Command } from 'commander';
 import { writeInventoryOutput } from '../output/write-inventory.ts';
 import { parseScanScope } from '../../domain/scan-scope.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
 import { scanSummaryText } from '../output/scan-summary-text.ts';
-import { terminalIoHost } from '../output/terminal-io-host.ts';
-import { openRuntime } from '../runtime.ts';
+import { progressOutput } from '../output/progress-output.ts';
 
 interface ScanOptions {
   json?: boolean;
@@ -31,7 +29,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       new Option('--estate <file>', 'scan a local estate file served in this process').conflicts('demo'),
     )
     .option('--demo', 'scan the bundled sample estate')
-    .option('-q, --quiet', 'no progress lines on stderr')
+    .option('-q, --quiet', 'no progress on stderr, only warnings and errors')
     .addHelpText(
       'after',
       '\nWithout --estate or --demo it scans real AWS: EFS_ENCRYPT_ACCOUNTS through EFS_ENCRYPT_ROLE_NAME in\n' +
@@ -42,6 +40,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
       // Checked before anything starts: a typo must not turn into a scan of everything.
       const scope = parseScanScope(scopeArgs);
       const config = ctx.config();
+      // Loaded on use: the SDK and the store are not needed at start-up for every command.
+      const [{ createLogger }, { openRuntime }] = await Promise.all([
+        import('../logger.ts'),
+        import('../runtime.ts'),
+      ]);
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
       const runtime = await openRuntime({
         config,
@@ -50,8 +53,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
         estate: opts.estate || opts.demo ? { file: opts.estate, demo: opts.demo } : undefined,
       });
       try {
-        const io = opts.quiet ? { notify: async () => {} } : terminalIoHost((t) => ctx.io.err(t));
-        const scan = await runtime.scanWorkflow(io).run({ requestedBy: 'cli', ...scope });
+        const progress = progressOutput(ctx.io, { quiet: opts.quiet });
+        const scan = await runtime
+          .scanWorkflow(progress)
+          .run({ requestedBy: 'cli', ...scope })
+          .finally(() => progress.stop());
         const text = opts.json
           ? inventoryJson(scan)
           : opts.csv

@@ -1,12 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../../domain/errors.ts';
-import { createSlackApp } from '../../slack/app.ts';
 import type { CliContext } from '../cli-io.ts';
-import { createLogger } from '../logger.ts';
 import { installProcessGuards } from '../process-guards.ts';
-import { openRuntime } from '../runtime.ts';
-import { slackServices } from '../slack-services.ts';
-import { waitForShutdownSignal } from '../wait-for-signal.ts';
 
 interface ServeOptions {
   estate?: string;
@@ -39,6 +34,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
           : []),
       ];
       if (problems.length) throw new ConfigError(problems);
+      // Loaded on use: Bolt, the SDK and the store are not needed at start-up for every command.
+      const [
+        { createSlackApp },
+        { createLogger },
+        { openRuntime },
+        { slackServices },
+        { waitForShutdownSignal },
+      ] = await Promise.all([
+        import('../../slack/app.ts'),
+        import('../logger.ts'),
+        import('../runtime.ts'),
+        import('../slack-services.ts'),
+        import('../wait-for-signal.ts'),
+      ]);
       const logger = createLogger(config.logLevel);
       installProcessGuards(logger);
       const runtime = await openRuntime({

@@ -1,10 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import {
-  createStatusQuery,
-  DEFAULT_DETAIL_EVENTS,
-  formatDetail,
-  formatOverview,
-} from '../../workflow/status/index.ts';
+import { DEFAULT_DETAIL_EVENTS } from '../../domain/migration.ts';
 import type { CliContext } from '../cli-io.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 
@@ -44,6 +39,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--demo', 'run against the bundled sample estate')
     .action(async (ref: string | undefined, opts: StatusOptions) => {
       const config = ctx.config();
+      // Loaded on use (it reaches the build and copy phases for their job kinds, and so the SDK).
+      const { createStatusQuery, formatDetail, formatOverview } =
+        await import('../../workflow/status/index.ts');
       const runtime = await openCommandRuntime(ctx, config, opts);
       try {
         const query = createStatusQuery({

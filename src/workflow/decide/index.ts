@@ -16,7 +16,6 @@ export {
   parseDecisionFile,
   formatOf,
   DecisionFileError,
-  DECISION_FILE_HELP,
   type DecisionFile,
   type DecisionFileFormat,
 } from './decision-file.ts';
@@ -39,3 +38,4 @@ export interface DecideService {
   workflow: DecideWorkflow;
   keys: Pick<KeyDirectory, 'listCustomerKeys'>;
 }
+export { DECISION_FILE_HELP } from '../../domain/decision-file-help.ts';

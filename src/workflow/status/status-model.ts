@@ -23,6 +23,8 @@ import type {
 } from '../../domain/migration.ts';
 import type { MigrationState } from '../../domain/migration-state.ts';
 
+export { DEFAULT_DETAIL_EVENTS } from '../../domain/migration.ts';
+
 /**
  * What `status` shows, as data, and the pure rules that derive it from stored records: the copy
  * line, the next step and who may take it, the order migrations are listed in. No I/O: the query

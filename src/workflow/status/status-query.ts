@@ -10,6 +10,7 @@ import type { MigrationEventLog, MigrationRecord, MigrationRepository } from '..
 import {
   compareLines,
   copyKindOf,
+  DEFAULT_DETAIL_EVENTS,
   copyProgressViewOf,
   jobSummaryOf,
   migrationLineOf,
@@ -78,7 +79,7 @@ function notFoundMessage(ref: string, known: string[]): string {
   return `${ref} is not tracked. Tracked file systems (${known.length}): ${shown}${more}. Check the ID, or run a scan if it is new.`;
 }
 
-export const DEFAULT_DETAIL_EVENTS = 10;
+export { DEFAULT_DETAIL_EVENTS };
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; keeps the order. */
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

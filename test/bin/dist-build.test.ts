@@ -1,0 +1,150 @@
+/**
+ * The compiled CLI: bin/build-dist.js builds dist/ (the CLI, the scan worker, the files modules
+ * read beside themselves, a stamp of the sources), `node bin/efs-encrypt.js` runs it, and the
+ * compiled scan worker scans on its own thread without tsx. How fast it starts is the
+ * benchmark's job (bench/startup.bench.ts), not a test's.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist } from '../../bin/build-dist.js';
+import { distFreshness } from '../../bin/dist-stamp.js';
+import { ManualClock } from '../../src/domain/clock.ts';
+import {
+  estateAccounts,
+  loadEstateFile,
+  startEstateServer,
+  type EstateServer,
+} from '../../src/estate/index.ts';
+import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
+import type { FromScanWorker, ScanWorkerOptions } from '../../src/workflow/scan/parallel/messages.ts';
+import { restoreEnv, useExampleCredentials } from '../harness/sdk-env.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The packages a compiled file and the chunks it imports statically load (`import()` excluded). */
+async function staticPackages(dir: string, entry: string): Promise<string[]> {
+  const loaded = new Set<string>();
+  const packages = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    const code = await readFile(join(dir, file), 'utf8');
+    for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)) {
+      const from = (m[1] ?? m[2])!;
+      if (from.startsWith('./')) await visit(from.slice(2));
+      else if (!from.startsWith('node:')) packages.add(from);
+    }
+  };
+  await visit(entry);
+  return [...packages].sort();
+}
+
+function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('bin/build-dist.js', () => {
+  let out = '';
+  const savedEnv = { ...process.env };
+  let server: EstateServer | undefined;
+
+  beforeAll(async () => {
+    // Inside the project, as dist/ is: the compiled code finds its dependencies in node_modules.
+    await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
+    out = await mkdtemp(join(ROOT, 'node_modules/.cache/efs-encrypt-dist-'));
+    await buildDist({ outdir: out });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    restoreEnv(savedEnv);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('compiles the CLI and the worker, copies the files modules read beside themselves, and stamps the sources', async () => {
+    for (const file of [
+      'cli.js',
+      'scan-worker-entry.js',
+      'sample-estate.json',
+      'scripts/copy.sh',
+      'scripts/verify.sh',
+    ])
+      expect(existsSync(join(out, file)), file).toBe(true);
+    expect(distFreshness(ROOT, out)).toEqual({ fresh: true });
+    // The worker runs compiled code: no loader registered in the thread.
+    expect(await readFile(join(out, 'scan-worker-entry.js'), 'utf8')).not.toContain('tsx');
+    const { main } = (await import(join(out, 'cli.js'))) as {
+      main: (argv: string[], io: unknown) => Promise<number>;
+    };
+    const printed: string[] = [];
+    const code = await main(['node', 'efs-encrypt', '--help'], {
+      out: (t: string) => printed.push(t),
+      err: (t: string) => printed.push(t),
+      env: process.env,
+    });
+    expect(code).toBe(0);
+    expect(printed.join('')).toContain('Usage: efs-encrypt');
+  });
+
+  it('loads no AWS SDK, store, estate, Slack or YAML module at start: commands load what they use', async () => {
+    // What `efs-encrypt --help` (and every command before its action) loads: the entry and the chunks
+    // it imports statically; `import()` of a chunk loads only when a command runs.
+    // Commander, and the two small packages of the progress output (one file each, or two).
+    expect(await staticPackages(out, 'cli.js')).toEqual(['commander', 'picocolors', 'yocto-spinner']);
+    // The runtime every store or AWS command opens: dynalite only when the embedded store starts, no Bolt.
+    const runtime = (await readdir(out)).find((f) => /^runtime-\w+\.js$/.test(f))!;
+    expect(await staticPackages(out, runtime)).not.toContain('dynalite');
+    expect(await staticPackages(out, runtime)).not.toContain('@slack/bolt');
+  });
+
+  it('scans on the compiled worker thread', async () => {
+    const estate = await loadEstateFile(SAMPLE_ESTATE_PATH);
+    useExampleCredentials('us-east-1');
+    server = await startEstateServer({ estate, clock: new ManualClock(new Date()) });
+    process.env.AWS_ENDPOINT_URL = server.endpoint;
+    const options: ScanWorkerOptions = {
+      clients: {
+        accounts: estateAccounts(estate),
+        regions: ['us-east-1'],
+        roleName: 'EfsEncryptRole',
+        rateLimitPerSecond: 1000,
+      },
+      fileSystemConcurrency: 4,
+    };
+    const worker = new Worker(join(out, 'scan-worker-entry.js'), { workerData: options });
+    try {
+      const answer = await new Promise<FromScanWorker>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ type: 'scan', id: 1, accountId: estate.callerAccountId, region: 'us-east-1' });
+      });
+      expect(answer).toMatchObject({ type: 'result', id: 1, outcome: { kind: 'scanned' } });
+      const outcome = (answer as Extract<FromScanWorker, { type: 'result' }>).outcome;
+      expect(outcome.kind === 'scanned' && outcome.records.length).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
+
+describe('bin/efs-encrypt.js', () => {
+  it('runs the compiled CLI when dist/ is fresh, with no notice', async () => {
+    if (!distFreshness(ROOT, join(ROOT, 'dist')).fresh) await buildDist();
+    const { code, out, err } = await run(['bin/efs-encrypt.js', '--help']);
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect(out).toContain('Usage: efs-encrypt');
+  }, 60_000);
+});
