@@ -3,8 +3,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ClassicLevel } from 'classic-level';
-import dynalite from 'dynalite';
+import type { ClassicLevel } from 'classic-level';
 import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
 
 /**
@@ -98,6 +97,8 @@ export async function readServerAddress(dataDir: string): Promise<ServerAddress 
 
 /** The serving lock: open means held; LEVEL_LOCKED means another opener (process or handle) has it. */
 async function tryLock(path: string): Promise<ClassicLevel | undefined> {
+  // Loaded here, not with the store: a process using a real table never loads native LevelDB.
+  const { ClassicLevel } = await import('classic-level');
   const db = new ClassicLevel(path);
   try {
     await db.open();
@@ -164,6 +165,8 @@ async function serveDataDir(dataDir: string, lock: ClassicLevel, port?: number):
 }
 
 async function serve(path: string | undefined, port = 0): Promise<EmbeddedDynamoDb> {
+  // Loaded here, not with the store: a process using a real table never loads dynalite.
+  const { default: dynalite } = await import('dynalite');
   // Tables become ACTIVE at once: nothing here models AWS's creation delay.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { clientCheckLine, type ClientCheck } from '../../domain/client-activity.
 import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import { ClientsStillConnectedError, type QueuedCopy } from '../../workflow/copy/index.ts';
+import type { QueuedCopy } from '../../workflow/copy/index.ts';
 import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -234,6 +234,8 @@ async function cliGate<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (e) {
+    // Loaded here, not at start-up: the copy workflow is loaded by the command already.
+    const { ClientsStillConnectedError } = await import('../../workflow/copy/index.ts');
     if (e instanceof ClientsStillConnectedError)
       throw new ClientsStillConnectedError(
         e.check,
