@@ -8,7 +8,7 @@ import {
   type FieldErrors,
 } from '../src/domain/decision.ts';
 import { ownership, type FileSystemRecord } from '../src/domain/inventory.ts';
-import type { CandidateStatus } from '../src/workflow/decide/index.ts';
+import type { CandidateStatus } from '../src/domain/plan-summary.ts';
 import { humanBytes, plural } from './format.ts';
 import { SlackLimits, clip, type Block } from './limits.ts';
 

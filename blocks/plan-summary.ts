@@ -1,5 +1,5 @@
 import { METHOD_LABELS } from '../src/domain/decision.ts';
-import type { CandidateStatus, PlanSummary } from '../src/workflow/decide/index.ts';
+import type { CandidateStatus, PlanSummary } from '../src/domain/plan-summary.ts';
 import { buildButtonsBlock } from './build-review.ts';
 import { code, escapeMrkdwn, plural } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';

@@ -1,4 +1,4 @@
-import type { RsyncRunbook } from '../src/workflow/copy/rsync/index.ts';
+import type { RsyncRunbookView as RsyncRunbook } from '../src/domain/rsync-runbook-view.ts';
 import { code, escapeMrkdwn } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 

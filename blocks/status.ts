@@ -3,7 +3,7 @@ import type {
   MigrationLine,
   StateCount,
   StatusOverview,
-} from '../src/workflow/status/index.ts';
+} from '../src/domain/status-view.ts';
 import { mappingLines } from './build-progress.ts';
 import { code, escapeMrkdwn, plural } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';

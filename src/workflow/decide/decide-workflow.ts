@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { CandidateStatus, PlanSummary } from '../../domain/plan-summary.ts';
 import { createPageLookups, type PageLookups } from './page-lookups.ts';
 import { describeBasis, planBasis, sourceFor, type BasisRequest, type PlanBasis } from './plan-basis.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -64,32 +65,7 @@ export interface RecordedChoice {
 export type RecordResult =
   { ok: true; recorded: RecordedChoice[] } | { ok: false; invalid: ValidatedChoice[] };
 
-/** Where one candidate stands. */
-export interface CandidateStatus {
-  fileSystem: FileSystemRecord;
-  migrationId: string;
-  state?: MigrationState;
-  decision?: DecisionRecord;
-  exclusionReason?: string;
-  updatedBy?: string;
-  updatedAt?: string;
-}
-
-export interface PlanSummary {
-  /** The scan the plan was asked for; absent for the latest view (every account and region). */
-  scanId?: string;
-  /** What the file systems were read from: "scan X" or "the latest scan of each account and region (…)". */
-  basis: string;
-  /** Account/region pairs (`<account> <region>`) no stored scan could read. */
-  unread: string[];
-  candidates: number;
-  decided: CandidateStatus[];
-  excluded: CandidateStatus[];
-  /** No decision yet: never touched, discovered, or in scope without a decision. */
-  undecided: CandidateStatus[];
-  /** Past `decided`: the build started, decisions can no longer change. */
-  started: CandidateStatus[];
-}
+export type { CandidateStatus, PlanSummary } from '../../domain/plan-summary.ts';
 
 /** Default: each account and region as its newest finished scan saw it. */
 export type RecordOptions = BasisRequest;
