@@ -7,7 +7,6 @@ import {
   type FileSystemActivityReader,
 } from '../domain/client-activity.ts';
 import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from './account-clients.ts';
-import { SdkKmsClient } from './kms.ts';
 
 /**
  * A file system's recent activity from CloudWatch: GetMetricData for `AWS/EFS` `ClientConnections`
@@ -61,7 +60,7 @@ export class SdkFileSystemActivityReader implements FileSystemActivityReader {
 }
 
 /** Activity readers over the account clients' credentials, rate limit and call counters. */
-export function activityReadersFrom(accounts: Pick<AccountClients, 'clientsFor' | 'limit'>): {
+export function activityReadersFrom(accounts: Pick<AccountClients, 'sdkClientsFor' | 'limit'>): {
   readerFor(accountId: string, region: string): Promise<FileSystemActivityReader>;
   destroy(): void;
 } {
@@ -71,13 +70,11 @@ export function activityReadersFrom(accounts: Pick<AccountClients, 'clientsFor' 
       const key = `${accountId}/${region}`;
       let sdk = clients.get(key);
       if (!sdk) {
-        const { kms } = await accounts.clientsFor(accountId, region);
-        if (!(kms instanceof SdkKmsClient))
-          throw new Error('reading CloudWatch needs SDK-backed account clients');
+        // The account's own credentials and region, as every service client of src/aws gets them.
+        const { clientConfig } = await accounts.sdkClientsFor(accountId, region);
         sdk = accounts.limit(
           new CloudWatchClient({
-            region,
-            credentials: kms.sdk.config.credentials,
+            ...clientConfig,
             retryMode: 'adaptive',
             maxAttempts: DEFAULT_MAX_ATTEMPTS,
           }),

@@ -195,7 +195,7 @@ describe('efs-encrypt copy', () => {
     expect(final.out).toContain('final sync verified');
     const status = await cli('status', SOURCE);
     expect(status.out).toContain('verified');
-  });
+  }, 60_000); // Eight fresh CLI processes and three real verify.sh runs.
 
   it('prints a recorded pass once (stdout), names CLI commands, and a verified copy has nothing to retry', async () => {
     await seedScanned('rsync');

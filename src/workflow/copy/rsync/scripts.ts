@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BadInputError } from '../../../domain/errors.ts';
+import { BadInputError, InternalError } from '../../../domain/errors.ts';
 
 /**
  * The shell scripts of the EC2 + rsync method. They live as real files in ./scripts/ (so they can
@@ -81,7 +81,7 @@ export function bindVerifyScript(template: string, binding: VerifyBinding): stri
       throw new BadInputError(`Cannot bind verify.sh: ${key} "${value}" does not look like ${pattern}.`);
     const line = `${variable}=''`;
     const at = bound.split('\n').filter((l) => l === line).length;
-    if (at !== 1) throw new Error(`verify.sh must assign ${line} exactly once (found ${at})`);
+    if (at !== 1) throw new InternalError(`verify.sh must assign ${line} exactly once (found ${at})`);
     bound = bound.replace(`\n${line}\n`, `\n${variable}='${value}'\n`);
   }
   return bound;

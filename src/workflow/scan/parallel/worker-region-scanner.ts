@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { addCallCounts, type CallCounts } from '../../../aws/rate-limit.ts';
+import { InternalError } from '../../../domain/errors.ts';
 import type { RegionOutcome, RegionScanner } from '../region-scanner.ts';
 import type { FromScanWorker, ScanWorkerOptions, ScanWorkerStats, ToScanWorker } from './messages.ts';
 
@@ -79,11 +80,14 @@ export function createWorkerRegionScanner(options: WorkerRegionScannerOptions): 
       slot.pending.delete(msg.id);
       if (slot.pending.size === 0) worker.unref();
       if (msg.type === 'result') p.resolve(msg.outcome);
-      else p.reject(new Error(msg.message));
+      else p.reject(new InternalError(`a scan worker failed: ${msg.message}`));
     });
-    worker.on('error', (e) => stop(slot, new Error(`scan worker ${index} failed: ${e.message}`)));
+    worker.on('error', (e) =>
+      stop(slot, new InternalError(`scan worker ${index} failed: ${e.message}`, { cause: e })),
+    );
     worker.on('exit', (code) => {
-      if (slot.worker === worker) stop(slot, new Error(`scan worker ${index} stopped (exit code ${code})`));
+      if (slot.worker === worker)
+        stop(slot, new InternalError(`scan worker ${index} stopped (exit code ${code})`));
     });
     slot.worker = worker;
     return worker;
@@ -100,7 +104,7 @@ export function createWorkerRegionScanner(options: WorkerRegionScannerOptions): 
 
   return {
     scan(accountId, region) {
-      if (closed) return Promise.reject(new Error('the scan workers are closed'));
+      if (closed) return Promise.reject(new InternalError('the scan workers are closed'));
       const index = slotOf(accountId, region, slots.length);
       const slot = slots[index]!;
       const worker = workerOf(slot, index);
@@ -119,7 +123,7 @@ export function createWorkerRegionScanner(options: WorkerRegionScannerOptions): 
       await Promise.all(
         slots.map(async (slot) => {
           const worker = slot.worker;
-          stop(slot, new Error('the scan workers are closing'));
+          stop(slot, new InternalError('the scan workers are closing'));
           if (worker) await worker.terminate();
         }),
       );
