@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { MIN_PAIRS_FOR_WORKERS } from './domain/scan-scope.ts';
+import { MAX_SCAN_PAIRS_AT_ONCE, MIN_PAIRS_FOR_WORKERS } from './domain/scan-scope.ts';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';
@@ -107,7 +107,7 @@ const EnvSchema = z.object({
         .string()
         .regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' }),
     ),
-  EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(8, 1, 256),
+  EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(0, 0, 256),
   EFS_ENCRYPT_SCAN_WORKERS: intFrom(defaultScanWorkers(), 0, 64),
   EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
   EFS_ENCRYPT_POLICY_RULES: z.string().optional(),
@@ -147,7 +147,8 @@ export interface Config {
     externalId?: string;
     /** Regions to scan; empty means "as the source of accounts says" (the estate's, or AWS_REGION). */
     regions: string[];
-    scanConcurrency: number;
+    /** Account/region pairs at once; undefined: every pair, up to MAX_SCAN_PAIRS_AT_ONCE. */
+    scanConcurrency?: number;
     /** Worker threads for scans of MIN_PAIRS_FOR_WORKERS account/region pairs or more; 0 or 1: none. */
     scanWorkers: number;
     /** Client-side calls per second per account, region and operation. */
@@ -267,7 +268,8 @@ export function loadConfig(env: Env = process.env): Config {
       roleName: e.EFS_ENCRYPT_ROLE_NAME,
       externalId: e.EFS_ENCRYPT_EXTERNAL_ID,
       regions: [...new Set(e.EFS_ENCRYPT_REGIONS)],
-      scanConcurrency: e.EFS_ENCRYPT_SCAN_CONCURRENCY,
+      // 0 (the default): every pair at once, up to MAX_SCAN_PAIRS_AT_ONCE (the scan applies it).
+      scanConcurrency: e.EFS_ENCRYPT_SCAN_CONCURRENCY || undefined,
       scanWorkers: e.EFS_ENCRYPT_SCAN_WORKERS,
       rateLimitPerSecond: e.EFS_ENCRYPT_RATE_LIMIT,
     },
@@ -327,7 +329,10 @@ export const SETTINGS_HELP: [string, string][] = [
   ['EFS_ENCRYPT_ADMINS', 'Slack user or user-group IDs allowed to scope, build, copy and decommission.'],
   ['EFS_ENCRYPT_DIGEST_CHANNEL', 'Channel ID for the scheduled digest.'],
   ['EFS_ENCRYPT_DIGEST_SCHEDULE', 'Cron expression for the digest (default "0 8 * * 1").'],
-  ['EFS_ENCRYPT_SCAN_CONCURRENCY', 'Account/region pairs scanned at once (default 8).'],
+  [
+    'EFS_ENCRYPT_SCAN_CONCURRENCY',
+    `Account/region pairs scanned at once (default 0: every pair, at most ${MAX_SCAN_PAIRS_AT_ONCE}; rate limits are per pair, so pairs do not slow each other).`,
+  ],
   [
     'EFS_ENCRYPT_SCAN_WORKERS',
     `Worker threads for scans of ${MIN_PAIRS_FOR_WORKERS}+ account/region pairs (default: the cores, at most 4; 0 or 1: none).`,

@@ -1,5 +1,6 @@
 import { EFSClient, type EFSClientConfig, type EFSClientResolvedConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -8,11 +9,13 @@ import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { Clock } from '../domain/clock.ts';
 import { AccountAccessError, NoRegionError } from './aws-errors.ts';
 import { assumeRoleCredentials, partitionOf, type CredentialProvider } from './credentials.ts';
+import { SdkEc2Client } from './ec2.ts';
 import { SdkEfsClient } from './efs.ts';
 import { SdkKmsClient } from './kms.ts';
 import { applyRateLimit, CallStats, RateLimiter, type Sleep } from './rate-limit.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
+import { MAX_SCAN_PAIRS_AT_ONCE } from '../domain/scan-scope.ts';
 
 /**
  * The account and region fan-out: SDK clients per (account, region), with credentials from
@@ -29,6 +32,8 @@ export interface AccountReaders {
   region: string;
   efs: SdkEfsClient;
   kms: SdkKmsClient;
+  /** The scan reads mount targets' security groups from their network interfaces with it. */
+  ec2: SdkEc2Client;
 }
 
 /**
@@ -107,8 +112,25 @@ export interface AccountClients {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
-/** Sockets per endpoint host in the shared pool (the SDK's per-client default is 50). */
-export const SOCKETS_PER_HOST = 256;
+/**
+ * Calls one account/region pair can have in flight on one endpoint host: every EFS operation of a
+ * scan (about 8) has its own rate-limit bucket, and at 10 calls/s a bucket keeps 1–2 calls in
+ * flight while answers take up to 200 ms.
+ */
+export const CALLS_IN_FLIGHT_PER_PAIR = 16;
+/** The SDK's own per-client default: the pool never goes below it. */
+const MIN_SOCKETS_PER_HOST = 50;
+
+/**
+ * Sockets per endpoint host in the shared pool, sized to the calls the scan can have in flight:
+ * the pairs scanned at once (every configured pair, up to MAX_SCAN_PAIRS_AT_ONCE) times their
+ * calls in flight. A pool smaller than that queues calls the rate limit already let through, and
+ * the SDK prints "socket usage at capacity" to the user's terminal once its queue passes twice
+ * the pool (scan benchmark, 100 pairs on one loopback host, 256 sockets: it did).
+ */
+export function socketsPerHost(pairs: number): number {
+  return Math.max(MIN_SOCKETS_PER_HOST, Math.min(pairs, MAX_SCAN_PAIRS_AT_ONCE) * CALLS_IN_FLIGHT_PER_PAIR);
+}
 
 export function createAccountClients(options: AccountClientsOptions): AccountClients {
   const stats = new CallStats();
@@ -127,11 +149,14 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   // One connection pool for every client made here. Each (account, region, service) has its own
   // client, and each would otherwise keep its own agent and sockets to the same endpoints: the scan
   // benchmark spent about 10% of its time connecting and was ~10% faster with one shared pool.
+  const maxSockets = socketsPerHost(
+    Math.max(1, options.accounts.length) * Math.max(1, options.regions.length),
+  );
   const sharedHandler =
     options.clientOverrides?.requestHandler ??
     new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST }),
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     });
 
   const baseConfig = (region: string | undefined) => ({
@@ -225,8 +250,16 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     const kms = track(new KMSClient(config));
     applyRateLimit(efs, { accountId, region, limiter, stats });
     applyRateLimit(kms, { accountId, region, limiter, stats });
+    const ec2 = track(new EC2Client(config));
+    applyRateLimit(ec2, { accountId, region, limiter, stats });
     return {
-      readers: { accountId, region, efs: new SdkEfsClient(efs), kms: new SdkKmsClient(kms) },
+      readers: {
+        accountId,
+        region,
+        efs: new SdkEfsClient(efs),
+        kms: new SdkKmsClient(kms),
+        ec2: new SdkEc2Client(ec2),
+      },
       sdk: { accountId, region, efs, kms, clientConfig: { region, credentials: efs.config.credentials } },
     };
   }

@@ -6,6 +6,17 @@ export interface ScanScope {
   regions: string[];
 }
 
+/**
+ * Account/region pairs a scan reads at once by default: all of them, up to this many. AWS's rate
+ * limits are per account, region and operation, so pairs do not compete for them: running them all
+ * at once costs no throttling, and a scan takes as long as its slowest pair instead of the sum of
+ * waves of pairs. What a pair in flight does cost is memory (its file systems' records and pending
+ * calls) and sockets: about 8 operations paced at 10 calls/s each, so with AWS's typical 20–100 ms
+ * answers a pair keeps 2–8 calls in flight, and 128 pairs stay around 1,000 sockets, within the
+ * 1,024 open files many systems allow a process by default. Beyond 128, pairs wait their turn.
+ */
+export const MAX_SCAN_PAIRS_AT_ONCE = 128;
+
 const ACCOUNT_ID = /^\d{12}$/;
 /** AWS region names: `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`, `cn-north-1`. */
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

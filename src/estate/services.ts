@@ -226,6 +226,7 @@ export function createServices(model: EstateModel): Services {
       'DescribeVpcs',
       'DescribeSubnets',
       'DescribeSecurityGroups',
+      'DescribeNetworkInterfaces',
     ]),
     throttling: ec2Errors.throttling,
     unknownOperation: (op) =>

@@ -11,9 +11,12 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
+  DescribeNetworkInterfacesCommand,
   EC2ServiceException,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeSubnets,
 } from '@aws-sdk/client-ec2';
+import { DescribeMountTargetSecurityGroupsCommand, DescribeMountTargetsCommand } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { DescribeFileSystemsCommand } from '@aws-sdk/client-efs';
 import { ACCOUNT_A, ACCOUNT_B, ACCOUNT_LOCKED, startHarness, type Harness } from './helpers.ts';
@@ -169,6 +172,77 @@ describe('EC2 through the real EC2Client (ec2 query/XML)', () => {
     await expect(
       h.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-0123456789abcdef0'] })),
     ).rejects.toMatchObject({ name: 'InvalidGroup.NotFound' });
+  });
+});
+
+describe('EC2 DescribeNetworkInterfaces: the network interface of every EFS mount target', () => {
+  test("each interface carries its mount target's security groups, address and subnet", async () => {
+    const { MountTargets } = await h.efs.send(
+      new DescribeMountTargetsCommand({ FileSystemId: 'fs-0a0a0a0a0a0a0a0a1' }),
+    );
+    expect(MountTargets).toHaveLength(2);
+    for (const mt of MountTargets!) {
+      const out = await h.ec2.send(
+        new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [mt.NetworkInterfaceId!] }),
+      );
+      const efsGroups = await h.efs.send(
+        new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mt.MountTargetId }),
+      );
+      expect(out.NetworkInterfaces).toHaveLength(1);
+      const eni = out.NetworkInterfaces![0]!;
+      expect(eni).toMatchObject({
+        NetworkInterfaceId: mt.NetworkInterfaceId,
+        SubnetId: mt.SubnetId,
+        VpcId: mt.VpcId,
+        PrivateIpAddress: mt.IpAddress,
+        OwnerId: ACCOUNT_A,
+        RequesterManaged: true,
+        Description: `EFS mount target for fs-0a0a0a0a0a0a0a0a1 (${mt.MountTargetId})`,
+      });
+      expect(eni.Groups!.map((g) => g.GroupId)).toEqual(efsGroups.SecurityGroups);
+    }
+    const named = await h.ec2.send(
+      new DescribeNetworkInterfacesCommand({
+        Filters: [{ Name: 'group-id', Values: ['sg-0a0a0a0a0a0a0a0a2'] }],
+      }),
+    );
+    expect(named.NetworkInterfaces!.map((n) => n.Groups)).toEqual([
+      [{ GroupId: 'sg-0a0a0a0a0a0a0a0a2', GroupName: 'efs-clients' }],
+    ]);
+  });
+
+  test('the network-interface-id filter pages and skips IDs that match nothing', async () => {
+    const all = await h.ec2.send(new DescribeNetworkInterfacesCommand({}));
+    const ids = all.NetworkInterfaces!.map((n) => n.NetworkInterfaceId!);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const pages = [];
+    for await (const p of paginateDescribeNetworkInterfaces(
+      { client: h.ec2, pageSize: 5 },
+      { Filters: [{ Name: 'network-interface-id', Values: [...ids, 'eni-0123456789abcdef0'] }] },
+    ))
+      pages.push(p);
+    expect(pages.flatMap((p) => p.NetworkInterfaces!.map((n) => n.NetworkInterfaceId)).sort()).toEqual(
+      [...ids].sort(),
+    );
+  });
+
+  test('an unknown ID, or IDs with MaxResults, are refused with the EC2 codes', async () => {
+    await expect(
+      h.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ['eni-0123456789abcdef0'] })),
+    ).rejects.toMatchObject({ name: 'InvalidNetworkInterfaceID.NotFound' });
+    await expect(
+      h.ec2.send(
+        new DescribeNetworkInterfacesCommand({
+          NetworkInterfaceIds: ['eni-0123456789abcdef0'],
+          MaxResults: 5,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    await expect(
+      h.ec2.send(
+        new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../cli-io.ts';
 import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
+import { MAX_SCAN_PAIRS_AT_ONCE } from '../../domain/scan-scope.ts';
 import type { CaptureResult } from '../../capture/index.ts';
 import type { EstateServer } from '../../estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../estate/samples/index.ts';
@@ -165,7 +166,7 @@ export async function captureToFile(options: EstateCaptureOptions, ctx: CliConte
   try {
     const result = await captureEstate({
       source,
-      concurrency: config.aws.scanConcurrency,
+      concurrency: config.aws.scanConcurrency ?? MAX_SCAN_PAIRS_AT_ONCE,
       notice: (line) => ctx.io.err(`capture: ${line}\n`),
     });
     await writeCapture(options.out, result.file, { force: options.force });

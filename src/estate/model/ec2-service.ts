@@ -1,8 +1,11 @@
 /**
- * EC2 handlers (read side): DescribeVpcs, DescribeSubnets, DescribeSecurityGroups with ID lists,
- * the common filters, and EC2's pagination (everything when MaxResults is absent, as EC2 does).
+ * EC2 handlers (read side): DescribeVpcs, DescribeSubnets, DescribeSecurityGroups and
+ * DescribeNetworkInterfaces with ID lists, the common filters, and EC2's pagination (everything when
+ * MaxResults is absent, as EC2 does).
  */
 import type {
+  DescribeNetworkInterfacesRequest,
+  DescribeNetworkInterfacesResult,
   DescribeSecurityGroupsRequest,
   DescribeSecurityGroupsResult,
   DescribeSubnetsRequest,
@@ -10,9 +13,10 @@ import type {
   DescribeVpcsRequest,
   DescribeVpcsResult,
   Filter,
+  NetworkInterface,
   Tag,
 } from '@aws-sdk/client-ec2';
-import type { EstateSecurityGroup, EstateSubnet, EstateVpc } from '../types.ts';
+import type { EstateMountTarget, EstateSecurityGroup, EstateSubnet, EstateVpc } from '../types.ts';
 import { AwsApiError } from './api-error.ts';
 import type { CallContext, EstateModel } from './estate-model.ts';
 import { pageOf } from './paging.ts';
@@ -24,7 +28,14 @@ export const ec2Errors = {
     new AwsApiError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400),
   vpcNotFound: (id: string) =>
     new AwsApiError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`, 400),
+  networkInterfaceNotFound: (id: string) =>
+    new AwsApiError(
+      'InvalidNetworkInterfaceID.NotFound',
+      `The networkInterface ID '${id}' does not exist`,
+      400,
+    ),
   invalidParameter: (message: string) => new AwsApiError('InvalidParameterValue', message, 400),
+  invalidCombination: (message: string) => new AwsApiError('InvalidParameterCombination', message, 400),
   invalidToken: () => new AwsApiError('InvalidPaginationToken', 'The pagination token is invalid.', 400),
   /** EC2 throttles with RequestLimitExceeded and HTTP 503. */
   throttling: () => new AwsApiError('RequestLimitExceeded', 'Request limit exceeded.', 503, 'Sender'),
@@ -57,11 +68,31 @@ const groupAttributes: Attributes<EstateSecurityGroup> = {
   description: (g) => [g.Description],
 };
 
+/** The network interface as EC2 describes it, with the tags under `TagSet` (its own member name). */
+type EstateNetworkInterface = NetworkInterface & { NetworkInterfaceId: string };
+
+const interfaceAttributes: Attributes<EstateNetworkInterface> = {
+  'network-interface-id': (n) => [n.NetworkInterfaceId],
+  'vpc-id': (n) => [n.VpcId],
+  'subnet-id': (n) => [n.SubnetId],
+  'group-id': (n) => (n.Groups ?? []).map((g) => g.GroupId),
+  'group-name': (n) => (n.Groups ?? []).map((g) => g.GroupName),
+  'availability-zone': (n) => [n.AvailabilityZone],
+  'availability-zone-id': (n) => [n.AvailabilityZoneId],
+  'private-ip-address': (n) => [n.PrivateIpAddress],
+  'interface-type': (n) => [n.InterfaceType],
+  description: (n) => [n.Description],
+  'owner-id': (n) => [n.OwnerId],
+  'requester-managed': (n) => [String(n.RequesterManaged ?? false)],
+  status: (n) => [n.Status],
+};
+
 /** EC2 filter semantics: AND across filters, OR across one filter's values, `*` and `?` wildcards. */
-function applyFilters<T extends { Tags?: Tag[] }>(
+function applyFilters<T>(
   items: T[],
   filters: Filter[] | undefined,
   attributes: Attributes<T>,
+  tagsOf: (item: T) => Tag[] | undefined = (item) => (item as { Tags?: Tag[] }).Tags,
 ): T[] {
   if (!filters?.length) return items;
   const matchers = filters.map((f) => {
@@ -77,8 +108,8 @@ function applyFilters<T extends { Tags?: Tag[] }>(
     );
     let read: (item: T) => (string | undefined)[];
     if (name.startsWith('tag:'))
-      read = (item) => (item.Tags ?? []).filter((t) => t.Key === name.slice(4)).map((t) => t.Value);
-    else if (name === 'tag-key') read = (item) => (item.Tags ?? []).map((t) => t.Key);
+      read = (item) => (tagsOf(item) ?? []).filter((t) => t.Key === name.slice(4)).map((t) => t.Value);
+    else if (name === 'tag-key') read = (item) => (tagsOf(item) ?? []).map((t) => t.Key);
     else if (attributes[name]) read = attributes[name];
     else throw ec2Errors.invalidParameter(`The filter '${name}' is invalid`);
     return (item: T) =>
@@ -187,5 +218,72 @@ export class Ec2Service {
       SecurityGroups: structuredClone(page.items),
       ...(page.next !== undefined ? { NextToken: page.next } : {}),
     } satisfies DescribeSecurityGroupsResult;
+  }
+
+  /**
+   * The network interfaces of the region: the one EFS creates for each mount target, in the mount
+   * target's subnet with its address and its security groups ("This operation replaces the
+   * security groups in effect for the network interface associated with a mount target":
+   * ModifyMountTargetSecurityGroups), so `Groups` always equals what
+   * DescribeMountTargetSecurityGroups answers. The EC2 reference: MaxResults cannot be combined
+   * with NetworkInterfaceIds; an unknown ID fails the call, while a filter value matching nothing
+   * does not.
+   */
+  describeNetworkInterfaces(
+    ctx: CallContext,
+    input: DescribeNetworkInterfacesRequest,
+  ): DescribeNetworkInterfacesResult {
+    if (input.MaxResults !== undefined && input.NetworkInterfaceIds?.length)
+      throw ec2Errors.invalidCombination(
+        'The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults',
+      );
+    const list = applyFilters(
+      byIds(
+        this.networkInterfaces(ctx),
+        input.NetworkInterfaceIds,
+        (n) => n.NetworkInterfaceId,
+        ec2Errors.networkInterfaceNotFound,
+      ),
+      input.Filters,
+      interfaceAttributes,
+      (n) => n.TagSet,
+    );
+    const page = this.page(
+      list,
+      `enis:${JSON.stringify([input.NetworkInterfaceIds, input.Filters])}`,
+      input.NextToken,
+      input.MaxResults,
+    );
+    return {
+      NetworkInterfaces: page.items,
+      ...(page.next !== undefined ? { NextToken: page.next } : {}),
+    } satisfies DescribeNetworkInterfacesResult;
+  }
+
+  /** Built from the EFS mount targets on each call, so a mount target's changes show at once. */
+  private networkInterfaces(ctx: CallContext): EstateNetworkInterface[] {
+    const region = this.model.region(ctx);
+    const groupName = new Map(region.securityGroups.map((g) => [g.GroupId, g.GroupName]));
+    const live = region.fileSystems.filter((fs) => fs.LifeCycleState !== 'deleted');
+    return live.flatMap((fs) =>
+      fs.MountTargets.filter((mt): mt is EstateMountTarget & { NetworkInterfaceId: string } =>
+        Boolean(mt.NetworkInterfaceId),
+      ).map((mt) => ({
+        NetworkInterfaceId: mt.NetworkInterfaceId,
+        Description: `EFS mount target for ${fs.FileSystemId} (${mt.MountTargetId})`,
+        // 'interface': the SDK release in the lockfile has no 'efs' member in its enum yet.
+        InterfaceType: 'interface',
+        RequesterManaged: true,
+        Status: 'in-use',
+        OwnerId: mt.OwnerId,
+        VpcId: mt.VpcId,
+        SubnetId: mt.SubnetId,
+        AvailabilityZone: mt.AvailabilityZoneName,
+        AvailabilityZoneId: mt.AvailabilityZoneId,
+        PrivateIpAddress: mt.IpAddress,
+        Groups: mt.SecurityGroups.map((id) => ({ GroupId: id, GroupName: groupName.get(id) })),
+        TagSet: [],
+      })),
+    );
   }
 }

@@ -21,6 +21,7 @@ const REQUEST_NAMES: Record<string, string> = {
   VpcId: 'VpcIds',
   GroupId: 'GroupIds',
   GroupName: 'GroupNames',
+  NetworkInterfaceId: 'NetworkInterfaceIds',
   Filter: 'Filters',
   Value: 'Values',
 };
@@ -36,6 +37,8 @@ const RESPONSE_NAMES: Record<string, string> = {
   Subnets: 'subnetSet',
   Vpcs: 'vpcSet',
   SecurityGroups: 'securityGroupInfo',
+  NetworkInterfaces: 'networkInterfaceSet',
+  'NetworkInterfaces/Groups': 'groupSet',
   Tags: 'tagSet',
   UserIdGroupPairs: 'groups',
   'SecurityGroups/Description': 'groupDescription',

@@ -6,6 +6,7 @@ import type {
   ReplicationConfigurationDescription,
 } from '@aws-sdk/client-efs';
 import type { AliasListEntry, DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
+import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import type { ScanRecord } from '../../domain/inventory.ts';
 
 /**
@@ -40,12 +41,20 @@ export interface ScanKms {
   listAliases(): Promise<AliasListEntry[]>;
 }
 
+/** The EC2 read of a scan: mount targets' security groups, many network interfaces per call. */
+export interface ScanEc2 {
+  /** The network interfaces among these IDs; an ID that matches none is left out, not an error. */
+  networkInterfaces(ids: string[]): Promise<NetworkInterface[]>;
+}
+
 /** What the scan reads in one account and region. */
 export interface ScanClients {
   accountId: string;
   region: string;
   efs: ScanEfs;
   kms: ScanKms;
+  /** Without it, each mount target's security groups are asked of EFS one by one. */
+  ec2?: ScanEc2;
 }
 
 export interface ScanTargets {

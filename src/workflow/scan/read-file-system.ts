@@ -19,6 +19,7 @@ import {
 import { KEY_NOT_FOUND_STATE, type KeyInfo, type KeyResolver, type ReadError } from './key-resolver.ts';
 import type { ScanEfs } from './ports.ts';
 import { ASK_PER_FILE_SYSTEM, type RegionDetails } from './region-details.ts';
+import { ASK_PER_MOUNT_TARGET, type InterfaceGroups } from './interface-groups.ts';
 
 export interface ReadContext {
   accountId: string;
@@ -31,6 +32,8 @@ export interface ReadContext {
    * scan's busiest rate-limit bucket) starts at once.
    */
   regionDetails?: RegionDetails | Promise<RegionDetails>;
+  /** Mount targets' security groups from their network interfaces (default: ask EFS per mount target). */
+  interfaceGroups?: InterfaceGroups;
 }
 
 /**
@@ -38,9 +41,10 @@ export interface ReadContext {
  * plus the per-file-system reads. A read that fails is noted in `errors` and the record is still
  * returned with what was read.
  *
- * Order matters for the scan's length. The mount-target chain (DescribeMountTargets, then one
- * DescribeMountTargetSecurityGroups per mount target) fills the busiest rate-limit bucket of a
- * region, so it is what sets the floor; every other read has one call per file system. So the
+ * Order matters for the scan's length. The mount-target chain (DescribeMountTargets, then the
+ * security groups of each mount target: from its network interface, batched, or else one
+ * DescribeMountTargetSecurityGroups per mount target, the busiest rate-limit bucket of a region)
+ * is the longest; every other read has one call per file system. So the
  * chain starts first and the other reads follow once this file system's mount targets are
  * listed: the single-threaded bot spends its first moments starting the long chains instead of
  * queueing thousands of short reads ahead of them (scan benchmark: the first security-group call
@@ -73,7 +77,14 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
       ? Promise.resolve<MountTargetRecord[]>([])
       : attempt(
           'DescribeMountTargets',
-          () => readMountTargets(ctx.efs, fileSystemId, attempt, mountTargetsListed),
+          () =>
+            readMountTargets(
+              ctx.efs,
+              ctx.interfaceGroups ?? ASK_PER_MOUNT_TARGET,
+              fileSystemId,
+              attempt,
+              mountTargetsListed,
+            ),
           [],
         );
   // Listed, failed or nothing to list: the other reads go ahead.
@@ -163,6 +174,7 @@ type Attempt = <T>(operation: string, read: () => Promise<T>, fallback: T) => Pr
 
 async function readMountTargets(
   efs: ScanEfs,
+  interfaceGroups: InterfaceGroups,
   fileSystemId: string,
   attempt: Attempt,
   listed: () => void,
@@ -172,7 +184,11 @@ async function readMountTargets(
     mountTargets.map(async (mt) =>
       toMountTargetRecord(
         mt,
-        await attempt('DescribeMountTargetSecurityGroups', () => efs.mountTargetSecurityGroups(mt), []),
+        await attempt(
+          'DescribeMountTargetSecurityGroups',
+          async () => (await interfaceGroups.of(mt)) ?? efs.mountTargetSecurityGroups(mt),
+          [],
+        ),
       ),
     ),
   );

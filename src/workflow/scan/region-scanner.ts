@@ -6,6 +6,7 @@ import { createKeyResolver } from './key-resolver.ts';
 import type { ScanClients } from './ports.ts';
 import { readFileSystem } from './read-file-system.ts';
 import { readRegionDetails } from './region-details.ts';
+import { batchedInterfaceGroups } from './interface-groups.ts';
 
 /**
  * One account and region of a scan: its file systems, or the failure that stopped it. A port, so
@@ -63,6 +64,7 @@ export function inProcessRegionScanner(deps: InProcessRegionScannerDeps): Region
         efs: clients.efs,
         keys: createKeyResolver(clients.kms),
         regionDetails,
+        ...(clients.ec2 ? { interfaceGroups: batchedInterfaceGroups(clients.ec2) } : {}),
       };
       const fsLimit = pLimit(deps.fileSystemConcurrency);
       try {

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { AccountAccessError } from '../../aws/aws-errors.ts';
 import { BadInputError } from '../../domain/errors.ts';
+import { MAX_SCAN_PAIRS_AT_ONCE } from '../../domain/scan-scope.ts';
 import type { CallCounts } from '../../aws/rate-limit.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
@@ -27,8 +28,8 @@ export interface ScanWorkflowDeps {
   scans: ScanRepository;
   io: IoHost;
   clock: Clock;
-  /** Account/region pairs scanned at once. */
-  concurrency: number;
+  /** Account/region pairs scanned at once (default: every pair, up to MAX_SCAN_PAIRS_AT_ONCE). */
+  concurrency?: number;
   /** File systems read at once within one account and region (default 16); the rate limit paces the calls. */
   fileSystemConcurrency?: number;
   /**
@@ -113,7 +114,7 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     const pairs = targets.accounts.length * targets.regions.length;
     const regions = deps.parallel && pairs >= deps.parallel.minPairs ? deps.parallel.scanner : inThread;
     const blockedAccounts = new Set<string>();
-    const pairLimit = pLimit(Math.max(1, deps.concurrency));
+    const pairLimit = pLimit(Math.max(1, deps.concurrency ?? Math.min(pairs, MAX_SCAN_PAIRS_AT_ONCE)));
 
     async function scanRegion(accountId: string, region: string): Promise<void> {
       if (blockedAccounts.has(accountId)) return;
