@@ -120,6 +120,12 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 export const CALLS_IN_FLIGHT_PER_PAIR = 16;
 /** The SDK's own per-client default: the pool never goes below it. */
 const MIN_SOCKETS_PER_HOST = 50;
+/**
+ * And never above this: on AWS each region's endpoint is its own host, so only one region's pairs
+ * share a pool; on one loopback estate every pair does, and 2,048 connections to it overflowed its
+ * accept queue (about 100 attempts of a benchmark run never reached it and were retried).
+ */
+const MAX_SOCKETS_PER_HOST = 512;
 
 /**
  * Sockets per endpoint host in the shared pool, sized to the calls the scan can have in flight:
@@ -129,7 +135,10 @@ const MIN_SOCKETS_PER_HOST = 50;
  * the pool (scan benchmark, 100 pairs on one loopback host, 256 sockets: it did).
  */
 export function socketsPerHost(pairs: number): number {
-  return Math.max(MIN_SOCKETS_PER_HOST, Math.min(pairs, MAX_SCAN_PAIRS_AT_ONCE) * CALLS_IN_FLIGHT_PER_PAIR);
+  return Math.min(
+    MAX_SOCKETS_PER_HOST,
+    Math.max(MIN_SOCKETS_PER_HOST, Math.min(pairs, MAX_SCAN_PAIRS_AT_ONCE) * CALLS_IN_FLIGHT_PER_PAIR),
+  );
 }
 
 export function createAccountClients(options: AccountClientsOptions): AccountClients {
