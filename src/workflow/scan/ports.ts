@@ -6,7 +6,7 @@ import type {
   ReplicationConfigurationDescription,
 } from '@aws-sdk/client-efs';
 import type { AliasListEntry, DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
-import type { ScanRecord } from '../../domain/inventory.ts';
+import type { ScanFailure, ScanRecord } from '../../domain/inventory.ts';
 
 /**
  * What the scan calls, declared by the scan itself (as temporalio/samples-typescript
@@ -51,6 +51,8 @@ export interface ScanClients {
 export interface ScanTargets {
   accounts: string[];
   regions: string[];
+  /** Accounts the source listed but will not hand on (suspended in the organisation…): reported as failures. */
+  skipped?: Omit<ScanFailure, 'region'>[];
 }
 
 /**
