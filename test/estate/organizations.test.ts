@@ -180,3 +180,26 @@ describe('the estate file organisation', () => {
     );
   });
 });
+
+describe('the generated estate with an organisation (the 300-account benchmark shape)', () => {
+  test('300 accounts × 4 regions, 3,000 file systems, listed by ListAccounts with the suspended ones', async () => {
+    const { generateEstate } = await import('../../src/estate/generate.ts');
+    const estate = generateEstate({
+      accounts: 300,
+      regions: 4,
+      fileSystems: 3000,
+      seed: 7,
+      organization: { organizationalUnits: 12, suspended: 3 },
+    });
+    expect(estate.organization!.accounts).toHaveLength(303);
+    const big = await startEstateServer({ estate });
+    servers.push(big);
+    const client = organizations(big);
+    const listed = [];
+    for await (const page of paginateListAccounts({ client, pageSize: 20 }, {}))
+      listed.push(...page.Accounts!);
+    expect(listed).toHaveLength(303);
+    expect(listed.filter((a) => a.State === 'SUSPENDED')).toHaveLength(3);
+    expect(big.stats().byOperation['organizations:ListAccounts']).toBe(16);
+  });
+});
