@@ -77,6 +77,12 @@ const EnvSchema = z.object({
   ),
   SLACK_API_URL: optional(z.string().url({ message: 'expected a URL such as https://slack.com/api/' })),
   EFS_ENCRYPT_ACCOUNTS: csv(
+    z.string().regex(ACCOUNT_ID, {
+      message:
+        'expected 12-digit AWS account IDs, comma-separated, or organization (every ACTIVE account of the AWS Organization) or organization:ou-…,ou-… (the accounts directly under those OUs or roots)',
+    }),
+  ),
+  EFS_ENCRYPT_EXCLUDE_ACCOUNTS: csv(
     z.string().regex(ACCOUNT_ID, { message: 'expected 12-digit AWS account IDs, comma-separated' }),
   ),
   EFS_ENCRYPT_ROLE_NAME: z
@@ -141,8 +147,12 @@ export interface Config {
     enterpriseId?: string;
   };
   aws: {
-    /** Accounts to scan through `roleName`; empty means the caller's own account only. */
+    /** Accounts to scan through `roleName`; empty (and no organization) means the caller's own account only. */
     accounts: string[];
+    /** EFS_ENCRYPT_ACCOUNTS=organization[:parents]: the organisation's ACTIVE accounts instead of a list. */
+    organization?: { parents: string[] };
+    /** Never scanned, whichever source lists them. */
+    excludeAccounts: string[];
     roleName: string;
     externalId?: string;
     /** Regions to scan; empty means "as the source of accounts says" (the estate's, or AWS_REGION). */
@@ -220,12 +230,42 @@ function dataSyncSettings(
 
 export type Env = Record<string, string | undefined>;
 
+/** Root and OU IDs, as the Organizations model's ParentId pattern says. */
+const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+
+/**
+ * `organization` or `organization:ou-abcd-11111111,r-abcd`; undefined when the value is not of
+ * that form (an account list, checked by the schema).
+ */
+function organizationSource(
+  value: string | undefined,
+  problems: string[],
+): { parents: string[] } | undefined {
+  const match = /^organi[sz]ation(?::(.*))?$/s.exec((value ?? '').trim());
+  if (!match) return undefined;
+  if (match[1] === undefined) return { parents: [] };
+  const parents = list(match[1]);
+  const bad = parents.filter((p) => !PARENT_ID.test(p));
+  if (parents.length === 0)
+    problems.push(
+      `EFS_ENCRYPT_ACCOUNTS (got "${value}"): name OUs after the colon (organization:ou-abcd-11111111,ou-abcd-22222222), or write organization for the whole organisation`,
+    );
+  else if (bad.length)
+    problems.push(
+      `EFS_ENCRYPT_ACCOUNTS (got "${value}"): expected OU IDs (ou-abcd-11111111) or root IDs (r-abcd) after organization:; not valid: ${bad.join(', ')}`,
+    );
+  return { parents: [...new Set(parents)] };
+}
+
 /** Parses the environment; throws ConfigError with one line per problem, naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const sourceProblems: string[] = [];
+  const organization = organizationSource(env.EFS_ENCRYPT_ACCOUNTS, sourceProblems);
+  // An organisation source is not an account list: the schema checks the list form only.
+  const parsed = EnvSchema.safeParse(organization ? { ...env, EFS_ENCRYPT_ACCOUNTS: undefined } : env);
   // Every problem at once: the schema's, then the rules across variables (on the raw values, so
   // a bad policy rule shows next to a bad account ID, not only after it is fixed).
-  const problems = parsed.success ? [] : schemaProblems(parsed.error.issues, env);
+  const problems = [...sourceProblems, ...(parsed.success ? [] : schemaProblems(parsed.error.issues, env))];
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   if (env.SLACK_MODE === 'socket' && !set('SLACK_APP_TOKEN'))
     problems.push('SLACK_APP_TOKEN: required when SLACK_MODE=socket');
@@ -265,6 +305,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     aws: {
       accounts: [...new Set(e.EFS_ENCRYPT_ACCOUNTS)],
+      ...(organization ? { organization } : {}),
+      excludeAccounts: [...new Set(e.EFS_ENCRYPT_EXCLUDE_ACCOUNTS)],
       roleName: e.EFS_ENCRYPT_ROLE_NAME,
       externalId: e.EFS_ENCRYPT_EXTERNAL_ID,
       regions: [...new Set(e.EFS_ENCRYPT_REGIONS)],
@@ -320,7 +362,14 @@ export const SETTINGS_HELP: [string, string][] = [
     'Enterprise Grid organisation ID (E…); when set, requests from any other organisation are refused.',
   ],
   ['SLACK_API_URL', 'Slack Web API base URL (tests point it at a recording server).'],
-  ['EFS_ENCRYPT_ACCOUNTS', 'Comma-separated 12-digit account IDs to scan through the role below.'],
+  [
+    'EFS_ENCRYPT_ACCOUNTS',
+    'Comma-separated 12-digit account IDs to scan through the role below; or organization: every ACTIVE account of the AWS Organization (ListAccounts with the bot’s own credentials, from the management account or a delegated administrator); or organization:ou-…,ou-…: the accounts directly under those OUs or roots (ListAccountsForParent).',
+  ],
+  [
+    'EFS_ENCRYPT_EXCLUDE_ACCOUNTS',
+    'Comma-separated account IDs never scanned, whichever source lists them (e.g. the management account, a sandbox).',
+  ],
   ['EFS_ENCRYPT_ROLE_NAME', 'Role assumed in each account (default EfsEncryptRole).'],
   ['EFS_ENCRYPT_EXTERNAL_ID', 'External ID passed to AssumeRole, if the role requires one.'],
   ['EFS_ENCRYPT_REGIONS', 'Comma-separated regions to scan.'],

@@ -1,6 +1,7 @@
 import { EFSClient, type EFSClientConfig, type EFSClientResolvedConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -12,6 +13,7 @@ import { assumeRoleCredentials, partitionOf, type CredentialProvider } from './c
 import { SdkEc2Client } from './ec2.ts';
 import { SdkEfsClient } from './efs.ts';
 import { SdkKmsClient } from './kms.ts';
+import { listOrganizationAccounts, type OrganizationScope, type SkippedAccount } from './organizations.ts';
 import { applyRateLimit, CallStats, RateLimiter, type Sleep } from './rate-limit.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
@@ -60,11 +62,17 @@ interface MadeClients {
 export interface AccountTargets {
   accounts: string[];
   regions: string[];
+  /** Accounts the organisation listing did not hand on (not ACTIVE, a failed listing): the scan reports them. */
+  skipped?: SkippedAccount[];
 }
 
 export interface AccountClientsOptions {
   /** Accounts entered through `roleName`; empty means the caller's own account, no AssumeRole. */
   accounts: string[];
+  /** Instead of `accounts`: the ACTIVE accounts of the AWS Organization, listed with the caller's credentials. */
+  organization?: OrganizationScope;
+  /** Never scanned, whichever source lists them. */
+  excludeAccounts?: string[];
   roleName: string;
   externalId?: string;
   /** Empty means the SDK's default region (AWS_REGION or the profile's). */
@@ -226,16 +234,29 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     return sdkDefaultRegion;
   }
 
+  const excluded = new Set(options.excludeAccounts);
+  let organizations: OrganizationsClient | undefined;
+
   async function listTargets(): Promise<AccountTargets> {
     const regions = options.regions.length > 0 ? [...options.regions] : [await defaultRegion()];
+    if (options.organization) {
+      // A global service: the first region only picks the partition's endpoint.
+      if (!organizations) {
+        organizations = track(new OrganizationsClient(baseConfig(regions[0])));
+        applyRateLimit(organizations, { accountId: 'caller', region: 'global', limiter, stats });
+      }
+      return { ...(await listOrganizationAccounts(organizations, options.organization, excluded)), regions };
+    }
     const accounts =
       options.accounts.length > 0 ? [...options.accounts] : [await getCallerAccount(regions[0])];
-    return { accounts, regions };
+    return { accounts: accounts.filter((a) => !excluded.has(a)), regions };
   }
 
   /** Undefined means: use the default credential chain (the caller's own account). */
   async function credentialsFor(accountId: string, region: string): Promise<CredentialProvider | undefined> {
-    if (options.accounts.length === 0 && accountId === (await getCallerAccount(region))) return undefined;
+    // Only with no account source at all; a listed account is entered through its role, the caller's too.
+    const ownAccountOnly = options.accounts.length === 0 && !options.organization;
+    if (ownAccountOnly && accountId === (await getCallerAccount(region))) return undefined;
     let provider = credentialsByAccount.get(accountId);
     if (!provider) {
       provider = assumeRoleCredentials({

@@ -20,7 +20,7 @@ import {
  */
 
 /** The SDK services the bot calls; each is redirected to an embedded estate by its own variable. */
-const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC', 'CLOUDWATCH'] as const;
+const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC', 'CLOUDWATCH', 'ORGANIZATIONS'] as const;
 
 export interface EstateChoice {
   /** An estate file to serve in this process. */
@@ -89,7 +89,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
       env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALESTATE';
       env.AWS_SECRET_ACCESS_KEY ??= 'local-estate';
       env.AWS_REGION ??= estateRegions(data)[0] ?? 'us-east-1';
-      if (accounts.length === 0) accounts = estateAccounts(data);
+      if (accounts.length === 0 && !config.aws.organization) accounts = estateAccounts(data);
       if (regions.length === 0) regions = estateRegions(data);
       estate = { server, data, source };
       options.logger.info({ endpoint: server.endpoint, source }, 'local AWS estate serving');
@@ -104,6 +104,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
 
     const clientOptions = {
       accounts,
+      ...(config.aws.organization ? { organization: config.aws.organization } : {}),
+      excludeAccounts: config.aws.excludeAccounts,
       roleName: config.aws.roleName,
       externalId: config.aws.externalId,
       regions,

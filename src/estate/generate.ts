@@ -11,6 +11,11 @@ export interface GenerateOptions {
   regions: number;
   fileSystems: number;
   seed: number;
+  /**
+   * Also declare an AWS Organization: the first account manages it, the accounts spread over
+   * `organizationalUnits` OUs (round robin), plus `suspended` SUSPENDED accounts outside the estate.
+   */
+  organization?: { organizationalUnits: number; suspended: number };
 }
 
 export const GENERATED_REGIONS = [
@@ -157,7 +162,39 @@ export function generateEstate(options: GenerateOptions): Estate {
     });
   }
   return parseEstate(
-    { callerAccountId: accounts[0]!.accountId, accounts },
+    {
+      callerAccountId: accounts[0]!.accountId,
+      accounts,
+      ...(options.organization
+        ? { organization: organizationOf(accounts, options.organization, options.seed) }
+        : {}),
+    },
     `generated(seed ${options.seed})`,
   );
+}
+
+function organizationOf(
+  accounts: { accountId: string; name: string }[],
+  shape: { organizationalUnits: number; suspended: number },
+  seed: number,
+) {
+  const ous = Array.from({ length: shape.organizationalUnits }, (_, i) => ({
+    Id: `ou-${hex(seed, 4)}-${hex(i, 8)}`,
+    Name: `${TEAMS[i % TEAMS.length]}-${i}`,
+  }));
+  const parentOf = (i: number) => (ous.length ? { Parent: ous[i % ous.length]!.Id } : {});
+  const suspended = Array.from({ length: shape.suspended }, (_, i) => ({
+    Id: String(900000000000 + seed * 1000 + i).slice(-12),
+    Name: `closed-${i}`,
+    State: 'SUSPENDED',
+    ...parentOf(i),
+  }));
+  return {
+    organizationalUnits: ous,
+    accounts: [
+      { Id: accounts[0]!.accountId, Name: accounts[0]!.name },
+      ...accounts.slice(1).map((a, i) => ({ Id: a.accountId, Name: a.name, ...parentOf(i) })),
+      ...suspended,
+    ],
+  };
 }

@@ -17,6 +17,7 @@ import type {
 } from './types.ts';
 import { arn, availabilityZoneId, stableDate, stableHex, stableInt, stableUuid } from './ids.ts';
 import type { ReplicationConfigurationDescription, Tag } from '@aws-sdk/client-efs';
+import { normaliseOrganization } from './normalise-organization.ts';
 
 export type PathPart = string | number;
 
@@ -52,6 +53,9 @@ export function normaliseEstate(file: EstateFile, problems: Problems): Estate {
   }
   return {
     callerAccountId,
+    ...(file.organization
+      ? { organization: normaliseOrganization(file.organization, callerAccountId, problems) }
+      : {}),
     accounts: file.accounts.map((account, i) => ({
       accountId: account.accountId,
       ...(account.name !== undefined ? { name: account.name } : {}),

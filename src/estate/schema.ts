@@ -29,6 +29,7 @@ import {
   OriginType,
   SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
+import { AccountJoinedMethod, AccountState, AccountStatus } from '@aws-sdk/client-organizations';
 
 const enumOf = <T extends Record<string, string>>(values: T) =>
   z.enum(Object.values(values) as [T[keyof T], ...T[keyof T][]]);
@@ -296,6 +297,44 @@ const regionInput = z.strictObject({
   securityGroups: z.array(securityGroupInput).optional(),
 });
 
+// Organizations IDs, with the patterns of aws-models/organizations (OrganizationId, RootId, ParentId).
+export const organizationalUnitId = z
+  .string()
+  .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'an OU ID looks like ou-abcd-11111111');
+const rootId = z.string().regex(/^r-[0-9a-z]{4,32}$/, 'a root ID looks like r-abcd');
+
+/** One account as ListAccounts answers it (so `aws organizations list-accounts` output can be pasted), plus its parent. */
+const organizationAccount = z.strictObject({
+  Id: accountIdSchema,
+  Arn: z.string().optional(),
+  Email: z.string().optional(),
+  Name: z.string().optional(),
+  Status: enumOf(AccountStatus).optional(),
+  State: enumOf(AccountState).optional(),
+  Paths: z.array(z.string()).optional(),
+  JoinedMethod: enumOf(AccountJoinedMethod).optional(),
+  JoinedTimestamp: awsDate.optional(),
+  /** Estate addition: the OU (or the root) the account sits in; default the root. */
+  Parent: z.union([organizationalUnitId, rootId]).optional(),
+});
+
+const organizationInput = z.strictObject({
+  Id: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, 'an organisation ID looks like o-a1b2c3d4e5')
+    .optional(),
+  RootId: rootId.optional(),
+  /** Default: the estate's callerAccountId. */
+  managementAccountId: accountIdSchema.optional(),
+  /** Accounts that may list the organisation besides the management account. */
+  delegatedAdministrators: z.array(accountIdSchema).optional(),
+  /** OUs directly under the root. */
+  organizationalUnits: z
+    .array(z.strictObject({ Id: organizationalUnitId, Name: z.string().min(1), Arn: z.string().optional() }))
+    .optional(),
+  accounts: z.array(organizationAccount).min(1, 'an organisation has at least its management account'),
+});
+
 export const estateFileSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
@@ -310,12 +349,15 @@ export const estateFileSchema = z.strictObject({
       }),
     )
     .min(1, 'an estate needs at least one account'),
+  /** The AWS Organization the accounts belong to (absent: Organizations answers AWSOrganizationsNotInUseException). */
+  organization: organizationInput.optional(),
 });
 
 export type EstateFile = z.infer<typeof estateFileSchema>;
 export type FileSystemInput = z.infer<typeof fileSystemInput>;
 export type KeyInput = z.infer<typeof keyInput>;
 export type RegionInput = z.infer<typeof regionInput>;
+export type OrganizationInput = z.infer<typeof organizationInput>;
 
 function isJson(text: string): boolean {
   try {

@@ -13,6 +13,7 @@ import { EfsReplicationWrites } from './model/efs-replication.ts';
 import { EfsService, efsErrors } from './model/efs-service.ts';
 import type { CallContext, EstateModel } from './model/estate-model.ts';
 import { KmsService, kmsErrors } from './model/kms-service.ts';
+import { OrganizationsService, organizationsErrors } from './model/organizations-service.ts';
 import { StsService, stsErrors } from './model/sts-service.ts';
 import { AwsQueryCodec } from './protocols/aws-query.ts';
 import { Ec2QueryCodec } from './protocols/ec2-query.ts';
@@ -284,6 +285,19 @@ export function createServices(model: EstateModel): Services {
       new AwsApiError('InvalidAction', `The estate does not implement CloudWatch ${op} yet.`, 400),
     internalError: (message) => cloudWatchErrors.internal(message),
   };
+  const organizations: ServiceBinding = {
+    name: 'organizations',
+    codec: new Json11Codec('AWSOrganizationsV20161128'),
+    operations: operationsOf(new OrganizationsService(model), ['ListAccounts', 'ListAccountsForParent']),
+    throttling: organizationsErrors.throttling,
+    unknownOperation: (op) =>
+      new AwsApiError(
+        'UnknownOperationException',
+        `The estate does not implement Organizations ${op} yet.`,
+        400,
+      ),
+    internalError: (message) => organizationsErrors.internal(message),
+  };
   return {
     bySigningName: new Map([
       ['elasticfilesystem', efs],
@@ -293,6 +307,7 @@ export function createServices(model: EstateModel): Services {
       ['datasync', dataSyncBinding],
       // CloudWatch signs as `monitoring` (its endpoint prefix).
       ['monitoring', cloudWatch],
+      ['organizations', organizations],
     ]),
     sts,
     dataSync,

@@ -12,6 +12,7 @@ import type {
 } from '@aws-sdk/client-efs';
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { Account, OrganizationalUnit } from '@aws-sdk/client-organizations';
 
 /** Makes the listed members of an SDK shape required (the SDK types every member `| undefined`). */
 export type WithRequired<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
@@ -92,10 +93,29 @@ export interface EstateAccount {
   regions: Record<string, EstateRegion>;
 }
 
+/** An account of the organisation as ListAccounts answers it, plus the root or OU it sits in. */
+export type EstateOrganizationAccount = WithRequired<
+  Account,
+  'Id' | 'Arn' | 'Email' | 'Name' | 'State' | 'JoinedMethod' | 'JoinedTimestamp'
+> & { Parent: string };
+
+export interface EstateOrganization {
+  Id: string;
+  RootId: string;
+  managementAccountId: string;
+  /** Accounts that may list the organisation besides the management account. */
+  delegatedAdministrators: string[];
+  organizationalUnits: WithRequired<OrganizationalUnit, 'Id' | 'Arn' | 'Name'>[];
+  /** In file order: ListAccounts answers them in this order. */
+  accounts: EstateOrganizationAccount[];
+}
+
 export interface Estate {
   /** The account that base (not estate-issued) credentials act as. */
   callerAccountId: string;
   accounts: EstateAccount[];
+  /** Absent: the accounts belong to no organisation. */
+  organization?: EstateOrganization;
 }
 
 export function emptyRegion(): EstateRegion {

@@ -68,7 +68,7 @@ describe('config', () => {
     }
     const problems = (caught as ConfigError).problems;
     expect(problems).toEqual([
-      'EFS_ENCRYPT_ACCOUNTS (got "abc,123"): expected 12-digit AWS account IDs, comma-separated; not valid: abc, 123',
+      'EFS_ENCRYPT_ACCOUNTS (got "abc,123"): expected 12-digit AWS account IDs, comma-separated, or organization (every ACTIVE account of the AWS Organization) or organization:ou-…,ou-… (the accounts directly under those OUs or roots); not valid: abc, 123',
       'SLACK_APP_TOKEN: required when SLACK_MODE=socket',
       expect.stringMatching(/^EFS_ENCRYPT_POLICY_RULES: .*require-everything/),
     ]);

@@ -5,7 +5,13 @@
  */
 import type { Clock } from '../../domain/clock.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMING, type EstateLimits, type EstateTiming } from '../timing.ts';
-import { emptyRegion, type Estate, type EstateAccount, type EstateRegion } from '../types.ts';
+import {
+  emptyRegion,
+  type Estate,
+  type EstateAccount,
+  type EstateOrganization,
+  type EstateRegion,
+} from '../types.ts';
 import type { AwsApiError } from './api-error.ts';
 import { contentFromSize, type FileSystemContent } from './content.ts';
 import { Timeline } from './timeline.ts';
@@ -38,6 +44,8 @@ export interface QueuedFailure {
 export class EstateModel {
   private readonly accounts: Map<string, EstateAccount>;
   readonly callerAccountId: string;
+  /** The organisation the accounts belong to, if the estate declares one. */
+  readonly organization: EstateOrganization | undefined;
   readonly timing: EstateTiming;
   readonly limits: EstateLimits;
   readonly timeline = new Timeline();
@@ -53,6 +61,7 @@ export class EstateModel {
   ) {
     const copy = structuredClone(estate);
     this.callerAccountId = copy.callerAccountId;
+    this.organization = copy.organization;
     this.accounts = new Map(copy.accounts.map((a) => [a.accountId, a]));
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };

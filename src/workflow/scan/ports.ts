@@ -7,7 +7,7 @@ import type {
 } from '@aws-sdk/client-efs';
 import type { AliasListEntry, DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import type { ScanRecord } from '../../domain/inventory.ts';
+import type { ScanFailure, ScanRecord } from '../../domain/inventory.ts';
 
 /**
  * What the scan calls, declared by the scan itself (as temporalio/samples-typescript
@@ -60,6 +60,8 @@ export interface ScanClients {
 export interface ScanTargets {
   accounts: string[];
   regions: string[];
+  /** Accounts the source listed but will not hand on (suspended in the organisation…): reported as failures. */
+  skipped?: Omit<ScanFailure, 'region'>[];
 }
 
 /**

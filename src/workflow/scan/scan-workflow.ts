@@ -206,6 +206,8 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
         notConfigured(regions, knownRegions, 'region', 'EFS_ENCRYPT_REGIONS'),
       ].filter((p): p is string => p !== undefined);
       if (problems.length) throw new BadInputError(problems.join(' '));
+      // What the source listed but will not hand on (a suspended account…) is reported by a scan of all.
+      if (accounts.length === 0) for (const skipped of listed.skipped ?? []) await fail(skipped);
       if (accounts.length === 0) accounts = known;
       if (regions.length === 0) regions = knownRegions;
     } catch (e) {
