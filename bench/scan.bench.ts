@@ -1,5 +1,7 @@
 /**
- * Issue 3's benchmark: scan a generated estate of 1,000 file systems over 5 accounts and 20 regions,
+ * Issue 3's benchmark, in process (not what users run: no process start, store or output, a
+ * hand-tuned concurrency and warm worker threads; scan-command.bench.ts runs the real command).
+ * It scans a generated estate of 1,000 file systems over 5 accounts and 20 regions,
  * 20 ms latency per call, 10 calls/s per account, region and operation (enforced by the estate, as AWS
  * would, and paced by the bot's own limiter). Target: within 1.5× of the floor the rate limits set,
  * and no scan failure from throttling.
@@ -166,7 +168,8 @@ export async function run(): Promise<BenchResult> {
       .filter((f) => f.errors.some((e) => /Throttl|RequestLimitExceeded/.test(e.code))).length;
 
     return {
-      name: 'scan: 1,000 file systems, 5 accounts × 20 regions, 20 ms latency, 10 calls/s per account/region/operation',
+      // What users wait for (process start, store, output) is in scan-command.bench.ts.
+      name: 'scan in process (not what users run): 1,000 file systems, 5 accounts × 20 regions, 20 ms latency, 10 calls/s per account/region/operation, warm workers, concurrency = all pairs',
       figures: {
         'file systems found': scan.fileSystems.length,
         'wall time (median of 3)': `${(wallMs / 1000).toFixed(2)} s (runs: ${runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')} s)`,
@@ -192,7 +195,10 @@ export async function run(): Promise<BenchResult> {
         'peak heap': `${peak.peakHeapMiB} MiB`,
       },
       targets: [
-        { description: 'within 1.5× of the rate-limit floor', met: ratio <= 1.5 },
+        {
+          description: 'in process (not what users run): within 1.5× of the rate-limit floor',
+          met: ratio <= 1.5,
+        },
         {
           description: 'no scan failure or incomplete record from throttling (all runs)',
           met: throttleFailures === 0 && throttledRecords === 0,

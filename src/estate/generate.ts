@@ -4,6 +4,7 @@
  * hand-written file does.
  */
 import { parseEstate } from './load.ts';
+import type { EstateFile } from './schema.ts';
 import type { Estate } from './types.ts';
 
 export interface GenerateOptions {
@@ -82,6 +83,11 @@ function random(seed: number): () => number {
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 export function generateEstate(options: GenerateOptions): Estate {
+  return parseEstate(generateEstateFile(options), `generated(seed ${options.seed})`);
+}
+
+/** The generated estate as an estate file (JSON-ready), for `estate serve --estate FILE`. */
+export function generateEstateFile(options: GenerateOptions): EstateFile {
   if (options.regions > GENERATED_REGIONS.length)
     throw new RangeError(`at most ${GENERATED_REGIONS.length} regions`);
   const rnd = random(options.seed);
@@ -161,16 +167,13 @@ export function generateEstate(options: GenerateOptions): Estate {
       ...(rnd() < 0.5 ? { BackupPolicy: { Status: 'ENABLED' } } : {}),
     });
   }
-  return parseEstate(
-    {
-      callerAccountId: accounts[0]!.accountId,
-      accounts,
-      ...(options.organization
-        ? { organization: organizationOf(accounts, options.organization, options.seed) }
-        : {}),
-    },
-    `generated(seed ${options.seed})`,
-  );
+  return {
+    callerAccountId: accounts[0]!.accountId,
+    accounts,
+    ...(options.organization
+      ? { organization: organizationOf(accounts, options.organization, options.seed) }
+      : {}),
+  } as EstateFile;
 }
 
 function organizationOf(

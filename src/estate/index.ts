@@ -17,5 +17,5 @@ export {
   type EstateFileSystem,
   type EstateKey,
 } from './types.ts';
-export { generateEstate, type GenerateOptions } from './generate.ts';
+export { generateEstate, generateEstateFile, GENERATED_REGIONS, type GenerateOptions } from './generate.ts';
 export { scaleTiming, type EstateTiming } from './timing.ts';

@@ -40,6 +40,14 @@ export interface EstateStats {
   throttles: number;
   /** Calls per `<service>:<Operation>`, e.g. `efs:DescribeFileSystems`. */
   byOperation: Record<string, number>;
+  /**
+   * Calls per throttling bucket, `<account>/<region>/<service>:<Operation>`: the busiest bucket's
+   * calls over `tps` is the least time a caller within the rate limits can take.
+   */
+  byBucket: Record<string, number>;
+  /** When the first and the latest call arrived (epoch ms by the estate's clock); unset before any call. */
+  firstCallAt?: number;
+  lastCallAt?: number;
 }
 
 export interface EstateServer {
@@ -70,9 +78,10 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
     options.tps !== undefined
       ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock)
       : undefined;
-  let stats: EstateStats = { calls: 0, throttles: 0, byOperation: {} };
+  let stats: EstateStats = { calls: 0, throttles: 0, byOperation: {}, byBucket: {} };
 
   async function answer(req: WireRequest): Promise<WireResponse> {
+    const arrivedAt = clock.now().getTime();
     const requestId = randomUUID();
     const scope = SCOPE.exec(String(req.headers.authorization ?? ''));
     if (!scope) return unsigned(requestId);
@@ -84,6 +93,8 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
       const call = service.codec.decode(req);
       operation = call.operation;
       stats.calls++;
+      stats.firstCallAt ??= arrivedAt;
+      stats.lastCallAt = arrivedAt;
       const key = `${service.name}:${operation}`;
       stats.byOperation[key] = (stats.byOperation[key] ?? 0) + 1;
       const ctx: CallContext = {
@@ -92,8 +103,10 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
         accessKeyId,
         requestId,
       };
+      const bucket = `${ctx.accountId}/${region}/${key}`;
+      stats.byBucket[bucket] = (stats.byBucket[bucket] ?? 0) + 1;
       if (options.latencyMs) await delay(options.latencyMs);
-      if (buckets && !buckets.take(`${ctx.accountId}/${region}/${key}`)) {
+      if (buckets && !buckets.take(bucket)) {
         stats.throttles++;
         throw service.throttling();
       }
@@ -135,7 +148,7 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
     control,
     stats: () => structuredClone(stats),
     resetStats: () => {
-      stats = { calls: 0, throttles: 0, byOperation: {} };
+      stats = { calls: 0, throttles: 0, byOperation: {}, byBucket: {} };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

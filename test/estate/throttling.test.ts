@@ -3,7 +3,7 @@ import { DescribeFileSystemsCommand, EFSClient, ThrottlingException } from '@aws
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { BASE_CREDENTIALS, startHarness, type Harness } from './helpers.ts';
+import { ACCOUNT_A, BASE_CREDENTIALS, startHarness, type Harness } from './helpers.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,6 +14,7 @@ afterEach(async () => {
 describe('throttling: a token bucket per account, region and operation', () => {
   test('an empty bucket answers ThrottlingException until the clock refills it', async () => {
     const clock = new ManualClock();
+    const startedAt = clock.now().getTime();
     h = await startHarness({ tps: 1, burst: 2, clock });
     const describe = () => h!.efs.send(new DescribeFileSystemsCommand({}));
     await describe();
@@ -32,9 +33,17 @@ describe('throttling: a token bucket per account, region and operation', () => {
       calls: 5,
       throttles: 1,
       byOperation: { 'efs:DescribeFileSystems': 4, 'kms:DescribeKey': 1 },
+      // The buckets that throttle, so a benchmark can find the busiest one (the throttled call counts).
+      byBucket: {
+        [`${ACCOUNT_A}/eu-west-1/efs:DescribeFileSystems`]: 4,
+        [`${ACCOUNT_A}/eu-west-1/kms:DescribeKey`]: 1,
+      },
+      // By the estate's clock: how long a caller took to make its first call, and its last.
+      firstCallAt: startedAt,
+      lastCallAt: startedAt + 1000,
     });
     h.server.resetStats();
-    expect(h.server.stats()).toEqual({ calls: 0, throttles: 0, byOperation: {} });
+    expect(h.server.stats()).toEqual({ calls: 0, throttles: 0, byOperation: {}, byBucket: {} });
   });
 
   test('each protocol throttles with its own error: KMS ThrottlingException, EC2 RequestLimitExceeded', async () => {

@@ -15,6 +15,8 @@ export interface EstateServeOptions {
   burst?: number;
   /** Time runs this many times faster (creations, replication, DataSync executions). */
   speed?: number;
+  /** Where to write the calls the estate answered (JSON) when it stops. */
+  statsFile?: string;
 }
 
 function nonNegativeNumber(flag: string) {
@@ -68,6 +70,22 @@ export async function serveEstate(
   return server;
 }
 
+/**
+ * Stops the estate, first writing what it answered to `statsFile` if one was given: calls and
+ * throttles in all, per operation and per throttling bucket, and when the first and last call came
+ * (a benchmark outside the process reads them; the control surface stays in-process).
+ */
+export async function stopEstate(server: EstateServer, options: Pick<EstateServeOptions, 'statsFile'>) {
+  try {
+    if (options.statsFile) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(options.statsFile, `${JSON.stringify(server.stats(), null, 2)}\n`);
+    }
+  } finally {
+    await server.close();
+  }
+}
+
 export function registerEstate(program: Command, ctx: CliContext): void {
   const estate = program
     .command('estate')
@@ -93,10 +111,14 @@ export function registerEstate(program: Command, ctx: CliContext): void {
       "run the estate's clock this many times faster (e.g. 60 for rehearsals)",
       positiveNumber('--speed'),
     )
+    .option(
+      '--stats-file <file>',
+      'on Ctrl-C or SIGTERM, write the calls it answered (per operation and per throttling bucket, JSON) to FILE',
+    )
     .action(async (options: EstateServeOptions) => {
       const server = await serveEstate(options, ctx.io.out);
       await waitForShutdownSignal();
-      await server.close();
+      await stopEstate(server, options);
     });
   estate
     .command('capture')
