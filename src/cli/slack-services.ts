@@ -1,11 +1,7 @@
 import { hostname } from 'node:os';
-import { activityReadersFrom } from '../aws/cloudwatch.ts';
-import { dataSyncClientsFrom } from '../aws/datasync.ts';
-import { createDirectories } from '../aws/directory-clients.ts';
-import { replicationClientsFrom } from '../aws/efs-replication.ts';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
 import type { BuildService, CopyService, SlackServices } from '../slack/services.ts';
-import { createCopyPhase, type CopyPhase } from '../workflow/copy/index.ts';
+import type { CopyPhase } from '../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/provision/index.ts';
@@ -13,6 +9,7 @@ import { createStatusQuery } from '../workflow/status/index.ts';
 import { createProgressHub } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
+import { openCopyPhase } from './phases/copy-phase.ts';
 import { openDecidePhase } from './phases/decide-phase.ts';
 
 /**
@@ -133,26 +130,8 @@ export function copyService(
 ): { service: CopyService; handler: JobHandler; phase: CopyPhase } {
   const hub = createProgressHub();
   const io = hub.io;
-  const directories = createDirectories(runtime.accounts, { clock: runtime.clock });
-  const dataSync = dataSyncClientsFrom(runtime.accounts);
-  const cloudWatch = activityReadersFrom(runtime.accounts);
-  runtime.onClose(() => {
-    dataSync.destroy();
-    cloudWatch.destroy();
-    directories.destroy();
-  });
-  const phase = createCopyPhase({
-    migrations: runtime.store.migrations,
-    jobs: runtime.store.jobs,
-    clock: runtime.clock,
-    io,
-    dataSyncFor: dataSync.clientFor,
-    replicationFor: replicationClientsFrom(runtime.accounts),
-    network: directories.network,
-    activityFor: cloudWatch.readerFor,
-    ...(runtime.config.dataSync ? { dataSyncSettings: runtime.config.dataSync } : {}),
-    pollMs: options.pollMs ?? 15_000,
-  });
+  const { phase, close } = openCopyPhase(runtime, io, { pollMs: options.pollMs });
+  runtime.onClose(close);
   const service: CopyService = {
     phase,
     methodOf: async (id) => (await runtime.store.migrations.getDecision(id))?.decision.method,
