@@ -6,7 +6,8 @@ import {
   type FileSystemActivity,
   type FileSystemActivityReader,
 } from '../domain/client-activity.ts';
-import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from './account-clients.ts';
+import type { AccountClients } from './account-clients.ts';
+import { serviceClientsFrom } from './service-clients.ts';
 
 /**
  * A file system's recent activity from CloudWatch: GetMetricData for `AWS/EFS` `ClientConnections`
@@ -64,30 +65,10 @@ export function activityReadersFrom(accounts: Pick<AccountClients, 'sdkClientsFo
   readerFor(accountId: string, region: string): Promise<FileSystemActivityReader>;
   destroy(): void;
 } {
-  const clients = new Map<string, CloudWatchClient>();
+  const clients = serviceClientsFrom(accounts, (config) => new CloudWatchClient(config));
   return {
-    async readerFor(accountId, region) {
-      const key = `${accountId}/${region}`;
-      let sdk = clients.get(key);
-      if (!sdk) {
-        // The account's own credentials and region, as every service client of src/aws gets them.
-        const { clientConfig } = await accounts.sdkClientsFor(accountId, region);
-        sdk = accounts.limit(
-          new CloudWatchClient({
-            ...clientConfig,
-            retryMode: 'adaptive',
-            maxAttempts: DEFAULT_MAX_ATTEMPTS,
-          }),
-          accountId,
-          region,
-        );
-        clients.set(key, sdk);
-      }
-      return new SdkFileSystemActivityReader(sdk);
-    },
-    destroy() {
-      for (const c of clients.values()) c.destroy();
-      clients.clear();
-    },
+    readerFor: async (accountId, region) =>
+      new SdkFileSystemActivityReader(await clients.clientFor(accountId, region)),
+    destroy: clients.destroy,
   };
 }

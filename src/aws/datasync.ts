@@ -15,7 +15,8 @@ import {
   type TagListEntry,
   type TaskListEntry,
 } from '@aws-sdk/client-datasync';
-import { DEFAULT_MAX_ATTEMPTS, type AccountClients } from './account-clients.ts';
+import type { AccountClients } from './account-clients.ts';
+import { serviceClientsFrom } from './service-clients.ts';
 import { collectPages, pager } from './pages.ts';
 
 /** Bounded pagination: 100 pages of 100 (MaxResults maximum) is far beyond DataSync's quotas. */
@@ -90,29 +91,9 @@ export function dataSyncClientsFrom(accounts: Pick<AccountClients, 'sdkClientsFo
   clientFor(accountId: string, region: string): Promise<SdkDataSyncClient>;
   destroy(): void;
 } {
-  const clients = new Map<string, DataSyncClient>();
+  const clients = serviceClientsFrom(accounts, (config) => new DataSyncClient(config));
   return {
-    async clientFor(accountId, region) {
-      const key = `${accountId}/${region}`;
-      let sdk = clients.get(key);
-      if (!sdk) {
-        const { clientConfig } = await accounts.sdkClientsFor(accountId, region);
-        sdk = accounts.limit(
-          new DataSyncClient({
-            ...clientConfig,
-            retryMode: 'adaptive',
-            maxAttempts: DEFAULT_MAX_ATTEMPTS,
-          }),
-          accountId,
-          region,
-        );
-        clients.set(key, sdk);
-      }
-      return new SdkDataSyncClient(sdk);
-    },
-    destroy() {
-      for (const c of clients.values()) c.destroy();
-      clients.clear();
-    },
+    clientFor: async (accountId, region) => new SdkDataSyncClient(await clients.clientFor(accountId, region)),
+    destroy: clients.destroy,
   };
 }
