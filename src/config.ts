@@ -115,6 +115,7 @@ const EnvSchema = z.object({
     ),
   EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(0, 0, 256),
   EFS_ENCRYPT_SCAN_WORKERS: intFrom(defaultScanWorkers(), 0, 64),
+  EFS_ENCRYPT_MAX_SCANS: intFrom(2, 1, 32),
   EFS_ENCRYPT_RATE_LIMIT: intFrom(10, 1, 1000),
   EFS_ENCRYPT_POLICY_RULES: z.string().optional(),
   EFS_ENCRYPT_DATASYNC_LOG_GROUP: optional(z.string()),
@@ -145,6 +146,8 @@ export interface Config {
     /** When set, requests from any other workspace or Enterprise Grid organisation are refused. */
     teamId?: string;
     enterpriseId?: string;
+    /** Scans from Slack one process runs at once; more wait in a queue (a scan of a running scope joins it). */
+    maxScans: number;
   };
   aws: {
     /** Accounts to scan through `roleName`; empty (and no organization) means the caller's own account only. */
@@ -302,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiUrl: e.SLACK_API_URL,
       teamId: e.SLACK_TEAM_ID,
       enterpriseId: e.SLACK_ENTERPRISE_ID,
+      maxScans: e.EFS_ENCRYPT_MAX_SCANS,
     },
     aws: {
       accounts: [...new Set(e.EFS_ENCRYPT_ACCOUNTS)],
@@ -385,6 +389,10 @@ export const SETTINGS_HELP: [string, string][] = [
   [
     'EFS_ENCRYPT_SCAN_WORKERS',
     `Worker threads for scans of ${MIN_PAIRS_FOR_WORKERS}+ account/region pairs (default: the cores, at most 4; 0 or 1: none).`,
+  ],
+  [
+    'EFS_ENCRYPT_MAX_SCANS',
+    'Scans started from Slack that one bot process runs at once (default 2, 1-32); more wait in a queue.',
   ],
   ['EFS_ENCRYPT_RATE_LIMIT', 'Client-side calls per second per account, region and operation (default 10).'],
   [

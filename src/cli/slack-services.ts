@@ -26,6 +26,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
   return {
     scan: { run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }) },
     scans: runtime.store.scans,
+    runningScans: runtime.store.runningScans,
     decide: openDecidePhase(runtime),
     build,
     copy,

@@ -17,6 +17,8 @@ import { guardRequests } from './request-guard.ts';
 import { workspaceGuard } from './workspace-guard.ts';
 import { systemScheduler, type Scheduler } from './scheduler.ts';
 import type { SlackServices } from './services.ts';
+import { InMemoryRunningScans } from './in-memory-running-scans.ts';
+import { ScanAdmission } from './scan-admission.ts';
 
 export interface CreateSlackAppOptions {
   config: Config;
@@ -46,6 +48,8 @@ export interface SlackAppHandle {
   receiver: SlackReceiver;
   authorizer: Authorizer;
   tasks: BackgroundTasks;
+  /** Scans running and queued in this process. */
+  scanAdmission: ScanAdmission;
   /** Starts the job runner (when the services have one), then receiving. */
   start(): Promise<SlackStarted>;
   /** Stops receiving, then waits for background work (running scans) to end. */
@@ -104,11 +108,19 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     groupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
   });
   const tasks = new BackgroundTasks(logger);
+  const clock = options.clock ?? systemClock;
+  const scanAdmission = new ScanAdmission({
+    registry: services.runningScans ?? new InMemoryRunningScans(),
+    maxScans: config.slack.maxScans,
+    clock,
+    logger,
+  });
   const deps: ListenerDeps = {
     services,
     authorizer,
     tasks,
-    clock: options.clock ?? systemClock,
+    scanAdmission,
+    clock,
     scheduler: options.scheduler ?? systemScheduler,
     logger,
     summary: options.summary,
@@ -125,6 +137,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     receiver,
     authorizer,
     tasks,
+    scanAdmission,
     async start() {
       // After the reporters are attached (above), so a job resumed at start-up is shown in its thread.
       services.build?.startRunner?.();

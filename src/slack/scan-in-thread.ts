@@ -35,6 +35,8 @@ export interface ScanInThreadRequest {
   scope?: ScanScope;
   /** Tells the requester privately when there is no thread to tell them in. */
   replyPrivately(message: SlackMessage): Promise<void>;
+  /** Told the root message's ts once posted, before the scan runs (the admission records the thread). */
+  onThread?(threadTs: string): Promise<void>;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
   });
 
   log.info({ rootTs }, 'scan started');
+  await req.onThread?.(rootTs);
   let result: Awaited<ReturnType<ScanService['run']>>;
   try {
     result = await deps.scan.run({

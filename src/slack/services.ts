@@ -1,4 +1,5 @@
 import type { ScanRecord } from '../domain/inventory.ts';
+import type { RunningScanRegistry } from '../domain/running-scan.ts';
 import type { ScanScope } from '../domain/scan-scope.ts';
 import type { IoHost } from '../workflow/io-host.ts';
 import type { ScanRepository } from '../workflow/scan/index.ts';
@@ -24,6 +25,8 @@ export interface ScanService {
 export interface SlackServices {
   scan: ScanService;
   scans: ScanRepository;
+  /** The store's running-scan claims, shared by replicas; absent: this process's own (no cross-replica join). */
+  runningScans?: RunningScanRegistry;
   /** The decide phase (plan modal, key options); absent until the composition root provides it. */
   decide?: DecideService;
   /** The build phase (Review build, Build, Retry); absent until the composition root provides it. */

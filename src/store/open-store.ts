@@ -1,12 +1,14 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { JobRepository } from '../domain/job.ts';
+import type { RunningScanRegistry } from '../domain/running-scan.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
 import { createDocumentClient } from './document-client.ts';
 import type { EmbeddedConnection } from './embedded-connection.ts';
 import { DynamoEventLog } from './event-log.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
+import { DynamoRunningScanRegistry } from './running-scan-registry.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
 
@@ -32,6 +34,8 @@ export interface Store {
   events: MigrationEventLog;
   /** Durable jobs (build, copy, cutover), leased by the job runner. */
   jobs: JobRepository;
+  /** Scans running now on any replica, one claim per scope (a scan of a running scope joins it). */
+  runningScans: RunningScanRegistry;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -94,7 +98,7 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs'> {
+): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans'> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -103,5 +107,6 @@ export function createRepositories(
     migrations: new DynamoMigrationRepository(doc, tableName, events, clock),
     events,
     jobs: new DynamoJobRepository(doc, tableName, clock),
+    runningScans: new DynamoRunningScanRegistry(doc, tableName),
   };
 }

@@ -23,6 +23,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | copy progress     | same                                | `COPY_PROGRESS`             |                            |
  * | event             | same                                | `EVENT#<at>#<unique>`       |                            |
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
+ * | running scan      | `RUNNING_SCAN`                      | `<scope key>`               |                            |
  */
 
 export const GSI1 = 'gsi1';
@@ -40,6 +41,7 @@ export const Keys = {
   migrationCopyProgress: 'COPY_PROGRESS',
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
+  runningScans: 'RUNNING_SCAN',
 } as const;
 
 export class TableSetupError extends EfsEncryptError {

@@ -27,6 +27,20 @@ describe('config', () => {
     expect(() => loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: 'many' })).toThrow(ConfigError);
   });
 
+  it('runs at most 2 Slack scans at once by default, and refuses a cap of 0 with the range expected', () => {
+    expect(loadConfig({}).slack.maxScans).toBe(2);
+    expect(loadConfig({ EFS_ENCRYPT_MAX_SCANS: '5' }).slack.maxScans).toBe(5);
+    let caught: unknown;
+    try {
+      loadConfig({ EFS_ENCRYPT_MAX_SCANS: '0' });
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as ConfigError).problems).toEqual([
+      'EFS_ENCRYPT_MAX_SCANS (got "0"): expected at least 1',
+    ]);
+  });
+
   it('parses lists and trims them', () => {
     const c = loadConfig({
       EFS_ENCRYPT_ACCOUNTS: '111111111111, 222222222222',

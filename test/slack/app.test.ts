@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
 import { createSlackApp } from '../../src/slack/app.ts';
 import { createAuthorizer } from '../../src/slack/authorization.ts';
+import { InMemoryRunningScans } from '../../src/slack/in-memory-running-scans.ts';
+import { ScanAdmission } from '../../src/slack/scan-admission.ts';
 import { BackgroundTasks } from '../../src/slack/background-tasks.ts';
 import { registerListeners } from '../../src/slack/listeners/index.ts';
 import { systemScheduler } from '../../src/slack/scheduler.ts';
@@ -141,6 +143,12 @@ describe('createSlackApp', () => {
       services: spy.services,
       authorizer: createAuthorizer({ admins: [], groupMembers: async () => [] }),
       tasks: new BackgroundTasks(logger),
+      scanAdmission: new ScanAdmission({
+        registry: new InMemoryRunningScans(),
+        maxScans: 2,
+        clock: new ManualClock(),
+        logger,
+      }),
       clock: new ManualClock(),
       scheduler: systemScheduler,
       logger,

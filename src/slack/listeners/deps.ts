@@ -3,6 +3,7 @@ import type { ScanSummaryOptions } from '#blocks/scan-summary.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Authorizer } from '../authorization.ts';
 import type { BackgroundTasks } from '../background-tasks.ts';
+import type { ScanAdmission } from '../scan-admission.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { SlackServices } from '../services.ts';
 
@@ -11,6 +12,8 @@ export interface ListenerDeps {
   services: SlackServices;
   authorizer: Authorizer;
   tasks: BackgroundTasks;
+  /** Joins, queues or runs each scan requested from Slack. */
+  scanAdmission: ScanAdmission;
   clock: Clock;
   scheduler: Scheduler;
   logger: Logger;

@@ -7,10 +7,10 @@ import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { parseScanScope } from '../../../domain/scan-scope.ts';
-import { runScanInThread } from '../../scan-in-thread.ts';
 import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
 import { buildFromCommand } from './build.ts';
+import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
 
 /**
@@ -49,26 +49,15 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         // A typo is refused here, privately, before anything is posted or scanned.
         const scope = parseScanScope(parsed.args);
         log.info('scan requested');
-        deps.tasks.start(`scan ${correlationId}`, () =>
-          runScanInThread(
-            {
-              client,
-              scan: deps.services.scan,
-              clock: deps.clock,
-              scheduler: deps.scheduler,
-              logger: deps.logger,
-              summary: deps.summary,
-              progressIntervalMs: deps.progressIntervalMs,
-            },
-            {
-              channelId: command.channel_id,
-              userId: command.user_id,
-              correlationId,
-              replyPrivately,
-              ...(scope.accounts.length || scope.regions.length ? { scope } : {}),
-            },
-          ),
-        );
+        scanFromCommand(deps, {
+          client,
+          channelId: command.channel_id,
+          userId: command.user_id,
+          teamDomain: command.team_domain,
+          correlationId,
+          scope,
+          replyPrivately,
+        });
         return;
       }
       if (parsed.command.name === 'plan') {
