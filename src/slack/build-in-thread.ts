@@ -4,7 +4,7 @@ import { code, escapeMrkdwn } from '#blocks/format.ts';
 import { SlackLimits, clip, packLines, type SlackMessage } from '#blocks/limits.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { MigrationRecord } from '../domain/migration.ts';
-import type { QueuedBuild } from '../workflow/provision/index.ts';
+import { buildRetryRefusal, type QueuedBuild } from '../workflow/provision/index.ts';
 import { BuildThreads } from './build-threads.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import type { BuildService } from './services.ts';
@@ -132,8 +132,16 @@ export async function queueBuilds(
   const build = buildServiceOf(deps);
   const threads = new BuildThreads(build.events);
   const location = { channel: target.channel, threadTs: target.threadTs };
+  // Only a build this click may queue reports here: one already asked for keeps the thread of the
+  // click that queued it (a later Build all from elsewhere must not move its progress). Two first
+  // clicks at the same instant may both record; the later record wins, and both threads are the
+  // people who asked.
+  // (An unknown migration records nothing; requestBuild refuses it with what to do.)
+  const statuses = await Promise.all(migrationIds.map((id) => build.phase.status(id).catch(() => undefined)));
   await Promise.all(
-    migrationIds.map((id) => threads.record(id, location, target.userId, target.correlationId)),
+    statuses.flatMap((s) =>
+      s && !s.job ? [threads.record(s.migrationId, location, target.userId, target.correlationId)] : [],
+    ),
   );
   const queued = await build.phase.requestBuild(migrationIds, target.userId);
   return { queued, reply: startQueued(deps, target, queued, 'queued') };
@@ -146,6 +154,9 @@ export async function retryBuild(
   migrationId: string,
 ): Promise<QueueOutcome> {
   const build = buildServiceOf(deps);
+  // Refused before anything is recorded: Retry resumes a failed build, it never starts one.
+  const refusal = buildRetryRefusal(await build.phase.status(migrationId));
+  if (refusal) throw new BadInputError(refusal);
   const threads = new BuildThreads(build.events);
   await threads.record(
     migrationId,

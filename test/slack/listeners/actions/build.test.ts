@@ -343,3 +343,56 @@ describe('/efs-encrypt build', () => {
     expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
   }, 30_000);
 });
+
+describe('issue 18: a build stays where it was asked for, and Retry only retries', () => {
+  const threadEvents = async (w: BuildWorld, id: string) =>
+    (await w.store.events.listEvents(id)).filter((e) => e.kind === BUILD_THREAD_EVENT);
+
+  it('a later Build from another thread queues nothing and leaves the progress in the thread of the click that queued it', async () => {
+    const { world, bot, harness } = await start();
+    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
+    await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
+    const LATER = '1767225700.000001';
+    await harness.blockAction(
+      buttonClick(BUILD_ONE_ACTION_ID, APP_ID, { channel: CHANNEL, threadTs: LATER, messageTs: LATER }),
+      { userId: ADMIN },
+    );
+    await harness.waitForCall('response_url', (c) => textOf(c).includes('nothing new queued'));
+    await bot.idle();
+    await finalUpdate(harness, APP, 'ready');
+    const posted = progressPosts(harness, APP);
+    expect(posted).toHaveLength(1);
+    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === LATER)).toEqual(
+      [],
+    );
+    expect(
+      (await threadEvents(world, APP_ID)).map((e) => (e.data as { threadTs: string }).threadTs),
+    ).not.toContain(LATER);
+    expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
+  }, 30_000);
+
+  it('Retry on a decided file system that was never built is refused privately with what to do, and builds nothing', async () => {
+    const { world, bot, harness } = await start();
+    await harness.blockAction(click(BUILD_RETRY_ACTION_ID, APP_ID), { userId: ADMIN });
+    const reply = await harness.waitForCall('response_url');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf(reply)).toContain(`${APP} has never been built, so there is nothing to retry`);
+    expect(textOf(reply)).toContain(`/efs-encrypt build ${APP}`);
+    await bot.idle();
+    expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
+    expect(await threadEvents(world, APP_ID)).toEqual([]);
+    expect(await world.twinsOf(APP)).toHaveLength(0);
+    expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
+  }, 30_000);
+
+  it('Retry on a build that succeeded is refused privately and queues nothing', async () => {
+    const { world, bot, harness } = await start();
+    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
+    await bot.idle();
+    await finalUpdate(harness, APP, 'ready');
+    await harness.blockAction(click(BUILD_RETRY_ACTION_ID, APP_ID), { userId: ADMIN });
+    const reply = await harness.waitForCall('response_url', (c) => textOf(c).includes('nothing to retry'));
+    expect(textOf(reply)).toContain('its last build succeeded');
+    expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
+  }, 30_000);
+});
