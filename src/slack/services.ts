@@ -19,6 +19,11 @@ export interface ScanService {
    * limits it to some of the configured accounts and regions (empty lists: all).
    */
   run(req: { requestedBy: string; io: IoHost; scope?: ScanScope }): Promise<ScanRecord>;
+  /**
+   * Refuses a scope naming accounts or regions that are not configured (a BadInputError saying
+   * which are), before anything is posted; absent where the deployment cannot tell.
+   */
+  checkScope?(scope: ScanScope): Promise<void>;
 }
 
 export interface SlackServices {

@@ -48,6 +48,8 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         await deps.authorizer.authorize(command.user_id, 'scan');
         // A typo is refused here, privately, before anything is posted or scanned.
         const scope = parseScanScope(parsed.args);
+        // Accounts and regions outside the configuration too: refused privately, nothing posted.
+        if (scope.accounts.length || scope.regions.length) await deps.services.scan.checkScope?.(scope);
         log.info('scan requested');
         deps.tasks.start(`scan ${correlationId}`, () =>
           runScanInThread(
