@@ -6,6 +6,7 @@ import { BadInputError } from '../domain/errors.ts';
 import type { MigrationRecord } from '../domain/migration.ts';
 import { buildRetryRefusal, type QueuedBuild } from '../workflow/provision/index.ts';
 import { BuildThreads } from './build-threads.ts';
+import { parseMigrationId, requireKnownMigration, type MigrationId } from './payload-ids.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import type { BuildService } from './services.ts';
 
@@ -36,6 +37,23 @@ export function buildServiceOf(deps: ListenerDeps): BuildService {
       'Building is not set up in this deployment (no build service); ask whoever runs the bot.',
     );
   return build;
+}
+
+/**
+ * The migration a build button names, parsed and found in the store before anything is written
+ * under it (a refusal's audit record included); otherwise a BadInputError saying what to do.
+ */
+export async function buildMigrationOf(deps: ListenerDeps, value: string): Promise<MigrationId> {
+  const build = buildServiceOf(deps);
+  return requireKnownMigration(parseMigrationId(value), (id) =>
+    build.phase.status(id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof BadInputError) return false;
+        throw err;
+      },
+    ),
+  );
 }
 
 /** Admins only; a refusal is logged and recorded on each migration it concerns, then rethrown. */

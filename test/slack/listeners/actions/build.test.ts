@@ -396,3 +396,43 @@ describe('issue 18: a build stays where it was asked for, and Retry only retries
     expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
   }, 30_000);
 });
+
+describe('issue 18: button values are parsed and found before they are used as store keys', () => {
+  it.each([
+    ['a key of no migration', 'ARBITRARY#x', 'not a file system migration'],
+    ['a scan partition', 'SCAN#20260101T000000000Z-00000000', 'not a file system migration'],
+    ['nothing', '', 'names nothing, not a file system migration'],
+    [
+      'an unknown file system',
+      `FS#${ACCOUNT}#${REGION}#fs-0000000000000dead`,
+      'is not a file system the bot tracks',
+    ],
+  ])(
+    'refuses %s privately with what to do, at WARN, writing nothing under it',
+    async (_name, value, says) => {
+      const { world, harness } = await start();
+      for (const [actionId, user] of [
+        [BUILD_ONE_ACTION_ID, 'U0NOBODY1'],
+        [BUILD_RETRY_ACTION_ID, ADMIN],
+      ] as const) {
+        await harness.blockAction(
+          { ...click(actionId, value), response_url: harness.recorder.responseUrl(actionId) },
+          { userId: user },
+        );
+        const reply = await harness.waitForCall('response_url', (c) => c.responseUrlId === actionId);
+        expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+        expect(textOf(reply)).toContain(says);
+        expect(textOf(reply)).not.toContain('Something unexpected');
+        expect(textOf(reply)).toMatch(/\/efs-encrypt (status|scan)/);
+      }
+      if (value) expect(await world.store.events.listEvents(value)).toEqual([]);
+      expect(harness.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+      expect(harness.logs.filter((l) => String(l.msg).endsWith('refused or failed'))).toMatchObject([
+        { level: 40 },
+        { level: 40 },
+      ]);
+      expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
+    },
+    30_000,
+  );
+});

@@ -830,3 +830,40 @@ describe('final sync: clients still connected to the source (CloudWatch)', () =>
     expect(verified.detail).toContain('client check at');
   }, 30_000);
 });
+
+describe('issue 18: copy buttons and modals name a known migration before anything is written', () => {
+  it('refuses a button value or private_metadata naming another key privately, writing nothing under it', async () => {
+    const { world, harness } = await start();
+    const hostile = 'ARBITRARY#x';
+    for (const actionId of [COPY_START_ACTION_ID, COPY_RETRY_ACTION_ID, COPY_RUNBOOK_ACTION_ID]) {
+      await harness.blockAction(
+        { ...click(actionId, hostile), response_url: harness.recorder.responseUrl(actionId) },
+        { userId: 'U0NOBODY1' },
+      );
+      const r = await harness.waitForCall('response_url', (c) => c.responseUrlId === actionId);
+      expect(r.body).toMatchObject({ response_type: 'ephemeral' });
+      expect(textOf(r)).toContain('not a file system migration');
+    }
+    await harness.blockAction(
+      { ...click(COPY_WRITES_STOPPED_ACTION_ID, ''), response_url: harness.recorder.responseUrl('modal') },
+      { userId: ADMIN },
+    );
+    const modal = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'modal');
+    expect(textOf(modal)).toContain('names nothing, not a file system migration');
+    expect(textOf(modal)).not.toContain('Something unexpected');
+    const res = await harness.viewSubmission(
+      {
+        view: {
+          callback_id: COPY_WRITES_STOPPED_CALLBACK_ID,
+          private_metadata: JSON.stringify({ migrationId: hostile, channel: CHANNEL, threadTs: THREAD }),
+          state: { values: {} },
+        },
+      },
+      { userId: 'U0NOBODY1' },
+    );
+    expect(JSON.stringify(JSON.parse(res.body))).toContain('This form names `ARBITRARY#x`');
+    expect(await world.store.events.listEvents(hostile)).toEqual([]);
+    expect(harness.recorder.callsTo('views.open')).toHaveLength(0);
+    expect(harness.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  }, 30_000);
+});
