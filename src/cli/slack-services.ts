@@ -32,6 +32,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
       checkScope: (scope) => runtime.scanWorkflow(silentIoHost).checkScope(scope),
     },
     scans: runtime.store.scans,
+    requests: runtime.store.requests,
     decide: openDecidePhase(runtime),
     build,
     copy,

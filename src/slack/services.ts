@@ -8,6 +8,7 @@ import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../dom
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
+import type { RequestLedger } from '../domain/request-ledger.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -37,6 +38,11 @@ export interface SlackServices {
   copy?: CopyService;
   /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
   status?: StatusService;
+  /**
+   * Requests already handled (conditional writes in the store), so a Slack redelivery does its
+   * work once across replicas; absent: no deduplication (a test double without a store).
+   */
+  requests?: RequestLedger;
 }
 
 /** What the Slack app needs to answer `/efs-encrypt status [fs-id]`: store reads only, no AWS call. */

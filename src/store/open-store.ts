@@ -7,6 +7,8 @@ import type { EmbeddedConnection } from './embedded-connection.ts';
 import { DynamoEventLog } from './event-log.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
+import { DynamoRequestLedger } from './request-ledger.ts';
+import type { RequestLedger } from '../domain/request-ledger.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
 
@@ -32,6 +34,8 @@ export interface Store {
   events: MigrationEventLog;
   /** Durable jobs (build, copy, cutover), leased by the job runner. */
   jobs: JobRepository;
+  /** Slack requests already handled, so a redelivery does its work once. */
+  requests: RequestLedger;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -94,7 +98,7 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs'> {
+): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'requests'> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -103,5 +107,6 @@ export function createRepositories(
     migrations: new DynamoMigrationRepository(doc, tableName, events, clock),
     events,
     jobs: new DynamoJobRepository(doc, tableName, clock),
+    requests: new DynamoRequestLedger(doc, tableName, clock),
   };
 }

@@ -40,6 +40,9 @@ export const Keys = {
   migrationCopyProgress: 'COPY_PROGRESS',
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
+  /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
+  request: (fingerprint: string) => `REQUEST#${fingerprint}`,
+  requestClaim: 'CLAIM',
 } as const;
 
 export class TableSetupError extends EfsEncryptError {

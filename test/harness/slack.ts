@@ -59,7 +59,15 @@ export interface SlackHarness {
   logs: Record<string, unknown>[];
   slashCommand(
     text: string,
-    opts?: { userId?: string; channelId?: string; command?: string; responseUrlId?: string },
+    opts?: {
+      userId?: string;
+      channelId?: string;
+      command?: string;
+      responseUrlId?: string;
+      /** Slack keeps the trigger ID when it redelivers: pass the first delivery's with `retryNum`. */
+      triggerId?: string;
+      retryNum?: number;
+    },
   ): Promise<HttpResult>;
   blockAction(
     payload: Record<string, unknown>,
@@ -204,9 +212,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
         api_app_id: 'A0TEST01',
         is_enterprise_install: 'false',
         response_url: recorder.responseUrl(opts.responseUrlId ?? `cmd-${++responseUrls}`),
-        trigger_id: `${Date.now()}.trigger`,
+        trigger_id: opts.triggerId ?? `${Date.now()}.trigger`,
       });
-      return post(body.toString());
+      return post(body.toString(), opts.retryNum !== undefined ? { retryNum: opts.retryNum } : {});
     },
     blockAction(payload, opts = {}) {
       const userId = opts.userId ?? 'U0USER01';

@@ -436,3 +436,47 @@ describe('issue 18: button values are parsed and found before they are used as s
     30_000,
   );
 });
+
+describe('issue 18: a Slack redelivery does its work once', () => {
+  it('/efs-encrypt build redelivered with x-slack-retry-num 1 and 2, to another replica too, posts one root message and queues one job', async () => {
+    const { world, bot, harness } = await start();
+    // The second replica shares only the store, as two bot processes behind one URL do.
+    const other = await startSlackHarness({
+      services: botReplica(world, 'r2').services,
+      config: { admins: [ADMIN] },
+      clock: world.clock,
+    });
+    harnesses.push(other);
+    const send = (h: SlackHarness, retryNum?: number) =>
+      h.slashCommand('build all', {
+        userId: ADMIN,
+        channelId: 'C0OPS001',
+        triggerId: '1767225600.trigger',
+        responseUrlId: `delivery-${retryNum ?? 0}`,
+        ...(retryNum ? { retryNum } : {}),
+      });
+    const first = await send(harness);
+    const [second, third] = await Promise.all([send(other, 1), send(harness, 2)]);
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
+    await harness.slack.tasks.drain();
+    await other.slack.tasks.drain();
+    await bot.idle();
+    await finalUpdate(harness, APP, 'ready');
+    const roots = [harness, other].flatMap((h) =>
+      h.recorder
+        .callsTo('chat.postMessage')
+        .filter((c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts),
+    );
+    expect(roots).toHaveLength(1);
+    expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
+    expect(await world.store.jobs.listJobsForMigration(LOGS_ID, 'build')).toHaveLength(1);
+    const ignored = [harness, other].flatMap((h) =>
+      h.logs.filter((l) => l.msg === 'redelivered request already handled: ignored'),
+    );
+    expect(ignored.map((l) => l.retryNum).sort()).toEqual([1, 2]);
+    // A new command (a new trigger) is not a redelivery: it is answered.
+    await harness.slashCommand('build all', { userId: ADMIN, channelId: 'C0OPS001', responseUrlId: 'later' });
+    await harness.waitForCall('response_url', (c) => c.responseUrlId === 'later');
+  }, 30_000);
+});
