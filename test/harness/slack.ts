@@ -100,9 +100,12 @@ export interface ClickedMessage {
  * The part of a block_actions payload that says which button was clicked on which message;
  * blockAction adds the user, team, trigger and response URL.
  */
+let clicks = 0;
 export function buttonClick(actionId: string, value: string, on: ClickedMessage) {
+  // Each click has its own action_ts, as in Slack; a redelivery resends the same payload.
+  const actionTs = `1767225601.${String(++clicks).padStart(6, '0')}`;
   return {
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1767225601.000001' }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: actionTs }],
     message: {
       type: 'message',
       ts: on.messageTs,

@@ -137,24 +137,31 @@ describe('Review build and Build', () => {
     expect(edits.length).toBeGreaterThan(0);
   }, 30_000);
 
-  it('a double click and a Slack retry queue one job and make one file system, and say so', async () => {
+  it('a double click and a Slack retry queue one job and make one file system: the click says so, the redelivery is ignored', async () => {
     const { world, bot, harness } = await start();
-    // Slack resends the click whose first delivery timed out, with x-slack-retry-num: 1.
-    const retried = () =>
-      harness.blockAction(
-        { ...click(BUILD_ONE_ACTION_ID, APP_ID), response_url: harness.recorder.responseUrl('retry-1') },
-        { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
-      );
-    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
+    const first = click(BUILD_ONE_ACTION_ID, APP_ID);
+    await harness.blockAction(first, { userId: ADMIN });
     await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
+    // A second click (its own action_ts), and Slack resending the first click, whose first delivery
+    // timed out, with x-slack-retry-num: 1 (the same payload).
     const [a, b] = await Promise.all([
-      harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN }),
-      retried(),
+      harness.blockAction(
+        { ...click(BUILD_ONE_ACTION_ID, APP_ID), response_url: harness.recorder.responseUrl('second') },
+        { userId: ADMIN },
+      ),
+      harness.blockAction(
+        { ...first, response_url: harness.recorder.responseUrl('retry-1') },
+        { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
+      ),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
+    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'second');
     expect(textOf(again)).toContain('nothing new queued');
-    expect(textOf(again)).toContain('Slack retry 1');
+    await harness.slack.tasks.drain();
+    expect(harness.recorder.calls.filter((c) => c.responseUrlId === 'retry-1')).toEqual([]);
+    expect(
+      harness.logs.filter((l) => l.msg === 'redelivered request already handled: ignored'),
+    ).toMatchObject([{ retryNum: 1 }]);
     await bot.idle();
     await finalUpdate(harness, APP, 'ready');
     expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);

@@ -313,20 +313,27 @@ describe('DataSync from the thread', () => {
     expect(textOf(next)).not.toContain('CreateLocationEfs');
   }, 30_000);
 
-  it('a Slack retry of Start copy (x-slack-retry-num: 1) queues one job and says so', async () => {
+  it('a Slack retry of Start copy (x-slack-retry-num: 1) is ignored and a second click queues nothing new, saying so', async () => {
     const { world, bot, harness } = await start();
     const id = await world.seed('datasync');
-    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    const first = click(COPY_START_ACTION_ID, id);
+    await harness.blockAction(first, { userId: ADMIN });
     await reply(harness, 'Queued the initial copy');
-    // The click again, as Slack resends it when the first delivery timed out.
+    // The same click again, as Slack resends it when the first delivery timed out.
     const retried = await harness.blockAction(
-      { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('retry-1') },
+      { ...first, response_url: harness.recorder.responseUrl('retry-1') },
       { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
     );
     expect(retried.status).toBe(200);
-    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
+    // A second click of the button (its own action_ts) is answered.
+    await harness.blockAction(
+      { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('second') },
+      { userId: ADMIN, channelId: CHANNEL },
+    );
+    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'second');
     expect(textOf(again)).toContain('nothing new queued');
-    expect(textOf(again)).toContain('Slack retry 1');
+    await harness.slack.tasks.drain();
+    expect(harness.recorder.calls.filter((c) => c.responseUrlId === 'retry-1')).toEqual([]);
     await bot.idle();
     await shown(harness, 'done');
     expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
