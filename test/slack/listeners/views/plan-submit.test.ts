@@ -241,6 +241,15 @@ describe('plan modal', () => {
     expect(await env.store.migrations.getMigration(migrationId(ACCOUNT, REGION, FS.scratch))).toBeUndefined();
   }, 30_000);
 
+  it('refuses a form whose metadata names no scan, saying what to do, and records nothing', async () => {
+    const { env, harness } = await start();
+    const res = await submit(harness, 'ARBITRARY#x', { [FS.scratch]: { scope: 'excluded', reason: 'x' } });
+    expect(Object.values(errorsOf(res.body))[0]).toContain(
+      'This plan form names `ARBITRARY#x`, not a scan ID',
+    );
+    expect(await env.store.migrations.getMigration(migrationId(ACCOUNT, REGION, FS.scratch))).toBeUndefined();
+  }, 30_000);
+
   it('records exactly one decision event for a double submit', async () => {
     const { env, harness } = await start();
     const fills = { [FS.app]: { scope: 'in_scope' as const, typed: KEYS.good.alias, method: 'replication' } };
