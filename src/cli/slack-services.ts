@@ -6,7 +6,7 @@ import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/provision/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
-import { createProgressHub } from '../workflow/io-host.ts';
+import { createProgressHub, silentIoHost } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
 import { openCopyPhase } from './phases/copy-phase.ts';
@@ -24,9 +24,13 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
   const build = buildService(runtime, { ...options, handlers: { ...options.handlers, copy: copyHandler } });
   copy.runNow = (jobIds) => build.runNow?.(jobIds);
   return {
-    scan: { run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }) },
+    scan: {
+      run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }),
+      checkScope: (scope) => runtime.scanWorkflow(silentIoHost).checkScope(scope),
+    },
     scans: runtime.store.scans,
     runningScans: runtime.store.runningScans,
+    requests: runtime.store.requests,
     decide: openDecidePhase(runtime),
     build,
     copy,

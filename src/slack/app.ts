@@ -14,6 +14,7 @@ import { registerListeners } from './listeners/index.ts';
 import { attachProgressReporters } from './progress-reporters.ts';
 import { createReceiver, type SlackReceiver } from './receiver.ts';
 import { guardRequests } from './request-guard.ts';
+import { recordingRegistrar, unknownInteractionGuard } from './unknown-interactions.ts';
 import { workspaceGuard } from './workspace-guard.ts';
 import { systemScheduler, type Scheduler } from './scheduler.ts';
 import type { SlackServices } from './services.ts';
@@ -126,14 +127,17 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     summary: options.summary,
     progressIntervalMs: options.progressIntervalMs,
   };
-  registerListeners(app, deps);
+  // Global middleware runs before any listener: an ID nothing listens for is answered at WARN.
+  const known = registerListeners(app, deps);
+  app.use(unknownInteractionGuard(known, logger));
   attachProgressReporters(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
   return {
-    app,
+    // Listeners added later through the handle are known to the guard too.
+    app: recordingRegistrar(app, known),
     receiver,
     authorizer,
     tasks,

@@ -5,6 +5,7 @@ import type { BuildTarget } from './build-in-thread.ts';
 import { newCorrelationId } from './correlation.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { buttonOutsideMessage, userMessageOf } from './slack-errors.ts';
+import { isFirstDelivery, requestFingerprint } from './request-dedupe.ts';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -42,8 +43,25 @@ export function backgroundButton(
     const channel = body.channel?.id ?? body.container?.channel_id;
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     const threadTs = body.message?.thread_ts ?? messageTs;
+    // A redelivered click (same action_ts, user and message) was handled by its first delivery.
+    const fingerprint = requestFingerprint([
+      'action',
+      action.action_id,
+      action.action_ts,
+      body.user.id,
+      action.value,
+      channel,
+      messageTs,
+    ]);
     deps.tasks.start(`${action.action_id} ${correlationId}`, async () => {
       try {
+        const first = await isFirstDelivery(deps.services.requests, fingerprint, {
+          kind: `action ${action.action_id}`,
+          actor: body.user.id,
+          ...(context.retryNum ? { retryNum: context.retryNum } : {}),
+          logger: log,
+        });
+        if (!first) return;
         if (!channel || !threadTs) throw buttonOutsideMessage();
         await work({
           target: {

@@ -4,8 +4,9 @@ import { code, escapeMrkdwn } from '#blocks/format.ts';
 import { SlackLimits, clip, packLines, type SlackMessage } from '#blocks/limits.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { MigrationRecord } from '../domain/migration.ts';
-import type { QueuedBuild } from '../workflow/provision/index.ts';
+import { buildRetryRefusal, type QueuedBuild } from '../workflow/provision/index.ts';
 import { BuildThreads } from './build-threads.ts';
+import { parseMigrationId, requireKnownMigration, type MigrationId } from './payload-ids.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import type { BuildService } from './services.ts';
 
@@ -36,6 +37,23 @@ export function buildServiceOf(deps: ListenerDeps): BuildService {
       'Building is not set up in this deployment (no build service); ask whoever runs the bot.',
     );
   return build;
+}
+
+/**
+ * The migration a build button names, parsed and found in the store before anything is written
+ * under it (a refusal's audit record included); otherwise a BadInputError saying what to do.
+ */
+export async function buildMigrationOf(deps: ListenerDeps, value: string): Promise<MigrationId> {
+  const build = buildServiceOf(deps);
+  return requireKnownMigration(parseMigrationId(value), (id) =>
+    build.phase.status(id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof BadInputError) return false;
+        throw err;
+      },
+    ),
+  );
 }
 
 /** Admins only; a refusal is logged and recorded on each migration it concerns, then rethrown. */
@@ -132,8 +150,16 @@ export async function queueBuilds(
   const build = buildServiceOf(deps);
   const threads = new BuildThreads(build.events);
   const location = { channel: target.channel, threadTs: target.threadTs };
+  // Only a build this click may queue reports here: one already asked for keeps the thread of the
+  // click that queued it (a later Build all from elsewhere must not move its progress). Two first
+  // clicks at the same instant may both record; the later record wins, and both threads are the
+  // people who asked.
+  // (An unknown migration records nothing; requestBuild refuses it with what to do.)
+  const statuses = await Promise.all(migrationIds.map((id) => build.phase.status(id).catch(() => undefined)));
   await Promise.all(
-    migrationIds.map((id) => threads.record(id, location, target.userId, target.correlationId)),
+    statuses.flatMap((s) =>
+      s && !s.job ? [threads.record(s.migrationId, location, target.userId, target.correlationId)] : [],
+    ),
   );
   const queued = await build.phase.requestBuild(migrationIds, target.userId);
   return { queued, reply: startQueued(deps, target, queued, 'queued') };
@@ -146,6 +172,9 @@ export async function retryBuild(
   migrationId: string,
 ): Promise<QueueOutcome> {
   const build = buildServiceOf(deps);
+  // Refused before anything is recorded: Retry resumes a failed build, it never starts one.
+  const refusal = buildRetryRefusal(await build.phase.status(migrationId));
+  if (refusal) throw new BadInputError(refusal);
   const threads = new BuildThreads(build.events);
   await threads.record(
     migrationId,

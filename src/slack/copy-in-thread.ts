@@ -11,6 +11,7 @@ import type { CopyPhase, QueuedCopy, RsyncStatusResult } from '../workflow/copy/
 import type { BuildTarget } from './build-in-thread.ts';
 import { copyThreads } from './copy-progress.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
+import { parseMigrationId, requireKnownMigration, type MigrationId } from './payload-ids.ts';
 import type { CopyService } from './services.ts';
 
 /**
@@ -32,6 +33,22 @@ export function copyServiceOf(deps: ListenerDeps): CopyService {
 }
 
 /** Admins only; a refusal is logged and recorded on the migration, then rethrown. */
+/**
+ * The migration a copy button or modal names, parsed and found (it has a decision) before anything
+ * is written under it; otherwise a BadInputError saying what to do.
+ */
+export async function copyMigrationOf(
+  deps: ListenerDeps,
+  value: unknown,
+  where?: string,
+): Promise<MigrationId> {
+  const copy = copyServiceOf(deps);
+  return requireKnownMigration(
+    parseMigrationId(value, where),
+    async (id) => (await copy.methodOf(id)) !== undefined,
+  );
+}
+
 export async function authorizeCopy(
   deps: ListenerDeps,
   userId: string,

@@ -4,7 +4,7 @@ import { decodeCopyMetadata, type CopyModalMetadata } from '#blocks/copy-modals.
 import { errorMessage } from '#blocks/error.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
 import type { BuildTarget } from './build-in-thread.ts';
-import { authorizeCopy } from './copy-in-thread.ts';
+import { authorizeCopy, copyMigrationOf } from './copy-in-thread.ts';
 import { newCorrelationId } from './correlation.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { userMessageOf } from './slack-errors.ts';
@@ -74,8 +74,10 @@ export function copyViewSubmission<T>(
         },
       });
     try {
+      await copyMigrationOf(deps, meta.migrationId, 'This form');
       await authorizeCopy(deps, userId, correlationId, meta.migrationId);
     } catch (err) {
+      log.warn({ err }, `${title} refused`);
       return await ack({ response_action: 'errors', errors: { [fieldBlockId]: userMessageOf(err) } });
     }
     let read_: ReadResult<T>;

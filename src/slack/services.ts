@@ -9,6 +9,7 @@ import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../dom
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
+import type { RequestLedger } from '../domain/request-ledger.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -20,6 +21,11 @@ export interface ScanService {
    * limits it to some of the configured accounts and regions (empty lists: all).
    */
   run(req: { requestedBy: string; io: IoHost; scope?: ScanScope }): Promise<ScanRecord>;
+  /**
+   * Refuses a scope naming accounts or regions that are not configured (a BadInputError saying
+   * which are), before anything is posted; absent where the deployment cannot tell.
+   */
+  checkScope?(scope: ScanScope): Promise<void>;
 }
 
 export interface SlackServices {
@@ -35,6 +41,11 @@ export interface SlackServices {
   copy?: CopyService;
   /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
   status?: StatusService;
+  /**
+   * Requests already handled (conditional writes in the store), so a Slack redelivery does its
+   * work once across replicas; absent: no deduplication (a test double without a store).
+   */
+  requests?: RequestLedger;
 }
 
 /** What the Slack app needs to answer `/efs-encrypt status [fs-id]`: store reads only, no AWS call. */

@@ -9,6 +9,8 @@ import { DynamoEventLog } from './event-log.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
 import { DynamoRunningScanRegistry } from './running-scan-registry.ts';
+import { DynamoRequestLedger } from './request-ledger.ts';
+import type { RequestLedger } from '../domain/request-ledger.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
 
@@ -36,6 +38,8 @@ export interface Store {
   jobs: JobRepository;
   /** Scans running now on any replica, one claim per scope (a scan of a running scope joins it). */
   runningScans: RunningScanRegistry;
+  /** Slack requests already handled, so a redelivery does its work once. */
+  requests: RequestLedger;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -98,7 +102,7 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans'> {
+): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans' | 'requests'> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -108,5 +112,6 @@ export function createRepositories(
     events,
     jobs: new DynamoJobRepository(doc, tableName, clock),
     runningScans: new DynamoRunningScanRegistry(doc, tableName),
+    requests: new DynamoRequestLedger(doc, tableName, clock),
   };
 }

@@ -42,6 +42,9 @@ export const Keys = {
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
   runningScans: 'RUNNING_SCAN',
+  /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
+  request: (fingerprint: string) => `REQUEST#${fingerprint}`,
+  requestClaim: 'CLAIM',
 } as const;
 
 export class TableSetupError extends EfsEncryptError {

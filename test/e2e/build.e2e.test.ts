@@ -1,3 +1,5 @@
+import { DescribeKeyCommand, KMSClient, NotFoundException } from '@aws-sdk/client-kms';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_ONE_ACTION_ID } from '#blocks/build-review.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
@@ -18,6 +20,9 @@ import { buttonClick, startSlackHarness, type SlackHarness } from '../harness/sl
 const ADMIN = 'U0ADMIN01';
 const CHANNEL = 'C0OPS001';
 const THREAD = '1767225600.000001';
+/** An account of the sample estate where EFS has never encrypted with its AWS-managed key. */
+const FRESH_ACCOUNT = '345678901234';
+const FRESH_REGION = 'eu-west-1';
 
 describe('Build end to end on the sample estate', () => {
   const demo = demoRuntime();
@@ -31,7 +36,7 @@ describe('Build end to end on the sample estate', () => {
     const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
     services = slackServices(runtime, { pollMs: 200 });
     // Two unencrypted file systems the decide rules accept with the AWS-managed key.
-    for (const fs of scan.fileSystems.filter((f) => !f.encrypted)) {
+    for (const fs of scan.fileSystems.filter((f) => !f.encrypted && f.accountId !== FRESH_ACCOUNT)) {
       if (picked.length === 2) break;
       if (await decideWithManagedKey(services, scan, fs, 'rsync', ADMIN))
         picked.push(migrationId(fs.accountId, fs.region, fs.fileSystemId));
@@ -93,5 +98,65 @@ describe('Build end to end on the sample estate', () => {
       const post = slack.recorder.callsTo('chat.postMessage').find((c) => c.response.ts === done.body.ts);
       expect(post?.body).toMatchObject({ channel: CHANNEL, thread_ts: THREAD });
     }
+  }, 60_000);
+
+  it('builds with the AWS-managed key in an account where EFS has not used it yet: the twin has the new key', async () => {
+    // The account's own view of its keys, through the role the bot assumes there.
+    const sts = new STSClient({ region: FRESH_REGION });
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${FRESH_ACCOUNT}:role/${runtime.config.aws.roleName}`,
+        RoleSessionName: 'e2e-key-check',
+      }),
+    );
+    sts.destroy();
+    const kms = new KMSClient({
+      region: FRESH_REGION,
+      credentials: {
+        accessKeyId: c!.AccessKeyId!,
+        secretAccessKey: c!.SecretAccessKey!,
+        sessionToken: c!.SessionToken!,
+      },
+    });
+    const describeManaged = () =>
+      kms.send(
+        new DescribeKeyCommand({
+          KeyId: `arn:aws:kms:${FRESH_REGION}:${FRESH_ACCOUNT}:alias/aws/elasticfilesystem`,
+        }),
+      );
+    await expect(describeManaged()).rejects.toBeInstanceOf(NotFoundException);
+    const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: ADMIN });
+    const fs = scan.fileSystems.find(
+      (f) => !f.encrypted && f.accountId === FRESH_ACCOUNT && f.region === FRESH_REGION,
+    )!;
+    // The plan accepts the default key though it does not exist yet (AWS creates it on first use).
+    expect(await decideWithManagedKey(services, scan, fs, 'rsync', ADMIN)).toBe(true);
+    const id = migrationId(fs.accountId, fs.region, fs.fileSystemId);
+    slack ??= await startSlackHarness({ services, config: { admins: [ADMIN] } });
+    await slack.blockAction(
+      buttonClick(BUILD_ONE_ACTION_ID, id, {
+        channel: CHANNEL,
+        threadTs: THREAD,
+        messageTs: '1767225600.000400',
+      }),
+      { userId: ADMIN, channelId: CHANNEL },
+    );
+    const done = await slack.waitForCall(
+      'chat.update',
+      (c) => /: (ready|failed)$/.test(String(c.body.text)) && String(c.body.text).includes(fs.fileSystemId),
+      30_000,
+    );
+    expect(JSON.stringify(done.body.blocks)).not.toContain('not found');
+    expect(done.body.text).toBe(`Encrypted twin of ${fs.fileSystemId}: ready`);
+    const created = (await describeManaged()).KeyMetadata!;
+    expect(created).toMatchObject({ KeyManager: 'AWS', KeyState: 'Enabled' });
+    const status = await services.build!.phase.status(id);
+    const twin = runtime.estate!.server.control.fileSystem({
+      accountId: FRESH_ACCOUNT,
+      region: FRESH_REGION,
+      fileSystemId: status.mapping.targetFileSystemId!,
+    });
+    expect(twin).toMatchObject({ Encrypted: true, KmsKeyId: created.Arn, LifeCycleState: 'available' });
+    kms.destroy();
   }, 60_000);
 });

@@ -166,6 +166,18 @@ describe('CreateFileSystem', () => {
     expect(fs.KmsKeyId).not.toBe(KEY_ARN);
   });
 
+  // The plan records the alias ARN of an AWS-managed key not yet used (decision.ts
+  // `aws-managed-not-yet-created`); AWS creates the key on first use, named either way.
+  test.each([
+    ['its alias name', 'alias/aws/elasticfilesystem'],
+    ['its alias ARN', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/elasticfilesystem`],
+  ])('the AWS-managed key named by %s is created on first use', async (_name, ref) => {
+    const fs = await create({ KmsKeyId: ref });
+    expect(fs.KmsKeyId).toMatch(new RegExp(`^arn:aws:kms:${REGION}:${ACCOUNT}:key/[0-9a-f-]{36}$`));
+    const again = await create({ KmsKeyId: undefined, CreationToken: 'migration-2' });
+    expect(again.KmsKeyId).toBe(fs.KmsKeyId);
+  });
+
   test.each([
     ['maxIO with elastic throughput', { PerformanceMode: 'maxIO', ThroughputMode: 'elastic' }],
     ['maxIO on One Zone', { PerformanceMode: 'maxIO', AvailabilityZoneName: 'eu-west-1a' }],

@@ -59,7 +59,15 @@ export interface SlackHarness {
   logs: Record<string, unknown>[];
   slashCommand(
     text: string,
-    opts?: { userId?: string; channelId?: string; command?: string; responseUrlId?: string },
+    opts?: {
+      userId?: string;
+      channelId?: string;
+      command?: string;
+      responseUrlId?: string;
+      /** Slack keeps the trigger ID when it redelivers: pass the first delivery's with `retryNum`. */
+      triggerId?: string;
+      retryNum?: number;
+    },
   ): Promise<HttpResult>;
   blockAction(
     payload: Record<string, unknown>,
@@ -92,9 +100,12 @@ export interface ClickedMessage {
  * The part of a block_actions payload that says which button was clicked on which message;
  * blockAction adds the user, team, trigger and response URL.
  */
+let clicks = 0;
 export function buttonClick(actionId: string, value: string, on: ClickedMessage) {
+  // Each click has its own action_ts, as in Slack; a redelivery resends the same payload.
+  const actionTs = `1767225601.${String(++clicks).padStart(6, '0')}`;
   return {
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1767225601.000001' }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: actionTs }],
     message: {
       type: 'message',
       ts: on.messageTs,
@@ -204,9 +215,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
         api_app_id: 'A0TEST01',
         is_enterprise_install: 'false',
         response_url: recorder.responseUrl(opts.responseUrlId ?? `cmd-${++responseUrls}`),
-        trigger_id: `${Date.now()}.trigger`,
+        trigger_id: opts.triggerId ?? `${Date.now()}.trigger`,
       });
-      return post(body.toString());
+      return post(body.toString(), opts.retryNum !== undefined ? { retryNum: opts.retryNum } : {});
     },
     blockAction(payload, opts = {}) {
       const userId = opts.userId ?? 'U0USER01';

@@ -174,3 +174,24 @@ describe('createSlackApp', () => {
     }
   });
 });
+
+describe('interactions nothing listens for', () => {
+  it('acknowledges an unknown action or callback ID at once, logs it at WARN, never at ERROR, and tells the clicker privately', async () => {
+    harness = await startSlackHarness({ services: services() });
+    const click = await harness.blockAction({
+      actions: [{ type: 'button', action_id: 'retired_button', block_id: 'b', value: 'x', action_ts: '1.1' }],
+    });
+    const submit = await harness.viewSubmission({ view: { callback_id: 'retired_modal' } });
+    expect([click.status, submit.status]).toEqual([200, 200]);
+    expect(click.elapsedMs).toBeLessThan(2000);
+    expect(submit.elapsedMs).toBeLessThan(2000);
+    const reply = await harness.waitForCall('response_url');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(reply.body)).toContain('Run the `/efs-encrypt` command again');
+    expect(harness.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(harness.logs.filter((l) => String(l.msg).startsWith('no listener for this'))).toMatchObject([
+      { level: 40, actionId: 'retired_button' },
+      { level: 40, callbackId: 'retired_modal' },
+    ]);
+  });
+});

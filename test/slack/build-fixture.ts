@@ -69,6 +69,7 @@ export function botReplica(
     services: {
       scan: fakeScanService({ result: world.scan }),
       scans: world.store.scans,
+      requests: world.store.requests,
       decide: { workflow: world.decide, keys: world.directories.keys },
       build: {
         phase,

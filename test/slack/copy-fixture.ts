@@ -101,6 +101,7 @@ export function copyBot(
     services: {
       scan: fakeScanService({}),
       scans: world.store.scans,
+      requests: world.store.requests,
       copy: {
         phase,
         methodOf: async (id) => (await world.store.migrations.getDecision(id))?.decision.method,

@@ -12,8 +12,13 @@ type Where = Pick<CallContext, 'accountId' | 'region'>;
 /** The key a reference names, looking in the account and Region its ARN names; undefined if none. */
 export function resolveKey(model: EstateModel, where: Where, ref: string | undefined): EstateKey | undefined {
   if (ref === undefined || ref === AWS_EFS_ALIAS) return awsManagedEfsKey(model, where);
-  const m = /^arn:aws[a-z-]*:kms:([^:]+):(\d{12}):/.exec(ref);
+  const m = /^arn:aws[a-z-]*:kms:([^:]+):(\d{12}):(.+)$/.exec(ref);
   const owner = m ? { region: m[1]!, accountId: m[2]! } : where;
+  // The alias ARN names the AWS-managed key as surely as the alias does (the plan records it so
+  // before the key exists), and AWS creates the key on that first use too; only the caller's own
+  // account and Region have one (an AWS-managed key is never shared).
+  if (m?.[3] === AWS_EFS_ALIAS && owner.accountId === where.accountId && owner.region === where.region)
+    return awsManagedEfsKey(model, owner);
   return findKey(model.region(owner).keys, ref, owner.region, owner.accountId);
 }
 

@@ -75,6 +75,20 @@ function whyExcluded(record: MigrationRecord): string {
   return ` from the migration: ${reason} (excluded by ${record.updatedBy} at ${record.updatedAt}). To build it, bring it into scope with a decision first.`;
 }
 
+/**
+ * Why Retry does not apply to this build, saying what to do instead; undefined when it does (the
+ * build failed at a step, `buildCanRetry`) or a build is already queued or running. Retry resumes a
+ * failed build only: it never starts a first build, nor redoes one that succeeded.
+ */
+export function buildRetryRefusal(status: BuildStatus): string | undefined {
+  const fs = status.fileSystemId;
+  const job = status.job;
+  if (status.canRetry || job?.status === 'queued' || job?.status === 'running') return undefined;
+  if (!job)
+    return `${fs} has never been built, so there is nothing to retry (it is ${status.state}). To build it, use its Build button or \`/efs-encrypt build ${fs}\`.`;
+  return `${fs} is ${status.state} and its last build ${job.status === 'succeeded' ? 'succeeded' : 'did not fail at a build step'}, so there is nothing to retry. \`/efs-encrypt status ${fs}\` shows what comes next.`;
+}
+
 /** States from which a build may be queued. */
 const BUILDABLE: MigrationState[] = ['decided'];
 
@@ -168,9 +182,13 @@ export function createBuildPhase(deps: BuildPhaseDeps): BuildPhase {
     },
 
     async retry(migrationId, actor) {
-      const latest = await latestJob(migrationId);
-      if (!latest) return (await phase.requestBuild([migrationId], actor))[0]!;
-      if (latest.status !== 'failed') return { jobId: latest.jobId, migrationId, created: false };
+      const status = await phase.status(migrationId);
+      const latest = status.job;
+      // A job queued or running (a double click, a Slack retry) is the same build: nothing new.
+      if (latest && (latest.status === 'queued' || latest.status === 'running'))
+        return { jobId: latest.jobId, migrationId, created: false };
+      const refusal = buildRetryRefusal(status);
+      if (refusal || !latest) throw new BadInputError(refusal ?? `${migrationId} has no build to retry.`);
       const { job, created } = await deps.jobs.createJob({
         kind: BUILD_JOB_KIND,
         migrationId,

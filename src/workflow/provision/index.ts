@@ -1,6 +1,7 @@
 /** The build phase's public surface. */
 export {
   BUILD_JOB_KIND,
+  buildRetryRefusal,
   createBuildPhase,
   type BuildPhase,
   type BuildPhaseDeps,

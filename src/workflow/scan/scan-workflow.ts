@@ -52,6 +52,11 @@ export interface ScanRequest {
 
 export interface ScanWorkflow {
   run(request?: ScanRequest): Promise<ScanRecord>;
+  /**
+   * Refuses (BadInputError) named accounts or regions that are not configured, as `run` would,
+   * without scanning: Slack checks a request before it posts anything in the channel.
+   */
+  checkScope(request: ScanRequest): Promise<void>;
 }
 
 export interface RegionDone {
@@ -187,6 +192,28 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     return scan;
   }
 
+  /** The configured accounts and regions, once the named ones are found among them. */
+  async function checkNamed(accounts: string[], regions: string[]) {
+    const listed = await deps.listTargets();
+    const known = unique(listed.accounts);
+    const knownRegions = unique(listed.regions);
+    const problems = [
+      notConfigured(accounts, known, 'account', 'EFS_ENCRYPT_ACCOUNTS'),
+      notConfigured(regions, knownRegions, 'region', 'EFS_ENCRYPT_REGIONS'),
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length) throw new BadInputError(problems.join(' '));
+    return { known, knownRegions, skipped: listed.skipped ?? [] };
+  }
+
+  async function checkScope(request: ScanRequest): Promise<void> {
+    try {
+      await checkNamed(unique(request.accounts), unique(request.regions));
+    } catch (e) {
+      // The scan itself reports an account it cannot enter; that is no reason to refuse it here.
+      if (!(e instanceof AccountAccessError)) throw e;
+    }
+  }
+
   /** The request's accounts and regions, completed from listTargets() where it names none. */
   async function resolveTargets(
     request: ScanRequest,
@@ -198,16 +225,9 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     // in a Slack channel) must never steer the bot's role into other accounts, and a mistyped
     // region must be refused rather than scanned as empty.
     try {
-      const listed = await deps.listTargets();
-      const known = unique(listed.accounts);
-      const knownRegions = unique(listed.regions);
-      const problems = [
-        notConfigured(accounts, known, 'account', 'EFS_ENCRYPT_ACCOUNTS'),
-        notConfigured(regions, knownRegions, 'region', 'EFS_ENCRYPT_REGIONS'),
-      ].filter((p): p is string => p !== undefined);
-      if (problems.length) throw new BadInputError(problems.join(' '));
+      const { known, knownRegions, skipped } = await checkNamed(accounts, regions);
       // What the source listed but will not hand on (a suspended account…) is reported by a scan of all.
-      if (accounts.length === 0) for (const skipped of listed.skipped ?? []) await fail(skipped);
+      if (accounts.length === 0) for (const s of skipped) await fail(s);
       if (accounts.length === 0) accounts = known;
       if (regions.length === 0) regions = knownRegions;
     } catch (e) {
@@ -224,7 +244,7 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     return { accounts, regions };
   }
 
-  return { run };
+  return { run, checkScope };
 }
 
 /** The sentence refusing the named values that are not configured; undefined when all are. */

@@ -1,6 +1,12 @@
 import { clientsWarningMessage } from '#blocks/copy-clients.ts';
 import { ClientsStillConnectedError } from '../../../workflow/copy/index.ts';
-import { authorizeCopy, requestCopy, retryCopyRequest, startCopyRequest } from '../../copy-in-thread.ts';
+import {
+  authorizeCopy,
+  copyMigrationOf,
+  requestCopy,
+  retryCopyRequest,
+  startCopyRequest,
+} from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { backgroundButton } from '../../background-button.ts';
 
@@ -16,7 +22,8 @@ export function copyRequestAction(
   options: { anyway?: boolean } = {},
 ) {
   const title = { initial: 'Start copy', incremental: 'Sync again', final: 'Final sync' }[kind];
-  return backgroundButton(deps, title, async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, title, async ({ target, value: given, replyPrivately }) => {
+    const value = await copyMigrationOf(deps, given);
     await authorizeCopy(deps, target.userId, target.correlationId, value);
     const request = startCopyRequest(value, target.userId, kind, {
       ...(options.anyway ? { clientsAcknowledged: true } : {}),
@@ -36,7 +43,8 @@ export function copyRequestAction(
 
 /** Retry on a failed copy's message: the next job generation of the same kind, in the same message. */
 export function copyRetryAction(deps: ListenerDeps) {
-  return backgroundButton(deps, 'Retry copy', async ({ target, value, replyPrivately }) => {
+  return backgroundButton(deps, 'Retry copy', async ({ target, value: given, replyPrivately }) => {
+    const value = await copyMigrationOf(deps, given);
     await authorizeCopy(deps, target.userId, target.correlationId, value);
     await replyPrivately(await requestCopy(deps, target, value, retryCopyRequest(value, target.userId)));
   });

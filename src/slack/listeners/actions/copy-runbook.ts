@@ -1,10 +1,11 @@
-import { authorizeCopy, postRunbook, recordCopyThread } from '../../copy-in-thread.ts';
+import { authorizeCopy, copyMigrationOf, postRunbook, recordCopyThread } from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { backgroundButton } from '../../background-button.ts';
 
 /** Post runbook (EC2 + rsync): the runbook message and its files in the thread, which later passes report to. */
 export function copyRunbookAction(deps: ListenerDeps) {
-  return backgroundButton(deps, 'Post runbook', async ({ target, value }) => {
+  return backgroundButton(deps, 'Post runbook', async ({ target, value: given }) => {
+    const value = await copyMigrationOf(deps, given);
     await authorizeCopy(deps, target.userId, target.correlationId, value);
     await recordCopyThread(deps, target, value);
     await postRunbook(deps, target, value);

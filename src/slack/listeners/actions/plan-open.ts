@@ -6,6 +6,7 @@ import { describeBasis, planCandidates } from '../../../workflow/decide/index.ts
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { parseOptionalScanId } from '../../payload-ids.ts';
 
 type WebClient = AllMiddlewareArgs['client'];
 
@@ -65,7 +66,7 @@ export function planOpenAction(deps: ListenerDeps) {
         client,
         triggerId: body.trigger_id,
         userId: body.user.id,
-        scanId: action.value || undefined,
+        scanId: parseOptionalScanId(action.value),
         channelId: body.channel?.id ?? body.container?.channel_id,
         threadTs: body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts,
       });

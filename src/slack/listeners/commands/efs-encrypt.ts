@@ -12,6 +12,10 @@ import { openPlanModal } from '../actions/plan-open.ts';
 import { buildFromCommand } from './build.ts';
 import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
+import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
+
+/** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
+const STARTS_WORK = new Set(['scan', 'build', 'export']);
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -24,6 +28,7 @@ export function efsEncryptCommand(deps: ListenerDeps) {
     ack,
     respond,
     client,
+    context,
   }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const correlationId = newCorrelationId();
@@ -44,10 +49,34 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         return await replyPrivately(unknownCommandMessage(SLASH_COMMAND, parsed.given, COMMANDS));
       if (!parsed.command.available)
         return await replyPrivately(comingSoonMessage(SLASH_COMMAND, parsed.command, COMMANDS));
+      // A redelivery (x-slack-retry-num) of a command that posts or queues does nothing again.
+      if (
+        STARTS_WORK.has(parsed.command.name) &&
+        !(await isFirstDelivery(
+          deps.services.requests,
+          requestFingerprint([
+            'command',
+            command.command,
+            command.text,
+            command.user_id,
+            command.channel_id,
+            command.trigger_id,
+          ]),
+          {
+            kind: `command ${parsed.command.name}`,
+            actor: command.user_id,
+            retryNum: context.retryNum,
+            logger: log,
+          },
+        ))
+      )
+        return;
       if (parsed.command.name === 'scan') {
         await deps.authorizer.authorize(command.user_id, 'scan');
         // A typo is refused here, privately, before anything is posted or scanned.
         const scope = parseScanScope(parsed.args);
+        // Accounts and regions outside the configuration too: refused privately, nothing posted.
+        if (scope.accounts.length || scope.regions.length) await deps.services.scan.checkScope?.(scope);
         log.info('scan requested');
         scanFromCommand(deps, {
           client,

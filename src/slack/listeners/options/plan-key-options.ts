@@ -15,7 +15,24 @@ export function planKeyOptions(deps: ListenerDeps) {
     const suggestion = payload as BlockSuggestion;
     const where = parsePlanBlockId(suggestion.block_id);
     const decide = deps.services.decide;
-    if (!where || !decide) return await ack({ options: keyOptions([], '') });
+    if (!where || !decide) {
+      deps.logger.warn(
+        { blockId: suggestion.block_id.slice(0, 255) },
+        'key options for no plan block: refused',
+      );
+      return await ack({ options: keyOptions([], '') });
+    }
+    // Only who may plan sees an account's keys: the query names any account, and listing it means
+    // assuming the bot's role there.
+    try {
+      await deps.authorizer.authorize(suggestion.user.id, 'plan');
+    } catch {
+      deps.logger.warn(
+        { userId: suggestion.user.id, accountId: where.accountId, region: where.region },
+        'key options refused: not an admin',
+      );
+      return await ack({ options: keyOptions([], '') });
+    }
     try {
       const keys = await decide.keys.listCustomerKeys({ accountId: where.accountId, region: where.region });
       await ack({ options: keyOptions(keys, suggestion.value ?? '') });

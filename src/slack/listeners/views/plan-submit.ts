@@ -14,6 +14,7 @@ import { describeBasis, planCandidates } from '../../../workflow/decide/index.ts
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { parseOptionalScanId } from '../../payload-ids.ts';
 
 /**
  * A page of the plan modal submitted: check every choice against AWS, answer problems next to
@@ -43,7 +44,8 @@ export function planSubmitView(deps: ListenerDeps) {
       const decide = deps.services.decide;
       if (!meta || !decide)
         throw new BadInputError('This plan form is out of date; close it and open the plan again.');
-      const request = { scanId: meta.scanId, asOf: meta.asOf };
+      // Parsed before it names a partition to read: `ARBITRARY#…` is no scan.
+      const request = { scanId: parseOptionalScanId(meta.scanId, 'This plan form'), asOf: meta.asOf };
       const basis = await decide.workflow.basisFor(request);
       const candidates = planCandidates(basis);
       const page = pageOf(candidates, meta.page);

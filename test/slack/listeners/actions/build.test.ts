@@ -137,24 +137,31 @@ describe('Review build and Build', () => {
     expect(edits.length).toBeGreaterThan(0);
   }, 30_000);
 
-  it('a double click and a Slack retry queue one job and make one file system, and say so', async () => {
+  it('a double click and a Slack retry queue one job and make one file system: the click says so, the redelivery is ignored', async () => {
     const { world, bot, harness } = await start();
-    // Slack resends the click whose first delivery timed out, with x-slack-retry-num: 1.
-    const retried = () =>
-      harness.blockAction(
-        { ...click(BUILD_ONE_ACTION_ID, APP_ID), response_url: harness.recorder.responseUrl('retry-1') },
-        { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
-      );
-    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
+    const first = click(BUILD_ONE_ACTION_ID, APP_ID);
+    await harness.blockAction(first, { userId: ADMIN });
     await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
+    // A second click (its own action_ts), and Slack resending the first click, whose first delivery
+    // timed out, with x-slack-retry-num: 1 (the same payload).
     const [a, b] = await Promise.all([
-      harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN }),
-      retried(),
+      harness.blockAction(
+        { ...click(BUILD_ONE_ACTION_ID, APP_ID), response_url: harness.recorder.responseUrl('second') },
+        { userId: ADMIN },
+      ),
+      harness.blockAction(
+        { ...first, response_url: harness.recorder.responseUrl('retry-1') },
+        { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
+      ),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
+    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'second');
     expect(textOf(again)).toContain('nothing new queued');
-    expect(textOf(again)).toContain('Slack retry 1');
+    await harness.slack.tasks.drain();
+    expect(harness.recorder.calls.filter((c) => c.responseUrlId === 'retry-1')).toEqual([]);
+    expect(
+      harness.logs.filter((l) => l.msg === 'redelivered request already handled: ignored'),
+    ).toMatchObject([{ retryNum: 1 }]);
     await bot.idle();
     await finalUpdate(harness, APP, 'ready');
     expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
@@ -341,5 +348,142 @@ describe('/efs-encrypt build', () => {
       'may build',
     );
     expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
+  }, 30_000);
+});
+
+describe('issue 18: a build stays where it was asked for, and Retry only retries', () => {
+  const threadEvents = async (w: BuildWorld, id: string) =>
+    (await w.store.events.listEvents(id)).filter((e) => e.kind === BUILD_THREAD_EVENT);
+
+  it('a later Build from another thread queues nothing and leaves the progress in the thread of the click that queued it', async () => {
+    const { world, bot, harness } = await start();
+    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
+    await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
+    const LATER = '1767225700.000001';
+    await harness.blockAction(
+      buttonClick(BUILD_ONE_ACTION_ID, APP_ID, { channel: CHANNEL, threadTs: LATER, messageTs: LATER }),
+      { userId: ADMIN },
+    );
+    await harness.waitForCall('response_url', (c) => textOf(c).includes('nothing new queued'));
+    await bot.idle();
+    await finalUpdate(harness, APP, 'ready');
+    const posted = progressPosts(harness, APP);
+    expect(posted).toHaveLength(1);
+    expect(harness.recorder.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === LATER)).toEqual(
+      [],
+    );
+    expect(
+      (await threadEvents(world, APP_ID)).map((e) => (e.data as { threadTs: string }).threadTs),
+    ).not.toContain(LATER);
+    expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
+  }, 30_000);
+
+  it('Retry on a decided file system that was never built is refused privately with what to do, and builds nothing', async () => {
+    const { world, bot, harness } = await start();
+    await harness.blockAction(click(BUILD_RETRY_ACTION_ID, APP_ID), { userId: ADMIN });
+    const reply = await harness.waitForCall('response_url');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf(reply)).toContain(`${APP} has never been built, so there is nothing to retry`);
+    expect(textOf(reply)).toContain(`/efs-encrypt build ${APP}`);
+    await bot.idle();
+    expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
+    expect(await threadEvents(world, APP_ID)).toEqual([]);
+    expect(await world.twinsOf(APP)).toHaveLength(0);
+    expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
+  }, 30_000);
+
+  it('Retry on a build that succeeded is refused privately and queues nothing', async () => {
+    const { world, bot, harness } = await start();
+    await harness.blockAction(click(BUILD_ONE_ACTION_ID, APP_ID), { userId: ADMIN });
+    await bot.idle();
+    await finalUpdate(harness, APP, 'ready');
+    await harness.blockAction(click(BUILD_RETRY_ACTION_ID, APP_ID), { userId: ADMIN });
+    const reply = await harness.waitForCall('response_url', (c) => textOf(c).includes('nothing to retry'));
+    expect(textOf(reply)).toContain('its last build succeeded');
+    expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('issue 18: button values are parsed and found before they are used as store keys', () => {
+  it.each([
+    ['a key of no migration', 'ARBITRARY#x', 'not a file system migration'],
+    ['a scan partition', 'SCAN#20260101T000000000Z-00000000', 'not a file system migration'],
+    ['nothing', '', 'names nothing, not a file system migration'],
+    [
+      'an unknown file system',
+      `FS#${ACCOUNT}#${REGION}#fs-0000000000000dead`,
+      'is not a file system the bot tracks',
+    ],
+  ])(
+    'refuses %s privately with what to do, at WARN, writing nothing under it',
+    async (_name, value, says) => {
+      const { world, harness } = await start();
+      for (const [actionId, user] of [
+        [BUILD_ONE_ACTION_ID, 'U0NOBODY1'],
+        [BUILD_RETRY_ACTION_ID, ADMIN],
+      ] as const) {
+        await harness.blockAction(
+          { ...click(actionId, value), response_url: harness.recorder.responseUrl(actionId) },
+          { userId: user },
+        );
+        const reply = await harness.waitForCall('response_url', (c) => c.responseUrlId === actionId);
+        expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+        expect(textOf(reply)).toContain(says);
+        expect(textOf(reply)).not.toContain('Something unexpected');
+        expect(textOf(reply)).toMatch(/\/efs-encrypt (status|scan)/);
+      }
+      if (value) expect(await world.store.events.listEvents(value)).toEqual([]);
+      expect(harness.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+      expect(harness.logs.filter((l) => String(l.msg).endsWith('refused or failed'))).toMatchObject([
+        { level: 40 },
+        { level: 40 },
+      ]);
+      expect(await world.store.jobs.listJobsForMigration(APP_ID)).toHaveLength(0);
+    },
+    30_000,
+  );
+});
+
+describe('issue 18: a Slack redelivery does its work once', () => {
+  it('/efs-encrypt build redelivered with x-slack-retry-num 1 and 2, to another replica too, posts one root message and queues one job', async () => {
+    const { world, bot, harness } = await start();
+    // The second replica shares only the store, as two bot processes behind one URL do.
+    const other = await startSlackHarness({
+      services: botReplica(world, 'r2').services,
+      config: { admins: [ADMIN] },
+      clock: world.clock,
+    });
+    harnesses.push(other);
+    const send = (h: SlackHarness, retryNum?: number) =>
+      h.slashCommand('build all', {
+        userId: ADMIN,
+        channelId: 'C0OPS001',
+        triggerId: '1767225600.trigger',
+        responseUrlId: `delivery-${retryNum ?? 0}`,
+        ...(retryNum ? { retryNum } : {}),
+      });
+    const first = await send(harness);
+    const [second, third] = await Promise.all([send(other, 1), send(harness, 2)]);
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    await harness.waitForCall('response_url', (c) => textOf(c).includes('Queued'));
+    await harness.slack.tasks.drain();
+    await other.slack.tasks.drain();
+    await bot.idle();
+    await finalUpdate(harness, APP, 'ready');
+    const roots = [harness, other].flatMap((h) =>
+      h.recorder
+        .callsTo('chat.postMessage')
+        .filter((c) => c.body.channel === 'C0OPS001' && !c.body.thread_ts),
+    );
+    expect(roots).toHaveLength(1);
+    expect(await world.store.jobs.listJobsForMigration(APP_ID, 'build')).toHaveLength(1);
+    expect(await world.store.jobs.listJobsForMigration(LOGS_ID, 'build')).toHaveLength(1);
+    const ignored = [harness, other].flatMap((h) =>
+      h.logs.filter((l) => l.msg === 'redelivered request already handled: ignored'),
+    );
+    expect(ignored.map((l) => l.retryNum).sort()).toEqual([1, 2]);
+    // A new command (a new trigger) is not a redelivery: it is answered.
+    await harness.slashCommand('build all', { userId: ADMIN, channelId: 'C0OPS001', responseUrlId: 'later' });
+    await harness.waitForCall('response_url', (c) => c.responseUrlId === 'later');
   }, 30_000);
 });

@@ -313,20 +313,27 @@ describe('DataSync from the thread', () => {
     expect(textOf(next)).not.toContain('CreateLocationEfs');
   }, 30_000);
 
-  it('a Slack retry of Start copy (x-slack-retry-num: 1) queues one job and says so', async () => {
+  it('a Slack retry of Start copy (x-slack-retry-num: 1) is ignored and a second click queues nothing new, saying so', async () => {
     const { world, bot, harness } = await start();
     const id = await world.seed('datasync');
-    await harness.blockAction(click(COPY_START_ACTION_ID, id), { userId: ADMIN });
+    const first = click(COPY_START_ACTION_ID, id);
+    await harness.blockAction(first, { userId: ADMIN });
     await reply(harness, 'Queued the initial copy');
-    // The click again, as Slack resends it when the first delivery timed out.
+    // The same click again, as Slack resends it when the first delivery timed out.
     const retried = await harness.blockAction(
-      { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('retry-1') },
+      { ...first, response_url: harness.recorder.responseUrl('retry-1') },
       { userId: ADMIN, channelId: CHANNEL, retryNum: 1 },
     );
     expect(retried.status).toBe(200);
-    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'retry-1');
+    // A second click of the button (its own action_ts) is answered.
+    await harness.blockAction(
+      { ...click(COPY_START_ACTION_ID, id), response_url: harness.recorder.responseUrl('second') },
+      { userId: ADMIN, channelId: CHANNEL },
+    );
+    const again = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'second');
     expect(textOf(again)).toContain('nothing new queued');
-    expect(textOf(again)).toContain('Slack retry 1');
+    await harness.slack.tasks.drain();
+    expect(harness.recorder.calls.filter((c) => c.responseUrlId === 'retry-1')).toEqual([]);
     await bot.idle();
     await shown(harness, 'done');
     expect(await world.store.jobs.listJobsForMigration(id, 'copy')).toHaveLength(1);
@@ -828,5 +835,42 @@ describe('final sync: clients still connected to the source (CloudWatch)', () =>
     expect(textOf(done)).toContain('No client connected');
     const verified = (await world.store.events.listEvents(id)).find((e) => e.to === 'verified')!;
     expect(verified.detail).toContain('client check at');
+  }, 30_000);
+});
+
+describe('issue 18: copy buttons and modals name a known migration before anything is written', () => {
+  it('refuses a button value or private_metadata naming another key privately, writing nothing under it', async () => {
+    const { world, harness } = await start();
+    const hostile = 'ARBITRARY#x';
+    for (const actionId of [COPY_START_ACTION_ID, COPY_RETRY_ACTION_ID, COPY_RUNBOOK_ACTION_ID]) {
+      await harness.blockAction(
+        { ...click(actionId, hostile), response_url: harness.recorder.responseUrl(actionId) },
+        { userId: 'U0NOBODY1' },
+      );
+      const r = await harness.waitForCall('response_url', (c) => c.responseUrlId === actionId);
+      expect(r.body).toMatchObject({ response_type: 'ephemeral' });
+      expect(textOf(r)).toContain('not a file system migration');
+    }
+    await harness.blockAction(
+      { ...click(COPY_WRITES_STOPPED_ACTION_ID, ''), response_url: harness.recorder.responseUrl('modal') },
+      { userId: ADMIN },
+    );
+    const modal = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'modal');
+    expect(textOf(modal)).toContain('names nothing, not a file system migration');
+    expect(textOf(modal)).not.toContain('Something unexpected');
+    const res = await harness.viewSubmission(
+      {
+        view: {
+          callback_id: COPY_WRITES_STOPPED_CALLBACK_ID,
+          private_metadata: JSON.stringify({ migrationId: hostile, channel: CHANNEL, threadTs: THREAD }),
+          state: { values: {} },
+        },
+      },
+      { userId: 'U0NOBODY1' },
+    );
+    expect(JSON.stringify(JSON.parse(res.body))).toContain('This form names `ARBITRARY#x`');
+    expect(await world.store.events.listEvents(hostile)).toEqual([]);
+    expect(harness.recorder.callsTo('views.open')).toHaveLength(0);
+    expect(harness.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
   }, 30_000);
 });

@@ -241,6 +241,15 @@ describe('plan modal', () => {
     expect(await env.store.migrations.getMigration(migrationId(ACCOUNT, REGION, FS.scratch))).toBeUndefined();
   }, 30_000);
 
+  it('refuses a form whose metadata names no scan, saying what to do, and records nothing', async () => {
+    const { env, harness } = await start();
+    const res = await submit(harness, 'ARBITRARY#x', { [FS.scratch]: { scope: 'excluded', reason: 'x' } });
+    expect(Object.values(errorsOf(res.body))[0]).toContain(
+      'This plan form names `ARBITRARY#x`, not a scan ID',
+    );
+    expect(await env.store.migrations.getMigration(migrationId(ACCOUNT, REGION, FS.scratch))).toBeUndefined();
+  }, 30_000);
+
   it('records exactly one decision event for a double submit', async () => {
     const { env, harness } = await start();
     const fills = { [FS.app]: { scope: 'in_scope' as const, typed: KEYS.good.alias, method: 'replication' } };
@@ -283,6 +292,39 @@ describe('plan modal', () => {
     ]);
     expect(all[1]!.value).toBe(KEYS.good.arn);
     expect((await ask('efs')).map((o) => o.text.text)).toEqual(['app-efs · Enabled', 'old-efs · Disabled']);
+  }, 30_000);
+
+  it('lists no account’s keys for someone who may not plan, or for a block that names no plan file system', async () => {
+    const { harness } = await start();
+    const ask = async (userId: string, blockId: string) => {
+      const res = await harness.post(
+        new URLSearchParams({
+          payload: JSON.stringify({
+            type: 'block_suggestion',
+            user: { id: userId },
+            team: { id: 'T0TEST01' },
+            api_app_id: 'A0TEST01',
+            token: 'legacy-verification-token',
+            action_id: PLAN_KEY_SELECT_ACTION_ID,
+            block_id: blockId,
+            value: '',
+            view: { id: 'V1', type: 'modal', callback_id: PLAN_CALLBACK_ID, private_metadata: '' },
+          }),
+        }).toString(),
+      );
+      return (JSON.parse(res.body) as { options: { text: { text: string } }[] }).options.map(
+        (o) => o.text.text,
+      );
+    };
+    expect(await ask('U0NOBODY1', planBlockId('key', at(FS.app)))).toEqual([
+      'aws/elasticfilesystem · AWS managed',
+    ]);
+    expect(await ask(ADMIN, 'key|ARBITRARY#x')).toEqual(['aws/elasticfilesystem · AWS managed']);
+    expect(harness.logs.filter((l) => String(l.msg).startsWith('key options'))).toMatchObject([
+      { level: 40, userId: 'U0NOBODY1' },
+      { level: 40 },
+    ]);
+    expect((await ask(ADMIN, planBlockId('key', at(FS.app)))).length).toBeGreaterThan(1);
   }, 30_000);
 
   it('pages dozens of candidates and moves to the next page after saving one', async () => {
