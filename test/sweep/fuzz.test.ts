@@ -50,11 +50,11 @@ describe('the receiver under generated hostile payloads', () => {
     },
   });
 
-  // Known bug (reported by the sweep): a plan_modal submission whose state has none of the modal's
-  // blocks makes the listener throw "Cannot read properties of undefined (reading 'find')" before it
-  // acknowledges; Bolt answers 404 after its 3 s timeout and the admin sees a stuck modal.
+  // Known bug (reported by the sweep): a plan_modal submission without `view.blocks` makes the listener
+  // throw "Cannot read properties of undefined (reading 'find')" at src/slack/listeners/views/
+  // plan-submit.ts (`view.blocks.find`, before its try and before ack): Bolt answers 404 after 3 s.
   it.fails(
-    'acknowledges a plan_modal submission with an empty state (known bug: plan-submit throws)',
+    'acknowledges a plan_modal submission without view.blocks (known bug: plan-submit throws before ack)',
     async () => {
       const crashes = () => rig.logs.filter((l) => l.msg === 'unhandled error in a Slack listener').length;
       const before = crashes();
