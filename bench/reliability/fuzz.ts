@@ -40,6 +40,12 @@ export const KNOWN_BUGS = {
    * type: Bolt throws while building its context, before any listener, and the receiver answers 500.
    */
   boltEnvelope500: (r: SweepRequest, p: string) => r.kind === 'interactive' && p === 'answered 500',
+  /**
+   * An admin's copy button (copy_runbook, copy_start/sync/final, the rsync pass modals) whose value is no
+   * known migration: the listener records the Slack thread (a `slack_copy_thread` event keyed by the raw
+   * value) before the copy phase looks the migration up, so garbage becomes a partition key.
+   */
+  copyThreadForUnknownId: (_r: SweepRequest, p: string) => p.startsWith('store gained slack_copy_thread '),
 };
 
 export interface SweepFigures {
@@ -63,24 +69,33 @@ export async function sweep(rig: Rig, requests: SweepRequest[]): Promise<SweepFi
     payloadsTried: 0,
     byStatus: {},
     failures: [],
-    knownBugHits: { planSubmitGarbageState: 0, boltEnvelope500: 0 },
+    knownBugHits: { planSubmitGarbageState: 0, boltEnvelope500: 0, copyThreadForUnknownId: 0 },
     listenerErrors: 0,
     refusalsRecorded: 0,
     slowestMs: 0,
   };
   const limit = pLimit(BATCH);
+  // Every item ever seen: a write is counted once, whichever batch's scan first sees it.
+  const seen = new Set((await rig.storeItems()).keys());
   for (let i = 0; i < requests.length; i += BATCH) {
     const batch = requests.slice(i, i + BATCH);
-    const before = await rig.storeItems();
     const crashesBefore = crashLines(rig).length;
     const outcomes = await Promise.all(batch.map((r) => limit(() => send(rig, r))));
     await rig.slack.tasks.drain();
     const crashes = crashLines(rig).slice(crashesBefore);
     figures.listenerErrors += crashes.length;
     const after = await rig.storeItems();
-    const written = [...after].filter(([key]) => !before.has(key));
+    const written = [...after].filter(([key]) => !seen.has(key));
+    for (const [key] of written) seen.add(key);
     figures.refusalsRecorded += written.filter(([, kind]) => kind === 'refused').length;
-    const strayWrites = written.filter(([, kind]) => kind !== 'refused');
+    // A stray write is laid on the request that carried its partition key, else on the batch's first.
+    const strayWrites = new Map<SweepRequest, string[]>();
+    for (const [key, kind] of written.filter(([, kind]) => kind !== 'refused')) {
+      const pk = key.slice(0, key.indexOf('|'));
+      const owner =
+        batch.find((r) => JSON.stringify(r).includes(JSON.stringify(pk).slice(1, -1))) ?? batch[0]!;
+      strayWrites.set(owner, [...(strayWrites.get(owner) ?? []), `${kind} ${key.slice(0, 120)}`]);
+    }
 
     batch.forEach((request, n) => {
       figures.payloadsTried++;
@@ -95,8 +110,7 @@ export async function sweep(rig: Rig, requests: SweepRequest[]): Promise<SweepFi
           ...(KNOWN_BUGS.planSubmitGarbageState(request, 'listener error') ? ['listener error'] : []),
         );
       else if (crashes.length) problems.push(`listener error(s) in its batch: ${crashes.join('; ')}`);
-      if (strayWrites.length)
-        problems.push(`store gained ${strayWrites.map(([k, kind]) => `${kind} ${k}`).join(', ')}`);
+      for (const write of strayWrites.get(request) ?? []) problems.push(`store gained ${write}`);
       const unexplained = problems.filter((p) => {
         for (const [name, matches] of Object.entries(KNOWN_BUGS))
           if (matches(request, p)) {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { pino } from 'pino';
-import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
+import { openRuntime, type EstateChoice, type Runtime } from '../../src/cli/runtime.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { ScanRecord } from '../../src/domain/inventory.ts';
@@ -53,6 +53,10 @@ export interface RigOptions {
   admins?: string[];
   /** SLACK_TEAM_ID: the one workspace served (default RIG_TEAM). */
   teamId?: string;
+  /** How the sample estate behaves: a throttling storm (`throttleEvery`), a faster timeline (`timing`). */
+  estate?: Omit<EstateChoice, 'demo' | 'file'>;
+  /** The start-up scan's scope (default: the whole sample estate). */
+  scope?: { accounts?: string[]; regions?: string[] };
 }
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
@@ -61,9 +65,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     config: loadConfig({}),
     env: process.env,
     logger: pino({ level: 'silent' }),
-    estate: { demo: true },
+    estate: { demo: true, ...options.estate },
   });
-  const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: RIG_ADMIN });
+  const scan = await runtime.scanWorkflow(silentIoHost).run({ requestedBy: RIG_ADMIN, ...options.scope });
   const services = slackServices(runtime, { pollMs: 50 });
   const stub = await startSlackStub(options.teamId ?? RIG_TEAM);
 
@@ -93,6 +97,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const started = await slack.start();
   if (started.mode !== 'http') throw new Error('the rig drives the HTTP receiver');
   const url = started.url;
+  // Bolt calls auth.test once after start and leaves its promise unhandled until the first event: let
+  // it answer, so a rig closed at once does not turn it into an unhandled rejection.
+  await slack.app.client.auth.test();
 
   const dynamo = new DynamoDBClient({
     endpoint: runtime.store.endpoint,

@@ -21,6 +21,7 @@ export async function startSlackStub(teamId: string): Promise<SlackStub> {
     req.resume();
     req.on('end', () => {
       stub.calls++;
+      if (process.env.SWEEP_STUB_TRACE) console.log('stub call', req.url);
       const path = req.url ?? '/';
       const method = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
       const stamp = `1767225600.${String(++ts).padStart(6, '0')}`;
@@ -49,7 +50,7 @@ export async function startSlackStub(teamId: string): Promise<SlackStub> {
   stub.responseUrl = (id) => `${base}/response/${encodeURIComponent(id)}`;
   stub.close = () =>
     new Promise<void>((resolve) => {
-      server.closeAllConnections();
+      server.closeIdleConnections();
       server.close(() => resolve());
     });
   return stub;

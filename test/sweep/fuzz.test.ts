@@ -64,6 +64,47 @@ describe('the receiver under generated hostile payloads', () => {
     },
   );
 
+  // Known bug (reported by the sweep, 2,000-payload run): an admin's copy_runbook click whose value is
+  // no migration records the Slack thread first (src/slack/listeners/actions/copy-runbook.ts:
+  // recordCopyThread before any lookup; copy-in-thread.ts requestCopy and recordRsyncPass do the same),
+  // so a `slack_copy_thread` event is written under the raw value as its partition key.
+  it.fails(
+    'writes nothing for a copy_runbook click on an unknown migration (known bug: thread recorded first)',
+    async () => {
+      const before = new Set((await rig.storeItems()).keys());
+      const res = await rig.interactive({
+        type: 'block_actions',
+        user: { id: RIG_ADMIN, username: 'u0admin01', team_id: RIG_TEAM },
+        team: { id: RIG_TEAM, domain: 'efs-encrypt-sweep' },
+        api_app_id: 'A0SWEEP01',
+        token: 'legacy-verification-token',
+        trigger_id: '1767225600.trigger',
+        channel: { id: 'C0CHAN01', name: 'platform-ops' },
+        container: {
+          type: 'message',
+          message_ts: '1767225600.000001',
+          channel_id: 'C0CHAN01',
+          is_ephemeral: false,
+        },
+        message: { type: 'message', ts: '1767225600.000001', thread_ts: '1767225600.000001', text: '' },
+        response_url: rig.stub.responseUrl('runbook'),
+        actions: [
+          {
+            type: 'button',
+            action_id: 'copy_runbook',
+            block_id: 'b',
+            value: 'not-a-migration',
+            action_ts: '1',
+          },
+        ],
+      });
+      await rig.slack.tasks.drain();
+      expect(res.status).toBe(200);
+      const written = [...(await rig.storeItems())].filter(([key]) => !before.has(key));
+      expect(written).toEqual([]);
+    },
+  );
+
   // Known bug (reported by the sweep): an interactive payload whose `user` is null passes the request
   // guard (it is an object) and makes Bolt throw while it builds the context: 500, which Slack retries.
   it.fails('answers a view submission whose user is null below 500 (known bug: Bolt envelope)', async () => {
