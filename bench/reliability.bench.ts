@@ -46,6 +46,7 @@ export async function run(): Promise<BenchResult> {
         'known bug: plan_modal garbage state throws': f.knownBugHits.planSubmitGarbageState,
         'known bug: Bolt envelope answers 500': f.knownBugHits.boltEnvelope500,
         'known bug: copy thread recorded for an unknown ID': f.knownBugHits.copyThreadForUnknownId,
+        'known bug: respond() on a garbage response_url throws': f.knownBugHits.garbageResponseUrl,
         'refusals recorded (audit events)': f.refusalsRecorded,
         'refusals checked (authorisation matrix)':
           '39 in npm test (test/sweep/authorization-matrix.test.ts: 13 actions x 3 callers)',
