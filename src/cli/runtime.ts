@@ -29,6 +29,8 @@ export interface EstateChoice {
   demo?: boolean;
   latencyMs?: number;
   tps?: number;
+  /** Throttle every Nth call per account, region and operation (reliability sweeps). */
+  throttleEvery?: number;
   /** How long the estate's asynchronous work takes (tests and rehearsals pass scaleTiming(speed)). */
   timing?: Partial<EstateTiming>;
 }
@@ -79,6 +81,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
         estate: data,
         latencyMs: options.estate?.latencyMs,
         tps: options.estate?.tps,
+        throttleEvery: options.estate?.throttleEvery,
         clock,
         ...(options.estate?.timing ? { timing: options.estate.timing } : {}),
       });

@@ -26,6 +26,11 @@ export interface EstateServerOptions {
   tps?: number;
   /** Token bucket size; defaults to `tps` (at least 1). */
   burst?: number;
+  /**
+   * Throttles every Nth call per account, region and operation (2: every other one), whatever the rate:
+   * a storm for reliability sweeps that, unlike `tps`, does not depend on how fast the machine is.
+   */
+  throttleEvery?: number;
   clock?: Clock;
   /** Page size when a caller gives no limit (default 5: smaller than AWS's, so missed pages show). */
   defaultPageSize?: number;
@@ -78,6 +83,10 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
     options.tps !== undefined
       ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock)
       : undefined;
+  const throttleEvery = options.throttleEvery;
+  if (throttleEvery !== undefined && !(Number.isInteger(throttleEvery) && throttleEvery >= 2))
+    throw new RangeError(`throttleEvery must be an integer of at least 2, got ${throttleEvery}`);
+  const callsByKey = new Map<string, number>();
   let stats: EstateStats = { calls: 0, throttles: 0, byOperation: {}, byBucket: {} };
 
   async function answer(req: WireRequest): Promise<WireResponse> {
@@ -106,7 +115,9 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
       const bucket = `${ctx.accountId}/${region}/${key}`;
       stats.byBucket[bucket] = (stats.byBucket[bucket] ?? 0) + 1;
       if (options.latencyMs) await delay(options.latencyMs);
-      if (buckets && !buckets.take(bucket)) {
+      const nth = (callsByKey.get(bucket) ?? 0) + 1;
+      callsByKey.set(bucket, nth);
+      if ((buckets && !buckets.take(bucket)) || (throttleEvery && nth % throttleEvery === 0)) {
         stats.throttles++;
         throw service.throttling();
       }

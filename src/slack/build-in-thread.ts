@@ -56,16 +56,26 @@ export async function buildMigrationOf(deps: ListenerDeps, value: string): Promi
   );
 }
 
+/** The button's migration when it parses and exists; none otherwise (nothing is written under it). */
+export const knownBuildMigrations = (deps: ListenerDeps, value: unknown): Promise<string[]> =>
+  buildMigrationOf(deps, value as string).then(
+    (id) => [id],
+    () => [],
+  );
+
 /** Admins only; a refusal is logged and recorded on each migration it concerns, then rethrown. */
 export async function authorizeBuild(
   deps: ListenerDeps,
   userId: string,
   correlationId: string,
-  migrationIds: string[] = [],
+  concerned: string[] | (() => Promise<string[]>) = [],
 ): Promise<void> {
   try {
     await deps.authorizer.authorize(userId, 'build');
   } catch (err) {
+    // Who may act is checked before what the button names is looked up, so a non-admin hears "not
+    // an admin" whatever the value; the refusal is recorded only under a migration that exists.
+    const migrationIds = typeof concerned === 'function' ? await concerned() : concerned;
     deps.logger.warn({ correlationId, userId, migrationIds, action: 'build' }, 'build refused: not an admin');
     const events = deps.services.build?.events;
     if (events)

@@ -49,15 +49,25 @@ export async function copyMigrationOf(
   );
 }
 
+/** The button's migration when it parses and exists; undefined otherwise (nothing is written under it). */
+export const knownCopyMigration = (deps: ListenerDeps, value: unknown): Promise<string | undefined> =>
+  copyMigrationOf(deps, value).then(
+    (id) => id,
+    () => undefined,
+  );
+
 export async function authorizeCopy(
   deps: ListenerDeps,
   userId: string,
   correlationId: string,
-  migrationId?: string,
+  concerned?: string | (() => Promise<string | undefined>),
 ): Promise<void> {
   try {
     await deps.authorizer.authorize(userId, 'copy');
   } catch (err) {
+    // Who may act is checked before what the button names is looked up, so a non-admin hears "not
+    // an admin" whatever the value; the refusal is recorded only under a migration that exists.
+    const migrationId = typeof concerned === 'function' ? await concerned() : concerned;
     deps.logger.warn({ correlationId, userId, migrationId, action: 'copy' }, 'copy refused: not an admin');
     const events = deps.services.copy?.events;
     if (events && migrationId)

@@ -85,3 +85,24 @@ describe('throttling: a token bucket per account, region and operation', () => {
     expect(h.server.stats()).toMatchObject({ calls: 3, throttles: 1 });
   });
 });
+
+describe('throttleEvery: a storm at any rate', () => {
+  test('throttles every other call per account, region and operation, and refuses a nonsense setting', async () => {
+    h = await startHarness({ throttleEvery: 2 });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 4; i++)
+      outcomes.push(
+        await h.efs.send(new DescribeFileSystemsCommand({})).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      );
+    expect(outcomes).toEqual(['ok', 'ThrottlingException', 'ok', 'ThrottlingException']);
+    // Another operation counts on its own: its first call passes.
+    await expect(h.kms.send(new DescribeKeyCommand({ KeyId: 'alias/payments-efs' }))).resolves.toBeDefined();
+    expect(h.server.stats()).toMatchObject({ calls: 5, throttles: 2 });
+    await expect(startHarness({ throttleEvery: 1 })).rejects.toThrow(
+      /throttleEvery must be an integer of at least 2/,
+    );
+  });
+});

@@ -6,7 +6,7 @@ import {
   type CopyModalMetadata,
 } from '#blocks/copy-modals.ts';
 import { errorMessage } from '#blocks/error.ts';
-import { authorizeCopy, copyMigrationOf, copyServiceOf } from '../../copy-in-thread.ts';
+import { authorizeCopy, copyMigrationOf, copyServiceOf, knownCopyMigration } from '../../copy-in-thread.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { buttonOutsideMessage, userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
@@ -28,9 +28,9 @@ export function copyModalAction(
     const correlationId = newCorrelationId();
     const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id });
     try {
-      // Parsed and found before anything else (a refusal's audit record is written under it).
+      // Who may act first; then the value, parsed and found before anything is written under it.
+      await authorizeCopy(deps, body.user.id, correlationId, () => knownCopyMigration(deps, action.value));
       const migrationId = await copyMigrationOf(deps, action.value);
-      await authorizeCopy(deps, body.user.id, correlationId, migrationId);
       const copy = copyServiceOf(deps);
       const channel = body.channel?.id ?? body.container?.channel_id;
       const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts;

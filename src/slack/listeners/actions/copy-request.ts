@@ -2,6 +2,7 @@ import { clientsWarningMessage } from '#blocks/copy-clients.ts';
 import { ClientsStillConnectedError } from '../../../workflow/copy/index.ts';
 import {
   authorizeCopy,
+  knownCopyMigration,
   copyMigrationOf,
   requestCopy,
   retryCopyRequest,
@@ -23,8 +24,8 @@ export function copyRequestAction(
 ) {
   const title = { initial: 'Start copy', incremental: 'Sync again', final: 'Final sync' }[kind];
   return backgroundButton(deps, title, async ({ target, value: given, replyPrivately }) => {
+    await authorizeCopy(deps, target.userId, target.correlationId, () => knownCopyMigration(deps, given));
     const value = await copyMigrationOf(deps, given);
-    await authorizeCopy(deps, target.userId, target.correlationId, value);
     const request = startCopyRequest(value, target.userId, kind, {
       ...(options.anyway ? { clientsAcknowledged: true } : {}),
     });
@@ -44,8 +45,8 @@ export function copyRequestAction(
 /** Retry on a failed copy's message: the next job generation of the same kind, in the same message. */
 export function copyRetryAction(deps: ListenerDeps) {
   return backgroundButton(deps, 'Retry copy', async ({ target, value: given, replyPrivately }) => {
+    await authorizeCopy(deps, target.userId, target.correlationId, () => knownCopyMigration(deps, given));
     const value = await copyMigrationOf(deps, given);
-    await authorizeCopy(deps, target.userId, target.correlationId, value);
     await replyPrivately(await requestCopy(deps, target, value, retryCopyRequest(value, target.userId)));
   });
 }
