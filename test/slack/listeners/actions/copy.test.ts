@@ -849,8 +849,16 @@ describe('issue 18: copy buttons and modals name a known migration before anythi
       );
       const r = await harness.waitForCall('response_url', (c) => c.responseUrlId === actionId);
       expect(r.body).toMatchObject({ response_type: 'ephemeral' });
-      expect(textOf(r)).toContain('not a file system migration');
+      // A non-admin is refused as such first, whatever the button names (and learns nothing of it).
+      expect(textOf(r)).toMatch(/admin/i);
     }
+    // An admin hears what is wrong with the value.
+    await harness.blockAction(
+      { ...click(COPY_START_ACTION_ID, hostile), response_url: harness.recorder.responseUrl('as-admin') },
+      { userId: ADMIN },
+    );
+    const asAdmin = await harness.waitForCall('response_url', (c) => c.responseUrlId === 'as-admin');
+    expect(textOf(asAdmin)).toContain('not a file system migration');
     await harness.blockAction(
       { ...click(COPY_WRITES_STOPPED_ACTION_ID, ''), response_url: harness.recorder.responseUrl('modal') },
       { userId: ADMIN },
