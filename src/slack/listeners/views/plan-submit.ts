@@ -32,8 +32,12 @@ export function planSubmitView(deps: ListenerDeps) {
     const correlationId = newCorrelationId();
     const userId = body.user.id;
     const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
-    // Errors can only sit on input blocks; a refusal goes on the first one.
-    const firstInput = view.blocks.find((b) => b.type === 'input')?.block_id;
+    // Errors can only sit on input blocks; a refusal goes on the first one. A forged submission may
+    // carry no blocks at all: then the refusal is a plain ack (it must never throw before the ack).
+    const blocks: unknown = (view as { blocks?: unknown }).blocks;
+    const firstInput = Array.isArray(blocks)
+      ? (blocks as { type?: unknown; block_id?: string }[]).find((b) => b?.type === 'input')?.block_id
+      : undefined;
     const refuse = async (message: string) => {
       if (firstInput) await ack({ response_action: 'errors', errors: { [firstInput]: message } });
       else await ack();
