@@ -7,17 +7,9 @@
  * "<namespace>#<ShapeName>", "message"}` plus the header `x-amzn-query-error: <QueryCode>;<Sender|Receiver>`,
  * from which the client takes the error code first (its `awsQueryError` trait finds the class).
  */
-import { AwsApiError } from '../model/api-error.ts';
-import {
-  header,
-  toJsonWire,
-  type DecodedCall,
-  type ProtocolCodec,
-  type WireRequest,
-  type WireResponse,
-} from './wire.ts';
-
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
+import type { AwsApiError } from '../model/api-error.ts';
+import { Json11Codec } from './json11.ts';
+import { toJsonWire, type WireResponse } from './wire.ts';
 
 export interface QueryCompatibleError {
   /** The `__type` the service sends: `<namespace>#<ShapeName>`. */
@@ -26,45 +18,26 @@ export interface QueryCompatibleError {
   messageMember?: 'message' | 'Message';
 }
 
-export class Json10QueryCompatibleCodec implements ProtocolCodec {
+/** Requests and outputs as JSON 1.1 has them (another content type); only the errors differ. */
+export class Json10QueryCompatibleCodec extends Json11Codec {
   /**
    * @param targetPrefix e.g. `GraniteServiceVersion20100801` for CloudWatch.
    * @param errors the query error code (what `AwsApiError.code` holds, e.g. `InvalidParameterValue`)
    *   to its JSON shape; codes not listed (e.g. `ValidationError`) are sent with `__type` = code.
    */
   constructor(
-    private readonly targetPrefix: string,
+    targetPrefix: string,
     private readonly errors: Record<string, QueryCompatibleError>,
-  ) {}
-
-  decode(req: WireRequest): DecodedCall {
-    const target = header(req, 'x-amz-target') ?? '';
-    const [prefix, operation] = target.split('.');
-    if (req.method !== 'POST' || prefix !== this.targetPrefix || !operation)
-      throw new AwsApiError('UnknownOperationException', `Unknown target "${target}".`, 400);
-    let input: Record<string, unknown>;
-    try {
-      input = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
-    } catch {
-      throw new AwsApiError('SerializationException', 'The request body is not valid JSON.', 400);
-    }
-    return { operation, input };
+  ) {
+    super(targetPrefix, 'application/x-amz-json-1.0');
   }
 
-  encodeOutput(_operation: string, output: unknown, requestId: string): WireResponse {
-    return {
-      status: 200,
-      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
-      body: JSON.stringify(toJsonWire(output ?? {})),
-    };
-  }
-
-  encodeError(error: AwsApiError, requestId: string): WireResponse {
+  override encodeError(error: AwsApiError, requestId: string): WireResponse {
     const shape = this.errors[error.code];
     return {
       status: error.httpStatus,
       headers: {
-        'content-type': CONTENT_TYPE,
+        'content-type': this.contentType,
         'x-amzn-requestid': requestId,
         'x-amzn-query-error': `${error.code};${error.fault}`,
       },

@@ -9,11 +9,16 @@ import {
   type WireResponse,
 } from './wire.ts';
 
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-
 export class Json11Codec implements ProtocolCodec {
-  /** @param targetPrefix e.g. `TrentService` for KMS. */
-  constructor(private readonly targetPrefix: string) {}
+  /**
+   * @param targetPrefix e.g. `TrentService` for KMS.
+   * @param contentType JSON 1.1 by default; JSON 1.0 services differ only in it (and, for the
+   *   query-compatible ones, in their errors: Json10QueryCompatibleCodec).
+   */
+  constructor(
+    private readonly targetPrefix: string,
+    protected readonly contentType = 'application/x-amz-json-1.1',
+  ) {}
 
   decode(req: WireRequest): DecodedCall {
     const target = header(req, 'x-amz-target') ?? '';
@@ -33,7 +38,7 @@ export class Json11Codec implements ProtocolCodec {
   encodeOutput(_operation: string, output: unknown, requestId: string): WireResponse {
     return {
       status: 200,
-      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
+      headers: { 'content-type': this.contentType, 'x-amzn-requestid': requestId },
       body: JSON.stringify(toJsonWire(output ?? {})),
     };
   }
@@ -41,7 +46,7 @@ export class Json11Codec implements ProtocolCodec {
   encodeError(error: AwsApiError, requestId: string): WireResponse {
     return {
       status: error.httpStatus,
-      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
+      headers: { 'content-type': this.contentType, 'x-amzn-requestid': requestId },
       body: JSON.stringify(toJsonWire({ ...error.members, __type: error.code, message: error.message })),
     };
   }
