@@ -13,6 +13,7 @@ import { EfsReplicationWrites } from './model/efs-replication.ts';
 import { EfsService, efsErrors } from './model/efs-service.ts';
 import type { CallContext, EstateModel } from './model/estate-model.ts';
 import { KmsService, kmsErrors } from './model/kms-service.ts';
+import { lambdaBinding } from './lambda-binding.ts';
 import { OrganizationsService, organizationsErrors } from './model/organizations-service.ts';
 import { StsService, stsErrors } from './model/sts-service.ts';
 import { AwsQueryCodec } from './protocols/aws-query.ts';
@@ -308,6 +309,7 @@ export function createServices(model: EstateModel): Services {
       // CloudWatch signs as `monitoring` (its endpoint prefix).
       ['monitoring', cloudWatch],
       ['organizations', organizations],
+      ['lambda', lambdaBinding(model)],
     ]),
     sts,
     dataSync,

@@ -31,6 +31,8 @@ export interface EstateTiming {
   dataSyncMinPhaseMs: number;
   /** CancelTaskExecution: `CANCELLING` → `ERROR`. */
   dataSyncCancelMs: number;
+  /** Lambda UpdateFunctionConfiguration: `LastUpdateStatus` `InProgress` → `Successful` (or `Failed`). */
+  lambdaUpdateMs: number;
 }
 
 export interface EstateLimits {
@@ -58,6 +60,7 @@ export const DEFAULT_TIMING: EstateTiming = {
   dataSyncVerifyBytesPerSecond: 800 * 1024 * 1024,
   dataSyncMinPhaseMs: 1_000,
   dataSyncCancelMs: 1_000,
+  lambdaUpdateMs: 5_000,
 };
 
 export const DEFAULT_LIMITS: EstateLimits = {

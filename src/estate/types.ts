@@ -13,6 +13,7 @@ import type {
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { Account, OrganizationalUnit } from '@aws-sdk/client-organizations';
+import type { EstateLambda } from './lambda-types.ts';
 
 /** Makes the listed members of an SDK shape required (the SDK types every member `| undefined`). */
 export type WithRequired<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
@@ -83,6 +84,7 @@ export interface EstateRegion {
   vpcs: EstateVpc[];
   subnets: EstateSubnet[];
   securityGroups: EstateSecurityGroup[];
+  lambda: EstateLambda;
 }
 
 export interface EstateAccount {
@@ -119,7 +121,7 @@ export interface Estate {
 }
 
 export function emptyRegion(): EstateRegion {
-  return { fileSystems: [], keys: [], vpcs: [], subnets: [], securityGroups: [] };
+  return { fileSystems: [], keys: [], vpcs: [], subnets: [], securityGroups: [], lambda: { functions: [] } };
 }
 
 /** Account IDs in file order. */

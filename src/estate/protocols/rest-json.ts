@@ -34,7 +34,18 @@ interface CompiledRoute extends RestRoute {
 export class RestJsonCodec implements ProtocolCodec {
   private readonly routes: CompiledRoute[];
 
-  constructor(routes: RestRoute[]) {
+  /**
+   * @param errorBody the error document of the service: EFS's is `{ErrorCode, Message}` (the
+   * default); Lambda's is `{Type, message}` (see lambda-store.ts).
+   */
+  constructor(
+    routes: RestRoute[],
+    private readonly errorBody: (error: AwsApiError) => Record<string, unknown> = (error) => ({
+      ...error.members,
+      ErrorCode: error.code,
+      Message: error.message,
+    }),
+  ) {
     this.routes = routes.map((r) => {
       const labels: string[] = [];
       const source = r.uri.replace(/\{(\w+)\}/g, (_m, label: string) => {
@@ -83,7 +94,7 @@ export class RestJsonCodec implements ProtocolCodec {
         'x-amzn-errortype': error.code,
         'x-amzn-requestid': requestId,
       },
-      body: JSON.stringify(toJsonWire({ ...error.members, ErrorCode: error.code, Message: error.message })),
+      body: JSON.stringify(toJsonWire(this.errorBody(error))),
     };
   }
 }
