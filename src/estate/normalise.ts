@@ -18,6 +18,7 @@ import type {
 import { arn, availabilityZoneId, stableDate, stableHex, stableInt, stableUuid } from './ids.ts';
 import type { ReplicationConfigurationDescription, Tag } from '@aws-sdk/client-efs';
 import { normaliseOrganization } from './normalise-organization.ts';
+import { normaliseEcs } from './normalise-ecs.ts';
 
 export type PathPart = string | number;
 
@@ -136,7 +137,14 @@ function normaliseRegion(input: RegionInput, ctx: RegionContext): EstateRegion {
     'FileSystemId',
     ctx.problems,
   );
-  return { fileSystems, keys, vpcs, subnets, securityGroups };
+  return {
+    fileSystems,
+    keys,
+    vpcs,
+    subnets,
+    securityGroups,
+    ...(input.ecs ? { ecs: normaliseEcs(input.ecs, ctx) } : {}),
+  };
 }
 
 function reportDuplicates(ids: string[], listPath: PathPart[], member: string, problems: Problems): void {

@@ -31,6 +31,10 @@ export interface EstateTiming {
   dataSyncMinPhaseMs: number;
   /** CancelTaskExecution: `CANCELLING` → `ERROR`. */
   dataSyncCancelMs: number;
+  /** ECS deployment: IN_PROGRESS → COMPLETED, every desired task running on the new revision. */
+  ecsDeploymentMs: number;
+  /** ECS deployment of a revision marked to fail: until the circuit breaker trips (FAILED). */
+  ecsDeploymentFailMs: number;
 }
 
 export interface EstateLimits {
@@ -58,6 +62,8 @@ export const DEFAULT_TIMING: EstateTiming = {
   dataSyncVerifyBytesPerSecond: 800 * 1024 * 1024,
   dataSyncMinPhaseMs: 1_000,
   dataSyncCancelMs: 1_000,
+  ecsDeploymentMs: 20_000,
+  ecsDeploymentFailMs: 15_000,
 };
 
 export const DEFAULT_LIMITS: EstateLimits = {
