@@ -16,7 +16,7 @@ import {
   type EstateTaskDefinition,
 } from './ecs-types.ts';
 import { stableDate, stableHex, stableUuid } from './ids.ts';
-import { formatPath, type PathPart, type Problems } from './normalise.ts';
+import type { PathPart, Problems } from './normalise.ts';
 
 export interface EcsContext {
   account: string;
@@ -205,7 +205,14 @@ function firstOfEach(ids: string[], listPath: PathPart[], member: string, proble
   ids.forEach((id, i) => {
     const earlier = first.get(id);
     if (earlier !== undefined)
-      problems.at([...listPath, i, member], `${id} is already used by ${formatPath([...listPath, earlier])}`);
+      problems.at([...listPath, i, member], `${id} is already used by ${pathText([...listPath, earlier])}`);
     else first.set(id, i);
   });
+}
+
+/** normalise.ts's formatPath (importing it would make a cycle: normalise.ts calls normaliseEcs). */
+function pathText(path: readonly PathPart[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? part : `.${part}`;
+  return out;
 }
