@@ -10,6 +10,7 @@ import { copyContent, newBatch, totals, type ContentTotals } from './model/conte
 import { EfsStore } from './model/efs-store.ts';
 import type { EstateModel } from './model/estate-model.ts';
 import type { DataSyncControl } from './model/datasync-service.ts';
+import type { EcsControl } from './model/ecs-service.ts';
 import type { EstateActivity, EstateFileSystem } from './types.ts';
 
 export interface FileSystemRef {
@@ -59,9 +60,11 @@ export interface EstateControl {
   /** Makes the target's content equal to the source's, as a finished rsync run would. */
   copyContent(from: FileSystemRef, to: FileSystemRef): ContentTotals;
   datasync: DataSyncControl;
+  /** Failing the next deployment of a service, reading a service as the estate holds it. */
+  ecs: EcsControl;
 }
 
-export function createControl(model: EstateModel, datasync: DataSyncControl): EstateControl {
+export function createControl(model: EstateModel, datasync: DataSyncControl, ecs: EcsControl): EstateControl {
   const store = new EfsStore(model);
   const find = (ref: FileSystemRef): EstateFileSystem => {
     model.settle();
@@ -135,5 +138,6 @@ export function createControl(model: EstateModel, datasync: DataSyncControl): Es
       return totals(store.content(target));
     },
     datasync,
+    ecs,
   };
 }

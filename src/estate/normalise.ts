@@ -19,6 +19,7 @@ import { arn, availabilityZoneId, stableDate, stableHex, stableInt, stableUuid }
 import type { ReplicationConfigurationDescription, Tag } from '@aws-sdk/client-efs';
 import { normaliseOrganization } from './normalise-organization.ts';
 import { normaliseLambda } from './normalise-lambda.ts';
+import { normaliseEcs } from './normalise-ecs.ts';
 
 export type PathPart = string | number;
 
@@ -138,7 +139,15 @@ function normaliseRegion(input: RegionInput, ctx: RegionContext): EstateRegion {
     ctx.problems,
   );
   const lambda = normaliseLambda(input.lambda, { ...ctx, subnets, securityGroups, fileSystems });
-  return { fileSystems, keys, vpcs, subnets, securityGroups, lambda };
+  return {
+    fileSystems,
+    keys,
+    vpcs,
+    subnets,
+    securityGroups,
+    lambda,
+    ...(input.ecs ? { ecs: normaliseEcs(input.ecs, ctx) } : {}),
+  };
 }
 
 function reportDuplicates(ids: string[], listPath: PathPart[], member: string, problems: Problems): void {

@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { AccountJoinedMethod, AccountState, AccountStatus } from '@aws-sdk/client-organizations';
 import { lambdaRegionInput } from './schema-lambda.ts';
+import { ecsRegionInput } from './ecs-schema.ts';
 
 const enumOf = <T extends Record<string, string>>(values: T) =>
   z.enum(Object.values(values) as [T[keyof T], ...T[keyof T][]]);
@@ -298,6 +299,8 @@ const regionInput = z.strictObject({
   securityGroups: z.array(securityGroupInput).optional(),
   /** Lambda functions with their versions and aliases (schema-lambda.ts). */
   lambda: lambdaRegionInput.optional(),
+  /** Clusters, task definitions and services (ecs-schema.ts). */
+  ecs: ecsRegionInput.optional(),
 });
 
 // Organizations IDs, with the patterns of aws-models/organizations (OrganizationId, RootId, ParentId).

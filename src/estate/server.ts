@@ -78,7 +78,7 @@ export async function startEstateServer(options: EstateServerOptions): Promise<E
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const services = createServices(model);
-  const control = createControl(model, services.dataSync);
+  const control = createControl(model, services.dataSync, services.ecs.control);
   const buckets =
     options.tps !== undefined
       ? new TokenBuckets({ tps: options.tps, burst: options.burst ?? Math.max(1, options.tps) }, clock)

@@ -10,6 +10,7 @@ import { EfsAccessPointWrites } from './model/efs-access-points.ts';
 import { EfsFileSystemWrites } from './model/efs-file-systems.ts';
 import { EfsMountTargetWrites } from './model/efs-mount-targets.ts';
 import { EfsReplicationWrites } from './model/efs-replication.ts';
+import { EcsService, ecsErrors } from './model/ecs-service.ts';
 import { EfsService, efsErrors } from './model/efs-service.ts';
 import type { CallContext, EstateModel } from './model/estate-model.ts';
 import { KmsService, kmsErrors } from './model/kms-service.ts';
@@ -40,6 +41,8 @@ export interface Services {
   sts: StsService;
   /** Also the DataSync part of the control surface (failures, verification errors). */
   dataSync: DataSyncService;
+  /** Also the ECS part of the control surface (failing deployments). */
+  ecs: EcsService;
 }
 
 /** Binds every public method of a handler class, so `operations.DescribeKey` calls `describeKey`. */
@@ -299,8 +302,18 @@ export function createServices(model: EstateModel): Services {
       ),
     internalError: (message) => organizationsErrors.internal(message),
   };
+  const ecs = new EcsService(model);
+  const ecsBinding: ServiceBinding = {
+    name: 'ecs',
+    codec: new Json11Codec('AmazonEC2ContainerServiceV20141113'),
+    operations: operationsOf(ecs, [...ECS_OPERATIONS]),
+    throttling: ecsErrors.throttling,
+    unknownOperation: (op) => ecsErrors.client(`The estate does not implement ECS ${op} yet.`),
+    internalError: (message) => ecsErrors.server(message),
+  };
   return {
     bySigningName: new Map([
+      ['ecs', ecsBinding],
       ['elasticfilesystem', efs],
       ['kms', kms],
       ['ec2', ec2],
@@ -313,5 +326,24 @@ export function createServices(model: EstateModel): Services {
     ]),
     sts,
     dataSync,
+    ecs,
   };
 }
+
+const ECS_OPERATIONS = [
+  'ListClusters',
+  'DescribeClusters',
+  'ListServices',
+  'DescribeServices',
+  'UpdateService',
+  'ListTaskDefinitions',
+  'ListTaskDefinitionFamilies',
+  'DescribeTaskDefinition',
+  'RegisterTaskDefinition',
+  'DeregisterTaskDefinition',
+  'ListTagsForResource',
+  'TagResource',
+  'UntagResource',
+  'ListTasks',
+  'DescribeTasks',
+] as const;

@@ -33,6 +33,10 @@ export interface EstateTiming {
   dataSyncCancelMs: number;
   /** Lambda UpdateFunctionConfiguration: `LastUpdateStatus` `InProgress` → `Successful` (or `Failed`). */
   lambdaUpdateMs: number;
+  /** ECS deployment: IN_PROGRESS → COMPLETED, every desired task running on the new revision. */
+  ecsDeploymentMs: number;
+  /** ECS deployment of a revision marked to fail: until the circuit breaker trips (FAILED). */
+  ecsDeploymentFailMs: number;
 }
 
 export interface EstateLimits {
@@ -61,6 +65,8 @@ export const DEFAULT_TIMING: EstateTiming = {
   dataSyncMinPhaseMs: 1_000,
   dataSyncCancelMs: 1_000,
   lambdaUpdateMs: 5_000,
+  ecsDeploymentMs: 20_000,
+  ecsDeploymentFailMs: 15_000,
 };
 
 export const DEFAULT_LIMITS: EstateLimits = {

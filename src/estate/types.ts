@@ -14,6 +14,7 @@ import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { Account, OrganizationalUnit } from '@aws-sdk/client-organizations';
 import type { EstateLambda } from './lambda-types.ts';
+import type { EstateEcs } from './ecs-types.ts';
 
 /** Makes the listed members of an SDK shape required (the SDK types every member `| undefined`). */
 export type WithRequired<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
@@ -85,6 +86,8 @@ export interface EstateRegion {
   subnets: EstateSubnet[];
   securityGroups: EstateSecurityGroup[];
   lambda: EstateLambda;
+  /** Absent: no ECS resources (the ECS handlers create it on first write). */
+  ecs?: EstateEcs;
 }
 
 export interface EstateAccount {
