@@ -18,9 +18,10 @@ import {
  * the alias's previous version is its rollback.
  */
 
+/** Optional members, as the SDK types them; Lambda always returns both. */
 export interface FileSystemConfigLike {
-  Arn: string;
-  LocalMountPath: string;
+  Arn?: string | undefined;
+  LocalMountPath?: string | undefined;
 }
 
 /** GetFunctionConfiguration's answer, for `$LATEST` or a published version (other members compared, kept). */
@@ -33,10 +34,11 @@ export interface DescribedFunctionConfiguration {
   FileSystemConfigs?: FileSystemConfigLike[];
 }
 
+/** ListAliases' AliasConfiguration (Name and FunctionVersion are always present in Lambda's answer). */
 export interface DescribedAlias {
-  Name: string;
-  FunctionVersion: string;
-  RevisionId?: string;
+  Name?: string | undefined;
+  FunctionVersion?: string | undefined;
+  RevisionId?: string | undefined;
 }
 
 export interface LambdaPlanInput {
@@ -81,10 +83,10 @@ export function mapFileSystemConfigs(
 ): { configs: FileSystemConfigLike[]; differs: Difference[] } {
   const differs: Difference[] = [];
   const mapped = configs.map((config, i) => {
-    const ap = accessPointIdOfArn(config.Arn);
+    const ap = config.Arn === undefined ? undefined : accessPointIdOfArn(config.Arn);
     if (!ap || (!sourceAccessPointIds.has(ap) && !mapping.accessPoints[ap])) return config;
     const twin = twinAccessPointId(mapping, ap, `${where} FileSystemConfigs[${i}]`);
-    const Arn = config.Arn.replace(/access-point\/fsap-[0-9a-f]+$/, `access-point/${twin}`);
+    const Arn = (config.Arn ?? '').replace(/access-point\/fsap-[0-9a-f]+$/, `access-point/${twin}`);
     differs.push({
       subject: `${where} FileSystemConfigs[${i}] (${config.LocalMountPath})`,
       change: `${ap} → ${twin}`,
@@ -138,7 +140,13 @@ export function planLambdaFunctionChange(
   const inverse: CutoverCall[] = [];
   const notes: string[] = [];
 
-  const aliases = plan.aliases ?? [];
+  const aliases = (plan.aliases ?? []).map((a) => {
+    if (!a.Name || !a.FunctionVersion)
+      throw new CutoverPlanError(
+        `An alias of ${name} was described without its name or version. Describe it again.`,
+      );
+    return { Name: a.Name, FunctionVersion: a.FunctionVersion, RevisionId: a.RevisionId };
+  });
   if (aliases.length) {
     const published = `version of ${name} published for the cutover`;
     for (const alias of aliases) checkAliasVersion(name, alias, plan, configs, sourceAccessPointIds);
@@ -214,7 +222,7 @@ export function planLambdaFunctionChange(
  */
 function checkAliasVersion(
   name: string,
-  alias: DescribedAlias,
+  alias: { Name: string; FunctionVersion: string },
   plan: LambdaPlanInput,
   latestConfigs: FileSystemConfigLike[],
   sourceAccessPointIds: ReadonlySet<string>,
