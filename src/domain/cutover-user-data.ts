@@ -67,7 +67,7 @@ export function rewriteUserDataText(text: string, rules: UserDataRewriteRules): 
       if (fs !== undefined) {
         if (fs !== rules.sourceFileSystemId) return whole;
         if (fsAp !== undefined) {
-          if (!sourceAps.has(fsAp) && !rules.accessPoints[fsAp]) return whole;
+          // Any access point paired with the source is the source's, known or not: never left behind.
           const to = `${rules.twinFileSystemId}::${twinAp(fsAp, offset)}`;
           replacements.push({ form: 'file-system-and-access-point', from: whole, to, line });
           return to;

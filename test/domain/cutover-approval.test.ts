@@ -11,6 +11,7 @@ import {
   subjectOf,
   type CutoverOrder,
 } from '../../src/domain/cutover-approval.ts';
+import { fillPlaceholders } from '../../src/domain/cutover-calls.ts';
 import { checkChangeTransition, consumersRemaining, waive } from '../../src/domain/cutover-change.ts';
 import {
   planApplicationCutover,
@@ -62,6 +63,17 @@ describe('planApplicationCutover', () => {
     ]);
     expect(p.changes[0]!.calls[0]!.produces).toBe('new revision of web:7');
     expect(p.changes[1]!.calls[0]!.input.taskDefinition).toBe('<new revision of web:7>');
+  });
+
+  it('fills the placeholders apply learns from earlier answers, and refuses to send an unfilled one', () => {
+    const update = plan().changes[1]!.calls[0]!;
+    expect(fillPlaceholders(update.input, { 'new revision of web:7': `${TD.slice(0, -1)}8` })).toEqual({
+      ...update.input,
+      taskDefinition: `${TD.slice(0, -1)}8`,
+    });
+    expect(() => fillPlaceholders(update.input, {})).toThrow(
+      /needs <new revision of web:7>, which no earlier call produced/,
+    );
   });
 
   it('digests the whole plan: same input, same digest; any change or a new revision, another', () => {

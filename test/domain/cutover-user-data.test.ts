@@ -76,6 +76,12 @@ describe('rewriteUserDataText', () => {
     );
   });
 
+  it('refuses the source paired with an access point it has no twin for, rather than leave the source ID', () => {
+    expect(() => rewriteUserDataText(`${SOURCE}::fsap-0eeeeeeeeeeeeeee1`, rules)).toThrow(
+      /line 1 mounts access point fsap-0eeeeeeeeeeeeeee1/,
+    );
+  });
+
   it('refuses a source IP in an AZ where the twin has no mount target', () => {
     expect(() =>
       rewriteUserDataText('mount 10.0.1.15:/ /a', { ...rules, twinIpByAvailabilityZone: { b: '10.0.1.15' } }),
