@@ -21,6 +21,11 @@ export const ErrorCode = {
   QueryTooLarge: 'efs_encrypt_query_too_large',
   Internal: 'efs_encrypt_internal',
   ClientsConnected: 'efs_encrypt_clients_connected',
+  CutoverPlanInvalid: 'efs_encrypt_cutover_plan_invalid',
+  ApprovalMismatch: 'efs_encrypt_approval_mismatch',
+  CutoverOutOfOrder: 'efs_encrypt_cutover_out_of_order',
+  ReasonRequired: 'efs_encrypt_reason_required',
+  InvalidChangeTransition: 'efs_encrypt_invalid_change_transition',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

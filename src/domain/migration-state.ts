@@ -42,6 +42,11 @@ export interface MigrationFacts {
   fileSystemId?: string;
   /** The state the migration failed from, so a retry goes back to it. */
   failedFrom?: MigrationState;
+  /**
+   * Consumers found by discovery that are neither cut over (change verified) nor waived by an admin
+   * with a reason (cutover-change.ts consumersRemaining); unknown counts as not done.
+   */
+  consumersRemaining?: number;
 }
 
 export interface TransitionRule {
@@ -61,6 +66,12 @@ const requireValidatedTarget = (f: MigrationFacts) =>
     : 'the encrypted twin must be validated (encrypted, intended key, key enabled)';
 const requireCleanVerification = (f: MigrationFacts) =>
   f.verificationClean ? undefined : 'verification must be clean (no differences between source and target)';
+const requireConsumersDone = (f: MigrationFacts) =>
+  f.consumersRemaining === 0
+    ? undefined
+    : f.consumersRemaining === undefined
+      ? 'the consumers of the source must be found and each cut over or waived first'
+      : `${f.consumersRemaining} consumer${f.consumersRemaining === 1 ? ' is' : 's are'} neither cut over nor waived by an admin`;
 const requireDecommissionGuards = (f: MigrationFacts): string | undefined => {
   if (!f.targetValidated) return requireValidatedTarget(f);
   if (!f.verificationClean) return requireCleanVerification(f);
@@ -100,7 +111,7 @@ export const Transitions: readonly TransitionRule[] = [
   { from: 'synced', to: 'final_sync' },
   { from: 'final_sync', to: 'verified', guard: requireCleanVerification },
   { from: 'verified', to: 'cutover_pending' },
-  { from: 'cutover_pending', to: 'cut_over' },
+  { from: 'cutover_pending', to: 'cut_over', guard: requireConsumersDone },
   { from: 'cutover_pending', to: 'rolled_back' },
   { from: 'cut_over', to: 'rolled_back' },
   { from: 'rolled_back', to: 'cutover_pending' },

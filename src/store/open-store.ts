@@ -3,6 +3,8 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { JobRepository } from '../domain/job.ts';
 import type { RunningScanRegistry } from '../domain/running-scan.ts';
 import type { MigrationEventLog, MigrationRepository } from '../domain/migration.ts';
+import type { CutoverRepository } from '../domain/cutover-records.ts';
+import { DynamoCutoverRepository } from './cutover-repository.ts';
 import { createDocumentClient } from './document-client.ts';
 import type { EmbeddedConnection } from './embedded-connection.ts';
 import { DynamoEventLog } from './event-log.ts';
@@ -40,6 +42,8 @@ export interface Store {
   runningScans: RunningScanRegistry;
   /** Slack requests already handled, so a redelivery does its work once. */
   requests: RequestLedger;
+  /** Cutover plans, approvals, per-consumer change records with their inverse, waivers. */
+  cutovers: CutoverRepository;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -102,7 +106,7 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans' | 'requests'> {
+): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans' | 'requests' | 'cutovers'> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -113,5 +117,6 @@ export function createRepositories(
     jobs: new DynamoJobRepository(doc, tableName, clock),
     runningScans: new DynamoRunningScanRegistry(doc, tableName),
     requests: new DynamoRequestLedger(doc, tableName, clock),
+    cutovers: new DynamoCutoverRepository(doc, tableName, events, clock),
   };
 }

@@ -24,6 +24,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | event             | same                                | `EVENT#<at>#<unique>`       |                            |
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  * | running scan      | `RUNNING_SCAN`                      | `<scope key>`               |                            |
+ * | cutover records   | `FS#…` (the migration's)            | `CUTOVER#…` (cutover-repository.ts) |                    |
  */
 
 export const GSI1 = 'gsi1';

@@ -18,6 +18,7 @@ const allFacts = (to: MigrationState, from: MigrationState): MigrationFacts => (
   sourceUnreferenced: true,
   fileSystemId: 'fs-1',
   confirmedFileSystemId: 'fs-1',
+  consumersRemaining: 0,
   failedFrom: from === 'failed' ? to : undefined,
 });
 
@@ -73,6 +74,25 @@ describe('migration state machine', () => {
     expect(() =>
       transition('decommission_pending', 'decommissioned', { ...ok, sourceUnreferenced: false }),
     ).toThrow(/still references/);
+  });
+
+  it('is cut over only when every consumer found is cut over or waived', () => {
+    expect(transition('cutover_pending', 'cut_over', { consumersRemaining: 0 })).toBe('cut_over');
+    expect(() => transition('cutover_pending', 'cut_over', { consumersRemaining: 2 })).toThrow(
+      /2 consumers are neither cut over nor waived/,
+    );
+    expect(() => transition('cutover_pending', 'cut_over', { consumersRemaining: 1 })).toThrow(
+      /1 consumer is/,
+    );
+    expect(() => transition('cutover_pending', 'cut_over', {})).toThrow(
+      /must be found and each cut over or waived/,
+    );
+  });
+
+  it('starts a new cutover from rolled_back, and rolls back from cutover_pending or cut_over', () => {
+    expect(transition('cutover_pending', 'rolled_back')).toBe('rolled_back');
+    expect(transition('cut_over', 'rolled_back')).toBe('rolled_back');
+    expect(transition('rolled_back', 'cutover_pending')).toBe('cutover_pending');
   });
 
   it('resumes a failed migration only at the step it failed in', () => {
