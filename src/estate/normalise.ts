@@ -18,6 +18,7 @@ import type {
 import { arn, availabilityZoneId, stableDate, stableHex, stableInt, stableUuid } from './ids.ts';
 import type { ReplicationConfigurationDescription, Tag } from '@aws-sdk/client-efs';
 import { normaliseOrganization } from './normalise-organization.ts';
+import { normaliseAutoScalingGroups, normaliseLaunchTemplates } from './normalise-auto-scaling.ts';
 
 export type PathPart = string | number;
 
@@ -136,7 +137,13 @@ function normaliseRegion(input: RegionInput, ctx: RegionContext): EstateRegion {
     'FileSystemId',
     ctx.problems,
   );
-  return { fileSystems, keys, vpcs, subnets, securityGroups };
+  const launchTemplates = normaliseLaunchTemplates(input.launchTemplates ?? [], ctx);
+  const autoScalingGroups = normaliseAutoScalingGroups(
+    input.autoScalingGroups ?? [],
+    { launchTemplates, subnets },
+    ctx,
+  );
+  return { fileSystems, keys, vpcs, subnets, securityGroups, launchTemplates, autoScalingGroups };
 }
 
 function reportDuplicates(ids: string[], listPath: PathPart[], member: string, problems: Problems): void {

@@ -30,6 +30,7 @@ import {
   SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { AccountJoinedMethod, AccountState, AccountStatus } from '@aws-sdk/client-organizations';
+import { autoScalingGroupInput, launchTemplateInput } from './schema-auto-scaling.ts';
 
 const enumOf = <T extends Record<string, string>>(values: T) =>
   z.enum(Object.values(values) as [T[keyof T], ...T[keyof T][]]);
@@ -295,6 +296,8 @@ const regionInput = z.strictObject({
   vpcs: z.array(vpcInput).optional(),
   subnets: z.array(subnetInput).optional(),
   securityGroups: z.array(securityGroupInput).optional(),
+  launchTemplates: z.array(launchTemplateInput).optional(),
+  autoScalingGroups: z.array(autoScalingGroupInput).optional(),
 });
 
 // Organizations IDs, with the patterns of aws-models/organizations (OrganizationId, RootId, ParentId).

@@ -31,6 +31,10 @@ export interface EstateTiming {
   dataSyncMinPhaseMs: number;
   /** CancelTaskExecution: `CANCELLING` → `ERROR`. */
   dataSyncCancelMs: number;
+  /** Auto Scaling StartInstanceRefresh: `Pending` → `InProgress`; then each batch of instances replaced; cancel. */
+  instanceRefreshPendingMs: number;
+  instanceRefreshReplaceMs: number;
+  instanceRefreshCancelMs: number;
 }
 
 export interface EstateLimits {
@@ -58,6 +62,9 @@ export const DEFAULT_TIMING: EstateTiming = {
   dataSyncVerifyBytesPerSecond: 800 * 1024 * 1024,
   dataSyncMinPhaseMs: 1_000,
   dataSyncCancelMs: 1_000,
+  instanceRefreshPendingMs: 2_000,
+  instanceRefreshReplaceMs: 5_000,
+  instanceRefreshCancelMs: 1_000,
 };
 
 export const DEFAULT_LIMITS: EstateLimits = {

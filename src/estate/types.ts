@@ -13,6 +13,7 @@ import type {
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { Account, OrganizationalUnit } from '@aws-sdk/client-organizations';
+import type { EstateAutoScalingGroup, EstateLaunchTemplate } from './types-auto-scaling.ts';
 
 /** Makes the listed members of an SDK shape required (the SDK types every member `| undefined`). */
 export type WithRequired<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
@@ -83,6 +84,8 @@ export interface EstateRegion {
   vpcs: EstateVpc[];
   subnets: EstateSubnet[];
   securityGroups: EstateSecurityGroup[];
+  launchTemplates: EstateLaunchTemplate[];
+  autoScalingGroups: EstateAutoScalingGroup[];
 }
 
 export interface EstateAccount {
@@ -119,7 +122,15 @@ export interface Estate {
 }
 
 export function emptyRegion(): EstateRegion {
-  return { fileSystems: [], keys: [], vpcs: [], subnets: [], securityGroups: [] };
+  return {
+    fileSystems: [],
+    keys: [],
+    vpcs: [],
+    subnets: [],
+    securityGroups: [],
+    launchTemplates: [],
+    autoScalingGroups: [],
+  };
 }
 
 /** Account IDs in file order. */
