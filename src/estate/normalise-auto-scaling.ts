@@ -213,7 +213,8 @@ function normaliseGroup(
         `${own.LaunchTemplateName} has no version ${ref.Version ?? resolvedSpec?.Version}`,
       );
     return {
-      InstanceId: instance.InstanceId ?? `i-${stableHex(`${seed}/instance/${j}`, 17)}`,
+      // Seeded by position too, so a duplicated group name is reported once, not per instance.
+      InstanceId: instance.InstanceId ?? `i-${stableHex(`${seed}/${path.join('/')}/instance/${j}`, 17)}`,
       InstanceType: instance.InstanceType ?? version?.LaunchTemplateData.InstanceType ?? 't3.medium',
       AvailabilityZone,
       AvailabilityZoneId: instance.AvailabilityZoneId ?? availabilityZoneId(ctx.region, AvailabilityZone),
