@@ -243,7 +243,14 @@ function normaliseGroup(
       [...path, 'DesiredCapacity'],
       `${DesiredCapacity} must be between MinSize ${MinSize} and MaxSize ${MaxSize}`,
     );
-  const { LaunchTemplate: _lt, MixedInstancesPolicy, Instances: _i, Tags, VPCZoneIdentifier, ...rest } = g;
+  const {
+    LaunchTemplate: _lt,
+    MixedInstancesPolicy,
+    Instances: _i,
+    Tags,
+    VPCZoneIdentifier: _subnets,
+    ...rest
+  } = g;
   return {
     ...rest,
     AutoScalingGroupName: g.AutoScalingGroupName,

@@ -418,3 +418,29 @@ describe('estate file: launch templates and groups', () => {
     ]);
   });
 });
+
+describe('efs-encrypt estate serve', () => {
+  test('serves Auto Scaling and EC2 launch templates from the sample; --speed shortens the refresh', async () => {
+    const { serveEstate } = await import('../../src/cli/commands/estate.ts');
+    const { scaleTiming } = await import('../../src/estate/timing.ts');
+    const served = await serveEstate({ estate: SAMPLE_ESTATE_PATH, port: 0 }, () => {});
+    try {
+      const client = new AutoScalingClient({
+        region: 'us-east-1',
+        endpoint: served.endpoint,
+        credentials: BASE_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      const { AutoScalingGroups } = await client.send(new DescribeAutoScalingGroupsCommand({}));
+      expect(AutoScalingGroups!.map((g) => g.AutoScalingGroupName)).toEqual(['gitlab-runners']);
+      expect(served.stats().byOperation).toEqual({ 'autoscaling:DescribeAutoScalingGroups': 1 });
+    } finally {
+      await served.close();
+    }
+    expect(scaleTiming(60)).toMatchObject({
+      instanceRefreshPendingMs: 33,
+      instanceRefreshReplaceMs: 83,
+      instanceRefreshCancelMs: 17,
+    });
+  });
+});
