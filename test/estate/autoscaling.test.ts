@@ -279,6 +279,52 @@ describe('instance refresh', () => {
     await expect(again).rejects.toBeInstanceOf(ActiveInstanceRefreshNotFoundFault);
   });
 
+  test('scale-in protected instances are kept unless ScaleInProtectedInstances is Refresh', async () => {
+    const estate = parseEstate(
+      groupsEstate(1, (r) => {
+        r.autoScalingGroups![0] = {
+          AutoScalingGroupName: 'protected',
+          LaunchTemplate: { LaunchTemplateName: 'web' },
+          VPCZoneIdentifier: 'subnet-0b0b0b0b0b0b0b0b1',
+          Instances: [
+            { InstanceId: 'i-0b0b0b0b0b0b0b001', ProtectedFromScaleIn: true },
+            { InstanceId: 'i-0b0b0b0b0b0b0b002' },
+          ],
+        };
+      }),
+      'protected',
+    );
+    const own = new ManualClock(NOW);
+    const extra = await startEstateServer({ estate, clock: own, timing: TIMING });
+    try {
+      const client = new AutoScalingClient({
+        region: 'eu-west-1',
+        endpoint: extra.endpoint,
+        credentials: BASE_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      const ids = async () =>
+        (
+          await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['protected'] }))
+        ).AutoScalingGroups![0]!.Instances!.map((i) => i.InstanceId);
+      await client.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'protected' }));
+      own.advance(6_000);
+      expect(await ids()).toEqual(['i-0b0b0b0b0b0b0b001', expect.not.stringMatching(/002$/)]);
+      await client.send(
+        new StartInstanceRefreshCommand({
+          AutoScalingGroupName: 'protected',
+          Preferences: { ScaleInProtectedInstances: 'Refresh' },
+        }),
+      );
+      own.advance(11_000);
+      const after = await ids();
+      expect(after).not.toContain('i-0b0b0b0b0b0b0b001');
+      expect(new Set(after).size).toBe(2);
+    } finally {
+      await extra.close();
+    }
+  });
+
   test('an unknown group or template version is a ValidationError', async () => {
     const unknown = asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'nope' }));
     await expect(unknown).rejects.toBeInstanceOf(AutoScalingServiceException);

@@ -202,6 +202,19 @@ describe('DescribeLaunchTemplateVersions', () => {
         ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: 'lt-0fffffffffffffff0' })),
       ),
     ).toMatchObject({ name: 'InvalidLaunchTemplateId.NotFound' });
+    expect(await failure(ec2.send(new DescribeLaunchTemplateVersionsCommand({})))).toMatchObject({
+      name: 'MissingParameter',
+    });
+  });
+
+  test('with neither ID nor name, the $Latest version of every template', async () => {
+    const { LaunchTemplateVersions } = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ Versions: ['$Latest'] }),
+    );
+    expect(LaunchTemplateVersions!.map((v) => [v.LaunchTemplateName, v.VersionNumber])).toEqual([
+      ['gitlab-runner', 2],
+      ['gitlab-runner-spot', 1],
+    ]);
   });
 });
 

@@ -188,9 +188,12 @@ export class AutoScalingService {
     run.record.StatusReason = 'Waiting for instances to be replaced.';
     const prefs = run.record.Preferences ?? {};
     const target = this.desiredSpec(run, group);
+    // Standby instances are left alone (StandbyInstances Ignore) and so are scale-in protected ones
+    // unless ScaleInProtectedInstances is Refresh (its default, Ignore, skips them; Wait is not modelled).
     const stale = group.Instances.filter(
       (i) =>
         i.LifecycleState === 'InService' &&
+        (!i.ProtectedFromScaleIn || prefs.ScaleInProtectedInstances === 'Refresh') &&
         !(prefs.SkipMatching && target && matchesDesired(i, target, this.model, run)),
     ).map((i) => i.InstanceId);
     const total = stale.length;

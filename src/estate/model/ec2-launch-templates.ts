@@ -124,7 +124,12 @@ export class Ec2LaunchTemplates {
     const aliasesOnly = (input.Versions ?? []).length > 0 && input.Versions!.every((v) => v.startsWith('$'));
     let versions: LaunchTemplateVersion[];
     if (input.LaunchTemplateId === undefined && input.LaunchTemplateName === undefined) {
-      if (!aliasesOnly) throw launchTemplateErrors.missingTemplate();
+      // AWS's answer to this case, as reported in localstack/localstack#8606.
+      if (!aliasesOnly)
+        throw new AwsApiError(
+          'MissingParameter',
+          'To describe the launch template data for all your launch templates, for Versions specify $Latest, $Default, or both, and omit LaunchTemplateId, LaunchTemplateName, and version ranges.',
+        );
       versions = this.templates(ctx).flatMap((t) => this.pick(t, input.Versions!));
     } else {
       const template = this.template(ctx, input);
