@@ -189,7 +189,7 @@ describe('DescribeLaunchTemplateVersions', () => {
       ),
     ).toMatchObject({
       name: 'InvalidLaunchTemplateId.VersionNotFound',
-      message: `Could not find launch template version 7 for launch template with ID ${TEMPLATE_ID}.`,
+      message: `Could not find the specified version 7 for the launch template with ID ${TEMPLATE_ID}.`,
     });
     expect(
       await failure(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'nope' }))),

@@ -41,10 +41,11 @@ export const launchTemplateErrors = {
       'InvalidLaunchTemplateId.Malformed',
       `The specified ID for the launch template (${id}) is not valid. The ID must be in the form lt-xxxxxxxxxxxxxxxxx.`,
     ),
+  /** The wording moto 5.2.1 answers (an independent emulator's copy of AWS's). */
   versionNotFound: (template: EstateLaunchTemplate, version: string) =>
     new AwsApiError(
       'InvalidLaunchTemplateId.VersionNotFound',
-      `Could not find launch template version ${version} for launch template with ID ${template.LaunchTemplateId}.`,
+      `Could not find the specified version ${version} for the launch template with ID ${template.LaunchTemplateId}.`,
     ),
   missingTemplate: () =>
     new AwsApiError(
