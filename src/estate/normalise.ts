@@ -20,6 +20,7 @@ import type { ReplicationConfigurationDescription, Tag } from '@aws-sdk/client-e
 import { normaliseOrganization } from './normalise-organization.ts';
 import { normaliseLambda } from './normalise-lambda.ts';
 import { normaliseEcs } from './normalise-ecs.ts';
+import { normaliseAutoScalingGroups, normaliseLaunchTemplates } from './normalise-auto-scaling.ts';
 
 export type PathPart = string | number;
 
@@ -139,6 +140,12 @@ function normaliseRegion(input: RegionInput, ctx: RegionContext): EstateRegion {
     ctx.problems,
   );
   const lambda = normaliseLambda(input.lambda, { ...ctx, subnets, securityGroups, fileSystems });
+  const launchTemplates = normaliseLaunchTemplates(input.launchTemplates ?? [], ctx);
+  const autoScalingGroups = normaliseAutoScalingGroups(
+    input.autoScalingGroups ?? [],
+    { launchTemplates, subnets },
+    ctx,
+  );
   return {
     fileSystems,
     keys,
@@ -146,6 +153,8 @@ function normaliseRegion(input: RegionInput, ctx: RegionContext): EstateRegion {
     subnets,
     securityGroups,
     lambda,
+    launchTemplates,
+    autoScalingGroups,
     ...(input.ecs ? { ecs: normaliseEcs(input.ecs, ctx) } : {}),
   };
 }

@@ -32,6 +32,7 @@ import {
 import { AccountJoinedMethod, AccountState, AccountStatus } from '@aws-sdk/client-organizations';
 import { lambdaRegionInput } from './schema-lambda.ts';
 import { ecsRegionInput } from './ecs-schema.ts';
+import { autoScalingGroupInput, launchTemplateInput } from './schema-auto-scaling.ts';
 
 const enumOf = <T extends Record<string, string>>(values: T) =>
   z.enum(Object.values(values) as [T[keyof T], ...T[keyof T][]]);
@@ -301,6 +302,8 @@ const regionInput = z.strictObject({
   lambda: lambdaRegionInput.optional(),
   /** Clusters, task definitions and services (ecs-schema.ts). */
   ecs: ecsRegionInput.optional(),
+  launchTemplates: z.array(launchTemplateInput).optional(),
+  autoScalingGroups: z.array(autoScalingGroupInput).optional(),
 });
 
 // Organizations IDs, with the patterns of aws-models/organizations (OrganizationId, RootId, ParentId).

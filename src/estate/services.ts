@@ -3,6 +3,8 @@
  * handlers. Handlers are bound by operation name; adding the write side means adding entries here.
  */
 import { AwsApiError } from './model/api-error.ts';
+import { autoScalingBinding } from './services-auto-scaling.ts';
+import { Ec2LaunchTemplates } from './model/ec2-launch-templates.ts';
 import { CLOUDWATCH_ERROR_SHAPES, CloudWatchService, cloudWatchErrors } from './model/cloudwatch-service.ts';
 import { DataSyncService, dataSyncErrors } from './model/datasync-service.ts';
 import { Ec2Service, ec2Errors } from './model/ec2-service.ts';
@@ -227,12 +229,20 @@ export function createServices(model: EstateModel): Services {
   const ec2: ServiceBinding = {
     name: 'ec2',
     codec: new Ec2QueryCodec(),
-    operations: operationsOf(new Ec2Service(model), [
-      'DescribeVpcs',
-      'DescribeSubnets',
-      'DescribeSecurityGroups',
-      'DescribeNetworkInterfaces',
-    ]),
+    operations: {
+      ...operationsOf(new Ec2Service(model), [
+        'DescribeVpcs',
+        'DescribeSubnets',
+        'DescribeSecurityGroups',
+        'DescribeNetworkInterfaces',
+      ]),
+      ...operationsOf(new Ec2LaunchTemplates(model), [
+        'DescribeLaunchTemplates',
+        'DescribeLaunchTemplateVersions',
+        'CreateLaunchTemplateVersion',
+        'ModifyLaunchTemplate',
+      ]),
+    },
     throttling: ec2Errors.throttling,
     unknownOperation: (op) =>
       new AwsApiError(
@@ -323,6 +333,7 @@ export function createServices(model: EstateModel): Services {
       ['monitoring', cloudWatch],
       ['organizations', organizations],
       ['lambda', lambdaBinding(model)],
+      ['autoscaling', autoScalingBinding(model, operationsOf)],
     ]),
     sts,
     dataSync,

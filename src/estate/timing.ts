@@ -37,6 +37,10 @@ export interface EstateTiming {
   ecsDeploymentMs: number;
   /** ECS deployment of a revision marked to fail: until the circuit breaker trips (FAILED). */
   ecsDeploymentFailMs: number;
+  /** Auto Scaling StartInstanceRefresh: `Pending` → `InProgress`; then each batch of instances replaced; cancel. */
+  instanceRefreshPendingMs: number;
+  instanceRefreshReplaceMs: number;
+  instanceRefreshCancelMs: number;
 }
 
 export interface EstateLimits {
@@ -67,6 +71,9 @@ export const DEFAULT_TIMING: EstateTiming = {
   lambdaUpdateMs: 5_000,
   ecsDeploymentMs: 20_000,
   ecsDeploymentFailMs: 15_000,
+  instanceRefreshPendingMs: 2_000,
+  instanceRefreshReplaceMs: 5_000,
+  instanceRefreshCancelMs: 1_000,
 };
 
 export const DEFAULT_LIMITS: EstateLimits = {

@@ -15,6 +15,7 @@ import type { SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { Account, OrganizationalUnit } from '@aws-sdk/client-organizations';
 import type { EstateLambda } from './lambda-types.ts';
 import type { EstateEcs } from './ecs-types.ts';
+import type { EstateAutoScalingGroup, EstateLaunchTemplate } from './types-auto-scaling.ts';
 
 /** Makes the listed members of an SDK shape required (the SDK types every member `| undefined`). */
 export type WithRequired<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
@@ -88,6 +89,8 @@ export interface EstateRegion {
   lambda: EstateLambda;
   /** Absent: no ECS resources (the ECS handlers create it on first write). */
   ecs?: EstateEcs;
+  launchTemplates: EstateLaunchTemplate[];
+  autoScalingGroups: EstateAutoScalingGroup[];
 }
 
 export interface EstateAccount {
@@ -124,7 +127,16 @@ export interface Estate {
 }
 
 export function emptyRegion(): EstateRegion {
-  return { fileSystems: [], keys: [], vpcs: [], subnets: [], securityGroups: [], lambda: { functions: [] } };
+  return {
+    lambda: { functions: [] },
+    fileSystems: [],
+    keys: [],
+    vpcs: [],
+    subnets: [],
+    securityGroups: [],
+    launchTemplates: [],
+    autoScalingGroups: [],
+  };
 }
 
 /** Account IDs in file order. */

@@ -41,7 +41,7 @@ export const ec2Errors = {
   throttling: () => new AwsApiError('RequestLimitExceeded', 'Request limit exceeded.', 503, 'Sender'),
 };
 
-type Attributes<T> = Record<string, (item: T) => (string | undefined)[]>;
+export type Attributes<T> = Record<string, (item: T) => (string | undefined)[]>;
 
 const subnetAttributes: Attributes<EstateSubnet> = {
   'subnet-id': (s) => [s.SubnetId],
@@ -88,7 +88,7 @@ const interfaceAttributes: Attributes<EstateNetworkInterface> = {
 };
 
 /** EC2 filter semantics: AND across filters, OR across one filter's values, `*` and `?` wildcards. */
-function applyFilters<T>(
+export function applyFilters<T>(
   items: T[],
   filters: Filter[] | undefined,
   attributes: Attributes<T>,

@@ -1,5 +1,5 @@
 /**
- * The awsQuery protocol (STS): form-encoded `Action=…` requests; XML answers wrapped in
+ * The awsQuery protocol (STS, Auto Scaling): form-encoded `Action=…` requests; XML answers wrapped in
  * `<OpResponse><OpResult>` with member names as they are, lists as `<member>`; errors as `<ErrorResponse>`.
  */
 import type { AwsApiError } from '../model/api-error.ts';
@@ -23,17 +23,44 @@ function responseNode(value: unknown): unknown {
   );
 }
 
+/**
+ * Request values in the SDK's shape: lists arrive as `Name.member.N` (unwrapped to arrays), and the
+ * members named in `integers`/`booleans` (at any depth; list items by the list's name) as numbers and booleans.
+ */
+function requestValue(key: string, value: unknown, types: RequestTypes): unknown {
+  if (Array.isArray(value)) return value.map((v) => requestValue(key, v, types));
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === 'member' && Array.isArray(entries[0]![1]))
+      return requestValue(key, entries[0]![1], types);
+    return Object.fromEntries(entries.map(([k, v]) => [k, requestValue(k, v, types)]));
+  }
+  if (types.integers.has(key)) return Number(value);
+  if (types.booleans.has(key)) return value === 'true';
+  return value;
+}
+
+interface RequestTypes {
+  integers: ReadonlySet<string>;
+  booleans: ReadonlySet<string>;
+}
+
 export class AwsQueryCodec implements ProtocolCodec {
+  private readonly types: RequestTypes;
+
   /** @param xmlns the service's namespace, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
   constructor(
     private readonly xmlns: string,
-    private readonly integers: ReadonlySet<string> = new Set(),
-  ) {}
+    integers: ReadonlySet<string> = new Set(),
+    booleans: ReadonlySet<string> = new Set(),
+  ) {
+    this.types = { integers, booleans };
+  }
 
   decode(req: WireRequest): DecodedCall {
     const { action, params } = decodeQueryAction(req, 'this service');
     const input = Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [k, this.integers.has(k) ? Number(v) : v]),
+      Object.entries(params).map(([k, v]) => [k, requestValue(k, v, this.types)]),
     );
     return { operation: action, input };
   }

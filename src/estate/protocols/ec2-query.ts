@@ -24,9 +24,61 @@ const REQUEST_NAMES: Record<string, string> = {
   NetworkInterfaceId: 'NetworkInterfaceIds',
   Filter: 'Filters',
   Value: 'Values',
+  // ModifyLaunchTemplate's DefaultVersion travels as SetDefaultVersion (its queryName).
+  SetDefaultVersion: 'DefaultVersion',
 };
-const REQUEST_INTEGERS = new Set(['MaxResults']);
-const REQUEST_BOOLEANS = new Set(['DryRun']);
+/**
+ * Wire names that are a list only in some requests (`LaunchTemplateId.1` in DescribeLaunchTemplates,
+ * a plain `LaunchTemplateId` in DescribeLaunchTemplateVersions), renamed only when they carry a list;
+ * `<parent>/<name>` where one shape differs (a launch template network interface's `SecurityGroupId.N`
+ * is its `Groups`). From the `locationName`s of aws-models/ec2.
+ */
+const LIST_REQUEST_NAMES: Record<string, string> = {
+  LaunchTemplateId: 'LaunchTemplateIds',
+  LaunchTemplateName: 'LaunchTemplateNames',
+  LaunchTemplateVersion: 'Versions',
+  BlockDeviceMapping: 'BlockDeviceMappings',
+  NetworkInterface: 'NetworkInterfaces',
+  TagSpecification: 'TagSpecifications',
+  Tag: 'Tags',
+  SecurityGroupId: 'SecurityGroupIds',
+  SecurityGroup: 'SecurityGroups',
+  ElasticGpuSpecification: 'ElasticGpuSpecifications',
+  ElasticInferenceAccelerator: 'ElasticInferenceAccelerators',
+  LicenseSpecification: 'LicenseSpecifications',
+  SecondaryInterface: 'SecondaryInterfaces',
+  'NetworkInterface/SecurityGroupId': 'Groups',
+};
+const REQUEST_INTEGERS = new Set([
+  'MaxResults',
+  // RequestLaunchTemplateData
+  'VolumeSize',
+  'Iops',
+  'Throughput',
+  'HttpPutResponseHopLimit',
+  'DeviceIndex',
+  'NetworkCardIndex',
+  'Ipv6AddressCount',
+  'SecondaryPrivateIpAddressCount',
+  'CoreCount',
+  'ThreadsPerCore',
+  'PartitionNumber',
+]);
+const REQUEST_BOOLEANS = new Set([
+  'DryRun',
+  'ResolveAlias',
+  'IncludeManagedResources',
+  // RequestLaunchTemplateData
+  'EbsOptimized',
+  'DisableApiTermination',
+  'DisableApiStop',
+  'Enabled',
+  'Configured',
+  'Encrypted',
+  'DeleteOnTermination',
+  'AssociatePublicIpAddress',
+  'AssociateCarrierIpAddress',
+]);
 
 /**
  * Response element names that are not simply the member name in lowerCamel case, read from the
@@ -42,13 +94,35 @@ const RESPONSE_NAMES: Record<string, string> = {
   Tags: 'tagSet',
   UserIdGroupPairs: 'groups',
   'SecurityGroups/Description': 'groupDescription',
+  // Launch templates (LaunchTemplateVersion, ResponseLaunchTemplateData).
+  LaunchTemplateVersions: 'launchTemplateVersionSet',
+  'LaunchTemplateData/SecurityGroups': 'securityGroupSet',
+  SecurityGroupIds: 'securityGroupIdSet',
+  BlockDeviceMappings: 'blockDeviceMappingSet',
+  TagSpecifications: 'tagSpecificationSet',
+  ElasticGpuSpecifications: 'elasticGpuSpecificationSet',
+  ElasticInferenceAccelerators: 'elasticInferenceAcceleratorSet',
+  LicenseSpecifications: 'licenseSet',
+  SecondaryInterfaces: 'secondaryInterfaceSet',
+  'NetworkInterfaces/Ipv6Addresses': 'ipv6AddressesSet',
+  'NetworkInterfaces/PrivateIpAddresses': 'privateIpAddressesSet',
+  Errors: 'errorSet',
 };
 
+function requestName(key: string, value: unknown, parent: string): string {
+  if (Array.isArray(value)) {
+    const listName = LIST_REQUEST_NAMES[`${parent}/${key}`] ?? LIST_REQUEST_NAMES[key];
+    if (listName) return listName;
+  }
+  return REQUEST_NAMES[key] ?? key;
+}
+
+/** `key` is the wire name of the member holding `value` (for list items, the list's). */
 function requestValue(key: string, value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => requestValue('', v));
+  if (Array.isArray(value)) return value.map((v) => requestValue(key, v));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]),
+      Object.entries(value).map(([k, v]) => [requestName(k, v, key), requestValue(k, v)]),
     );
   }
   if (REQUEST_INTEGERS.has(key)) return Number(value);
@@ -77,7 +151,7 @@ export class Ec2QueryCodec implements ProtocolCodec {
   decode(req: WireRequest): DecodedCall {
     const { action, params } = decodeQueryAction(req, 'EC2');
     const input = Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [REQUEST_NAMES[k] ?? k, requestValue(k, v)]),
+      Object.entries(params).map(([k, v]) => [requestName(k, v, ''), requestValue(k, v)]),
     );
     return { operation: action, input };
   }
