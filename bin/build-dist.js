@@ -35,6 +35,13 @@ export const ENTRIES = {
  */
 const BUNDLED_PACKAGES = new Set(['zod']);
 
+/**
+ * Packages whose ES module entry only re-exports their CommonJS one (commander's esm.mjs): required
+ * directly, the same module instance the wrapper would have given, without the wrapper's parse of
+ * it (commander, which every command loads: about 6 ms of CPU).
+ */
+const REQUIRED_PACKAGES = new Set(['commander']);
+
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
 function packageName(specifier) {
   const parts = specifier.split('/');
@@ -80,7 +87,8 @@ const dependenciesExternal = {
       // A split chunk made for an `import()` of a CommonJS module would export only its default,
       // so `import()` of a package stays a real one (import it from a small module of ours instead).
       if (args.kind === 'dynamic-import') return { path: args.path, external: true };
-      if (!commonJs.has(args.path)) commonJs.set(args.path, loadsAsCommonJs(args.path));
+      if (!commonJs.has(args.path))
+        commonJs.set(args.path, REQUIRED_PACKAGES.has(packageName(args.path)) || loadsAsCommonJs(args.path));
       // A CommonJS dependency `import`ed costs Node a parse of its source (and of every module it
       // re-exports) to find its export names before it runs; require() skips that (measured: the
       // store's SDK client, dynalite and pino load in about 100 ms less CPU). The module in the
