@@ -13,7 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { STAMP_FILE, stampOf } from './dist-stamp.js';
@@ -29,11 +29,18 @@ export const ENTRIES = {
 /**
  * Dependencies stay in node_modules, loaded from there, except these. Measured: bundling the AWS
  * SDK made a 6 MB bundle that starts slower; dynalite (native LevelDB), pino (worker transports)
- * and Bolt are unsafe to bundle; CommonJS ones (commander) need a require() shim in an ES module.
+ * and Bolt are unsafe to bundle; CommonJS ones are loaded with require() (see dependenciesExternal).
  * zod is plain ES modules, loaded by every command (the configuration), and bundled it loads
  * about 30 ms of CPU faster than its hundred files from node_modules.
  */
 const BUNDLED_PACKAGES = new Set(['zod']);
+
+/**
+ * Packages whose ES module entry only re-exports their CommonJS one (commander's esm.mjs): required
+ * directly, the same module instance the wrapper would have given, without the wrapper's parse of
+ * it (commander, which every command loads: about 6 ms of CPU).
+ */
+const REQUIRED_PACKAGES = new Set(['commander']);
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
 function packageName(specifier) {
@@ -41,13 +48,59 @@ function packageName(specifier) {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/**
+ * Whether Node loads `specifier`, imported from this project, as CommonJS: what `import` resolves
+ * to is a .cjs file, or a .js file whose package.json does not say `"type": "module"`.
+ */
+function loadsAsCommonJs(specifier) {
+  let url;
+  try {
+    url = import.meta.resolve(specifier);
+  } catch {
+    return false;
+  }
+  if (!url.startsWith('file:')) return false;
+  const file = fileURLToPath(url);
+  if (extname(file) === '.cjs') return true;
+  if (extname(file) !== '.js') return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
+/**
+ * The name every chunk gives a require() of its own (the banner below); a CommonJS dependency is
+ * loaded through it.
+ */
+const REQUIRE = '__efsEncryptRequire';
+const REQUIRE_BANNER = `import { createRequire as __efsEncryptCreateRequire } from 'node:module';\nconst ${REQUIRE} = __efsEncryptCreateRequire(import.meta.url);`;
+
 const dependenciesExternal = {
   name: 'dependencies-external',
   setup(b) {
+    const commonJs = new Map();
     // Bare specifiers only: relative paths and the package's own `#blocks/*` imports are bundled.
-    b.onResolve({ filter: /^[^./#]/ }, (args) =>
-      BUNDLED_PACKAGES.has(packageName(args.path)) ? undefined : { path: args.path, external: true },
-    );
+    b.onResolve({ filter: /^[^./#]/ }, (args) => {
+      if (BUNDLED_PACKAGES.has(packageName(args.path))) return undefined;
+      // A split chunk made for an `import()` of a CommonJS module would export only its default,
+      // so `import()` of a package stays a real one (import it from a small module of ours instead).
+      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+      if (!commonJs.has(args.path))
+        commonJs.set(args.path, REQUIRED_PACKAGES.has(packageName(args.path)) || loadsAsCommonJs(args.path));
+      // A CommonJS dependency `import`ed costs Node a parse of its source (and of every module it
+      // re-exports) to find its export names before it runs; require() skips that (measured: the
+      // store's SDK client, dynalite and pino load in about 100 ms less CPU). The module in the
+      // bundle that stands for it requires it when first imported, as the import did.
+      return commonJs.get(args.path)
+        ? { path: args.path, namespace: 'required' }
+        : { path: args.path, external: true };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
+      contents: `module.exports = ${REQUIRE}(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -70,13 +123,17 @@ export async function buildDist({ root = ROOT, outdir = join(root, 'dist') } = {
     platform: 'node',
     target: 'node20.11',
     plugins: [dependenciesExternal],
+    banner: { js: REQUIRE_BANNER },
     // Two modules' classes of one name would otherwise be renamed in the bundle; error names show.
     keepNames: true,
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
   });
-  const sources = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'));
+  // Our files only: not bundled packages, nor the modules standing for required ones (`required:<name>`).
+  const sources = Object.keys(result.metafile.inputs).filter(
+    (p) => !p.includes('node_modules/') && !p.startsWith('required:'),
+  );
   const assets = copyAssets(root, outdir, sources);
   const stamped = [
     ...sources,

@@ -14,7 +14,13 @@ import { SdkEc2Client } from './ec2.ts';
 import { SdkEfsClient } from './efs.ts';
 import { SdkKmsClient } from './kms.ts';
 import { listOrganizationAccounts, type OrganizationScope, type SkippedAccount } from './organizations.ts';
-import { applyRateLimit, CallStats, RateLimiter, type Sleep } from './rate-limit.ts';
+import {
+  applyRateLimit,
+  createCallLimits,
+  type CallLimits,
+  type CallStats,
+  type Sleep,
+} from './rate-limit.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
 import { MAX_SCAN_PAIRS_AT_ONCE } from '../domain/scan-scope.ts';
@@ -90,6 +96,8 @@ export interface AccountClientsOptions {
   maxAttempts?: number;
   clock?: Clock;
   sleep?: Sleep;
+  /** The rate limiter and call counters to use (default: new ones); lazyAccountClients passes its own. */
+  limits?: CallLimits;
   /** Passed to every SDK client; tests use it for a request handler or retry strategy. */
   clientOverrides?: Pick<EFSClientConfig, 'requestHandler' | 'retryStrategy' | 'logger'>;
 }
@@ -150,13 +158,7 @@ export function socketsPerHost(pairs: number): number {
 }
 
 export function createAccountClients(options: AccountClientsOptions): AccountClients {
-  const stats = new CallStats();
-  const limiter = new RateLimiter({
-    ratePerSecond: options.rateLimitPerSecond,
-    burst: options.rateLimitBurst ?? 1,
-    clock: options.clock,
-    sleep: options.sleep,
-  });
+  const { stats, limiter } = options.limits ?? createCallLimits(options);
   const sdkClients: { destroy(): void }[] = [];
   const stsByRegion = new Map<string, IStsClient>();
   const credentialsByAccount = new Map<string, CredentialProvider>();

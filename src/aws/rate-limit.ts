@@ -174,3 +174,26 @@ export function applyRateLimit<I extends object, O extends MetadataBearer>(
     override: true,
   });
 }
+
+/** The rate limiter and call counters every SDK client of one set of account clients shares. */
+export interface CallLimits {
+  limiter: RateLimiter;
+  stats: CallStats;
+}
+
+export function createCallLimits(options: {
+  rateLimitPerSecond: number;
+  rateLimitBurst?: number;
+  clock?: Clock;
+  sleep?: Sleep;
+}): CallLimits {
+  return {
+    limiter: new RateLimiter({
+      ratePerSecond: options.rateLimitPerSecond,
+      burst: options.rateLimitBurst ?? 1,
+      clock: options.clock,
+      sleep: options.sleep,
+    }),
+    stats: new CallStats(),
+  };
+}

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createAccountClients, type AccountClients } from '../aws/account-clients.ts';
+import type { AccountClients } from '../aws/account-clients.ts';
+import { lazyAccountClients } from '../aws/lazy-account-clients.ts';
 import { addCallCounts } from '../aws/rate-limit.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Estate, EstateServer, EstateTiming } from '../estate/index.ts';
@@ -114,7 +115,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
       regions,
       rateLimitPerSecond: config.aws.rateLimitPerSecond,
     };
-    const accountClients = createAccountClients({ ...clientOptions, clock });
+    // Made on first use: commands that read the store only never load the AWS SDK's clients.
+    const accountClients = lazyAccountClients({ ...clientOptions, clock });
     closers.push(() => accountClients.destroy());
     // Large scans on worker threads (started on first use). Workers run on real time, so a runtime
     // on an injected clock (tests) scans on this thread only.

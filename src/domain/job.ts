@@ -7,6 +7,12 @@ import { EfsEncryptError, ErrorCode } from './errors.ts';
  */
 
 export type JobKind = 'build' | 'copy' | 'cutover' | (string & {});
+/**
+ * The kinds the phases register their handlers for. Here, not only in the phases, so a reader of
+ * jobs (status) need not load a phase and the AWS SDK clients it brings.
+ */
+export const BUILD_JOB_KIND = 'build';
+export const COPY_JOB_KIND = 'copy';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 /** The error a job failed with, as shown next to a Retry button. */

@@ -98,7 +98,7 @@ export async function readServerAddress(dataDir: string): Promise<ServerAddress 
 /** The serving lock: open means held; LEVEL_LOCKED means another opener (process or handle) has it. */
 async function tryLock(path: string): Promise<ClassicLevel | undefined> {
   // Loaded here, not with the store: a process using a real table never loads native LevelDB.
-  const { ClassicLevel } = await import('classic-level');
+  const { ClassicLevel } = await import('./serving-lock-level.ts');
   const db = new ClassicLevel(path);
   try {
     await db.open();
@@ -166,7 +166,7 @@ async function serveDataDir(dataDir: string, lock: ClassicLevel, port?: number):
 
 async function serve(path: string | undefined, port = 0): Promise<EmbeddedDynamoDb> {
   // Loaded here, not with the store: a process using a real table never loads dynalite.
-  const { default: dynalite } = await import('dynalite');
+  const { dynalite } = await import('./dynalite-module.ts');
   // Tables become ACTIVE at once: nothing here models AWS's creation delay.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

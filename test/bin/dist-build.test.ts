@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist } from '../../bin/build-dist.js';
@@ -26,7 +26,10 @@ import { restoreEnv, useExampleCredentials } from '../harness/sdk-env.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The packages a compiled file and the chunks it imports statically load (`import()` excluded). */
+/**
+ * The packages a compiled file and the chunks it imports statically load (`import()` excluded):
+ * imported, or (CommonJS ones) required by the module standing for them, which runs with the chunk.
+ */
 async function staticPackages(dir: string, entry: string): Promise<string[]> {
   const loaded = new Set<string>();
   const packages = new Set<string>();
@@ -34,8 +37,10 @@ async function staticPackages(dir: string, entry: string): Promise<string[]> {
     if (loaded.has(file)) return;
     loaded.add(file);
     const code = await readFile(join(dir, file), 'utf8');
-    for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)) {
-      const from = (m[1] ?? m[2])!;
+    for (const m of code.matchAll(
+      /^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"|__efsEncryptRequire\("([^"]+)"\)/gm,
+    )) {
+      const from = (m[1] ?? m[2] ?? m[3])!;
       if (from.startsWith('./')) await visit(from.slice(2));
       else if (!from.startsWith('node:')) packages.add(from);
     }
@@ -44,9 +49,15 @@ async function staticPackages(dir: string, entry: string): Promise<string[]> {
   return [...packages].sort();
 }
 
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -108,6 +119,35 @@ describe('bin/build-dist.js', () => {
     const runtime = (await readdir(out)).find((f) => /^runtime-\w+\.js$/.test(f))!;
     expect(await staticPackages(out, runtime)).not.toContain('dynalite');
     expect(await staticPackages(out, runtime)).not.toContain('@slack/bolt');
+    // What status, export --list and plan --show load to read the store: of the AWS SDK, the
+    // DynamoDB client only; the account clients (EC2's alone loads in about half a second) load
+    // on a command's first AWS call.
+    const sdkClients = async (chunk: string) =>
+      (await staticPackages(out, chunk)).filter((p) => p.startsWith('@aws-sdk/client-'));
+    const named = async (prefix: string) => (await readdir(out)).find((f) => f.startsWith(`${prefix}-`))!;
+    expect(await sdkClients(runtime)).toEqual(['@aws-sdk/client-dynamodb']);
+    for (const used of ['status', 'scan', 'decide-phase', 'decide'])
+      expect(await sdkClients(await named(used)), used).toEqual([]);
+  });
+
+  it('loads CommonJS dependencies with require(), the store and its embedded server included', async () => {
+    // Node parses a CommonJS module `import`ed for its export names first; required, it does not.
+    const cli = await readFile(join(out, 'cli.js'), 'utf8');
+    expect(cli).toContain('__efsEncryptRequire("picocolors")');
+    expect(cli).not.toMatch(/from\s*"picocolors"/);
+    const dataDir = await mkdtemp(join(out, 'store-'));
+    // `efs-encrypt status` on this build, in a process of its own: it serves a new embedded store.
+    const script = `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'cli.js')).href)});
+      process.exitCode = await main(['node', 'efs-encrypt', 'status']);`;
+    const {
+      code,
+      out: printed,
+      err,
+    } = await run(['--input-type=module', '-e', script], {
+      EFS_ENCRYPT_DATA_DIR: dataDir,
+    });
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect(printed).toContain('No migrations yet');
   });
 
   it('scans on the compiled worker thread', async () => {

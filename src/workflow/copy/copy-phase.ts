@@ -18,7 +18,7 @@ import {
   type PlannedCopyCall,
 } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import { isOpen, type JobRecord, type JobRepository } from '../../domain/job.ts';
+import { COPY_JOB_KIND, isOpen, type JobRecord, type JobRepository } from '../../domain/job.ts';
 import {
   VersionConflictError,
   type MigrationMethod,
@@ -61,7 +61,7 @@ import type { VerificationSummary } from './rsync/index.ts';
  * also stored, at most once per `progressEveryMs`, for `status` (progress-recorder.ts).
  */
 
-export const COPY_JOB_KIND = 'copy';
+export { COPY_JOB_KIND };
 
 export interface CopyPhaseDeps {
   migrations: MigrationRepository;

@@ -7,7 +7,12 @@ import {
 } from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import type { CompensationStep, JobRecord, JobRepository } from '../../domain/job.ts';
+import {
+  BUILD_JOB_KIND,
+  type CompensationStep,
+  type JobRecord,
+  type JobRepository,
+} from '../../domain/job.ts';
 import type { MigrationRecord, MigrationRepository } from '../../domain/migration.ts';
 import type { MigrationState } from '../../domain/migration-state.ts';
 import type { IoHost } from '../io-host.ts';
@@ -22,7 +27,7 @@ import type { IEfsWriter } from './ports.ts';
  * The jobs themselves run on a job runner with `handler` registered for kind `build`.
  */
 
-export const BUILD_JOB_KIND = 'build';
+export { BUILD_JOB_KIND };
 
 export interface BuildPhaseDeps {
   migrations: MigrationRepository;

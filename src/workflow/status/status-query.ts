@@ -1,9 +1,13 @@
-import { BUILD_JOB_KIND } from '../provision/index.ts';
-import { COPY_JOB_KIND } from '../copy/index.ts';
 import { buildMappingOf } from '../../domain/build-plan.ts';
 import { COPY_RUNNING_STATES, CopyResourceKeys } from '../../domain/copy.ts';
 import { BadInputError } from '../../domain/errors.ts';
-import { jobActivityOf, type JobRecord, type JobRepository } from '../../domain/job.ts';
+import {
+  BUILD_JOB_KIND,
+  COPY_JOB_KIND,
+  jobActivityOf,
+  type JobRecord,
+  type JobRepository,
+} from '../../domain/job.ts';
 import { localLeaseHolders, type LeaseHolderProbe } from '../jobs/index.ts';
 import { MigrationStates } from '../../domain/migration-state.ts';
 import type { MigrationEventLog, MigrationRecord, MigrationRepository } from '../../domain/migration.ts';
