@@ -44,7 +44,6 @@ export async function run(): Promise<BenchResult> {
         'listener errors': f.listenerErrors,
         'property failures (unexplained)': f.failures.length,
         'known bug: plan_modal garbage state throws': f.knownBugHits.planSubmitGarbageState,
-        'known bug: Bolt envelope answers 500': f.knownBugHits.boltEnvelope500,
         'known bug: copy thread recorded for an unknown ID': f.knownBugHits.copyThreadForUnknownId,
         'known bug: respond() on a garbage response_url throws': f.knownBugHits.garbageResponseUrl,
         'refusals recorded (audit events)': f.refusalsRecorded,

@@ -36,11 +36,6 @@ export const KNOWN_BUGS = {
     r.label.startsWith('view_submission plan_modal') &&
     /listener error|answered 404/.test(p),
   /**
-   * An interactive payload whose envelope (user, team, view, channel, container) is null or of the wrong
-   * type: Bolt throws while building its context, before any listener, and the receiver answers 500.
-   */
-  boltEnvelope500: (r: SweepRequest, p: string) => r.kind === 'interactive' && p === 'answered 500',
-  /**
    * An admin's copy button (copy_runbook, copy_start/sync/final, the rsync pass modals) whose value is no
    * known migration: the listener records the Slack thread (a `slack_copy_thread` event keyed by the raw
    * value) before the copy phase looks the migration up, so garbage becomes a partition key.
@@ -85,7 +80,6 @@ export async function sweep(rig: Rig, requests: SweepRequest[]): Promise<SweepFi
     failures: [],
     knownBugHits: {
       planSubmitGarbageState: 0,
-      boltEnvelope500: 0,
       copyThreadForUnknownId: 0,
       garbageResponseUrl: 0,
     },
