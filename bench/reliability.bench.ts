@@ -45,7 +45,6 @@ export async function run(): Promise<BenchResult> {
         'property failures (unexplained)': f.failures.length,
         'known bug: plan_modal garbage state throws': f.knownBugHits.planSubmitGarbageState,
         'known bug: copy thread recorded for an unknown ID': f.knownBugHits.copyThreadForUnknownId,
-        'known bug: respond() on a garbage response_url throws': f.knownBugHits.garbageResponseUrl,
         'refusals recorded (audit events)': f.refusalsRecorded,
         'request claims (redelivery records)': f.requestClaims,
         'refusals checked (authorisation matrix)':
