@@ -55,7 +55,8 @@ export async function run(): Promise<BenchResult> {
         'storm: builds ready / requested': `${storm.buildsReady} / ${storm.buildsRequested}`,
         'storm: unexpected failures': storm.unexpectedFailures.length,
         'storm: duplicate resources': storm.duplicates,
-        'crash points tried / resumed / duplicates / states lost': 'not built yet',
+        'crash points tried / resumed / duplicates / states lost':
+          'in npm test: test/sweep/crash-points.test.ts (11 build + 4 DataSync copy points)',
         'sweep time (s)': Math.round((performance.now() - t0) / 100) / 10,
       },
       targets: [
