@@ -1,5 +1,4 @@
-import type { RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackMessage } from '#blocks/limits.ts';
 
@@ -43,7 +42,7 @@ export interface PrivateReplyTarget {
   responseUrl: unknown;
   /** Bolt's respond(), absent when the payload had no truthy response_url. */
   respond?: RespondFn;
-  client: WebClient;
+  client: webApi.WebClient;
   /** Where chat.postEphemeral answers instead when the response_url is refused. */
   channel?: string;
   user: string;
