@@ -121,6 +121,11 @@ const EnvSchema = z.object({
   EFS_ENCRYPT_DATASYNC_LOG_GROUP: optional(z.string()),
   EFS_ENCRYPT_DATASYNC_REPORT_S3: optional(z.string()),
   EFS_ENCRYPT_DATASYNC_REPORT_ROLE: optional(z.string()),
+  EFS_ENCRYPT_POLL_MS: intFrom(0, 0, 600_000),
+  EFS_ENCRYPT_TEST_HOOKS: optional(
+    z.string().regex(/^1$/, { message: 'expected 1 (test runs only) or unset' }),
+  ),
+  EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: intFrom(0, 0, 100_000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -179,6 +184,10 @@ export interface Config {
   digest: { channel?: string; schedule: string };
   /** DataSync copies: the log group and task report every task gets (unset: neither). */
   dataSync?: DataSyncSettings;
+  /** CLI build and copy jobs: delay between AWS lifecycle polls (unset: each command's own default). */
+  jobs: { pollMs?: number };
+  /** Test runs only (EFS_ENCRYPT_TEST_HOOKS=1): SIGKILL this process right after its Nth job checkpoint. */
+  crashAfterStep?: number;
   logLevel: string;
 }
 
@@ -291,6 +300,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     problems,
   );
+  if (set('EFS_ENCRYPT_TEST_CRASH_AFTER_STEP') && env.EFS_ENCRYPT_TEST_HOOKS !== '1')
+    problems.push(
+      'EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: a test-only setting (it kills the process), honoured only with EFS_ENCRYPT_TEST_HOOKS=1; unset it',
+    );
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -324,6 +337,8 @@ export function loadConfig(env: Env = process.env): Config {
     policy: { rules: policy.rules },
     digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
     ...(dataSync ? { dataSync } : {}),
+    jobs: { pollMs: e.EFS_ENCRYPT_POLL_MS || undefined },
+    ...(e.EFS_ENCRYPT_TEST_CRASH_AFTER_STEP ? { crashAfterStep: e.EFS_ENCRYPT_TEST_CRASH_AFTER_STEP } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -410,6 +425,15 @@ export const SETTINGS_HELP: [string, string][] = [
   [
     'EFS_ENCRYPT_DATASYNC_REPORT_ROLE',
     'IAM role ARN DataSync assumes to write the task report (required with the bucket; {account} allowed).',
+  ],
+  [
+    'EFS_ENCRYPT_POLL_MS',
+    'Delay between AWS polls of a build or copy run from the command line (default 2000 for build, 15000 for copy).',
+  ],
+  ['EFS_ENCRYPT_TEST_HOOKS', 'Test runs only: 1 allows the EFS_ENCRYPT_TEST_* settings.'],
+  [
+    'EFS_ENCRYPT_TEST_CRASH_AFTER_STEP',
+    'Test runs only (with EFS_ENCRYPT_TEST_HOOKS=1): SIGKILL the process right after its Nth persisted job step.',
   ],
   ['LOG_LEVEL', 'pino level (default info).'],
 ];

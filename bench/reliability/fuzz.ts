@@ -36,29 +36,12 @@ export const KNOWN_BUGS = {
     r.label.startsWith('view_submission plan_modal') &&
     /listener error|answered 404/.test(p),
   /**
-   * An interactive payload whose envelope (user, team, view, channel, container) is null or of the wrong
-   * type: Bolt throws while building its context, before any listener, and the receiver answers 500.
-   */
-  boltEnvelope500: (r: SweepRequest, p: string) => r.kind === 'interactive' && p === 'answered 500',
-  /**
    * An admin's copy button (copy_runbook, copy_start/sync/final, the rsync pass modals) whose value is no
    * known migration: the listener records the Slack thread (a `slack_copy_thread` event keyed by the raw
    * value) before the copy phase looks the migration up, so garbage becomes a partition key.
    */
   copyThreadForUnknownId: (_r: SweepRequest, p: string) => p.startsWith('store gained slack_copy_thread '),
-  /**
-   * A payload whose `response_url` is not a URL (`true`, a number): the listener's respond() throws
-   * "Failed to parse URL from …" past its own handling (Bolt catches it; nothing crashes).
-   */
-  garbageResponseUrl: (r: SweepRequest, p: string) =>
-    p === 'listener error: bad response_url' && hasBadResponseUrl(r),
 };
-
-function hasBadResponseUrl(r: SweepRequest): boolean {
-  if (r.kind !== 'interactive' || r.payload === null || typeof r.payload !== 'object') return false;
-  const url = (r.payload as Record<string, unknown>).response_url;
-  return 'response_url' in r.payload && !(typeof url === 'string' && /^https?:\/\//.test(url));
-}
 
 export interface SweepFigures {
   payloadsTried: number;
@@ -85,9 +68,7 @@ export async function sweep(rig: Rig, requests: SweepRequest[]): Promise<SweepFi
     failures: [],
     knownBugHits: {
       planSubmitGarbageState: 0,
-      boltEnvelope500: 0,
       copyThreadForUnknownId: 0,
-      garbageResponseUrl: 0,
     },
     listenerErrors: 0,
     refusalsRecorded: 0,
@@ -104,11 +85,9 @@ export async function sweep(rig: Rig, requests: SweepRequest[]): Promise<SweepFi
     await rig.slack.tasks.drain();
     const allCrashes = crashLines(rig).slice(crashesBefore);
     figures.listenerErrors += allCrashes.length;
-    // respond() on a payload's own garbage response_url is laid on that payload (the known bug above).
-    const badUrlCrash = (m: string) =>
-      m.startsWith('Failed to parse URL from') && batch.some(hasBadResponseUrl);
-    const badUrlCrashes = allCrashes.filter(badUrlCrash).length;
-    const crashes = allCrashes.filter((m) => !badUrlCrash(m));
+    // A garbage response_url is answered through chat.postEphemeral now (src/slack/private-reply.ts):
+    // respond() on it would be a listener error like any other.
+    const crashes = allCrashes;
     const after = await rig.storeItems();
     const written = [...after].filter(([key]) => !seen.has(key));
     for (const [key] of written) seen.add(key);
@@ -143,7 +122,6 @@ export async function sweep(rig: Rig, requests: SweepRequest[]): Promise<SweepFi
         );
       else if (crashes.length) problems.push(`listener error(s) in its batch: ${crashes.join('; ')}`);
       for (const write of strayWrites.get(request) ?? []) problems.push(`store gained ${write}`);
-      if (badUrlCrashes && hasBadResponseUrl(request)) problems.push('listener error: bad response_url');
       const unexplained = problems.filter((p) => {
         for (const [name, matches] of Object.entries(KNOWN_BUGS))
           if (matches(request, p)) {

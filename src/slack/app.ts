@@ -11,6 +11,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { boundedLogger } from './bounded-log.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
+import { responseUrlPolicy } from './private-reply.ts';
 import { attachProgressReporters } from './progress-reporters.ts';
 import { createReceiver, type SlackReceiver } from './receiver.ts';
 import { guardRequests } from './request-guard.ts';
@@ -126,6 +127,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     logger,
     summary: options.summary,
     progressIntervalMs: options.progressIntervalMs,
+    responseUrls: responseUrlPolicy(config.slack.apiUrl),
   };
   // Global middleware runs before any listener: an ID nothing listens for is answered at WARN.
   const known = registerListeners(app, deps);

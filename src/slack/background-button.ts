@@ -6,6 +6,7 @@ import { newCorrelationId } from './correlation.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { buttonOutsideMessage, userMessageOf } from './slack-errors.ts';
 import { isFirstDelivery, requestFingerprint } from './request-dedupe.ts';
+import { privateReplier } from './private-reply.ts';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -37,10 +38,16 @@ export function backgroundButton(
       action: action.action_id,
       retryNum: context.retryNum,
     });
-    const replyPrivately = async (message: SlackMessage) => {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
-    };
     const channel = body.channel?.id ?? body.container?.channel_id;
+    const replyPrivately = privateReplier(deps.responseUrls, {
+      responseUrl: body.response_url,
+      respond,
+      client,
+      channel,
+      user: body.user.id,
+      log,
+      keepOriginal: true,
+    });
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     const threadTs = body.message?.thread_ts ?? messageTs;
     // A redelivered click (same action_ts, user and message) was handled by its first delivery.

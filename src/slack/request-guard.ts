@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { Logger } from 'pino';
+import { envelopeProblem } from './payload-envelope.ts';
 
 /**
  * What the HTTP receiver checks before Bolt sees a request. Bolt 5.1 (the current release) has two
@@ -10,6 +11,8 @@ import type { Logger } from 'pino';
  *   unhandled rejection that stopped the whole process, every running job with it;
  * - `verifySlackRequest` refuses timestamps more than five minutes old, but not ones days ahead, so a
  *   request signed for a future time could be replayed until then.
+ * - members it dereferences before any listener (a null `user`, `view` or `team`, an `actions`
+ *   that is no array) throw inside its own processing: 500, which Slack retries (payload-envelope.ts).
  * Everything else (the signature, the ssl_check and url_verification handshakes) stays Bolt's.
  */
 export interface RequestGuardOptions {
@@ -92,7 +95,9 @@ function shapeProblem(contentType: string | undefined, text: string): Refusal | 
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return { status: 400, reason: `the body is ${describe(parsed)}, not an object` };
-  return undefined;
+  // Members Bolt dereferences before our listeners (a null `user`, say) would make it answer 500.
+  const problem = envelopeProblem(parsed as Record<string, unknown>);
+  return problem === undefined ? undefined : { status: 400, reason: problem };
 }
 
 function describe(value: unknown): string {

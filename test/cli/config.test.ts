@@ -140,6 +140,20 @@ describe('config', () => {
     ]);
   });
 
+  it('honours the crash-point hook only with EFS_ENCRYPT_TEST_HOOKS=1, and takes a poll interval', () => {
+    expect(() => loadConfig({ EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: '3' })).toThrow(
+      /EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: a test-only setting \(it kills the process\), honoured only with EFS_ENCRYPT_TEST_HOOKS=1/,
+    );
+    expect(() => loadConfig({ EFS_ENCRYPT_TEST_HOOKS: 'yes' })).toThrow(
+      /EFS_ENCRYPT_TEST_HOOKS .*expected 1/,
+    );
+    const hooked = loadConfig({ EFS_ENCRYPT_TEST_HOOKS: '1', EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: '3' });
+    expect(hooked.crashAfterStep).toBe(3);
+    expect(loadConfig({}).crashAfterStep).toBeUndefined();
+    expect(loadConfig({}).jobs.pollMs).toBeUndefined();
+    expect(loadConfig({ EFS_ENCRYPT_POLL_MS: '20' }).jobs.pollMs).toBe(20);
+  });
+
   it('makes the CLI exit 2 with one line per problem', async () => {
     const { io, err } = capture({ EFS_ENCRYPT_ACCOUNTS: '12', EFS_ENCRYPT_REGIONS: 'nowhere' });
     const code = await main(['node', 'efs-encrypt', 'scan'], io);

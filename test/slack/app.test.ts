@@ -15,6 +15,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { fakeServices } from '../harness/fake-services.ts';
 import { fileSystem, scanRecord } from '../harness/scan-fixtures.ts';
 import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+import { responseUrlPolicy } from '../../src/slack/private-reply.ts';
 
 let harness: SlackHarness | undefined;
 afterEach(async () => {
@@ -152,6 +153,7 @@ describe('createSlackApp', () => {
       clock: new ManualClock(),
       scheduler: systemScheduler,
       logger,
+      responseUrls: responseUrlPolicy(),
     });
     expect(spy.done).toEqual([]);
   });

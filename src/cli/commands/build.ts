@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { readDecisionFile } from './plan.ts';
 import { heldElsewhere } from './unfinished-job.ts';
+import { crashAfterStep } from '../crash-point.ts';
 
 /**
  * `efs-encrypt build`: the CLI twin of the Slack Review build / Build buttons. The dry run prints
@@ -121,7 +122,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
       try {
         if (opts.decisions)
           await recordDecisions(runtime, opts.decisions, actor, (t) => ctx.io.err(t), progress);
-        const phase = openBuildPhase(runtime, progress);
+        const phase = openBuildPhase(runtime, progress, { pollMs: config.jobs.pollMs });
         const migrations = resolveMigrations(
           await runtime.store.migrations.listMigrations(),
           ids,
@@ -167,6 +168,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           leaseMs: 5 * 60_000,
           holders,
           io: progress,
+          afterCheckpoint: crashAfterStep(config.crashAfterStep),
         });
         await runner.resume();
         const failed: { fileSystemId: string; reason: string }[] = [];

@@ -13,6 +13,7 @@ import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
 import { heldElsewhere } from './unfinished-job.ts';
+import { crashAfterStep } from '../crash-point.ts';
 
 /**
  * `efs-encrypt copy start|sync|final|status|record|retry|runbook <fs-id>`: the CLI twin of the
@@ -130,7 +131,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
       const runtime = await openCommandRuntime(ctx, config, opts);
       // record prints its result on stdout; its notifications say the same, so they stay silent.
       const progress = progressOutput(ctx.io, { quiet: opts.quiet || action === 'record' });
-      const { phase, close } = openCopyPhase(runtime, progress);
+      const { phase, close } = openCopyPhase(runtime, progress, { pollMs: config.jobs.pollMs });
       const nextStep = async (migrationId: string) =>
         (
           await createStatusQuery({
@@ -209,6 +210,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
           leaseMs: 5 * 60_000,
           holders,
           io: progress,
+          afterCheckpoint: crashAfterStep(config.crashAfterStep),
         });
         await runner.runJob(queued.jobId);
         await runner.resume();

@@ -4,6 +4,7 @@ import type { Clock } from '../../domain/clock.ts';
 import type { Authorizer } from '../authorization.ts';
 import type { BackgroundTasks } from '../background-tasks.ts';
 import type { ScanAdmission } from '../scan-admission.ts';
+import type { ResponseUrlPolicy } from '../private-reply.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { SlackServices } from '../services.ts';
 
@@ -19,4 +20,6 @@ export interface ListenerDeps {
   logger: Logger;
   summary?: ScanSummaryOptions;
   progressIntervalMs?: number;
+  /** Which response_urls private answers go to (the rest go through chat.postEphemeral). */
+  responseUrls: ResponseUrlPolicy;
 }

@@ -71,6 +71,8 @@ export interface JobRunnerOptions {
   /** Who this process is on its leases, and whether another lease's holder still runs (default: the real OS). */
   holders?: LeaseHolderProbe;
   io?: IoHost;
+  /** Called right after each checkpoint is written (the crash-point sweep kills the process here). */
+  afterCheckpoint?: (step: string, job: JobRecord) => void;
 }
 
 export interface TickReport {
@@ -177,6 +179,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
             ? { compensations: mergeCompensations(current.compensations, opts.compensations) }
             : {}),
         });
+        options.afterCheckpoint?.(step, current);
       },
       async heartbeat() {
         await write({ leaseExpiresAt: leaseUntil() });

@@ -1,6 +1,14 @@
 import type { IEfsWriter } from './ports.ts';
 import { summariseAwsError } from '../../aws/aws-errors.ts';
-import { buildMappingOf, planBuild, type BuildMapping, type BuildPlan } from '../../domain/build-plan.ts';
+import {
+  BUILD_STEPS,
+  BuildResourceKeys as Keys,
+  buildMappingOf,
+  planBuild,
+  type BuildMapping,
+  type BuildPlan,
+  type BuildStep,
+} from '../../domain/build-plan.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import { LeaseLostError } from '../../domain/job.ts';
@@ -88,15 +96,36 @@ export function createBuildHandler(deps: BuildWorkflowDeps): JobHandler {
 async function runBuildSteps(deps: BuildStepDeps, s: BuildSession): Promise<string> {
   const keyArn = await s.step('check-key', () => checkKey(deps, s));
   const twinId = await s.step('create-file-system', () => createFileSystem(deps, s));
-  await s.step('wait-file-system', () => waitFileSystem(deps, s, twinId));
-  await s.step('lifecycle-configuration', () => putLifecycleConfiguration(deps, s, twinId));
-  await s.step('backup-policy', () => putBackupPolicy(deps, s, twinId));
-  await s.step('mount-targets', () => createMountTargets(deps, s, twinId));
-  await s.step('wait-mount-targets', () => waitMountTargets(deps, s, twinId));
-  await s.step('access-points', () => createAccessPoints(deps, s, twinId));
-  await s.step('file-system-policy', () => putFileSystemPolicy(deps, s, twinId));
+  const unlessDone = (name: BuildStep, run: () => Promise<void>) =>
+    finishedEarlier(s, name) ? Promise.resolve() : s.step(name, run);
+  await unlessDone('wait-file-system', () => waitFileSystem(deps, s, twinId));
+  await unlessDone('lifecycle-configuration', () => putLifecycleConfiguration(deps, s, twinId));
+  await unlessDone('backup-policy', () => putBackupPolicy(deps, s, twinId));
+  await unlessDone('mount-targets', () => createMountTargets(deps, s, twinId));
+  await unlessDone('wait-mount-targets', () => waitMountTargets(deps, s, twinId));
+  await unlessDone('access-points', () => createAccessPoints(deps, s, twinId));
+  await unlessDone('file-system-policy', () => putFileSystemPolicy(deps, s, twinId));
   await s.step('validate', () => validateTwin(deps, s, twinId, keyArn));
   return twinId;
+}
+
+/** Steps that persist once per resource they make; the others persist once, when they are done. */
+const PER_RESOURCE_STEPS: ReadonlySet<BuildStep> = new Set(['mount-targets', 'access-points']);
+
+/**
+ * Whether an earlier attempt (killed, or failed at a later step) finished this step: the record's
+ * last persisted step is a later one, or this one when it persists only once. Without this a
+ * resumed build ran the waits and the configuration steps again, recording each twice (found by the
+ * crash-point sweep). Per-resource steps rerun on their own last step and skip what they made.
+ * check-key, create-file-system and validate always run: the first two answer what the later steps
+ * need (the key, from a read; the twin, from the record), the last ends the build.
+ */
+function finishedEarlier(s: BuildSession, name: BuildStep): boolean {
+  const last = s.record().resources[Keys.buildStep];
+  const at = BUILD_STEPS.indexOf(last as BuildStep);
+  const own = BUILD_STEPS.indexOf(name);
+  if (at < 0) return false;
+  return PER_RESOURCE_STEPS.has(name) ? at > own : at >= own;
 }
 
 /** The plan from the recorded decision and inventory snapshot; a build needs both. */

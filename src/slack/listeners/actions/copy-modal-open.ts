@@ -10,6 +10,7 @@ import { authorizeCopy, copyMigrationOf, copyServiceOf, knownCopyMigration } fro
 import { newCorrelationId } from '../../correlation.ts';
 import { buttonOutsideMessage, userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { privateReplier } from '../../private-reply.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -60,11 +61,15 @@ export function copyModalAction(
         });
     } catch (err) {
       log.warn({ err }, 'copy modal refused or failed');
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        ...errorMessage({ title: 'Copy', userMessage: userMessageOf(err), correlationId }),
-      });
+      await privateReplier(deps.responseUrls, {
+        responseUrl: body.response_url,
+        respond,
+        client,
+        channel: body.channel?.id ?? body.container?.channel_id,
+        user: body.user.id,
+        log,
+        keepOriginal: true,
+      })(errorMessage({ title: 'Copy', userMessage: userMessageOf(err), correlationId }));
     }
   };
 }

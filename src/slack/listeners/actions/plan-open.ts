@@ -7,6 +7,7 @@ import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { parseOptionalScanId } from '../../payload-ids.ts';
+import { privateReplier } from '../../private-reply.ts';
 
 type WebClient = AllMiddlewareArgs['client'];
 
@@ -73,11 +74,15 @@ export function planOpenAction(deps: ListenerDeps) {
       log.info('plan modal opened');
     } catch (err) {
       log.warn({ err }, 'plan refused or failed');
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        ...errorMessage({ title: 'Plan', userMessage: userMessageOf(err), correlationId }),
-      });
+      await privateReplier(deps.responseUrls, {
+        responseUrl: body.response_url,
+        respond,
+        client,
+        channel: body.channel?.id ?? body.container?.channel_id,
+        user: body.user.id,
+        log,
+        keepOriginal: true,
+      })(errorMessage({ title: 'Plan', userMessage: userMessageOf(err), correlationId }));
     }
   };
 }

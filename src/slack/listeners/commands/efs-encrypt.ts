@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage } from '#blocks/error.ts';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '#blocks/help.ts';
-import type { SlackMessage } from '#blocks/limits.ts';
 import { COMMANDS, SLASH_COMMAND, parseCommand } from '../../commands.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
@@ -13,6 +12,7 @@ import { buildFromCommand } from './build.ts';
 import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
+import { privateReplier } from '../../private-reply.ts';
 
 /** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
 const STARTS_WORK = new Set(['scan', 'build', 'export']);
@@ -38,9 +38,14 @@ export function efsEncryptCommand(deps: ListenerDeps) {
       channelId: command.channel_id,
       text: command.text,
     });
-    const replyPrivately = async (message: SlackMessage) => {
-      await respond({ response_type: 'ephemeral', ...message });
-    };
+    const replyPrivately = privateReplier(deps.responseUrls, {
+      responseUrl: command.response_url,
+      respond,
+      client,
+      channel: command.channel_id,
+      user: command.user_id,
+      log,
+    });
 
     const parsed = parseCommand(command.text ?? '');
     try {

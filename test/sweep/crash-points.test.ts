@@ -1,0 +1,340 @@
+import {
+  DataSyncClient,
+  ListLocationsCommand,
+  ListTaskExecutionsCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-datasync';
+import {
+  DescribeAccessPointsCommand,
+  DescribeFileSystemsCommand,
+  DescribeMountTargetsCommand,
+  EFSClient,
+} from '@aws-sdk/client-efs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock.ts';
+import { migrationId } from '../../src/domain/inventory.ts';
+import type { MigrationEvent } from '../../src/domain/migration.ts';
+import { parseEstate, scaleTiming, startEstateServer, type EstateServer } from '../../src/estate/index.ts';
+import { openStore } from '../../src/store/index.ts';
+import { killChild, startChild, type Child } from '../harness/child-process.ts';
+import { NO_AWS_FILES } from '../harness/sdk-env.ts';
+import * as copyFixture from '../workflow/copy/copy-fixture.ts';
+import { ACCOUNT, decideEstate, FS, KEYS, REGION } from '../workflow/decide/decide-fixture.ts';
+
+/**
+ * Issue 18's crash-point sweep: `efs-encrypt build` and `efs-encrypt copy start` (DataSync), each a
+ * real child process, are killed with SIGKILL right after their Nth persisted step (the test-only
+ * EFS_ENCRYPT_TEST_CRASH_AFTER_STEP hook, src/cli/crash-point.ts), for N = 1, 2, … until a run
+ * finishes without reaching N. Each killed run is followed by the same command on the same store
+ * and estate, which must take the dead process's job at once (no lease wait) and end as a run
+ * without a crash ends: one twin with the same mount targets and access points, one DataSync task,
+ * its two locations and one execution, the same final state, and the same event log (no step
+ * recorded twice). The estate runs in this process at 1000× speed; the CLIs poll every 20 ms.
+ */
+
+const SPEED = 1000;
+const dirs: string[] = [];
+const children: Child[] = [];
+afterAll(async () => {
+  await Promise.all(children.map((c) => killChild(c)));
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+interface Ground {
+  estate: EstateServer;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+interface Outcome {
+  state: string;
+  events: string[];
+  resources: Record<string, number>;
+}
+
+interface Scenario {
+  name: string;
+  /** A fresh estate and store with everything the command needs already recorded. */
+  prepare(): Promise<Ground>;
+  /** The first run's arguments, then the resuming run's. */
+  first: string[];
+  again: string[];
+  /** What the estate and the store hold at the end. */
+  outcome(g: Ground): Promise<Outcome>;
+}
+
+async function ground(estateJson: unknown, name: string, accounts: string, region: string): Promise<Ground> {
+  const dir = await mkdtemp(join(tmpdir(), `crash-${name}-`));
+  dirs.push(dir);
+  const estate = await startEstateServer({
+    estate: parseEstate(estateJson, name),
+    timing: scaleTiming(SPEED),
+  });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...NO_AWS_FILES,
+    ...Object.fromEntries(
+      ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC'].map((s) => [`AWS_ENDPOINT_URL_${s}`, estate.endpoint]),
+    ),
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALESTATE',
+    AWS_SECRET_ACCESS_KEY: 'local-estate',
+    AWS_REGION: region,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    EFS_ENCRYPT_ACCOUNTS: accounts,
+    EFS_ENCRYPT_REGIONS: region,
+    EFS_ENCRYPT_DATA_DIR: join(dir, 'store'),
+    EFS_ENCRYPT_POLL_MS: '20',
+    LOG_LEVEL: 'silent',
+  };
+  return { estate, dir, env };
+}
+
+/** Events as a shape: kind, transition and detail with the estate's generated IDs masked. */
+function shape(events: MigrationEvent[]): string[] {
+  return events.map((e) =>
+    [
+      e.kind,
+      e.from && e.to ? `${e.from}->${e.to}` : '',
+      (e.detail ?? '')
+        .replace(/arn:aws:[^\s,)]+/g, '<arn>')
+        .replace(/\b(fs|fsmt|fsap|exec|task|loc)-[0-9a-f]+\b/g, '<$1>'),
+    ].join(' | '),
+  );
+}
+
+async function storeOutcome(g: Ground, migrationId: string) {
+  const store = await openStore({ dataDir: join(g.dir, 'store'), clock: systemClock });
+  try {
+    const m = await store.migrations.getMigration(migrationId);
+    return { state: m!.state, events: shape(await store.events.listEvents(migrationId)) };
+  } finally {
+    await store.close();
+  }
+}
+
+async function efsResources(g: Ground, region: string): Promise<Record<string, number>> {
+  const efs = new EFSClient({
+    endpoint: g.estate.endpoint,
+    region,
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+  try {
+    const twins = ((await efs.send(new DescribeFileSystemsCommand({}))).FileSystems ?? []).filter(
+      (f) => f.Encrypted && f.CreationToken?.startsWith('efs-encrypt-'),
+    );
+    let mountTargets = 0;
+    let accessPoints = 0;
+    for (const t of twins) {
+      mountTargets += (await efs.send(new DescribeMountTargetsCommand({ FileSystemId: t.FileSystemId })))
+        .MountTargets!.length;
+      accessPoints += (await efs.send(new DescribeAccessPointsCommand({ FileSystemId: t.FileSystemId })))
+        .AccessPoints!.length;
+    }
+    return { twins: twins.length, mountTargets, accessPoints };
+  } finally {
+    efs.destroy();
+  }
+}
+
+/**
+ * The decide fixture's prod file system with every optional part a build copies (a lifecycle
+ * policy, two access points, a file system policy), so every build step persists something.
+ */
+function fullEstate() {
+  const estate = decideEstate();
+  const app = estate.accounts[0]!.regions[REGION]!.fileSystems.find((f) => f.FileSystemId === FS.app)!;
+  Object.assign(app, {
+    LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }],
+    AccessPoints: [
+      { AccessPointId: 'fsap-0a0000000000000a1', Name: 'uploads', RootDirectory: { Path: '/uploads' } },
+      { AccessPointId: 'fsap-0a0000000000000a2', Name: 'reports', PosixUser: { Uid: 1000, Gid: 1000 } },
+    ],
+    Policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    }),
+  });
+  return estate;
+}
+
+const buildScenario: Scenario = {
+  name: 'build',
+  async prepare() {
+    const g = await ground(fullEstate(), 'build', ACCOUNT, REGION);
+    await writeFile(
+      join(g.dir, 'decisions.yaml'),
+      `decisions:\n  - { fileSystemId: ${FS.app}, scope: in_scope, targetKey: ${KEYS.good.alias}, method: datasync }\n`,
+    );
+    return g;
+  },
+  // Recording the decisions checkpoints no job, so the Nth checkpoint is the build's.
+  first: ['build', '--all', '--decisions', 'decisions.yaml'],
+  again: ['build', '--all'],
+  async outcome(g) {
+    return {
+      ...(await storeOutcome(g, migrationId(ACCOUNT, REGION, FS.app))),
+      resources: await efsResources(g, REGION),
+    };
+  },
+};
+
+const copyScenario: Scenario = {
+  name: 'copy',
+  async prepare() {
+    const g = await ground(copyFixture.COPY_ESTATE, 'copy', copyFixture.ACCOUNT, copyFixture.REGION);
+    const store = await openStore({ dataDir: join(g.dir, 'store'), clock: systemClock });
+    try {
+      await copyFixture.seedMigration(store, g.estate, systemClock, 'datasync');
+    } finally {
+      await store.close();
+    }
+    return g;
+  },
+  first: ['copy', 'start', copyFixture.SOURCE],
+  again: ['copy', 'start', copyFixture.SOURCE],
+  async outcome(g) {
+    const dataSync = new DataSyncClient({
+      endpoint: g.estate.endpoint,
+      region: copyFixture.REGION,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    try {
+      const resources = {
+        tasks: (await dataSync.send(new ListTasksCommand({}))).Tasks!.length,
+        locations: (await dataSync.send(new ListLocationsCommand({}))).Locations!.length,
+        executions: (await dataSync.send(new ListTaskExecutionsCommand({}))).TaskExecutions!.length,
+        ...(await efsResources(g, copyFixture.REGION)),
+      };
+      return {
+        ...(await storeOutcome(g, migrationId(copyFixture.ACCOUNT, copyFixture.REGION, copyFixture.SOURCE))),
+        resources,
+      };
+    } finally {
+      dataSync.destroy();
+    }
+  },
+};
+
+interface CrashPoint {
+  n: number;
+  step: string;
+  resumedAtOnce: boolean;
+  outcome: Outcome;
+  ms: number;
+}
+
+/** One crash point: the run killed after its Nth step and the run that resumed it, or the run no kill reached. */
+async function crashAt(s: Scenario, n: number): Promise<CrashPoint | { clean: Outcome }> {
+  const t0 = performance.now();
+  const g = await s.prepare();
+  try {
+    const run = (args: string[], env: NodeJS.ProcessEnv) => {
+      const child = startChild([join(process.cwd(), 'bin/efs-encrypt.js'), ...args], env, g.dir);
+      children.push(child);
+      return child;
+    };
+    const first = run(s.first, {
+      ...g.env,
+      EFS_ENCRYPT_TEST_HOOKS: '1',
+      EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: String(n),
+    });
+    const ended = await first.exited;
+    if (ended.signal !== 'SIGKILL') {
+      // N is past the last step: this run finished on its own, and is a run without a crash.
+      expect(ended.code, first.stderr.join('\n')).toBe(0);
+      return { clean: await s.outcome(g) };
+    }
+    const step = /SIGKILL after step (\S+)/.exec(first.stderr.join('\n'))?.[1] ?? '?';
+    const second = run(s.again, g.env);
+    const { code } = await second.exited;
+    const err = second.stderr.join('\n');
+    expect(code, `${s.name} after crash point ${n} (${step}):\n${err}`).toBe(0);
+    return {
+      n,
+      step,
+      resumedAtOnce:
+        err.includes(`was held by process ${first.pid}`) && err.includes('which is gone; resuming it now'),
+      outcome: await s.outcome(g),
+      ms: Math.round(performance.now() - t0),
+    };
+  } finally {
+    await g.estate.close();
+  }
+}
+
+/**
+ * Crash points N = 1, 2, … in batches of `lanes` at once, until a run ends before its Nth step;
+ * returns the points and a run without a crash.
+ */
+async function sweep(s: Scenario, lanes: number): Promise<{ points: CrashPoint[]; clean: Outcome }> {
+  const points: CrashPoint[] = [];
+  for (let n = 1; ; n += lanes) {
+    const batch = await Promise.all(Array.from({ length: lanes }, (_, i) => crashAt(s, n + i)));
+    const firstClean = batch.findIndex((r) => 'clean' in r);
+    // Past the first run that no kill reached, every run ends the same way (fewer steps do not exist).
+    if (firstClean >= 0) expect(batch.slice(firstClean).every((r) => 'clean' in r)).toBe(true);
+    points.push(...(batch.slice(0, firstClean < 0 ? lanes : firstClean) as CrashPoint[]));
+    const clean = batch[firstClean];
+    if (clean && 'clean' in clean) return { points, clean: clean.clean };
+  }
+}
+
+describe('SIGKILL right after each persisted step, then the same command again', () => {
+  it('resumes build and DataSync copy at once and ends as a run without a crash', async () => {
+    const t0 = performance.now();
+    const [build, copy] = await Promise.all([sweep(buildScenario, 2), sweep(copyScenario, 1)]);
+    const figures = {
+      seconds: Math.round((performance.now() - t0) / 100) / 10,
+      build: build.points.map((p) => `${p.n}:${p.step}`).join(' '),
+      copy: copy.points.map((p) => `${p.n}:${p.step}`).join(' '),
+    };
+    console.log('crash points', JSON.stringify(figures));
+
+    expect(build.clean.state).toBe('target_ready');
+    expect(build.clean.resources).toMatchObject({ twins: 1 });
+    expect(copy.clean.state).toBe('synced');
+    expect(copy.clean.resources).toMatchObject({ tasks: 1, locations: 2, executions: 1 });
+    // Every build step but check-key (which records nothing) persists: each is a crash point.
+    expect(build.points.map((p) => p.step)).toEqual([
+      'create-file-system',
+      'wait-file-system',
+      'lifecycle-configuration',
+      'backup-policy',
+      'mount-targets',
+      'mount-targets',
+      'wait-mount-targets',
+      'access-points',
+      'access-points',
+      'file-system-policy',
+      'validate',
+    ]);
+    expect(copy.points.map((p) => p.step)).toEqual([
+      'source-location',
+      'destination-location',
+      'task',
+      'start-execution',
+    ]);
+    for (const [name, result] of [
+      ['build', build],
+      ['copy', copy],
+    ] as const)
+      for (const p of result.points) {
+        const at = `${name} killed after step ${p.n} (${p.step})`;
+        expect(p.resumedAtOnce, at).toBe(true);
+        expect(p.outcome.state, at).toBe(result.clean.state);
+        expect(p.outcome.resources, at).toEqual(result.clean.resources);
+        expect(p.outcome.events, at).toEqual(result.clean.events);
+      }
+  }, 180_000);
+});
