@@ -141,6 +141,15 @@ describe.skipIf(!modelsPresent)('the AWS model checker', () => {
     expect(problems(describeFileSystems({ ...FILE_SYSTEM, CreationTime: '2025-01-01T21:58:00Z' }))).toEqual([
       'FileSystems[0].CreationTime: expected epoch seconds (a number), got string "2025-01-01T21:58:00Z"',
     ]);
+    expect(
+      problems(describeFileSystems({ ...FILE_SYSTEM, Tags: [{ Key: 'Name', Value: 'a (b)' }] })),
+    ).toEqual([
+      `FileSystems[0].Tags[0].Value: "a (b)" does not match the model's pattern ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$`,
+    ]);
+    expect(problems(describeFileSystems({ ...FILE_SYSTEM, CreationToken: '' }))).toEqual([
+      `FileSystems[0].CreationToken: "" is shorter than the model's min length 1`,
+      `FileSystems[0].CreationToken: "" does not match the model's pattern .+`,
+    ]);
     expect(problems(describeFileSystems({ ...FILE_SYSTEM, Tags: { Name: 'payments' } }))).toEqual([
       'FileSystems[0].Tags: expected a list, got an object',
     ]);
@@ -177,7 +186,14 @@ describe.skipIf(!modelsPresent)('the AWS model checker', () => {
   test('JSON 1.1: member names, `__type` codes and the content type', () => {
     const listKeys = (body: unknown, headers?: Record<string, string>) =>
       json11('kms', 'TrentService.ListKeys', 200, body, headers);
-    expect(problems(listKeys({ Keys: [{ KeyId: 'k', KeyArn: 'arn' }], Truncated: false }))).toEqual([]);
+    expect(
+      problems(
+        listKeys({
+          Keys: [{ KeyId: 'k', KeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' }],
+          Truncated: false,
+        }),
+      ),
+    ).toEqual([]);
     expect(problems(listKeys({ Keys: [{ KeyId: 'k', KeyState: 'Enabled' }] }))).toEqual([
       'Keys[0].KeyState: member not in the model',
     ]);

@@ -344,13 +344,26 @@ const SESSION: [name: string, step: Step][] = [
             CreationToken: 'twin',
             Encrypted: true,
             KmsKeyId: KEY,
-            Tags: [{ Key: 'Name', Value: 'payments (encrypted)' }],
+            Tags: [{ Key: 'Name', Value: 'payments-encrypted' }],
           }),
         );
         s.twin = twin.FileSystemId!;
         h.advance(DEFAULT_TIMING.fileSystemCreateMs);
         return twin;
       },
+    },
+  ],
+  [
+    'CreateFileSystem tag value AWS refuses',
+    {
+      fails: 'BadRequest',
+      run: (c) =>
+        c.efs.send(
+          new CreateFileSystemCommand({
+            CreationToken: 'refused',
+            Tags: [{ Key: 'Name', Value: 'payments (encrypted)' }],
+          }),
+        ),
     },
   ],
   [

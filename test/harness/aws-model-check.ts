@@ -44,6 +44,7 @@ interface Shape {
   exception?: boolean;
   min?: number;
   max?: number;
+  pattern?: string;
 }
 
 interface Operation {
@@ -458,6 +459,12 @@ class ResponseChecker {
         if (typeof value !== 'string') return this.fail(path, `expected a string, got ${describe(value)}`);
         if (shape.enum && !shape.enum.includes(value))
           this.fail(path, `"${value}" is not one of the enum's values (${shape.enum.join(', ')})`);
+        if (shape.min !== undefined && value.length < shape.min)
+          this.fail(path, `"${value}" is shorter than the model's min length ${shape.min}`);
+        if (shape.max !== undefined && value.length > shape.max)
+          this.fail(path, `"${value.slice(0, 40)}…" is longer than the model's max length ${shape.max}`);
+        if (shape.pattern && !modelPattern(shape.pattern)?.test(value))
+          this.fail(path, `"${value}" does not match the model's pattern ${shape.pattern}`);
         return;
       case 'integer':
       case 'long': {
@@ -658,6 +665,29 @@ class ResponseChecker {
     }
     return undefined;
   }
+}
+
+const patterns = new Map<string, RegExp | undefined>();
+
+/**
+ * The model's patterns are Java regular expressions, matched against the whole value when anchored
+ * and anywhere otherwise (as AWS validates them). One JavaScript cannot compile is not checked.
+ */
+function modelPattern(pattern: string): RegExp | undefined {
+  if (!patterns.has(pattern)) {
+    let compiled: RegExp | undefined;
+    try {
+      compiled = new RegExp(pattern, 'u');
+    } catch {
+      try {
+        compiled = new RegExp(pattern);
+      } catch {
+        compiled = undefined;
+      }
+    }
+    patterns.set(pattern, compiled);
+  }
+  return patterns.get(pattern) ?? /[\s\S]*/;
 }
 
 function asXmlObject(node: unknown): Record<string, unknown[]> {
