@@ -268,6 +268,10 @@ const SESSION: [name: string, step: Step][] = [
   ['DescribeKey', { run: (c) => c.kms.send(new DescribeKeyCommand({ KeyId: KEY })) }],
   ['DescribeKey by alias', { run: (c) => c.kms.send(new DescribeKeyCommand({ KeyId: 'alias/twin-key' })) }],
   [
+    'DescribeKey AWS-managed before EFS used it',
+    { run: (c) => c.kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/elasticfilesystem' })) },
+  ],
+  [
     'DescribeKey unknown',
     { fails: 'NotFoundException', run: (c) => c.kms.send(new DescribeKeyCommand({ KeyId: 'alias/nope' })) },
   ],
