@@ -1,16 +1,21 @@
 import {
+  DescribeAccessPointsCommand,
   DescribeFileSystemPolicyCommand,
   DescribeFileSystemsCommand,
   DescribeLifecycleConfigurationCommand,
+  DescribeMountTargetsCommand,
+  DescribeMountTargetSecurityGroupsCommand,
   EFSClient,
 } from '@aws-sdk/client-efs';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
 import { efsWritersFrom } from '../../src/aws/efs-writer.ts';
 import { TWIN_TAGS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { migrationId, type FileSystemRecord } from '../../src/domain/inventory.ts';
+import { AWS_MANAGED_EFS_KEY_ALIAS, migrationId, type FileSystemRecord } from '../../src/domain/inventory.ts';
+import type { MigrationDecision } from '../../src/domain/migration.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../src/workflow/provision/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
@@ -31,6 +36,11 @@ import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-se
  *   finds the file system by its CreationToken instead.
  * - moto 5.2 makes a second access point for a repeated ClientToken (AWS returns the first): the
  *   build never repeats a create whose result it recorded or can find by its token.
+ * - moto 5.2.1 answers CreateFileSystem's KmsKeyId back as it was given (an alias ARN stays an alias
+ *   ARN); AWS answers the key's ARN. The AWS-managed key twin is therefore decided with the key ARN,
+ *   as the decide phase stores it once DescribeKey has resolved the alias.
+ * - moto 5.2.1 reports the key behind `alias/aws/elasticfilesystem` with KeyManager CUSTOMER; AWS
+ *   reports AWS.
  */
 const available = motoServerAvailable();
 if (!available)
@@ -46,10 +56,26 @@ describe.skipIf(!available)('build against moto_server', () => {
   let phase: BuildPhase;
   let io: RecordingIoHost;
   let efs: EFSClient;
+  let kms: KMSClient;
   let source: FileSystemRecord;
+  /** The source without mount targets, migrated to the AWS-managed key. */
+  let inactive: FileSystemRecord;
+  let decideAwsManaged: (keyArn: string) => Promise<void>;
   const clock = new ManualClock(new Date('2026-06-01T09:00:00Z'));
   const saved = { ...process.env };
   const id = () => migrationId(MOTO_ACCOUNTS.payments, REGION, seed.unencryptedWithMounts);
+  const awsKeyId = () => migrationId(MOTO_ACCOUNTS.payments, REGION, seed.unencryptedInactive);
+  const buildOnce = async (owner: string) => {
+    const runner = skipAheadRunner({
+      jobs: store.jobs,
+      clock,
+      kind: 'build',
+      handler: phase.handler,
+      owner,
+      leaseMs: 60_000,
+    });
+    return runner.tick();
+  };
 
   beforeAll(async () => {
     moto = await startMotoServer();
@@ -75,32 +101,43 @@ describe.skipIf(!available)('build against moto_server', () => {
       concurrency: 2,
     }).run({ requestedBy: 'conformance' });
     source = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedWithMounts)!;
+    inactive = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedInactive)!;
 
-    // The decide phase's outcome, stored directly: decided, with the enabled key's ARN.
+    // The decide phase's outcome, stored directly: decided, with the key's ARN.
     store = await openStore({ clock });
-    const record = await store.migrations.createMigration({
-      accountId: MOTO_ACCOUNTS.payments,
-      region: REGION,
-      fileSystemId: source.fileSystemId,
-      state: 'decided',
-      facts: { hasDecision: true },
-      actor: 'U0ADMIN',
-    });
-    await store.migrations.putDecision(
-      record.id,
-      {
-        targetKmsKeyId: seed.enabledKeyArn,
-        method: 'datasync',
-        decidedBy: 'U0ADMIN',
-        decidedAt: clock.now().toISOString(),
-      },
-      0,
-    );
-    await store.migrations.putSnapshot(record.id, {
-      observedAt: clock.now().toISOString(),
-      scanId: scan.scanId,
-      fileSystem: source,
-    });
+    const decide = async (fileSystem: FileSystemRecord, decision: Partial<MigrationDecision>) => {
+      const record = await store.migrations.createMigration({
+        accountId: MOTO_ACCOUNTS.payments,
+        region: REGION,
+        fileSystemId: fileSystem.fileSystemId,
+        state: 'decided',
+        facts: { hasDecision: true },
+        actor: 'U0ADMIN',
+      });
+      await store.migrations.putDecision(
+        record.id,
+        {
+          targetKmsKeyId: seed.enabledKeyArn,
+          method: 'datasync',
+          decidedBy: 'U0ADMIN',
+          decidedAt: clock.now().toISOString(),
+          ...decision,
+        },
+        0,
+      );
+      await store.migrations.putSnapshot(record.id, {
+        observedAt: clock.now().toISOString(),
+        scanId: scan.scanId,
+        fileSystem,
+      });
+    };
+    await decide(source, { keyManager: 'CUSTOMER' });
+    decideAwsManaged = (keyArn) =>
+      decide(inactive, {
+        targetKmsKeyId: keyArn,
+        targetKeyAsGiven: AWS_MANAGED_EFS_KEY_ALIAS,
+        keyManager: 'AWS',
+      });
 
     io = new RecordingIoHost();
     phase = createBuildPhase({
@@ -121,18 +158,21 @@ describe.skipIf(!available)('build against moto_server', () => {
       )
     ).Credentials!;
     sts.destroy();
-    efs = new EFSClient({
+    const assumed = {
       region: REGION,
       credentials: {
         accessKeyId: c.AccessKeyId!,
         secretAccessKey: c.SecretAccessKey!,
         sessionToken: c.SessionToken,
       },
-    });
+    };
+    efs = new EFSClient(assumed);
+    kms = new KMSClient(assumed);
   }, 60_000);
 
   afterAll(async () => {
     efs?.destroy();
+    kms?.destroy();
     clients?.destroy();
     await store?.close();
     await moto?.close();
@@ -141,15 +181,7 @@ describe.skipIf(!available)('build against moto_server', () => {
 
   it('builds an encrypted twin with the intended key, mount targets and access point, and reports what it could not copy', async () => {
     await phase.requestBuild([id()], 'U0ADMIN');
-    const runner = skipAheadRunner({
-      jobs: store.jobs,
-      clock,
-      kind: 'build',
-      handler: phase.handler,
-      owner: 'conformance',
-      leaseMs: 60_000,
-    });
-    const report = await runner.tick();
+    const report = await buildOnce('conformance');
     const status = await phase.status(id());
     expect(status.job?.lastError).toBeUndefined();
     expect(report.succeeded).toHaveLength(1);
@@ -162,6 +194,32 @@ describe.skipIf(!available)('build against moto_server', () => {
     expect(twin.Tags).toContainEqual({ Key: TWIN_TAGS.sourceFileSystemId, Value: source.fileSystemId });
     expect(Object.keys(status.mapping.mountTargets).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
     expect(Object.keys(status.mapping.accessPoints)).toEqual([seed.accessPointId]);
+
+    // The twin's mount targets: in the source's subnets, with the source's security groups.
+    const mountTargets = (await efs.send(new DescribeMountTargetsCommand({ FileSystemId: twinId })))
+      .MountTargets!;
+    expect(mountTargets.map((m) => m.SubnetId).sort()).toEqual([...seed.subnetIds].sort());
+    expect(mountTargets.map((m) => m.AvailabilityZoneName).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
+    for (const mt of mountTargets) {
+      const groups = await efs.send(
+        new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mt.MountTargetId }),
+      );
+      expect(groups.SecurityGroups).toEqual([seed.securityGroupId]);
+    }
+
+    // The twin's access point: the source's root directory (path and creation info) and POSIX user.
+    const accessPoints = (await efs.send(new DescribeAccessPointsCommand({ FileSystemId: twinId })))
+      .AccessPoints!;
+    expect(accessPoints).toHaveLength(1);
+    expect(accessPoints[0]!.AccessPointId).toBe(status.mapping.accessPoints[seed.accessPointId]);
+    expect(accessPoints[0]).toMatchObject({
+      FileSystemId: twinId,
+      RootDirectory: {
+        Path: '/ledger',
+        CreationInfo: { OwnerUid: 1001, OwnerGid: 1001, Permissions: '750' },
+      },
+      PosixUser: { Uid: 1001, Gid: 1001, SecondaryGids: [2000] },
+    });
     expect(
       (await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: twinId }))).LifecyclePolicies,
     ).toEqual([{ TransitionToIA: 'AFTER_30_DAYS' }]);
@@ -188,5 +246,27 @@ describe.skipIf(!available)('build against moto_server', () => {
     });
     expect((await runner.tick()).ran).toEqual([]);
     expect((await efs.send(new DescribeFileSystemsCommand({}))).FileSystems!.length).toBe(before);
+  });
+
+  it('builds a twin on the AWS-managed key (aws/elasticfilesystem)', async () => {
+    // The decide phase resolves `alias/aws/elasticfilesystem` with DescribeKey, which creates the
+    // AWS-managed key (AWS's DescribeKey documentation; moto 5.2.1 does too), and stores its ARN.
+    const awsKey = (await kms.send(new DescribeKeyCommand({ KeyId: AWS_MANAGED_EFS_KEY_ALIAS })))
+      .KeyMetadata!;
+    // moto 5.2.1 says KeyManager CUSTOMER for it; AWS says AWS.
+    expect(awsKey).toMatchObject({ KeyState: 'Enabled', Arn: expect.stringMatching(/:key\//) });
+    await decideAwsManaged(awsKey.Arn!);
+    await phase.requestBuild([awsKeyId()], 'U0ADMIN');
+    const report = await buildOnce('conformance');
+    const status = await phase.status(awsKeyId());
+    expect(status.job?.lastError).toBeUndefined();
+    expect(report.succeeded).toHaveLength(1);
+    expect(status.state).toBe('target_ready');
+    const twinId = status.mapping.targetFileSystemId!;
+    const twin = (await efs.send(new DescribeFileSystemsCommand({ FileSystemId: twinId }))).FileSystems![0]!;
+    expect(twin.Encrypted).toBe(true);
+    expect(twin.KmsKeyId).toBe(awsKey.Arn);
+    expect(twin.Tags).toContainEqual({ Key: TWIN_TAGS.sourceFileSystemId, Value: inactive.fileSystemId });
+    expect(status.mapping.mountTargets).toEqual({});
   });
 });

@@ -80,6 +80,13 @@ describe.skipIf(!available)('scan against moto_server', () => {
     expect(fs.tags).toMatchObject({ env: 'prod', owner: 'payments-platform' });
     expect(fs.mountTargets.map((m) => m.mountTargetId).sort()).toEqual([...seed.mountTargetIds].sort());
     expect(fs.mountTargets.map((m) => m.availabilityZoneName).sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
+    // The groups each mount target was created with, read back (from its network interface, or
+    // DescribeMountTargetSecurityGroups): moto 5.2.1 answers both as AWS does.
+    expect(fs.mountTargets.map((m) => m.securityGroups)).toEqual([
+      [seed.securityGroupId],
+      [seed.securityGroupId],
+    ]);
+    expect(fs.mountTargets.map((m) => m.subnetId).sort()).toEqual([...seed.subnetIds].sort());
     expect(fs.vpcIds).toEqual([seed.vpcId]);
     expect(fs.accessPoints).toEqual([
       expect.objectContaining({
@@ -98,9 +105,6 @@ describe.skipIf(!available)('scan against moto_server', () => {
 
   it('notes where moto answers differently from AWS, without failing the scan', () => {
     const fs = byId(seed.unencryptedWithMounts);
-    // moto 5.2 answers DescribeMountTargetSecurityGroups with no SecurityGroups member (AWS always
-    // returns the list; the model marks it required), so the groups read back empty here.
-    for (const mt of fs.mountTargets) expect(Array.isArray(mt.securityGroups)).toBe(true);
     // moto 5.2 has no DescribeReplicationConfigurations route (it answers an HTML 404/500); AWS answers
     // ReplicationNotFound or an empty list. The scan records that as a per-file-system error, flagged
     // `incomplete`, and keeps every other attribute.

@@ -59,6 +59,8 @@ export interface MotoSeed {
   accessPointId: string;
   mountTargetIds: string[];
   securityGroupId: string;
+  /** The two subnets of the payments VPC (eu-west-1a, eu-west-1b), where the source's mount targets are. */
+  subnetIds: string[];
   vpcId: string;
   enabledKeyArn: string;
 }
@@ -212,6 +214,7 @@ export async function seedMoto(endpoint: string): Promise<MotoSeed> {
     accessPointId: ap.AccessPointId!,
     mountTargetIds: [mtA.MountTargetId!, mtB.MountTargetId!],
     securityGroupId: sg.GroupId!,
+    subnetIds: [subnetA.Subnet!.SubnetId!, subnetB.Subnet!.SubnetId!],
     vpcId,
     enabledKeyArn: enabled.KeyMetadata!.Arn!,
   };

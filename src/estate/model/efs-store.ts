@@ -147,9 +147,14 @@ export class EfsStore {
   }
 }
 
+/** The characters EFS allows in tag keys and values (TagKey and TagValue `pattern`s of the model). */
+const TAG_KEY_CHARACTERS = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$/u;
+const TAG_VALUE_CHARACTERS = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
+
 /**
  * EFS tag rules (Tag and TagKey in the EFS model): keys are 1–128 characters, unique, and may not
- * start with `aws:` in any case (`^(?![aA]{1}[wW]{1}[sS]{1}:)…`); values up to 256 characters.
+ * start with `aws:` in any case (`^(?![aA]{1}[wW]{1}[sS]{1}:)…`); values up to 256 characters; both only
+ * letters, spaces, digits and `_.:/=+-@`.
  */
 export function checkTags(tags: readonly Tag[] | undefined, member = 'tags'): Tag[] {
   const list = tags ?? [];
@@ -164,8 +169,16 @@ export function checkTags(tags: readonly Tag[] | undefined, member = 'tags'): Ta
       throw efsWriteErrors.badRequest(
         `1 validation error detected: Value '${key}' at '${member}.${i + 1}.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?![aA]{1}[wW]{1}[sS]{1}:)([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$ (tag keys beginning with aws: are reserved for AWS)`,
       );
+    if (!TAG_KEY_CHARACTERS.test(key))
+      throw efsWriteErrors.badRequest(
+        `1 validation error detected: Value '${key}' at '${member}.${i + 1}.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_KEY_CHARACTERS.source}`,
+      );
     if ((tag.Value ?? '').length > 256)
       throw efsWriteErrors.badRequest(`Tag '${key}' has a value longer than 256 characters.`);
+    if (!TAG_VALUE_CHARACTERS.test(tag.Value ?? ''))
+      throw efsWriteErrors.badRequest(
+        `1 validation error detected: Value '${tag.Value}' at '${member}.${i + 1}.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_VALUE_CHARACTERS.source}`,
+      );
     if (seen.has(key)) throw efsWriteErrors.badRequest(`Tag key '${key}' is given more than once.`);
     seen.add(key);
   });

@@ -10,9 +10,10 @@ import type {
   ListKeysResponse,
 } from '@aws-sdk/client-kms';
 import { arn } from '../ids.ts';
-import { findKey } from '../normalise.ts';
+import { AWS_EFS_ALIAS, findKey } from '../normalise.ts';
 import type { EstateKey } from '../types.ts';
 import { AwsApiError } from './api-error.ts';
+import { awsManagedEfsKey } from './efs-keys.ts';
 import type { CallContext, EstateModel } from './estate-model.ts';
 import { pageOf } from './paging.ts';
 
@@ -43,6 +44,10 @@ export class KmsService {
       throw kmsErrors.validation(
         "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
       );
+    // DescribeKey on the predefined alias creates the AWS-managed key if EFS has not yet (KMS's
+    // DescribeKey documentation; moto does the same), in the caller's own account and Region only.
+    if (ref === AWS_EFS_ALIAS || ref === arn.alias(ctx.region, ctx.accountId, AWS_EFS_ALIAS))
+      return awsManagedEfsKey(this.model, ctx);
     const key = findKey(this.keys(ctx), ref, ctx.region, ctx.accountId);
     if (key) return key;
     const alias = ref.startsWith('alias/') || ref.includes(':alias/');
