@@ -143,14 +143,15 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
     async function applyChange(planned: ConsumerChangePlan): Promise<ChangeRecord> {
       consumerId = planned.consumerId;
       consumerName = planned.name;
-      let { record: change, created } = await deps.cutovers.planChange({
+      const planned0 = await deps.cutovers.planChange({
         migrationId,
         app: plan.app,
         planDigest: plan.digest,
         change: planned,
         actor,
       });
-      if (created)
+      let change = planned0.record;
+      if (planned0.created)
         await notifyChange(
           change.consumerId,
           change.name,
