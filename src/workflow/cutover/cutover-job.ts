@@ -1,0 +1,372 @@
+import { summariseAwsError } from '../../aws/aws-errors.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { fillPlaceholders, type ConsumerChangePlan, type CutoverCall } from '../../domain/cutover-calls.ts';
+import type { ChangeRecord } from '../../domain/cutover-change.ts';
+import type { ApplicationCutoverPlan } from '../../domain/cutover-plan.ts';
+import type { CutoverRepository } from '../../domain/cutover-records.ts';
+import { BadInputError, isEfsEncryptError } from '../../domain/errors.ts';
+import { LeaseLostError } from '../../domain/job.ts';
+import type { MigrationEventLog, MigrationRepository } from '../../domain/migration.ts';
+import type { IoHost } from '../io-host.ts';
+import type { JobContext, JobHandler } from '../jobs/index.ts';
+import { executeCall, recoverStartedCall, waitForLambdaUpdate, type CallEnv } from './call-executor.ts';
+import { CutoverChangeFailedError, CutoverRolledBackError } from './cutover-errors.ts';
+import {
+  CutoverMessageCodes,
+  type CutoverApplicationProgress,
+  type CutoverChangeProgress,
+} from './cutover-phase.ts';
+import { CutoverKeys, requestOf, writeResources, type ApplicationOutcome } from './cutover-requests.ts';
+import type { ConsumerDiscovery, CutoverClients } from './ports.ts';
+import { settleMigration } from './settle-migration.ts';
+import { watchChange } from './watch-change.ts';
+
+/**
+ * The `cutover` job: applies one application's approved plan, consumer by consumer in plan order,
+ * or rolls it back. Each consumer's change is recorded `planned` with its inverse before its first
+ * call; before each call the record says the call started, after it what it produced, so a job
+ * resumed after a crash continues after the last finished call and checks whether a started call
+ * took effect (call-executor.ts recoverStartedCall) instead of making it twice. A change that fails
+ * (or whose watch fails) rolls the whole application back, inverses in reverse order.
+ */
+export interface CutoverJobDeps {
+  migrations: MigrationRepository;
+  events: MigrationEventLog;
+  cutovers: CutoverRepository;
+  clients: CutoverClients;
+  discovery?: ConsumerDiscovery;
+  clock: Clock;
+  io: IoHost;
+  /** Between polls of a deployment or an update (default 15 s). */
+  pollMs?: number;
+  /** Upper bound on one watch (default 30 min). */
+  maxWaitMs?: number;
+}
+
+const started = (i: number) => `#started:${i}`;
+const produced = (i: number) => `#call:${i}`;
+
+export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
+  const pollMs = deps.pollMs ?? 15_000;
+  const maxWaitMs = deps.maxWaitMs ?? 30 * 60_000;
+
+  return async (ctx: JobContext) => {
+    const { migrationId, generation, jobId } = ctx.job;
+    const record = await deps.migrations.getMigration(migrationId);
+    if (!record) throw new BadInputError(`${migrationId} was not found.`);
+    const request = requestOf(record, generation);
+    if (!request)
+      throw new BadInputError(`Job ${jobId} has no cutover request recorded on ${migrationId}; ask again.`);
+    const stored = await deps.cutovers.getPlan(migrationId, request.app);
+    if (!stored) throw new BadInputError(`${request.app} has no cutover plan; review the cutover first.`);
+    const plan = stored.plan;
+    const actor = ctx.job.requestedBy;
+    const { accountId, region } = record;
+    let consumerName = '';
+    let consumerId = '';
+    const env: CallEnv = {
+      clients: deps.clients,
+      accountId,
+      region,
+      wait: (ms) => ctx.sleep(ms),
+      pollMs,
+      maxWaitMs,
+      now: () => deps.clock.now().getTime(),
+      progress: (detail) => notifyChange(consumerId, consumerName, 'applying', detail),
+    };
+
+    async function notifyChange(id: string, name: string, status: ChangeRecord['status'], detail: string) {
+      const data: CutoverChangeProgress = {
+        migrationId,
+        app: plan.app,
+        consumerId: id,
+        name,
+        status,
+        detail,
+      };
+      await deps.io.notify({
+        level: status === 'failed' ? 'error' : 'info',
+        code: CutoverMessageCodes.change,
+        message: `${plan.app} · ${name}: ${status}: ${detail}`,
+        data,
+        time: deps.clock.now(),
+      });
+    }
+    async function finishApplication(outcome: ApplicationOutcome) {
+      await writeResources(
+        deps.migrations,
+        migrationId,
+        { [CutoverKeys.app(plan.app)]: JSON.stringify(outcome) },
+        {
+          actor,
+          detail: `cutover of ${plan.app}: ${outcome.status}: ${outcome.detail}`,
+          correlationId: jobId,
+        },
+      );
+      const data: CutoverApplicationProgress = {
+        migrationId,
+        app: plan.app,
+        status: outcome.status,
+        detail: outcome.detail,
+      };
+      await deps.io.notify({
+        level: outcome.status === 'cut_over' ? 'info' : 'warn',
+        code: CutoverMessageCodes.application,
+        message: `${plan.app}: ${outcome.status}: ${outcome.detail}`,
+        data,
+        time: deps.clock.now(),
+      });
+    }
+    async function audit(change: ChangeRecord, call: CutoverCall, detail: string, requestIds: string[]) {
+      await deps.events.appendEvent(migrationId, {
+        actor,
+        kind: 'aws_call',
+        detail: `${call.service} ${call.operation} for ${change.name} (${plan.app}): ${detail}`,
+        ...(requestIds.length ? { awsRequestIds: requestIds } : {}),
+        correlationId: jobId,
+        data: { consumerId: change.consumerId, app: plan.app, operation: call.operation },
+      });
+    }
+    const update = async (change: ChangeRecord, patch: Parameters<CutoverRepository['updateChange']>[3]) => {
+      const next = await deps.cutovers.updateChange(
+        migrationId,
+        change.consumerId,
+        change.version,
+        patch,
+        actor,
+      );
+      await ctx.heartbeat();
+      return next;
+    };
+
+    /** One consumer: record, call, watch. Returns the change as it ended (verified or applied). */
+    async function applyChange(planned: ConsumerChangePlan): Promise<ChangeRecord> {
+      consumerId = planned.consumerId;
+      consumerName = planned.name;
+      const planned0 = await deps.cutovers.planChange({
+        migrationId,
+        app: plan.app,
+        planDigest: plan.digest,
+        change: planned,
+        actor,
+      });
+      let change = planned0.record;
+      if (planned0.created)
+        await notifyChange(
+          change.consumerId,
+          change.name,
+          'planned',
+          `${change.calls.length} call(s), inverse recorded`,
+        );
+      if (change.status === 'verified' || change.status === 'rolled_back') return change;
+      if (change.status === 'failed')
+        throw new CutoverChangeFailedError(
+          change.consumerId,
+          change.lastError?.message ?? `${change.name} failed`,
+        );
+      if (change.status === 'planned') change = await update(change, { status: 'applying' });
+      if (change.status === 'applying') {
+        for (let i = change.callsDone; i < change.calls.length; i++) {
+          const call = change.calls[i]!;
+          const filled = { ...call, input: fillPlaceholders(call.input, change.outputs) };
+          const wasStarted = change.outputs[started(i)] !== undefined;
+          let outcome = wasStarted ? await recoverStartedCall(env, filled) : undefined;
+          if (!outcome) {
+            if (!wasStarted)
+              change = await update(change, { outputs: { [started(i)]: deps.clock.now().toISOString() } });
+            outcome = await executeCall(env, filled, change.consumerId);
+          }
+          const value = outcome.produced;
+          change = await update(change, {
+            callsDone: i + 1,
+            outputs:
+              value !== undefined
+                ? { [produced(i)]: value, ...(call.produces ? { [call.produces]: value } : {}) }
+                : {},
+            awsRequestIds: outcome.requestIds,
+          });
+          await audit(change, call, outcome.detail, outcome.requestIds);
+          await notifyChange(
+            change.consumerId,
+            change.name,
+            'applying',
+            `${call.operation}: ${outcome.detail}`,
+          );
+        }
+        change = await update(change, { status: 'applied' });
+        await notifyChange(change.consumerId, change.name, 'applied', 'every call made; watching');
+      }
+      const watched = await watchChange(env, change, planned.instructions);
+      if (watched.status === 'verified')
+        change = await update(change, { status: 'verified', lastError: null });
+      await notifyChange(change.consumerId, change.name, change.status, watched.detail);
+      return change;
+    }
+
+    /** Undoes every change of the application that is not undone yet, last change first. */
+    async function rollBack(why: string): Promise<string[]> {
+      const problems: string[] = [];
+      const byId = new Map(
+        (await deps.cutovers.listChanges(migrationId, plan.app)).map((c) => [c.consumerId, c]),
+      );
+      const order = [...plan.changes].reverse();
+      for (const planned of order) {
+        let change = byId.get(planned.consumerId);
+        if (!change || change.status === 'rolled_back' || change.planDigest !== plan.digest) continue;
+        consumerId = change.consumerId;
+        consumerName = change.name;
+        try {
+          for (const inverse of change.inverse) {
+            if (!forwardTouched(change, inverse)) continue;
+            const filled = await fillInverse(change, inverse);
+            const outcome = await executeCall(env, filled, change.consumerId);
+            change = await update(change, { awsRequestIds: outcome.requestIds });
+            await audit(change, inverse, `rollback: ${outcome.detail}`, outcome.requestIds);
+            if (inverse.service === 'lambda' && inverse.operation === 'UpdateFunctionConfiguration')
+              await waitForLambdaUpdate(env, String(inverse.input.FunctionName), change.consumerId);
+            await notifyChange(
+              change.consumerId,
+              change.name,
+              change.status,
+              `rollback ${inverse.operation}: ${outcome.detail}`,
+            );
+          }
+          if (change.status === 'planned') change = await update(change, { status: 'applying' });
+          change = await update(change, { status: 'rolled_back' });
+          await notifyChange(change.consumerId, change.name, 'rolled_back', why);
+        } catch (e) {
+          if (e instanceof LeaseLostError) throw e;
+          const message = messageOf(e);
+          problems.push(`${change.name}: ${message}`);
+          await notifyChange(change.consumerId, change.name, change.status, `rollback failed: ${message}`);
+        }
+      }
+      return problems;
+    }
+
+    /** Placeholders of the forward calls; a RevisionId never produced is read fresh instead. */
+    async function fillInverse(change: ChangeRecord, inverse: CutoverCall): Promise<CutoverCall> {
+      const input = { ...inverse.input };
+      if (
+        inverse.service === 'lambda' &&
+        typeof input.RevisionId === 'string' &&
+        input.RevisionId.startsWith('<')
+      ) {
+        const name = input.RevisionId.slice(1, -1);
+        if (change.outputs[name] === undefined) {
+          const lambda = await deps.clients.lambdaFor(accountId, region);
+          const now = await lambda.getFunctionConfiguration(String(input.FunctionName));
+          if (now?.RevisionId) input.RevisionId = now.RevisionId;
+          else delete input.RevisionId;
+        }
+      }
+      return { ...inverse, input: fillPlaceholders(input, change.outputs) };
+    }
+
+    if (request.action === 'rollback') {
+      const problems = await rollBack(
+        `rolled back by ${actor}${request.reason ? `: ${request.reason}` : ''}`,
+      );
+      const outcome: ApplicationOutcome = {
+        status: problems.length ? 'failed' : 'rolled_back',
+        planDigest: plan.digest,
+        at: deps.clock.now().toISOString(),
+        detail: problems.length ? `rollback incomplete: ${problems.join('; ')}` : `rolled back by ${actor}`,
+      };
+      await finishApplication(outcome);
+      await settleMigration(deps, migrationId, { actor, correlationId: jobId, after: 'rollback' });
+      if (problems.length) throw new CutoverRolledBackError(plan.app, outcome.detail);
+      return { migrationId, app: plan.app, outcome: outcome.status };
+    }
+
+    if (plan.digest !== request.planDigest)
+      throw new BadInputError(
+        `${plan.app} was reviewed again after this cutover was approved; approve the new plan.`,
+      );
+    await finishApplication({
+      status: 'applying',
+      planDigest: plan.digest,
+      at: deps.clock.now().toISOString(),
+      detail: `started by ${actor}`,
+    });
+    const pending: string[] = [];
+    try {
+      for (const planned of plan.changes) {
+        const change = await applyChange(planned);
+        if (change.status === 'applied')
+          pending.push(`${change.name}: ${planned.instructions[0]?.split('\n')[0] ?? 'owner action'}`);
+      }
+    } catch (e) {
+      if (e instanceof LeaseLostError) throw e;
+      const message = messageOf(e);
+      const failed = (await deps.cutovers.listChanges(migrationId, plan.app)).find(
+        (c) => c.consumerId === consumerId && c.planDigest === plan.digest,
+      );
+      if (failed && (failed.status === 'applying' || failed.status === 'applied'))
+        await deps.cutovers.updateChange(
+          migrationId,
+          failed.consumerId,
+          failed.version,
+          {
+            status: 'failed',
+            lastError: {
+              code: isEfsEncryptError(e) ? e.code : summariseAwsError(e).code,
+              message,
+              at: deps.clock.now().toISOString(),
+            },
+          },
+          actor,
+        );
+      await notifyChange(consumerId, consumerName, 'failed', message);
+      await deps.io.notify({
+        level: 'warn',
+        code: CutoverMessageCodes.autoRollback,
+        message: `${plan.app}: ${consumerName} failed (${message}); rolling the application back`,
+        data: { migrationId, app: plan.app, consumerId, reason: message },
+        time: deps.clock.now(),
+      });
+      const problems = await rollBack(`automatic rollback: ${message}`);
+      const detail = problems.length
+        ? `${consumerName} failed (${message}); the automatic rollback is incomplete: ${problems.join('; ')}. Roll back again.`
+        : `${consumerName} failed (${message}); rolled back automatically`;
+      await finishApplication({
+        status: problems.length ? 'failed' : 'rolled_back',
+        planDigest: plan.digest,
+        at: deps.clock.now().toISOString(),
+        detail,
+      });
+      await settleMigration(deps, migrationId, { actor, correlationId: jobId, after: 'rollback' });
+      throw new CutoverRolledBackError(plan.app, detail);
+    }
+    const detail = pending.length
+      ? `every call made; waiting on the owner for ${pending.join('; ')} (confirm, or an admin waives)`
+      : 'every consumer moved and verified';
+    await finishApplication({
+      status: 'cut_over',
+      planDigest: plan.digest,
+      at: deps.clock.now().toISOString(),
+      detail,
+    });
+    const settled = await settleMigration(deps, migrationId, { actor, correlationId: jobId, after: 'apply' });
+    return { migrationId, app: plan.app, outcome: 'cut_over', state: settled.state, pending };
+  };
+}
+
+/**
+ * Whether the forward call an inverse undoes was made (or may have been): an inverse whose
+ * operation no finished or started forward call shares undoes nothing and is skipped.
+ */
+function forwardTouched(change: ChangeRecord, inverse: CutoverCall): boolean {
+  return change.calls.some(
+    (c, i) =>
+      c.service === inverse.service &&
+      c.operation === inverse.operation &&
+      (i < change.callsDone || change.outputs[started(i)] !== undefined),
+  );
+}
+
+function messageOf(e: unknown): string {
+  return isEfsEncryptError(e) ? e.userMessage : summariseAwsError(e).message;
+}
+
+export type { ApplicationCutoverPlan };
