@@ -70,6 +70,10 @@ export async function discoverLaunchTemplateConsumers(
           const spec = templatesOf(g).find((s) => names(s, template));
           return spec && g.AutoScalingGroupName ? [{ group: g, version: spec.Version ?? '$Default' }] : [];
         });
+        // By name, whatever order the listing gave: every report lists them alike.
+        using.sort((a, b) =>
+          (a.group.AutoScalingGroupName ?? '').localeCompare(b.group.AutoScalingGroupName ?? ''),
+        );
         // Instances on a version neither default nor latest: read that version too, once.
         const read = new Set(versions.map((v) => v.versionNumber));
         const instanceVersions = new Set(
