@@ -16,3 +16,4 @@ export type {
   ConsumersLambda,
   ConsumersLaunchTemplates,
 } from './ports.ts';
+export { consumerHeadline, formatConsumerReport } from './consumers-text.ts';
