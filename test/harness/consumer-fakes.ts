@@ -19,8 +19,8 @@ import { fileSystem } from './scan-fixtures.ts';
  */
 export const CONSUMER_ACCOUNT = '111111111111';
 export const CONSUMER_REGION = 'eu-west-1';
-export const SOURCE_FS = 'fs-0c0nsumer5000001';
-export const AP = 'fsap-0c0nsumer500001';
+export const SOURCE_FS = 'fs-0c0c5e0000000001';
+export const AP = 'fsap-0c0c5e00000000a1';
 export const AP_ARN = `arn:aws:elasticfilesystem:${CONSUMER_REGION}:${CONSUMER_ACCOUNT}:access-point/${AP}`;
 export const MT_IP = '10.0.1.17';
 

@@ -1,38 +1,5 @@
-import { groupByApplication } from '../../domain/consumer-references.ts';
-import type { Consumer, ConsumerReport } from '../../domain/consumers.ts';
-
-/** One line per consumer for a person: what it is and the facts cutover will act on. */
-export function consumerHeadline(c: Consumer): string {
-  switch (c.kind) {
-    case 'ecs-service':
-      return `ECS service ${c.name} (${c.deploymentController}, ${c.runningCount}/${c.desiredCount} running) on ${c.taskDefinitionArn}`;
-    case 'ecs-task-definition':
-      return `ECS task definition ${c.name}, run by no service (scheduled task, Step Functions or RunTask?)`;
-    case 'lambda-function':
-      return (
-        `Lambda function ${c.name}, versions ${c.versions.join(', ')}` +
-        (c.aliases.length
-          ? `; aliases ${c.aliases.map((a) => `${a.name} → ${a.functionVersion}`).join(', ')}`
-          : '')
-      );
-    case 'launch-template':
-      return (
-        `Launch template ${c.name} (${c.launchTemplateId}), versions ${c.versionsReferencing.join(', ')} ` +
-        `(default ${c.defaultVersion}, latest ${c.latestVersion})` +
-        (c.autoScalingGroups.length
-          ? `; Auto Scaling ${c.autoScalingGroups
-              .map(
-                (g) =>
-                  `${g.name} on ${g.version}` +
-                  (g.instancesOnReferencingVersion.length
-                    ? ` (${g.instancesOnReferencingVersion.length} instance(s) on a version that mounts it)`
-                    : ''),
-              )
-              .join(', ')}`
-          : '')
-      );
-  }
-}
+import { consumerHeadline, groupByApplication } from '../../domain/consumer-references.ts';
+import type { ConsumerReport } from '../../domain/consumers.ts';
 
 /**
  * `efs-encrypt cutover refs` as text: consumers grouped by application with their owner, each

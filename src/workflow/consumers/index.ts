@@ -16,4 +16,4 @@ export type {
   ConsumersLambda,
   ConsumersLaunchTemplates,
 } from './ports.ts';
-export { consumerHeadline, formatConsumerReport } from './consumers-text.ts';
+export { formatConsumerReport } from './consumers-text.ts';
