@@ -41,7 +41,6 @@ export function consumerReportMessage(
   fileSystemTags: Record<string, string>,
 ): SlackMessage {
   const groups = groupByApplication(report.consumers, fileSystemTags);
-  const fs = code(report.fileSystemId);
   const counts =
     report.consumers.length === 0
       ? 'no ECS, Lambda or launch template consumer found'

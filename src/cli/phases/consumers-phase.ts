@@ -10,9 +10,10 @@ import type { Runtime } from '../runtime.ts';
  * share it. The four services' clients are made on first use, under the account clients' rate
  * limit and call counters; `close()` closes them.
  */
-export function openConsumerDiscovery(
-  runtime: Pick<Runtime, 'accounts' | 'store' | 'clock'>,
-): { discovery: ConsumerDiscovery; close(): void } {
+export function openConsumerDiscovery(runtime: Pick<Runtime, 'accounts' | 'store' | 'clock'>): {
+  discovery: ConsumerDiscovery;
+  close(): void;
+} {
   const ecs = ecsClientsFrom(runtime.accounts);
   const lambda = lambdaClientsFrom(runtime.accounts);
   const templates = launchTemplateClientsFrom(runtime.accounts);

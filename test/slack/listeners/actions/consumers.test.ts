@@ -125,9 +125,9 @@ describe('Find consumers', () => {
       userId: ADMIN,
       channelId: CHANNEL,
     });
-    expect(textOf(await h.waitForCall('response_url', (c) => textOf(c).includes('fs-00000000000dead0')))).toContain(
-      'not a file system the bot tracks',
-    );
+    expect(
+      textOf(await h.waitForCall('response_url', (c) => textOf(c).includes('fs-00000000000dead0'))),
+    ).toContain('not a file system the bot tracks');
     expect(readers.calls).toEqual([]);
   });
 });
