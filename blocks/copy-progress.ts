@@ -11,6 +11,7 @@ import type { MigrationMethod } from '../src/domain/migration.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
 import { jobContextBlock } from './progress.ts';
+import { findConsumersButton } from './consumers.ts';
 
 /**
  * One file system's copy, as its own message in the thread, edited in place for every copy of it
@@ -84,9 +85,9 @@ export function copyButtons(
   migrationId: string,
   method: MigrationMethod,
   actions: readonly CopyAction[],
-  options: { runbook?: boolean } = {},
+  options: { runbook?: boolean; findConsumers?: boolean } = {},
 ): Block | undefined {
-  const elements = [
+  const elements: Button[] = [
     ...(method === 'rsync' && options.runbook
       ? [
           button(
@@ -102,6 +103,8 @@ export function copyButtons(
     ...(method !== 'rsync' && copyKindsOf(actions).length > 0
       ? [button(COPY_REVIEW_ACTION_ID, 'Review copy', migrationId)]
       : []),
+    // Verified: the next step is cutover, which starts from who uses the source.
+    ...(options.findConsumers ? [findConsumersButton(migrationId)] : []),
   ];
   // One primary per block reads best: the first.
   let primary = false;
@@ -234,6 +237,7 @@ export function copyProgressMessage(state: CopyProgressState): SlackMessage {
     state.method && state.status !== 'running'
       ? copyButtons(state.migrationId, state.method, state.actions, {
           runbook: state.method === 'rsync' && state.state !== 'verified',
+          findConsumers: state.state === 'verified',
         })
       : undefined;
   if (buttons) body.push(buttons);

@@ -11,7 +11,7 @@ import { registerBuild } from './commands/build.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerExport } from './commands/export.ts';
-import { registerCutover } from './commands/cutover-apply.ts';
+import { registerCutover } from './commands/cutover.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
-import type { BuildService, CopyService, SlackServices } from '../slack/services.ts';
+import type { BuildService, ConsumerService, CopyService, SlackServices } from '../slack/services.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
@@ -11,6 +11,7 @@ import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jo
 import type { Runtime } from './runtime.ts';
 import { openCopyPhase } from './phases/copy-phase.ts';
 import { openDecidePhase } from './phases/decide-phase.ts';
+import { openConsumerDiscovery } from './phases/consumers-phase.ts';
 
 /**
  * What the Slack app calls, built from the runtime's workflows and store. This is where the src/aws
@@ -34,6 +35,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
     decide: openDecidePhase(runtime),
     build,
     copy,
+    consumers: consumerService(runtime),
     status: createStatusQuery({
       migrations: runtime.store.migrations,
       events: runtime.store.events,
@@ -149,3 +151,15 @@ export function copyService(
 
 /** Moved to the copy workflow so the CLI's `copy runbook` builds the same document; re-exported for callers here. */
 export { rsyncRunbookFor, type RunbookSources } from '../workflow/copy/rsync/index.ts';
+
+/** Consumer discovery for the Find consumers button, over the runtime's account clients and store. */
+export function consumerService(runtime: Runtime): ConsumerService {
+  const { discovery, close } = openConsumerDiscovery(runtime);
+  runtime.onClose(close);
+  return {
+    discoverConsumers: (id, options) => discovery.discoverConsumers(id, options),
+    fileSystemTags: async (id) => (await runtime.store.migrations.getSnapshot(id))?.fileSystem.tags ?? {},
+    exists: async (id) => (await runtime.store.migrations.getMigration(id)) !== undefined,
+    events: runtime.store.events,
+  };
+}

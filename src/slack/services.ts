@@ -10,6 +10,7 @@ import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
+import type { ConsumerReport } from '../domain/consumers.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -41,6 +42,8 @@ export interface SlackServices {
   copy?: CopyService;
   /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
   status?: StatusService;
+  /** Consumer discovery (Find consumers); absent until the composition root provides it. */
+  consumers?: ConsumerService;
   /**
    * Requests already handled (conditional writes in the store), so a Slack redelivery does its
    * work once across replicas; absent: no deduplication (a test double without a store).
@@ -98,4 +101,19 @@ export interface CopyService {
   attachProgress(io: IoHost): () => void;
   /** Runs queued copy jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
+}
+
+/** What the Slack app needs to find who uses a migration's source (issue 14 §1). Admin checks are the listener's. */
+export interface ConsumerService {
+  /** Asks AWS now, stores the report and logs it in the migration's audit log. */
+  discoverConsumers(
+    migrationId: string,
+    options: { actor: string; correlationId?: string },
+  ): Promise<ConsumerReport>;
+  /** The source's tags from the migration's snapshot (`app` and `owner` group the report). */
+  fileSystemTags(migrationId: string): Promise<Record<string, string>>;
+  /** Whether the bot tracks this migration (a refusal is recorded only under one that exists). */
+  exists(migrationId: string): Promise<boolean>;
+  /** The audit log, for refusals. */
+  events: MigrationEventLog;
 }

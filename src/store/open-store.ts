@@ -8,6 +8,7 @@ import { DynamoCutoverRepository } from './cutover-repository.ts';
 import { createDocumentClient } from './document-client.ts';
 import type { EmbeddedConnection } from './embedded-connection.ts';
 import { DynamoEventLog } from './event-log.ts';
+import { DynamoConsumerReportRepository } from './consumer-report-repository.ts';
 import { DynamoJobRepository } from './job-repository.ts';
 import { DynamoMigrationRepository } from './migration-repository.ts';
 import { DynamoRunningScanRegistry } from './running-scan-registry.ts';
@@ -36,6 +37,8 @@ export interface Store {
   scans: DynamoScanRepository;
   migrations: MigrationRepository;
   events: MigrationEventLog;
+  /** The last consumer report of each migration. */
+  consumers: DynamoConsumerReportRepository;
   /** Durable jobs (build, copy, cutover), leased by the job runner. */
   jobs: JobRepository;
   /** Scans running now on any replica, one claim per scope (a scan of a running scope joins it). */
@@ -106,7 +109,10 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans' | 'requests' | 'cutovers'> {
+): Pick<
+  Store,
+  'scans' | 'migrations' | 'events' | 'consumers' | 'jobs' | 'runningScans' | 'requests' | 'cutovers'
+> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -114,6 +120,7 @@ export function createRepositories(
     scans: new DynamoScanRepository(doc, tableName, options.scans),
     migrations: new DynamoMigrationRepository(doc, tableName, events, clock),
     events,
+    consumers: new DynamoConsumerReportRepository(doc, tableName),
     jobs: new DynamoJobRepository(doc, tableName, clock),
     runningScans: new DynamoRunningScanRegistry(doc, tableName),
     requests: new DynamoRequestLedger(doc, tableName, clock),

@@ -40,6 +40,8 @@ export const Keys = {
   migrationDecision: 'DECISION',
   migrationSnapshot: 'SNAPSHOT',
   migrationCopyProgress: 'COPY_PROGRESS',
+  /** The last consumer discovery of the migration's source (consumer-report-repository.ts). */
+  migrationConsumers: 'CONSUMERS',
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
   runningScans: 'RUNNING_SCAN',

@@ -56,16 +56,6 @@ export function registerCutoverApplyCommands(cutover: Command, ctx: CliContext):
       .action((ref: string, opts: CutoverOptions) => runCutover(ctx, action, ref, opts));
 }
 
-/** A `cutover` command until the discovery branch's is merged in (the lead merges the two). */
-export function registerCutover(program: Command, ctx: CliContext): void {
-  registerCutoverApplyCommands(
-    program
-      .command('cutover')
-      .description('Plan, apply, watch and roll back the cutover to the encrypted twin'),
-    ctx,
-  );
-}
-
 const DESCRIPTIONS: Record<Action, string> = {
   plan: 'review: describe each consumer fresh and print, per application, the exact calls in order and the checklist',
   apply: 'apply one approved application (needs --approved-by) and watch it to the end',

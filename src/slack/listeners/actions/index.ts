@@ -1,9 +1,11 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { PLAN_OPEN_ACTION_ID } from '#blocks/plan-modal.ts';
 import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
+import { CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
+import { consumersFindAction } from './consumers-find.ts';
 import { planOpenAction } from './plan-open.ts';
 import { scanExportAction } from './scan-export.ts';
 
@@ -19,4 +21,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   );
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);
+  app.action<BlockButtonAction>(
+    { action_id: CONSUMERS_FIND_ACTION_ID, type: 'block_actions' },
+    consumersFindAction(deps),
+  );
 }
