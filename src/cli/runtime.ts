@@ -21,7 +21,18 @@ import {
  */
 
 /** The SDK services the bot calls; each is redirected to an embedded estate by its own variable. */
-const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC', 'CLOUDWATCH', 'ORGANIZATIONS'] as const;
+const ESTATE_SERVICES = [
+  'EFS',
+  'KMS',
+  'EC2',
+  'STS',
+  'DATASYNC',
+  'CLOUDWATCH',
+  'ORGANIZATIONS',
+  'ECS',
+  'LAMBDA',
+  'AUTO_SCALING',
+] as const;
 
 export interface EstateChoice {
   /** An estate file to serve in this process. */

@@ -75,7 +75,7 @@ async function runCutover(ctx: CliContext, action: Action, ref: string, opts: Cu
   ]);
   const runtime = await openCommandRuntime(ctx, config, opts);
   const progress = progressOutput(ctx.io, { quiet: opts.quiet === true });
-  const { phase, close } = openCutoverPhase(runtime, progress);
+  const { phase, close } = openCutoverPhase(runtime, progress, { actor: operator });
   const print = (value: unknown, text: () => string) =>
     ctx.io.out(opts.json ? `${JSON.stringify(value, null, 2)}\n` : text());
   try {

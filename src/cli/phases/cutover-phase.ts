@@ -8,20 +8,28 @@ import {
   type CutoverPhaseWithHandler,
 } from '../../workflow/cutover/index.ts';
 import type { Runtime } from '../runtime.ts';
+import { openConsumerDiscovery } from './consumers-phase.ts';
 
 /**
  * The cutover phase over a runtime's store and account clients. The CLI resolves owners by ID only
  * (a Slack user ID tag is the owner; anything else falls back to admins) and acts as `cli:<name>`,
- * which the approval rules allow. Discovery is optional until the consumers workflow is merged.
+ * which the approval rules allow. Discovery is the consumers workflow over the same runtime
+ * (`cutover refs` uses it too) unless a test passes its own.
  */
 export function openCutoverPhase(
   runtime: Runtime,
   io: IoHost,
-  options: { discovery?: ConsumerDiscovery; pollMs?: number } = {},
+  options: { discovery?: ConsumerDiscovery; pollMs?: number; actor?: string } = {},
 ): { phase: CutoverPhaseWithHandler; close(): void } {
   const ecs = ecsCutoverClientsFrom(runtime.accounts);
   const lambda = lambdaCutoverClientsFrom(runtime.accounts);
   const lt = launchTemplateCutoverClientsFrom(runtime.accounts);
+  const consumers = options.discovery ? undefined : openConsumerDiscovery(runtime);
+  const actor = options.actor ?? 'cli';
+  const discovery: ConsumerDiscovery = options.discovery ?? {
+    discover: (migrationId) => consumers!.discovery.discoverConsumers(migrationId, { actor }),
+    latest: (migrationId) => consumers!.discovery.lastReport(migrationId),
+  };
   const phase = createCutoverPhase({
     migrations: runtime.store.migrations,
     events: runtime.store.events,
@@ -32,7 +40,7 @@ export function openCutoverPhase(
       lambdaFor: (a, r) => lambda.clientFor(a, r),
       launchTemplatesFor: (a, r) => lt.clientFor(a, r),
     },
-    ...(options.discovery ? { discovery: options.discovery } : {}),
+    discovery,
     owners: {
       resolve: async (tag) =>
         tag && /^[UW][A-Z0-9]{2,}$/.test(tag)
@@ -54,6 +62,7 @@ export function openCutoverPhase(
       ecs.destroy();
       lambda.destroy();
       lt.destroy();
+      consumers?.close();
     },
   };
 }
