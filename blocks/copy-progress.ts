@@ -10,6 +10,7 @@ import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
+import { reviewCutoverButton } from './cutover-review.ts';
 import { jobContextBlock } from './progress.ts';
 
 /**
@@ -237,6 +238,9 @@ export function copyProgressMessage(state: CopyProgressState): SlackMessage {
         })
       : undefined;
   if (buttons) body.push(buttons);
+  // The copy is verified: what comes next is the cutover (admins review, owners approve).
+  if (state.status === 'done' && state.state === 'verified')
+    body.push(reviewCutoverButton(state.migrationId));
   const blocks =
     body.length > SlackLimits.blocksPerMessage
       ? [...body.slice(0, SlackLimits.blocksPerMessage - 2), ...body.slice(-2)]

@@ -10,6 +10,7 @@ import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
+import type { CutoverPhase } from '../workflow/cutover/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -39,6 +40,8 @@ export interface SlackServices {
   build?: BuildService;
   /** The copy phase (Start copy, Sync again, Final sync, rsync runbook and passes, Retry); absent until provided. */
   copy?: CopyService;
+  /** The cutover phase (Review cutover, Approve, Reject, Roll back, Waive); absent: those buttons say it is not available. */
+  cutover?: CutoverService;
   /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
   status?: StatusService;
   /**
@@ -97,5 +100,21 @@ export interface CopyService {
   /** Every copy reports (codes `copy.*`) to one IoHost; the Slack reporter attaches here. Returns the detach function. */
   attachProgress(io: IoHost): () => void;
   /** Runs queued copy jobs now on this replica, in the background (otherwise the runner's next poll does). */
+  runNow?(jobIds: string[]): void;
+}
+
+/**
+ * What the Slack app needs of the cutover phase (issue 14). Who may approve, reject, roll back or
+ * waive is the phase's decision (it throws UnauthorizedError); Review cutover is admins' (listeners).
+ */
+export interface CutoverService {
+  phase: CutoverPhase;
+  /** Resolves `/efs-encrypt cutover FS_ID` to its migration. */
+  listMigrations(): Promise<MigrationRecord[]>;
+  /** The audit log: which thread each migration's cutover messages go in is recorded there. */
+  events: MigrationEventLog;
+  /** The phase reports (codes `cutover.*`) to one IoHost; the Slack reporter attaches here. Returns the detach function. */
+  attachProgress(io: IoHost): () => void;
+  /** Runs queued cutover jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
 }
