@@ -14,7 +14,8 @@ import {
   type CutoverPhase,
   type CutoverStatus,
 } from '../workflow/cutover/index.ts';
-import { CutoverThreads, applicationKey, consumerKey } from './cutover-threads.ts';
+import type { CutoverThreads} from './cutover-threads.ts';
+import { applicationKey, consumerKey } from './cutover-threads.ts';
 import { ThreadProgressMessage, type ProgressMessageOptions } from './thread-progress.ts';
 
 export interface CutoverProgressReporterOptions extends Omit<ProgressMessageOptions, 'threads'> {
