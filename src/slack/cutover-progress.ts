@@ -14,7 +14,7 @@ import {
   type CutoverPhase,
   type CutoverStatus,
 } from '../workflow/cutover/index.ts';
-import type { CutoverThreads} from './cutover-threads.ts';
+import type { CutoverThreads } from './cutover-threads.ts';
 import { applicationKey, consumerKey } from './cutover-threads.ts';
 import { ThreadProgressMessage, type ProgressMessageOptions } from './thread-progress.ts';
 
