@@ -31,6 +31,7 @@ import {
   CLIENTS_ACK_VALUE,
   COPY_FINAL_ANYWAY_ACTION_ID,
 } from '#blocks/copy-clients.ts';
+import { CUTOVER_REVIEW_ACTION_ID } from '#blocks/cutover-review.ts';
 import { escapeMrkdwn } from '#blocks/format.ts';
 import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
@@ -183,7 +184,8 @@ describe('DataSync from the thread', () => {
     const verified = await shown(harness, 'verified');
     expect(tsOf(harness, verified)).toBe(messageTs);
     expect(textOf(verified)).toContain('point-in-time verification SUCCESS');
-    expect(buttonsOf(verified)).toEqual([]);
+    // Verified: what comes next is the cutover.
+    expect(buttonsOf(verified)).toEqual([CUTOVER_REVIEW_ACTION_ID]);
     expect(copyPosts(harness)).toHaveLength(1);
     expect((await bot.phase.status(id)).state).toBe('verified');
   }, 30_000);
@@ -643,7 +645,8 @@ describe('EC2 + rsync from the thread', () => {
     await ephemeral(harness, 'Nothing new recorded');
     const verified = await shown(harness, 'verified');
     expect(tsOf(harness, verified)).toBe(messageTs);
-    expect(buttonsOf(verified)).toEqual([]);
+    // Verified: what comes next is the cutover.
+    expect(buttonsOf(verified)).toEqual([CUTOVER_REVIEW_ACTION_ID]);
     expect((await world.store.migrations.getMigration(id))!.state).toBe('verified');
     expect(copyPosts(harness)).toHaveLength(1);
   }, 30_000);
