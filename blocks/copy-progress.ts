@@ -10,6 +10,7 @@ import type { JobError } from '../src/domain/job.ts';
 import type { MigrationMethod } from '../src/domain/migration.ts';
 import { code, escapeMrkdwn, humanDuration } from './format.ts';
 import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './limits.ts';
+import { reviewCutoverElement } from './cutover-review.ts';
 import { jobContextBlock } from './progress.ts';
 import { findConsumersButton } from './consumers.ts';
 
@@ -103,8 +104,8 @@ export function copyButtons(
     ...(method !== 'rsync' && copyKindsOf(actions).length > 0
       ? [button(COPY_REVIEW_ACTION_ID, 'Review copy', migrationId)]
       : []),
-    // Verified: the next step is cutover, which starts from who uses the source.
-    ...(options.findConsumers ? [findConsumersButton(migrationId)] : []),
+    // Verified: the next step is cutover: who uses the source, then the plan the owners approve.
+    ...(options.findConsumers ? [findConsumersButton(migrationId), reviewCutoverElement(migrationId)] : []),
   ];
   // One primary per block reads best: the first.
   let primary = false;

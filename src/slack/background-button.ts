@@ -16,6 +16,8 @@ export interface ButtonClick {
   value: string;
   /** The message the button is on. */
   messageTs?: string;
+  /** The blocks of that message as Slack sent them, for an edit in place (a verdict replacing buttons). */
+  messageBlocks?: SlackMessage['blocks'];
   replyPrivately(message: SlackMessage): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export function backgroundButton(
           },
           value: action.value ?? '',
           ...(messageTs ? { messageTs } : {}),
+          ...(body.message?.blocks ? { messageBlocks: body.message.blocks as SlackMessage['blocks'] } : {}),
           replyPrivately,
         });
       } catch (err) {

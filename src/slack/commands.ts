@@ -25,6 +25,13 @@ export const COMMANDS: CommandHelp[] = [
     available: true,
   },
   {
+    name: 'cutover',
+    usage: 'cutover <file-system-id>',
+    description:
+      'Review the cutover of a verified migration: per application the exact changes, for its owner to approve in the thread (admins).',
+    available: true,
+  },
+  {
     name: 'status',
     usage: 'status [file-system-id]',
     description:

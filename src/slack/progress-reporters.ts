@@ -2,6 +2,8 @@ import type { App } from '@slack/bolt';
 import { BuildProgressReporter } from './build-progress.ts';
 import { BuildThreads } from './build-threads.ts';
 import { CopyProgressReporter, copyThreads } from './copy-progress.ts';
+import { CutoverProgressReporter } from './cutover-progress.ts';
+import { CutoverThreads } from './cutover-threads.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 
 export type ProgressReporterDeps = Pick<
@@ -16,7 +18,19 @@ export type ProgressReporterDeps = Pick<
  * resumes at start-up is shown in its thread.
  */
 export function attachProgressReporters(app: App, deps: ProgressReporterDeps): void {
-  const { build, copy } = deps.services;
+  const { build, copy, cutover } = deps.services;
+  if (cutover)
+    cutover.attachProgress(
+      new CutoverProgressReporter({
+        client: app.client,
+        threads: new CutoverThreads(cutover.events),
+        clock: deps.clock,
+        scheduler: deps.scheduler,
+        logger: deps.logger.child({ component: 'cutover-progress' }),
+        minIntervalMs: deps.progressIntervalMs,
+        statusOf: (id) => cutover.phase.status(id),
+      }),
+    );
   if (copy)
     copy.attachProgress(
       new CopyProgressReporter({

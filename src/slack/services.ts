@@ -11,6 +11,7 @@ import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
 import type { ConsumerReport } from '../domain/consumers.ts';
+import type { CutoverPhase } from '../workflow/cutover/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -40,6 +41,8 @@ export interface SlackServices {
   build?: BuildService;
   /** The copy phase (Start copy, Sync again, Final sync, rsync runbook and passes, Retry); absent until provided. */
   copy?: CopyService;
+  /** The cutover phase (Review cutover, Approve, Reject, Roll back, Waive); absent: those buttons say it is not available. */
+  cutover?: CutoverService;
   /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
   status?: StatusService;
   /** Consumer discovery (Find consumers); absent until the composition root provides it. */
@@ -116,4 +119,20 @@ export interface ConsumerService {
   exists(migrationId: string): Promise<boolean>;
   /** The audit log, for refusals. */
   events: MigrationEventLog;
+}
+
+/**
+ * What the Slack app needs of the cutover phase (issue 14). Who may approve, reject, roll back or
+ * waive is the phase's decision (it throws UnauthorizedError); Review cutover is admins' (listeners).
+ */
+export interface CutoverService {
+  phase: CutoverPhase;
+  /** Resolves `/efs-encrypt cutover FS_ID` to its migration. */
+  listMigrations(): Promise<MigrationRecord[]>;
+  /** The audit log: which thread each migration's cutover messages go in is recorded there. */
+  events: MigrationEventLog;
+  /** The phase reports (codes `cutover.*`) to one IoHost; the Slack reporter attaches here. Returns the detach function. */
+  attachProgress(io: IoHost): () => void;
+  /** Runs queued cutover jobs now on this replica, in the background (otherwise the runner's next poll does). */
+  runNow?(jobIds: string[]): void;
 }

@@ -31,6 +31,8 @@ export interface SlackRecorderOptions {
   teamId?: string;
   /** Members of each user group, for usergroups.users.list. */
   groupMembers?: Record<string, string[]>;
+  /** Slack user IDs by email, for users.lookupByEmail (others answer users_not_found). */
+  usersByEmail?: Record<string, string>;
 }
 
 /**
@@ -267,6 +269,12 @@ export class SlackApiRecorder {
           ok: true,
           files: (Array.isArray(files) ? files : []).map((f) => ({ id: f.id, title: f.title ?? '' })),
         };
+      }
+      case 'users.lookupByEmail': {
+        const id = this.o.usersByEmail?.[String(body.email).toLowerCase()];
+        return id
+          ? { ok: true, user: { id, team_id: teamId, name: id.toLowerCase(), deleted: false, is_bot: false } }
+          : { ok: false, error: 'users_not_found' };
       }
       case 'usergroups.users.list':
         return { ok: true, users: this.groupMembers[String(body.usergroup)] ?? [] };

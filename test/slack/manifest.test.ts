@@ -21,7 +21,13 @@ describe('manifest.yml', () => {
 
   it('asks for the scopes the bot uses: posting, file uploads (runbooks, exports), user groups for admins', () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'files:write', 'usergroups:read']),
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'files:write',
+        'usergroups:read',
+        'users:read.email',
+      ]),
     );
   });
 

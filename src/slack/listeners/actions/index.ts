@@ -6,6 +6,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
 import { consumersFindAction } from './consumers-find.ts';
+import { registerCutoverActions } from './cutover-register.ts';
 import { planOpenAction } from './plan-open.ts';
 import { scanExportAction } from './scan-export.ts';
 
@@ -25,4 +26,5 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     { action_id: CONSUMERS_FIND_ACTION_ID, type: 'block_actions' },
     consumersFindAction(deps),
   );
+  registerCutoverActions(app, deps);
 }

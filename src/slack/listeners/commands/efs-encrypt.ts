@@ -9,13 +9,14 @@ import { parseScanScope } from '../../../domain/scan-scope.ts';
 import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
 import { buildFromCommand } from './build.ts';
+import { cutoverFromCommand } from './cutover.ts';
 import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
 import { privateReplier } from '../../private-reply.ts';
 
 /** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
-const STARTS_WORK = new Set(['scan', 'build', 'export']);
+const STARTS_WORK = new Set(['scan', 'build', 'export', 'cutover']);
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -106,6 +107,17 @@ export function efsEncryptCommand(deps: ListenerDeps) {
       }
       if (parsed.command.name === 'build') {
         await buildFromCommand(deps, {
+          client,
+          userId: command.user_id,
+          channelId: command.channel_id,
+          correlationId,
+          args: parsed.args,
+          replyPrivately,
+        });
+        return;
+      }
+      if (parsed.command.name === 'cutover') {
+        await cutoverFromCommand(deps, {
           client,
           userId: command.user_id,
           channelId: command.channel_id,

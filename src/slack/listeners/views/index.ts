@@ -1,9 +1,12 @@
 import type { App } from '@slack/bolt';
 import { COPY_RSYNC_PASS_CALLBACK_ID, COPY_WRITES_STOPPED_CALLBACK_ID } from '#blocks/copy-modals.ts';
+import { CUTOVER_REJECT_CALLBACK_ID, CUTOVER_WAIVE_CALLBACK_ID } from '#blocks/cutover-modals.ts';
 import { PLAN_CALLBACK_ID } from '#blocks/plan-modal.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyRsyncPassView } from './copy-rsync-pass.ts';
 import { copyWritesStoppedView } from './copy-writes-stopped.ts';
+import { cutoverRejectView } from './cutover-reject.ts';
+import { cutoverWaiveView } from './cutover-waive.ts';
 import { planSubmitView } from './plan-submit.ts';
 
 /** Modal submissions, one file per listener; the migration issues add them here. */
@@ -14,4 +17,6 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     copyWritesStoppedView(deps),
   );
   app.view({ callback_id: COPY_RSYNC_PASS_CALLBACK_ID, type: 'view_submission' }, copyRsyncPassView(deps));
+  app.view({ callback_id: CUTOVER_REJECT_CALLBACK_ID, type: 'view_submission' }, cutoverRejectView(deps));
+  app.view({ callback_id: CUTOVER_WAIVE_CALLBACK_ID, type: 'view_submission' }, cutoverWaiveView(deps));
 }

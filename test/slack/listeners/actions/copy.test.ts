@@ -32,6 +32,7 @@ import {
   COPY_FINAL_ANYWAY_ACTION_ID,
 } from '#blocks/copy-clients.ts';
 import { CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
+import { CUTOVER_REVIEW_ACTION_ID } from '#blocks/cutover-review.ts';
 import { escapeMrkdwn } from '#blocks/format.ts';
 import { limitBreaches, type Block } from '#blocks/limits.ts';
 import { COPY_THREAD_EVENT } from '../../../../src/slack/copy-progress.ts';
@@ -184,8 +185,8 @@ describe('DataSync from the thread', () => {
     const verified = await shown(harness, 'verified');
     expect(tsOf(harness, verified)).toBe(messageTs);
     expect(textOf(verified)).toContain('point-in-time verification SUCCESS');
-    // Verified: the next step is cutover, which starts from who uses the source.
-    expect(buttonsOf(verified)).toEqual([CONSUMERS_FIND_ACTION_ID]);
+    // Verified: the next step is cutover: who uses the source, then the plan to review.
+    expect(buttonsOf(verified)).toEqual([CONSUMERS_FIND_ACTION_ID, CUTOVER_REVIEW_ACTION_ID]);
     expect(copyPosts(harness)).toHaveLength(1);
     expect((await bot.phase.status(id)).state).toBe('verified');
   }, 30_000);
@@ -645,8 +646,8 @@ describe('EC2 + rsync from the thread', () => {
     await ephemeral(harness, 'Nothing new recorded');
     const verified = await shown(harness, 'verified');
     expect(tsOf(harness, verified)).toBe(messageTs);
-    // Verified: the next step is cutover, which starts from who uses the source.
-    expect(buttonsOf(verified)).toEqual([CONSUMERS_FIND_ACTION_ID]);
+    // Verified: the next step is cutover: who uses the source, then the plan to review.
+    expect(buttonsOf(verified)).toEqual([CONSUMERS_FIND_ACTION_ID, CUTOVER_REVIEW_ACTION_ID]);
     expect((await world.store.migrations.getMigration(id))!.state).toBe('verified');
     expect(copyPosts(harness)).toHaveLength(1);
   }, 30_000);

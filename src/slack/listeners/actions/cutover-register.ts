@@ -1,0 +1,22 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { CUTOVER_ROLLBACK_ACTION_ID, CUTOVER_WAIVE_ACTION_ID } from '#blocks/cutover-progress.ts';
+import {
+  CUTOVER_APPROVE_ACTION_ID,
+  CUTOVER_REJECT_ACTION_ID,
+  CUTOVER_REVIEW_ACTION_ID,
+} from '#blocks/cutover-review.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { cutoverApproveAction } from './cutover-approve.ts';
+import { cutoverModalAction } from './cutover-modal-open.ts';
+import { cutoverReviewAction } from './cutover-review.ts';
+import { cutoverRollbackAction } from './cutover-rollback.ts';
+
+/** The cutover buttons: Review cutover, Approve cutover, Reject, Roll back, Waive. */
+export function registerCutoverActions(app: App, deps: ListenerDeps): void {
+  const button = (actionId: string) => ({ action_id: actionId, type: 'block_actions' as const });
+  app.action<BlockButtonAction>(button(CUTOVER_REVIEW_ACTION_ID), cutoverReviewAction(deps));
+  app.action<BlockButtonAction>(button(CUTOVER_APPROVE_ACTION_ID), cutoverApproveAction(deps));
+  app.action<BlockButtonAction>(button(CUTOVER_REJECT_ACTION_ID), cutoverModalAction(deps, 'reject'));
+  app.action<BlockButtonAction>(button(CUTOVER_ROLLBACK_ACTION_ID), cutoverRollbackAction(deps));
+  app.action<BlockButtonAction>(button(CUTOVER_WAIVE_ACTION_ID), cutoverModalAction(deps, 'waive'));
+}
