@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CUTOVER_REVIEW_ACTION_ID } from '#blocks/cutover-review.ts';
 import { consumerReportMessage, CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
 import { copyProgressMessage, type CopyProgressState } from '#blocks/copy-progress.ts';
 import { limitBreaches, SlackLimits, type Block } from '#blocks/limits.ts';
@@ -84,9 +85,10 @@ describe('a verified copy message', () => {
       b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [],
     );
 
-  it('offers Find consumers once verified, not before', () => {
+  it('offers Find consumers and Review cutover once verified, not before', () => {
     expect(buttons(copyProgressMessage({ ...state, state: 'verified' }).blocks)).toEqual([
       CONSUMERS_FIND_ACTION_ID,
+      CUTOVER_REVIEW_ACTION_ID,
     ]);
     expect(buttons(copyProgressMessage({ ...state, state: 'synced' }).blocks)).toEqual([]);
   });
