@@ -18,7 +18,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'bin/**', 'src/cli/**'],
+    files: [
+      'src/config.ts',
+      'test/**',
+      'bench/**',
+      'bin/**',
+      'src/cli/**',
+      'src/lambda/index.ts',
+      'infra/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

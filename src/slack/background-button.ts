@@ -62,7 +62,15 @@ export function backgroundButton(
     const replyPrivately = async (m: SlackMessage) => {
       await respond({ response_type: 'ephemeral', replace_original: false, ...m });
     };
-    await deps.work.dispatch(message, () => runButtonWork(deps, message, { client, replyPrivately }));
+    try {
+      await deps.work.dispatch(message, () => runButtonWork(deps, message, { client, replyPrivately }));
+    } catch (err) {
+      // The worker could not be reached: the click did nothing, and the person is told so.
+      deps.logger.warn({ err, correlationId: message.correlationId }, `${title}: work not handed on`);
+      await replyPrivately(
+        errorMessage({ title, userMessage: userMessageOf(err), correlationId: message.correlationId }),
+      );
+    }
   };
 }
 
