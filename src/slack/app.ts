@@ -83,6 +83,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   const bolt = boltLogger(base);
   const receiver = createReceiver(config.slack, bolt, {
     processBeforeResponse: options.processBeforeResponse,
+    healthPort: config.healthPort,
   });
   // HTTP.start() calls `this.requestListener` at each request, so the guard wraps every request.
   if (receiver.mode === 'http')
