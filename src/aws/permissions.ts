@@ -90,6 +90,15 @@ export const BOT_ACCOUNT_ACTIONS: readonly string[] = [
   'organizations:ListAccountsForParent',
 ];
 
+/** An SDK service's IAM prefix, where they differ (the estate counts calls by the SDK's name). */
+export const IAM_PREFIX: Record<string, string> = { efs: 'elasticfilesystem' };
+
+/** `efs:DescribeFileSystems` (service and operation) as the IAM action `elasticfilesystem:DescribeFileSystems`. */
+export function iamActionOf(serviceOperation: string): string {
+  const [service = '', operation = ''] = serviceOperation.split(':');
+  return `${IAM_PREFIX[service] ?? service}:${operation}`;
+}
+
 /** The actions of `phases`, each once, sorted (stable policies, stable diffs). */
 export function memberActionsFor(phases: readonly Phase[]): string[] {
   return [...new Set(phases.flatMap((p) => MEMBER_ACTIONS[p]))].sort();

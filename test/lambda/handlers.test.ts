@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BOT_ACCOUNT_ACTIONS, iamActionOf, memberActionsFor } from '../../src/aws/permissions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLambdaHandlers, type AwsEvent, type LambdaHandlers } from '../../src/lambda/handlers.ts';
 import type { WorkDispatcher, WorkMessage } from '../../src/slack/work-dispatch.ts';
@@ -129,6 +130,22 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     expect(root?.body.channel).toBe('C0CHAN01');
     const updates = recorder.callsTo('chat.update').filter((c) => c.body.ts === root?.response.ts);
     expect(JSON.stringify(updates.at(-1)?.body.blocks)).toContain(scan!.scanId);
+  });
+
+  it('sends, in the worker’s scan, only commands the read-only member role or the bot role grants', async () => {
+    await handlers.slackHandler(functionUrlEvent(slashCommand(recorder, 'scan')));
+    const runtime = await handlers.runtime();
+    runtime.estate!.server.resetStats();
+    await handlers.workerHandler(JSON.parse(JSON.stringify(work.messages[0])));
+
+    const sent = Object.keys(runtime.estate!.server.stats().byOperation).map(iamActionOf);
+    expect(sent).toContain('elasticfilesystem:DescribeFileSystems');
+    const granted = new Set([
+      ...memberActionsFor(['scan', 'decide', 'validate', 'digest']),
+      ...BOT_ACCOUNT_ACTIONS,
+      'sts:AssumeRole',
+    ]);
+    expect(sent.filter((a) => !granted.has(a))).toEqual([]);
   });
 
   it('refuses a request signed with another secret: 401, nothing handed on', async () => {
