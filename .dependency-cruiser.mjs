@@ -10,6 +10,7 @@ const part = {
   workflow: '^src/workflow/',
   slack: '^src/slack/',
   cli: '^src/cli/',
+  lambda: '^src/lambda/',
   estate: '^src/estate/',
   capture: '^src/capture/',
   config: '^src/config\\.ts$',
@@ -55,6 +56,11 @@ export default {
       'cli',
       ['domain', 'aws', 'store', 'workflow', 'slack', 'estate', 'capture', 'config', 'blocks'],
       'The command line and the composition root: everything but the tests.',
+    ),
+    mayImportOnly(
+      'lambda',
+      ['domain', 'aws', 'store', 'workflow', 'slack', 'cli', 'estate', 'capture', 'config', 'blocks'],
+      'The Lambda entry points: a composition root like the CLI, which it reuses.',
     ),
     mayImportOnly('capture', ['domain', 'aws', 'estate'], 'Reads real accounts into an estate file.'),
     mayImportOnly(

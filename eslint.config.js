@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'dist-lambda/', 'cdk.out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,7 +18,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'bin/**', 'src/cli/**'],
+    files: [
+      'src/config.ts',
+      'test/**',
+      'bench/**',
+      'bin/**',
+      'src/cli/**',
+      'src/lambda/index.ts',
+      'infra/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -94,6 +94,11 @@ const EnvSchema = z.object({
   EFS_ENCRYPT_REGIONS: csv(
     z.string().regex(REGION, { message: 'expected AWS region names such as eu-west-1, comma-separated' }),
   ),
+  EFS_ENCRYPT_WORKER_FUNCTION: optional(
+    z.string().regex(/^[A-Za-z0-9:_-]{1,170}$/, { message: 'expected a Lambda function name or ARN' }),
+  ),
+  EFS_ENCRYPT_SLACK_SECRET: optional(z.string().min(1)),
+  EFS_ENCRYPT_HEALTH_PORT: intFrom(0, 0, 65535),
   EFS_ENCRYPT_TABLE: optional(
     z.string().regex(/^[\w.-]{3,255}$/, { message: 'expected a DynamoDB table name' }),
   ),
@@ -178,6 +183,10 @@ export interface Config {
     /** Where the embedded server persists; undefined keeps it in memory. */
     dataDir?: string;
   };
+  /** Lambda: the worker function listeners hand long work to, and the Slack secrets' Secrets Manager ID. */
+  lambda: { workerFunction?: string; slackSecretId?: string };
+  /** A health listener's port beside Socket Mode (0: none; the HTTP receiver answers /healthz itself). */
+  healthPort: number;
   admins: string[];
   /** Rules every decision must follow, e.g. env=prod requires a customer-managed key. */
   policy: { rules: PolicyRule[] };
@@ -333,6 +342,8 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPerSecond: e.EFS_ENCRYPT_RATE_LIMIT,
     },
     store: { tableName: e.EFS_ENCRYPT_TABLE, dataDir: e.EFS_ENCRYPT_DATA_DIR },
+    lambda: { workerFunction: e.EFS_ENCRYPT_WORKER_FUNCTION, slackSecretId: e.EFS_ENCRYPT_SLACK_SECRET },
+    healthPort: e.EFS_ENCRYPT_HEALTH_PORT,
     admins: e.EFS_ENCRYPT_ADMINS,
     policy: { rules: policy.rules },
     digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
@@ -393,6 +404,15 @@ export const SETTINGS_HELP: [string, string][] = [
   ['EFS_ENCRYPT_EXTERNAL_ID', 'External ID passed to AssumeRole, if the role requires one.'],
   ['EFS_ENCRYPT_REGIONS', 'Comma-separated regions to scan.'],
   ['EFS_ENCRYPT_TABLE', 'DynamoDB table. Unset: an embedded DynamoDB-compatible server on loopback.'],
+  [
+    'EFS_ENCRYPT_WORKER_FUNCTION',
+    'Lambda: the worker function (name or ARN) the Slack handler invokes asynchronously with each long piece of work.',
+  ],
+  [
+    'EFS_ENCRYPT_SLACK_SECRET',
+    'Lambda: Secrets Manager ID of a JSON secret {"botToken","signingSecret"}, read once at cold start.',
+  ],
+  ['EFS_ENCRYPT_HEALTH_PORT', 'Socket Mode: port of a GET /healthz listener (default 0: none).'],
   ['EFS_ENCRYPT_DATA_DIR', 'Directory where the embedded store persists (unset: in memory).'],
   ['EFS_ENCRYPT_ADMINS', 'Slack user or user-group IDs allowed to scope, build, copy and decommission.'],
   ['EFS_ENCRYPT_DIGEST_CHANNEL', 'Channel ID for the scheduled digest.'],

@@ -114,6 +114,9 @@ export function buildService(runtime: Runtime, options: BuildServiceOptions = {}
           log.error({ err }, 'job runner failed to start; queued builds wait for the next start'),
       );
     },
+    tick: () => runner.tick(),
+    // stop() only ends polling (never started on Lambda) and waits: runJob and tick still work after it.
+    settle: () => runner.stop(),
     runNow(jobIds) {
       for (const jobId of jobIds)
         runner

@@ -21,6 +21,8 @@ import { systemScheduler, type Scheduler } from './scheduler.ts';
 import type { SlackServices } from './services.ts';
 import { InMemoryRunningScans } from './in-memory-running-scans.ts';
 import { ScanAdmission } from './scan-admission.ts';
+import { inProcessDispatcher, type WorkDispatcher, type WorkMessage } from './work-dispatch.ts';
+import { runWorkMessage } from './work-runner.ts';
 
 export interface CreateSlackAppOptions {
   config: Config;
@@ -38,6 +40,8 @@ export interface CreateSlackAppOptions {
   retryConfig?: webApi.RetryOptions;
   summary?: ScanSummaryOptions;
   progressIntervalMs?: number;
+  /** Where listeners hand long work (default: this process, after the ack; on Lambda: the worker function). */
+  work?: WorkDispatcher;
 }
 
 export type SlackStarted =
@@ -54,6 +58,8 @@ export interface SlackAppHandle {
   scanAdmission: ScanAdmission;
   /** Starts the job runner (when the services have one), then receiving. */
   start(): Promise<SlackStarted>;
+  /** Runs a dispatched work message here and waits for it and what it started (the Lambda worker). */
+  runWork(message: WorkMessage): Promise<void>;
   /** Stops receiving, then waits for background work (running scans) to end. */
   stop(): Promise<void>;
 }
@@ -78,6 +84,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   const bolt = boltLogger(base);
   const receiver = createReceiver(config.slack, bolt, {
     processBeforeResponse: options.processBeforeResponse,
+    healthPort: config.healthPort,
   });
   // HTTP.start() calls `this.requestListener` at each request, so the guard wraps every request.
   if (receiver.mode === 'http')
@@ -121,6 +128,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     services,
     authorizer,
     tasks,
+    work: options.work ?? inProcessDispatcher(tasks),
+    buttonWork: new Map(),
     scanAdmission,
     clock,
     scheduler: options.scheduler ?? systemScheduler,
@@ -146,7 +155,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     scanAdmission,
     async start() {
       // After the reporters are attached (above), so a job resumed at start-up is shown in its thread.
-      services.build?.startRunner?.();
+      // Not on Lambda: the process freezes between invocations, so the schedule's tick runs jobs there.
+      if (receiver.mode !== 'lambda') services.build?.startRunner?.();
       switch (receiver.mode) {
         case 'http': {
           const server = await receiver.receiver.start({
@@ -165,6 +175,10 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
         case 'lambda':
           return { mode: 'lambda', handler: await receiver.receiver.start() };
       }
+    },
+    async runWork(message) {
+      await runWorkMessage(deps, app.client, message);
+      await tasks.drain();
     },
     async stop() {
       await receiver.receiver.stop();

@@ -1,4 +1,4 @@
-import type { RespondFn, webApi } from '@slack/bolt';
+import type { RespondArguments, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackMessage } from '#blocks/limits.ts';
 
@@ -41,7 +41,7 @@ export interface PrivateReplyTarget {
   /** The payload's `response_url` as Slack (or whoever signed it) sent it. */
   responseUrl: unknown;
   /** Bolt's respond(), absent when the payload had no truthy response_url. */
-  respond?: RespondFn;
+  respond?: (message: RespondArguments) => Promise<unknown>;
   client: webApi.WebClient;
   /** Where chat.postEphemeral answers instead when the response_url is refused. */
   channel?: string;

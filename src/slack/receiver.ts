@@ -1,6 +1,19 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsLambdaReceiver, HTTPReceiver, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../domain/errors.ts';
+
+/**
+ * GET /healthz for a container's health check: the process is up and its receiver started. It says
+ * nothing of Slack or AWS, so a Slack outage does not get healthy containers restarted.
+ */
+export const HEALTH_ROUTE = {
+  path: '/healthz',
+  method: ['GET'],
+  handler: (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  },
+};
 
 export type SlackReceiver =
   | { mode: 'http'; receiver: HTTPReceiver }
@@ -14,13 +27,23 @@ export type SlackReceiver =
 export function createReceiver(
   slack: Config['slack'],
   logger: BoltLogger,
-  options: { processBeforeResponse?: boolean } = {},
+  options: { processBeforeResponse?: boolean; healthPort?: number } = {},
 ): SlackReceiver {
   const missing = (name: string) => new ConfigError([`${name}: required for SLACK_MODE=${slack.mode}`]);
   switch (slack.mode) {
     case 'socket':
       if (!slack.appToken) throw missing('SLACK_APP_TOKEN');
-      return { mode: 'socket', receiver: new SocketModeReceiver({ appToken: slack.appToken, logger }) };
+      return {
+        mode: 'socket',
+        receiver: new SocketModeReceiver({
+          appToken: slack.appToken,
+          logger,
+          // Bolt serves custom routes on installerOptions.port beside the WebSocket: the health listener.
+          ...(options.healthPort
+            ? { customRoutes: [HEALTH_ROUTE], installerOptions: { port: options.healthPort } }
+            : {}),
+        }),
+      };
     case 'lambda':
       if (!slack.signingSecret) throw missing('SLACK_SIGNING_SECRET');
       // Lambda freezes after the response, so Bolt's Lambda receiver always runs listeners first.
@@ -36,6 +59,7 @@ export function createReceiver(
           signingSecret: slack.signingSecret,
           logger,
           processBeforeResponse: options.processBeforeResponse ?? false,
+          customRoutes: [HEALTH_ROUTE],
         }),
       };
   }

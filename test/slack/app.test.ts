@@ -7,6 +7,7 @@ import { createSlackApp } from '../../src/slack/app.ts';
 import { createAuthorizer } from '../../src/slack/authorization.ts';
 import { InMemoryRunningScans } from '../../src/slack/in-memory-running-scans.ts';
 import { ScanAdmission } from '../../src/slack/scan-admission.ts';
+import { inProcessDispatcher } from '../../src/slack/work-dispatch.ts';
 import { BackgroundTasks } from '../../src/slack/background-tasks.ts';
 import { registerListeners } from '../../src/slack/listeners/index.ts';
 import { systemScheduler } from '../../src/slack/scheduler.ts';
@@ -140,10 +141,13 @@ describe('createSlackApp', () => {
   it('registering the listeners only registers: no reporter attached, no job runner started', () => {
     const spy = wiringSpy();
     const app = new App({ token: 'xoxb-1', signingSecret: 'secret-123456', botId: 'B1', botUserId: 'U1' });
+    const tasks = new BackgroundTasks(logger);
     registerListeners(app, {
       services: spy.services,
       authorizer: createAuthorizer({ admins: [], groupMembers: async () => [] }),
-      tasks: new BackgroundTasks(logger),
+      tasks,
+      work: inProcessDispatcher(tasks),
+      buttonWork: new Map(),
       scanAdmission: new ScanAdmission({
         registry: new InMemoryRunningScans(),
         maxScans: 2,

@@ -7,12 +7,18 @@ import type { ScanAdmission } from '../scan-admission.ts';
 import type { ResponseUrlPolicy } from '../private-reply.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { SlackServices } from '../services.ts';
+import type { RegisteredButtonWork } from '../background-button.ts';
+import type { WorkDispatcher } from '../work-dispatch.ts';
 
 /** What every listener may use; built once in app.ts. */
 export interface ListenerDeps {
   services: SlackServices;
   authorizer: Authorizer;
   tasks: BackgroundTasks;
+  /** Where long work goes after the ack: this process's background tasks, or the Lambda worker. */
+  work: WorkDispatcher;
+  /** Button work by title, filled as the listeners register (so a worker finds it from a message). */
+  buttonWork: Map<string, RegisteredButtonWork>;
   /** Joins, queues or runs each scan requested from Slack. */
   scanAdmission: ScanAdmission;
   clock: Clock;

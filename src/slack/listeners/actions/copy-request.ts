@@ -23,23 +23,34 @@ export function copyRequestAction(
   options: { anyway?: boolean } = {},
 ) {
   const title = { initial: 'Start copy', incremental: 'Sync again', final: 'Final sync' }[kind];
-  return backgroundButton(deps, title, async ({ target, value: given, replyPrivately }) => {
-    await authorizeCopy(deps, target.userId, target.correlationId, () => knownCopyMigration(deps, given));
-    const value = await copyMigrationOf(deps, given);
-    const request = startCopyRequest(value, target.userId, kind, {
-      ...(options.anyway ? { clientsAcknowledged: true } : {}),
-    });
-    try {
-      await replyPrivately(await requestCopy(deps, target, value, request));
-    } catch (err) {
-      if (!(err instanceof ClientsStillConnectedError)) throw err;
-      deps.logger.info(
-        { correlationId: target.correlationId, userId: target.userId, migrationId: value, check: err.check },
-        'final sync not queued: clients connected',
-      );
-      await replyPrivately(clientsWarningMessage(value, err.check));
-    }
-  });
+  return backgroundButton(
+    deps,
+    title,
+    async ({ target, value: given, replyPrivately }) => {
+      await authorizeCopy(deps, target.userId, target.correlationId, () => knownCopyMigration(deps, given));
+      const value = await copyMigrationOf(deps, given);
+      const request = startCopyRequest(value, target.userId, kind, {
+        ...(options.anyway ? { clientsAcknowledged: true } : {}),
+      });
+      try {
+        await replyPrivately(await requestCopy(deps, target, value, request));
+      } catch (err) {
+        if (!(err instanceof ClientsStillConnectedError)) throw err;
+        deps.logger.info(
+          {
+            correlationId: target.correlationId,
+            userId: target.userId,
+            migrationId: value,
+            check: err.check,
+          },
+          'final sync not queued: clients connected',
+        );
+        await replyPrivately(clientsWarningMessage(value, err.check));
+      }
+    },
+    // Final sync and Final sync anyway share the title, not the work.
+    options.anyway ? `${title} anyway` : title,
+  );
 }
 
 /** Retry on a failed copy's message: the next job generation of the same kind, in the same message. */

@@ -84,13 +84,14 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         // Accounts and regions outside the configuration too: refused privately, nothing posted.
         if (scope.accounts.length || scope.regions.length) await deps.services.scan.checkScope?.(scope);
         log.info('scan requested');
-        scanFromCommand(deps, {
+        await scanFromCommand(deps, {
           client,
           channelId: command.channel_id,
           userId: command.user_id,
           teamDomain: command.team_domain,
           correlationId,
           scope,
+          responseUrl: command.response_url,
           replyPrivately,
         });
         return;

@@ -1,0 +1,169 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AwsLambdaReceiver, webApi } from '@slack/bolt';
+import { pino, type Logger } from 'pino';
+import { openRuntime, type EstateChoice, type Runtime } from '../cli/runtime.ts';
+import { slackServices } from '../cli/slack-services.ts';
+import { loadConfig, type Config, type Env } from '../config.ts';
+import type { Clock } from '../domain/clock.ts';
+import { ConfigError } from '../domain/errors.ts';
+import { createSlackApp, type SlackAppHandle } from '../slack/app.ts';
+import type { SlackServices } from '../slack/services.ts';
+import { parseWorkMessage, type WorkDispatcher } from '../slack/work-dispatch.ts';
+import { lambdaWorkDispatcher } from './lambda-dispatcher.ts';
+import { readSlackSecrets, type SlackSecrets } from './slack-secrets.ts';
+
+// Bolt exports the receiver, not its event types (its package exports close dist/).
+type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+export type AwsEvent = Parameters<AwsHandler>[0];
+export type AwsResponse = Awaited<ReturnType<AwsHandler>>;
+
+/**
+ * The bot on AWS Lambda, three entry points on one bundle (the CDK stack points three functions at
+ * them):
+ * - slackHandler: the Function URL. Bolt verifies the signature and runs the listener before it
+ *   answers (processBeforeResponse, the only safe way on Lambda); listeners ack and hand their long
+ *   work to the worker function, so the answer is back within Slack's 3 s.
+ * - workerHandler: one work message (an asynchronous invocation), run to the end.
+ * - tickHandler: the durable job runner's pass, every minute from EventBridge Scheduler: it runs
+ *   queued jobs and takes over jobs whose lease expired (their worker was frozen or timed out).
+ * Everything is built once per cold start and reused by the warm invocations after it.
+ */
+export interface LambdaHandlers {
+  slackHandler(event: AwsEvent, context?: unknown): Promise<AwsResponse>;
+  workerHandler(event: unknown): Promise<{ kind: string; correlationId: string }>;
+  tickHandler(): Promise<{ ran: string[]; succeeded: string[]; failed: string[] }>;
+  /** The runtime behind the handlers, opened on first use (tests read the store through it). */
+  runtime(): Promise<Runtime>;
+  /** Closes the bot (tests; a real Lambda sandbox is simply discarded). */
+  close(): Promise<void>;
+}
+
+export interface LambdaHandlerOptions {
+  env: Env;
+  /** Default: parsed from `env`. */
+  config?: Config;
+  logger?: Logger;
+  /** Default: asynchronous invocations of EFS_ENCRYPT_WORKER_FUNCTION. */
+  work?: WorkDispatcher;
+  /** Default: EFS_ENCRYPT_SLACK_SECRET from Secrets Manager, unless the config already has both. */
+  secrets?: () => Promise<SlackSecrets>;
+  /** Tests and rehearsals: an embedded estate instead of real AWS. */
+  estate?: EstateChoice;
+  clock?: Clock;
+  botIdentity?: { botId: string; botUserId: string };
+  retryConfig?: webApi.RetryOptions;
+}
+
+interface Bot {
+  runtime: Runtime;
+  services: SlackServices;
+  slack: SlackAppHandle;
+  handle(event: AwsEvent, context: unknown): Promise<AwsResponse>;
+}
+
+export function createLambdaHandlers(options: LambdaHandlerOptions): LambdaHandlers {
+  let opening: Promise<Bot> | undefined;
+  // A failed cold start is not cached: the next invocation tries again (a secret fixed meanwhile).
+  const bot = () =>
+    (opening ??= openBot(options).catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    }));
+
+  return {
+    async slackHandler(event, context) {
+      const b = await bot();
+      return b.handle(event, context ?? {});
+    },
+    async workerHandler(event) {
+      const message = parseWorkMessage(event);
+      const b = await bot();
+      await b.slack.runWork(message);
+      // Builds and copies queued by the work run on this process's job runner: wait for them.
+      await b.services.build?.settle?.();
+      return { kind: message.kind, correlationId: message.correlationId };
+    },
+    async tickHandler() {
+      const b = await bot();
+      const report = (await b.services.build?.tick?.()) ?? { ran: [], succeeded: [], failed: [] };
+      await b.services.build?.settle?.();
+      return { ran: report.ran, succeeded: report.succeeded, failed: report.failed };
+    },
+    async runtime() {
+      return (await bot()).runtime;
+    },
+    async close() {
+      const b = await opening?.catch(() => undefined);
+      opening = undefined;
+      if (!b) return;
+      await b.slack.stop();
+      await b.runtime.close();
+    },
+  };
+}
+
+async function openBot(options: LambdaHandlerOptions): Promise<Bot> {
+  const parsed = options.config ?? loadConfig(options.env);
+  const logger = options.logger ?? pino({ level: parsed.logLevel });
+  const secrets =
+    parsed.slack.botToken && parsed.slack.signingSecret
+      ? undefined
+      : await (options.secrets ?? secretsFromConfig(parsed))();
+  const config: Config = {
+    ...parsed,
+    slack: { ...parsed.slack, mode: 'lambda', ...secrets },
+  };
+  const work = options.work ?? workerDispatcher(config, logger);
+  const runtime = await openRuntime({
+    config,
+    env: options.env,
+    logger,
+    ...(options.estate ? { estate: options.estate } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  try {
+    // A sandbox's log stream names it uniquely, where host name and PID may repeat across sandboxes.
+    const sandbox = options.env.AWS_LAMBDA_LOG_STREAM_NAME;
+    const services = slackServices(runtime, sandbox ? { owner: `lambda:${sandbox}` } : {});
+    const slack = createSlackApp({
+      config,
+      services,
+      logger,
+      work,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.botIdentity ? { botIdentity: options.botIdentity } : {}),
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    });
+    const started = await slack.start();
+    if (started.mode !== 'lambda') throw new ConfigError(['SLACK_MODE: expected lambda']);
+    return { runtime, services, slack, handle: started.handler };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
+function secretsFromConfig(config: Config): () => Promise<SlackSecrets> {
+  const secretId = config.lambda.slackSecretId;
+  if (!secretId)
+    throw new ConfigError([
+      'EFS_ENCRYPT_SLACK_SECRET: required on Lambda: the Secrets Manager secret holding {"botToken","signingSecret"}',
+    ]);
+  return () => readSlackSecrets(new SecretsManagerClient({}), secretId);
+}
+
+function workerDispatcher(config: Config, logger: Logger): WorkDispatcher {
+  const functionName = config.lambda.workerFunction;
+  if (!functionName)
+    throw new ConfigError([
+      'EFS_ENCRYPT_WORKER_FUNCTION: required on Lambda: the worker function listeners hand long work to',
+    ]);
+  const log = logger.child({ component: 'work-dispatch' });
+  return lambdaWorkDispatcher({
+    client: new LambdaClient({}),
+    functionName,
+    onDispatched: (m) =>
+      log.info({ correlationId: m.correlationId, kind: m.kind }, 'work handed to the worker'),
+  });
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { BadInputError } from '../domain/errors.ts';
+import type { BackgroundTasks } from './background-tasks.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
+
+type MessageBlock = NonNullable<SlackMessage['blocks']>[number];
+
+/**
+ * Long work a listener hands on after its ack, as data: what to run (kind), on whose behalf, where
+ * to answer (the response_url, the channel and thread) and the interaction's correlation ID. On
+ * Lambda the message crosses to the worker function, so it carries IDs only, never a client or a
+ * closure, and the worker parses it again (an invocation payload is untrusted input).
+ */
+const SLACK_ID = /^[A-Z0-9]{2,}$/;
+const id = (what: string) => z.string().regex(SLACK_ID, { message: `expected a Slack ${what} ID` });
+const base = {
+  correlationId: z.string().min(1).max(64),
+  userId: id('user'),
+  channelId: id('channel'),
+  /** Where private answers go (Slack accepts posts there for 30 minutes). */
+  responseUrl: z.url({ protocol: /^https?$/ }),
+};
+
+export const ScanWorkSchema = z.object({
+  kind: z.literal('scan'),
+  ...base,
+  scope: z.object({ accounts: z.array(z.string()), regions: z.array(z.string()) }),
+});
+
+export const ButtonWorkSchema = z.object({
+  kind: z.literal('button'),
+  ...base,
+  /** Empty when Slack sent no channel: the worker then tells the person where the button works. */
+  channelId: id('channel').or(z.literal('')),
+  /** The registered button work, by its title (unique: registration refuses a second). */
+  work: z.string().min(1),
+  actionId: z.string().min(1),
+  actionTs: z.string().min(1),
+  value: z.string(),
+  messageTs: z.string().optional(),
+  threadTs: z.string().optional(),
+  retryNum: z.number().int().nonnegative().optional(),
+  /** The clicked message's blocks (at most Slack's 50), for an edit in place; Slack's shape, checked by Slack. */
+  messageBlocks: z
+    .array(
+      z.custom<MessageBlock>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string',
+        { message: 'expected a Block Kit block' },
+      ),
+    )
+    .max(50)
+    .optional(),
+});
+
+export const WorkMessageSchema = z.discriminatedUnion('kind', [ScanWorkSchema, ButtonWorkSchema]);
+export type WorkMessage = z.infer<typeof WorkMessageSchema>;
+export type ScanWork = z.infer<typeof ScanWorkSchema>;
+export type ButtonWork = z.infer<typeof ButtonWorkSchema>;
+
+/** Parses a worker event; a malformed one is refused with every problem named. */
+export function parseWorkMessage(input: unknown): WorkMessage {
+  const parsed = WorkMessageSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new BadInputError(
+    `Not a work message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+  );
+}
+
+/**
+ * Where listeners send their long work. `runHere` is the same work as a closure, for dispatchers
+ * that run it in this process; a dispatcher that sends `message` elsewhere ignores it. Resolves
+ * once the work is handed on (not done), so a listener awaiting it still answers within 3 s.
+ */
+export interface WorkDispatcher {
+  dispatch(message: WorkMessage, runHere: () => Promise<void>): Promise<void>;
+}
+
+/** The long-running process (Socket Mode, HTTP) and the worker itself: run it here, after the ack. */
+export function inProcessDispatcher(tasks: BackgroundTasks): WorkDispatcher {
+  return {
+    async dispatch(message, runHere) {
+      tasks.start(`${message.kind} ${message.correlationId}`, runHere);
+    },
+  };
+}

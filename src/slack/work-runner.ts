@@ -1,0 +1,56 @@
+import type { webApi } from '@slack/bolt';
+import type { SlackMessage } from '#blocks/limits.ts';
+import { ResponseIncompleteError } from '../domain/errors.ts';
+import { runButtonWork } from './background-button.ts';
+import type { ListenerDeps } from './listeners/deps.ts';
+import { runScanRequest } from './listeners/commands/scan.ts';
+import type { WorkMessage } from './work-dispatch.ts';
+import { privateReplier } from './private-reply.ts';
+
+/**
+ * Runs a dispatched work message in this process and resolves when it is done: what the listener
+ * would have run after its ack, rebuilt from IDs (the app's own client, the response_url for
+ * private answers). The Lambda worker's body.
+ */
+export async function runWorkMessage(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  message: WorkMessage,
+): Promise<void> {
+  // The worker checks the response_url as the listener does: only Slack's host is answered there.
+  const viaUrl = respondVia(message.responseUrl);
+  const replyPrivately = privateReplier(deps.responseUrls, {
+    responseUrl: message.responseUrl,
+    respond: (m) => viaUrl(m as SlackMessage),
+    client,
+    ...(message.channelId ? { channel: message.channelId } : {}),
+    user: message.userId,
+    log: deps.logger.child({ correlationId: message.correlationId, userId: message.userId }),
+  });
+  switch (message.kind) {
+    case 'scan':
+      return runScanRequest(deps, {
+        client,
+        channelId: message.channelId,
+        userId: message.userId,
+        correlationId: message.correlationId,
+        scope: message.scope,
+        responseUrl: message.responseUrl,
+        replyPrivately,
+      });
+    case 'button':
+      return runButtonWork(deps, message, { client, replyPrivately });
+  }
+}
+
+/** Bolt's `respond` outside a request: an ephemeral post to the interaction's response_url. */
+export function respondVia(responseUrl: string) {
+  return async (message: SlackMessage): Promise<void> => {
+    const res = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
+    });
+    if (!res.ok) throw new ResponseIncompleteError('response_url', `a 2xx answer (got ${res.status})`);
+  };
+}

@@ -1,0 +1,152 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { BotStack } from '../../infra/lib/bot-stack.ts';
+import { MemberRoleStack } from '../../infra/lib/member-role-stack.ts';
+import { MEMBER_ACTIONS, memberActionsFor } from '../../src/aws/permissions.ts';
+
+/** Synthesised offline: no account, no bootstrap, an inline stand-in for the Lambda bundle. */
+function botTemplate(digest = true): Template {
+  const app = new App();
+  const stack = new BotStack(app, 'Bot', {
+    code: lambda.Code.fromInline('export const slackHandler = () => {};'),
+    settings: {
+      accounts: 'organization',
+      regions: ['eu-west-1', 'us-east-1'],
+      admins: ['U0ADMIN1'],
+      memberRoleName: 'EfsEncryptRole',
+      externalId: 'external-id-0123456789',
+      tableName: 'efs-encrypt',
+      ...(digest
+        ? { digest: { channel: 'C0DIGEST1', cron: '0 8 ? * MON *', timeZone: 'Europe/Paris' } }
+        : {}),
+    },
+  });
+  return Template.fromStack(stack);
+}
+
+describe('the bot stack', () => {
+  const t = botTemplate();
+
+  it('keeps state in an on-demand DynamoDB table with PITR, deletion protection and a KMS key', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'efs-encrypt',
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+    });
+    t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  it('runs three functions from one bundle, the Slack one behind a public Function URL', () => {
+    for (const handler of ['index.slackHandler', 'index.workerHandler', 'index.tickHandler'])
+      t.hasResourceProperties('AWS::Lambda::Function', { Handler: handler, Runtime: 'nodejs22.x' });
+    t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.slackHandler',
+      Timeout: 10,
+      Environment: {
+        Variables: Match.objectLike({ SLACK_MODE: 'lambda', EFS_ENCRYPT_WORKER_FUNCTION: Match.anyValue() }),
+      },
+    });
+  });
+
+  it('reads the Slack secrets from Secrets Manager: only the secret ARN is in the environment', () => {
+    t.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const fns = t.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(fns)) {
+      const vars = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables;
+      expect(Object.keys(vars)).toContain('EFS_ENCRYPT_SLACK_SECRET');
+      expect(Object.keys(vars)).not.toContain('SLACK_BOT_TOKEN');
+      expect(Object.keys(vars)).not.toContain('SLACK_SIGNING_SECRET');
+    }
+  });
+
+  it('hands work on by asynchronous invocation with two retries', () => {
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+  });
+
+  it('ticks the job runner every minute and sends the digest on a cron in the given time zone', () => {
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      State: 'DISABLED',
+    });
+    botTemplate(false).resourcePropertiesCountIs(
+      'AWS::Scheduler::Schedule',
+      { ScheduleExpression: Match.stringLikeRegexp('^cron') },
+      0,
+    );
+  });
+
+  it('keeps logs for a bounded time', () => {
+    t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('lets the bot role assume the member role by name only, never any role', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'EnterMemberAccounts',
+            Action: 'sts:AssumeRole',
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/EfsEncryptRole']],
+            },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('the member role templates', () => {
+  const template = (flavour: 'read-only' | 'migrate') =>
+    Template.fromStack(new MemberRoleStack(new App(), `Member-${flavour}`, { flavour }));
+
+  it('trusts the bot role only with the external ID', () => {
+    template('read-only').hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'sts:AssumeRole',
+            Principal: { AWS: { Ref: 'BotRoleArn' } },
+            Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('grants read-only exactly the read phases’ actions from src/aws/permissions.ts, no write', () => {
+    const actions = memberActionsFor(['scan', 'decide', 'validate', 'digest']);
+    template('read-only').hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: actions, Effect: 'Allow' })] },
+    });
+    expect(actions.filter((a) => /:(Create|Put|Delete|Update|Start|Tag)/.test(a))).toEqual([]);
+  });
+
+  it('grants migrate the build and copy actions too', () => {
+    const t = template('migrate');
+    const policy = Object.values(t.findResources('AWS::IAM::Policy'))[0] as {
+      Properties: { PolicyDocument: { Statement: { Action: string[] }[] } };
+    };
+    const granted = policy.Properties.PolicyDocument.Statement[0]!.Action;
+    for (const a of [...MEMBER_ACTIONS.build, ...MEMBER_ACTIONS.copy]) expect(granted).toContain(a);
+  });
+
+  it('needs no bootstrap or assets, so it deploys as a StackSet', () => {
+    const t = template('migrate').toJSON() as { Parameters?: Record<string, unknown> };
+    expect(Object.keys(t.Parameters ?? {})).not.toContain('BootstrapVersion');
+  });
+});
