@@ -1,10 +1,5 @@
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import {
-  GetAliasCommand,
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ApprovalMismatchError } from '../../../src/domain/cutover-approval.ts';
 import { LeaseLostError } from '../../../src/domain/job.ts';
