@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
-import type { BuildService, ConsumerService, CopyService, SlackServices } from '../slack/services.ts';
+import type {
+  BuildService,
+  ConsumerService,
+  CopyService,
+  CutoverService,
+  SlackServices,
+} from '../slack/services.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
@@ -12,6 +18,8 @@ import type { Runtime } from './runtime.ts';
 import { openCopyPhase } from './phases/copy-phase.ts';
 import { openDecidePhase } from './phases/decide-phase.ts';
 import { openConsumerDiscovery } from './phases/consumers-phase.ts';
+import { openCutoverPhase } from './phases/cutover-phase.ts';
+import type { OwnerDirectory } from '../workflow/cutover/index.ts';
 
 /**
  * What the Slack app calls, built from the runtime's workflows and store. This is where the src/aws
@@ -22,8 +30,13 @@ import { openConsumerDiscovery } from './phases/consumers-phase.ts';
 export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
   // One job runner per process: the copy's handler runs on the build's runner.
   const { service: copy, handler: copyHandler } = copyService(runtime, options);
-  const build = buildService(runtime, { ...options, handlers: { ...options.handlers, copy: copyHandler } });
+  const { service: cutover, handler: cutoverHandler } = cutoverService(runtime, options);
+  const build = buildService(runtime, {
+    ...options,
+    handlers: { ...options.handlers, copy: copyHandler, cutover: cutoverHandler },
+  });
   copy.runNow = (jobIds) => build.runNow?.(jobIds);
+  cutover.runNow = (jobIds) => build.runNow?.(jobIds);
   return {
     scan: {
       run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }),
@@ -35,6 +48,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
     decide: openDecidePhase(runtime),
     build,
     copy,
+    cutover,
     consumers: consumerService(runtime),
     status: createStatusQuery({
       migrations: runtime.store.migrations,
@@ -164,5 +178,44 @@ export function consumerService(runtime: Runtime): ConsumerService {
     fileSystemTags: async (id) => (await runtime.store.migrations.getSnapshot(id))?.fileSystem.tags ?? {},
     exists: async (id) => (await runtime.store.migrations.getMigration(id)) !== undefined,
     events: runtime.store.events,
+  };
+}
+
+/**
+ * The cutover phase for the bot: its own progress hub (the Slack cutover reporter attaches to it);
+ * its `handler` goes to the build's job runner. Owners (users.lookupByEmail) and the admin check
+ * need the Slack app's client, which exists only once the app is made: `bindSlack` hands them over
+ * then; until it is called (and in the CLI) a Slack user ID tag is the owner and nobody is admin.
+ */
+export function cutoverService(
+  runtime: Runtime,
+  options: Pick<BuildServiceOptions, 'pollMs'> = {},
+): { service: CutoverService; handler: JobHandler } {
+  const hub = createProgressHub();
+  let slack: { owners: OwnerDirectory; isAdmin(userId: string): Promise<boolean> } | undefined;
+  const idOnly: OwnerDirectory = {
+    resolve: async (tag) =>
+      tag && /^[UW][A-Z0-9]{2,}$/.test(tag)
+        ? { userId: tag }
+        : { fallbackReason: tag ? `${tag} is not a Slack user ID` : 'no owner tag' },
+  };
+  const { phase, close } = openCutoverPhase(runtime, hub.io, {
+    actor: 'slack',
+    pollMs: options.pollMs ?? 15_000,
+    owners: { resolve: (tag) => (slack?.owners ?? idOnly).resolve(tag) },
+    isAdmin: async (actor) => (slack ? slack.isAdmin(actor) : false),
+  });
+  runtime.onClose(close);
+  return {
+    service: {
+      phase,
+      listMigrations: () => runtime.store.migrations.listMigrations(),
+      events: runtime.store.events,
+      attachProgress: hub.attach,
+      bindSlack(bound) {
+        slack = bound;
+      },
+    },
+    handler: phase.handler,
   };
 }

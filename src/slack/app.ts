@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { createAuthorizer, type Authorizer } from './authorization.ts';
+import { createOwnerDirectory } from './owner-directory.ts';
 import { BackgroundTasks } from './background-tasks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { boundedLogger } from './bounded-log.ts';
@@ -118,6 +119,18 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
   });
   const tasks = new BackgroundTasks(logger);
   const clock = options.clock ?? systemClock;
+  services.cutover?.bindSlack?.({
+    owners: createOwnerDirectory({
+      client: app.client,
+      clock,
+      logger: logger.child({ component: 'owners' }),
+    }),
+    isAdmin: (userId) =>
+      authorizer.authorize(userId, 'cutover').then(
+        () => true,
+        () => false,
+      ),
+  });
   const scanAdmission = new ScanAdmission({
     registry: services.runningScans ?? new InMemoryRunningScans(),
     maxScans: config.slack.maxScans,

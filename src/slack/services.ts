@@ -139,4 +139,12 @@ export interface CutoverService {
   attachProgress(io: IoHost): () => void;
   /** Runs queued cutover jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
+  /**
+   * The Slack app hands over what only it has: owner lookup (users.lookupByEmail) and the admin
+   * check (user groups through usergroups.users.list). Called once when the app is made.
+   */
+  bindSlack?(slack: {
+    owners: { resolve(ownerTag?: string): Promise<{ userId?: string; fallbackReason?: string }> };
+    isAdmin(userId: string): Promise<boolean>;
+  }): void;
 }

@@ -5,6 +5,7 @@ import type { IoHost } from '../../workflow/io-host.ts';
 import {
   createCutoverPhase,
   type ConsumerDiscovery,
+  type OwnerDirectory,
   type CutoverPhaseWithHandler,
 } from '../../workflow/cutover/index.ts';
 import type { Runtime } from '../runtime.ts';
@@ -19,7 +20,14 @@ import { openConsumerDiscovery } from './consumers-phase.ts';
 export function openCutoverPhase(
   runtime: Runtime,
   io: IoHost,
-  options: { discovery?: ConsumerDiscovery; pollMs?: number; actor?: string } = {},
+  options: {
+    discovery?: ConsumerDiscovery;
+    pollMs?: number;
+    actor?: string;
+    /** The Slack app's owner lookup (users.lookupByEmail) and admin check; default: IDs only, no admins. */
+    owners?: OwnerDirectory;
+    isAdmin?: (actor: string) => boolean | Promise<boolean>;
+  } = {},
 ): { phase: CutoverPhaseWithHandler; close(): void } {
   const ecs = ecsCutoverClientsFrom(runtime.accounts);
   const lambda = lambdaCutoverClientsFrom(runtime.accounts);
@@ -41,7 +49,7 @@ export function openCutoverPhase(
       launchTemplatesFor: (a, r) => lt.clientFor(a, r),
     },
     discovery,
-    owners: {
+    owners: options.owners ?? {
       resolve: async (tag) =>
         tag && /^[UW][A-Z0-9]{2,}$/.test(tag)
           ? { userId: tag }
@@ -51,7 +59,7 @@ export function openCutoverPhase(
                 : 'no owner tag',
             },
     },
-    isAdmin: () => false,
+    isAdmin: options.isAdmin ?? (() => false),
     clock: runtime.clock,
     io,
     pollMs: options.pollMs ?? 5_000,
