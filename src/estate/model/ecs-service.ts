@@ -42,6 +42,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import {
   derivedTaskDefinitionMembers,
+  withContainerDefaults,
   ecsArn,
   efsVolumeProblem,
   emptyEcs,
@@ -270,7 +271,7 @@ export class EcsService {
       family: input.family,
       revision,
       status: 'ACTIVE',
-      containerDefinitions: request.containerDefinitions ?? [],
+      containerDefinitions: withContainerDefaults(request.containerDefinitions ?? []),
       volumes: request.volumes ?? [],
       placementConstraints: request.placementConstraints ?? [],
       registeredAt: this.model.now(),
