@@ -39,6 +39,7 @@ import {
   ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import {
@@ -50,6 +51,7 @@ import {
   ListFunctionsCommand,
   ListTagsCommand,
   ListVersionsByFunctionCommand,
+  PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
 import { parseEstate } from '../../src/estate/load.ts';
 import { startEstateServer, type EstateServer } from '../../src/estate/server.ts';
@@ -142,7 +144,23 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     'estate: ECS derives requiresAttributes (ecs.capability.efs, efsAuth, task-eni…); moto does not',
   'ecs:DescribeTaskDefinition moto only: taskDefinition.volumes[].efsVolumeConfiguration.rootDirectory':
     'undocumented either way: AWS says omitting rootDirectory equals "/"; the estate answers the volume as registered, moto fills in "/"',
+  'ecs:UpdateService enum service.deployments[].rolloutState: moto IN_PROGRESS, estate COMPLETED|IN_PROGRESS':
+    'estate: the previous deployment stays (ACTIVE, COMPLETED) while the new PRIMARY is IN_PROGRESS (Deployment.status); moto replaces it',
+  'ecs:UpdateService estate only: service.createdAt': 'estate: as for DescribeServices',
+  'ecs:UpdateService estate only: service.deploymentConfiguration': 'estate: as for DescribeServices',
+  'ecs:UpdateService estate only: service.events[]': 'estate: as for DescribeServices',
+  'ecs:UpdateService moto only: service.tags':
+    'undocumented either way: Service.tags is documented as returned by DescribeServices with include TAGS; UpdateService takes no include, so the estate leaves them out',
+  // Launch templates
+  'ec2:CreateLaunchTemplateVersion estate only: LaunchTemplateVersion.LaunchTemplateData.ImageId':
+    'estate: a version based on SourceVersion "inherits the same launch parameters as the source version" (API reference); moto 5.2 keeps only the members given',
+  'ec2:CreateLaunchTemplateVersion estate only: LaunchTemplateVersion.LaunchTemplateData.InstanceType':
+    'estate: as for ImageId',
   // Lambda
+  'lambda:PublishVersion estate only: FileSystemConfigs': 'estate: as for ListFunctions',
+  'lambda:PublishVersion estate only: LoggingConfig': 'estate: as for ListFunctions',
+  'lambda:PublishVersion estate only: RevisionId': 'estate: as for ListFunctions',
+  'lambda:PublishVersion moto only: Layers': 'estate: as for ListFunctions',
   'lambda:ListFunctions estate only: Functions[].FileSystemConfigs':
     'estate: FunctionConfiguration.FileSystemConfigs (API reference); moto 5.2 CreateFunction drops it',
   'lambda:ListFunctions estate only: Functions[].LoggingConfig':
@@ -455,6 +473,41 @@ const READS: Read[] = [
     'ec2',
     'DescribeLaunchTemplateVersions',
     (c) => c.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: TEMPLATE })),
+  ],
+  // The writes a migration sends, answered alike (moto 5.2 has no instance refresh: StartInstanceRefresh is
+  // held to AWS's model alone, in test/estate/model-conformance.test.ts).
+  [
+    'ecs',
+    'UpdateService',
+    (c) =>
+      c.ecs.send(
+        new UpdateServiceCommand({ cluster: 'platform', service: 'jenkins', forceNewDeployment: true }),
+      ),
+  ],
+  [
+    'lambda',
+    'PublishVersion',
+    (c) => c.lambda.send(new PublishVersionCommand({ FunctionName: FUNCTION.FunctionName })),
+  ],
+  [
+    'ec2',
+    'CreateLaunchTemplateVersion',
+    (c) =>
+      c.ec2.send(
+        new CreateLaunchTemplateVersionCommand({
+          LaunchTemplateName: TEMPLATE,
+          SourceVersion: '2',
+          VersionDescription: 'cache on the encrypted twin',
+          LaunchTemplateData: {
+            UserData: Buffer.from(RUNNER_DATA.replace(FS, 'fs-0d0d0d0d0d0d0d0d1')).toString('base64'),
+          },
+        }),
+      ),
+  ],
+  [
+    'ec2',
+    'ModifyLaunchTemplate',
+    (c) => c.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateName: TEMPLATE, DefaultVersion: '3' })),
   ],
   [
     'autoscaling',
