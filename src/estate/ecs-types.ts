@@ -123,6 +123,31 @@ export function derivedTaskDefinitionMembers(
   };
 }
 
+/**
+ * A container definition as ECS answers it: the members it fills in when the request left them out
+ * (`cpu` 0 and empty `portMappings`, `environment`, `mountPoints`, `volumesFrom`; found against moto).
+ */
+export function withContainerDefaults(
+  containers: NonNullable<TaskDefinition['containerDefinitions']>,
+): NonNullable<TaskDefinition['containerDefinitions']> {
+  return containers.map((c) => ({
+    cpu: 0,
+    portMappings: [],
+    environment: [],
+    mountPoints: [],
+    volumesFrom: [],
+    ...c,
+  }));
+}
+
+/**
+ * "A platform family is specified only for tasks using the Fargate launch type" (aws-models/ecs,
+ * Deployment.platformFamily); found missing against moto.
+ */
+export function fargatePlatform(launchType: string | undefined): { platformFamily?: string } {
+  return launchType === 'FARGATE' ? { platformFamily: 'Linux' } : {};
+}
+
 /** AWS's rule: an access point or IAM authorisation needs transit encryption. Undefined when fine. */
 export function efsVolumeProblem(volume: NonNullable<TaskDefinition['volumes']>[number]): string | undefined {
   const efs = volume.efsVolumeConfiguration;

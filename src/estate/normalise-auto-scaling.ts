@@ -193,7 +193,10 @@ function normaliseGroup(
       }
     : undefined;
 
-  const Instances = (g.Instances ?? []).map((instance, j): EstateGroupInstance => {
+  // No instances listed: the group runs its desired capacity, as Auto Scaling launches it.
+  const listed: NonNullable<typeof g.Instances> =
+    g.Instances ?? Array.from({ length: g.DesiredCapacity ?? 0 }, () => ({}));
+  const Instances = listed.map((instance, j): EstateGroupInstance => {
     const iPath = [...path, 'Instances', j];
     const AvailabilityZone = instance.AvailabilityZone ?? zones[j % Math.max(zones.length, 1)] ?? 'unknown';
     if (instance.AvailabilityZone !== undefined && !zones.includes(instance.AvailabilityZone))
@@ -281,6 +284,12 @@ function normaliseGroup(
     VPCZoneIdentifier: subnetIds.join(','),
     Instances,
     TerminationPolicies: g.TerminationPolicies ?? ['Default'],
+    // Answered on every group, empty (false) when unused (AWS's sample response; found against moto).
+    LoadBalancerNames: [],
+    TargetGroupARNs: g.TargetGroupARNs ?? [],
+    SuspendedProcesses: [],
+    EnabledMetrics: [],
+    CapacityRebalance: g.CapacityRebalance ?? false,
     NewInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
     ServiceLinkedRoleARN:
       g.ServiceLinkedRoleARN ??

@@ -9,6 +9,8 @@ import type { EcsRegionInput } from './ecs-schema.ts';
 import {
   deploymentIdFrom,
   derivedTaskDefinitionMembers,
+  withContainerDefaults,
+  fargatePlatform,
   ecsArn,
   efsVolumeProblem,
   type EstateEcs,
@@ -75,8 +77,9 @@ export function normaliseEcs(input: EcsRegionInput, ctx: EcsContext): EstateEcs 
       family: t.family,
       revision,
       status,
-      containerDefinitions: td.containerDefinitions ?? [],
+      containerDefinitions: withContainerDefaults(td.containerDefinitions ?? []),
       volumes: td.volumes ?? [],
+      placementConstraints: td.placementConstraints ?? [],
       registeredAt,
       registeredBy: t.registeredBy ?? `arn:aws:iam::${ctx.account}:root`,
       ...(status === 'INACTIVE'
@@ -141,6 +144,10 @@ export function normaliseEcs(input: EcsRegionInput, ctx: EcsContext): EstateEcs 
           },
         },
         schedulingStrategy: s.schedulingStrategy ?? 'REPLICA',
+        // AWS answers these on every service, empty (or NONE) when unused (found against moto).
+        loadBalancers: passThrough.loadBalancers ?? [],
+        serviceRegistries: passThrough.serviceRegistries ?? [],
+        propagateTags: passThrough.propagateTags ?? 'NONE',
         createdAt,
         tags: tags ?? [],
         deployments:
@@ -157,6 +164,11 @@ export function normaliseEcs(input: EcsRegionInput, ctx: EcsContext): EstateEcs 
                   createdAt,
                   updatedAt: steadyAt,
                   launchType,
+                  ...fargatePlatform(launchType),
+                  // A deployment carries the service's awsvpc configuration (Deployment.networkConfiguration).
+                  ...(passThrough.networkConfiguration
+                    ? { networkConfiguration: passThrough.networkConfiguration }
+                    : {}),
                   rolloutState: 'COMPLETED',
                   rolloutStateReason: `ECS deployment ${id} completed.`,
                 },

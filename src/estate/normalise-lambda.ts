@@ -63,6 +63,7 @@ function normaliseFunction(f: LambdaFunctionInput, ctx: LambdaRegionContext): Es
     TracingConfig: { Mode: 'PassThrough' },
     Architectures: ['x86_64'],
     EphemeralStorage: { Size: 512 },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
     ...(given as Partial<EstateFunctionConfiguration>),
     FunctionName: name,

@@ -3,9 +3,9 @@
  * every raw answer recorded by a proxy in front of the estate and checked against AWS's own model
  * (test/harness/aws-model-check.ts). The session is a table: adding an operation is one row.
  *
- * Extending it (ECS, Lambda, launch templates, Auto Scaling): AwsModels already reads every model
- * folder and every protocol they use (json, rest-json, ec2, query); add the service's client to
- * SessionClients/clientsFor, then one SESSION row per operation (and per error AWS answers on the way).
+ * The workloads (ECS, Lambda, launch templates, Auto Scaling) have their rows in workload-session.ts,
+ * against the sample estate's workload accounts. Adding a service: its client in SessionClients/clientsFor
+ * (or WorkloadClients), then one row per operation (and per error AWS answers on the way).
  * The coverage test fails until every command src/aws sends has a row that succeeds.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -69,6 +69,8 @@ import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { restoreEnv, useExampleCredentials } from '../harness/sdk-env.ts';
 import { parseEstate } from '../../src/estate/load.ts';
 import { startEstateServer, type EstateServer } from '../../src/estate/server.ts';
+import { EstateModel } from '../../src/estate/model/estate-model.ts';
+import { createServices } from '../../src/estate/services.ts';
 import { DEFAULT_TIMING } from '../../src/estate/timing.ts';
 import {
   AwsModels,
@@ -78,6 +80,12 @@ import {
   type Exchange,
 } from '../harness/aws-model-check.ts';
 import { startRecordingProxy, type RecordingProxy } from '../harness/recording-proxy.ts';
+import {
+  WORKLOAD_SESSION,
+  workloadAccounts,
+  workloadClientsFor,
+  type WorkloadClients,
+} from './workload-session.ts';
 import { BASE_CREDENTIALS } from './helpers.ts';
 import { ACCOUNT, KEY, REGION, SG_NFS, SOURCE, SUBNET_A, SUBNET_C, WRITE_ESTATE } from './write-fixture.ts';
 
@@ -102,7 +110,11 @@ const SESSION_ESTATE = {
       { Id: LOCKED_ACCOUNT, Name: 'locked', Email: 'aws+locked@example.com', Parent: OU },
     ],
   },
-  accounts: [...WRITE_ESTATE.accounts, { accountId: LOCKED_ACCOUNT, assumable: false, regions: {} }],
+  accounts: [
+    ...WRITE_ESTATE.accounts,
+    { accountId: LOCKED_ACCOUNT, assumable: false, regions: {} },
+    ...workloadAccounts(),
+  ],
 };
 
 interface SessionClients {
@@ -113,9 +125,15 @@ interface SessionClients {
   dataSync: DataSyncClient;
   cloudWatch: CloudWatchClient;
   organizations: OrganizationsClient;
+  /** Into the sample's workload accounts (set once the session's roles are assumed). */
+  workloads: WorkloadClients;
 }
 
-function clientsFor(endpoint: string, credentials: AwsCredentialIdentity = BASE_CREDENTIALS): SessionClients {
+function clientsFor(
+  endpoint: string,
+  workloads: WorkloadClients,
+  credentials: AwsCredentialIdentity = BASE_CREDENTIALS,
+): SessionClients {
   // maxAttempts 1: a throttle is answered once and recorded, not retried away.
   const config = { region: REGION, endpoint, credentials, maxAttempts: 1 };
   return {
@@ -127,6 +145,7 @@ function clientsFor(endpoint: string, credentials: AwsCredentialIdentity = BASE_
     cloudWatch: new CloudWatchClient(config),
     // Organizations is global; its endpoint signs in us-east-1.
     organizations: new OrganizationsClient({ ...config, region: 'us-east-1' }),
+    workloads,
   };
 }
 
@@ -662,6 +681,11 @@ const SESSION: [name: string, step: Step][] = [
     'DeleteReplicationConfiguration',
     { run: (c) => c.efs.send(new DeleteReplicationConfigurationCommand({ SourceFileSystemId: SOURCE })) },
   ],
+  // The workloads that mount file systems: ECS, Lambda, launch templates, Auto Scaling (and their throttling).
+  ...WORKLOAD_SESSION.map(([name, step]): [string, Step] => [
+    name,
+    { ...step, run: (c, s, h) => step.run(c.workloads, s, h) },
+  ]),
   // Every service's throttling answer: the second call of an operation is throttled (see `throttled`).
   [
     'throttled EFS',
@@ -696,6 +720,9 @@ const SESSION: [name: string, step: Step][] = [
 
 /** Rows whose name starts with this run against a second estate that throttles every other call. */
 const THROTTLED = 'throttled ';
+
+/** The workload services' signing names (each also its model's folder): every operation they serve needs a row. */
+const WORKLOAD_SIGNING_NAMES = ['ecs', 'lambda', 'ec2', 'autoscaling'];
 
 /** `@aws-sdk/client-<name>` to the folder of its model under aws-models. */
 const MODEL_OF_CLIENT: Record<string, string> = { 'auto-scaling': 'autoscaling' };
@@ -738,8 +765,11 @@ describe.skipIf(!modelsPresent)("the estate's answers against AWS's models", () 
     });
     proxy = await startRecordingProxy(server.endpoint);
     throttledProxy = await startRecordingProxy(throttling.endpoint);
-    const clients = clientsFor(proxy.endpoint);
-    const throttled = clientsFor(throttledProxy.endpoint);
+    const clients = clientsFor(proxy.endpoint, await workloadClientsFor(proxy.endpoint, BASE_CREDENTIALS));
+    const throttled = clientsFor(
+      throttledProxy.endpoint,
+      await workloadClientsFor(throttledProxy.endpoint, BASE_CREDENTIALS, false),
+    );
     const advance = (ms: number) => {
       clock.advance(ms);
       server.control.settle();
@@ -786,6 +816,27 @@ describe.skipIf(!modelsPresent)("the estate's answers against AWS's models", () 
     );
     const missing = [...operationsTheBotSends()].filter((op) => !answered.has(op));
     expect(missing, 'add a row to SESSION for each').toEqual([]);
+  });
+
+  test('the session covers every operation the estate serves for the workloads, each answered successfully', () => {
+    const answered = new Set(
+      all()
+        .filter((e) => e.response.status < 300)
+        .map((e) => {
+          const model = models.modelFor(e.request)!;
+          return `${model.service}:${operationOf(model, e.request)?.name}`;
+        }),
+    );
+    const estate = new EstateModel(parseEstate(SESSION_ESTATE, 'conformance'), {
+      clock: systemClock,
+      defaultPageSize: 5,
+    });
+    const served = createServices(estate).bySigningName;
+    const workloadOperations = WORKLOAD_SIGNING_NAMES.flatMap((name) =>
+      Object.keys(served.get(name)!.operations).map((op) => `${name}:${op}`),
+    );
+    const missing = workloadOperations.filter((op) => !answered.has(op));
+    expect(missing, 'add a row to WORKLOAD_SESSION (workload-session.ts) for each').toEqual([]);
   });
 });
 

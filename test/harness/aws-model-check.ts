@@ -138,6 +138,8 @@ export const EC2_ERROR_CODES: ReadonlySet<string> = new Set([
   'InvalidParameter',
   'InvalidSubnetID.Malformed',
   'InvalidSubnetID.NotFound',
+  // CreateLaunchTemplateVersion with user data that is not base64 (AWS's list: "The user data is malformed").
+  'InvalidUserData.Malformed',
   'InvalidVpcID.Malformed',
   'InvalidVpcID.NotFound',
   'RequestLimitExceeded',

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import {
   MAX_SERVICE_EVENTS,
   deploymentIdFrom,
+  fargatePlatform,
   marksFailure,
   type EstateEcs,
   type EstateEcsDeployment,
@@ -68,6 +69,10 @@ export class EcsDeployments {
       createdAt: now,
       updatedAt: now,
       ...(service.launchType ? { launchType: service.launchType } : {}),
+      ...fargatePlatform(service.launchType),
+      ...(service.networkConfiguration
+        ? { networkConfiguration: structuredClone(service.networkConfiguration) }
+        : {}),
       rolloutState: 'IN_PROGRESS',
       rolloutStateReason: 'ECS deployment in progress.',
     };

@@ -6,42 +6,43 @@
 import type {
   Cluster,
   DeregisterTaskDefinitionCommandInput,
-  DeregisterTaskDefinitionCommandOutput,
+  DeregisterTaskDefinitionResponse,
   DescribeClustersCommandInput,
-  DescribeClustersCommandOutput,
+  DescribeClustersResponse,
   DescribeServicesCommandInput,
-  DescribeServicesCommandOutput,
+  DescribeServicesResponse,
   DescribeTaskDefinitionCommandInput,
-  DescribeTaskDefinitionCommandOutput,
+  DescribeTaskDefinitionResponse,
   DescribeTasksCommandInput,
-  DescribeTasksCommandOutput,
+  DescribeTasksResponse,
   Failure,
   ListClustersCommandInput,
-  ListClustersCommandOutput,
+  ListClustersResponse,
   ListServicesCommandInput,
-  ListServicesCommandOutput,
+  ListServicesResponse,
   ListTagsForResourceCommandInput,
-  ListTagsForResourceCommandOutput,
+  ListTagsForResourceResponse,
   ListTaskDefinitionFamiliesCommandInput,
-  ListTaskDefinitionFamiliesCommandOutput,
+  ListTaskDefinitionFamiliesResponse,
   ListTaskDefinitionsCommandInput,
-  ListTaskDefinitionsCommandOutput,
+  ListTaskDefinitionsResponse,
   ListTasksCommandInput,
-  ListTasksCommandOutput,
+  ListTasksResponse,
   RegisterTaskDefinitionCommandInput,
-  RegisterTaskDefinitionCommandOutput,
+  RegisterTaskDefinitionResponse,
   Service,
   Tag,
   TagResourceCommandInput,
-  TagResourceCommandOutput,
+  TagResourceResponse,
   Task,
   UntagResourceCommandInput,
-  UntagResourceCommandOutput,
+  UntagResourceResponse,
   UpdateServiceCommandInput,
-  UpdateServiceCommandOutput,
+  UpdateServiceResponse,
 } from '@aws-sdk/client-ecs';
 import {
   derivedTaskDefinitionMembers,
+  withContainerDefaults,
   ecsArn,
   efsVolumeProblem,
   emptyEcs,
@@ -55,8 +56,6 @@ import { AwsApiError } from './api-error.ts';
 import { EcsDeployments } from './ecs-deployments.ts';
 import type { CallContext, EstateModel } from './estate-model.ts';
 import { pageOf } from './paging.ts';
-
-const meta = { $metadata: {} };
 
 export const ecsErrors = {
   client: (message: string) => new AwsApiError('ClientException', message, 400),
@@ -116,7 +115,7 @@ export class EcsService {
       input,
       'ListClusters',
     );
-    return { ...meta, clusterArns: page.items, nextToken: page.next } satisfies ListClustersCommandOutput;
+    return { clusterArns: page.items, nextToken: page.next } satisfies ListClustersResponse;
   }
 
   describeClusters(ctx: CallContext, input: DescribeClustersCommandInput) {
@@ -146,7 +145,7 @@ export class EcsService {
         ...(input.include?.includes('TAGS') ? { tags: structuredClone(cluster.tags) } : {}),
       });
     }
-    return { ...meta, clusters, failures } satisfies DescribeClustersCommandOutput;
+    return { clusters, failures } satisfies DescribeClustersResponse;
   }
 
   listServices(ctx: CallContext, input: ListServicesCommandInput) {
@@ -166,7 +165,7 @@ export class EcsService {
       input,
       `ListServices/${cluster.clusterArn}/${input.launchType}/${input.schedulingStrategy}`,
     );
-    return { ...meta, serviceArns: page.items, nextToken: page.next } satisfies ListServicesCommandOutput;
+    return { serviceArns: page.items, nextToken: page.next } satisfies ListServicesResponse;
   }
 
   describeServices(ctx: CallContext, input: DescribeServicesCommandInput) {
@@ -188,7 +187,7 @@ export class EcsService {
           reason: 'MISSING',
         });
     }
-    return { ...meta, services, failures } satisfies DescribeServicesCommandOutput;
+    return { services, failures } satisfies DescribeServicesResponse;
   }
 
   listTaskDefinitions(ctx: CallContext, input: ListTaskDefinitionsCommandInput) {
@@ -207,10 +206,9 @@ export class EcsService {
       `ListTaskDefinitions/${input.familyPrefix}/${status}/${input.sort}`,
     );
     return {
-      ...meta,
       taskDefinitionArns: page.items,
       nextToken: page.next,
-    } satisfies ListTaskDefinitionsCommandOutput;
+    } satisfies ListTaskDefinitionsResponse;
   }
 
   listTaskDefinitionFamilies(ctx: CallContext, input: ListTaskDefinitionFamiliesCommandInput) {
@@ -226,10 +224,9 @@ export class EcsService {
       .sort();
     const page = this.page(families, input, `ListTaskDefinitionFamilies/${input.familyPrefix}/${status}`);
     return {
-      ...meta,
       families: page.items,
       nextToken: page.next,
-    } satisfies ListTaskDefinitionFamiliesCommandOutput;
+    } satisfies ListTaskDefinitionFamiliesResponse;
   }
 
   describeTaskDefinition(ctx: CallContext, input: DescribeTaskDefinitionCommandInput) {
@@ -237,10 +234,9 @@ export class EcsService {
     if (!td) throw ecsErrors.client('Unable to describe task definition.');
     const { tags, ...taskDefinition } = structuredClone(td);
     return {
-      ...meta,
       taskDefinition,
       ...(input.include?.includes('TAGS') ? { tags } : {}),
-    } satisfies DescribeTaskDefinitionCommandOutput;
+    } satisfies DescribeTaskDefinitionResponse;
   }
 
   registerTaskDefinition(ctx: CallContext, input: RegisterTaskDefinitionCommandInput) {
@@ -275,7 +271,7 @@ export class EcsService {
       family: input.family,
       revision,
       status: 'ACTIVE',
-      containerDefinitions: request.containerDefinitions ?? [],
+      containerDefinitions: withContainerDefaults(request.containerDefinitions ?? []),
       volumes: request.volumes ?? [],
       placementConstraints: request.placementConstraints ?? [],
       registeredAt: this.model.now(),
@@ -284,7 +280,7 @@ export class EcsService {
     };
     ecs.taskDefinitions.push(td);
     const { tags: answeredTags, ...taskDefinition } = structuredClone(td);
-    return { ...meta, taskDefinition, tags: answeredTags } satisfies RegisterTaskDefinitionCommandOutput;
+    return { taskDefinition, tags: answeredTags } satisfies RegisterTaskDefinitionResponse;
   }
 
   deregisterTaskDefinition(ctx: CallContext, input: DeregisterTaskDefinitionCommandInput) {
@@ -298,7 +294,7 @@ export class EcsService {
       td.deregisteredAt = this.model.now();
     }
     const { tags: _tags, ...taskDefinition } = structuredClone(td);
-    return { ...meta, taskDefinition } satisfies DeregisterTaskDefinitionCommandOutput;
+    return { taskDefinition } satisfies DeregisterTaskDefinitionResponse;
   }
 
   updateService(ctx: CallContext, input: UpdateServiceCommandInput) {
@@ -342,12 +338,16 @@ export class EcsService {
         for (const set of service.taskSets)
           set.computedDesiredCount = set.runningCount = service.desiredCount;
     }
-    return { ...meta, service: this.view(service, false) } satisfies UpdateServiceCommandOutput;
+    return { service: this.view(service, false) } satisfies UpdateServiceResponse;
   }
 
   listTagsForResource(ctx: CallContext, input: ListTagsForResourceCommandInput) {
-    const owner = this.tagged(ctx, input.resourceArn);
-    return { ...meta, tags: structuredClone(owner.tags) } satisfies ListTagsForResourceCommandOutput;
+    // ListTagsForResource's model declares no ResourceNotFoundException: a missing resource is
+    // ClientException ("specifying an identifier that isn't valid"), as AWS's API reference lists.
+    const owner = this.tagged(ctx, input.resourceArn, () =>
+      ecsErrors.client('The specified resource could not be found.'),
+    );
+    return { tags: structuredClone(owner.tags) } satisfies ListTagsForResourceResponse;
   }
 
   tagResource(ctx: CallContext, input: TagResourceCommandInput) {
@@ -358,14 +358,14 @@ export class EcsService {
       if (existing) existing.value = tag.value;
       else owner.tags.push({ key: tag.key, value: tag.value });
     }
-    return { ...meta } satisfies TagResourceCommandOutput;
+    return {} satisfies TagResourceResponse;
   }
 
   untagResource(ctx: CallContext, input: UntagResourceCommandInput) {
     const owner = this.tagged(ctx, input.resourceArn);
     const remove = new Set(input.tagKeys ?? []);
     owner.tags = owner.tags.filter((t) => !remove.has(t.key ?? ''));
-    return { ...meta } satisfies UntagResourceCommandOutput;
+    return {} satisfies UntagResourceResponse;
   }
 
   listTasks(ctx: CallContext, input: ListTasksCommandInput) {
@@ -392,7 +392,7 @@ export class EcsService {
       input,
       `ListTasks/${cluster.clusterArn}/${input.serviceName}/${input.family}/${input.desiredStatus}`,
     );
-    return { ...meta, taskArns: page.items, nextToken: page.next } satisfies ListTasksCommandOutput;
+    return { taskArns: page.items, nextToken: page.next } satisfies ListTasksResponse;
   }
 
   describeTasks(ctx: CallContext, input: DescribeTasksCommandInput) {
@@ -411,7 +411,7 @@ export class EcsService {
       if (task) tasks.push(task);
       else failures.push({ arn: ref, reason: 'MISSING' });
     }
-    return { ...meta, tasks, failures } satisfies DescribeTasksCommandOutput;
+    return { tasks, failures } satisfies DescribeTasksResponse;
   }
 
   /** The running tasks of the services' deployments (and task sets), with stable IDs. */
@@ -473,7 +473,11 @@ export class EcsService {
   }
 
   /** The resource an ARN names, for the tagging calls. */
-  private tagged(ctx: CallContext, resourceArn: string | undefined): { tags: Tag[] } {
+  private tagged(
+    ctx: CallContext,
+    resourceArn: string | undefined,
+    notFound: () => AwsApiError = ecsErrors.resourceNotFound,
+  ): { tags: Tag[] } {
     const ecs = this.ecsOf(ctx);
     const m = /^arn:aws[a-z-]*:ecs:([^:]+):(\d{12}):(cluster|service|task-definition)\/(.+)$/.exec(
       resourceArn ?? '',
@@ -492,11 +496,11 @@ export class EcsService {
       const [clusterName] = rest.split('/');
       if (!ecs.clusters.some((c) => c.clusterName === clusterName)) throw ecsErrors.clusterNotFound();
       const service = ecs.services.find((s) => s.serviceArn === resourceArn);
-      if (!service) throw ecsErrors.resourceNotFound();
+      if (!service) throw notFound();
       return service;
     }
     const td = ecs.taskDefinitions.find((t) => t.taskDefinitionArn === resourceArn);
-    if (!td) throw ecsErrors.resourceNotFound();
+    if (!td) throw notFound();
     return td;
   }
 
