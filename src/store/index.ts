@@ -16,3 +16,4 @@ export { ensureTable, TableSetupError, GSI1, type EnsureTableOptions } from './t
 export { ScanDataInconsistentError, type ScanRepositoryOptions } from './scan-repository.ts';
 export { ItemTooLargeError } from './item-size.ts';
 export { DynamoJobRepository } from './job-repository.ts';
+export { ReportDataInconsistentError } from './report-repository.ts';

@@ -13,6 +13,7 @@ import { DynamoRequestLedger } from './request-ledger.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
+import { DynamoReportRepository } from './report-repository.ts';
 
 export interface OpenStoreOptions {
   /** A real table (config EFS_ENCRYPT_TABLE); unset starts the embedded server. */
@@ -40,6 +41,8 @@ export interface Store {
   runningScans: RunningScanRegistry;
   /** Slack requests already handled, so a redelivery does its work once. */
   requests: RequestLedger;
+  /** Validation reports (issue 16), each with the SHA-256 of its exports. */
+  reports: DynamoReportRepository;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -102,7 +105,7 @@ export function createRepositories(
   client: DynamoDBClient,
   tableName: string,
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
-): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans' | 'requests'> {
+): Pick<Store, 'scans' | 'migrations' | 'events' | 'jobs' | 'runningScans' | 'requests' | 'reports'> {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
   const events = new DynamoEventLog(doc, tableName, clock);
@@ -113,5 +116,6 @@ export function createRepositories(
     jobs: new DynamoJobRepository(doc, tableName, clock),
     runningScans: new DynamoRunningScanRegistry(doc, tableName),
     requests: new DynamoRequestLedger(doc, tableName, clock),
+    reports: new DynamoReportRepository(doc, tableName),
   };
 }

@@ -24,6 +24,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | event             | same                                | `EVENT#<at>#<unique>`       |                            |
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  * | running scan      | `RUNNING_SCAN`                      | `<scope key>`               |                            |
+ * | validation report | `REPORT#<reportId>`                 | `HEADER`, `CHUNK#<n>`       | `REPORT` / `<generatedAt>#<id>` (header) |
  */
 
 export const GSI1 = 'gsi1';
@@ -42,6 +43,8 @@ export const Keys = {
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
   runningScans: 'RUNNING_SCAN',
+  report: (reportId: string) => `REPORT#${reportId}`,
+  reportList: 'REPORT',
   /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
   request: (fingerprint: string) => `REQUEST#${fingerprint}`,
   requestClaim: 'CLAIM',
