@@ -103,6 +103,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
             ctx.io.err(`sha256 ${e.sha256}  ${opts.out} (recorded in report ${report.reportId})\n`);
         } else {
           await write(exporter.reportText(report));
+          if (opts.out) ctx.io.err(`Wrote report ${report.reportId} to ${opts.out}.\n`);
         }
         if (!report.verdict.goalMet) throw new GoalNotMetError(report.verdict.line);
       } finally {

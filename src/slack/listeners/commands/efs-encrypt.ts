@@ -12,10 +12,11 @@ import { openPlanModal } from '../actions/plan-open.ts';
 import { buildFromCommand } from './build.ts';
 import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
+import { validateFromCommand } from './validate.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
 
 /** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
-const STARTS_WORK = new Set(['scan', 'build', 'export']);
+const STARTS_WORK = new Set(['scan', 'build', 'export', 'validate']);
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -132,6 +133,14 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         });
         return;
       }
+      if (parsed.command.name === 'validate')
+        return await validateFromCommand(deps, {
+          client,
+          channelId: command.channel_id,
+          userId: command.user_id,
+          correlationId,
+          replyPrivately,
+        });
       if (parsed.command.name === 'status')
         return await statusFromCommand(deps, { userId: command.user_id, args: parsed.args, replyPrivately });
       return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));
