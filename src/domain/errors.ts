@@ -21,6 +21,8 @@ export const ErrorCode = {
   QueryTooLarge: 'efs_encrypt_query_too_large',
   Internal: 'efs_encrypt_internal',
   ClientsConnected: 'efs_encrypt_clients_connected',
+  /** The validation report's verdict: the goal is not met (exit code 1 of `efs-encrypt report`). */
+  GoalNotMet: 'efs_encrypt_goal_not_met',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -31,6 +31,7 @@ describe('ErrorCode', () => {
       QueryTooLarge: 'efs_encrypt_query_too_large',
       Internal: 'efs_encrypt_internal',
       ClientsConnected: 'efs_encrypt_clients_connected',
+      GoalNotMet: 'efs_encrypt_goal_not_met',
     });
   });
 

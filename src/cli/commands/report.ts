@@ -27,7 +27,7 @@ interface ReportOptions {
 /** The goal is not met: the command did its job, and says so through its exit code (1). */
 export class GoalNotMetError extends EfsEncryptError {
   constructor(line: string) {
-    super(ErrorCode.BadInput, line);
+    super(ErrorCode.GoalNotMet, line);
   }
 }
 
