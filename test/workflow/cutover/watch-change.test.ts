@@ -1,8 +1,12 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { describe, expect, test } from 'vitest';
 import type { ChangeRecord } from '../../../src/domain/cutover-change.ts';
-import type { CallEnv } from '../../../src/workflow/cutover/call-executor.ts';
-import type { CutoverClients, IEcsCutoverClient } from '../../../src/workflow/cutover/index.ts';
+import { waitForLambdaUpdate, type CallEnv } from '../../../src/workflow/cutover/call-executor.ts';
+import type {
+  CutoverClients,
+  IEcsCutoverClient,
+  ILambdaCutoverClient,
+} from '../../../src/workflow/cutover/index.ts';
 import { watchChange } from '../../../src/workflow/cutover/watch-change.ts';
 
 const OLD = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/web:1';
@@ -101,5 +105,23 @@ describe('the ECS deployment watch', () => {
       status: 'verified',
       detail: expect.stringContaining('desired count is 0'),
     });
+  });
+});
+
+describe('the wait for a Lambda update', () => {
+  test('Successful without a RevisionId stops at once with MissingRevisionId instead of polling to the deadline', async () => {
+    let polls = 0;
+    const lambda = {
+      getFunctionConfiguration: async () => {
+        polls++;
+        return { FunctionName: 'ledger-worker', LastUpdateStatus: 'Successful' };
+      },
+    } as unknown as ILambdaCutoverClient;
+    const env = { ...envWith([]), clients: { lambdaFor: async () => lambda } as unknown as CutoverClients };
+    env.maxWaitMs = 60_000;
+    await expect(waitForLambdaUpdate(env, 'ledger-worker', 'fn')).rejects.toMatchObject({
+      awsCode: 'MissingRevisionId',
+    });
+    expect(polls).toBe(1);
   });
 });
