@@ -27,10 +27,12 @@ export interface MotoServer {
   close(): Promise<void>;
 }
 
-export async function startMotoServer(): Promise<MotoServer> {
+/** `env`: moto's own switches for the server process (e.g. MOTO_ECS_SERVICE_RUNNING). */
+export async function startMotoServer(options: { env?: Record<string, string> } = {}): Promise<MotoServer> {
   const port = await freePort();
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

@@ -136,6 +136,14 @@ export async function waitForLambdaUpdate(
         requestIds: config.requestId ? [config.requestId] : [],
         detail: 'LastUpdateStatus Successful',
       };
+    // Lambda documents a RevisionId on every configuration; PublishVersion is conditional on it,
+    // so an update that ended without one cannot be carried on, and waiting will not produce one.
+    if (status === 'Successful')
+      throw new CutoverChangeFailedError(
+        consumerId,
+        `${functionName} answered LastUpdateStatus Successful without a RevisionId, so the update cannot be carried on safely (the version published next is conditional on it).`,
+        'MissingRevisionId',
+      );
     if (status === 'Failed')
       throw new CutoverChangeFailedError(
         consumerId,

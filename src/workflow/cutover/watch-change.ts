@@ -1,3 +1,4 @@
+import { isPlaceholder } from '../../domain/cutover-calls.ts';
 import type { ChangeRecord } from '../../domain/cutover-change.ts';
 import { primaryDeploymentOf, type CallEnv } from './call-executor.ts';
 import { CutoverChangeFailedError } from './cutover-errors.ts';
@@ -48,7 +49,12 @@ async function watchEcsDeployment(
   const serviceName = String(call.input.service);
   const produces = call.produces;
   const deploymentId = (produces && record.outputs[produces]) || record.outputs[`#call:${callIndex}`];
-  const revision = Object.values(record.outputs).find((v) => v.includes(':task-definition/')) ?? '';
+  // The revision UpdateService was asked for: its input's placeholder, filled from the outputs.
+  const asked = typeof call.input.taskDefinition === 'string' ? call.input.taskDefinition : undefined;
+  const revision: string =
+    (isPlaceholder(asked) ? record.outputs[asked.slice(1, -1)] : asked) ??
+    Object.values(record.outputs).find((v) => v.includes(':task-definition/')) ??
+    '';
   const ecs = await env.clients.ecsFor(env.accountId, env.region);
   const short = (arn?: string) => arn?.split('/').pop() ?? '?';
   const deadline = env.now() + env.maxWaitMs;
@@ -58,6 +64,16 @@ async function watchEcsDeployment(
     const ours = deployments.find((d) => d.id === deploymentId);
     const primary = primaryDeploymentOf(service);
     const target = ours?.taskDefinition ?? revision;
+    // The recorded deployment must be the one UpdateService started for the new revision. One that
+    // runs another revision (UpdateService answered with the service's old deployment as PRIMARY)
+    // is never the cutover, however COMPLETED it looks: nothing was deployed on the twin.
+    if (ours && revision && ours.taskDefinition !== revision)
+      throw new CutoverChangeFailedError(
+        record.consumerId,
+        `UpdateService of ${serviceName} to ${short(revision)} recorded deployment ${deploymentId}, which runs ${short(ours.taskDefinition)} ` +
+          `(${ours.status ?? '?'}, ${ours.rolloutState ?? 'no rolloutState'}): no deployment of the new revision was started.`,
+        'EcsDeploymentFailed',
+      );
     if (service && (service.desiredCount ?? 0) === 0)
       return {
         status: 'verified',
