@@ -1,6 +1,11 @@
 import { summariseAwsError } from '../../aws/aws-errors.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { fillPlaceholders, type ConsumerChangePlan, type CutoverCall } from '../../domain/cutover-calls.ts';
+import {
+  fillPlaceholders,
+  isPlaceholder,
+  type ConsumerChangePlan,
+  type CutoverCall,
+} from '../../domain/cutover-calls.ts';
 import type { ChangeRecord } from '../../domain/cutover-change.ts';
 import type { ApplicationCutoverPlan } from '../../domain/cutover-plan.ts';
 import type { CutoverRepository } from '../../domain/cutover-records.ts';
@@ -139,6 +144,16 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
       return next;
     };
 
+    /** Placeholder values (`<…>` names) produced by this plan's changes of the application. */
+    async function producedInApplication(current: ChangeRecord): Promise<Record<string, string>> {
+      const changes = await deps.cutovers.listChanges(migrationId, plan.app);
+      return Object.fromEntries(
+        changes
+          .filter((c) => c.planDigest === plan.digest && c.consumerId !== current.consumerId)
+          .flatMap((c) => Object.entries(c.outputs).filter(([name]) => isPlaceholder(name))),
+      );
+    }
+
     /** One consumer: record, call, watch. Returns the change as it ended (verified or applied). */
     async function applyChange(planned: ConsumerChangePlan): Promise<ChangeRecord> {
       consumerId = planned.consumerId;
@@ -168,7 +183,10 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
       if (change.status === 'applying') {
         for (let i = change.callsDone; i < change.calls.length; i++) {
           const call = change.calls[i]!;
-          const filled = { ...call, input: fillPlaceholders(call.input, change.outputs) };
+          // A revision registered once for several services is produced by the first change only:
+          // the others fill its placeholder from the values their application's changes produced.
+          const values = { ...(await producedInApplication(change)), ...change.outputs };
+          const filled = { ...call, input: fillPlaceholders(call.input, values) };
           const wasStarted = change.outputs[started(i)] !== undefined;
           let outcome = wasStarted ? await recoverStartedCall(env, filled) : undefined;
           if (!outcome) {
