@@ -337,7 +337,16 @@ describe('Cutover end to end on the sample estate', () => {
   it('the CODE_DEPLOY service gets a new revision and instructions, never UpdateService', async () => {
     const { m } = await merchantApproved();
     const portal = await progressReaches('merchant-portal', 'merchant-portal', 'applied');
+    // The whole instruction, naming the revision that was registered (not a placeholder).
     expect(textOf(portal)).toContain('aws deploy create-deployment');
+    expect(textOf(portal)).toContain('task-definition/merchant-portal:2');
+    expect(textOf(portal)).not.toContain('new revision of');
+    // The service's own revision is not a second consumer to cut over (its task set runs it).
+    const status = await world.services.cutover!.phase.status(m.id);
+    expect(status.applications[0]!.changes.map((c) => c.name).sort()).toEqual([
+      'merchant-portal',
+      'merchant-thumbnailer',
+    ]);
     const calls = (await world.runtime.store.events.listEvents(m.id)).filter((e) => e.kind === 'aws_call');
     expect(calls.map((e) => e.data?.operation)).toContain('RegisterTaskDefinition');
     expect(calls.map((e) => e.data?.operation)).not.toContain('UpdateService');
