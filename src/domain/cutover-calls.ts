@@ -53,6 +53,15 @@ export function isPlaceholder(value: unknown): value is string {
 }
 
 /**
+ * The placeholders inside a sentence for a person (an instruction, a note) replaced by what the
+ * calls produced: once the revision is registered the owner is told its ARN, not `<new revision
+ * of …>`. A placeholder nothing produced yet stays as it is (the text is read, never executed).
+ */
+export function fillPlaceholdersInText(text: string, values: Record<string, string>): string {
+  return text.replace(/<([^<>]+)>/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/**
  * Replaces every placeholder string in an input (deeply) with its value; an unknown placeholder
  * is an error, so no call is ever made with `<…>` in it.
  */

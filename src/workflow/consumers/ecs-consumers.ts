@@ -78,6 +78,10 @@ export async function discoverEcsConsumers(
     services.map(async (service) => {
       const deployments = service.deployments ?? [];
       for (const d of deployments) if (d.taskDefinition) runByServices.add(d.taskDefinition);
+      // A CODE_DEPLOY or EXTERNAL service lists task sets, not deployments: its revisions are
+      // the service's too (else they come back as stray task definitions to cut over twice).
+      for (const t of service.taskSets ?? []) if (t.taskDefinition) runByServices.add(t.taskDefinition);
+      if (service.taskDefinition) runByServices.add(service.taskDefinition);
       const primary =
         deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
       if (!primary || !service.serviceArn) return;

@@ -2,6 +2,7 @@ import { summariseAwsError } from '../../aws/aws-errors.ts';
 import type { Clock } from '../../domain/clock.ts';
 import {
   fillPlaceholders,
+  fillPlaceholdersInText,
   isPlaceholder,
   type ConsumerChangePlan,
   type CutoverCall,
@@ -214,10 +215,18 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
         change = await update(change, { status: 'applied' });
         await notifyChange(change.consumerId, change.name, 'applied', 'every call made; watching');
       }
-      const watched = await watchChange(env, change, planned.instructions);
+      // What the owner is told names what was made (the registered revision's ARN, the new
+      // launch template version), and keeps the plan's notes (instances still on the old version).
+      const told = (lines: string[]) => lines.map((t) => fillPlaceholdersInText(t, change.outputs));
+      const watched = await watchChange(env, change, told(planned.instructions));
       if (watched.status === 'verified')
         change = await update(change, { status: 'verified', lastError: null });
-      await notifyChange(change.consumerId, change.name, change.status, watched.detail);
+      await notifyChange(
+        change.consumerId,
+        change.name,
+        change.status,
+        [watched.detail, ...told(planned.notes)].join('\n'),
+      );
       return change;
     }
 
@@ -311,8 +320,11 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
     try {
       for (const planned of plan.changes) {
         const change = await applyChange(planned);
+        const first = planned.instructions[0]?.split('\n')[0];
         if (change.status === 'applied')
-          pending.push(`${change.name}: ${planned.instructions[0]?.split('\n')[0] ?? 'owner action'}`);
+          pending.push(
+            `${change.name}: ${first ? fillPlaceholdersInText(first, change.outputs) : 'owner action'}`,
+          );
       }
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
@@ -340,7 +352,15 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
         level: 'warn',
         code: CutoverMessageCodes.autoRollback,
         message: `${plan.app}: ${consumerName} failed (${message}); rolling the application back`,
-        data: { migrationId, app: plan.app, consumerId, reason: message },
+        // The names the thread's warning reads (src/slack/cutover-progress.ts AutoRollbackData).
+        data: {
+          migrationId,
+          app: plan.app,
+          consumerId,
+          name: consumerName,
+          detail: message,
+          reason: message,
+        },
         time: deps.clock.now(),
       });
       const problems = await rollBack(`automatic rollback: ${message}`);

@@ -34,7 +34,8 @@ export async function watchChange(
   if (instructions.length)
     return {
       status: 'applied',
-      detail: `registered; the owner must finish it: ${instructions[0]!.split('\n')[0]}`,
+      // Every instruction whole: the CodeDeploy command is on the lines after the first.
+      detail: `registered; the owner must finish it:\n${instructions.join('\n')}`,
     };
   return { status: 'verified', detail: refreshes.length ? 'instance refresh Successful' : 'done' };
 }
