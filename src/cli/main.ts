@@ -11,6 +11,7 @@ import { registerBuild } from './commands/build.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerExport } from './commands/export.ts';
+import { registerDecommission } from './commands/decommission.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo): Command {
   registerCopy(program, ctx);
   registerStatus(program, ctx);
   registerExport(program, ctx);
+  registerDecommission(program, ctx);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Estate, EstateServer, EstateTiming } from '../estate/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
+import type { ConsumerDiscovery } from '../workflow/decommission/index.ts';
 import {
   createScanWorkflow,
   createWorkerRegionScanner,
@@ -21,7 +22,16 @@ import {
  */
 
 /** The SDK services the bot calls; each is redirected to an embedded estate by its own variable. */
-const ESTATE_SERVICES = ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC', 'CLOUDWATCH', 'ORGANIZATIONS'] as const;
+const ESTATE_SERVICES = [
+  'EFS',
+  'KMS',
+  'EC2',
+  'STS',
+  'DATASYNC',
+  'CLOUDWATCH',
+  'ORGANIZATIONS',
+  'BACKUP',
+] as const;
 
 export interface EstateChoice {
   /** An estate file to serve in this process. */
@@ -43,6 +53,11 @@ export interface Runtime {
   /** The embedded estate, when one was asked for. */
   estate?: { server: EstateServer; data: Estate; source: string };
   scanWorkflow(io: IoHost): ScanWorkflow;
+  /**
+   * Consumer discovery for the decommission guard (src/workflow/consumers), set where it is wired;
+   * unset, decommission refuses ("consumer discovery is not available") instead of skipping the guard.
+   */
+  consumerDiscovery?: ConsumerDiscovery;
   /** The clock everything in this runtime runs on (a ManualClock in tests). */
   clock: Clock;
   logger: Logger;

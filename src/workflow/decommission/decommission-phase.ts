@@ -209,19 +209,23 @@ export function createDecommissionPhase(deps: DecommissionPhaseDeps): Decommissi
       return { jobId: job.jobId, migrationId, created };
     },
 
-    async log(fileSystemId) {
-      const all = await deps.migrations.listMigrations();
-      const picked = all.filter(
-        (m) =>
-          (m.state === 'decommission_pending' ||
-            m.state === 'decommissioned' ||
-            m.resources[Keys.confirmedBy]) &&
-          (!fileSystemId || m.fileSystemId === fileSystemId || m.id === fileSystemId),
-      );
-      return Promise.all(picked.map((m) => logEntryOf(m, deps.events)));
-    },
+    log: (fileSystemId) => readDecommissionLog(deps, fileSystemId),
   };
   return phase;
+}
+
+/** The decommissioning log from the store alone (no AWS call): every confirmed decommission. */
+export async function readDecommissionLog(
+  store: { migrations: { listMigrations(): Promise<MigrationRecord[]> }; events: MigrationEventLog },
+  fileSystemId?: string,
+): Promise<DecommissionLogEntry[]> {
+  const all = await store.migrations.listMigrations();
+  const picked = all.filter(
+    (m) =>
+      (m.state === 'decommission_pending' || m.state === 'decommissioned' || m.resources[Keys.confirmedBy]) &&
+      (!fileSystemId || m.fileSystemId === fileSystemId || m.id === fileSystemId),
+  );
+  return Promise.all(picked.map((m) => logEntryOf(m, store.events)));
 }
 
 async function logEntryOf(m: MigrationRecord, events: MigrationEventLog): Promise<DecommissionLogEntry> {

@@ -1,6 +1,7 @@
 /** The decommission phase's public surface. */
 export {
   createDecommissionPhase,
+  readDecommissionLog,
   type DecommissionCheck,
   type DecommissionPhase,
   type DecommissionPhaseDeps,
