@@ -5,6 +5,14 @@
  * targets are deleted resumes on a new phase and runner and finishes; a double confirm deletes once;
  * the backup comes first and a failed one stops everything; the twin is never touched.
  */
+import {
+  CreateLocationEfsCommand,
+  CreateTaskCommand,
+  DataSyncClient,
+  ListLocationsCommand,
+  ListTasksCommand,
+  StartTaskExecutionCommand,
+} from '@aws-sdk/client-datasync';
 import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupClientsFrom } from '../../../src/aws/backup.ts';
@@ -19,12 +27,18 @@ import {
   createDecommissionPhase,
   type BackupSettings,
   type DecommissionPhase,
+  type IDecommissionEfs,
 } from '../../../src/workflow/decommission/index.ts';
 import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
 import { dyingAfter } from '../../harness/dying-handler.ts';
 import { waitFor } from '../../harness/wait-for.ts';
 import { skipAheadRunner } from '../../harness/job-runners.ts';
-import { FIXTURE_REGION, startLocalEstate, type LocalEstate } from '../../harness/migration-fixture.ts';
+import {
+  FIXTURE_REGION,
+  startLocalEstate,
+  twoZoneVpc,
+  type LocalEstate,
+} from '../../harness/migration-fixture.ts';
 
 const ACCOUNT = '777777777777';
 const REGION = FIXTURE_REGION;
@@ -46,25 +60,13 @@ function estateDoc(o: { keyState?: string; sourceActivity?: boolean; replication
         accountId: ACCOUNT,
         regions: {
           [REGION]: {
-            vpcs: [{ VpcId: 'vpc-07070707070707070', CidrBlock: '10.7.0.0/16' }],
-            subnets: [
-              {
-                SubnetId: SUBNET_A,
-                VpcId: 'vpc-07070707070707070',
-                AvailabilityZone: `${REGION}a`,
-                CidrBlock: '10.7.1.0/24',
-              },
-              {
-                SubnetId: SUBNET_B,
-                VpcId: 'vpc-07070707070707070',
-                AvailabilityZone: `${REGION}b`,
-                CidrBlock: '10.7.2.0/24',
-              },
-            ],
-            securityGroups: [
-              { GroupId: 'sg-07070707070707070', GroupName: 'default', VpcId: 'vpc-07070707070707070' },
-              { GroupId: SG, GroupName: 'nfs', VpcId: 'vpc-07070707070707070' },
-            ],
+            ...twoZoneVpc({
+              vpcId: 'vpc-07070707070707070',
+              subnetIds: [SUBNET_A, SUBNET_B],
+              defaultGroupId: 'sg-07070707070707070',
+              nfsGroupId: SG,
+              cidrPrefix: '10.7',
+            }),
             keys: [{ KeyId: KEY, ...(o.keyState ? { KeyState: o.keyState } : {}) }],
             backupVaults: [{ BackupVaultName: 'keep' }, { BackupVaultName: 'broken', failJobs: true }],
             fileSystems: [
@@ -132,7 +134,7 @@ const noConsumers = (id: string): ConsumerReport => ({
 interface Setup {
   estate: LocalEstate;
   id: string;
-  phase(backup?: BackupSettings): DecommissionPhase;
+  phase(backup?: BackupSettings, wrapEfs?: (efs: IDecommissionEfs) => IDecommissionEfs): DecommissionPhase;
   io: RecordingIoHost;
   discovered: ConsumerReport[];
   efs: EFSClient;
@@ -182,13 +184,13 @@ async function start(o: Parameters<typeof estateDoc>[0] = {}): Promise<Setup> {
     io,
     discovered,
     efs,
-    phase: (backup) =>
+    phase: (backup, wrapEfs = (e) => e) =>
       createDecommissionPhase({
         migrations: m,
         events: estate.store.events,
         jobs: estate.store.jobs,
         readersFor: async (a, r) => ({
-          efs: await deleters.efsFor(a, r),
+          efs: wrapEfs(await deleters.efsFor(a, r)),
           dataSync: await deleters.dataSyncFor(a, r),
           activity: await cloudWatch.readerFor(a, r),
           consumers: { discover: async () => discovered.at(-1)! },
@@ -209,6 +211,48 @@ async function start(o: Parameters<typeof estateDoc>[0] = {}): Promise<Setup> {
     },
   };
   return s;
+}
+
+/** The migration's DataSync locations and task, made in the estate and recorded as the copy records them. */
+async function withDataSync(s: Setup): Promise<{ ds: DataSyncClient; taskArn: string; locations: string[] }> {
+  const ds = new DataSyncClient({});
+  const arnOf = (fs: string) => `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${fs}`;
+  const ec2Config = {
+    SubnetArn: `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/${SUBNET_A}`,
+    SecurityGroupArns: [`arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${SG}`],
+  };
+  const src = await ds.send(
+    new CreateLocationEfsCommand({
+      EfsFilesystemArn: arnOf(SOURCE),
+      Ec2Config: ec2Config,
+      InTransitEncryption: 'TLS1_2',
+    }),
+  );
+  const dst = await ds.send(
+    new CreateLocationEfsCommand({
+      EfsFilesystemArn: arnOf(TWIN),
+      Ec2Config: ec2Config,
+      InTransitEncryption: 'TLS1_2',
+    }),
+  );
+  const task = await ds.send(
+    new CreateTaskCommand({
+      SourceLocationArn: src.LocationArn,
+      DestinationLocationArn: dst.LocationArn,
+      Name: 'copy',
+    }),
+  );
+  const rec = (await s.estate.store.migrations.getMigration(s.id))!;
+  await s.estate.store.migrations.updateMigration(s.id, {
+    expectedVersion: rec.version,
+    resources: {
+      dataSyncTaskArn: task.TaskArn!,
+      dataSyncSourceLocationArn: src.LocationArn!,
+      dataSyncDestinationLocationArn: dst.LocationArn!,
+    },
+    actor: 'test',
+  });
+  return { ds, taskArn: task.TaskArn!, locations: [src.LocationArn!, dst.LocationArn!] };
 }
 
 const runner = (s: Setup, phase: DecommissionPhase, owner = 'r1') =>
@@ -306,6 +350,19 @@ describe('decommission guards', () => {
     expect(e.guards.filter((g) => !g.pass).map((g) => g.id)).toEqual(['confirmation']);
   });
 
+  it('refuses while a DataSync execution of the migration runs', async () => {
+    setup = await start();
+    const { ds, taskArn } = await withDataSync(setup);
+    const exec = await ds.send(new StartTaskExecutionCommand({ TaskArn: taskArn }));
+    const e = (await setup
+      .phase()
+      .request(setup.id, 'U_ADMIN', SOURCE)
+      .catch((x: unknown) => x)) as DecommissionRefusedError;
+    expect(e.guards.filter((g) => !g.pass).map((g) => g.id)).toEqual(['copy']);
+    expect(e.userMessage).toContain(`DataSync execution ${exec.TaskExecutionArn} is still running`);
+    ds.destroy();
+  });
+
   it('refuses while the source is in a replication configuration', async () => {
     setup = await start({ replication: true });
     const e = (await setup
@@ -320,6 +377,7 @@ describe('decommission guards', () => {
 describe('decommission job', () => {
   it('backs up first, deletes access points, mount targets and the file system, logs each, and never touches the twin', async () => {
     setup = await start();
+    const { ds, taskArn, locations } = await withDataSync(setup);
     const phase = setup.phase({ vaultName: 'keep', roleArn: ROLE, retentionDays: 35 });
     const calls = await phase.plan(setup.id);
     expect(calls.map((c) => c.operation)).toEqual([
@@ -328,6 +386,9 @@ describe('decommission job', () => {
       'DeleteMountTarget',
       'DeleteMountTarget',
       'DeleteFileSystem',
+      'DeleteTask',
+      'DeleteLocation',
+      'DeleteLocation',
     ]);
     const q = await phase.request(setup.id, 'U_ADMIN', SOURCE);
     const again = await phase.request(setup.id, 'U_ADMIN', SOURCE);
@@ -345,13 +406,28 @@ describe('decommission job', () => {
       'DeleteMountTarget',
       'DeleteMountTarget',
       'DeleteFileSystem',
+      'DeleteTask',
+      'DeleteLocation',
+      'DeleteLocation',
     ]);
+    expect(entry!.steps.map((x) => x.resourceId).slice(-3)).toEqual([taskArn, ...locations]);
     expect(entry!.steps.every((x) => x.awsRequestId)).toBe(true);
+    expect((await ds.send(new ListTasksCommand({}))).Tasks).toEqual([]);
+    expect((await ds.send(new ListLocationsCommand({}))).Locations).toEqual([]);
+    ds.destroy();
     const codes = setup.io.messages.map((m) => m.code);
     expect(codes.indexOf('decommission.backup')).toBeLessThan(codes.indexOf('decommission.deleted'));
     // A third confirm after it finished queues nothing and deletes nothing.
     expect((await phase.request(setup.id, 'U_ADMIN', SOURCE)).created).toBe(false);
+    await runner(setup, phase, 'r2').tick();
     expect((await setup.estate.store.jobs.listJobsForMigration(setup.id)).length).toBe(1);
+    const sent = setup.estate.server.stats().byOperation;
+    expect([
+      sent['efs:DeleteAccessPoint'],
+      sent['efs:DeleteMountTarget'],
+      sent['efs:DeleteFileSystem'],
+    ]).toEqual([1, 2, 1]);
+    expect(sent['backup:StartBackupJob']).toBe(1);
   });
 
   it('stops before any deletion when the backup fails; the migration stays decommission_pending', async () => {
@@ -390,6 +466,37 @@ describe('decommission job', () => {
     const [entry] = await second.log(SOURCE);
     expect(entry!.steps.filter((x) => x.operation === 'DeleteMountTarget')).toHaveLength(2);
     expect(entry!.steps.filter((x) => x.operation === 'DeleteAccessPoint')).toHaveLength(1);
+    // Each deletion was sent once across both lives of the job.
+    const sent = setup.estate.server.stats().byOperation;
+    expect([
+      sent['efs:DeleteAccessPoint'],
+      sent['efs:DeleteMountTarget'],
+      sent['efs:DeleteFileSystem'],
+    ]).toEqual([1, 2, 1]);
+  });
+
+  it('shows FileSystemInUse with its request ID, stays decommission_pending, and Retry finishes', async () => {
+    setup = await start();
+    // A read that misses the mount targets: DeleteFileSystem then meets AWS's own refusal.
+    const blind = setup.phase(undefined, (efs) => ({
+      ...bound(efs),
+      describeMountTargets: async () => [],
+    }));
+    const q = await blind.request(setup.id, 'U_ADMIN', SOURCE);
+    expect((await runner(setup, blind).tick()).failed).toEqual([q.jobId]);
+    const job = await setup.estate.store.jobs.getJob(q.jobId);
+    expect(job!.lastError).toMatchObject({ code: 'FileSystemInUse', step: 'file-system' });
+    expect(job!.lastError!.awsRequestId).toBeTruthy();
+    expect((await setup.estate.store.migrations.getMigration(setup.id))!.state).toBe('decommission_pending');
+    expect(await exists(setup, SOURCE)).toBe(true);
+    const phase = setup.phase();
+    const retried = await phase.retry(setup.id, 'U_ADMIN');
+    expect(retried.created).toBe(true);
+    expect((await runner(setup, phase, 'r2').tick()).succeeded).toEqual([retried.jobId]);
+    expect(await exists(setup, SOURCE)).toBe(false);
+    const [entry] = await phase.log(SOURCE);
+    // The access point deleted by the first job is not deleted again.
+    expect(entry!.steps.filter((x) => x.operation === 'DeleteAccessPoint')).toHaveLength(1);
   });
 
   it('refuses at the start of the job when a guard fails after the confirmation', async () => {
@@ -421,6 +528,20 @@ describe('decommission job', () => {
     expect(await exists(setup, SOURCE)).toBe(true);
   });
 });
+
+/** The adapter's methods as plain functions, so a test can replace one. */
+function bound(efs: IDecommissionEfs): IDecommissionEfs {
+  return {
+    describeFileSystem: (id) => efs.describeFileSystem(id),
+    describeMountTargets: (id) => efs.describeMountTargets(id),
+    describeAccessPoints: (id) => efs.describeAccessPoints(id),
+    describeReplication: (id) => efs.describeReplication(id),
+    describeKey: (id) => efs.describeKey(id),
+    deleteAccessPoint: (id) => efs.deleteAccessPoint(id),
+    deleteMountTarget: (id) => efs.deleteMountTarget(id),
+    deleteFileSystem: (id) => efs.deleteFileSystem(id),
+  };
+}
 
 /** A runner whose process dies (its checkpoint never returns) right after `step`. */
 function createDyingRunner(s: Setup, phase: DecommissionPhase, step: string) {
