@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BackupClient, DescribeBackupJobCommand, StartBackupJobCommand } from '@aws-sdk/client-backup';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateLocationEfsCommand,
@@ -19,6 +20,8 @@ import {
   DataSyncClient,
   DescribeTaskCommand,
   DescribeTaskExecutionCommand,
+  DeleteLocationCommand,
+  DeleteTaskCommand,
   ListLocationsCommand,
   ListTagsForResourceCommand as ListDataSyncTagsCommand,
   ListTasksCommand,
@@ -36,6 +39,9 @@ import {
   CreateFileSystemCommand,
   CreateMountTargetCommand,
   CreateReplicationConfigurationCommand,
+  DeleteAccessPointCommand,
+  DeleteFileSystemCommand,
+  DeleteMountTargetCommand,
   DeleteReplicationConfigurationCommand,
   DescribeAccessPointsCommand,
   DescribeBackupPolicyCommand,
@@ -102,7 +108,14 @@ const SESSION_ESTATE = {
       { Id: LOCKED_ACCOUNT, Name: 'locked', Email: 'aws+locked@example.com', Parent: OU },
     ],
   },
-  accounts: [...WRITE_ESTATE.accounts, { accountId: LOCKED_ACCOUNT, assumable: false, regions: {} }],
+  accounts: [
+    // The decommission rows back up into this vault.
+    ...WRITE_ESTATE.accounts.map((a) => ({
+      ...a,
+      regions: { [REGION]: { ...a.regions[REGION], backupVaults: [{ BackupVaultName: 'keep' }] } },
+    })),
+    { accountId: LOCKED_ACCOUNT, assumable: false, regions: {} },
+  ],
 };
 
 interface SessionClients {
@@ -113,6 +126,7 @@ interface SessionClients {
   dataSync: DataSyncClient;
   cloudWatch: CloudWatchClient;
   organizations: OrganizationsClient;
+  backup: BackupClient;
 }
 
 function clientsFor(endpoint: string, credentials: AwsCredentialIdentity = BASE_CREDENTIALS): SessionClients {
@@ -127,6 +141,7 @@ function clientsFor(endpoint: string, credentials: AwsCredentialIdentity = BASE_
     cloudWatch: new CloudWatchClient(config),
     // Organizations is global; its endpoint signs in us-east-1.
     organizations: new OrganizationsClient({ ...config, region: 'us-east-1' }),
+    backup: new BackupClient(config),
   };
 }
 
@@ -661,6 +676,95 @@ const SESSION: [name: string, step: Step][] = [
   [
     'DeleteReplicationConfiguration',
     { run: (c) => c.efs.send(new DeleteReplicationConfigurationCommand({ SourceFileSystemId: SOURCE })) },
+  ],
+  // Decommission (on the twin of this session: the wire is the same): backup, then delete in order.
+  [
+    'StartBackupJob',
+    {
+      run: async (c, s) => {
+        const out = await c.backup.send(
+          new StartBackupJobCommand({
+            BackupVaultName: 'keep',
+            ResourceArn: arn.fs(s.twin!),
+            IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`,
+            IdempotencyToken: 'efs-encrypt-decommission:m-1',
+            Lifecycle: { DeleteAfterDays: 35 },
+          }),
+        );
+        s.backupJob = out.BackupJobId!;
+        return out;
+      },
+    },
+  ],
+  [
+    'DescribeBackupJob completed',
+    {
+      run: (c, s, h) => {
+        h.advance(2 * DEFAULT_TIMING.backupJobPhaseMs);
+        return c.backup.send(new DescribeBackupJobCommand({ BackupJobId: s.backupJob }));
+      },
+    },
+  ],
+  [
+    'DescribeBackupJob unknown',
+    {
+      fails: 'ResourceNotFoundException',
+      run: (c) => c.backup.send(new DescribeBackupJobCommand({ BackupJobId: 'no-such-job' })),
+    },
+  ],
+  [
+    'DeleteAccessPoint',
+    {
+      run: async (c, s) => {
+        const aps = await c.efs.send(new DescribeAccessPointsCommand({ FileSystemId: s.twin }));
+        return c.efs.send(
+          new DeleteAccessPointCommand({ AccessPointId: aps.AccessPoints![0]!.AccessPointId }),
+        );
+      },
+    },
+  ],
+  [
+    'DeleteFileSystem with mount targets',
+    {
+      fails: 'FileSystemInUse',
+      run: (c, s) => c.efs.send(new DeleteFileSystemCommand({ FileSystemId: s.twin })),
+    },
+  ],
+  [
+    'DeleteMountTarget',
+    {
+      run: async (c, s, h) => {
+        const mts = await c.efs.send(new DescribeMountTargetsCommand({ FileSystemId: s.twin }));
+        let out;
+        for (const mt of mts.MountTargets ?? [])
+          out = await c.efs.send(new DeleteMountTargetCommand({ MountTargetId: mt.MountTargetId }));
+        h.advance(DEFAULT_TIMING.mountTargetDeleteMs);
+        return out;
+      },
+    },
+  ],
+  ['DeleteFileSystem', { run: (c, s) => c.efs.send(new DeleteFileSystemCommand({ FileSystemId: s.twin })) }],
+  [
+    'DescribeFileSystems deleted',
+    {
+      fails: 'FileSystemNotFound',
+      run: (c, s, h) => {
+        h.advance(DEFAULT_TIMING.fileSystemDeleteMs);
+        return c.efs.send(new DescribeFileSystemsCommand({ FileSystemId: s.twin }));
+      },
+    },
+  ],
+  [
+    'DeleteLocation in use',
+    {
+      fails: 'InvalidRequestException',
+      run: (c, s) => c.dataSync.send(new DeleteLocationCommand({ LocationArn: s.sourceLocation })),
+    },
+  ],
+  ['DeleteTask', { run: (c, s) => c.dataSync.send(new DeleteTaskCommand({ TaskArn: s.task })) }],
+  [
+    'DeleteLocation',
+    { run: (c, s) => c.dataSync.send(new DeleteLocationCommand({ LocationArn: s.sourceLocation })) },
   ],
   // Every service's throttling answer: the second call of an operation is throttled (see `throttled`).
   [
