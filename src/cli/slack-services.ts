@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { efsWritersFrom } from '../aws/efs-writer.ts';
-import type { BuildService, CopyService, SlackServices } from '../slack/services.ts';
+import type { BuildService, CopyService, DecommissionService, SlackServices } from '../slack/services.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
@@ -11,6 +11,8 @@ import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jo
 import type { Runtime } from './runtime.ts';
 import { openCopyPhase } from './phases/copy-phase.ts';
 import { openDecidePhase } from './phases/decide-phase.ts';
+import { openDecommissionPhase } from './phases/decommission-phase.ts';
+import { DECOMMISSION_JOB_KIND } from '../domain/decommission.ts';
 
 /**
  * What the Slack app calls, built from the runtime's workflows and store. This is where the src/aws
@@ -21,8 +23,18 @@ import { openDecidePhase } from './phases/decide-phase.ts';
 export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
   // One job runner per process: the copy's handler runs on the build's runner.
   const { service: copy, handler: copyHandler } = copyService(runtime, options);
-  const build = buildService(runtime, { ...options, handlers: { ...options.handlers, copy: copyHandler } });
+  // Decommission only where consumer discovery is wired: without it the guard cannot run.
+  const decommission = runtime.consumerDiscovery ? decommissionService(runtime, options) : undefined;
+  const build = buildService(runtime, {
+    ...options,
+    handlers: {
+      ...options.handlers,
+      copy: copyHandler,
+      ...(decommission ? { [DECOMMISSION_JOB_KIND]: decommission.handler } : {}),
+    },
+  });
   copy.runNow = (jobIds) => build.runNow?.(jobIds);
+  if (decommission) decommission.service.runNow = (jobIds) => build.runNow?.(jobIds);
   return {
     scan: {
       run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }),
@@ -34,6 +46,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
     decide: openDecidePhase(runtime),
     build,
     copy,
+    ...(decommission ? { decommission: decommission.service } : {}),
     status: createStatusQuery({
       migrations: runtime.store.migrations,
       events: runtime.store.events,
@@ -149,3 +162,23 @@ export function copyService(
 
 /** Moved to the copy workflow so the CLI's `copy runbook` builds the same document; re-exported for callers here. */
 export { rsyncRunbookFor, type RunbookSources } from '../workflow/copy/rsync/index.ts';
+
+/** The decommission phase for the bot: its own progress hub; its handler goes to the one job runner. */
+export function decommissionService(
+  runtime: Runtime,
+  options: Pick<BuildServiceOptions, 'pollMs'> = {},
+): { service: DecommissionService; handler: JobHandler } {
+  const hub = createProgressHub();
+  const { phase, close } = openDecommissionPhase(runtime, hub.io, { pollMs: options.pollMs });
+  runtime.onClose(close);
+  const backup = runtime.config.decommission.backup;
+  return {
+    service: {
+      phase,
+      ...(backup ? { backupVault: backup.vaultName } : {}),
+      events: runtime.store.events,
+      attachProgress: hub.attach,
+    },
+    handler: phase.handler,
+  };
+}

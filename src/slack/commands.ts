@@ -38,6 +38,13 @@ export const COMMANDS: CommandHelp[] = [
     available: true,
   },
   {
+    name: 'decommission',
+    usage: 'decommission <file-system-id>',
+    description:
+      'Open the typed confirmation to delete a cut over source: every guard, what will be deleted, the backup first (admins).',
+    available: true,
+  },
+  {
     name: 'report',
     usage: 'report',
     description: 'Post the latest inventory and migration report.',

@@ -3,6 +3,7 @@ import { BuildProgressReporter } from './build-progress.ts';
 import { BuildThreads } from './build-threads.ts';
 import { CopyProgressReporter, copyThreads } from './copy-progress.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
+import { DecommissionProgressReporter, decommissionThreads } from './decommission-progress.ts';
 
 export type ProgressReporterDeps = Pick<
   ListenerDeps,
@@ -16,7 +17,18 @@ export type ProgressReporterDeps = Pick<
  * resumes at start-up is shown in its thread.
  */
 export function attachProgressReporters(app: App, deps: ProgressReporterDeps): void {
-  const { build, copy } = deps.services;
+  const { build, copy, decommission } = deps.services;
+  if (decommission)
+    decommission.attachProgress(
+      new DecommissionProgressReporter({
+        client: app.client,
+        threads: decommissionThreads(decommission.events),
+        clock: deps.clock,
+        scheduler: deps.scheduler,
+        logger: deps.logger.child({ component: 'decommission-progress' }),
+        minIntervalMs: deps.progressIntervalMs,
+      }),
+    );
   if (copy)
     copy.attachProgress(
       new CopyProgressReporter({

@@ -10,6 +10,7 @@ import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
+import type { DecommissionPhase } from '../workflow/decommission/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -41,6 +42,8 @@ export interface SlackServices {
   copy?: CopyService;
   /** Where each migration stands (`/efs-encrypt status`), read from the store; absent until provided. */
   status?: StatusService;
+  /** The decommission phase (Decommission…, the typed confirmation, Retry); absent until provided. */
+  decommission?: DecommissionService;
   /**
    * Requests already handled (conditional writes in the store), so a Slack redelivery does its
    * work once across replicas; absent: no deduplication (a test double without a store).
@@ -97,5 +100,18 @@ export interface CopyService {
   /** Every copy reports (codes `copy.*`) to one IoHost; the Slack reporter attaches here. Returns the detach function. */
   attachProgress(io: IoHost): () => void;
   /** Runs queued copy jobs now on this replica, in the background (otherwise the runner's next poll does). */
+  runNow?(jobIds: string[]): void;
+}
+
+/** What the Slack app needs of the decommission phase (issue 15). Admin checks are the listeners'. */
+export interface DecommissionService {
+  phase: Pick<DecommissionPhase, 'resolve' | 'check' | 'plan' | 'request' | 'retry'>;
+  /** The backup vault the deletion backs up to first (the modal says so), when configured. */
+  backupVault?: string;
+  /** The audit log: where each decommission's message lives is recorded there. */
+  events: MigrationEventLog;
+  /** Every decommission reports (codes `decommission.*`) to one IoHost; the Slack reporter attaches here. */
+  attachProgress(io: IoHost): () => void;
+  /** Runs queued jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
 }

@@ -272,7 +272,9 @@ export function createDecommissionHandler(deps: DecommissionJobDeps): JobHandler
             { [Keys.recoveryPointArn]: job.RecoveryPointArn },
             `backup ${jobId} completed: ${job.RecoveryPointArn}`,
           );
-          await notify('decommission.backup', `Recovery point ${job.RecoveryPointArn} recorded`);
+          await notify('decommission.backup', `Recovery point ${job.RecoveryPointArn} recorded`, 'info', {
+            recoveryPointArn: job.RecoveryPointArn,
+          });
           return;
         }
         if (

@@ -4,6 +4,7 @@ import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
+import { registerDecommissionActions } from './decommission-register.ts';
 import { planOpenAction } from './plan-open.ts';
 import { scanExportAction } from './scan-export.ts';
 
@@ -19,4 +20,5 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   );
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);
+  registerDecommissionActions(app, deps);
 }

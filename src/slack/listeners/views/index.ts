@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import { COPY_RSYNC_PASS_CALLBACK_ID, COPY_WRITES_STOPPED_CALLBACK_ID } from '#blocks/copy-modals.ts';
 import { PLAN_CALLBACK_ID } from '#blocks/plan-modal.ts';
+import { DECOMMISSION_CALLBACK_ID } from '#blocks/decommission.ts';
+import { decommissionSubmitView } from './decommission-submit.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyRsyncPassView } from './copy-rsync-pass.ts';
 import { copyWritesStoppedView } from './copy-writes-stopped.ts';
@@ -13,5 +15,6 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     { callback_id: COPY_WRITES_STOPPED_CALLBACK_ID, type: 'view_submission' },
     copyWritesStoppedView(deps),
   );
+  app.view({ callback_id: DECOMMISSION_CALLBACK_ID, type: 'view_submission' }, decommissionSubmitView(deps));
   app.view({ callback_id: COPY_RSYNC_PASS_CALLBACK_ID, type: 'view_submission' }, copyRsyncPassView(deps));
 }
