@@ -20,7 +20,7 @@ import {
   type DecommissionPhase,
   type IDecommissionEfs,
 } from '../../../src/workflow/decommission/index.ts';
-import { RecordingIoHost } from '../../../src/workflow/io-host.ts';
+import { RecordingIoHost, type IoHost } from '../../../src/workflow/io-host.ts';
 import { dyingAfter } from '../../harness/dying-handler.ts';
 import { skipAheadRunner } from '../../harness/job-runners.ts';
 import {
@@ -124,7 +124,11 @@ export const noConsumers = (id: string): ConsumerReport => ({
 export interface Setup {
   estate: LocalEstate;
   id: string;
-  phase(backup?: BackupSettings, wrapEfs?: (efs: IDecommissionEfs) => IDecommissionEfs): DecommissionPhase;
+  phase(
+    backup?: BackupSettings,
+    wrapEfs?: (efs: IDecommissionEfs) => IDecommissionEfs,
+    progress?: IoHost,
+  ): DecommissionPhase;
   io: RecordingIoHost;
   discovered: ConsumerReport[];
   efs: EFSClient;
@@ -168,7 +172,7 @@ export async function start(o: Parameters<typeof estateDoc>[0] = {}): Promise<Se
     io,
     discovered,
     efs,
-    phase: (backup, wrapEfs = (e) => e) =>
+    phase: (backup, wrapEfs = (e) => e, progress = io) =>
       createDecommissionPhase({
         migrations: m,
         events: estate.store.events,
@@ -182,7 +186,7 @@ export async function start(o: Parameters<typeof estateDoc>[0] = {}): Promise<Se
         backupFor: backups.clientFor,
         ...(backup ? { backup } : {}),
         clock,
-        io,
+        io: progress,
         idleHours: 24,
         pollMs: 1_000,
       }),
