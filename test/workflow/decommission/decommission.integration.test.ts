@@ -8,6 +8,7 @@ import { ListLocationsCommand, ListTasksCommand, StartTaskExecutionCommand } fro
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecommissionRefusedError } from '../../../src/domain/decommission.ts';
 import { waitFor } from '../../harness/wait-for.ts';
+import { createStatusQuery, formatDetail } from '../../../src/workflow/status/index.ts';
 import type { estateDoc } from './decommission-fixture.ts';
 import {
   ROLE,
@@ -169,6 +170,16 @@ describe('decommission job', () => {
     expect((await ds.send(new ListTasksCommand({}))).Tasks).toEqual([]);
     expect((await ds.send(new ListLocationsCommand({}))).Locations).toEqual([]);
     ds.destroy();
+    const status = createStatusQuery({
+      migrations: setup.estate.store.migrations,
+      events: setup.estate.store.events,
+      jobs: setup.estate.store.jobs,
+      clock: setup.estate.clock,
+    });
+    const detail = formatDetail(await status.detail(SOURCE));
+    expect(detail).toContain(`decommission: confirmed by U_ADMIN`);
+    expect(detail).toMatch(/recovery point arn:aws:backup:/);
+    expect(detail).toMatch(/DeleteFileSystem fs-07070707070707071 \[AWS request /);
     const codes = setup.io.messages.map((m) => m.code);
     expect(codes.indexOf('decommission.backup')).toBeLessThan(codes.indexOf('decommission.deleted'));
     // A third confirm after it finished queues nothing and deletes nothing.
