@@ -127,7 +127,15 @@ const EnvSchema = z.object({
     z.string().regex(/^[a-zA-Z0-9\-_]{2,50}$/, { message: 'expected an AWS Backup vault name' }),
   ),
   EFS_ENCRYPT_BACKUP_ROLE_ARN: optional(
-    z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: 'expected an IAM role ARN' }),
+    z
+      .string()
+      .refine(
+        (v) => /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(v.replaceAll('{account}', '123456789012')),
+        {
+          message:
+            "expected an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME ({account} stands for each file system's account)",
+        },
+      ),
   ),
   EFS_ENCRYPT_BACKUP_RETENTION_DAYS: intFrom(35, 1, 36_500),
   EFS_ENCRYPT_TEST_HOOKS: optional(
@@ -302,6 +310,10 @@ export function loadConfig(env: Env = process.env): Config {
   for (const p of policy.problems) problems.push(`EFS_ENCRYPT_POLICY_RULES: ${p}`);
   // From the raw values too, so these problems show with the others.
   const raw = (name: string) => (set(name) ? env[name]!.trim() : undefined);
+  if (set('EFS_ENCRYPT_BACKUP_VAULT') !== set('EFS_ENCRYPT_BACKUP_ROLE_ARN'))
+    problems.push(
+      'EFS_ENCRYPT_BACKUP_VAULT and EFS_ENCRYPT_BACKUP_ROLE_ARN go together: set both (a backup is taken before each decommission) or neither',
+    );
   const dataSync = dataSyncSettings(
     {
       logGroup: raw('EFS_ENCRYPT_DATASYNC_LOG_GROUP'),
@@ -460,7 +472,10 @@ export const SETTINGS_HELP: [string, string][] = [
     'EFS_ENCRYPT_BACKUP_VAULT',
     'AWS Backup vault of the recovery point taken before a decommission (with the role).',
   ],
-  ['EFS_ENCRYPT_BACKUP_ROLE_ARN', 'IAM role AWS Backup assumes for that backup.'],
+  [
+    'EFS_ENCRYPT_BACKUP_ROLE_ARN',
+    "IAM role AWS Backup assumes for that backup ({account} stands for each file system's account).",
+  ],
   ['EFS_ENCRYPT_BACKUP_RETENTION_DAYS', 'Days the recovery point is kept (default 35).'],
   ['EFS_ENCRYPT_TEST_HOOKS', 'Test runs only: 1 allows the EFS_ENCRYPT_TEST_* settings.'],
   [

@@ -244,7 +244,7 @@ export function createDecommissionHandler(deps: DecommissionJobDeps): JobHandler
         try {
           out = await backup.startBackupJob({
             BackupVaultName: settings.vaultName,
-            IamRoleArn: settings.roleArn,
+            IamRoleArn: settings.roleArn.replaceAll('{account}', record.accountId),
             ResourceArn: `arn:aws:elasticfilesystem:${record.region}:${record.accountId}:file-system/${record.fileSystemId}`,
             IdempotencyToken: backupIdempotencyToken(record.id),
             Lifecycle: { DeleteAfterDays: settings.retentionDays },

@@ -116,7 +116,7 @@ export function createDecommissionPhase(deps: DecommissionPhaseDeps): Decommissi
           operation: 'StartBackupJob',
           input: {
             BackupVaultName: deps.backup.vaultName,
-            IamRoleArn: deps.backup.roleArn,
+            IamRoleArn: deps.backup.roleArn.replaceAll('{account}', m.accountId),
             ResourceArn: `arn:aws:elasticfilesystem:${m.region}:${m.accountId}:file-system/${m.fileSystemId}`,
             IdempotencyToken: backupIdempotencyToken(m.id),
             Lifecycle: { DeleteAfterDays: deps.backup.retentionDays },
