@@ -81,7 +81,9 @@ describe('/efs-encrypt help', () => {
     const reply = await harness.waitForCall('response_url');
     expect(reply.body.response_type).toBe('ephemeral');
     expect(reply.body.text).toContain("I don't know `encrypt-everything`");
-    expect(reply.body.text).toMatch(/scan, plan, build, status, export, decommission, report \(coming\), help/);
+    expect(reply.body.text).toMatch(
+      /scan, plan, build, status, export, decommission, report \(coming\), help/,
+    );
   });
 
   it('says a coming subcommand is not available yet', async () => {
