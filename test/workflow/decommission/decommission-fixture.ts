@@ -42,7 +42,9 @@ export const SG = 'sg-07070707070707071';
 export const ROLE = `arn:aws:iam::${ACCOUNT}:role/backup`;
 export const CUT_OVER_AT = new Date('2026-06-01T09:00:00Z');
 
-export function estateDoc(o: { keyState?: string; sourceActivity?: boolean; replication?: boolean } = {}) {
+export function estateDoc(
+  o: { keyState?: string; sourceActivity?: boolean; replication?: boolean; twinMigrationTag?: string } = {},
+) {
   return {
     callerAccountId: ACCOUNT,
     accounts: [
@@ -95,7 +97,10 @@ export function estateDoc(o: { keyState?: string; sourceActivity?: boolean; repl
                 KmsKeyId: KEY,
                 Tags: [
                   { Key: TWIN_TAGS.sourceFileSystemId, Value: SOURCE },
-                  { Key: TWIN_TAGS.migrationId, Value: `${ACCOUNT}:${REGION}:${SOURCE}` },
+                  {
+                    Key: TWIN_TAGS.migrationId,
+                    Value: o.twinMigrationTag ?? `${ACCOUNT}:${REGION}:${SOURCE}`,
+                  },
                 ],
                 MountTargets: [{ SubnetId: SUBNET_A, SecurityGroups: [SG] }],
                 AccessPoints: [

@@ -264,6 +264,23 @@ describe('decommission job', () => {
     expect(entry!.steps.filter((x) => x.operation === 'DeleteAccessPoint')).toHaveLength(1);
   });
 
+  it('never deletes a source whose twin does not carry the link tags of this migration', async () => {
+    setup = await start({ twinMigrationTag: '999999999999:eu-west-1:fs-09090909090909091' });
+    const phase = setup.phase();
+    const q = await phase.request(setup.id, 'U_ADMIN', SOURCE);
+    expect((await runner(setup, phase).tick()).failed).toEqual([q.jobId]);
+    const job = await setup.estate.store.jobs.getJob(q.jobId);
+    expect(job!.lastError).toMatchObject({ code: 'NotOwnSource', step: 'guards' });
+    expect(job!.lastError!.message).toContain('link tags');
+    expect(await exists(setup, SOURCE)).toBe(true);
+    expect(setup.estate.server.stats().byOperation['efs:DeleteAccessPoint']).toBeUndefined();
+  });
+
+  it('never decommissions a twin: a file system with no migration of its own is refused by ID', async () => {
+    setup = await start();
+    await expect(setup.phase().resolve(TWIN)).rejects.toThrow(/no migration for this file system/);
+  });
+
   it('refuses at the start of the job when a guard fails after the confirmation', async () => {
     setup = await start();
     const phase = setup.phase();
