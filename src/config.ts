@@ -127,6 +127,22 @@ const EnvSchema = z.object({
   EFS_ENCRYPT_DATASYNC_REPORT_S3: optional(z.string()),
   EFS_ENCRYPT_DATASYNC_REPORT_ROLE: optional(z.string()),
   EFS_ENCRYPT_POLL_MS: intFrom(0, 0, 600_000),
+  EFS_ENCRYPT_IDLE_HOURS: intFrom(24, 1, 24 * 14),
+  EFS_ENCRYPT_BACKUP_VAULT: optional(
+    z.string().regex(/^[a-zA-Z0-9\-_]{2,50}$/, { message: 'expected an AWS Backup vault name' }),
+  ),
+  EFS_ENCRYPT_BACKUP_ROLE_ARN: optional(
+    z
+      .string()
+      .refine(
+        (v) => /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(v.replaceAll('{account}', '123456789012')),
+        {
+          message:
+            "expected an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME ({account} stands for each file system's account)",
+        },
+      ),
+  ),
+  EFS_ENCRYPT_BACKUP_RETENTION_DAYS: intFrom(35, 1, 36_500),
   EFS_ENCRYPT_TEST_HOOKS: optional(
     z.string().regex(/^1$/, { message: 'expected 1 (test runs only) or unset' }),
   ),
@@ -195,6 +211,8 @@ export interface Config {
   dataSync?: DataSyncSettings;
   /** CLI build and copy jobs: delay between AWS lifecycle polls (unset: each command's own default). */
   jobs: { pollMs?: number };
+  /** Decommission: hours the source must stay idle after the cutover, and the backup taken first (unset: none). */
+  decommission: { idleHours: number; backup?: { vaultName: string; roleArn: string; retentionDays: number } };
   /** Test runs only (EFS_ENCRYPT_TEST_HOOKS=1): SIGKILL this process right after its Nth job checkpoint. */
   crashAfterStep?: number;
   logLevel: string;
@@ -301,6 +319,10 @@ export function loadConfig(env: Env = process.env): Config {
   for (const p of policy.problems) problems.push(`EFS_ENCRYPT_POLICY_RULES: ${p}`);
   // From the raw values too, so these problems show with the others.
   const raw = (name: string) => (set(name) ? env[name]!.trim() : undefined);
+  if (set('EFS_ENCRYPT_BACKUP_VAULT') !== set('EFS_ENCRYPT_BACKUP_ROLE_ARN'))
+    problems.push(
+      'EFS_ENCRYPT_BACKUP_VAULT and EFS_ENCRYPT_BACKUP_ROLE_ARN go together: set both (a backup is taken before each decommission) or neither',
+    );
   const dataSync = dataSyncSettings(
     {
       logGroup: raw('EFS_ENCRYPT_DATASYNC_LOG_GROUP'),
@@ -349,6 +371,18 @@ export function loadConfig(env: Env = process.env): Config {
     digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
     ...(dataSync ? { dataSync } : {}),
     jobs: { pollMs: e.EFS_ENCRYPT_POLL_MS || undefined },
+    decommission: {
+      idleHours: e.EFS_ENCRYPT_IDLE_HOURS,
+      ...(e.EFS_ENCRYPT_BACKUP_VAULT && e.EFS_ENCRYPT_BACKUP_ROLE_ARN
+        ? {
+            backup: {
+              vaultName: e.EFS_ENCRYPT_BACKUP_VAULT,
+              roleArn: e.EFS_ENCRYPT_BACKUP_ROLE_ARN,
+              retentionDays: e.EFS_ENCRYPT_BACKUP_RETENTION_DAYS,
+            },
+          }
+        : {}),
+    },
     ...(e.EFS_ENCRYPT_TEST_CRASH_AFTER_STEP ? { crashAfterStep: e.EFS_ENCRYPT_TEST_CRASH_AFTER_STEP } : {}),
     logLevel: e.LOG_LEVEL,
   };
@@ -450,6 +484,19 @@ export const SETTINGS_HELP: [string, string][] = [
     'EFS_ENCRYPT_POLL_MS',
     'Delay between AWS polls of a build or copy run from the command line (default 2000 for build, 15000 for copy).',
   ],
+  [
+    'EFS_ENCRYPT_IDLE_HOURS',
+    'Hours the source must show no client and no I/O after the cutover before decommission (default 24).',
+  ],
+  [
+    'EFS_ENCRYPT_BACKUP_VAULT',
+    'AWS Backup vault of the recovery point taken before a decommission (with the role).',
+  ],
+  [
+    'EFS_ENCRYPT_BACKUP_ROLE_ARN',
+    "IAM role AWS Backup assumes for that backup ({account} stands for each file system's account).",
+  ],
+  ['EFS_ENCRYPT_BACKUP_RETENTION_DAYS', 'Days the recovery point is kept (default 35).'],
   ['EFS_ENCRYPT_TEST_HOOKS', 'Test runs only: 1 allows the EFS_ENCRYPT_TEST_* settings.'],
   [
     'EFS_ENCRYPT_TEST_CRASH_AFTER_STEP',

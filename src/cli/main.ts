@@ -13,6 +13,7 @@ import { registerCopy } from './commands/copy.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerExport } from './commands/export.ts';
 import { registerCutover } from './commands/cutover.ts';
+import { registerDecommission } from './commands/decommission.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, ctx);
   registerExport(program, ctx);
   registerCutover(program, ctx);
+  registerDecommission(program, ctx);
   return program;
 }
 

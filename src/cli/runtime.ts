@@ -7,6 +7,8 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import type { Estate, EstateServer, EstateTiming } from '../estate/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { IoHost } from '../workflow/io-host.ts';
+import type { ConsumerDiscovery } from '../workflow/decommission/index.ts';
+import type { ConsumerReport } from '../domain/consumers.ts';
 import {
   createScanWorkflow,
   createWorkerRegionScanner,
@@ -32,6 +34,7 @@ const ESTATE_SERVICES = [
   'ECS',
   'LAMBDA',
   'AUTO_SCALING',
+  'BACKUP',
 ] as const;
 
 export interface EstateChoice {
@@ -54,6 +57,11 @@ export interface Runtime {
   /** The embedded estate, when one was asked for. */
   estate?: { server: EstateServer; data: Estate; source: string };
   scanWorkflow(io: IoHost): ScanWorkflow;
+  /**
+   * Consumer discovery for the decommission guard (src/workflow/consumers), set where it is wired;
+   * unset, decommission refuses ("consumer discovery is not available") instead of skipping the guard.
+   */
+  consumerDiscovery?: ConsumerDiscovery;
   /** The clock everything in this runtime runs on (a ManualClock in tests). */
   clock: Clock;
   logger: Logger;
@@ -140,7 +148,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
         : undefined;
     if (workers) closers.push(() => workers.close());
 
-    return {
+    const runtime: Runtime = {
       config,
       store,
       accounts: accountClients,
@@ -166,6 +174,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<Runtime>
       onClose: (close) => void closers.push(close),
       close: () => closeAll(closers),
     };
+    runtime.consumerDiscovery = lazyConsumerDiscovery(runtime, closers);
+    return runtime;
   } catch (e) {
     await closeAll(closers);
     throw e;
@@ -176,3 +186,23 @@ async function closeAll(closers: (() => Promise<void> | void)[]): Promise<void> 
   for (const close of closers.reverse()) await close();
   closers.length = 0;
 }
+
+/**
+ * The decommission guard's discovery: asks ECS, Lambda, EC2 and Auto Scaling at the moment it is
+ * called. Its clients are made on first use (a `status` never loads them), closed with the runtime.
+ */
+function lazyConsumerDiscovery(runtime: Runtime, closers: (() => Promise<void> | void)[]): ConsumerDiscovery {
+  let opened: Promise<{ discovery: { discoverConsumers: OpenedDiscovery } }> | undefined;
+  return {
+    async discover(migrationId) {
+      opened ??= import('./phases/consumers-phase.ts').then(({ openConsumerDiscovery }) => {
+        const d = openConsumerDiscovery(runtime);
+        closers.push(d.close);
+        return d;
+      });
+      return (await opened).discovery.discoverConsumers(migrationId, { actor: 'decommission guard' });
+    },
+  };
+}
+
+type OpenedDiscovery = (migrationId: string, options: { actor: string }) => Promise<ConsumerReport>;

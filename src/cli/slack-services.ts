@@ -5,6 +5,7 @@ import type {
   ConsumerService,
   CopyService,
   CutoverService,
+  DecommissionService,
   SlackServices,
 } from '../slack/services.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
@@ -21,6 +22,8 @@ import { openDecidePhase } from './phases/decide-phase.ts';
 import { openConsumerDiscovery } from './phases/consumers-phase.ts';
 import { openCutoverPhase } from './phases/cutover-phase.ts';
 import type { OwnerDirectory } from '../workflow/cutover/index.ts';
+import { openDecommissionPhase } from './phases/decommission-phase.ts';
+import { DECOMMISSION_JOB_KIND } from '../domain/decommission.ts';
 
 /**
  * What the Slack app calls, built from the runtime's workflows and store. This is where the src/aws
@@ -32,12 +35,20 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
   // One job runner per process: the copy's handler runs on the build's runner.
   const { service: copy, handler: copyHandler } = copyService(runtime, options);
   const { service: cutover, handler: cutoverHandler } = cutoverService(runtime, options);
+  // Decommission only where consumer discovery is wired: without it the guard cannot run.
+  const decommission = runtime.consumerDiscovery ? decommissionService(runtime, options) : undefined;
   const build = buildService(runtime, {
     ...options,
-    handlers: { ...options.handlers, copy: copyHandler, cutover: cutoverHandler },
+    handlers: {
+      ...options.handlers,
+      copy: copyHandler,
+      cutover: cutoverHandler,
+      ...(decommission ? { [DECOMMISSION_JOB_KIND]: decommission.handler } : {}),
+    },
   });
   copy.runNow = (jobIds) => build.runNow?.(jobIds);
   cutover.runNow = (jobIds) => build.runNow?.(jobIds);
+  if (decommission) decommission.service.runNow = (jobIds) => build.runNow?.(jobIds);
   return {
     scan: {
       run: ({ requestedBy, io, scope }) => runtime.scanWorkflow(io).run({ requestedBy, ...scope }),
@@ -51,6 +62,7 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
     copy,
     cutover,
     consumers: consumerService(runtime),
+    ...(decommission ? { decommission: decommission.service } : {}),
     status: createStatusQuery({
       migrations: runtime.store.migrations,
       events: runtime.store.events,
@@ -231,6 +243,26 @@ export function cutoverService(
       bindSlack(bound) {
         slack = bound;
       },
+    },
+    handler: phase.handler,
+  };
+}
+
+/** The decommission phase for the bot: its own progress hub; its handler goes to the one job runner. */
+export function decommissionService(
+  runtime: Runtime,
+  options: Pick<BuildServiceOptions, 'pollMs'> = {},
+): { service: DecommissionService; handler: JobHandler } {
+  const hub = createProgressHub();
+  const { phase, close } = openDecommissionPhase(runtime, hub.io, { pollMs: options.pollMs });
+  runtime.onClose(close);
+  const backup = runtime.config.decommission.backup;
+  return {
+    service: {
+      phase,
+      ...(backup ? { backupVault: backup.vaultName } : {}),
+      events: runtime.store.events,
+      attachProgress: hub.attach,
     },
     handler: phase.handler,
   };

@@ -155,6 +155,7 @@ function normaliseRegion(input: RegionInput, ctx: RegionContext): EstateRegion {
     lambda,
     launchTemplates,
     autoScalingGroups,
+    ...(input.backupVaults ? { backupVaults: input.backupVaults.map((v) => ({ ...v })) } : {}),
     ...(input.ecs ? { ecs: normaliseEcs(input.ecs, ctx) } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * Objects are strict so that a misspelled member is refused with its path instead of silently
  * vanishing, as the SDK would do. Everything the defaults can fill is optional here.
  */
+import { backupVaultInput } from './schema-backup.ts';
 import { z } from 'zod';
 import {
   LifeCycleState,
@@ -304,6 +305,8 @@ const regionInput = z.strictObject({
   ecs: ecsRegionInput.optional(),
   launchTemplates: z.array(launchTemplateInput).optional(),
   autoScalingGroups: z.array(autoScalingGroupInput).optional(),
+  /** AWS Backup vaults (schema-backup.ts). */
+  backupVaults: z.array(backupVaultInput).optional(),
 });
 
 // Organizations IDs, with the patterns of aws-models/organizations (OrganizationId, RootId, ParentId).

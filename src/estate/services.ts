@@ -3,6 +3,7 @@
  * handlers. Handlers are bound by operation name; adding the write side means adding entries here.
  */
 import { AwsApiError } from './model/api-error.ts';
+import { backupBinding } from './backup-binding.ts';
 import { autoScalingBinding } from './services-auto-scaling.ts';
 import { Ec2LaunchTemplates } from './model/ec2-launch-templates.ts';
 import { CLOUDWATCH_ERROR_SHAPES, CloudWatchService, cloudWatchErrors } from './model/cloudwatch-service.ts';
@@ -334,6 +335,7 @@ export function createServices(model: EstateModel): Services {
       ['organizations', organizations],
       ['lambda', lambdaBinding(model)],
       ['autoscaling', autoScalingBinding(model, operationsOf)],
+      ['backup', backupBinding(model)],
     ]),
     sts,
     dataSync,

@@ -41,6 +41,8 @@ export interface EstateTiming {
   instanceRefreshPendingMs: number;
   instanceRefreshReplaceMs: number;
   instanceRefreshCancelMs: number;
+  /** AWS Backup StartBackupJob: CREATED → RUNNING → COMPLETED (or FAILED), each phase this long. */
+  backupJobPhaseMs: number;
 }
 
 export interface EstateLimits {
@@ -53,6 +55,7 @@ export interface EstateLimits {
 }
 
 export const DEFAULT_TIMING: EstateTiming = {
+  backupJobPhaseMs: 5_000,
   fileSystemCreateMs: 2_000,
   fileSystemDeleteMs: 2_000,
   mountTargetCreateMs: 3_000,

@@ -91,6 +91,14 @@ export interface EstateRegion {
   ecs?: EstateEcs;
   launchTemplates: EstateLaunchTemplate[];
   autoScalingGroups: EstateAutoScalingGroup[];
+  /** AWS Backup vaults (absent: none). */
+  backupVaults?: EstateBackupVault[];
+}
+
+export interface EstateBackupVault {
+  BackupVaultName: string;
+  /** Every backup job into this vault ends FAILED (to rehearse a failed backup). */
+  failJobs?: boolean;
 }
 
 export interface EstateAccount {

@@ -52,6 +52,13 @@ export const COMMANDS: CommandHelp[] = [
     available: true,
   },
   {
+    name: 'decommission',
+    usage: 'decommission <file-system-id>',
+    description:
+      'Open the typed confirmation to delete a cut over source: every guard, what will be deleted, the backup first (admins).',
+    available: true,
+  },
+  {
     name: 'digest',
     usage: 'digest',
     description:

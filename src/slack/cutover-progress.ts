@@ -17,6 +17,10 @@ import {
 import type { CutoverThreads } from './cutover-threads.ts';
 import { applicationKey, consumerKey } from './cutover-threads.ts';
 import { ThreadProgressMessage, type ProgressMessageOptions } from './thread-progress.ts';
+import { decommissionOfferMessage } from '#blocks/decommission.ts';
+
+/** The thread message offering Decommission… once the migration is cut over. */
+const DECOMMISSION_OFFER_KEY = 'decommission-offer';
 
 export interface CutoverProgressReporterOptions extends Omit<ProgressMessageOptions, 'threads'> {
   threads: CutoverThreads;
@@ -117,6 +121,12 @@ export class CutoverProgressReporter implements IoHost {
     // Another apply or rollback may have been asked from another thread since: look it up again.
     message.relocate();
     await message.show(() => applicationSummaryMessage(view));
+    // Cut over: the next step is decommissioning the source, offered once in the same thread
+    // (shown again in place on a later summary; the guards are read when an admin opens it).
+    if (status?.state === 'cut_over')
+      await this.messageFor(d.migrationId, DECOMMISSION_OFFER_KEY).show(() =>
+        decommissionOfferMessage(view.fileSystemId, d.migrationId),
+      );
   }
 
   /** A one-off warning in the thread (not edited later): the owner must see it. */

@@ -5,6 +5,7 @@ import { CopyProgressReporter, copyThreads } from './copy-progress.ts';
 import { CutoverProgressReporter } from './cutover-progress.ts';
 import { CutoverThreads } from './cutover-threads.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
+import { DecommissionProgressReporter, decommissionThreads } from './decommission-progress.ts';
 
 export type ProgressReporterDeps = Pick<
   ListenerDeps,
@@ -18,7 +19,7 @@ export type ProgressReporterDeps = Pick<
  * resumes at start-up is shown in its thread.
  */
 export function attachProgressReporters(app: App, deps: ProgressReporterDeps): void {
-  const { build, copy, cutover } = deps.services;
+  const { build, copy, cutover, decommission } = deps.services;
   if (cutover)
     cutover.attachProgress(
       new CutoverProgressReporter({
@@ -29,6 +30,17 @@ export function attachProgressReporters(app: App, deps: ProgressReporterDeps): v
         logger: deps.logger.child({ component: 'cutover-progress' }),
         minIntervalMs: deps.progressIntervalMs,
         statusOf: (id) => cutover.phase.status(id),
+      }),
+    );
+  if (decommission)
+    decommission.attachProgress(
+      new DecommissionProgressReporter({
+        client: app.client,
+        threads: decommissionThreads(decommission.events),
+        clock: deps.clock,
+        scheduler: deps.scheduler,
+        logger: deps.logger.child({ component: 'decommission-progress' }),
+        minIntervalMs: deps.progressIntervalMs,
       }),
     );
   if (copy)

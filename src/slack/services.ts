@@ -13,6 +13,7 @@ import type { ValidateWorkflow } from '../workflow/validate/index.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
 import type { ConsumerReport } from '../domain/consumers.ts';
 import type { CutoverPhase } from '../workflow/cutover/index.ts';
+import type { DecommissionPhase } from '../workflow/decommission/index.ts';
 
 /**
  * What the Slack app needs from the rest of the program, filled in by the composition root
@@ -48,6 +49,8 @@ export interface SlackServices {
   status?: StatusService;
   /** Consumer discovery (Find consumers); absent until the composition root provides it. */
   consumers?: ConsumerService;
+  /** The decommission phase (Decommission…, the typed confirmation, Retry); absent until provided. */
+  decommission?: DecommissionService;
   /**
    * Requests already handled (conditional writes in the store), so a Slack redelivery does its
    * work once across replicas; absent: no deduplication (a test double without a store).
@@ -153,4 +156,17 @@ export interface CutoverService {
     owners: { resolve(ownerTag?: string): Promise<{ userId?: string; fallbackReason?: string }> };
     isAdmin(userId: string): Promise<boolean>;
   }): void;
+}
+
+/** What the Slack app needs of the decommission phase (issue 15). Admin checks are the listeners'. */
+export interface DecommissionService {
+  phase: Pick<DecommissionPhase, 'resolve' | 'check' | 'plan' | 'request' | 'retry'>;
+  /** The backup vault the deletion backs up to first (the modal says so), when configured. */
+  backupVault?: string;
+  /** The audit log: where each decommission's message lives is recorded there. */
+  events: MigrationEventLog;
+  /** Every decommission reports (codes `decommission.*`) to one IoHost; the Slack reporter attaches here. */
+  attachProgress(io: IoHost): () => void;
+  /** Runs queued jobs now on this replica, in the background (otherwise the runner's next poll does). */
+  runNow?(jobIds: string[]): void;
 }

@@ -140,6 +140,41 @@ describe('config', () => {
     ]);
   });
 
+  it('reads the decommission settings: idle hours (default 24) and the backup vault with its role, set together', () => {
+    expect(loadConfig({}).decommission).toEqual({ idleHours: 24 });
+    expect(
+      loadConfig({
+        EFS_ENCRYPT_IDLE_HOURS: '48',
+        EFS_ENCRYPT_BACKUP_VAULT: 'efs-decommission',
+        EFS_ENCRYPT_BACKUP_ROLE_ARN: 'arn:aws:iam::{account}:role/backup',
+      }).decommission,
+    ).toEqual({
+      idleHours: 48,
+      backup: {
+        vaultName: 'efs-decommission',
+        roleArn: 'arn:aws:iam::{account}:role/backup',
+        retentionDays: 35,
+      },
+    });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ EFS_ENCRYPT_BACKUP_VAULT: 'efs-decommission' })).toEqual([
+      expect.stringMatching(/EFS_ENCRYPT_BACKUP_VAULT and EFS_ENCRYPT_BACKUP_ROLE_ARN go together/),
+    ]);
+    expect(problems({ EFS_ENCRYPT_IDLE_HOURS: '0' })).toEqual([
+      expect.stringMatching(/^EFS_ENCRYPT_IDLE_HOURS/),
+    ]);
+    expect(
+      problems({ EFS_ENCRYPT_BACKUP_VAULT: 'v v', EFS_ENCRYPT_BACKUP_ROLE_ARN: 'backup' }).join('\n'),
+    ).toMatch(/EFS_ENCRYPT_BACKUP_VAULT.*vault name[\s\S]*EFS_ENCRYPT_BACKUP_ROLE_ARN.*IAM role ARN/);
+  });
+
   it('honours the crash-point hook only with EFS_ENCRYPT_TEST_HOOKS=1, and takes a poll interval', () => {
     expect(() => loadConfig({ EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: '3' })).toThrow(
       /EFS_ENCRYPT_TEST_CRASH_AFTER_STEP: a test-only setting \(it kills the process\), honoured only with EFS_ENCRYPT_TEST_HOOKS=1/,

@@ -1,3 +1,4 @@
+import { DECOMMISSION_OPEN_ACTION_ID } from '#blocks/decommission.ts';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -208,6 +209,11 @@ describe('Cutover end to end on the sample estate', () => {
     await submitReason(CUTOVER_WAIVE_CALLBACK_ID, 'no scheduled task runs jenkins:2', ADMIN);
     await slack.waitForCall('chat.postEphemeral', (c) => textOf(c).includes('Waived'));
     await waitForState(m.id, 'cut_over');
+    // Cut over: the thread offers the next step, Decommission… (the guards are read when opened).
+    const offer = await slack.waitForCall('chat.postMessage', (c) =>
+      JSON.stringify(c.body.blocks ?? []).includes(DECOMMISSION_OPEN_ACTION_ID),
+    );
+    expect(textOf(offer)).toContain(`\`${m.fileSystemId}\` is cut over`);
 
     await slack.slashCommand(`status ${m.fileSystemId}`, {
       userId: ADMIN,

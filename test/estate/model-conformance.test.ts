@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BackupClient, DescribeBackupJobCommand, StartBackupJobCommand } from '@aws-sdk/client-backup';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateLocationEfsCommand,
@@ -19,6 +20,8 @@ import {
   DataSyncClient,
   DescribeTaskCommand,
   DescribeTaskExecutionCommand,
+  DeleteLocationCommand,
+  DeleteTaskCommand,
   ListLocationsCommand,
   ListTagsForResourceCommand as ListDataSyncTagsCommand,
   ListTasksCommand,
@@ -36,6 +39,9 @@ import {
   CreateFileSystemCommand,
   CreateMountTargetCommand,
   CreateReplicationConfigurationCommand,
+  DeleteAccessPointCommand,
+  DeleteFileSystemCommand,
+  DeleteMountTargetCommand,
   DeleteReplicationConfigurationCommand,
   DescribeAccessPointsCommand,
   DescribeBackupPolicyCommand,
@@ -111,7 +117,11 @@ const SESSION_ESTATE = {
     ],
   },
   accounts: [
-    ...WRITE_ESTATE.accounts,
+    // The decommission rows back up into this vault.
+    ...WRITE_ESTATE.accounts.map((a) => ({
+      ...a,
+      regions: { [REGION]: { ...a.regions[REGION], backupVaults: [{ BackupVaultName: 'keep' }] } },
+    })),
     { accountId: LOCKED_ACCOUNT, assumable: false, regions: {} },
     ...workloadAccounts(),
   ],
@@ -127,6 +137,7 @@ interface SessionClients {
   organizations: OrganizationsClient;
   /** Into the sample's workload accounts (set once the session's roles are assumed). */
   workloads: WorkloadClients;
+  backup: BackupClient;
 }
 
 function clientsFor(
@@ -146,6 +157,7 @@ function clientsFor(
     // Organizations is global; its endpoint signs in us-east-1.
     organizations: new OrganizationsClient({ ...config, region: 'us-east-1' }),
     workloads,
+    backup: new BackupClient(config),
   };
 }
 
@@ -686,6 +698,95 @@ const SESSION: [name: string, step: Step][] = [
     name,
     { ...step, run: (c, s, h) => step.run(c.workloads, s, h) },
   ]),
+  // Decommission (on the twin of this session: the wire is the same): backup, then delete in order.
+  [
+    'StartBackupJob',
+    {
+      run: async (c, s) => {
+        const out = await c.backup.send(
+          new StartBackupJobCommand({
+            BackupVaultName: 'keep',
+            ResourceArn: arn.fs(s.twin!),
+            IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`,
+            IdempotencyToken: 'efs-encrypt-decommission:m-1',
+            Lifecycle: { DeleteAfterDays: 35 },
+          }),
+        );
+        s.backupJob = out.BackupJobId!;
+        return out;
+      },
+    },
+  ],
+  [
+    'DescribeBackupJob completed',
+    {
+      run: (c, s, h) => {
+        h.advance(2 * DEFAULT_TIMING.backupJobPhaseMs);
+        return c.backup.send(new DescribeBackupJobCommand({ BackupJobId: s.backupJob }));
+      },
+    },
+  ],
+  [
+    'DescribeBackupJob unknown',
+    {
+      fails: 'ResourceNotFoundException',
+      run: (c) => c.backup.send(new DescribeBackupJobCommand({ BackupJobId: 'no-such-job' })),
+    },
+  ],
+  [
+    'DeleteAccessPoint',
+    {
+      run: async (c, s) => {
+        const aps = await c.efs.send(new DescribeAccessPointsCommand({ FileSystemId: s.twin }));
+        return c.efs.send(
+          new DeleteAccessPointCommand({ AccessPointId: aps.AccessPoints![0]!.AccessPointId }),
+        );
+      },
+    },
+  ],
+  [
+    'DeleteFileSystem with mount targets',
+    {
+      fails: 'FileSystemInUse',
+      run: (c, s) => c.efs.send(new DeleteFileSystemCommand({ FileSystemId: s.twin })),
+    },
+  ],
+  [
+    'DeleteMountTarget',
+    {
+      run: async (c, s, h) => {
+        const mts = await c.efs.send(new DescribeMountTargetsCommand({ FileSystemId: s.twin }));
+        let out;
+        for (const mt of mts.MountTargets ?? [])
+          out = await c.efs.send(new DeleteMountTargetCommand({ MountTargetId: mt.MountTargetId }));
+        h.advance(DEFAULT_TIMING.mountTargetDeleteMs);
+        return out;
+      },
+    },
+  ],
+  ['DeleteFileSystem', { run: (c, s) => c.efs.send(new DeleteFileSystemCommand({ FileSystemId: s.twin })) }],
+  [
+    'DescribeFileSystems deleted',
+    {
+      fails: 'FileSystemNotFound',
+      run: (c, s, h) => {
+        h.advance(DEFAULT_TIMING.fileSystemDeleteMs);
+        return c.efs.send(new DescribeFileSystemsCommand({ FileSystemId: s.twin }));
+      },
+    },
+  ],
+  [
+    'DeleteLocation in use',
+    {
+      fails: 'InvalidRequestException',
+      run: (c, s) => c.dataSync.send(new DeleteLocationCommand({ LocationArn: s.sourceLocation })),
+    },
+  ],
+  ['DeleteTask', { run: (c, s) => c.dataSync.send(new DeleteTaskCommand({ TaskArn: s.task })) }],
+  [
+    'DeleteLocation',
+    { run: (c, s) => c.dataSync.send(new DeleteLocationCommand({ LocationArn: s.sourceLocation })) },
+  ],
   // Every service's throttling answer: the second call of an operation is throttled (see `throttled`).
   [
     'throttled EFS',

@@ -26,12 +26,14 @@ import type { IoHost } from '../io-host.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { groupByApplication } from './application-groups.ts';
 import { createCutoverHandler } from './cutover-job.ts';
-import type {
-  ApplicationOwner,
-  ApplicationStatus,
-  CutoverPhase,
-  CutoverReview,
-  QueuedCutover,
+import {
+  CutoverMessageCodes,
+  type ApplicationOwner,
+  type ApplicationStatus,
+  type CutoverApplicationProgress,
+  type CutoverPhase,
+  type CutoverReview,
+  type QueuedCutover,
 } from './cutover-phase.ts';
 import {
   CUTOVER_JOB_KIND,
@@ -382,7 +384,26 @@ export function createCutoverPhase(deps: CutoverPhaseDeps): CutoverPhaseWithHand
           at: now(),
         }),
       );
-      await settleMigration(deps, migrationId, { actor: input.actor, after: 'apply' });
+      const before = (await load(migrationId)).state;
+      const settled = await settleMigration(deps, migrationId, { actor: input.actor, after: 'apply' });
+      // The waiver was the last thing missing: say so where the application's progress is shown
+      // (the thread then offers the next step).
+      if (before !== 'cut_over' && settled.state === 'cut_over') {
+        const app = (await deps.cutovers.getChange(migrationId, input.consumerId))?.app ?? 'unassigned';
+        const data: CutoverApplicationProgress = {
+          migrationId,
+          app,
+          status: 'cut_over',
+          detail: `${input.consumerId} waived by ${input.actor}: every consumer is cut over or waived`,
+        };
+        await deps.io.notify({
+          level: 'info',
+          code: CutoverMessageCodes.application,
+          message: `${app}: cut_over: ${data.detail}`,
+          data,
+          time: deps.clock.now(),
+        });
+      }
       return result;
     },
 

@@ -1,3 +1,4 @@
+import { DecommissionResourceKeys } from '../../domain/decommission.ts';
 import type { MigrationDetail, MigrationLine, StateCount, StatusOverview } from './status-model.ts';
 
 /** Plain-text status for the terminal (the Slack rendering is blocks/status.ts). */
@@ -68,6 +69,7 @@ export function formatDetail(d: MigrationDetail): string {
     if (c.writesStoppedAt) lines.push(`    writes stopped at: ${c.writesStoppedAt}`);
     if (c.dataSyncExecutionArn) lines.push(`    DataSync execution: ${c.dataSyncExecutionArn}`);
   }
+  lines.push(...decommissionLines(d.record.resources));
   if (m.lastError)
     lines.push(`  last error ${m.lastError.code} at ${m.lastError.at}: ${m.lastError.message}`);
   lines.push(`  next: ${d.next.text} Who: ${d.next.who}.${d.next.command ? ` (${d.next.command})` : ''}`);
@@ -78,4 +80,22 @@ export function formatDetail(d: MigrationDetail): string {
     lines.push(`    ${e.at} ${e.actor} ${e.kind}${move}${e.detail ? `: ${e.detail}` : ''}${ids}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The decommissioning log's lines (who confirmed, the recovery point, each deletion), when confirmed. */
+function decommissionLines(r: Record<string, string>): string[] {
+  const by = r[DecommissionResourceKeys.confirmedBy];
+  if (!by) return [];
+  const deletions = Object.entries(r)
+    .filter(([k, v]) => k.startsWith('decommissionDelete:') && v.startsWith('done'))
+    .map(([k, v]) => {
+      const [, requestId, at] = v.split('|');
+      return `    ${at} ${k.slice('decommissionDelete:'.length).replace(':', ' ')}${requestId ? ` [AWS request ${requestId}]` : ''}`;
+    })
+    .sort();
+  const rp = r[DecommissionResourceKeys.recoveryPointArn];
+  return [
+    `  decommission: confirmed by ${by} at ${r[DecommissionResourceKeys.confirmedAt] ?? '?'}${rp ? `, recovery point ${rp}` : ''}`,
+    ...deletions,
+  ];
 }

@@ -8,6 +8,7 @@ import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
 import { consumersFindAction } from './consumers-find.ts';
 import { registerCutoverActions } from './cutover-register.ts';
+import { registerDecommissionActions } from './decommission-register.ts';
 import { planOpenAction } from './plan-open.ts';
 import { scanExportAction } from './scan-export.ts';
 import { validationExportAction } from './validation-export.ts';
@@ -33,4 +34,5 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     consumersFindAction(deps),
   );
   registerCutoverActions(app, deps);
+  registerDecommissionActions(app, deps);
 }

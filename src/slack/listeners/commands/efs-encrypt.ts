@@ -8,6 +8,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { parseScanScope } from '../../../domain/scan-scope.ts';
 import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
+import { openDecommissionModal } from '../../decommission-in-thread.ts';
 import { buildFromCommand } from './build.ts';
 import { cutoverFromCommand } from './cutover.ts';
 import { scanFromCommand } from './scan.ts';
@@ -104,6 +105,28 @@ export function efsEncryptCommand(deps: ListenerDeps) {
           userId: command.user_id,
           scanId: parsed.args[0],
           channelId: command.channel_id,
+        });
+        return;
+      }
+      if (parsed.command.name === 'decommission') {
+        const ref = parsed.args[0];
+        if (!ref)
+          return await replyPrivately({
+            text: 'Usage: /efs-encrypt decommission <file-system-id>',
+            blocks: [
+              {
+                type: 'section',
+                text: { type: 'mrkdwn', text: 'Usage: `/efs-encrypt decommission <file-system-id>`' },
+              },
+            ],
+          });
+        await openDecommissionModal(deps, {
+          client,
+          triggerId: command.trigger_id,
+          userId: command.user_id,
+          ref,
+          channel: command.channel_id,
+          correlationId,
         });
         return;
       }

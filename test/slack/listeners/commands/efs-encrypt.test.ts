@@ -82,7 +82,7 @@ describe('/efs-encrypt help', () => {
     expect(reply.body.response_type).toBe('ephemeral');
     expect(reply.body.text).toContain("I don't know `encrypt-everything`");
     expect(reply.body.text).toMatch(
-      /scan, plan, build, cutover, status, export, validate, digest \(coming\), help/,
+      /scan, plan, build, cutover, status, export, validate, decommission, digest \(coming\), help/,
     );
   });
 

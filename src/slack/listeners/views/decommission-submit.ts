@@ -1,0 +1,61 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import {
+  DECOMMISSION_INPUT_ACTION_ID,
+  DECOMMISSION_INPUT_BLOCK_ID,
+  decodeDecommissionMetadata,
+} from '#blocks/decommission.ts';
+import { errorMessage } from '#blocks/error.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
+import type { ViewStateValues } from '../../copy-view-submission.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { authorizeDecommission, requestDecommission } from '../../decommission-in-thread.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * The typed confirmation: a non-admin or an ID that is not exactly the file system's is answered
+ * next to the field (the modal stays open, nothing is queued); otherwise the modal closes and the
+ * request (every guard read again) runs in the background, answering privately in the thread.
+ */
+export function decommissionSubmitView(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
+    const correlationId = newCorrelationId();
+    const userId = body.user.id;
+    const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
+    const field = (error: string) =>
+      ack({ response_action: 'errors', errors: { [DECOMMISSION_INPUT_BLOCK_ID]: error } });
+    const meta = decodeDecommissionMetadata(view.private_metadata);
+    if (!meta) return await field('This form is out of date; close it and open Decommission… again.');
+    try {
+      await authorizeDecommission(deps, userId, correlationId, meta.migrationId);
+    } catch (err) {
+      return await field(userMessageOf(err));
+    }
+    const typed =
+      (view.state.values as ViewStateValues)[DECOMMISSION_INPUT_BLOCK_ID]?.[
+        DECOMMISSION_INPUT_ACTION_ID
+      ]?.value?.trim() ?? '';
+    if (typed !== meta.fileSystemId) {
+      log.info({ migrationId: meta.migrationId, typed }, 'decommission: typed ID refused');
+      return await field(`Type exactly ${meta.fileSystemId} to confirm; nothing was deleted.`);
+    }
+    await ack();
+    const reply = (message: SlackMessage) =>
+      client.chat.postEphemeral({
+        channel: meta.channel,
+        user: userId,
+        ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}),
+        ...message,
+      });
+    deps.tasks.start(`${view.callback_id} ${correlationId}`, async () => {
+      try {
+        await reply(await requestDecommission(deps, { client, userId, meta, typed, correlationId }));
+      } catch (err) {
+        log.warn({ err, migrationId: meta.migrationId }, 'decommission refused or failed');
+        await reply(errorMessage({ title: 'Decommission', userMessage: userMessageOf(err), correlationId }));
+      }
+    });
+  };
+}
