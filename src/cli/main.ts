@@ -5,6 +5,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerReport } from './commands/report.ts';
+import { registerGuardrail } from './commands/guardrail.ts';
 import { registerEstate } from './commands/estate.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerBuild } from './commands/build.ts';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemo(program, ctx);
   registerScan(program, ctx);
   registerReport(program, ctx);
+  registerGuardrail(program, ctx);
   registerEstate(program, ctx);
   registerPlan(program, ctx);
   registerBuild(program, ctx);

@@ -12,7 +12,8 @@ import { rsyncRunbookFor } from '../workflow/copy/rsync/index.ts';
 import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/provision/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
-import { createProgressHub, silentIoHost } from '../workflow/io-host.ts';
+import { createValidateWorkflow } from '../workflow/validate/index.ts';
+import { createProgressHub, silentIoHost, type IoHost } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
 import { openCopyPhase } from './phases/copy-phase.ts';
@@ -56,7 +57,22 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
       jobs: runtime.store.jobs,
       clock: runtime.clock,
     }),
+    validate: {
+      // The scan reports its progress to the thread of the request that asked.
+      run: ({ requestedBy, io = silentIoHost }) => validateWorkflow(runtime, io).run({ requestedBy, io }),
+      get: (reportId) => validateWorkflow(runtime, silentIoHost).get(reportId),
+    },
   };
+}
+
+function validateWorkflow(runtime: Runtime, io: IoHost) {
+  return createValidateWorkflow({
+    scanner: runtime.scanWorkflow(io),
+    migrations: runtime.store.migrations,
+    jobs: runtime.store.jobs,
+    reports: runtime.store.reports,
+    clock: runtime.clock,
+  });
 }
 
 export interface BuildServiceOptions {

@@ -26,6 +26,8 @@ export const ErrorCode = {
   CutoverOutOfOrder: 'efs_encrypt_cutover_out_of_order',
   ReasonRequired: 'efs_encrypt_reason_required',
   InvalidChangeTransition: 'efs_encrypt_invalid_change_transition',
+  /** The validation report's verdict: the goal is not met (exit code 1 of `efs-encrypt report`). */
+  GoalNotMet: 'efs_encrypt_goal_not_met',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -39,7 +39,7 @@ export const INVENTORY_CSV_COLUMNS = [
   'errors',
 ] as const;
 
-function cell(value: unknown): string {
+export function cell(value: unknown): string {
   if (value === undefined || value === null) return '';
   const s = String(value);
   // RFC 4180 quoting, plus a leading quote for cells a spreadsheet would run as a formula.

@@ -45,9 +45,17 @@ export const COMMANDS: CommandHelp[] = [
     available: true,
   },
   {
-    name: 'report',
-    usage: 'report',
-    description: 'Post the latest inventory and migration report.',
+    name: 'validate',
+    usage: 'validate',
+    description:
+      'Build the validation report from a fresh scan: the verdict (goal met or not), exceptions and findings here, the full report as CSV, JSON and Markdown files (anyone; it only reads).',
+    available: true,
+  },
+  {
+    name: 'digest',
+    usage: 'digest',
+    description:
+      'Post the migration digest: progress, stuck migrations, new unencrypted file systems, keys at risk.',
     available: false,
   },
   { name: 'help', usage: 'help', description: 'Show this list.', available: true },

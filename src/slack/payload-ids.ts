@@ -65,3 +65,18 @@ export async function requireKnownMigration(
     `${fs} (${id}) is not a file system the bot tracks. Scan and plan it first (\`/efs-encrypt scan\`, then Plan), or ${RECOVER.charAt(0).toLowerCase()}${RECOVER.slice(1)}`,
   );
 }
+
+/** A validation report ID (`val-20260101-101500-1a2b3c`), as the validate workflow makes it. */
+export const ReportIdSchema = z
+  .string()
+  .regex(/^val-[A-Za-z0-9-]{1,60}$/)
+  .brand<'ReportId'>();
+
+/** The report an Export button names, or a BadInputError saying what to do. */
+export function parseReportId(value: unknown): string {
+  const parsed = ReportIdSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new BadInputError(
+    `This button names ${shown(typeof value === 'string' ? value : '')}, not a validation report. Run \`/efs-encrypt validate\` for a fresh one.`,
+  );
+}

@@ -9,6 +9,7 @@ import type { MigrationEventLog, MigrationMethod, MigrationRecord } from '../dom
 import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
+import type { ValidateWorkflow } from '../workflow/validate/index.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
 import type { ConsumerReport } from '../domain/consumers.ts';
 import type { CutoverPhase } from '../workflow/cutover/index.ts';
@@ -52,7 +53,12 @@ export interface SlackServices {
    * work once across replicas; absent: no deduplication (a test double without a store).
    */
   requests?: RequestLedger;
+  /** The validation report (`/efs-encrypt validate`, its Export button); absent until provided. */
+  validate?: ValidateService;
 }
+
+/** What the Slack app needs of the validate phase: a fresh report (stored), or a stored one. */
+export type ValidateService = Pick<ValidateWorkflow, 'run' | 'get'>;
 
 /** What the Slack app needs to answer `/efs-encrypt status [fs-id]`: store reads only, no AWS call. */
 export type StatusService = Pick<StatusQuery, 'overview' | 'detail'>;

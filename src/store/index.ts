@@ -17,3 +17,4 @@ export { ScanDataInconsistentError, type ScanRepositoryOptions } from './scan-re
 export { ItemTooLargeError } from './item-size.ts';
 export { DynamoJobRepository } from './job-repository.ts';
 export { DynamoCutoverRepository } from './cutover-repository.ts';
+export { ReportDataInconsistentError } from './report-repository.ts';

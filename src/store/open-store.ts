@@ -16,6 +16,7 @@ import { DynamoRequestLedger } from './request-ledger.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
+import { DynamoReportRepository } from './report-repository.ts';
 
 export interface OpenStoreOptions {
   /** A real table (config EFS_ENCRYPT_TABLE); unset starts the embedded server. */
@@ -47,6 +48,8 @@ export interface Store {
   requests: RequestLedger;
   /** Cutover plans, approvals, per-consumer change records with their inverse, waivers. */
   cutovers: CutoverRepository;
+  /** Validation reports (issue 16), each with the SHA-256 of its exports. */
+  reports: DynamoReportRepository;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -111,7 +114,7 @@ export function createRepositories(
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
 ): Pick<
   Store,
-  'scans' | 'migrations' | 'events' | 'consumers' | 'jobs' | 'runningScans' | 'requests' | 'cutovers'
+  'scans' | 'migrations' | 'events' | 'consumers' | 'jobs' | 'runningScans' | 'requests' | 'cutovers' | 'reports'
 > {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
@@ -125,5 +128,6 @@ export function createRepositories(
     runningScans: new DynamoRunningScanRegistry(doc, tableName),
     requests: new DynamoRequestLedger(doc, tableName, clock),
     cutovers: new DynamoCutoverRepository(doc, tableName, events, clock),
+    reports: new DynamoReportRepository(doc, tableName),
   };
 }

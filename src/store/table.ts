@@ -25,6 +25,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  * | running scan      | `RUNNING_SCAN`                      | `<scope key>`               |                            |
  * | cutover records   | `FS#…` (the migration's)            | `CUTOVER#…` (cutover-repository.ts) |                    |
+ * | validation report | `REPORT#<reportId>`                 | `HEADER`, `CHUNK#<n>`       | `REPORT` / `<generatedAt>#<id>` (header) |
  */
 
 export const GSI1 = 'gsi1';
@@ -45,6 +46,8 @@ export const Keys = {
   migrationList: 'MIGRATION',
   eventPrefix: 'EVENT#',
   runningScans: 'RUNNING_SCAN',
+  report: (reportId: string) => `REPORT#${reportId}`,
+  reportList: 'REPORT',
   /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
   request: (fingerprint: string) => `REQUEST#${fingerprint}`,
   requestClaim: 'CLAIM',

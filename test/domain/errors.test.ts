@@ -36,6 +36,7 @@ describe('ErrorCode', () => {
       CutoverOutOfOrder: 'efs_encrypt_cutover_out_of_order',
       ReasonRequired: 'efs_encrypt_reason_required',
       InvalidChangeTransition: 'efs_encrypt_invalid_change_transition',
+      GoalNotMet: 'efs_encrypt_goal_not_met',
     });
   });
 

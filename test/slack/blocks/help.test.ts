@@ -34,7 +34,8 @@ describe('help builders', () => {
     expect(shown).toContain('`/efs-encrypt export [scan-id]`: Upload the inventory');
     expect(shown).toContain('`/efs-encrypt build <file-system-id>|all`: Create');
     expect(shown).toContain('`/efs-encrypt status [file-system-id]`: Show where');
-    expect(shown).toContain('`/efs-encrypt report` _(coming)_');
+    expect(shown).toContain('`/efs-encrypt validate`: Build the validation report');
+    expect(shown).toContain('`/efs-encrypt digest` _(coming)_');
   });
 
   it('quote an unknown word safely', () => {

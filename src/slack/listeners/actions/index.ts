@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { PLAN_OPEN_ACTION_ID } from '#blocks/plan-modal.ts';
 import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import { CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
+import { VALIDATION_EXPORT_ACTION_ID } from '#blocks/validation-report.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
@@ -9,6 +10,7 @@ import { consumersFindAction } from './consumers-find.ts';
 import { registerCutoverActions } from './cutover-register.ts';
 import { planOpenAction } from './plan-open.ts';
 import { scanExportAction } from './scan-export.ts';
+import { validationExportAction } from './validation-export.ts';
 
 /** Block actions (buttons, selects), one file per listener; the migration issues add them here. */
 export function registerActions(app: App, deps: ListenerDeps): void {
@@ -19,6 +21,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(
     { action_id: SCAN_EXPORT_ACTION_ID, type: 'block_actions' },
     scanExportAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: VALIDATION_EXPORT_ACTION_ID, type: 'block_actions' },
+    validationExportAction(deps),
   );
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);

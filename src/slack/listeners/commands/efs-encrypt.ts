@@ -12,11 +12,12 @@ import { buildFromCommand } from './build.ts';
 import { cutoverFromCommand } from './cutover.ts';
 import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
+import { validateFromCommand } from './validate.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
 import { privateReplier } from '../../private-reply.ts';
 
 /** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
-const STARTS_WORK = new Set(['scan', 'build', 'export', 'cutover']);
+const STARTS_WORK = new Set(['scan', 'build', 'export', 'cutover', 'validate']);
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -150,6 +151,14 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         });
         return;
       }
+      if (parsed.command.name === 'validate')
+        return await validateFromCommand(deps, {
+          client,
+          channelId: command.channel_id,
+          userId: command.user_id,
+          correlationId,
+          replyPrivately,
+        });
       if (parsed.command.name === 'status')
         return await statusFromCommand(deps, { userId: command.user_id, args: parsed.args, replyPrivately });
       return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));

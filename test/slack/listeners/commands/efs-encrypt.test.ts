@@ -69,7 +69,7 @@ describe('/efs-encrypt help', () => {
     const reply = await harness.waitForCall('response_url');
     expect(reply.body.response_type).toBe('ephemeral');
     const shown = blocksText(reply);
-    for (const name of ['scan', 'plan', 'build', 'status', 'export', 'report', 'help'])
+    for (const name of ['scan', 'plan', 'build', 'status', 'export', 'validate', 'digest', 'help'])
       expect(shown).toContain(`/efs-encrypt ${name}`);
     expect(shown).toContain('(coming)');
     expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
@@ -81,14 +81,14 @@ describe('/efs-encrypt help', () => {
     const reply = await harness.waitForCall('response_url');
     expect(reply.body.response_type).toBe('ephemeral');
     expect(reply.body.text).toContain("I don't know `encrypt-everything`");
-    expect(reply.body.text).toMatch(/scan, plan, build, cutover, status, export, report \(coming\), help/);
+    expect(reply.body.text).toMatch(/scan, plan, build, cutover, status, export, validate, digest \(coming\), help/);
   });
 
   it('says a coming subcommand is not available yet', async () => {
     harness = await startSlackHarness({ services: fakeServices({ result: smallScan() }) });
-    await harness.slashCommand('report now');
+    await harness.slashCommand('digest now');
     const reply = await harness.waitForCall('response_url');
-    expect(reply.body.text).toContain('`/efs-encrypt report` is coming');
+    expect(reply.body.text).toContain('`/efs-encrypt digest` is coming');
   });
 });
 

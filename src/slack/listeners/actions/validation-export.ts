@@ -1,0 +1,11 @@
+import { backgroundButton } from '../../background-button.ts';
+import { parseReportId } from '../../payload-ids.ts';
+import { exportValidationReport } from '../../validation-export.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+/** Export CSV + JSON + Markdown on a validation report: the three files in the report's thread. */
+export function validationExportAction(deps: ListenerDeps) {
+  return backgroundButton(deps, 'Export', async ({ target, value }) => {
+    await exportValidationReport(deps, target, parseReportId(value));
+  });
+}

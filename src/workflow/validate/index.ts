@@ -1,0 +1,15 @@
+/** The validate phase (issue 16 §1): a fresh scan judged against the migrations and decisions. */
+export {
+  createValidateWorkflow,
+  newReportId,
+  ReportNotFoundError,
+  type ValidateWorkflow,
+  type ValidateWorkflowDeps,
+  type ValidateRequest,
+} from './validate-workflow.ts';
+export type {
+  ValidateScanner,
+  ValidationReportRepository,
+  ValidateMigrations,
+  ValidateJobs,
+} from './ports.ts';
