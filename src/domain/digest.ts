@@ -287,3 +287,24 @@ export function buildDigest(input: DigestInput): Digest {
     validation: input.validation,
   };
 }
+
+/**
+ * A digest as stored (its own partition, `DIGEST#<slot>` for a scheduled one, `DIGEST#<id>` on
+ * demand). A scheduled slot is claimed before anything is built: the claim is the conditional write
+ * that makes two replicas post one digest per slot.
+ */
+export interface DigestRecord {
+  digestId: string;
+  kind: 'scheduled' | 'on_demand';
+  /** Scheduled: the slot (ISO), which is also its key. */
+  slot?: string;
+  claimedBy: string;
+  claimedAt: string;
+  /** claimed → posted, or failed (with the error); a stale claim (its holder gone) may be taken over. */
+  status: 'claimed' | 'posted' | 'failed';
+  digest?: Digest;
+  channel?: string;
+  messageTs?: string;
+  postedAt?: string;
+  error?: { code: string; message: string };
+}

@@ -17,6 +17,7 @@ import type { RequestLedger } from '../domain/request-ledger.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
 import { DynamoReportRepository } from './report-repository.ts';
+import { DynamoDigestRepository } from './digest-repository.ts';
 
 export interface OpenStoreOptions {
   /** A real table (config EFS_ENCRYPT_TABLE); unset starts the embedded server. */
@@ -50,6 +51,8 @@ export interface Store {
   cutovers: CutoverRepository;
   /** Validation reports (issue 16), each with the SHA-256 of its exports. */
   reports: DynamoReportRepository;
+  /** Digests (issue 16 §3): scheduled slots claimed once across replicas, on-demand ones by ID. */
+  digests: DynamoDigestRepository;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -114,7 +117,16 @@ export function createRepositories(
   options: { clock?: Clock; scans?: ScanRepositoryOptions } = {},
 ): Pick<
   Store,
-  'scans' | 'migrations' | 'events' | 'consumers' | 'jobs' | 'runningScans' | 'requests' | 'cutovers' | 'reports'
+  | 'scans'
+  | 'migrations'
+  | 'events'
+  | 'consumers'
+  | 'jobs'
+  | 'runningScans'
+  | 'requests'
+  | 'cutovers'
+  | 'reports'
+  | 'digests'
 > {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
@@ -129,5 +141,6 @@ export function createRepositories(
     requests: new DynamoRequestLedger(doc, tableName, clock),
     cutovers: new DynamoCutoverRepository(doc, tableName, events, clock),
     reports: new DynamoReportRepository(doc, tableName),
+    digests: new DynamoDigestRepository(doc, tableName),
   };
 }
