@@ -5,6 +5,7 @@ import type {
   ConsumerService,
   CopyService,
   CutoverService,
+  DigestService,
   SlackServices,
 } from '../slack/services.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
@@ -13,6 +14,8 @@ import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/provision/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
 import { createValidateWorkflow } from '../workflow/validate/index.ts';
+import { createDigestWorkflow, type DigestPoster } from '../workflow/digest/index.ts';
+import { parseDigestSchedule } from '../domain/digest-schedule.ts';
 import { createProgressHub, silentIoHost, type IoHost } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
@@ -31,7 +34,7 @@ import type { OwnerDirectory } from '../workflow/cutover/index.ts';
 export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
   // One job runner per process: the copy's handler runs on the build's runner.
   const { service: copy, handler: copyHandler } = copyService(runtime, options);
-  const { service: cutover, handler: cutoverHandler } = cutoverService(runtime, options);
+  const { service: cutover, handler: cutoverHandler, people } = cutoverService(runtime, options);
   const build = buildService(runtime, {
     ...options,
     handlers: { ...options.handlers, copy: copyHandler, cutover: cutoverHandler },
@@ -62,6 +65,36 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
       run: ({ requestedBy, io = silentIoHost }) => validateWorkflow(runtime, io).run({ requestedBy, io }),
       get: (reportId) => validateWorkflow(runtime, silentIoHost).get(reportId),
     },
+    digest: digestService(runtime, people),
+  };
+}
+
+/**
+ * Digests over the runtime's scan and store. The poster comes per call (the Slack app's client);
+ * approvals waiting name the owner as the cutover resolves it. `holder` names this replica as job
+ * leases do, so a stale claim says whose it was.
+ */
+function digestService(runtime: Runtime, people: CutoverPeople): DigestService {
+  const workflow = (poster: DigestPoster) =>
+    createDigestWorkflow({
+      scanner: runtime.scanWorkflow(silentIoHost),
+      migrations: runtime.store.migrations,
+      events: runtime.store.events,
+      cutovers: runtime.store.cutovers,
+      reports: runtime.store.reports,
+      digests: runtime.store.digests,
+      jobs: runtime.store.jobs,
+      owners: people.owners,
+      poster,
+      clock: runtime.clock,
+      stuckHours: runtime.config.digest.stuckHours,
+      holder: `bot:${hostname()}:${process.pid}`,
+    });
+  return {
+    schedule: parseDigestSchedule(runtime.config.digest.schedule),
+    ...(runtime.config.digest.channel ? { channel: runtime.config.digest.channel } : {}),
+    postSlot: (slot, channel, poster) => workflow(poster).postSlot(slot, channel),
+    postOnDemand: (channel, request, poster) => workflow(poster).postOnDemand(channel, request),
   };
 }
 
@@ -206,7 +239,12 @@ export function consumerService(runtime: Runtime): ConsumerService {
 export function cutoverService(
   runtime: Runtime,
   options: Pick<BuildServiceOptions, 'pollMs'> = {},
-): { service: CutoverService; handler: JobHandler } {
+): {
+  service: CutoverService;
+  handler: JobHandler;
+  /** Who owns an application and who is admin, as the cutover resolves them (sign-off and the digest too). */
+  people: CutoverPeople;
+} {
   const hub = createProgressHub();
   let slack: { owners: OwnerDirectory; isAdmin(userId: string): Promise<boolean> } | undefined;
   const idOnly: OwnerDirectory = {
@@ -233,5 +271,14 @@ export function cutoverService(
       },
     },
     handler: phase.handler,
+    people: {
+      owners: { resolve: (tag) => (slack?.owners ?? idOnly).resolve(tag) },
+      isAdmin: async (actor) => (slack ? slack.isAdmin(actor) : false),
+    },
   };
+}
+
+export interface CutoverPeople {
+  owners: OwnerDirectory;
+  isAdmin(actor: string): Promise<boolean>;
 }

@@ -3,6 +3,9 @@ import { PLAN_OPEN_ACTION_ID } from '#blocks/plan-modal.ts';
 import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import { CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
 import { VALIDATION_EXPORT_ACTION_ID } from '#blocks/validation-report.ts';
+import { DIGEST_FULL_REPORT_ACTION_ID, DIGEST_PLAN_ACTION_ID } from '#blocks/digest.ts';
+import { digestFullReportAction } from './digest-full-report.ts';
+import { digestPlanOpenAction } from './digest-plan-open.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
@@ -25,6 +28,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(
     { action_id: VALIDATION_EXPORT_ACTION_ID, type: 'block_actions' },
     validationExportAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: DIGEST_FULL_REPORT_ACTION_ID, type: 'block_actions' },
+    digestFullReportAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: DIGEST_PLAN_ACTION_ID, type: 'block_actions' },
+    digestPlanOpenAction(deps),
   );
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);
