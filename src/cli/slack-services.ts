@@ -84,6 +84,7 @@ function digestService(runtime: Runtime, people: CutoverPeople): DigestService {
       reports: runtime.store.reports,
       digests: runtime.store.digests,
       jobs: runtime.store.jobs,
+      signOffs: runtime.store.signOffs,
       owners: people.owners,
       poster,
       clock: runtime.clock,
@@ -104,6 +105,8 @@ function validateWorkflow(runtime: Runtime, io: IoHost) {
     migrations: runtime.store.migrations,
     jobs: runtime.store.jobs,
     reports: runtime.store.reports,
+    signOffs: runtime.store.signOffs,
+    cutovers: runtime.store.cutovers,
     clock: runtime.clock,
   });
 }

@@ -18,6 +18,7 @@ import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-reposit
 import { ensureTable } from './table.ts';
 import { DynamoReportRepository } from './report-repository.ts';
 import { DynamoDigestRepository } from './digest-repository.ts';
+import { DynamoSignOffRepository } from './sign-off-repository.ts';
 
 export interface OpenStoreOptions {
   /** A real table (config EFS_ENCRYPT_TABLE); unset starts the embedded server. */
@@ -53,6 +54,8 @@ export interface Store {
   reports: DynamoReportRepository;
   /** Digests (issue 16 §3): scheduled slots claimed once across replicas, on-demand ones by ID. */
   digests: DynamoDigestRepository;
+  /** Application sign-offs (issue 16 §2), append-only in each migration's partition. */
+  signOffs: DynamoSignOffRepository;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -127,6 +130,7 @@ export function createRepositories(
   | 'cutovers'
   | 'reports'
   | 'digests'
+  | 'signOffs'
 > {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
@@ -142,5 +146,6 @@ export function createRepositories(
     cutovers: new DynamoCutoverRepository(doc, tableName, events, clock),
     reports: new DynamoReportRepository(doc, tableName),
     digests: new DynamoDigestRepository(doc, tableName),
+    signOffs: new DynamoSignOffRepository(doc, tableName, events),
   };
 }

@@ -25,6 +25,7 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  * | running scan      | `RUNNING_SCAN`                      | `<scope key>`               |                            |
  * | cutover records   | `FS#…` (the migration's)            | `CUTOVER#…` (cutover-repository.ts) |                    |
+ * | sign-off          | `FS#…` (the migration's)            | `SIGNOFF#<app>#<at>#<n>` (sign-off-repository.ts) |    |
  * | validation report | `REPORT#<reportId>`                 | `HEADER`, `CHUNK#<n>`       | `REPORT` / `<generatedAt>#<id>` (header) |
  * | digest            | `DIGEST#<slot ISO>` or `DIGEST#<id>`| `DIGEST`                    | `DIGEST_SLOT` / `<slot>` (scheduled) |
  */

@@ -6,7 +6,7 @@ import { EfsEncryptError } from '../../domain/errors.ts';
 import type { ScanRecord } from '../../domain/inventory.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
 import { silentIoHost, type IoHost } from '../io-host.ts';
-import { createValidateWorkflow } from '../validate/index.ts';
+import { createValidateWorkflow, type ValidateSignOffs } from '../validate/index.ts';
 import type {
   DigestCutovers,
   DigestEvents,
@@ -32,6 +32,8 @@ export interface DigestWorkflowDeps {
   /** This replica, as job leases name it (`bot:<host>:<pid>`). */
   holder: string;
   jobs?: DigestJobs;
+  /** Sign-off records, so the digest's verdict is the report's (issue 16 §2). */
+  signOffs?: ValidateSignOffs;
   owners?: DigestOwners;
   /** A claim older than this without a post is taken over (its replica died mid-digest); default 30 min. */
   claimStaleMs?: number;
@@ -103,6 +105,7 @@ export function createDigestWorkflow(deps: DigestWorkflowDeps): DigestWorkflow {
       reports: deps.reports,
       clock: deps.clock,
       ...(deps.jobs ? { jobs: deps.jobs } : {}),
+      ...(deps.signOffs ? { signOffs: deps.signOffs, cutovers: deps.cutovers } : {}),
     });
     const report = await validate.run({ requestedBy: req.requestedBy, io });
     const at = deps.clock.now();
