@@ -25,7 +25,9 @@ export interface ValidationReportRepository {
   listReports(limit?: number): Promise<ValidationReportSummary[]>;
 }
 
-export type ValidateMigrations = Pick<MigrationRepository, 'listMigrations' | 'getDecision'>;
+/** getSnapshot: the file system's tags name its application when no cutover plan does (sign-off). */
+export type ValidateMigrations = Pick<MigrationRepository, 'listMigrations' | 'getDecision'> &
+  Partial<Pick<MigrationRepository, 'getSnapshot'>>;
 export type ValidateJobs = Pick<JobRepository, 'listJobsForMigration'>;
 
 export interface ValidateProgress {

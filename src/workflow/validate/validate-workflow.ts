@@ -4,6 +4,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import { jobActivityOf, type JobRecord } from '../../domain/job.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
+import { ownership } from '../../domain/inventory.ts';
 import type { NextStep } from '../../domain/status-view.ts';
 import { exportDigests } from '../../domain/validation-export.ts';
 import {
@@ -96,7 +97,14 @@ export function createValidateWorkflow(deps: ValidateWorkflowDeps): ValidateWork
       deps.cutovers ? deps.cutovers.listPlans(record.id) : [],
       deps.signOffs.listSignOffs(record.id),
     ]);
-    return { applications: plans.map((p) => p.app), records };
+    // The same applications the sign-off workflow asks: the plans' apps, else the `app` tag.
+    let applications = plans.map((p) => p.app);
+    if (!applications.length && deps.migrations.getSnapshot) {
+      const snapshot = await deps.migrations.getSnapshot(record.id);
+      const app = snapshot ? ownership(snapshot.fileSystem).app : undefined;
+      if (app) applications = [app];
+    }
+    return { applications, records };
   }
 
   async function inputOf(record: MigrationRecord): Promise<MigrationInput> {
