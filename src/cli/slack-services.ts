@@ -16,6 +16,7 @@ import { createStatusQuery } from '../workflow/status/index.ts';
 import { createValidateWorkflow } from '../workflow/validate/index.ts';
 import { createDigestWorkflow, type DigestPoster } from '../workflow/digest/index.ts';
 import { parseDigestSchedule } from '../domain/digest-schedule.ts';
+import { createSignOffWorkflow } from '../workflow/signoff/index.ts';
 import { createProgressHub, silentIoHost, type IoHost } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
@@ -66,6 +67,14 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
       get: (reportId) => validateWorkflow(runtime, silentIoHost).get(reportId),
     },
     digest: digestService(runtime, people),
+    signOff: createSignOffWorkflow({
+      migrations: runtime.store.migrations,
+      cutovers: runtime.store.cutovers,
+      signOffs: runtime.store.signOffs,
+      events: runtime.store.events,
+      people,
+      clock: runtime.clock,
+    }),
   };
 }
 

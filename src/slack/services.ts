@@ -11,6 +11,7 @@ import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
 import type { ValidateWorkflow } from '../workflow/validate/index.ts';
 import type { DigestPoster, SlotOutcome } from '../workflow/digest/index.ts';
+import type { SignOffWorkflow } from '../workflow/signoff/index.ts';
 import type { Digest } from '../domain/digest.ts';
 import type { DigestSchedule } from '../domain/digest-schedule.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
@@ -60,6 +61,8 @@ export interface SlackServices {
   validate?: ValidateService;
   /** Digests (`/efs-encrypt digest`, the schedule); absent until provided. */
   digest?: DigestService;
+  /** Application sign-off (issue 16 §2): Signed off / Concerns in the migration's thread. */
+  signOff?: Pick<SignOffWorkflow, 'record' | 'applications'>;
 }
 
 /**
