@@ -1,13 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import { digestMessage } from '#blocks/digest.ts';
 import { errorMessage } from '#blocks/error.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import { BadInputError, ResponseIncompleteError } from '../domain/errors.ts';
 import type { DigestPoster } from '../workflow/digest/index.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
-import { privateReplier } from './private-reply.ts';
 import { userMessageOf } from './slack-errors.ts';
 import type { DigestWork } from './work-dispatch.ts';
-import { respondVia } from './work-runner.ts';
 
 /** Posts a digest as Block Kit with the app's own client; the message ts is what the store records. */
 export function slackDigestPoster(client: webApi.WebClient): DigestPoster {
@@ -26,9 +25,11 @@ export function slackDigestPoster(client: webApi.WebClient): DigestPoster {
  * on-demand digest is told privately with the correlation ID; the detail goes to the log.
  */
 export async function runDigestWork(
-  deps: Pick<ListenerDeps, 'services' | 'logger' | 'responseUrls'>,
+  deps: Pick<ListenerDeps, 'services' | 'logger'>,
   client: webApi.WebClient,
   message: DigestWork,
+  /** On demand: where a failure is told (the response_url of the command). */
+  replyPrivately?: (message: SlackMessage) => Promise<void>,
 ): Promise<void> {
   const log = deps.logger.child({
     correlationId: message.correlationId,
@@ -47,18 +48,10 @@ export async function runDigestWork(
     return;
   }
   const userId = message.userId;
-  if (!userId || !message.responseUrl)
+  if (!userId || !replyPrivately)
     throw new BadInputError(
       'A digest work message needs a slot (scheduled) or who asked and a response_url (on demand).',
     );
-  const replyPrivately = privateReplier(deps.responseUrls, {
-    responseUrl: message.responseUrl,
-    respond: (m) => respondVia(message.responseUrl!)(m as Parameters<ReturnType<typeof respondVia>>[0]),
-    client,
-    channel: message.channelId,
-    user: userId,
-    log,
-  });
   try {
     const { digest: posted, messageTs } = await digest.postOnDemand(
       message.channelId,

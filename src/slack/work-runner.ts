@@ -19,7 +19,21 @@ export async function runWorkMessage(
   message: WorkMessage,
 ): Promise<void> {
   // A scheduled digest has nobody to answer privately: it is handled before the reply set-up.
-  if (message.kind === 'digest') return runDigestWork(deps, client, message);
+  if (message.kind === 'digest') {
+    const { userId, responseUrl } = message;
+    const reply =
+      userId && responseUrl
+        ? privateReplier(deps.responseUrls, {
+            responseUrl,
+            respond: (m) => respondVia(responseUrl)(m as SlackMessage),
+            client,
+            channel: message.channelId,
+            user: userId,
+            log: deps.logger.child({ correlationId: message.correlationId, userId }),
+          })
+        : undefined;
+    return runDigestWork(deps, client, message, reply);
+  }
   // The worker checks the response_url as the listener does: only Slack's host is answered there.
   const viaUrl = respondVia(message.responseUrl);
   const replyPrivately = privateReplier(deps.responseUrls, {

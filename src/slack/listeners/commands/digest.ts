@@ -42,5 +42,5 @@ export async function digestFromCommand(
       },
     ],
   });
-  await deps.work.dispatch(message, () => runDigestWork(deps, req.client, message));
+  await deps.work.dispatch(message, () => runDigestWork(deps, req.client, message, req.replyPrivately));
 }
