@@ -78,7 +78,7 @@ afterEach(async () => {
 });
 
 /** One replica: its own workflow (holder name) and poster over the shared store. */
-function replica(holder: string) {
+function replica(holder: string, overrides: Partial<Parameters<typeof createDigestWorkflow>[0]> = {}) {
   const posted: { channel: string; digest: Digest }[] = [];
   const poster: DigestPoster = {
     async post(channel, digest) {
@@ -104,6 +104,7 @@ function replica(holder: string) {
     clock: estate.clock,
     stuckHours: 48,
     holder,
+    ...overrides,
   });
   const running: Promise<unknown>[] = [];
   const errors: unknown[] = [];
@@ -244,5 +245,74 @@ describe('digest content from a fresh scan', () => {
       channel: 'C0OTHER01',
     });
     expect(await estate.store.digests.latestSlotBefore('2100-01-01T00:00:00.000Z')).toBeUndefined();
+  });
+});
+
+describe('digest: approvals waiting', () => {
+  it('lists each cutover plan without a verdict, with its owner resolved as the cutover does', async () => {
+    const m = await estate.store.migrations.createMigration({
+      accountId: ACCOUNT,
+      region: REGION,
+      fileSystemId: OLD_FS,
+      state: 'cutover_pending',
+      actor: 'U0ADMIN01',
+    });
+    const plan = (app: string, digest: string, ownerTag: string) => ({
+      app,
+      version: 1,
+      digest,
+      plan: { app, digest, revision: 1, plannedAt: '2026-02-27T10:00:00.000Z', ownerTag },
+    });
+    const r = replica('bot:host-a:1', {
+      cutovers: {
+        listPlans: async (id) =>
+          (id === m.id
+            ? [plan('billing', 'd1', 'ana@example.com'), plan('search', 'd2', 'bo@example.com')]
+            : []) as never,
+        // search's plan has a verdict: only billing waits.
+        getVerdict: async (_id, app) => (app === 'search' ? ({ decision: 'approved' } as never) : undefined),
+      },
+      owners: { resolve: async (tag) => (tag === 'ana@example.com' ? { userId: 'U0ANA0001' } : {}) },
+    });
+    const digest = await r.workflow.build({ requestedBy: 'U0ANYONE1' });
+    expect(digest.approvalsWaiting).toEqual([
+      {
+        migrationId: m.id,
+        fileSystemId: OLD_FS,
+        app: 'billing',
+        ownerTag: 'ana@example.com',
+        ownerUserId: 'U0ANA0001',
+        planRevision: 1,
+        plannedAt: '2026-02-27T10:00:00.000Z',
+      },
+    ]);
+  });
+});
+
+describe('digest scheduler timing', () => {
+  it('waits at most maxDelayMs at a time and posts only when the slot is reached', async () => {
+    const posted: string[] = [];
+    const timer = createDigestScheduler({
+      // The 1st of each month: far beyond one timer's wait.
+      schedule: parseDigestSchedule('0 8 1 * *'),
+      clock: estate.clock,
+      scheduler,
+      runSlot: async (slot) => void posted.push(slot.toISOString()),
+      onError: (err) => {
+        throw err;
+      },
+      maxDelayMs: 6 * 3_600_000,
+    });
+    await timer.start();
+    expect(posted).toEqual(['2026-03-01T08:00:00.000Z']);
+    scheduler.advance(15 * DAY);
+    await Promise.resolve();
+    expect(posted).toHaveLength(1);
+    expect(scheduler.pending).toBe(1);
+    scheduler.advance(16 * DAY);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(posted).toEqual(['2026-03-01T08:00:00.000Z', '2026-04-01T08:00:00.000Z']);
+    timer.stop();
+    expect(scheduler.pending).toBe(0);
   });
 });

@@ -159,6 +159,27 @@ describe('/efs-encrypt digest', () => {
     expect(String(upload.body.initial_comment)).toContain(reportId);
   });
 
+  it('a failed digest is told privately with the correlation ID, nothing posted', async () => {
+    const clock = new ManualClock(new Date('2026-04-01T10:00:00Z'));
+    store = await openStore({ clock });
+    const failing: DigestService = {
+      ...digestService(store, clock, SCAN),
+      postOnDemand: async () => {
+        throw new Error('AccessDenied on sts:AssumeRole');
+      },
+    };
+    harness = await startSlackHarness({
+      services: { ...fakeServices({ result: SCAN }), digest: failing },
+      clock,
+    });
+    await harness.slashCommand('digest', { userId: VIEWER, channelId: CHANNEL });
+    const reply = await harness.waitForCall('response_url', (c) =>
+      String(c.body.text).includes('The digest failed'),
+    );
+    expect(String(reply.body.text)).toMatch(/correlation ID [0-9a-f]{8}\)/);
+    expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   it('the bot posts the latest missed slot to the digest channel when it starts, once', async () => {
     // Wednesday 1 April: Monday 30 March 08:00 Berlin (06:00Z, summer time) is the latest slot.
     const clock = new ManualClock(new Date('2026-04-01T10:00:00Z'));
