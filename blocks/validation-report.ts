@@ -72,6 +72,10 @@ export function validationSummaryMessage(report: StoredValidationReport): SlackM
   const exceptions = report.rows.filter((r) => r.category === 'exception');
   const findings = allFindings(report);
   const outstanding = report.rows.filter((r) => r.category === 'in_scope' && !r.complete);
+  const concerns = report.rows.filter((r) => r.signOff === 'concerns');
+  const awaiting = report.rows.filter(
+    (r) => r.category === 'in_scope' && r.complete && r.signOff === 'pending',
+  );
   const lines = [
     ...list(
       'Exceptions: unencrypted, no decision covers them',
@@ -84,6 +88,24 @@ export function validationSummaryMessage(report: StoredValidationReport): SlackM
       findings.length,
       findings.map((f) => `${f.kind}: ${escapeMrkdwn(f.text)}`),
       SHOWN.findings,
+    ),
+    ...list(
+      'Application concerns (outstanding until signed off)',
+      concerns.length,
+      concerns.map((r) => `${where(r)}: ${escapeMrkdwn(r.outstanding ?? '')}`),
+      SHOWN.outstanding,
+    ),
+    ...list(
+      'Awaiting application sign-off',
+      awaiting.length,
+      awaiting.map(
+        (r) =>
+          `${where(r)}: ${(r.applications ?? [])
+            .filter((a) => a.state !== 'signed-off')
+            .map((a) => escapeMrkdwn(a.app))
+            .join(', ')}`,
+      ),
+      SHOWN.outstanding,
     ),
     ...list(
       'In scope, not complete',
@@ -104,7 +126,7 @@ export function validationSummaryMessage(report: StoredValidationReport): SlackM
         {
           type: 'mrkdwn',
           text: clip(
-            `Report \`${report.reportId}\` · ${report.generatedAt} · asked by ${report.requestedBy.startsWith('U') || report.requestedBy.startsWith('W') ? `<@${report.requestedBy}>` : escapeMrkdwn(report.requestedBy)} · scan \`${report.scanId}\` · application sign-off not tracked yet`,
+            `Report \`${report.reportId}\` · ${report.generatedAt} · asked by ${report.requestedBy.startsWith('U') || report.requestedBy.startsWith('W') ? `<@${report.requestedBy}>` : escapeMrkdwn(report.requestedBy)} · scan \`${report.scanId}\` · sign-off: ${v.counts.signOffPending} awaiting, ${v.counts.concerns} with concerns`,
             SlackLimits.contextElementText,
           ),
         },

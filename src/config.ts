@@ -4,6 +4,8 @@ import { MAX_SCAN_PAIRS_AT_ONCE, MIN_PAIRS_FOR_WORKERS } from './domain/scan-sco
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';
+import { DEFAULT_STUCK_HOURS } from './domain/digest.ts';
+import { parseDigestSchedule } from './domain/digest-schedule.ts';
 import type { DataSyncSettings } from './domain/copy.ts';
 
 /**
@@ -113,11 +115,15 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((v) => v || '0 8 * * 1')
-    .pipe(
-      z
-        .string()
-        .regex(/^(\S+\s+){4}\S+$/, { message: 'expected a five-field cron expression such as "0 8 * * 1"' }),
-    ),
+    .superRefine((v, ctx) => {
+      // croner parses it (src/domain/digest-schedule.ts): a bad field or zone is named at start-up.
+      try {
+        parseDigestSchedule(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+      }
+    }),
+  EFS_ENCRYPT_STUCK_HOURS: intFrom(DEFAULT_STUCK_HOURS, 1, 24 * 365),
   EFS_ENCRYPT_SCAN_CONCURRENCY: intFrom(0, 0, 256),
   EFS_ENCRYPT_SCAN_WORKERS: intFrom(defaultScanWorkers(), 0, 64),
   EFS_ENCRYPT_MAX_SCANS: intFrom(2, 1, 32),
@@ -206,7 +212,8 @@ export interface Config {
   admins: string[];
   /** Rules every decision must follow, e.g. env=prod requires a customer-managed key. */
   policy: { rules: PolicyRule[] };
-  digest: { channel?: string; schedule: string };
+  /** `schedule`: five cron fields and an optional IANA zone; `stuckHours`: no progress for that long is stuck. */
+  digest: { channel?: string; schedule: string; stuckHours: number };
   /** DataSync copies: the log group and task report every task gets (unset: neither). */
   dataSync?: DataSyncSettings;
   /** CLI build and copy jobs: delay between AWS lifecycle polls (unset: each command's own default). */
@@ -368,7 +375,11 @@ export function loadConfig(env: Env = process.env): Config {
     healthPort: e.EFS_ENCRYPT_HEALTH_PORT,
     admins: e.EFS_ENCRYPT_ADMINS,
     policy: { rules: policy.rules },
-    digest: { channel: e.EFS_ENCRYPT_DIGEST_CHANNEL, schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE },
+    digest: {
+      channel: e.EFS_ENCRYPT_DIGEST_CHANNEL,
+      schedule: e.EFS_ENCRYPT_DIGEST_SCHEDULE,
+      stuckHours: e.EFS_ENCRYPT_STUCK_HOURS,
+    },
     ...(dataSync ? { dataSync } : {}),
     jobs: { pollMs: e.EFS_ENCRYPT_POLL_MS || undefined },
     decommission: {
@@ -450,7 +461,14 @@ export const SETTINGS_HELP: [string, string][] = [
   ['EFS_ENCRYPT_DATA_DIR', 'Directory where the embedded store persists (unset: in memory).'],
   ['EFS_ENCRYPT_ADMINS', 'Slack user or user-group IDs allowed to scope, build, copy and decommission.'],
   ['EFS_ENCRYPT_DIGEST_CHANNEL', 'Channel ID for the scheduled digest.'],
-  ['EFS_ENCRYPT_DIGEST_SCHEDULE', 'Cron expression for the digest (default "0 8 * * 1").'],
+  [
+    'EFS_ENCRYPT_DIGEST_SCHEDULE',
+    'Digest schedule: five cron fields and an optional IANA time zone (default "0 8 * * 1", UTC).',
+  ],
+  [
+    'EFS_ENCRYPT_STUCK_HOURS',
+    'Hours without progress after which the digest lists a migration as stuck (default 48).',
+  ],
   [
     'EFS_ENCRYPT_SCAN_CONCURRENCY',
     `Account/region pairs scanned at once (default 0: every pair, at most ${MAX_SCAN_PAIRS_AT_ONCE}; rate limits are per pair, so pairs do not slow each other).`,

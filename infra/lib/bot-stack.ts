@@ -174,15 +174,21 @@ export class BotStack extends Stack {
     if (s.digest)
       new scheduler.CfnSchedule(this, 'Digest', {
         description: 'efs-encrypt: the scheduled digest',
-        // The worker has no digest work yet (no digest workflow in src/): enable once it does.
-        state: 'DISABLED',
+        // The worker posts the digest (src/slack/digest-in-channel.ts). The slot is the scheduled time, so a
+        // retried invocation claims the same slot in the table and posts nothing twice.
+        state: 'ENABLED',
         scheduleExpression: `cron(${s.digest.cron})`,
         scheduleExpressionTimezone: s.digest.timeZone,
         flexibleTimeWindow: { mode: 'OFF' },
         target: {
           arn: this.workerFunction.functionArn,
           roleArn: schedulerRole.roleArn,
-          input: JSON.stringify({ kind: 'digest', channelId: s.digest.channel }),
+          input: JSON.stringify({
+            kind: 'digest',
+            channelId: s.digest.channel,
+            slot: '<aws.scheduler.scheduled-time>',
+            correlationId: '<aws.scheduler.execution-id>',
+          }),
         },
       });
 

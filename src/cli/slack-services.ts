@@ -6,6 +6,7 @@ import type {
   CopyService,
   CutoverService,
   DecommissionService,
+  DigestService,
   SlackServices,
 } from '../slack/services.ts';
 import type { CopyPhase } from '../workflow/copy/index.ts';
@@ -14,6 +15,9 @@ import { systemScheduler } from '../slack/scheduler.ts';
 import { createBuildPhase } from '../workflow/provision/index.ts';
 import { createStatusQuery } from '../workflow/status/index.ts';
 import { createValidateWorkflow } from '../workflow/validate/index.ts';
+import { createDigestWorkflow, type DigestPoster } from '../workflow/digest/index.ts';
+import { parseDigestSchedule } from '../domain/digest-schedule.ts';
+import { createSignOffWorkflow } from '../workflow/signoff/index.ts';
 import { createProgressHub, silentIoHost, type IoHost } from '../workflow/io-host.ts';
 import { createJobRunner, type JobHandler, type Scheduler } from '../workflow/jobs/index.ts';
 import type { Runtime } from './runtime.ts';
@@ -34,7 +38,7 @@ import { DECOMMISSION_JOB_KIND } from '../domain/decommission.ts';
 export function slackServices(runtime: Runtime, options: BuildServiceOptions = {}): SlackServices {
   // One job runner per process: the copy's handler runs on the build's runner.
   const { service: copy, handler: copyHandler } = copyService(runtime, options);
-  const { service: cutover, handler: cutoverHandler } = cutoverService(runtime, options);
+  const { service: cutover, handler: cutoverHandler, people } = cutoverService(runtime, options);
   // Decommission only where consumer discovery is wired: without it the guard cannot run.
   const decommission = runtime.consumerDiscovery ? decommissionService(runtime, options) : undefined;
   const build = buildService(runtime, {
@@ -74,6 +78,45 @@ export function slackServices(runtime: Runtime, options: BuildServiceOptions = {
       run: ({ requestedBy, io = silentIoHost }) => validateWorkflow(runtime, io).run({ requestedBy, io }),
       get: (reportId) => validateWorkflow(runtime, silentIoHost).get(reportId),
     },
+    digest: digestService(runtime, people),
+    signOff: createSignOffWorkflow({
+      migrations: runtime.store.migrations,
+      cutovers: runtime.store.cutovers,
+      signOffs: runtime.store.signOffs,
+      events: runtime.store.events,
+      people,
+      clock: runtime.clock,
+    }),
+  };
+}
+
+/**
+ * Digests over the runtime's scan and store. The poster comes per call (the Slack app's client);
+ * approvals waiting name the owner as the cutover resolves it. `holder` names this replica as job
+ * leases do, so a stale claim says whose it was.
+ */
+function digestService(runtime: Runtime, people: CutoverPeople): DigestService {
+  const workflow = (poster: DigestPoster) =>
+    createDigestWorkflow({
+      scanner: runtime.scanWorkflow(silentIoHost),
+      migrations: runtime.store.migrations,
+      events: runtime.store.events,
+      cutovers: runtime.store.cutovers,
+      reports: runtime.store.reports,
+      digests: runtime.store.digests,
+      jobs: runtime.store.jobs,
+      signOffs: runtime.store.signOffs,
+      owners: people.owners,
+      poster,
+      clock: runtime.clock,
+      stuckHours: runtime.config.digest.stuckHours,
+      holder: `bot:${hostname()}:${process.pid}`,
+    });
+  return {
+    schedule: parseDigestSchedule(runtime.config.digest.schedule),
+    ...(runtime.config.digest.channel ? { channel: runtime.config.digest.channel } : {}),
+    postSlot: (slot, channel, poster) => workflow(poster).postSlot(slot, channel),
+    postOnDemand: (channel, request, poster) => workflow(poster).postOnDemand(channel, request),
   };
 }
 
@@ -83,6 +126,8 @@ function validateWorkflow(runtime: Runtime, io: IoHost) {
     migrations: runtime.store.migrations,
     jobs: runtime.store.jobs,
     reports: runtime.store.reports,
+    signOffs: runtime.store.signOffs,
+    cutovers: runtime.store.cutovers,
     clock: runtime.clock,
   });
 }
@@ -218,7 +263,12 @@ export function consumerService(runtime: Runtime): ConsumerService {
 export function cutoverService(
   runtime: Runtime,
   options: Pick<BuildServiceOptions, 'pollMs'> = {},
-): { service: CutoverService; handler: JobHandler } {
+): {
+  service: CutoverService;
+  handler: JobHandler;
+  /** Who owns an application and who is admin, as the cutover resolves them (sign-off and the digest too). */
+  people: CutoverPeople;
+} {
   const hub = createProgressHub();
   let slack: { owners: OwnerDirectory; isAdmin(userId: string): Promise<boolean> } | undefined;
   const idOnly: OwnerDirectory = {
@@ -245,6 +295,10 @@ export function cutoverService(
       },
     },
     handler: phase.handler,
+    people: {
+      owners: { resolve: (tag) => (slack?.owners ?? idOnly).resolve(tag) },
+      isAdmin: async (actor) => (slack ? slack.isAdmin(actor) : false),
+    },
   };
 }
 
@@ -266,4 +320,9 @@ export function decommissionService(
     },
     handler: phase.handler,
   };
+}
+
+export interface CutoverPeople {
+  owners: OwnerDirectory;
+  isAdmin(actor: string): Promise<boolean>;
 }

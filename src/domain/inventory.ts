@@ -100,6 +100,8 @@ export interface FileSystemRecord {
   keyAliases: string[];
   keyManager?: KeyManager;
   keyState?: KeyState | string;
+  /** When KMS deletes the key (state PendingDeletion), from DescribeKey. */
+  keyDeletionDate?: string;
   tags: Record<string, string>;
   lifecyclePolicies: LifecyclePolicyRecord[];
   backupPolicyStatus?: string;

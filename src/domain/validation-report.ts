@@ -4,6 +4,7 @@ import { buildMappingOf } from './build-plan.ts';
 import type { MigrationState } from './migration-state.ts';
 import type { DecisionRecord, MigrationRecord } from './migration.ts';
 import type { NextStep } from './status-view.ts';
+import { applicationSignOffs, type ApplicationSignOffState, type SignOffRecord } from './sign-off.ts';
 
 /**
  * The validation report (issue 16 §1): from a fresh inventory and the stored migrations and
@@ -53,11 +54,21 @@ export interface Finding {
 }
 
 /**
- * Application sign-off (issue 16 §2) is not built yet: today every in-scope row is `pending` and
- * every other row `not-applicable`, and the verdict does not count it. §2 adds the recorded states
- * and makes the verdict require `signed-off`.
+ * Application sign-off (issue 16 §2) of an in-scope row: `signed-off` when every application of the
+ * migration (its cutover plans' apps, else the file system's `app` tag) has signed off, `concerns`
+ * when any has concerns, `pending` otherwise; `not-applicable` for other rows and for a migration
+ * with no application to ask. The verdict is met only with no in-scope row pending or in concerns.
  */
-export type SignOffState = 'not-applicable' | 'pending';
+export type SignOffState = 'not-applicable' | 'pending' | 'signed-off' | 'concerns';
+
+/** One application's concerns, listed as outstanding work with the file system. */
+export interface SignOffConcern {
+  app: string;
+  text: string;
+  components: string[];
+  by: string;
+  at: string;
+}
 
 export interface KeyView {
   kmsKeyArn?: string;
@@ -124,6 +135,10 @@ export interface ReportRow {
   /** In scope, not complete: what is left, in a sentence. */
   outstanding?: string;
   signOff: SignOffState;
+  /** In scope: the applications' sign-off states (when any application is known). */
+  applications?: { app: string; state: ApplicationSignOffState; by?: string; at?: string }[];
+  /** In scope: concerns recorded by the applications' owners, outstanding until signed off. */
+  concerns?: SignOffConcern[];
   findings: Finding[];
 }
 
@@ -136,6 +151,9 @@ export interface ReportVerdict {
     /** In-scope rows whose twin is healthy and whose source is deleted. */
     inScopeComplete: number;
     findings: number;
+    /** In-scope rows whose applications have not all signed off, and those with concerns. */
+    signOffPending: number;
+    concerns: number;
   };
   /** Why the goal is not met, one short line each; empty when met. */
   reasons: string[];
@@ -178,6 +196,11 @@ export interface MigrationInput {
   decision?: DecisionRecord;
   /** From the status module's nextStepOf (the workflow computes it: it needs job records). */
   nextStep?: NextStep;
+  /**
+   * Sign-off: the migration's applications (its cutover plans' apps; empty: the file system's
+   * `app` tag is used) and every record. Absent: the `app` tag, no record.
+   */
+  signOff?: { applications: string[]; records: SignOffRecord[] };
 }
 
 export interface ReportInput {
@@ -375,7 +398,7 @@ function inScopeRow(
       };
   const view = migrationView(m);
   row.migration = view;
-  row.signOff = 'pending';
+  applySignOff(row, m);
   const mapping = buildMappingOf(r);
   const twinId = mapping.targetFileSystemId;
   const twin = twinId ? inventory.get(fsKey(r.accountId, r.region, twinId)) : undefined;
@@ -422,7 +445,50 @@ function inScopeRow(
   }
   row.complete = row.twin?.healthy === true && row.sourceDeleted === true;
   if (!row.complete) row.outstanding = outstandingOf(row, view);
+  if (row.concerns?.length) {
+    const concerns = row.concerns
+      .map(
+        (c) =>
+          `concerns from ${c.app}: ${c.text}${c.components.length ? ` (${c.components.join(', ')})` : ''}`,
+      )
+      .join('; ');
+    row.outstanding = row.outstanding ? `${row.outstanding}; ${concerns}` : concerns;
+  }
   return row;
+}
+
+function applySignOff(row: ReportRow, m: MigrationInput): void {
+  const planned = m.signOff?.applications ?? [];
+  const applications = planned.length ? planned : row.app ? [row.app] : [];
+  if (!applications.length) {
+    row.signOff = 'not-applicable';
+    return;
+  }
+  const states = applicationSignOffs(applications, m.signOff?.records ?? []);
+  row.applications = states.map((a) => ({
+    app: a.app,
+    state: a.state,
+    ...(a.latest ? { by: a.latest.by, at: a.latest.at } : {}),
+  }));
+  const concerns = states.flatMap((a) =>
+    a.state === 'concerns' && a.latest
+      ? [
+          {
+            app: a.app,
+            text: a.latest.text ?? '',
+            components: a.latest.components,
+            by: a.latest.by,
+            at: a.latest.at,
+          },
+        ]
+      : [],
+  );
+  if (concerns.length) row.concerns = concerns;
+  row.signOff = concerns.length
+    ? 'concerns'
+    : states.every((a) => a.state === 'signed-off')
+      ? 'signed-off'
+      : 'pending';
 }
 
 function outstandingOf(row: ReportRow, view: MigrationView): string {
@@ -554,17 +620,30 @@ export function verdictOf(rows: ReportRow[], reportFindings: Finding[] = []): Re
     findings += r.findings.length;
   }
   const incomplete = counts.in_scope - inScopeComplete;
+  const inScope = rows.filter((r) => r.category === 'in_scope');
+  const signOffPending = inScope.filter((r) => r.signOff === 'pending').length;
+  const withConcerns = inScope.filter((r) => r.signOff === 'concerns').length;
   const reasons: string[] = [];
   if (counts.exception) reasons.push(`${counts.exception} unencrypted file system(s) no decision covers`);
   if (findings) reasons.push(`${findings} finding(s)`);
   if (incomplete) reasons.push(`${incomplete} in-scope migration(s) not complete`);
+  // The goal counts as met only with every application signed off (issue 16 §2).
+  if (withConcerns) reasons.push(`${withConcerns} in-scope file system(s) with application concerns`);
+  if (signOffPending) reasons.push(`${signOffPending} in-scope file system(s) awaiting application sign-off`);
   const goalMet = reasons.length === 0;
   const tally =
     `${rows.length} file system(s): ${counts.exception} exception(s), ${inScopeComplete}/${counts.in_scope} in scope complete, ` +
     `${counts.excluded} excluded, ${counts.encrypted_not_migrated} encrypted not migrated, ${findings} finding(s)`;
   return {
     goalMet,
-    counts: { ...counts, total: rows.length, inScopeComplete, findings },
+    counts: {
+      ...counts,
+      total: rows.length,
+      inScopeComplete,
+      findings,
+      signOffPending,
+      concerns: withConcerns,
+    },
     reasons,
     line: goalMet ? `Goal met. ${tally}.` : `Goal not met: ${reasons.join(', ')}. ${tally}.`,
   };

@@ -24,6 +24,7 @@ import { InMemoryRunningScans } from './in-memory-running-scans.ts';
 import { ScanAdmission } from './scan-admission.ts';
 import { inProcessDispatcher, type WorkDispatcher, type WorkMessage } from './work-dispatch.ts';
 import { runWorkMessage } from './work-runner.ts';
+import { digestScheduler } from './digest-schedule.ts';
 
 export interface CreateSlackAppOptions {
   config: Config;
@@ -159,6 +160,17 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
+  // Every replica runs the digest's timer; the slot's claim in the store lets one of them post.
+  const digestTimer =
+    services.digest?.channel && receiver.mode !== 'lambda'
+      ? digestScheduler(services.digest, services.digest.channel, {
+          client: app.client,
+          clock,
+          scheduler: options.scheduler ?? systemScheduler,
+          logger: logger.child({ component: 'digest' }),
+        })
+      : undefined;
+
   return {
     // Listeners added later through the handle are known to the guard too.
     app: recordingRegistrar(app, known),
@@ -170,6 +182,12 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
       // After the reporters are attached (above), so a job resumed at start-up is shown in its thread.
       // Not on Lambda: the process freezes between invocations, so the schedule's tick runs jobs there.
       if (receiver.mode !== 'lambda') services.build?.startRunner?.();
+      // Not on Lambda either: EventBridge Scheduler invokes the worker with a digest message there.
+      // Not awaited: catching up a missed slot scans every account, and receiving must not wait for it.
+      if (digestTimer)
+        void digestTimer
+          .start()
+          .catch((err: unknown) => logger.error({ err }, 'digest schedule failed to start'));
       switch (receiver.mode) {
         case 'http': {
           const server = await receiver.receiver.start({
@@ -194,6 +212,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
       await tasks.drain();
     },
     async stop() {
+      digestTimer?.stop();
       await receiver.receiver.stop();
       await tasks.drain();
     },

@@ -62,8 +62,8 @@ export const COMMANDS: CommandHelp[] = [
     name: 'digest',
     usage: 'digest',
     description:
-      'Post the migration digest: progress, stuck migrations, new unencrypted file systems, keys at risk.',
-    available: false,
+      'Post the digest here now: migrations by state and what moved, stuck ones, failures, approvals waiting, new unencrypted file systems, keys at risk, the verdict (anyone).',
+    available: true,
   },
   { name: 'help', usage: 'help', description: 'Show this list.', available: true },
 ];

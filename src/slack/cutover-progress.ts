@@ -16,6 +16,7 @@ import {
 } from '../workflow/cutover/index.ts';
 import type { CutoverThreads } from './cutover-threads.ts';
 import { applicationKey, consumerKey } from './cutover-threads.ts';
+import { signOffRequestMessage } from '#blocks/sign-off.ts';
 import { ThreadProgressMessage, type ProgressMessageOptions } from './thread-progress.ts';
 import { decommissionOfferMessage } from '#blocks/decommission.ts';
 
@@ -127,6 +128,28 @@ export class CutoverProgressReporter implements IoHost {
       await this.messageFor(d.migrationId, DECOMMISSION_OFFER_KEY).show(() =>
         decommissionOfferMessage(view.fileSystemId, d.migrationId),
       );
+    // Issue 16 §2: once the application runs on the new file system, its owner is asked to sign off.
+    if (d.status === 'cut_over') await this.askSignOff(d, view.fileSystemId, view.owner.ownerUserId);
+  }
+
+  /** A one-off request in the thread (not edited later), mentioning the owner. */
+  private async askSignOff(d: CutoverApplicationProgress, fileSystemId: string, ownerUserId?: string) {
+    try {
+      const thread = await this.o.threads.thread(d.migrationId);
+      if (!thread) return;
+      await this.o.client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+        ...signOffRequestMessage({
+          migrationId: d.migrationId,
+          fileSystemId,
+          app: d.app,
+          ...(ownerUserId ? { ownerUserId } : {}),
+        }),
+      });
+    } catch (err) {
+      this.o.logger.warn({ err, migrationId: d.migrationId, app: d.app }, 'could not ask for sign-off');
+    }
   }
 
   /** A one-off warning in the thread (not edited later): the owner must see it. */

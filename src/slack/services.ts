@@ -10,6 +10,10 @@ import type { CopyPhase } from '../workflow/copy/index.ts';
 import type { RsyncRunbook } from '../workflow/copy/rsync/index.ts';
 import type { StatusQuery } from '../workflow/status/index.ts';
 import type { ValidateWorkflow } from '../workflow/validate/index.ts';
+import type { DigestPoster, SlotOutcome } from '../workflow/digest/index.ts';
+import type { SignOffWorkflow } from '../workflow/signoff/index.ts';
+import type { Digest } from '../domain/digest.ts';
+import type { DigestSchedule } from '../domain/digest-schedule.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
 import type { ConsumerReport } from '../domain/consumers.ts';
 import type { CutoverPhase } from '../workflow/cutover/index.ts';
@@ -58,6 +62,27 @@ export interface SlackServices {
   requests?: RequestLedger;
   /** The validation report (`/efs-encrypt validate`, its Export button); absent until provided. */
   validate?: ValidateService;
+  /** Digests (`/efs-encrypt digest`, the schedule); absent until provided. */
+  digest?: DigestService;
+  /** Application sign-off (issue 16 §2): Signed off / Concerns in the migration's thread. */
+  signOff?: Pick<SignOffWorkflow, 'record' | 'applications'>;
+}
+
+/**
+ * What the Slack app needs of the digest phase. The poster is passed per call: it wraps the app's
+ * own Web API client, which exists only once the app is made.
+ */
+export interface DigestService {
+  postSlot(slot: Date, channel: string, poster: DigestPoster): Promise<SlotOutcome>;
+  postOnDemand(
+    channel: string,
+    request: { requestedBy: string },
+    poster: DigestPoster,
+  ): Promise<{ digest: Digest; messageTs: string }>;
+  /** When the bot process posts on its own (EFS_ENCRYPT_DIGEST_SCHEDULE). */
+  schedule: DigestSchedule;
+  /** EFS_ENCRYPT_DIGEST_CHANNEL; unset: no scheduled digest. */
+  channel?: string;
 }
 
 /** What the Slack app needs of the validate phase: a fresh report (stored), or a stored one. */

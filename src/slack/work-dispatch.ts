@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BadInputError } from '../domain/errors.ts';
 import type { BackgroundTasks } from './background-tasks.ts';
+import { newCorrelationId } from './correlation.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
 
 type MessageBlock = NonNullable<SlackMessage['blocks']>[number];
@@ -52,10 +53,34 @@ export const ButtonWorkSchema = z.object({
     .optional(),
 });
 
-export const WorkMessageSchema = z.discriminatedUnion('kind', [ScanWorkSchema, ButtonWorkSchema]);
+/**
+ * A digest to post: scheduled (EventBridge Scheduler sends `slot` as its scheduled time, so a
+ * retried invocation claims the same slot and posts nothing twice) or asked for on demand
+ * (`/efs-encrypt digest`: who asked, where private answers go).
+ */
+export const DigestWorkSchema = z.object({
+  kind: z.literal('digest'),
+  /** EventBridge Scheduler's execution ID, or the interaction's. */
+  correlationId: z
+    .string()
+    .min(1)
+    .max(128)
+    .default(() => newCorrelationId()),
+  channelId: id('channel'),
+  slot: z.iso.datetime({ offset: true }).optional(),
+  userId: id('user').optional(),
+  responseUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+export const WorkMessageSchema = z.discriminatedUnion('kind', [
+  ScanWorkSchema,
+  ButtonWorkSchema,
+  DigestWorkSchema,
+]);
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;
 export type ScanWork = z.infer<typeof ScanWorkSchema>;
 export type ButtonWork = z.infer<typeof ButtonWorkSchema>;
+export type DigestWork = z.infer<typeof DigestWorkSchema>;
 
 /** Parses a worker event; a malformed one is refused with every problem named. */
 export function parseWorkMessage(input: unknown): WorkMessage {

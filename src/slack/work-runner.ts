@@ -6,6 +6,7 @@ import type { ListenerDeps } from './listeners/deps.ts';
 import { runScanRequest } from './listeners/commands/scan.ts';
 import type { WorkMessage } from './work-dispatch.ts';
 import { privateReplier } from './private-reply.ts';
+import { runDigestWork } from './digest-in-channel.ts';
 
 /**
  * Runs a dispatched work message in this process and resolves when it is done: what the listener
@@ -17,6 +18,22 @@ export async function runWorkMessage(
   client: webApi.WebClient,
   message: WorkMessage,
 ): Promise<void> {
+  // A scheduled digest has nobody to answer privately: it is handled before the reply set-up.
+  if (message.kind === 'digest') {
+    const { userId, responseUrl } = message;
+    const reply =
+      userId && responseUrl
+        ? privateReplier(deps.responseUrls, {
+            responseUrl,
+            respond: (m) => respondVia(responseUrl)(m as SlackMessage),
+            client,
+            channel: message.channelId,
+            user: userId,
+            log: deps.logger.child({ correlationId: message.correlationId, userId }),
+          })
+        : undefined;
+    return runDigestWork(deps, client, message, reply);
+  }
   // The worker checks the response_url as the listener does: only Slack's host is answered there.
   const viaUrl = respondVia(message.responseUrl);
   const replyPrivately = privateReplier(deps.responseUrls, {

@@ -17,6 +17,8 @@ import type { RequestLedger } from '../domain/request-ledger.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
 import { DynamoReportRepository } from './report-repository.ts';
+import { DynamoDigestRepository } from './digest-repository.ts';
+import { DynamoSignOffRepository } from './sign-off-repository.ts';
 
 export interface OpenStoreOptions {
   /** A real table (config EFS_ENCRYPT_TABLE); unset starts the embedded server. */
@@ -50,6 +52,10 @@ export interface Store {
   cutovers: CutoverRepository;
   /** Validation reports (issue 16), each with the SHA-256 of its exports. */
   reports: DynamoReportRepository;
+  /** Digests (issue 16 §3): scheduled slots claimed once across replicas, on-demand ones by ID. */
+  digests: DynamoDigestRepository;
+  /** Application sign-offs (issue 16 §2), append-only in each migration's partition. */
+  signOffs: DynamoSignOffRepository;
   tableName: string;
   /** The embedded server's endpoint, when the store is embedded (this process's server or another's). */
   endpoint?: string;
@@ -123,6 +129,8 @@ export function createRepositories(
   | 'requests'
   | 'cutovers'
   | 'reports'
+  | 'digests'
+  | 'signOffs'
 > {
   const clock = options.clock ?? systemClock;
   const doc = createDocumentClient(client);
@@ -137,5 +145,7 @@ export function createRepositories(
     requests: new DynamoRequestLedger(doc, tableName, clock),
     cutovers: new DynamoCutoverRepository(doc, tableName, events, clock),
     reports: new DynamoReportRepository(doc, tableName),
+    digests: new DynamoDigestRepository(doc, tableName),
+    signOffs: new DynamoSignOffRepository(doc, tableName, events),
   };
 }

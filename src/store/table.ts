@@ -25,7 +25,9 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | job               | same                                | `JOB#<kind>#<generation>`   | `JOB_OPEN` / `<createdAt>#<jobId>` while queued or running |
  * | running scan      | `RUNNING_SCAN`                      | `<scope key>`               |                            |
  * | cutover records   | `FS#…` (the migration's)            | `CUTOVER#…` (cutover-repository.ts) |                    |
+ * | sign-off          | `FS#…` (the migration's)            | `SIGNOFF#<app>#<at>#<n>` (sign-off-repository.ts) |    |
  * | validation report | `REPORT#<reportId>`                 | `HEADER`, `CHUNK#<n>`       | `REPORT` / `<generatedAt>#<id>` (header) |
+ * | digest            | `DIGEST#<slot ISO>` or `DIGEST#<id>`| `DIGEST`                    | `DIGEST_SLOT` / `<slot>` (scheduled) |
  */
 
 export const GSI1 = 'gsi1';
@@ -48,6 +50,10 @@ export const Keys = {
   runningScans: 'RUNNING_SCAN',
   report: (reportId: string) => `REPORT#${reportId}`,
   reportList: 'REPORT',
+  /** A digest: scheduled ones by slot (the claim), on-demand ones by ID (digest-repository.ts). */
+  digest: (key: string) => `DIGEST#${key}`,
+  digestItem: 'DIGEST',
+  digestSlots: 'DIGEST_SLOT',
   /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
   request: (fingerprint: string) => `REQUEST#${fingerprint}`,
   requestClaim: 'CLAIM',

@@ -436,3 +436,70 @@ describe('verdict (property)', () => {
     );
   });
 });
+
+describe('application sign-off in the verdict (issue 16 §2)', () => {
+  const record = (decision: 'signed_off' | 'concerns', at: string, app = 'billing') => ({
+    migrationId: migrationId(ACCOUNT, REGION, 'fs-00000000000000003'),
+    fileSystemId: 'fs-00000000000000003',
+    app,
+    decision,
+    ...(decision === 'concerns' ? { text: 'slow' } : {}),
+    components: decision === 'concerns' ? ['api'] : [],
+    by: 'U0OWNER01',
+    role: 'owner' as const,
+    at,
+  });
+  const done = (signOff?: MigrationInput['signOff']) => ({
+    ...migration('fs-00000000000000003', 'decommissioned', {
+      resources: { targetFileSystemId: 'fs-0000000000000000b' },
+    }),
+    ...(signOff ? { signOff } : {}),
+  });
+
+  it.each([
+    { name: 'no application known', signOff: undefined, state: 'not-applicable', goalMet: true },
+    {
+      name: 'an application, nothing recorded',
+      signOff: { applications: ['billing'], records: [] },
+      state: 'pending',
+      goalMet: false,
+    },
+    {
+      name: 'signed off',
+      signOff: { applications: ['billing'], records: [record('signed_off', '2026-04-01T00:00:00Z')] },
+      state: 'signed-off',
+      goalMet: true,
+    },
+    {
+      name: 'concerns',
+      signOff: { applications: ['billing'], records: [record('concerns', '2026-04-01T00:00:00Z')] },
+      state: 'concerns',
+      goalMet: false,
+    },
+    {
+      name: 'concerns, then signed off: the latest counts',
+      signOff: {
+        applications: ['billing'],
+        records: [record('signed_off', '2026-04-02T00:00:00Z'), record('concerns', '2026-04-01T00:00:00Z')],
+      },
+      state: 'signed-off',
+      goalMet: true,
+    },
+    {
+      name: 'one of two applications signed off',
+      signOff: {
+        applications: ['billing', 'search'],
+        records: [record('signed_off', '2026-04-01T00:00:00Z')],
+      },
+      state: 'pending',
+      goalMet: false,
+    },
+  ])('$name: $state, goal met $goalMet', ({ signOff, state, goalMet }) => {
+    const report = buildValidationReport(input([twinFs('fs-0000000000000000b')], [done(signOff)]));
+    const r = row(report.rows, 'fs-00000000000000003');
+    expect(r.complete).toBe(true);
+    expect(r.signOff).toBe(state);
+    expect(report.verdict.goalMet).toBe(goalMet);
+    if (state === 'concerns') expect(r.outstanding).toBe('concerns from billing: slow (api)');
+  });
+});

@@ -80,7 +80,15 @@ describe('the bot stack', () => {
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 8 ? * MON *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
-      State: 'DISABLED',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Input: JSON.stringify({
+          kind: 'digest',
+          channelId: 'C0DIGEST1',
+          slot: '<aws.scheduler.scheduled-time>',
+          correlationId: '<aws.scheduler.execution-id>',
+        }),
+      }),
     });
     botTemplate(false).resourcePropertiesCountIs(
       'AWS::Scheduler::Schedule',

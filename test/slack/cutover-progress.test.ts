@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { CUTOVER_ROLLBACK_ACTION_ID, CUTOVER_WAIVE_ACTION_ID } from '#blocks/cutover-progress.ts';
 import { limitBreaches, type Block } from '#blocks/limits.ts';
+import { SIGN_OFF_OK_ACTION_ID } from '#blocks/sign-off.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { CutoverProgressReporter } from '../../src/slack/cutover-progress.ts';
 import { CutoverThreads } from '../../src/slack/cutover-threads.ts';
@@ -140,6 +141,20 @@ describe('CutoverProgressReporter', () => {
     expect(String(warning.text)).toContain(`<@${OWNER}>`);
     expect(JSON.stringify(warning.blocks)).toContain('rolled back automatically');
     expect(JSON.stringify(warning.blocks)).toContain('circuit breaker rolled the service back');
+  });
+
+  it('asks the owner for sign-off in the thread once the application is cut over (issue 16 §2)', async () => {
+    const w = await world();
+    w.phase.changes.push(changeRecord(shop, 0, 'verified'), changeRecord(shop, 1, 'verified'));
+    const { chat, reporter } = w.reporter();
+    await reporter.notify(
+      w.msg(CutoverMessageCodes.application, { status: 'cut_over', detail: 'all verified' }),
+    );
+    await reporter.settled();
+    const ask = chat.calls.find((c) => String(c.args.text).includes('Sign-off of shop requested'));
+    expect(ask?.args.thread_ts).toBe(THREAD);
+    expect(String(ask?.args.text)).toContain(`<@${OWNER}>`);
+    expect(JSON.stringify(ask?.args.blocks)).toContain(SIGN_OFF_OK_ACTION_ID);
   });
 
   it('shows nothing for a cutover not asked from Slack (no thread recorded)', async () => {

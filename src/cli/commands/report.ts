@@ -76,6 +76,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
           migrations: runtime.store.migrations,
           jobs: runtime.store.jobs,
           reports: runtime.store.reports,
+          signOffs: runtime.store.signOffs,
+          cutovers: runtime.store.cutovers,
           clock: runtime.clock,
           surface: 'cli',
         });

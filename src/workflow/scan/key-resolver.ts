@@ -15,6 +15,7 @@ export interface KeyInfo {
   keyArn?: string;
   keyManager?: KeyManager;
   keyState?: string;
+  deletionDate?: string;
   aliases: string[];
   errors: ReadError[];
 }
@@ -62,6 +63,7 @@ export function createKeyResolver(kms: ScanKms): KeyResolver {
         keyArn: meta?.Arn,
         keyManager: meta?.KeyManager,
         keyState: meta?.KeyState,
+        ...(meta?.DeletionDate ? { deletionDate: meta.DeletionDate.toISOString() } : {}),
         aliases: aliasesOf(meta?.KeyId),
         errors: aliasErrors,
       };

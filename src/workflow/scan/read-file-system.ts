@@ -137,6 +137,7 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     keyAliases: key?.aliases ?? [],
     keyManager: key?.keyManager,
     keyState: key?.keyState,
+    ...(key?.deletionDate ? { keyDeletionDate: key.deletionDate } : {}),
     tags: tagsToRecord(fs.Tags),
     lifecyclePolicies: lifecycle.map(toLifecyclePolicyRecord),
     backupPolicyStatus: backup,

@@ -12,4 +12,6 @@ export type {
   ValidationReportRepository,
   ValidateMigrations,
   ValidateJobs,
+  ValidateSignOffs,
+  ValidateCutovers,
 } from './ports.ts';

@@ -3,6 +3,8 @@ import type { JobRepository } from '../../domain/job.ts';
 import type { MigrationRepository } from '../../domain/migration.ts';
 import type { StoredValidationReport, ValidationReportSummary } from '../../domain/validation-report.ts';
 import type { IoHost } from '../io-host.ts';
+import type { SignOffRecord } from '../../domain/sign-off.ts';
+import type { CutoverRepository } from '../../domain/cutover-records.ts';
 
 /**
  * What the validate phase calls, declared by the phase itself (as the scan's ports are); the
@@ -23,9 +25,18 @@ export interface ValidationReportRepository {
   listReports(limit?: number): Promise<ValidationReportSummary[]>;
 }
 
-export type ValidateMigrations = Pick<MigrationRepository, 'listMigrations' | 'getDecision'>;
+/** getSnapshot: the file system's tags name its application when no cutover plan does (sign-off). */
+export type ValidateMigrations = Pick<MigrationRepository, 'listMigrations' | 'getDecision'> &
+  Partial<Pick<MigrationRepository, 'getSnapshot'>>;
 export type ValidateJobs = Pick<JobRepository, 'listJobsForMigration'>;
 
 export interface ValidateProgress {
   io: IoHost;
 }
+
+/** Application sign-off records of a migration, oldest first (src/store sign-off-repository.ts). */
+export interface ValidateSignOffs {
+  listSignOffs(migrationId: string): Promise<SignOffRecord[]>;
+}
+/** The cutover plans name each migration's applications. */
+export type ValidateCutovers = Pick<CutoverRepository, 'listPlans'>;

@@ -4,6 +4,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { BadInputError } from '../../domain/errors.ts';
 import { jobActivityOf, type JobRecord } from '../../domain/job.ts';
 import type { MigrationRecord } from '../../domain/migration.ts';
+import { ownership } from '../../domain/inventory.ts';
 import type { NextStep } from '../../domain/status-view.ts';
 import { exportDigests } from '../../domain/validation-export.ts';
 import {
@@ -18,6 +19,8 @@ import { localLeaseHolders, type LeaseHolderProbe } from '../jobs/index.ts';
 import { silentIoHost, type IoHost } from '../io-host.ts';
 import { nextStepOf, type Surface } from '../status/index.ts';
 import type {
+  ValidateCutovers,
+  ValidateSignOffs,
   ValidateJobs,
   ValidateMigrations,
   ValidateScanner,
@@ -37,6 +40,9 @@ export interface ValidateWorkflowDeps {
   idGenerator?: () => string;
   /** Store reads in flight at once (default 8). */
   concurrency?: number;
+  /** Application sign-off (issue 16 §2): the records and the cutover plans naming each migration's apps. */
+  signOffs?: ValidateSignOffs;
+  cutovers?: ValidateCutovers;
 }
 
 export interface ValidateRequest {
@@ -85,7 +91,28 @@ export function createValidateWorkflow(deps: ValidateWorkflowDeps): ValidateWork
     return { ...job, activity: jobActivityOf(job, deps.clock.now(), liveness) };
   };
 
+  async function signOffOf(record: MigrationRecord): Promise<MigrationInput['signOff']> {
+    if (!deps.signOffs || record.state === 'excluded') return undefined;
+    const [plans, records] = await Promise.all([
+      deps.cutovers ? deps.cutovers.listPlans(record.id) : [],
+      deps.signOffs.listSignOffs(record.id),
+    ]);
+    // The same applications the sign-off workflow asks: the plans' apps, else the `app` tag.
+    let applications = plans.map((p) => p.app);
+    if (!applications.length && deps.migrations.getSnapshot) {
+      const snapshot = await deps.migrations.getSnapshot(record.id);
+      const app = snapshot ? ownership(snapshot.fileSystem).app : undefined;
+      if (app) applications = [app];
+    }
+    return { applications, records };
+  }
+
   async function inputOf(record: MigrationRecord): Promise<MigrationInput> {
+    const signOff = await signOffOf(record);
+    return { ...(await decidedInputOf(record)), ...(signOff ? { signOff } : {}) };
+  }
+
+  async function decidedInputOf(record: MigrationRecord): Promise<MigrationInput> {
     const decision = await deps.migrations.getDecision(record.id);
     // Only migrations still on their way need a next step (and their job records).
     if (NO_NEXT_STEP.has(record.state)) return { record, ...(decision ? { decision } : {}) };

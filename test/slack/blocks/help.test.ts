@@ -35,7 +35,13 @@ describe('help builders', () => {
     expect(shown).toContain('`/efs-encrypt build <file-system-id>|all`: Create');
     expect(shown).toContain('`/efs-encrypt status [file-system-id]`: Show where');
     expect(shown).toContain('`/efs-encrypt validate`: Build the validation report');
-    expect(shown).toContain('`/efs-encrypt digest` _(coming)_');
+    expect(shown).toContain('`/efs-encrypt digest`: Post the digest here now');
+    expect(shown).not.toContain('(coming)');
+    const later = helpMessage('/efs-encrypt', [
+      ...COMMANDS,
+      { name: 'later', usage: 'later', description: 'Not yet.', available: false },
+    ]);
+    expect(JSON.stringify(later.blocks)).toContain('`/efs-encrypt later` _(coming)_');
   });
 
   it('quote an unknown word safely', () => {

@@ -141,7 +141,10 @@ async function migrateSource(): Promise<string> {
   });
   for (const to of ['copying', 'synced', 'final_sync'] as const) m = await step(m, to);
   m = await step(m, 'verified', { facts: { verificationClean: true } });
-  for (const to of ['cutover_pending', 'cut_over', 'decommission_pending'] as const) m = await step(m, to);
+  m = await step(m, 'cutover_pending');
+  // Every consumer cut over (the cutover guard on main since #14).
+  m = await step(m, 'cut_over', { facts: { consumersRemaining: 0 } });
+  m = await step(m, 'decommission_pending');
   await efs.send(new DeleteFileSystemCommand({ FileSystemId: SOURCE }));
   passTime(10 * 60_000);
   await step(m, 'decommissioned', {

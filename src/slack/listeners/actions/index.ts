@@ -3,6 +3,11 @@ import { PLAN_OPEN_ACTION_ID } from '#blocks/plan-modal.ts';
 import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import { CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
 import { VALIDATION_EXPORT_ACTION_ID } from '#blocks/validation-report.ts';
+import { DIGEST_FULL_REPORT_ACTION_ID, DIGEST_PLAN_ACTION_ID } from '#blocks/digest.ts';
+import { digestFullReportAction } from './digest-full-report.ts';
+import { digestPlanOpenAction } from './digest-plan-open.ts';
+import { SIGN_OFF_CONCERNS_ACTION_ID, SIGN_OFF_OK_ACTION_ID } from '#blocks/sign-off.ts';
+import { signOffConcernsAction, signOffOkAction } from './sign-off.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { registerBuildActions } from './build-register.ts';
 import { registerCopyActions } from './copy-register.ts';
@@ -26,6 +31,22 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(
     { action_id: VALIDATION_EXPORT_ACTION_ID, type: 'block_actions' },
     validationExportAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: DIGEST_FULL_REPORT_ACTION_ID, type: 'block_actions' },
+    digestFullReportAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: DIGEST_PLAN_ACTION_ID, type: 'block_actions' },
+    digestPlanOpenAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: SIGN_OFF_OK_ACTION_ID, type: 'block_actions' },
+    signOffOkAction(deps),
+  );
+  app.action<BlockButtonAction>(
+    { action_id: SIGN_OFF_CONCERNS_ACTION_ID, type: 'block_actions' },
+    signOffConcernsAction(deps),
   );
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { errorMessage } from '#blocks/error.ts';
-import { pageOf, planModal } from '#blocks/plan-modal.ts';
+import { PLAN_PAGE_SIZE, pageOf, planModal } from '#blocks/plan-modal.ts';
 import { BadInputError } from '../../../domain/errors.ts';
 import { describeBasis, planCandidates } from '../../../workflow/decide/index.ts';
 import { newCorrelationId } from '../../correlation.ts';
@@ -21,6 +21,8 @@ export interface OpenPlanRequest {
   /** Where the summary goes when the plan is saved; in `threadTs`'s thread when given. */
   channelId?: string;
   threadTs?: string;
+  /** Open on the page holding this file system (the digest's Plan migration button). */
+  focus?: { accountId: string; region: string; fileSystemId: string };
 }
 
 /** Opens the plan modal on its first page, prefilled with the stored decisions; admins only. */
@@ -33,13 +35,14 @@ export async function openPlanModal(deps: ListenerDeps, req: OpenPlanRequest): P
     );
   const basis = await decide.workflow.basisFor({ scanId: req.scanId });
   const candidates = planCandidates(basis);
-  const statuses = await decide.workflow.statusOf(pageOf(candidates, 0));
+  const page = req.focus ? focusPage(candidates, req.focus) : 0;
+  const statuses = await decide.workflow.statusOf(pageOf(candidates, page));
   await req.client.views.open({
     trigger_id: req.triggerId,
     view: planModal({
       metadata: {
         ...(basis.scanId ? { scanId: basis.scanId } : { asOf: basis.asOf }),
-        page: 0,
+        page,
         channelId: req.channelId,
         threadTs: req.threadTs,
       },
@@ -48,6 +51,22 @@ export async function openPlanModal(deps: ListenerDeps, req: OpenPlanRequest): P
       origin: describeBasis(basis),
     }),
   });
+}
+
+/** The page of the modal that shows `focus`; a clear refusal when the latest scans do not list it unencrypted. */
+function focusPage(
+  candidates: { accountId: string; region: string; fileSystemId: string }[],
+  focus: { accountId: string; region: string; fileSystemId: string },
+): number {
+  const index = candidates.findIndex(
+    (c) =>
+      c.fileSystemId === focus.fileSystemId && c.accountId === focus.accountId && c.region === focus.region,
+  );
+  if (index < 0)
+    throw new BadInputError(
+      `${focus.fileSystemId} (${focus.accountId} ${focus.region}) is not unencrypted in the latest scan: it may be encrypted or deleted since. Run \`/efs-encrypt scan\` to see it as it is now.`,
+    );
+  return Math.floor(index / PLAN_PAGE_SIZE);
 }
 
 /** The Plan button on a scan summary: the summary's thread receives the plan summary. */

@@ -5,7 +5,7 @@ import type { ListenerDeps } from '../deps.ts';
 
 /** Export CSV + JSON + Markdown on a validation report: the three files in the report's thread. */
 export function validationExportAction(deps: ListenerDeps) {
-  // Titled "Export" like the scan's; registered under its own key (the work registry needs one per button).
+  // Keyed apart from the scan's Export (same title): the registry finds button work by key.
   return backgroundButton(
     deps,
     'Export',

@@ -14,11 +14,12 @@ import { cutoverFromCommand } from './cutover.ts';
 import { scanFromCommand } from './scan.ts';
 import { statusFromCommand } from './status.ts';
 import { validateFromCommand } from './validate.ts';
+import { digestFromCommand } from './digest.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
 import { privateReplier } from '../../private-reply.ts';
 
 /** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
-const STARTS_WORK = new Set(['scan', 'build', 'export', 'cutover', 'validate']);
+const STARTS_WORK = new Set(['scan', 'build', 'export', 'cutover', 'validate', 'digest']);
 
 /**
  * `/efs-encrypt [subcommand]`. Acknowledges first (Slack allows 3 s), answers help privately,
@@ -180,6 +181,15 @@ export function efsEncryptCommand(deps: ListenerDeps) {
           channelId: command.channel_id,
           userId: command.user_id,
           correlationId,
+          replyPrivately,
+        });
+      if (parsed.command.name === 'digest')
+        return await digestFromCommand(deps, {
+          client,
+          channelId: command.channel_id,
+          userId: command.user_id,
+          correlationId,
+          responseUrl: command.response_url,
           replyPrivately,
         });
       if (parsed.command.name === 'status')

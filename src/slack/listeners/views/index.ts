@@ -4,6 +4,8 @@ import { CUTOVER_REJECT_CALLBACK_ID, CUTOVER_WAIVE_CALLBACK_ID } from '#blocks/c
 import { PLAN_CALLBACK_ID } from '#blocks/plan-modal.ts';
 import { DECOMMISSION_CALLBACK_ID } from '#blocks/decommission.ts';
 import { decommissionSubmitView } from './decommission-submit.ts';
+import { SIGN_OFF_CONCERNS_CALLBACK_ID } from '#blocks/sign-off.ts';
+import { signOffConcernsView } from './sign-off-concerns.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyRsyncPassView } from './copy-rsync-pass.ts';
 import { copyWritesStoppedView } from './copy-writes-stopped.ts';
@@ -22,4 +24,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   app.view({ callback_id: COPY_RSYNC_PASS_CALLBACK_ID, type: 'view_submission' }, copyRsyncPassView(deps));
   app.view({ callback_id: CUTOVER_REJECT_CALLBACK_ID, type: 'view_submission' }, cutoverRejectView(deps));
   app.view({ callback_id: CUTOVER_WAIVE_CALLBACK_ID, type: 'view_submission' }, cutoverWaiveView(deps));
+  app.view(
+    { callback_id: SIGN_OFF_CONCERNS_CALLBACK_ID, type: 'view_submission' },
+    signOffConcernsView(deps),
+  );
 }

@@ -71,7 +71,7 @@ describe('/efs-encrypt help', () => {
     const shown = blocksText(reply);
     for (const name of ['scan', 'plan', 'build', 'status', 'export', 'validate', 'digest', 'help'])
       expect(shown).toContain(`/efs-encrypt ${name}`);
-    expect(shown).toContain('(coming)');
+    expect(shown).not.toContain('(coming)');
     expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -82,15 +82,16 @@ describe('/efs-encrypt help', () => {
     expect(reply.body.response_type).toBe('ephemeral');
     expect(reply.body.text).toContain("I don't know `encrypt-everything`");
     expect(reply.body.text).toMatch(
-      /scan, plan, build, cutover, status, export, validate, decommission, digest \(coming\), help/,
+      /scan, plan, build, cutover, status, export, validate, decommission, digest, help/,
     );
   });
 
-  it('says a coming subcommand is not available yet', async () => {
+  it('says so when digests are not set up in this deployment', async () => {
     harness = await startSlackHarness({ services: fakeServices({ result: smallScan() }) });
-    await harness.slashCommand('digest now');
+    await harness.slashCommand('digest');
     const reply = await harness.waitForCall('response_url');
-    expect(reply.body.text).toContain('`/efs-encrypt digest` is coming');
+    expect(reply.body.text).toContain('Digests are not available in this deployment');
+    expect(harness.recorder.callsTo('chat.postMessage')).toHaveLength(0);
   });
 });
 
