@@ -428,7 +428,7 @@ export const SETTINGS_HELP: [string, string][] = [
   ['SLACK_API_URL', 'Slack Web API base URL (tests point it at a recording server).'],
   [
     'EFS_ENCRYPT_ACCOUNTS',
-    'Comma-separated 12-digit account IDs to scan through the role below; or organization: every ACTIVE account of the AWS Organization (ListAccounts with the bot’s own credentials, from the management account or a delegated administrator); or organization:ou-…,ou-…: the accounts directly under those OUs or roots (ListAccountsForParent).',
+    'Comma-separated 12-digit account IDs to scan through the role below; or organization: every ACTIVE account of the AWS Organization (ListAccounts with the bot’s own credentials, from the management account or a delegated administrator); or organization:ou-…,ou-…: the accounts under those OUs or roots and every OU below them (ListAccountsForParent, ListOrganizationalUnitsForParent).',
   ],
   [
     'EFS_ENCRYPT_EXCLUDE_ACCOUNTS',
