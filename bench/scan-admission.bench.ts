@@ -69,8 +69,9 @@ export async function run(): Promise<BenchResult> {
     const clients = createAccountClients(clientOptions);
     // As the bot runs scans by default: worker threads for scans of MIN_PAIRS_FOR_WORKERS pairs or
     // more (EFS_ENCRYPT_SCAN_WORKERS), so the SDK's CPU is not on the thread that answers Slack.
+    // Made even when unused (WORKERS ≤ 1, the default below 4 cores): it starts no thread until a scan asks.
     const workers = createWorkerRegionScanner({
-      workers: WORKERS,
+      workers: Math.max(1, WORKERS),
       worker: { clients: clientOptions, fileSystemConcurrency: DEFAULT_FILE_SYSTEM_CONCURRENCY },
     });
 

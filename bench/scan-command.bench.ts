@@ -41,7 +41,7 @@ const LARGE_BUDGET_MS = 120_000;
 /** /usr/bin/time -v reports the peak RSS the kernel saw, which 50 ms samples can miss. */
 const GNU_TIME = '/usr/bin/time';
 
-interface ScanRun {
+export interface ScanRun {
   wallMs: number;
   startupMs: number;
   callsMs: number;
@@ -113,8 +113,11 @@ async function serveEstate(estateFile: string, statsFile: string): Promise<Runni
   };
 }
 
-/** One fresh `efs-encrypt scan` against a fresh estate process. */
-async function scanOnce(
+/**
+ * One fresh `efs-encrypt scan` against a fresh estate process. `scope.accounts` is what
+ * EFS_ENCRYPT_ACCOUNTS says: account IDs, or `['organization']` to list them from Organizations.
+ */
+export async function scanOnce(
   dir: string,
   estateFile: string,
   scope: { accounts: string[]; regions: string[] },
@@ -176,15 +179,15 @@ async function scanOnce(
   }
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const peakOf = (r: ScanRun) => Math.max(r.sampledPeakMiB ?? 0, r.kernelPeakMiB ?? 0);
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const peakOf = (r: ScanRun) => Math.max(r.sampledPeakMiB ?? 0, r.kernelPeakMiB ?? 0);
 
-function busiestBucket(stats: EstateStats): [string, number] {
+export function busiestBucket(stats: EstateStats): [string, number] {
   return Object.entries(stats.byBucket).sort((a, b) => b[1] - a[1])[0] ?? ['(no call)', 0];
 }
 
 /** Failures a user would see: a non-zero exit, scan failures, incomplete records, file systems missed. */
-function failuresOf(run: ScanRun, expected: number): string[] {
+export function failuresOf(run: ScanRun, expected: number): string[] {
   if (run.exitCode !== 0)
     return [`exit ${run.exitCode ?? 'killed'}${run.stderr ? `: ${run.stderr.split('\n')[0]}` : ''}`];
   const scan = run.scan!;
@@ -196,7 +199,7 @@ function failuresOf(run: ScanRun, expected: number): string[] {
   return problems;
 }
 
-async function ensureCompiled(): Promise<string> {
+export async function ensureCompiled(): Promise<string> {
   if (distFreshness(ROOT, join(ROOT, 'dist')).fresh) return 'dist/ was fresh';
   const started = performance.now();
   await buildDist();

@@ -94,8 +94,9 @@ export async function run(): Promise<BenchResult> {
     const clientOptions = { accounts, roleName: 'EfsEncryptRole', regions, rateLimitPerSecond: RATE };
     const clients = createAccountClients(clientOptions);
     // The bot's defaults: worker threads for scans of MIN_PAIRS_FOR_WORKERS pairs or more.
+    // Made even when unused (WORKERS ≤ 1, the default below 4 cores): it starts no thread until a scan asks.
     const workers = createWorkerRegionScanner({
-      workers: WORKERS,
+      workers: Math.max(1, WORKERS),
       worker: { clients: clientOptions, fileSystemConcurrency: DEFAULT_FILE_SYSTEM_CONCURRENCY },
     });
     const scans = new LastScan();

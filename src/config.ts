@@ -28,10 +28,13 @@ const csv = (item: z.ZodString) => z.string().optional().transform(list).pipe(z.
 
 /**
  * The scan is CPU-bound in the AWS SDK, so large scans spread their regions over worker threads:
- * one per core, at most 4 (each holds its own SDK clients, about 50 MB).
+ * one per core, at most 4 (each holds its own SDK clients and module graph, about 60 MB). Below 4
+ * cores, none: on 2 cores two workers added about 200 MB to the 1,000-file-system scan (460 MB
+ * against 250 MB) and no measurable speed (issue 19), as the main thread still needs a core.
  */
 export function defaultScanWorkers(): number {
-  return Math.min(4, availableParallelism());
+  const cores = availableParallelism();
+  return cores >= 4 ? Math.min(4, cores) : 0;
 }
 
 const intFrom = (def: number, min: number, max: number) =>
@@ -439,7 +442,7 @@ export const SETTINGS_HELP: [string, string][] = [
   ['SLACK_API_URL', 'Slack Web API base URL (tests point it at a recording server).'],
   [
     'EFS_ENCRYPT_ACCOUNTS',
-    'Comma-separated 12-digit account IDs to scan through the role below; or organization: every ACTIVE account of the AWS Organization (ListAccounts with the bot’s own credentials, from the management account or a delegated administrator); or organization:ou-…,ou-…: the accounts directly under those OUs or roots (ListAccountsForParent).',
+    'Comma-separated 12-digit account IDs to scan through the role below; or organization: every ACTIVE account of the AWS Organization (ListAccounts with the bot’s own credentials, from the management account or a delegated administrator); or organization:ou-…,ou-…: the accounts under those OUs or roots and every OU below them (ListAccountsForParent, ListOrganizationalUnitsForParent).',
   ],
   [
     'EFS_ENCRYPT_EXCLUDE_ACCOUNTS',
@@ -475,7 +478,7 @@ export const SETTINGS_HELP: [string, string][] = [
   ],
   [
     'EFS_ENCRYPT_SCAN_WORKERS',
-    `Worker threads for scans of ${MIN_PAIRS_FOR_WORKERS}+ account/region pairs (default: the cores, at most 4; 0 or 1: none).`,
+    `Worker threads for scans of ${MIN_PAIRS_FOR_WORKERS}+ account/region pairs (default: the cores, at most 4, from 4 cores up; 0 or 1: none).`,
   ],
   [
     'EFS_ENCRYPT_MAX_SCANS',

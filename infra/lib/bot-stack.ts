@@ -206,7 +206,8 @@ export class BotStack extends Stack {
     iam5(
       this.botRole,
       ['Resource::*'],
-      'sts:GetCallerIdentity, organizations:ListAccounts and ListAccountsForParent support no resource-level permissions.',
+      'sts:GetCallerIdentity, organizations:ListAccounts, ListAccountsForParent and ListOrganizationalUnitsForParent ' +
+        'support no resource-level permissions.',
     );
     iam5(
       this.botRole,

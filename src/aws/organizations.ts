@@ -1,6 +1,7 @@
 import {
   paginateListAccounts,
   paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
   type Account,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
@@ -15,7 +16,10 @@ import { summariseAwsError } from './aws-errors.ts';
 
 /** Where the accounts come from: the whole organisation, or the accounts directly under some OUs. */
 export interface OrganizationScope {
-  /** Root (r-…) or OU (ou-…-…) IDs; empty: every account of the organisation (ListAccounts). */
+  /**
+   * Root (r-…) or OU (ou-…-…) IDs, each with every OU below it; empty: every account of the
+   * organisation (ListAccounts).
+   */
   parents: string[];
 }
 
@@ -38,7 +42,8 @@ const PAGE_SIZE = 20;
 
 const LISTING_ADVICE =
   'EFS_ENCRYPT_ACCOUNTS=organization lists accounts with the bot’s own credentials: run it in the management ' +
-  'account or a delegated administrator, allowed organizations:ListAccounts and organizations:ListAccountsForParent.';
+  'account or a delegated administrator, allowed organizations:ListAccounts, organizations:ListAccountsForParent and ' +
+  'organizations:ListOrganizationalUnitsForParent.';
 
 export async function listOrganizationAccounts(
   client: OrganizationsClient,
@@ -47,36 +52,53 @@ export async function listOrganizationAccounts(
 ): Promise<OrganizationAccounts> {
   const listed: Account[] = [];
   const skipped: SkippedAccount[] = [];
-  const listings =
-    scope.parents.length === 0
-      ? [
-          {
-            where: '(organization)',
-            operation: 'organizations:ListAccounts',
-            pages: () => paginateListAccounts({ client, pageSize: PAGE_SIZE }, {}),
-          },
-        ]
-      : scope.parents.map((parentId) => ({
-          where: parentId,
-          operation: 'organizations:ListAccountsForParent',
-          pages: () => paginateListAccountsForParent({ client, pageSize: PAGE_SIZE }, { ParentId: parentId }),
-        }));
-  for (const listing of listings) {
+  /** Runs one paginated listing; a failure is reported against `where` and ends that listing only. */
+  const collect = async <T>(where: string, operation: string, pages: () => AsyncIterable<T[]>) => {
+    const items: T[] = [];
     try {
-      for await (const page of listing.pages()) listed.push(...(page.Accounts ?? []));
+      for await (const page of pages()) items.push(...page);
     } catch (e) {
       const s = summariseAwsError(e);
       const advice =
         s.code === 'ParentNotFoundException'
-          ? `${listing.where} is not a root or OU of this organisation: check EFS_ENCRYPT_ACCOUNTS.`
+          ? `${where} is not a root or OU of this organisation: check EFS_ENCRYPT_ACCOUNTS.`
           : LISTING_ADVICE;
-      skipped.push({
-        accountId: listing.where,
-        operation: listing.operation,
-        code: s.code,
-        message: `${s.message} ${advice}`,
-      });
+      skipped.push({ accountId: where, operation, code: s.code, message: `${s.message} ${advice}` });
     }
+    return items;
+  };
+
+  if (scope.parents.length === 0)
+    listed.push(
+      ...(await collect('(organization)', 'organizations:ListAccounts', () =>
+        pagesOf(paginateListAccounts({ client, pageSize: PAGE_SIZE }, {}), (p) => p.Accounts),
+      )),
+    );
+  // Each named root or OU and every OU below it, breadth first, each parent listed once (a root
+  // named beside one of its OUs, or an OU named twice, is not walked again).
+  const pending = [...scope.parents];
+  const walked = new Set<string>();
+  for (let parentId = pending.shift(); parentId !== undefined; parentId = pending.shift()) {
+    if (walked.has(parentId)) continue;
+    walked.add(parentId);
+    const ParentId = parentId;
+    listed.push(
+      ...(await collect(parentId, 'organizations:ListAccountsForParent', () =>
+        pagesOf(
+          paginateListAccountsForParent({ client, pageSize: PAGE_SIZE }, { ParentId }),
+          (p) => p.Accounts,
+        ),
+      )),
+    );
+    // A parent that could not be listed (not found, refused) is reported once, not twice.
+    if (skipped.some((s) => s.accountId === parentId)) continue;
+    const children = await collect(parentId, 'organizations:ListOrganizationalUnitsForParent', () =>
+      pagesOf(
+        paginateListOrganizationalUnitsForParent({ client, pageSize: PAGE_SIZE }, { ParentId }),
+        (p) => p.OrganizationalUnits,
+      ),
+    );
+    for (const ou of children) if (ou.Id) pending.push(ou.Id);
   }
 
   const accounts: string[] = [];
@@ -104,4 +126,8 @@ export async function listOrganizationAccounts(
       });
   }
   return { accounts, skipped };
+}
+
+async function* pagesOf<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined) {
+  for await (const page of pages) yield items(page) ?? [];
 }

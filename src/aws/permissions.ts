@@ -88,6 +88,7 @@ export const BOT_ACCOUNT_ACTIONS: readonly string[] = [
   'sts:GetCallerIdentity',
   'organizations:ListAccounts',
   'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
 ];
 
 /** An SDK service's IAM prefix, where they differ (the estate counts calls by the SDK's name). */

@@ -36,6 +36,7 @@ export function normaliseOrganization(
     Id: ou.Id,
     Name: ou.Name,
     Arn: ou.Arn ?? orgArn('ou', ou.Id),
+    Parent: ou.Parent ?? rootId,
   }));
   const parents = new Set([rootId, ...organizationalUnits.map((ou) => ou.Id)]);
   const seenOus = new Set<string>();
@@ -43,6 +44,16 @@ export function normaliseOrganization(
     if (seenOus.has(ou.Id))
       problems.at([...path, 'organizationalUnits', i, 'Id'], `${ou.Id} is listed twice`);
     seenOus.add(ou.Id);
+    if (!parents.has(ou.Parent))
+      problems.at(
+        [...path, 'organizationalUnits', i, 'Parent'],
+        `${ou.Parent} is neither the root (${rootId}) nor one of organization.organizationalUnits`,
+      );
+    else if (underItself(ou.Id, organizationalUnits))
+      problems.at(
+        [...path, 'organizationalUnits', i, 'Parent'],
+        `${ou.Id} is inside itself through its parents; every OU chain must end at the root (${rootId})`,
+      );
   });
 
   const seen = new Set<string>();
@@ -94,4 +105,15 @@ export function normaliseOrganization(
     organizationalUnits,
     accounts,
   };
+}
+
+/** Whether following `Parent` up from an OU comes back to it (a cycle never reaches the root). */
+function underItself(ouId: string, ous: { Id: string; Parent: string }[]): boolean {
+  const parentOf = new Map(ous.map((ou) => [ou.Id, ou.Parent]));
+  const seen = new Set<string>();
+  for (let at = parentOf.get(ouId); at !== undefined; at = parentOf.get(at)) {
+    if (at === ouId || seen.has(at)) return true;
+    seen.add(at);
+  }
+  return false;
 }

@@ -340,9 +340,16 @@ const organizationInput = z.strictObject({
   managementAccountId: accountIdSchema.optional(),
   /** Accounts that may list the organisation besides the management account. */
   delegatedAdministrators: z.array(accountIdSchema).optional(),
-  /** OUs directly under the root. */
+  /** OUs, each under the root or under another OU (`Parent`, default the root). */
   organizationalUnits: z
-    .array(z.strictObject({ Id: organizationalUnitId, Name: z.string().min(1), Arn: z.string().optional() }))
+    .array(
+      z.strictObject({
+        Id: organizationalUnitId,
+        Name: z.string().min(1),
+        Arn: z.string().optional(),
+        Parent: z.union([organizationalUnitId, rootId]).optional(),
+      }),
+    )
     .optional(),
   accounts: z.array(organizationAccount).min(1, 'an organisation has at least its management account'),
 });

@@ -303,7 +303,11 @@ export function createServices(model: EstateModel): Services {
   const organizations: ServiceBinding = {
     name: 'organizations',
     codec: new Json11Codec('AWSOrganizationsV20161128'),
-    operations: operationsOf(new OrganizationsService(model), ['ListAccounts', 'ListAccountsForParent']),
+    operations: operationsOf(new OrganizationsService(model), [
+      'ListAccounts',
+      'ListAccountsForParent',
+      'ListOrganizationalUnitsForParent',
+    ]),
     throttling: organizationsErrors.throttling,
     unknownOperation: (op) =>
       new AwsApiError(

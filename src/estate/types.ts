@@ -121,7 +121,8 @@ export interface EstateOrganization {
   managementAccountId: string;
   /** Accounts that may list the organisation besides the management account. */
   delegatedAdministrators: string[];
-  organizationalUnits: WithRequired<OrganizationalUnit, 'Id' | 'Arn' | 'Name'>[];
+  /** Each with the root or OU it sits in (ListOrganizationalUnitsForParent answers without it). */
+  organizationalUnits: (WithRequired<OrganizationalUnit, 'Id' | 'Arn' | 'Name'> & { Parent: string })[];
   /** In file order: ListAccounts answers them in this order. */
   accounts: EstateOrganizationAccount[];
 }

@@ -20,8 +20,9 @@ describe('config', () => {
     expect(c.digest.schedule).toBe('0 8 * * 1');
   });
 
-  it('scans on worker threads by default (one per core, at most 4), none when set to 0, and refuses nonsense', () => {
-    expect(loadConfig({}).aws.scanWorkers).toBe(Math.min(4, availableParallelism()));
+  it('scans on worker threads by default from 4 cores (one per core, at most 4), none when set to 0, and refuses nonsense', () => {
+    const cores = availableParallelism();
+    expect(loadConfig({}).aws.scanWorkers).toBe(cores >= 4 ? Math.min(4, cores) : 0);
     expect(loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: '0' }).aws.scanWorkers).toBe(0);
     expect(loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: '3' }).aws.scanWorkers).toBe(3);
     expect(() => loadConfig({ EFS_ENCRYPT_SCAN_WORKERS: 'many' })).toThrow(ConfigError);

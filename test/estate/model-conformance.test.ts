@@ -62,6 +62,7 @@ import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } fr
 import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -222,6 +223,10 @@ const SESSION: [name: string, step: Step][] = [
   [
     'ListAccountsForParent',
     { run: (c) => c.organizations.send(new ListAccountsForParentCommand({ ParentId: OU })) },
+  ],
+  [
+    'ListOrganizationalUnitsForParent',
+    { run: (c) => c.organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-c0c0' })) },
   ],
   [
     'ListAccountsForParent unknown',

@@ -6,6 +6,7 @@ import {
   InvalidInputException,
   ListAccountsCommand,
   ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
   OrganizationsClient,
   paginateListAccounts,
   ParentNotFoundException,
@@ -28,7 +29,7 @@ const ORGANIZATION_ESTATE = {
     Id: 'o-ab12cd34ef',
     RootId: 'r-ab12',
     delegatedAdministrators: [DELEGATED],
-    organizationalUnits: [{ Id: OU, Name: 'Workloads' }],
+    organizationalUnits: [{ Id: OU, Name: 'Workloads' }] as { Id: string; Name: string; Parent?: string }[],
     accounts: [
       { Id: MANAGEMENT, Name: 'management' },
       { Id: MEMBER, Name: 'member', Parent: OU },
@@ -166,6 +167,57 @@ describe('Organizations ListAccountsForParent', () => {
     await expect(
       client.send(new ListAccountsForParentCommand({ ParentId: 'workloads' })),
     ).rejects.toMatchObject({ name: 'InvalidInputException', Reason: 'INVALID_PATTERN' });
+  });
+});
+
+describe('Organizations ListOrganizationalUnitsForParent', () => {
+  test('lists the OUs directly under a root or OU, paged, without their parent', async () => {
+    const nested = structuredClone(ORGANIZATION_ESTATE);
+    nested.organization.organizationalUnits = [
+      { Id: OU, Name: 'Workloads' },
+      { Id: 'ou-ab12-22222222', Name: 'Prod', Parent: OU },
+      { Id: 'ou-ab12-33333333', Name: 'Dev', Parent: OU },
+      { Id: 'ou-ab12-44444444', Name: 'Team', Parent: 'ou-ab12-22222222' },
+    ];
+    const client = organizations(await serve(nested));
+    const root = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-ab12' }));
+    expect(root.OrganizationalUnits).toEqual([
+      { Id: OU, Name: 'Workloads', Arn: `arn:aws:organizations::${MANAGEMENT}:ou/o-ab12cd34ef/${OU}` },
+    ]);
+    const first = await client.send(
+      new ListOrganizationalUnitsForParentCommand({ ParentId: OU, MaxResults: 1 }),
+    );
+    const second = await client.send(
+      new ListOrganizationalUnitsForParentCommand({
+        ParentId: OU,
+        MaxResults: 1,
+        NextToken: first.NextToken,
+      }),
+    );
+    expect([...first.OrganizationalUnits!, ...second.OrganizationalUnits!].map((ou) => ou.Name)).toEqual([
+      'Prod',
+      'Dev',
+    ]);
+    expect(second.NextToken).toBeUndefined();
+    const leaf = await client.send(
+      new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-ab12-44444444' }),
+    );
+    expect(leaf.OrganizationalUnits).toEqual([]);
+    await expect(
+      client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-ab12-99999999' })),
+    ).rejects.toBeInstanceOf(ParentNotFoundException);
+  });
+
+  test('an estate file whose OUs form a cycle or name an unknown parent is refused, with paths', () => {
+    const bad = structuredClone(ORGANIZATION_ESTATE);
+    bad.organization.organizationalUnits = [
+      { Id: OU, Name: 'Workloads', Parent: 'ou-ab12-22222222' },
+      { Id: 'ou-ab12-22222222', Name: 'Prod', Parent: OU },
+      { Id: 'ou-ab12-33333333', Name: 'Lost', Parent: 'ou-ab12-99999999' },
+    ];
+    expect(() => parseEstate(bad, 'bad.json')).toThrow(
+      /organization\.organizationalUnits\[0\]\.Parent: ou-ab12-11111111 is inside itself[\s\S]*organization\.organizationalUnits\[2\]\.Parent: ou-ab12-99999999 is neither the root/,
+    );
   });
 });
 

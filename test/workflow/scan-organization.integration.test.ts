@@ -117,6 +117,47 @@ describe('EFS_ENCRYPT_ACCOUNTS=organization', () => {
     ]);
   });
 
+  it('follows the named OUs into their child OUs, at any depth, each account once', async () => {
+    // Sandbox moved under Workloads, and a third OU under Sandbox holding the caller's account.
+    const NESTED_OU = 'ou-a1b2-33333333';
+    const organization = structuredClone(estate.organization!);
+    organization.organizationalUnits = [
+      ...organization.organizationalUnits.map((ou) =>
+        ou.Id === SANDBOX_OU ? { ...ou, Parent: WORKLOADS_OU } : ou,
+      ),
+      {
+        Id: NESTED_OU,
+        Name: 'Deep',
+        Arn: `arn:aws:organizations::${CALLER}:ou/o/${NESTED_OU}`,
+        Parent: SANDBOX_OU,
+      },
+    ];
+    organization.accounts = organization.accounts.map((a) =>
+      a.Id === CALLER ? { ...a, Parent: NESTED_OU } : a,
+    );
+    const saved = estate;
+    estate = { ...estate, organization };
+    try {
+      const { scan, calls } = await scanWith({ EFS_ENCRYPT_ACCOUNTS: `organization:${WORKLOADS_OU}` });
+      expect(scan.accounts).toEqual([PAYMENTS, ANALYTICS, CALLER]);
+      expect(accountsScanned(scan)).toEqual([CALLER, PAYMENTS]);
+      expect(scan.failures).toEqual([
+        unassumableFailure,
+        { ...suspendedFailure, operation: 'organizations:ListAccountsForParent' },
+      ]);
+      // One listing of accounts and one of child OUs per OU: Workloads, Sandbox, Deep.
+      expect(calls.byOperation['organizations:ListAccountsForParent']).toBe(3);
+      expect(calls.byOperation['organizations:ListOrganizationalUnitsForParent']).toBe(3);
+
+      // Naming a child beside its parent walks it once.
+      const both = await scanWith({ EFS_ENCRYPT_ACCOUNTS: `organization:${SANDBOX_OU},${WORKLOADS_OU}` });
+      expect(both.scan.accounts).toEqual([ANALYTICS, PAYMENTS, CALLER]);
+      expect(both.calls.byOperation['organizations:ListAccountsForParent']).toBe(3);
+    } finally {
+      estate = saved;
+    }
+  });
+
   it('reports an OU the organisation does not have, and scans the others', async () => {
     const { scan } = await scanWith({
       EFS_ENCRYPT_ACCOUNTS: `organization:ou-a1b2-99999999,${WORKLOADS_OU}`,

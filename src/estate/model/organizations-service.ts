@@ -10,6 +10,9 @@ import type {
   ListAccountsForParentResponse,
   ListAccountsRequest,
   ListAccountsResponse,
+  ListOrganizationalUnitsForParentRequest,
+  ListOrganizationalUnitsForParentResponse,
+  OrganizationalUnit,
 } from '@aws-sdk/client-organizations';
 import type { EstateOrganization, EstateOrganizationAccount } from '../types.ts';
 import { AwsApiError } from './api-error.ts';
@@ -47,7 +50,7 @@ export class OrganizationsService {
     const organization = this.organizationFor(ctx);
     const page = this.page(organization.accounts, 'accounts', input);
     return {
-      Accounts: page.items,
+      Accounts: page.items.map(accountOf),
       ...(page.next !== undefined ? { NextToken: page.next } : {}),
     } satisfies ListAccountsResponse;
   }
@@ -57,23 +60,30 @@ export class OrganizationsService {
     input: ListAccountsForParentRequest,
   ): ListAccountsForParentResponse {
     const organization = this.organizationFor(ctx);
-    const parentId = input.ParentId;
-    if (!parentId)
-      throw organizationsErrors.invalidInput('INPUT_REQUIRED', 'You must specify a value for ParentId.');
-    if (!/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(parentId))
-      throw organizationsErrors.invalidInput(
-        'INVALID_PATTERN',
-        `The ParentId ${parentId} does not match the pattern of a root (r-…) or OU (ou-…-…) ID.`,
-      );
-    const known =
-      parentId === organization.RootId || organization.organizationalUnits.some((ou) => ou.Id === parentId);
-    if (!known) throw organizationsErrors.parentNotFound();
+    const parentId = knownParent(organization, input.ParentId);
     const children = organization.accounts.filter((a) => a.Parent === parentId);
     const page = this.page(children, `parent:${parentId}`, input);
     return {
-      Accounts: page.items,
+      Accounts: page.items.map(accountOf),
       ...(page.next !== undefined ? { NextToken: page.next } : {}),
     } satisfies ListAccountsForParentResponse;
+  }
+
+  /** The OUs directly under a root or OU (not their children: callers walk down themselves). */
+  listOrganizationalUnitsForParent(
+    ctx: CallContext,
+    input: ListOrganizationalUnitsForParentRequest,
+  ): ListOrganizationalUnitsForParentResponse {
+    const organization = this.organizationFor(ctx);
+    const parentId = knownParent(organization, input.ParentId);
+    const children = organization.organizationalUnits.filter((ou) => ou.Parent === parentId);
+    const page = this.page(children, `ous:${parentId}`, input);
+    return {
+      OrganizationalUnits: page.items.map(
+        ({ Id, Arn, Name }) => ({ Id, Arn, Name }) satisfies OrganizationalUnit,
+      ),
+      ...(page.next !== undefined ? { NextToken: page.next } : {}),
+    } satisfies ListOrganizationalUnitsForParentResponse;
   }
 
   /** The organisation, if the caller may list it. */
@@ -89,17 +99,13 @@ export class OrganizationsService {
     return organization;
   }
 
-  private page(
-    accounts: EstateOrganizationAccount[],
-    scope: string,
-    input: { NextToken?: string; MaxResults?: number },
-  ) {
+  private page<T>(items: T[], scope: string, input: { NextToken?: string; MaxResults?: number }) {
     if (input.MaxResults !== undefined && input.MaxResults > MAX_RESULTS)
       throw organizationsErrors.invalidInput(
         'MAX_VALUE_EXCEEDED',
         `MaxResults ${input.MaxResults} is above the maximum of ${MAX_RESULTS}.`,
       );
-    const page = pageOf(accounts, {
+    const page = pageOf(items, {
       token: input.NextToken,
       limit: input.MaxResults,
       defaultSize: this.model.options.defaultPageSize,
@@ -113,8 +119,23 @@ export class OrganizationsService {
       invalidLimit: (n) =>
         organizationsErrors.invalidInput('MIN_VALUE_EXCEEDED', `MaxResults ${n} is below the minimum of 1.`),
     });
-    return { items: page.items.map(accountOf), next: page.next };
+    return { items: page.items, next: page.next };
   }
+}
+
+/** The ParentId of a request, checked as Organizations checks it: present, well formed, known. */
+function knownParent(organization: EstateOrganization, parentId: string | undefined): string {
+  if (!parentId)
+    throw organizationsErrors.invalidInput('INPUT_REQUIRED', 'You must specify a value for ParentId.');
+  if (!/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(parentId))
+    throw organizationsErrors.invalidInput(
+      'INVALID_PATTERN',
+      `The ParentId ${parentId} does not match the pattern of a root (r-…) or OU (ou-…-…) ID.`,
+    );
+  const known =
+    parentId === organization.RootId || organization.organizationalUnits.some((ou) => ou.Id === parentId);
+  if (!known) throw organizationsErrors.parentNotFound();
+  return parentId;
 }
 
 function accountOf(account: EstateOrganizationAccount): Account {
