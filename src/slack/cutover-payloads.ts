@@ -29,6 +29,7 @@ const ThreadSchema = z.object({
     .regex(/^\d+\.\d+$/)
     .optional(),
 });
+const ReplanValueSchema = AppValueSchema.extend({ r: z.union([z.literal(0), z.literal(1)]) });
 const RejectMetadataSchema = DecisionSchema.extend(ThreadSchema.shape);
 const WaiveMetadataSchema = ConsumerValueSchema.extend(ThreadSchema.shape);
 
@@ -73,6 +74,15 @@ export function parseDecisionValue(value: unknown, where = 'This button'): Cutov
 export function parseAppValue(value: unknown, where = 'This button'): CutoverApp {
   const v = parseJson(AppValueSchema, value, where, 'a migration and application');
   return { migrationId: v.m, app: v.a };
+}
+
+/** Re-plan with (or without) an instance refresh: the application and which way. */
+export function parseReplanValue(
+  value: unknown,
+  where = 'This button',
+): CutoverApp & { instanceRefresh: boolean } {
+  const v = parseJson(ReplanValueSchema, value, where, 'a migration and application to re-plan');
+  return { migrationId: v.m, app: v.a, instanceRefresh: v.r === 1 };
 }
 
 export function parseConsumerValue(value: unknown, where = 'This button'): CutoverConsumer {
