@@ -3,6 +3,7 @@ import {
   type ApplicationReview,
   type InstanceRefreshChoice,
 } from '#blocks/cutover-review.ts';
+import { cutoverOrderMessage } from '#blocks/cutover-order.ts';
 import { code } from '#blocks/format.ts';
 import { SlackLimits, clip, type SlackMessage } from '#blocks/limits.ts';
 import { BadInputError, ErrorCode, isEfsEncryptError } from '../domain/errors.ts';
@@ -148,6 +149,16 @@ export async function postCutoverReview(
     });
     if (posted.ts) reviewMessages.remember(target.channel, posted.ts, message.blocks);
   }
+  // Several applications go one at a time: the thread says in which order, and admins may change it.
+  if (apps.length >= 2)
+    await target.client.chat.postMessage({
+      channel: target.channel,
+      thread_ts: target.threadTs,
+      ...cutoverOrderMessage(migrationId, {
+        apps: apps.map((a) => a.plan.app),
+        ...(review.order ? { chosenBy: review.order.chosenBy } : {}),
+      }),
+    });
   if (apps.length === 0)
     await target.client.chat.postMessage({
       channel: target.channel,

@@ -30,6 +30,7 @@ const ThreadSchema = z.object({
     .optional(),
 });
 const ReplanValueSchema = AppValueSchema.extend({ r: z.union([z.literal(0), z.literal(1)]) });
+const OrderMetadataSchema = ThreadSchema.omit({ messageTs: true }).extend({ m: MigrationIdSchema });
 const RejectMetadataSchema = DecisionSchema.extend(ThreadSchema.shape);
 const WaiveMetadataSchema = ConsumerValueSchema.extend(ThreadSchema.shape);
 
@@ -112,4 +113,28 @@ export function parseWaiveMetadata(value: unknown): CutoverConsumer & CutoverThr
     threadTs: v.threadTs,
     ...(v.messageTs ? { messageTs: v.messageTs } : {}),
   };
+}
+
+export function parseOrderMetadata(value: unknown): { migrationId: MigrationId } & CutoverThread {
+  const v = parseJson(OrderMetadataSchema, value, 'This form', 'a migration');
+  return { migrationId: v.m, channel: v.channel, threadTs: v.threadTs };
+}
+
+/**
+ * The Choose order… field: application names one per line (blank lines and surrounding spaces
+ * ignored), each a possible `app` tag value. Whether they are this migration's applications, each
+ * once, is the phase's check (checkCutoverOrder), against the stored plans.
+ */
+export function parseOrderLines(text: string | null | undefined): string[] {
+  const lines = (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (!lines.length) throw new BadInputError('Name the applications, one per line, first to last.');
+  const bad = lines.find((l) => !AppSchema.safeParse(l).success);
+  if (bad !== undefined)
+    throw new BadInputError(
+      `"${bad.slice(0, 40)}…" is longer than an application name can be (256 characters); one application per line.`,
+    );
+  return lines;
 }
