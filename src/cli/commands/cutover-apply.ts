@@ -7,6 +7,7 @@ import { UsageError } from '../usage-error.ts';
 import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
+import { crashAfterStep } from '../crash-point.ts';
 
 /**
  * `efs-encrypt cutover plan|apply|rollback|status|waive|order FS_ID`: the CLI twin of the thread's
@@ -155,6 +156,8 @@ async function runCutover(ctx: CliContext, action: Action, ref: string, opts: Cu
         leaseMs: 5 * 60_000,
         holders: localLeaseHolders(),
         io: progress,
+        // Test-only (EFS_ENCRYPT_TEST_HOOKS=1): the crash-point sweep's kill after each recorded call.
+        afterCheckpoint: crashAfterStep(config.crashAfterStep),
       });
       const job = await runner.runJob(queued.jobId);
       const status = await phase.status(id);
