@@ -79,7 +79,14 @@ describe('Re-plan with instance refresh', () => {
     expect(textOf(second)).toContain('autoscaling:StartInstanceRefresh');
     expect(textOf(second)).toContain('Re-plan without instance refresh');
     const told = await world.slack.waitForCall('response_url', (c) => textOf(c).includes('Re-planned'));
-    expect(textOf(told)).toContain(`chosen by <@${ADMIN}>`);
+    expect(textOf(told)).toContain('capacity drops while instances are replaced');
+    // The earlier message no longer offers its Approve: it points at the new plan.
+    const superseded = await world.slack.waitForCall('chat.update', (c) => c.body.ts === first.response.ts);
+    const blocks = superseded.body.blocks as Block[];
+    expect(buttonValue(blocks, CUTOVER_APPROVE_ACTION_ID)).toBeUndefined();
+    expect(JSON.stringify(blocks.find((b) => b.block_id === CUTOVER_DECISION_BLOCK_ID))).toContain(
+      'Superseded by plan revision 2',
+    );
 
     // An approval of the first plan (a stale click) does not cover the new one.
     await world.click(first, CUTOVER_APPROVE_ACTION_ID, PLATFORM_TEAM);
@@ -173,9 +180,7 @@ describe('Choose order…', () => {
       'chat.postMessage',
       (c) => String(c.body.text) === 'Cutover order: jenkins-batch → jenkins',
     );
-    expect(textOf(told)).toContain(
-      `chosen by &lt;@${ADMIN}&gt;`.replace(/&lt;|&gt;/g, (e) => (e === '&lt;' ? '<' : '>')),
-    );
+    expect(textOf(told)).toContain(`chosen by <@${ADMIN}>`);
 
     // jenkins now waits for jenkins-batch: its approval is recorded, its cutover does not start.
     const jenkins = await world.slack.waitForCall('chat.postMessage', (c) =>
