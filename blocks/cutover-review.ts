@@ -18,6 +18,8 @@ import { SlackLimits, clip, packLines, type Block, type SlackMessage } from './l
 export const CUTOVER_REVIEW_ACTION_ID = 'cutover_review';
 export const CUTOVER_APPROVE_ACTION_ID = 'cutover_approve';
 export const CUTOVER_REJECT_ACTION_ID = 'cutover_reject';
+/** Re-plan one application with (or without) an Auto Scaling instance refresh (issue #14 §3). */
+export const CUTOVER_REPLAN_REFRESH_ACTION_ID = 'cutover_replan_refresh';
 /** The block that holds Approve / Reject; replaced by the verdict once one is recorded. */
 export const CUTOVER_DECISION_BLOCK_ID = 'cutover_decision';
 
@@ -35,6 +37,20 @@ export function encodeDecisionValue(v: CutoverDecisionValue): string {
   return JSON.stringify({ m: v.m, a: v.a, d: v.d });
 }
 
+/** What the Re-plan button carries: the application, and whether the new plan refreshes instances. */
+export interface CutoverReplanValue {
+  m: string;
+  a: string;
+  /** 1: plan with an instance refresh; 0: plan without one. */
+  r: 0 | 1;
+}
+
+/**
+ * Whether the application's launch templates feed Auto Scaling groups (so an instance refresh can
+ * be ticked), and whether the plan shown already replaces their instances.
+ */
+export type InstanceRefreshChoice = 'available' | 'on';
+
 /** Who may approve one application, as the phase resolved its owner tag. */
 export interface OwnerView {
   ownerTag?: string;
@@ -48,6 +64,8 @@ export interface ApplicationReview {
   owner: OwnerView;
   /** Where it stands in the admin's order (1-based), when one was chosen. */
   position?: { index: number; of: number };
+  /** Absent when no launch template of the application is used by an Auto Scaling group. */
+  instanceRefresh?: InstanceRefreshChoice;
 }
 
 /** `<@U…>`, or who approves instead and why. */
@@ -94,7 +112,43 @@ const context = (text: string): Block => ({
   elements: [{ type: 'mrkdwn', text: clip(text, SlackLimits.contextElementText) }],
 });
 
-export function decisionButtons(v: CutoverDecisionValue, app: string): Block {
+/**
+ * Re-plan with (or without) an instance refresh: a new plan revision and digest, so an approval
+ * of the plan shown does not cover it. Slack's confirm dialog says what replacing instances costs.
+ */
+export function replanRefreshButton(v: CutoverDecisionValue, choice: InstanceRefreshChoice) {
+  const on = choice === 'available';
+  const value: CutoverReplanValue = { m: v.m, a: v.a, r: on ? 1 : 0 };
+  return {
+    type: 'button' as const,
+    action_id: CUTOVER_REPLAN_REFRESH_ACTION_ID,
+    text: {
+      type: 'plain_text' as const,
+      text: on ? 'Re-plan with instance refresh' : 'Re-plan without instance refresh',
+    },
+    value: JSON.stringify(value),
+    confirm: {
+      title: { type: 'plain_text' as const, text: on ? 'Replace instances?' : 'Keep instances?' },
+      text: {
+        type: 'mrkdwn' as const,
+        text: clip(
+          on
+            ? `*Capacity drops while instances are replaced.* Re-plan *${escapeMrkdwn(clip(v.a, 60))}* with an instance refresh: each Auto Scaling group launching its templates replaces its instances with ones that mount the twin. The new plan needs its own approval.`
+            : `Re-plan *${escapeMrkdwn(clip(v.a, 60))}* without the instance refresh: running instances keep mounting the source until replaced some other way. The new plan needs its own approval.`,
+          SlackLimits.confirmText,
+        ),
+      },
+      confirm: { type: 'plain_text' as const, text: 'Re-plan' },
+      deny: { type: 'plain_text' as const, text: 'Cancel' },
+    },
+  };
+}
+
+export function decisionButtons(
+  v: CutoverDecisionValue,
+  app: string,
+  instanceRefresh?: InstanceRefreshChoice,
+): Block {
   const value = encodeDecisionValue(v);
   return {
     type: 'actions',
@@ -114,6 +168,7 @@ export function decisionButtons(v: CutoverDecisionValue, app: string): Block {
         text: { type: 'plain_text', text: 'Reject' },
         value,
       },
+      ...(instanceRefresh ? [replanRefreshButton(v, instanceRefresh)] : []),
     ],
   };
 }
@@ -132,12 +187,23 @@ export function applicationReviewMessage(review: ApplicationReview): SlackMessag
         SlackLimits.sectionText,
       ),
     ),
+    ...(review.instanceRefresh === 'on'
+      ? [
+          context(
+            ':recycle: *Instance refresh: on.* Each Auto Scaling group below has its instances replaced by ones that mount the twin; capacity drops while instances are replaced.',
+          ),
+        ]
+      : []),
     context(
       `Plan revision ${plan.revision}, digest ${code(plan.digest.slice(0, 12))}, planned ${escapeMrkdwn(plan.plannedAt)}. An approval covers exactly this plan; a new review needs a new approval. Only the owner or an admin may approve or reject.`,
     ),
   ];
   const checklist = packLines(checklistLines(plan.checklist)).map(section);
-  const decision = decisionButtons({ m: review.migrationId, a: app, d: plan.digest }, app);
+  const decision = decisionButtons(
+    { m: review.migrationId, a: app, d: plan.digest },
+    app,
+    review.instanceRefresh,
+  );
   // Header, checklist, "not shown" note and the buttons are always there; consumers get the rest.
   const budget = SlackLimits.blocksPerMessage - head.length - Math.min(checklist.length, 3) - 2;
   const body: Block[] = [];
@@ -207,4 +273,20 @@ export function reviewCutoverElement(migrationId: string) {
 export function cutoverRootMessage(userId: string, fileSystemId: string): SlackMessage {
   const text = `:arrows_counterclockwise: Cutover of ${code(fileSystemId)} to its encrypted twin, asked by <@${userId}>. The review per application, approvals and progress follow in this thread.`;
   return { text: `Cutover of ${fileSystemId}`, blocks: [section(text)] };
+}
+
+/**
+ * A review message whose plan was replaced by a re-plan: its Approve / Reject give way to a line
+ * pointing at the new plan, so nobody approves a plan that is no longer the stored one.
+ */
+export function withSuperseded(blocks: Block[], revision: number, why: string): Block[] {
+  const note = context(
+    `:arrows_counterclockwise: Superseded by plan revision ${revision} (${escapeMrkdwn(clip(why, 300))}), posted below in this thread: approve or reject that one.`,
+  );
+  const at = blocks.findIndex((b) => b.block_id === CUTOVER_DECISION_BLOCK_ID);
+  const kept = at < 0 ? blocks : [...blocks.slice(0, at), ...blocks.slice(at + 1)];
+  return [
+    ...kept.slice(0, SlackLimits.blocksPerMessage - 1),
+    { ...note, block_id: CUTOVER_DECISION_BLOCK_ID },
+  ];
 }

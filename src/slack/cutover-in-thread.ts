@@ -1,4 +1,9 @@
-import { applicationReviewMessage, type ApplicationReview } from '#blocks/cutover-review.ts';
+import {
+  applicationReviewMessage,
+  type ApplicationReview,
+  type InstanceRefreshChoice,
+} from '#blocks/cutover-review.ts';
+import { cutoverOrderMessage } from '#blocks/cutover-order.ts';
 import { code } from '#blocks/format.ts';
 import { SlackLimits, clip, type SlackMessage } from '#blocks/limits.ts';
 import { BadInputError, ErrorCode, isEfsEncryptError } from '../domain/errors.ts';
@@ -94,13 +99,32 @@ export function applicationReviews(review: CutoverReview): ApplicationReview[] {
       fallbackReason: 'no owner was resolved: admins approve',
     };
     const index = order.indexOf(plan.app);
+    const instanceRefresh = instanceRefreshChoice(review, plan);
     return {
       migrationId: review.migrationId,
       plan,
       owner,
       ...(index >= 0 ? { position: { index: index + 1, of: order.length } } : {}),
+      ...(instanceRefresh ? { instanceRefresh } : {}),
     };
   });
+}
+
+/**
+ * Offered only where it means something: a launch template of the application launches an Auto
+ * Scaling group's instances. `on` when the plan shown already replaces them.
+ */
+function instanceRefreshChoice(
+  review: CutoverReview,
+  plan: CutoverReview['plans'][number],
+): InstanceRefreshChoice | undefined {
+  if (plan.changes.some((c) => c.calls.some((call) => call.operation === 'StartInstanceRefresh')))
+    return 'on';
+  const group = review.groups.find((g) => g.app === plan.app);
+  const feedsGroups = group?.consumers.some(
+    (c) => c.kind === 'launch-template' && c.autoScalingGroups.length > 0,
+  );
+  return feedsGroups ? 'available' : undefined;
 }
 
 /**
@@ -125,6 +149,16 @@ export async function postCutoverReview(
     });
     if (posted.ts) reviewMessages.remember(target.channel, posted.ts, message.blocks);
   }
+  // Several applications go one at a time: the thread says in which order, and admins may change it.
+  if (apps.length >= 2)
+    await target.client.chat.postMessage({
+      channel: target.channel,
+      thread_ts: target.threadTs,
+      ...cutoverOrderMessage(migrationId, {
+        apps: apps.map((a) => a.plan.app),
+        ...(review.order ? { chosenBy: review.order.chosenBy } : {}),
+      }),
+    });
   if (apps.length === 0)
     await target.client.chat.postMessage({
       channel: target.channel,

@@ -29,6 +29,8 @@ const ThreadSchema = z.object({
     .regex(/^\d+\.\d+$/)
     .optional(),
 });
+const ReplanValueSchema = AppValueSchema.extend({ r: z.union([z.literal(0), z.literal(1)]) });
+const OrderMetadataSchema = ThreadSchema.omit({ messageTs: true }).extend({ m: MigrationIdSchema });
 const RejectMetadataSchema = DecisionSchema.extend(ThreadSchema.shape);
 const WaiveMetadataSchema = ConsumerValueSchema.extend(ThreadSchema.shape);
 
@@ -75,6 +77,15 @@ export function parseAppValue(value: unknown, where = 'This button'): CutoverApp
   return { migrationId: v.m, app: v.a };
 }
 
+/** Re-plan with (or without) an instance refresh: the application and which way. */
+export function parseReplanValue(
+  value: unknown,
+  where = 'This button',
+): CutoverApp & { instanceRefresh: boolean } {
+  const v = parseJson(ReplanValueSchema, value, where, 'a migration and application to re-plan');
+  return { migrationId: v.m, app: v.a, instanceRefresh: v.r === 1 };
+}
+
 export function parseConsumerValue(value: unknown, where = 'This button'): CutoverConsumer {
   const v = parseJson(ConsumerValueSchema, value, where, 'a migration, application and consumer');
   return { migrationId: v.m, app: v.a, consumerId: v.c };
@@ -102,4 +113,28 @@ export function parseWaiveMetadata(value: unknown): CutoverConsumer & CutoverThr
     threadTs: v.threadTs,
     ...(v.messageTs ? { messageTs: v.messageTs } : {}),
   };
+}
+
+export function parseOrderMetadata(value: unknown): { migrationId: MigrationId } & CutoverThread {
+  const v = parseJson(OrderMetadataSchema, value, 'This form', 'a migration');
+  return { migrationId: v.m, channel: v.channel, threadTs: v.threadTs };
+}
+
+/**
+ * The Choose order… field: application names one per line (blank lines and surrounding spaces
+ * ignored), each a possible `app` tag value. Whether they are this migration's applications, each
+ * once, is the phase's check (checkCutoverOrder), against the stored plans.
+ */
+export function parseOrderLines(text: string | null | undefined): string[] {
+  const lines = (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (!lines.length) throw new BadInputError('Name the applications, one per line, first to last.');
+  const bad = lines.find((l) => !AppSchema.safeParse(l).success);
+  if (bad !== undefined)
+    throw new BadInputError(
+      `"${bad.slice(0, 40)}…" is longer than an application name can be (256 characters); one application per line.`,
+    );
+  return lines;
 }

@@ -10,12 +10,15 @@ import {
   DescribeMountTargetsCommand,
   EFSClient,
 } from '@aws-sdk/client-efs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/domain/clock.ts';
-import { migrationId } from '../../src/domain/inventory.ts';
+import { DescribeLaunchTemplatesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { BuildResourceKeys } from '../../src/domain/build-plan.ts';
+import { ManualClock, systemClock } from '../../src/domain/clock.ts';
+import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
+import { migrationId, type ScanRecord } from '../../src/domain/inventory.ts';
 import type { MigrationEvent } from '../../src/domain/migration.ts';
 import { parseEstate, scaleTiming, startEstateServer, type EstateServer } from '../../src/estate/index.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -23,6 +26,9 @@ import { killChild, startChild, type Child } from '../harness/child-process.ts';
 import { NO_AWS_FILES } from '../harness/sdk-env.ts';
 import * as copyFixture from '../workflow/copy/copy-fixture.ts';
 import { ACCOUNT, decideEstate, FS, KEYS, REGION } from '../workflow/decide/decide-fixture.ts';
+import * as decommissionFixture from '../workflow/decommission/decommission-fixture.ts';
+
+const DECOM = decommissionFixture;
 
 /**
  * Issue 18's crash-point sweep: `efs-encrypt build` and `efs-encrypt copy start` (DataSync), each a
@@ -53,6 +59,8 @@ interface Outcome {
   state: string;
   events: string[];
   resources: Record<string, number>;
+  /** Write calls the estate answered, both runs together (cutover and decommission). */
+  sent?: Record<string, number>;
 }
 
 interface Scenario {
@@ -66,9 +74,17 @@ interface Scenario {
   outcome(g: Ground): Promise<Outcome>;
 }
 
-async function ground(estateJson: unknown, name: string, accounts: string, region: string): Promise<Ground> {
+async function ground(
+  estateJson: unknown,
+  name: string,
+  accounts: string,
+  region: string,
+  /** A store to start from, copied (the cutover's scanned, seeded and planned migration). */
+  storeFrom?: string,
+): Promise<Ground> {
   const dir = await mkdtemp(join(tmpdir(), `crash-${name}-`));
   dirs.push(dir);
+  if (storeFrom) await cp(storeFrom, join(dir, 'store'), { recursive: true });
   const estate = await startEstateServer({
     estate: parseEstate(estateJson, name),
     timing: scaleTiming(SPEED),
@@ -78,7 +94,9 @@ async function ground(estateJson: unknown, name: string, accounts: string, regio
     HOME: process.env.HOME,
     ...NO_AWS_FILES,
     ...Object.fromEntries(
-      ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC'].map((s) => [`AWS_ENDPOINT_URL_${s}`, estate.endpoint]),
+      ['EFS', 'KMS', 'EC2', 'STS', 'DATASYNC', 'CLOUDWATCH', 'ECS', 'LAMBDA', 'AUTO_SCALING', 'BACKUP'].map(
+        (s) => [`AWS_ENDPOINT_URL_${s}`, estate.endpoint],
+      ),
     ),
     AWS_ACCESS_KEY_ID: 'AKIDLOCALESTATE',
     AWS_SECRET_ACCESS_KEY: 'local-estate',
@@ -106,11 +124,19 @@ function shape(events: MigrationEvent[]): string[] {
   );
 }
 
-async function storeOutcome(g: Ground, migrationId: string) {
+/**
+ * `rereads`: event kinds that record a read-only check a resumed run makes again on purpose (the
+ * decommission re-reads every guard until the file system's deletion began: time has passed); a
+ * line of such a kind identical to an earlier one is left out of the shape, in both logs alike.
+ */
+async function storeOutcome(g: Ground, migrationId: string, rereads: string[] = []) {
   const store = await openStore({ dataDir: join(g.dir, 'store'), clock: systemClock });
   try {
     const m = await store.migrations.getMigration(migrationId);
-    return { state: m!.state, events: shape(await store.events.listEvents(migrationId)) };
+    const events = shape(await store.events.listEvents(migrationId)).filter(
+      (line, i, all) => !rereads.includes(line.split(' | ')[0]!) || all.indexOf(line) === i,
+    );
+    return { state: m!.state, events };
   } finally {
     await store.close();
   }
@@ -226,6 +252,250 @@ const copyScenario: Scenario = {
   },
 };
 
+/** What the estate answered to the write calls named, summed over both runs. */
+function sentOf(g: Ground, operations: string[]): Record<string, number> {
+  const by = g.estate.stats().byOperation;
+  return Object.fromEntries(operations.map((o) => [o, by[o] ?? 0]));
+}
+
+/** The sample estate plus gitlab-runner-cache's encrypted twin, as a build leaves it (test/cli/commands/cutover.test.ts). */
+const PLATFORM = '210987654321';
+const SAMPLE_REGION = 'us-east-1';
+const GITLAB = 'fs-6c6ef29eee9d07da5';
+const GITLAB_TWIN = 'fs-0e1c0e2c3d4e5f601';
+async function sampleWithTwin(): Promise<unknown> {
+  const sample = JSON.parse(await readFile(SAMPLE_ESTATE_PATH, 'utf8'));
+  const region = sample.accounts.find((a: { accountId: string }) => a.accountId === PLATFORM).regions[
+    SAMPLE_REGION
+  ];
+  region.fileSystems.push({
+    FileSystemId: GITLAB_TWIN,
+    Encrypted: true,
+    Tags: [{ Key: 'Name', Value: 'gitlab-runner-cache (encrypted)' }],
+    MountTargets: [{ SubnetId: 'subnet-0c1e0a51b2d3e4f51', SecurityGroups: ['sg-0c1e0a51b2d3e4f5b'] }],
+  });
+  return sample;
+}
+
+/**
+ * Once per scenario: the estate scanned (`efs-encrypt scan`, for the inventory snapshot cutover and
+ * decommission read) and `seed` run on the store (and on the CLI), in a store every crash point then
+ * copies: the points start at the command under test, each on a fresh estate from the same file.
+ */
+const templates = new Map<string, Promise<string>>();
+function templateStore(
+  name: string,
+  o: {
+    estate: () => Promise<unknown> | unknown;
+    account: string;
+    region: string;
+    seed(store: Awaited<ReturnType<typeof openStore>>, scan: ScanRecord): Promise<void>;
+    /** CLI commands run after the seed. */
+    then?: string[][];
+  },
+): Promise<string> {
+  let made = templates.get(name);
+  if (!made) {
+    made = (async () => {
+      const g = await ground(await o.estate(), `${name}-template`, o.account, o.region);
+      try {
+        const cli = async (args: string[]) => {
+          const child = startChild([join(process.cwd(), 'bin/efs-encrypt.js'), ...args], g.env, g.dir);
+          children.push(child);
+          const { code } = await child.exited;
+          expect(code, `${args.join(' ')}:\n${child.stderr.join('\n')}`).toBe(0);
+        };
+        await cli(['scan']);
+        // Events dated 25 hours ago: the decommission's idle guard counts from the cutover.
+        const store = await openStore({
+          dataDir: join(g.dir, 'store'),
+          clock: new ManualClock(new Date(Date.now() - 25 * 3_600_000)),
+        });
+        try {
+          await o.seed(store, (await store.scans.getLatestScan())!);
+        } finally {
+          await store.close();
+        }
+        for (const args of o.then ?? []) await cli(args);
+        return join(g.dir, 'store');
+      } finally {
+        await g.estate.close();
+      }
+    })();
+    templates.set(name, made);
+  }
+  return made;
+}
+
+async function putSnapshot(
+  store: Awaited<ReturnType<typeof openStore>>,
+  id: string,
+  scan: ScanRecord,
+  fileSystemId: string,
+) {
+  const fileSystem = scan.fileSystems.find((f) => f.fileSystemId === fileSystemId);
+  if (!fileSystem) throw new Error(`the scan did not find ${fileSystemId}`);
+  await store.migrations.putSnapshot(id, {
+    observedAt: scan.finishedAt ?? scan.startedAt,
+    scanId: scan.scanId,
+    fileSystem,
+  });
+}
+
+/** gitlab-runner-cache recorded verified with its twin, and its cutover planned. */
+const cutoverStore = () =>
+  templateStore('cutover', {
+    estate: sampleWithTwin,
+    account: PLATFORM,
+    region: SAMPLE_REGION,
+    async seed(store, scan) {
+      const created = await store.migrations.createMigration({
+        accountId: PLATFORM,
+        region: SAMPLE_REGION,
+        fileSystemId: GITLAB,
+        state: 'verified',
+        actor: 'test',
+      });
+      await store.migrations.updateMigration(created.id, {
+        expectedVersion: created.version,
+        resources: { [BuildResourceKeys.targetFileSystemId]: GITLAB_TWIN },
+        actor: 'test',
+        detail: 'build mapping',
+      });
+      await putSnapshot(store, created.id, scan, GITLAB);
+    },
+    then: [['cutover', 'plan', GITLAB]],
+  });
+
+/** The decommission fixture's source, cut over 25 hours ago, its twin linked by tags. */
+const decommissionStore = () =>
+  templateStore('decommission', {
+    estate: () => decommissionFixture.estateDoc(),
+    account: DECOM.ACCOUNT,
+    region: DECOM.REGION,
+    async seed(store, scan) {
+      const id = migrationId(DECOM.ACCOUNT, DECOM.REGION, DECOM.SOURCE);
+      let rec = await store.migrations.createMigration({
+        accountId: DECOM.ACCOUNT,
+        region: DECOM.REGION,
+        fileSystemId: DECOM.SOURCE,
+        state: 'cutover_pending',
+        facts: { verificationClean: true, targetValidated: true, hasDecision: true },
+        actor: 'test',
+      });
+      rec = await store.migrations.updateMigration(id, {
+        expectedVersion: rec.version,
+        resources: {
+          targetFileSystemId: DECOM.TWIN,
+          targetKmsKeyArn: DECOM.KEY_ARN,
+          verification: 'clean: 0 differences',
+        },
+        actor: 'test',
+      });
+      await store.migrations.transitionMigration(id, {
+        expectedVersion: rec.version,
+        to: 'cut_over',
+        facts: { consumersRemaining: 0 },
+        actor: 'test',
+      });
+      await putSnapshot(store, id, scan, DECOM.SOURCE);
+    },
+  });
+
+const LAUNCH_TEMPLATE_WRITES = [
+  'ec2:CreateLaunchTemplateVersion',
+  'ec2:ModifyLaunchTemplate',
+  'autoscaling:StartInstanceRefresh',
+];
+
+const cutoverScenario: Scenario = {
+  name: 'cutover',
+  async prepare() {
+    return ground(await sampleWithTwin(), 'cutover', PLATFORM, SAMPLE_REGION, await cutoverStore());
+  },
+  // The approval is recorded before the job starts; the Nth checkpoint is the job's Nth recorded call.
+  first: ['cutover', 'apply', GITLAB, '--app', 'gitlab-runner', '--approved-by', 'alice'],
+  again: ['cutover', 'apply', GITLAB, '--app', 'gitlab-runner', '--approved-by', 'alice'],
+  async outcome(g) {
+    const ec2 = new EC2Client({
+      endpoint: g.estate.endpoint,
+      region: SAMPLE_REGION,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    try {
+      const templates = (
+        await ec2.send(
+          new DescribeLaunchTemplatesCommand({
+            LaunchTemplateNames: ['gitlab-runner', 'gitlab-runner-spot'],
+          }),
+        )
+      ).LaunchTemplates!;
+      const resources = Object.fromEntries(
+        templates.flatMap((t) => [
+          [`${t.LaunchTemplateName} latest`, t.LatestVersionNumber!],
+          [`${t.LaunchTemplateName} default`, t.DefaultVersionNumber!],
+        ]),
+      );
+      return {
+        ...(await storeOutcome(g, migrationId(PLATFORM, SAMPLE_REGION, GITLAB))),
+        resources,
+        sent: sentOf(g, LAUNCH_TEMPLATE_WRITES),
+      };
+    } finally {
+      ec2.destroy();
+    }
+  },
+};
+
+/** The decommission's guard readings (each also reads consumers), repeated by a resumed job. */
+const GUARD_READS = ['consumers', 'decommission_guards'];
+
+const DELETIONS = ['efs:DeleteAccessPoint', 'efs:DeleteMountTarget', 'efs:DeleteFileSystem'];
+
+const decommissionScenario: Scenario = {
+  name: 'decommission',
+  async prepare() {
+    return ground(
+      decommissionFixture.estateDoc(),
+      'decommission',
+      DECOM.ACCOUNT,
+      DECOM.REGION,
+      await decommissionStore(),
+    );
+  },
+  first: ['decommission', DECOM.SOURCE, '--confirm', DECOM.SOURCE],
+  again: ['decommission', DECOM.SOURCE, '--confirm', DECOM.SOURCE],
+  async outcome(g) {
+    const efs = new EFSClient({
+      endpoint: g.estate.endpoint,
+      region: DECOM.REGION,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    try {
+      const left = (await efs.send(new DescribeFileSystemsCommand({}))).FileSystems ?? [];
+      const twin = left.find((f) => f.FileSystemId === DECOM.TWIN);
+      return {
+        ...(await storeOutcome(g, migrationId(DECOM.ACCOUNT, DECOM.REGION, DECOM.SOURCE), GUARD_READS)),
+        resources: {
+          fileSystems: left.length,
+          twin: twin ? 1 : 0,
+          twinMountTargets: twin
+            ? (await efs.send(new DescribeMountTargetsCommand({ FileSystemId: DECOM.TWIN }))).MountTargets!
+                .length
+            : 0,
+          twinAccessPoints: twin
+            ? (await efs.send(new DescribeAccessPointsCommand({ FileSystemId: DECOM.TWIN }))).AccessPoints!
+                .length
+            : 0,
+        },
+        sent: sentOf(g, DELETIONS),
+      };
+    } finally {
+      efs.destroy();
+    }
+  },
+};
+
 interface CrashPoint {
   n: number;
   step: string;
@@ -337,4 +607,81 @@ describe('SIGKILL right after each persisted step, then the same command again',
         expect(p.outcome.events, at).toEqual(result.clean.events);
       }
   }, 180_000);
+});
+
+describe('SIGKILL right after each recorded cutover call and each decommission step, then the same command again', () => {
+  it('resumes cutover apply and decommission at once; no call made twice; the same end as a run without a crash', async () => {
+    const t0 = performance.now();
+    const [cutover, decommission] = await Promise.all([
+      sweep(cutoverScenario, 3),
+      sweep(decommissionScenario, 2),
+    ]);
+    console.log(
+      'crash points',
+      JSON.stringify({
+        seconds: Math.round((performance.now() - t0) / 100) / 10,
+        cutover: cutover.points.map((p) => `${p.n}:${p.step}`).join(' '),
+        decommission: decommission.points.map((p) => `${p.n}:${p.step}`).join(' '),
+      }),
+    );
+
+    // Without a crash: one new version of each template, made the default; no instance replaced.
+    expect(cutover.clean.state).toBe('cut_over');
+    expect(cutover.clean.resources).toEqual({
+      'gitlab-runner latest': 3,
+      'gitlab-runner default': 3,
+      'gitlab-runner-spot latest': 2,
+      'gitlab-runner-spot default': 2,
+    });
+    expect(cutover.clean.sent).toEqual({
+      'ec2:CreateLaunchTemplateVersion': 2,
+      'ec2:ModifyLaunchTemplate': 2,
+      'autoscaling:StartInstanceRefresh': 0,
+    });
+    // Each call is recorded started, then done: every one a crash point.
+    expect(cutover.points.map((p) => p.step)).toEqual(
+      ['gitlab-runner', 'gitlab-runner-spot'].flatMap((t) =>
+        ['1:CreateLaunchTemplateVersion', '2:ModifyLaunchTemplate'].flatMap((c) => [
+          `${t}:${c}:started`,
+          `${t}:${c}:done`,
+        ]),
+      ),
+    );
+    expect(decommission.clean.state).toBe('decommissioned');
+    expect(decommission.clean.resources).toEqual({
+      fileSystems: 1,
+      twin: 1,
+      twinMountTargets: 1,
+      twinAccessPoints: 1,
+    });
+    expect(decommission.clean.sent).toEqual({
+      'efs:DeleteAccessPoint': 1,
+      'efs:DeleteMountTarget': 2,
+      'efs:DeleteFileSystem': 1,
+    });
+    expect(decommission.points.map((p) => p.step)).toEqual([
+      'guards',
+      'access-points',
+      'mount-targets',
+      'wait-mount-targets',
+      'file-system',
+      'wait-file-system',
+      'datasync',
+    ]);
+
+    for (const [name, result] of [
+      ['cutover', cutover],
+      ['decommission', decommission],
+    ] as const)
+      for (const p of result.points) {
+        const at = `${name} killed after step ${p.n} (${p.step})`;
+        expect(p.resumedAtOnce, at).toBe(true);
+        expect(p.outcome.state, at).toBe(result.clean.state);
+        expect(p.outcome.resources, at).toEqual(result.clean.resources);
+        expect(p.outcome.events, at).toEqual(result.clean.events);
+        // The kill comes right after a call is recorded started (before it is sent) or done: the
+        // resumed run sends each call exactly once between them, as the run without a crash did.
+        expect(p.outcome.sent, at).toEqual(result.clean.sent);
+      }
+  }, 120_000);
 });

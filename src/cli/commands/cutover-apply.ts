@@ -7,6 +7,7 @@ import { UsageError } from '../usage-error.ts';
 import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
+import { crashAfterStep } from '../crash-point.ts';
 
 /**
  * `efs-encrypt cutover plan|apply|rollback|status|waive|order FS_ID`: the CLI twin of the thread's
@@ -25,6 +26,7 @@ interface CutoverOptions {
   consumer?: string;
   apps?: string;
   quiet?: boolean;
+  instanceRefresh?: boolean;
 }
 
 const ACTIONS = ['plan', 'apply', 'rollback', 'status', 'waive', 'order'] as const;
@@ -45,6 +47,10 @@ export function registerCutoverApplyCommands(cutover: Command, ctx: CliContext):
       .argument('<fs-id>', 'file system ID (or migration ID FS#account#region#fs-id)')
       .option('--app <name>', 'the application (required for apply and rollback when there are several)')
       .option('--dry-run', 'apply: print the exact calls in order; change nothing')
+      .option(
+        '--instance-refresh',
+        "plan, apply --dry-run: also replace the Auto Scaling groups' instances (capacity drops meanwhile)",
+      )
       .option('--approved-by <name>', 'apply: who approved, recorded as cli:<name>')
       .option('--reason <text>', 'rollback and waive: why')
       .option('--consumer <id>', 'waive: the consumer ID (ARN or launch template ID)')
@@ -89,8 +95,17 @@ async function runCutover(ctx: CliContext, action: Action, ref: string, opts: Cu
         `${migration!.fileSystemId} has ${apps.length ? `several applications (${apps.join(', ')})` : 'no plan'}; name one with --app.`,
       );
     };
+    if (opts.instanceRefresh && action !== 'plan' && !(action === 'apply' && opts.dryRun))
+      throw new UsageError(
+        `--instance-refresh is part of the plan: run efs-encrypt cutover plan ${migration!.fileSystemId} --instance-refresh, then apply the new plan.`,
+      );
     if (action === 'plan' || (action === 'apply' && opts.dryRun)) {
-      const review = await phase.review(id, { actor: operator, ...(opts.app ? { app: opts.app } : {}) });
+      const review = await phase.review(id, {
+        actor: operator,
+        ...(opts.app ? { app: opts.app } : {}),
+        // Replacing instances drops capacity while it runs: only when asked for (issue #14 §3).
+        ...(opts.instanceRefresh ? { instanceRefresh: true } : {}),
+      });
       print(
         review,
         () =>
@@ -141,6 +156,8 @@ async function runCutover(ctx: CliContext, action: Action, ref: string, opts: Cu
         leaseMs: 5 * 60_000,
         holders: localLeaseHolders(),
         io: progress,
+        // Test-only (EFS_ENCRYPT_TEST_HOOKS=1): the crash-point sweep's kill after each recorded call.
+        afterCheckpoint: crashAfterStep(config.crashAfterStep),
       });
       const job = await runner.runJob(queued.jobId);
       const status = await phase.status(id);

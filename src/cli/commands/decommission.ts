@@ -4,6 +4,7 @@ import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
 import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
+import { crashAfterStep } from '../crash-point.ts';
 import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import type { Scheduler } from '../../workflow/jobs/index.ts';
 
@@ -105,6 +106,8 @@ export function registerDecommission(program: Command, ctx: CliContext): void {
           leaseMs: 5 * 60_000,
           holders: localLeaseHolders(),
           io: progress,
+          // Test-only (EFS_ENCRYPT_TEST_HOOKS=1): the crash-point sweep's kill after each step.
+          afterCheckpoint: crashAfterStep(config.crashAfterStep),
         });
         await runner.resume();
         const [entry] = await phase.log(migration.id);

@@ -22,7 +22,13 @@ import {
   type CutoverApplicationProgress,
   type CutoverChangeProgress,
 } from './cutover-phase.ts';
-import { CutoverKeys, requestOf, writeResources, type ApplicationOutcome } from './cutover-requests.ts';
+import {
+  CutoverKeys,
+  outcomeOf,
+  requestOf,
+  writeResources,
+  type ApplicationOutcome,
+} from './cutover-requests.ts';
 import type { ConsumerDiscovery, CutoverClients } from './ports.ts';
 import { settleMigration } from './settle-migration.ts';
 import { watchChange } from './watch-change.ts';
@@ -51,6 +57,7 @@ export interface CutoverJobDeps {
 
 const started = (i: number) => `#started:${i}`;
 const produced = (i: number) => `#call:${i}`;
+const auditDetail = (i: number) => `#audit:${i}`;
 
 export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
   const pollMs = deps.pollMs ?? 15_000;
@@ -123,17 +130,59 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
         time: deps.clock.now(),
       });
     }
-    async function audit(change: ChangeRecord, call: CutoverCall, detail: string, requestIds: string[]) {
+    async function audit(
+      change: ChangeRecord,
+      call: CutoverCall,
+      detail: string,
+      requestIds: string[],
+      callIndex?: number,
+    ) {
       await deps.events.appendEvent(migrationId, {
         actor,
         kind: 'aws_call',
         detail: `${call.service} ${call.operation} for ${change.name} (${plan.app}): ${detail}`,
         ...(requestIds.length ? { awsRequestIds: requestIds } : {}),
         correlationId: jobId,
-        data: { consumerId: change.consumerId, app: plan.app, operation: call.operation },
+        data: {
+          consumerId: change.consumerId,
+          app: plan.app,
+          operation: call.operation,
+          ...(callIndex !== undefined ? { planDigest: plan.digest, call: callIndex } : {}),
+        },
       });
     }
-    const update = async (change: ChangeRecord, patch: Parameters<CutoverRepository['updateChange']>[3]) => {
+    /**
+     * A job that died between recording a call done and writing its audit line: the line is
+     * written now, once (the calls already in the log are found by consumer, plan and index).
+     */
+    async function auditMissedCalls(change: ChangeRecord) {
+      if (change.callsDone === 0) return;
+      const logged = new Set(
+        (await deps.events.listEvents(migrationId))
+          .filter(
+            (e) =>
+              e.kind === 'aws_call' &&
+              e.data?.consumerId === change.consumerId &&
+              e.data.planDigest === plan.digest,
+          )
+          .map((e) => e.data?.call),
+      );
+      for (let i = 0; i < change.callsDone; i++) {
+        const detail = change.outputs[auditDetail(i)];
+        if (logged.has(i) || detail === undefined) continue;
+        await audit(change, change.calls[i]!, detail, [], i);
+      }
+    }
+    /**
+     * Persists a change record; `step` names a persisted call (started or done), which is the job's
+     * checkpoint: a resumed job continues from exactly there (and the crash-point sweep kills the
+     * process right after it).
+     */
+    const update = async (
+      change: ChangeRecord,
+      patch: Parameters<CutoverRepository['updateChange']>[3],
+      step?: string,
+    ) => {
       const next = await deps.cutovers.updateChange(
         migrationId,
         change.consumerId,
@@ -141,9 +190,12 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
         patch,
         actor,
       );
-      await ctx.heartbeat();
+      if (step) await ctx.checkpoint(step);
+      else await ctx.heartbeat();
       return next;
     };
+    const callStep = (change: ChangeRecord, i: number, what: 'started' | 'done') =>
+      `${change.name}:${i + 1}:${change.calls[i]!.operation}:${what}`;
 
     /** Placeholder values (`<…>` names) produced by this plan's changes of the application. */
     async function producedInApplication(current: ChangeRecord): Promise<Record<string, string>> {
@@ -182,6 +234,7 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
         );
       if (change.status === 'planned') change = await update(change, { status: 'applying' });
       if (change.status === 'applying') {
+        await auditMissedCalls(change);
         for (let i = change.callsDone; i < change.calls.length; i++) {
           const call = change.calls[i]!;
           // A revision registered once for several services is produced by the first change only:
@@ -192,19 +245,30 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
           let outcome = wasStarted ? await recoverStartedCall(env, filled) : undefined;
           if (!outcome) {
             if (!wasStarted)
-              change = await update(change, { outputs: { [started(i)]: deps.clock.now().toISOString() } });
+              change = await update(
+                change,
+                { outputs: { [started(i)]: deps.clock.now().toISOString() } },
+                callStep(change, i, 'started'),
+              );
             outcome = await executeCall(env, filled, change.consumerId);
           }
           const value = outcome.produced;
-          change = await update(change, {
-            callsDone: i + 1,
-            outputs:
-              value !== undefined
-                ? { [produced(i)]: value, ...(call.produces ? { [call.produces]: value } : {}) }
-                : {},
-            awsRequestIds: outcome.requestIds,
-          });
-          await audit(change, call, outcome.detail, outcome.requestIds);
+          change = await update(
+            change,
+            {
+              callsDone: i + 1,
+              outputs: {
+                ...(value !== undefined
+                  ? { [produced(i)]: value, ...(call.produces ? { [call.produces]: value } : {}) }
+                  : {}),
+                // Kept with the call, so a job resumed before the audit below writes the same line.
+                [auditDetail(i)]: outcome.detail,
+              },
+              awsRequestIds: outcome.requestIds,
+            },
+            callStep(change, i, 'done'),
+          );
+          await audit(change, call, outcome.detail, outcome.requestIds, i);
           await notifyChange(
             change.consumerId,
             change.name,
@@ -310,12 +374,15 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
       throw new BadInputError(
         `${plan.app} was reviewed again after this cutover was approved; approve the new plan.`,
       );
-    await finishApplication({
-      status: 'applying',
-      planDigest: plan.digest,
-      at: deps.clock.now().toISOString(),
-      detail: `started by ${actor}`,
-    });
+    // Recorded once: a job resumed after a crash finds it (and the audit log keeps one line).
+    const recorded = outcomeOf(record, plan.app);
+    if (!(recorded?.status === 'applying' && recorded.planDigest === plan.digest))
+      await finishApplication({
+        status: 'applying',
+        planDigest: plan.digest,
+        at: deps.clock.now().toISOString(),
+        detail: `started by ${actor}`,
+      });
     const pending: string[] = [];
     try {
       for (const planned of plan.changes) {

@@ -116,24 +116,42 @@ export function createDecommissionHandler(deps: DecommissionJobDeps): JobHandler
         });
       await notify('decommission.started', `Decommissioning ${record.fileSystemId}`);
       if (deps.backup) await step('backup', () => takeBackup());
-      await step('access-points', async () => {
-        for (const ap of await readers.efs.describeAccessPoints(record.fileSystemId))
-          await deleteOnce('DeleteAccessPoint', ap.AccessPointId!, () =>
-            readers.efs.deleteAccessPoint(ap.AccessPointId!),
-          );
-      });
-      await step('mount-targets', async () => {
-        for (const mt of await readers.efs.describeMountTargets(record.fileSystemId))
-          await deleteOnce('DeleteMountTarget', mt.MountTargetId!, () =>
-            readers.efs.deleteMountTarget(mt.MountTargetId!),
-          );
-      });
-      await step('wait-mount-targets', () =>
-        waitUntil(
-          'mount targets to be deleted',
-          async () => (await readers.efs.describeMountTargets(record.fileSystemId)).length === 0,
-        ),
-      );
+      // Once the file system's deletion is done, its access points and mount targets were gone (they
+      // come first): a resumed job must not describe them on a file system EFS no longer knows. A
+      // deletion only started may have failed (FileSystemInUse: run them again) or gone through
+      // before the crash (then EFS answers FileSystemNotFound: nothing is left of them).
+      const fsDeleted =
+        record.resources[Keys.deletion('DeleteFileSystem', record.fileSystemId)]?.startsWith('done');
+      const orNoneIfDeleted = async <T>(read: () => Promise<T[]>): Promise<T[]> => {
+        try {
+          return await read();
+        } catch (e) {
+          if (fsDeletionBegun && summariseAwsError(e).code === 'FileSystemNotFound') return [];
+          throw e;
+        }
+      };
+      if (!fsDeleted) {
+        await step('access-points', async () => {
+          for (const ap of await orNoneIfDeleted(() => readers.efs.describeAccessPoints(record.fileSystemId)))
+            await deleteOnce('DeleteAccessPoint', ap.AccessPointId!, () =>
+              readers.efs.deleteAccessPoint(ap.AccessPointId!),
+            );
+        });
+        await step('mount-targets', async () => {
+          for (const mt of await orNoneIfDeleted(() => readers.efs.describeMountTargets(record.fileSystemId)))
+            await deleteOnce('DeleteMountTarget', mt.MountTargetId!, () =>
+              readers.efs.deleteMountTarget(mt.MountTargetId!),
+            );
+        });
+        await step('wait-mount-targets', () =>
+          waitUntil(
+            'mount targets to be deleted',
+            async () =>
+              (await orNoneIfDeleted(() => readers.efs.describeMountTargets(record.fileSystemId))).length ===
+              0,
+          ),
+        );
+      }
       await step('file-system', () =>
         deleteOnce('DeleteFileSystem', record.fileSystemId, () =>
           readers.efs.deleteFileSystem(record.fileSystemId),

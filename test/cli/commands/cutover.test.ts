@@ -173,6 +173,47 @@ describe('efs-encrypt cutover plan and apply', () => {
     expect(plan.out).toContain('ec2 ModifyLaunchTemplate');
     expect(plan.out).not.toContain('StartInstanceRefresh');
 
+    // Instance refresh only when asked: a new plan revision (a new digest to approve) that
+    // replaces the group's instances, and says capacity drops meanwhile.
+    const refresh = await runCli('cutover', 'plan', FS.gitlab, '--instance-refresh', '--estate', estate);
+    expect(refresh.code, refresh.err).toBe(0);
+    expect(refresh.out).toMatch(/^gitlab-runner \(plan 2, digest [0-9a-f]{12};/);
+    expect(refresh.out).toContain(
+      'autoscaling StartInstanceRefresh {"AutoScalingGroupName":"gitlab-runners"',
+    );
+    expect(refresh.out).toContain('capacity drops while it runs');
+    const digest = (out: string) => /digest ([0-9a-f]{12})/.exec(out)?.[1];
+    expect(digest(refresh.out)).not.toBe(digest(plan.out));
+    const dry = await runCli(
+      'cutover',
+      'apply',
+      FS.gitlab,
+      '--dry-run',
+      '--instance-refresh',
+      '--estate',
+      estate,
+    );
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('plan 3');
+    expect(dry.out).toContain('autoscaling StartInstanceRefresh');
+    const misplaced = await runCli(
+      'cutover',
+      'apply',
+      FS.gitlab,
+      '--instance-refresh',
+      '--approved-by',
+      'alice',
+      '--estate',
+      estate,
+    );
+    expect(misplaced.code).not.toBe(0);
+    expect(misplaced.err).toContain('--instance-refresh is part of the plan');
+    // Planned again without it: no instance is replaced by the apply below.
+    const again = await runCli('cutover', 'plan', FS.gitlab, '--estate', estate);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('plan 4');
+    expect(again.out).not.toContain('StartInstanceRefresh');
+
     const refused = await runCli('cutover', 'apply', FS.gitlab, '--estate', estate);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain('apply needs --approved-by NAME');

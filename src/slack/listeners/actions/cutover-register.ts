@@ -3,15 +3,19 @@ import { CUTOVER_ROLLBACK_ACTION_ID, CUTOVER_WAIVE_ACTION_ID } from '#blocks/cut
 import {
   CUTOVER_APPROVE_ACTION_ID,
   CUTOVER_REJECT_ACTION_ID,
+  CUTOVER_REPLAN_REFRESH_ACTION_ID,
   CUTOVER_REVIEW_ACTION_ID,
 } from '#blocks/cutover-review.ts';
+import { CUTOVER_ORDER_OPEN_ACTION_ID } from '#blocks/cutover-order.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { cutoverApproveAction } from './cutover-approve.ts';
 import { cutoverModalAction } from './cutover-modal-open.ts';
+import { cutoverOrderOpenAction } from './cutover-order-open.ts';
+import { cutoverReplanAction } from './cutover-replan.ts';
 import { cutoverReviewAction } from './cutover-review.ts';
 import { cutoverRollbackAction } from './cutover-rollback.ts';
 
-/** The cutover buttons: Review cutover, Approve cutover, Reject, Roll back, Waive. */
+/** The cutover buttons: Review cutover, Approve cutover, Reject, Roll back, Waive, Re-plan with instance refresh, Choose order…. */
 export function registerCutoverActions(app: App, deps: ListenerDeps): void {
   const button = (actionId: string) => ({ action_id: actionId, type: 'block_actions' as const });
   app.action<BlockButtonAction>(button(CUTOVER_REVIEW_ACTION_ID), cutoverReviewAction(deps));
@@ -19,4 +23,6 @@ export function registerCutoverActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(button(CUTOVER_REJECT_ACTION_ID), cutoverModalAction(deps, 'reject'));
   app.action<BlockButtonAction>(button(CUTOVER_ROLLBACK_ACTION_ID), cutoverRollbackAction(deps));
   app.action<BlockButtonAction>(button(CUTOVER_WAIVE_ACTION_ID), cutoverModalAction(deps, 'waive'));
+  app.action<BlockButtonAction>(button(CUTOVER_REPLAN_REFRESH_ACTION_ID), cutoverReplanAction(deps));
+  app.action<BlockButtonAction>(button(CUTOVER_ORDER_OPEN_ACTION_ID), cutoverOrderOpenAction(deps));
 }

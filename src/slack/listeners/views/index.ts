@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { COPY_RSYNC_PASS_CALLBACK_ID, COPY_WRITES_STOPPED_CALLBACK_ID } from '#blocks/copy-modals.ts';
 import { CUTOVER_REJECT_CALLBACK_ID, CUTOVER_WAIVE_CALLBACK_ID } from '#blocks/cutover-modals.ts';
+import { CUTOVER_ORDER_CALLBACK_ID } from '#blocks/cutover-order.ts';
 import { PLAN_CALLBACK_ID } from '#blocks/plan-modal.ts';
 import { DECOMMISSION_CALLBACK_ID } from '#blocks/decommission.ts';
 import { decommissionSubmitView } from './decommission-submit.ts';
@@ -9,6 +10,7 @@ import { signOffConcernsView } from './sign-off-concerns.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { copyRsyncPassView } from './copy-rsync-pass.ts';
 import { copyWritesStoppedView } from './copy-writes-stopped.ts';
+import { cutoverOrderView } from './cutover-order.ts';
 import { cutoverRejectView } from './cutover-reject.ts';
 import { cutoverWaiveView } from './cutover-waive.ts';
 import { planSubmitView } from './plan-submit.ts';
@@ -28,4 +30,5 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     { callback_id: SIGN_OFF_CONCERNS_CALLBACK_ID, type: 'view_submission' },
     signOffConcernsView(deps),
   );
+  app.view({ callback_id: CUTOVER_ORDER_CALLBACK_ID, type: 'view_submission' }, cutoverOrderView(deps));
 }

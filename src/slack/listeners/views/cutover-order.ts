@@ -1,0 +1,61 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { ORDER_ACTION_ID, ORDER_BLOCK_ID, cutoverOrderMessage } from '#blocks/cutover-order.ts';
+import { isEfsEncryptError } from '../../../domain/errors.ts';
+import { newCorrelationId } from '../../correlation.ts';
+import { cutoverServiceOf, withRefusalLogged } from '../../cutover-in-thread.ts';
+import { parseOrderLines, parseOrderMetadata } from '../../cutover-payloads.ts';
+import type { ViewStateValues } from '../../copy-view-submission.ts';
+import { userMessageOf } from '../../slack-errors.ts';
+import type { ListenerDeps } from '../deps.ts';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * The order modal submitted: the lines parsed into application names and handed to the phase's
+ * setOrder (admin only; each application of the stored plans once) BEFORE the modal is answered,
+ * so an unknown, missing or repeated application (or a refusal) is shown next to the field and the
+ * modal stays open. Once stored, the thread is told the new order.
+ */
+export function cutoverOrderView(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
+    const correlationId = newCorrelationId();
+    const userId = body.user.id;
+    const log = deps.logger.child({ correlationId, userId, view: view.callback_id });
+    let order;
+    let meta;
+    try {
+      meta = parseOrderMetadata(view.private_metadata);
+      const apps = parseOrderLines(
+        (view.state.values as ViewStateValues)[ORDER_BLOCK_ID]?.[ORDER_ACTION_ID]?.value,
+      );
+      const { migrationId } = meta;
+      order = await withRefusalLogged(
+        deps,
+        { userId, correlationId, action: 'choose order', migrationId },
+        () => cutoverServiceOf(deps).phase.setOrder(migrationId, { actor: userId, apps }),
+      );
+    } catch (err) {
+      log.warn({ err }, 'cutover order refused');
+      // Expected refusals say what to fix; anything else keeps its correlation ID for the log.
+      const message = isEfsEncryptError(err)
+        ? err.userMessage
+        : `${userMessageOf(err)} (correlation ID ${correlationId})`;
+      return await ack({ response_action: 'errors', errors: { [ORDER_BLOCK_ID]: message } });
+    }
+    await ack();
+    log.info({ migrationId: meta.migrationId, apps: order.apps }, 'cutover order chosen');
+    const { channel, threadTs, migrationId } = meta;
+    const chosen = { apps: order.apps, chosenBy: order.chosenBy };
+    deps.tasks.start(`${view.callback_id} ${correlationId}`, async () => {
+      try {
+        await client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          ...cutoverOrderMessage(migrationId, chosen),
+        });
+      } catch (err) {
+        log.warn({ err }, 'could not post the cutover order in the thread (it is stored)');
+      }
+    });
+  };
+}
