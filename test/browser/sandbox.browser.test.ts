@@ -34,7 +34,7 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const { chromium } = await import('playwright-core');
     [world, browser] = await Promise.all([
-      openSandboxWorld(),
+      openSandboxWorld({ speed: 50 }),
       chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
@@ -126,16 +126,24 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
     await shot('review-build');
   }, 30_000);
 
+  it('Build all builds the encrypted twin and offers the copy', async () => {
+    await page.locator('.message button', { hasText: 'Build all' }).first().click();
+    await page.locator('.message button', { hasText: 'Start copy' }).first().waitFor({ timeout: 30_000 });
+    await shot('built');
+  }, 40_000);
+
   it('someone without a role is refused privately, and the admin does not see it', async () => {
     await page.selectOption('#act-as', 'U0SOMEONE1');
     await page.locator('#channel .message button', { hasText: 'Plan migrations…' }).first().click();
     const refusal = page.locator('.message.ephemeral');
     await refusal.first().waitFor({ timeout: 15_000 });
-    expect(await refusal.first().textContent()).toMatch(/admin/i);
+    const refused = (await refusal.first().textContent())!;
+    expect(refused).toMatch(/admin/i);
     expect(await page.locator('#modal-backdrop').isHidden()).toBe(true);
     await shot('refused');
     await page.selectOption('#act-as', 'U0SANDADMIN');
-    await expect.poll(() => page.locator('.message.ephemeral').count()).toBe(0);
+    await expect.poll(() => page.locator('#act-as').inputValue()).toBe('U0SANDADMIN');
+    await expect.poll(() => page.locator('.message.ephemeral').allTextContents()).not.toContain(refused);
     // Every block and view the bot sent on this walk passed Slack's rules.
     expect(world.sandbox.server.channel.rejected).toEqual([]);
   }, 30_000);

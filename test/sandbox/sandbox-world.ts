@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
+import { scaleTiming } from '../../src/estate/timing.ts';
 import { demoRuntime } from '../e2e/demo-runtime.ts';
 
 export interface SandboxWorld {
@@ -10,12 +11,13 @@ export interface SandboxWorld {
 }
 
 /** The sandbox as `efs-encrypt demo --sandbox` starts it: the sample estate, the embedded store, the real bot. */
-export async function openSandboxWorld(): Promise<SandboxWorld> {
+export async function openSandboxWorld(options: { speed?: number } = {}): Promise<SandboxWorld> {
   const demo = demoRuntime();
-  const runtime = await demo.open();
+  // `speed`: the sample estate's timeline that many times faster (builds and copies in real time).
+  const runtime = await demo.open(options.speed ? scaleTiming(options.speed) : undefined);
   const sandbox = await startSandbox({
     config: loadConfig({}),
-    services: slackServices(runtime),
+    services: slackServices(runtime, options.speed ? { pollMs: 20 } : {}),
     logger: pino({ level: 'silent' }),
   });
   return {
