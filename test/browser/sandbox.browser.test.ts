@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -31,10 +31,11 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
     });
 
   beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const { chromium } = await import('playwright-core');
     [world, browser] = await Promise.all([
-      openSandboxWorld({ speed: 50 }),
+      openSandboxWorld({ speed: 200 }),
       chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
@@ -131,6 +132,37 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
     await page.locator('.message button', { hasText: 'Start copy' }).first().waitFor({ timeout: 30_000 });
     await shot('built');
   }, 40_000);
+
+  it('Start copy, then Final sync, then Review cutover shows the approval buttons', async () => {
+    const button = (text: string | RegExp) => page.locator('.message button', { hasText: text }).last();
+    await button('Start copy').click();
+    await button(/^Final sync$/).waitFor({ timeout: 30_000 });
+    await shot('copied');
+    await button(/^Final sync$/).click();
+    await button('Review cutover').waitFor({ timeout: 30_000 });
+    await button('Review cutover').click();
+    await button(/Approve cutover of/).waitFor({ timeout: 30_000 });
+    await shot('cutover-review');
+  }, 90_000);
+
+  it('the cutover is refused to someone else and approved by the application owner', async () => {
+    const approve = page.locator('.message button', { hasText: /Approve cutover of/ }).last();
+    await page.selectOption('#act-as', 'U0SOMEONE1');
+    await approve.click();
+    const refusal = page.locator('.message.ephemeral').last();
+    await refusal.waitFor({ timeout: 15_000 });
+    expect(await page.locator('.message', { hasText: /Approved\s+by/ }).count()).toBe(0);
+    await shot('cutover-refused');
+
+    await page.selectOption('#act-as', 'U07JENKINS1');
+    await approve.click();
+    await page
+      .locator('.message', { hasText: /Approved\s+by/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await shot('cutover-approved');
+    await page.selectOption('#act-as', 'U0SANDADMIN');
+  }, 60_000);
 
   it('someone without a role is refused privately, and the admin does not see it', async () => {
     await page.selectOption('#act-as', 'U0SOMEONE1');
