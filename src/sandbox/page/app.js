@@ -12,8 +12,34 @@ const escapeHtml = (s) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const unescapeSlack = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
+// The shortcodes the bot's messages use; others are shown as typed.
+const EMOJI = {
+  white_check_mark: '✅',
+  x: '❌',
+  warning: '⚠️',
+  hourglass_flowing_sand: '⏳',
+  information_source: 'ℹ️',
+  mag: '🔍',
+  white_small_square: '▫️',
+  white_circle: '⚪',
+  rocket: '🚀',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  leftwards_arrow_with_hook: '↩️',
+  rotating_light: '🚨',
+  point_right: '👉',
+  lock: '🔒',
+  link: '🔗',
+  large_yellow_circle: '🟡',
+  grey_question: '❔',
+  building_construction: '🏗️',
+  ballot_box_with_check: '☑️',
+  arrows_counterclockwise: '🔄',
+};
+
 function inline(text) {
   return text
+    .replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all)
     .replace(/`([^`\n]+)`/g, '<code>$1</code>')
     .replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1<strong>$2</strong>')
     .replace(/(^|[\s(])_([^_\n]+)_/g, '$1<em>$2</em>')
