@@ -10,6 +10,7 @@ const part = {
   workflow: '^src/workflow/',
   slack: '^src/slack/',
   cli: '^src/cli/',
+  sandbox: '^src/sandbox/',
   lambda: '^src/lambda/',
   estate: '^src/estate/',
   capture: '^src/capture/',
@@ -54,8 +55,13 @@ export default {
     ),
     mayImportOnly(
       'cli',
-      ['domain', 'aws', 'store', 'workflow', 'slack', 'estate', 'capture', 'config', 'blocks'],
+      ['domain', 'aws', 'store', 'workflow', 'slack', 'sandbox', 'estate', 'capture', 'config', 'blocks'],
       'The command line and the composition root: everything but the tests.',
+    ),
+    mayImportOnly(
+      'sandbox',
+      ['domain', 'aws', 'store', 'workflow', 'slack', 'estate', 'capture', 'config', 'blocks'],
+      'The browser sandbox (a local Slack-like page): a composition root with the rights of the CLI, which starts it.',
     ),
     mayImportOnly(
       'lambda',

@@ -29,4 +29,16 @@ export default tseslint.config(
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // The sandbox page's script runs in the browser.
+    files: ['src/sandbox/page/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
 );

@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { slackSignature } from '../../src/sandbox/slack-signature.ts';
 import { ManualClock, type Clock } from '../../src/domain/clock.ts';
 import { createSlackApp, type CreateSlackAppOptions, type SlackAppHandle } from '../../src/slack/app.ts';
 import type { Scheduler } from '../../src/slack/scheduler.ts';
@@ -84,10 +84,8 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-/** Slack's v0 request signature: HMAC-SHA256 of `v0:timestamp:body` with the signing secret. */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
+// The sandbox signs the page's requests with the same function (src/sandbox).
+export { slackSignature };
 
 /** Where a clicked button is: its message's channel and ts, and the thread the message is in. */
 export interface ClickedMessage {

@@ -18,9 +18,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .command('demo')
     .description('Start the embedded store and sample estate and run the bot on them')
     .option('--estate <file>', 'use this estate file instead of the bundled sample')
-    .action(async (opts: { estate?: string }) => {
+    .option('--sandbox', 'run the bot behind a local Slack-like page in your browser (no Slack account)')
+    .option('--port <port>', "the sandbox page's port (default: any free one)", (v) => Number(v))
+    .action(async (opts: { estate?: string; sandbox?: boolean; port?: number }) => {
       const config = ctx.config();
-      const withSlack = Boolean(config.slack.botToken);
+      const withSlack = Boolean(config.slack.botToken) && !opts.sandbox;
       // Loaded on use: Bolt, the SDK and the store are not needed at start-up for every command.
       const [
         { createSlackApp },
@@ -47,6 +49,26 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         ctx.io.err(
           `Local AWS estate: ${where}\nState: ${config.store.tableName ?? `embedded DynamoDB-compatible store on ${runtime.store.endpoint}`}\n`,
         );
+        if (opts.sandbox) {
+          const { startSandbox } = await import('../../sandbox/start-sandbox.ts');
+          const sandbox = await startSandbox({
+            config,
+            services: slackServices(runtime),
+            logger,
+            port: opts.port,
+          });
+          const removeGuards = installProcessGuards(logger);
+          try {
+            ctx.io.err(
+              `Sandbox: open ${sandbox.url} in a browser and type /efs-encrypt scan. Ctrl-C stops the demo.\n`,
+            );
+            await waitForShutdownSignal();
+          } finally {
+            await sandbox.close();
+            removeGuards();
+          }
+          return;
+        }
         if (withSlack) {
           const slack = createSlackApp({ config, services: slackServices(runtime), logger });
           const removeGuards = installProcessGuards(logger);
@@ -74,6 +96,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           ? `npx efs-encrypt export ${scan.scanId} --out inventory.csv`
           : 'npx efs-encrypt scan --demo --csv --out inventory.csv (set EFS_ENCRYPT_DATA_DIR to keep scans, then npx efs-encrypt export)';
         ctx.io.out(`\nThe scan is stored as ${scan.scanId}. Export it with: ${exportHint}\n`);
+        ctx.io.out('\nTo try the bot in a browser, with no Slack account: npm run demo -- --sandbox\n');
         ctx.io.out(HOW_TO_CONNECT_SLACK);
       } finally {
         await runtime.close();

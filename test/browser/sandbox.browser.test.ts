@@ -1,0 +1,182 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openSandboxWorld, type SandboxWorld } from '../sandbox/sandbox-world.ts';
+
+/**
+ * The browser tier: Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it) driven by
+ * playwright-core on the sandbox page, which talks to the real bot on the sample estate. Screenshots
+ * of each step are kept in test-artifacts/browser/ (ignored by git); UPDATE_SANDBOX_SCREENSHOT=1
+ * also writes the README's docs/sandbox.png.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available)
+  console.log(
+    `browser tier skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
+
+const ARTIFACTS = join('test-artifacts', 'browser');
+
+describe.skipIf(!available)('the sandbox page in Chromium', () => {
+  let world: SandboxWorld;
+  let browser: Browser;
+  let page: Page;
+  let step = 0;
+  const shot = (name: string) =>
+    page.screenshot({
+      path: join(ARTIFACTS, `${String(++step).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
+
+  beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { chromium } = await import('playwright-core');
+    [world, browser] = await Promise.all([
+      openSandboxWorld({ speed: 200 }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        // Without the background-networking flags Chromium keeps calling Google's hosts, which a
+        // closed network refuses; --no-sandbox because CI runs as root.
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
+    ]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A button's confirm dialog is accepted, as a person would.
+    page.on('dialog', (dialog) => void dialog.accept());
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  it('runs /efs-encrypt scan from the page and shows the summary rendered from its blocks', async () => {
+    await page.goto(world.sandbox.url);
+    await expect.poll(() => page.locator('#act-as option').count()).toBeGreaterThan(2);
+    await page.fill('#command', '/efs-encrypt scan');
+    await page.press('#command', 'Enter');
+    const header = page.locator('.message .header', {
+      hasText: /EFS scan: \d+ unencrypted of \d+ file systems/,
+    });
+    await header.waitFor({ timeout: 30_000 });
+    await page.locator('.message button', { hasText: 'Plan migrations…' }).waitFor();
+    // mrkdwn rendered, not shown raw: a file system ID in code, bold titles.
+    expect(await page.locator('.message code', { hasText: /^fs-/ }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.message strong', { hasText: 'Unencrypted' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#rejected').isHidden()).toBe(true);
+    await shot('scan-summary');
+    if (process.env.UPDATE_SANDBOX_SCREENSHOT) {
+      await page.locator('#channel').evaluate((channel) => channel.scrollTo(0, 0));
+      await page.screenshot({ path: join('docs', 'sandbox.png') });
+    }
+  }, 60_000);
+
+  it('opens the thread with the scan progress', async () => {
+    await page.locator('.message .replies').first().click();
+    await page.locator('#thread .message').nth(1).waitFor();
+    await shot('scan-thread');
+  });
+
+  it('Plan migrations… opens the plan modal for the admin', async () => {
+    await page.locator('#channel .message button', { hasText: 'Plan migrations…' }).click();
+    const modal = page.locator('#modal');
+    await modal.waitFor({ state: 'visible', timeout: 15_000 });
+    await expect.poll(() => modal.locator('.title').textContent()).toMatch(/plan/i);
+    expect(await modal.locator('.input').count()).toBeGreaterThan(0);
+    await shot('plan-modal');
+  }, 30_000);
+
+  it('the modal shows the errors the bot answers (response_action: errors), then takes a valid decision', async () => {
+    const modal = page.locator('#modal');
+    const first = (label: string) => modal.locator('.input', { hasText: label }).first();
+    await first('Scope of').locator('label', { hasText: 'Excluded' }).click();
+    await modal.locator('#modal-submit').click();
+    const error = modal.locator('.input .error').first();
+    await error.waitFor({ timeout: 15_000 });
+    expect(await error.textContent()).toMatch(/reason/i);
+    await shot('plan-modal-errors');
+
+    await first('Scope of').locator('label', { hasText: 'In scope' }).click();
+    await first('…or type a key ID').locator('input').fill('alias/aws/elasticfilesystem');
+    await first('Method').locator('select').selectOption({ label: 'AWS DataSync' });
+    await modal.locator('#modal-submit').click();
+    // Page 2 replaces page 1 (response_action: update); its submit is Save.
+    await expect.poll(() => modal.locator('.title').textContent(), { timeout: 15_000 }).toMatch(/2\/2/);
+    await modal.locator('#modal-submit').click();
+    await page.locator('#modal-backdrop').waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.locator('.message button', { hasText: 'Review build' }).first().waitFor({ timeout: 15_000 });
+    await shot('plan-summary');
+  }, 60_000);
+
+  it('Review build posts the exact AWS calls the build will make', async () => {
+    await page.locator('.message button', { hasText: 'Review build' }).first().click();
+    const review = page.locator('.message', { hasText: 'CreateFileSystem' });
+    await review.first().waitFor({ timeout: 20_000 });
+    await shot('review-build');
+  }, 30_000);
+
+  it('Build all builds the encrypted twin and offers the copy', async () => {
+    await page.locator('.message button', { hasText: 'Build all' }).first().click();
+    await page.locator('.message button', { hasText: 'Start copy' }).first().waitFor({ timeout: 30_000 });
+    await shot('built');
+  }, 40_000);
+
+  it('Start copy, then Final sync, then Review cutover shows the approval buttons', async () => {
+    const button = (text: string | RegExp) => page.locator('.message button', { hasText: text }).last();
+    await button('Start copy').click();
+    await button(/^Final sync$/).waitFor({ timeout: 30_000 });
+    await shot('copied');
+    await button(/^Final sync$/).click();
+    await button('Review cutover').waitFor({ timeout: 30_000 });
+    await button('Review cutover').click();
+    await button(/Approve cutover of/).waitFor({ timeout: 30_000 });
+    await shot('cutover-review');
+  }, 90_000);
+
+  it('the cutover is refused to someone else and approved by the application owner', async () => {
+    const approve = page.locator('.message button', { hasText: /Approve cutover of/ }).last();
+    await page.selectOption('#act-as', 'U0SOMEONE1');
+    await approve.click();
+    const refusal = page.locator('.message.ephemeral').last();
+    await refusal.waitFor({ timeout: 15_000 });
+    expect(await page.locator('.message', { hasText: /Approved\s+by/ }).count()).toBe(0);
+    await shot('cutover-refused');
+
+    await page.selectOption('#act-as', 'U07JENKINS1');
+    await approve.click();
+    await page
+      .locator('.message', { hasText: /Approved\s+by/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await shot('cutover-approved');
+    await page.selectOption('#act-as', 'U0SANDADMIN');
+  }, 60_000);
+
+  it('someone without a role is refused privately, and the admin does not see it', async () => {
+    await page.selectOption('#act-as', 'U0SOMEONE1');
+    await page.locator('#channel .message button', { hasText: 'Plan migrations…' }).first().click();
+    const refusal = page.locator('.message.ephemeral');
+    await refusal.first().waitFor({ timeout: 15_000 });
+    const refused = (await refusal.first().textContent())!;
+    expect(refused).toMatch(/admin/i);
+    expect(await page.locator('#modal-backdrop').isHidden()).toBe(true);
+    await shot('refused');
+    await page.selectOption('#act-as', 'U0SANDADMIN');
+    await expect.poll(() => page.locator('#act-as').inputValue()).toBe('U0SANDADMIN');
+    await expect.poll(() => page.locator('.message.ephemeral').allTextContents()).not.toContain(refused);
+    // Every block and view the bot sent on this walk passed Slack's rules.
+    expect(world.sandbox.server.channel.rejected).toEqual([]);
+  }, 30_000);
+});
