@@ -698,11 +698,6 @@ const SESSION: [name: string, step: Step][] = [
     'DeleteReplicationConfiguration',
     { run: (c) => c.efs.send(new DeleteReplicationConfigurationCommand({ SourceFileSystemId: SOURCE })) },
   ],
-  // The workloads that mount file systems: ECS, Lambda, launch templates, Auto Scaling (and their throttling).
-  ...WORKLOAD_SESSION.map(([name, step]): [string, Step] => [
-    name,
-    { ...step, run: (c, s, h) => step.run(c.workloads, s, h) },
-  ]),
   // Decommission (on the twin of this session: the wire is the same): backup, then delete in order.
   [
     'StartBackupJob',
@@ -822,6 +817,11 @@ const SESSION: [name: string, step: Step][] = [
     'throttled Organizations',
     { fails: 'TooManyRequestsException', run: (c) => c.organizations.send(new ListAccountsCommand({})) },
   ],
+  // The workloads that mount file systems: ECS, Lambda, launch templates, Auto Scaling (and their throttling).
+  ...WORKLOAD_SESSION.map(([name, step]): [string, Step] => [
+    name,
+    { ...step, run: (c, s, h) => step.run(c.workloads, s, h) },
+  ]),
 ];
 
 /** Rows whose name starts with this run against a second estate that throttles every other call. */

@@ -22,13 +22,15 @@ describe('efs-encrypt decommission', () => {
     expect(r.err).toMatch(/confirm with --confirm fs-0123456789abcdef0/);
   });
 
-  it('check refuses while consumer discovery is not available, instead of skipping the guard', async () => {
+  it("check refuses a file system that is not the source of one of the bot's migrations", async () => {
     const r = await runCli('decommission', 'check', 'fs-0123456789abcdef0', '--demo');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/consumer discovery is not available/);
+    expect(r.err).toMatch(
+      /no migration for this file system; only the source of one of the bot's own migrations/,
+    );
   });
 
-  it('a confirmed decommission refuses the same way', async () => {
+  it('a confirmed decommission of such a file system deletes nothing', async () => {
     const r = await runCli(
       'decommission',
       'fs-0123456789abcdef0',
@@ -37,7 +39,7 @@ describe('efs-encrypt decommission', () => {
       '--demo',
     );
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/consumer discovery is not available/);
+    expect(r.err).toMatch(/no migration for this file system/);
   });
 
   it('log --csv prints the header on an empty store, --json an empty list', async () => {
