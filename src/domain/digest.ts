@@ -1,7 +1,6 @@
 import type { FileSystemRecord } from './inventory.ts';
 import { migrationId, ownership } from './inventory.ts';
-import type { MigrationState } from './migration-state.ts';
-import { MigrationStates } from './migration-state.ts';
+import { MigrationStates, type MigrationState } from './migration-state.ts';
 import type { MigrationEvent, MigrationRecord } from './migration.ts';
 
 /**
@@ -16,20 +15,9 @@ import type { MigrationEvent, MigrationRecord } from './migration.ts';
 export const DEFAULT_STUCK_HOURS = 48;
 
 /** States in which a migration is expected to move on; a failed one is listed under failures. */
-const ACTIVE_STATES: ReadonlySet<MigrationState> = new Set([
-  'in_scope',
-  'decided',
-  'target_creating',
-  'target_ready',
-  'copying',
-  'synced',
-  'final_sync',
-  'verified',
-  'cutover_pending',
-  'cut_over',
-  'decommission_pending',
-  'rolled_back',
-]);
+const ACTIVE_STATES: ReadonlySet<MigrationState> = new Set(
+  MigrationStates.filter((st) => !['discovered', 'excluded', 'decommissioned', 'failed'].includes(st)),
+);
 
 /** States in which a decision covers the file system (or it is excluded): not "new unencrypted". */
 const COVERED_STATES: ReadonlySet<MigrationState> = new Set(

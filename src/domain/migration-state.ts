@@ -24,6 +24,11 @@ export const MigrationStates = [
 ] as const;
 export type MigrationState = (typeof MigrationStates)[number];
 
+/** `state` and every state listed after it (from `decided`: every state with a decision, incl. failed and rolled_back). */
+export function statesFrom(state: MigrationState): MigrationState[] {
+  return MigrationStates.slice(MigrationStates.indexOf(state));
+}
+
 /** What a guard may look at: facts recorded on the migration, never I/O. */
 export interface MigrationFacts {
   /** A decision record exists with scope, key and method. */

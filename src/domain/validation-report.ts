@@ -1,7 +1,7 @@
 import { AWS_MANAGED_EFS_KEY_ALIAS, migrationId, ownership } from './inventory.ts';
 import type { FileSystemRecord, KeyManager, ScanFailure } from './inventory.ts';
 import { buildMappingOf } from './build-plan.ts';
-import type { MigrationState } from './migration-state.ts';
+import { statesFrom, type MigrationState } from './migration-state.ts';
 import type { DecisionRecord, MigrationRecord } from './migration.ts';
 import type { NextStep } from './status-view.ts';
 import { applicationSignOffs, type ApplicationSignOffState, type SignOffRecord } from './sign-off.ts';
@@ -218,21 +218,7 @@ export interface ReportInput {
 }
 
 /** States in which the migration has a decision and a twin is (or is to be) built. */
-const DECIDED_STATES: ReadonlySet<MigrationState> = new Set([
-  'decided',
-  'target_creating',
-  'target_ready',
-  'copying',
-  'synced',
-  'final_sync',
-  'verified',
-  'cutover_pending',
-  'cut_over',
-  'decommission_pending',
-  'decommissioned',
-  'failed',
-  'rolled_back',
-]);
+const DECIDED_STATES: ReadonlySet<MigrationState> = new Set(statesFrom('decided'));
 
 /** States after which the build has finished: a missing twin is then a finding, not a wait. */
 const TWIN_BUILT_STATES: ReadonlySet<MigrationState> = new Set([
