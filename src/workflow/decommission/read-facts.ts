@@ -100,7 +100,9 @@ async function readCopy(r: FactReaders, record: MigrationRecord): Promise<CopyFa
   let running: string | undefined;
   if (taskArn && r.dataSync) {
     const task = await r.dataSync.describeTask(taskArn);
-    running = task.CurrentTaskExecutionArn;
+    // CurrentTaskExecutionArn names the most recent execution, finished or not (the DataSync API
+    // model); the task's Status says whether one runs. Anything but AVAILABLE counts as running.
+    if (task.CurrentTaskExecutionArn && task.Status !== 'AVAILABLE') running = task.CurrentTaskExecutionArn;
   }
   const replication = await r.efs.describeReplication(record.fileSystemId);
   const summary = record.resources[CopyResourceKeys.verification];

@@ -128,6 +128,8 @@ export const noConsumers = (id: string): ConsumerReport => ({
 
 export interface Setup {
   estate: LocalEstate;
+  /** The estate's and the phase's clock, 25 h after the cutover. */
+  clock: ManualClock;
   id: string;
   phase(
     backup?: BackupSettings,
@@ -173,6 +175,7 @@ export async function start(o: Parameters<typeof estateDoc>[0] = {}): Promise<Se
   const efs = new EFSClient({});
   const s: Setup = {
     estate,
+    clock,
     id,
     io,
     discovered,

@@ -4,7 +4,12 @@
  * double confirm deletes once; the backup comes first and a failed one stops everything; the twin
  * is never touched.
  */
-import { ListLocationsCommand, ListTasksCommand, StartTaskExecutionCommand } from '@aws-sdk/client-datasync';
+import {
+  DescribeTaskCommand,
+  ListLocationsCommand,
+  ListTasksCommand,
+  StartTaskExecutionCommand,
+} from '@aws-sdk/client-datasync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecommissionRefusedError } from '../../../src/domain/decommission.ts';
 import { waitFor } from '../../harness/wait-for.ts';
@@ -115,6 +120,18 @@ describe('decommission guards', () => {
       .catch((x: unknown) => x)) as DecommissionRefusedError;
     expect(e.guards.filter((g) => !g.pass).map((g) => g.id)).toEqual(['copy']);
     expect(e.userMessage).toContain(`DataSync execution ${exec.TaskExecutionArn} is still running`);
+    ds.destroy();
+  });
+
+  it('passes once that execution has finished, though the task still names it as its most recent', async () => {
+    setup = await start();
+    const { ds, taskArn } = await withDataSync(setup);
+    const exec = await ds.send(new StartTaskExecutionCommand({ TaskArn: taskArn }));
+    setup.clock.advance(3_600_000);
+    const task = await ds.send(new DescribeTaskCommand({ TaskArn: taskArn }));
+    expect(task).toMatchObject({ Status: 'AVAILABLE', CurrentTaskExecutionArn: exec.TaskExecutionArn });
+    const check = await setup.phase().check(setup.id);
+    expect(check.guards.filter((g) => !g.pass).map((g) => g.id)).toEqual(['confirmation']);
     ds.destroy();
   });
 
