@@ -78,9 +78,9 @@ describe('efs-encrypt scan on the sample estate', () => {
 });
 
 describe('efs-encrypt demo without Slack tokens', () => {
-  it('scans the sample estate, prints the summary and says how to connect Slack', async () => {
+  it('--scan-only scans the sample estate, prints the summary and says how to connect Slack', async () => {
     delete process.env.SLACK_BOT_TOKEN;
-    const { code, out } = await runCli('demo');
+    const { code, out } = await runCli('demo', '--scan-only');
     expect(code).toBe(0);
     expect(out).toMatch(/Unencrypted \(migration candidates\): \d+/);
     expect(out).toMatch(/Could not scan: 1/);
@@ -94,7 +94,7 @@ describe('efs-encrypt demo without Slack tokens', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'demo-store-'));
     process.env.EFS_ENCRYPT_DATA_DIR = dataDir;
     try {
-      const demo = await runCli('demo');
+      const demo = await runCli('demo', '--scan-only');
       expect(demo.code).toBe(0);
       const scanId = /The scan is stored as (\S+)\./.exec(demo.out)?.[1];
       expect(demo.out).toContain(`Export it with: npx efs-encrypt export ${scanId} --out inventory.csv`);

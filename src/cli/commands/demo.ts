@@ -20,9 +20,16 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .option('--estate <file>', 'use this estate file instead of the bundled sample')
     .option('--sandbox', 'run the bot behind a local Slack-like page in your browser (no Slack account)')
     .option('--port <port>', "the sandbox page's port (default: any free one)", (v) => Number(v))
-    .action(async (opts: { estate?: string; sandbox?: boolean; port?: number }) => {
+    .option(
+      '--scan-only',
+      'without Slack: only scan and print the summary (skip the migration of one sample file system)',
+    )
+    .action(async (opts: { estate?: string; sandbox?: boolean; port?: number; scanOnly?: boolean }) => {
       const config = ctx.config();
       const withSlack = Boolean(config.slack.botToken) && !opts.sandbox;
+      // The terminal demo plays one migration on a clock it can skip ahead over the decommission's
+      // idle window, on the sample estate sped up; the bot in Slack or the sandbox keeps real time.
+      const walk = !withSlack && !opts.sandbox && !opts.scanOnly && !opts.estate;
       // Loaded on use: Bolt, the SDK and the store are not needed at start-up for every command.
       const [
         { createSlackApp },
@@ -37,12 +44,16 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         import('../slack-services.ts'),
         import('../wait-for-signal.ts'),
       ]);
+      const walkSetup = walk ? await demoWalkSetup() : undefined;
       const logger = createLogger(withSlack ? config.logLevel : 'warn');
       const runtime = await openRuntime({
         config,
         env: ctx.io.env,
         logger,
-        estate: opts.estate ? { file: opts.estate } : { demo: true },
+        estate: opts.estate
+          ? { file: opts.estate }
+          : { demo: true, ...(walkSetup ? { timing: walkSetup.timing } : {}) },
+        ...(walkSetup ? { clock: walkSetup.clock } : {}),
       });
       try {
         const where = `${runtime.estate?.source} on ${runtime.estate?.server.endpoint}`;
@@ -96,10 +107,32 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           ? `npx efs-encrypt export ${scan.scanId} --out inventory.csv`
           : 'npx efs-encrypt scan --demo --csv --out inventory.csv (set EFS_ENCRYPT_DATA_DIR to keep scans, then npx efs-encrypt export)';
         ctx.io.out(`\nThe scan is stored as ${scan.scanId}. Export it with: ${exportHint}\n`);
+        if (walkSetup) {
+          const walkProgress = progressOutput(ctx.io);
+          await walkSetup
+            .play({
+              runtime,
+              clock: walkSetup.clock,
+              scan,
+              out: (t) => ctx.io.out(t),
+              progress: walkProgress,
+            })
+            .finally(() => walkProgress.stop());
+        }
         ctx.io.out('\nTo try the bot in a browser, with no Slack account: npm run demo -- --sandbox\n');
         ctx.io.out(HOW_TO_CONNECT_SLACK);
       } finally {
         await runtime.close();
       }
     });
+}
+
+/** The walk's module, its clock and the sped-up estate timing; loaded only when the walk runs. */
+async function demoWalkSetup() {
+  const [{ playDemoMigration, DEMO_ESTATE_SPEED }, { JumpableClock }, { scaleTiming }] = await Promise.all([
+    import('../demo/demo-walk.ts'),
+    import('../demo/jumpable-clock.ts'),
+    import('../../estate/index.ts'),
+  ]);
+  return { play: playDemoMigration, clock: new JumpableClock(), timing: scaleTiming(DEMO_ESTATE_SPEED) };
 }
