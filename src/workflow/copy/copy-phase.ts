@@ -370,7 +370,7 @@ export function createCopyPhase(deps: CopyPhaseDeps): CopyPhase {
         throw new BadInputError(
           `${record.fileSystemId} has nothing to retry: its last copy (${COPY_KIND_LABELS[kind].toLowerCase()}) ${latest.status}` +
             (record.state === 'verified'
-              ? ' and it is verified. Next: cutover (coming to efs-encrypt).'
+              ? ' and it is verified. Next: the cutover.'
               : `; it is ${record.state}.`),
         );
       const extra: Record<string, string> =

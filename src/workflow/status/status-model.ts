@@ -254,18 +254,42 @@ export function nextStepOf({
     case 'verified':
       return copyStep(record, method, copyJob, surface);
     case 'cutover_pending':
-      return { text: 'Approve the cutover.', who: 'application owner' };
+      return cli
+        ? {
+            text: 'Approve and apply the cutover of each application, naming who approved.',
+            who: 'application owner',
+            command: `efs-encrypt cutover apply ${fs} --approved-by NAME`,
+          }
+        : {
+            text: 'Approve the cutover of each application (Approve cutover in the thread).',
+            who: 'application owner',
+          };
     case 'cut_over':
-      return {
-        text: 'Decommission the source once nothing references it, confirmed by typing its ID.',
-        who: 'admins',
-      };
+      return cli
+        ? {
+            text: 'Decommission the source once nothing uses it: every guard is read live first.',
+            who: 'admins',
+            command: `efs-encrypt decommission ${fs} --confirm ${fs}`,
+          }
+        : {
+            text: 'Decommission the source once nothing uses it: Decommission… in the thread reads every guard, then an admin types its ID.',
+            who: 'admins',
+          };
     case 'decommission_pending':
       return { text: `Confirm the deletion by typing ${fs}.`, who: 'admins' };
     case 'decommissioned':
       return { text: 'Nothing: the migration is complete.', who: 'nobody' };
     case 'rolled_back':
-      return { text: 'Cut over again when the application is ready.', who: 'application owner' };
+      return cli
+        ? {
+            text: 'Review the cutover again when the application is ready.',
+            who: 'admins',
+            command: `efs-encrypt cutover plan ${fs}`,
+          }
+        : {
+            text: 'Review the cutover again when the application is ready (Review cutover in the thread).',
+            who: 'admins',
+          };
     case 'failed':
       return retryStep(record, method, buildJob, copyJob, surface);
   }
@@ -287,11 +311,19 @@ function wait(
   };
 }
 
-/** A verified migration's next phase (cutover), which the bot does not run yet. */
-const CUTOVER_COMING: NextStep = {
-  text: 'Verified. Next: cut over, pointing the application at the encrypted twin (cutover is coming to efs-encrypt).',
-  who: 'application owner',
-};
+/** A verified migration's next phase: the cutover, which an admin reviews and each owner approves. */
+function cutoverNext(record: MigrationRecord, surface: Surface): NextStep {
+  return surface === 'cli'
+    ? {
+        text: "Verified. Next: cut over: review the plan per application; each application's owner approves.",
+        who: 'admins',
+        command: `efs-encrypt cutover plan ${record.fileSystemId}`,
+      }
+    : {
+        text: "Verified. Next: cut over: Find consumers and Review cutover in the thread; each application's owner approves.",
+        who: 'admins',
+      };
+}
 
 /**
  * The copy states' next step, from copyActionsFor (the rule the copy phase and its Slack buttons
@@ -324,7 +356,7 @@ function copyStep(
       'in the thread where it started, and in status while it runs',
     );
   }
-  if (record.state === 'verified') return CUTOVER_COMING;
+  if (record.state === 'verified') return cutoverNext(record, surface);
   if (record.state === 'copying' || record.state === 'final_sync')
     return wait('the copy job is resuming', surface, record.fileSystemId);
   return {

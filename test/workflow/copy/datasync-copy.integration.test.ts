@@ -191,7 +191,7 @@ describe('DataSync copy against the local estate', () => {
     expect((await h.phase.status(id)).state).toBe('verified');
     // Nothing left to retry: said so, instead of answering with the finished job as if queued.
     await expect(h.phase.retry(id, 'U0ADMIN')).rejects.toThrow(
-      `${SOURCE} has nothing to retry: its last copy (final sync) succeeded and it is verified. Next: cutover`,
+      `${SOURCE} has nothing to retry: its last copy (final sync) succeeded and it is verified. Next: the cutover`,
     );
   });
 

@@ -132,8 +132,8 @@ describe('next step in the copy states', () => {
   it('no copy action left: verified goes to cutover, a copy state without its job waits for it to resume', () => {
     for (const method of METHODS)
       expect(nextStepOf({ record: record('verified'), method })).toEqual({
-        text: 'Verified. Next: cut over, pointing the application at the encrypted twin (cutover is coming to efs-encrypt).',
-        who: 'application owner',
+        text: "Verified. Next: cut over: Find consumers and Review cutover in the thread; each application's owner approves.",
+        who: 'admins',
       });
     expect(nextStepOf({ record: record('copying'), method: 'datasync' })).toMatchObject({
       text: expect.stringContaining('Wait: the copy job is resuming.'),
