@@ -57,10 +57,11 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
     page.on('dialog', (dialog) => void dialog.accept());
   }, 60_000);
 
+  // Chromium and the bot's jobs can take a while to stop on a loaded CI machine.
   afterAll(async () => {
     await browser?.close();
     await world?.close();
-  });
+  }, 90_000);
 
   it('runs /efs-encrypt scan from the page and shows the summary rendered from its blocks', async () => {
     await page.goto(world.sandbox.url);
