@@ -8,6 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import type { BenchResult } from './run.ts';
 import { defaultScanWorkers } from '../src/config.ts';
@@ -171,6 +172,10 @@ export async function run(): Promise<BenchResult> {
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
     receiverMs.length = 0;
+    // Each ack takes about a millisecond of receiver time; what delays it is the event loop being
+    // busy with the work started after earlier acks (private replies, scans): this shows how busy.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const acks = await new Promise<number[]>((resolve, reject) => {
@@ -185,6 +190,7 @@ export async function run(): Promise<BenchResult> {
       });
     });
     const ackCpu = process.cpuUsage(cpu0);
+    loopDelay.disable();
     const allAckedMs = performance.now() - t0;
     const rssAfterAcks = process.memoryUsage().rss;
     await slack.tasks.drain();
@@ -207,6 +213,7 @@ export async function run(): Promise<BenchResult> {
           const r = [...receiverMs].sort((a, b) => a - b);
           return `${percentile(r, 50).toFixed(1)} / ${percentile(r, 99).toFixed(1)} / ${r.at(-1)!.toFixed(1)} ms (request in to response out, server side)`;
         })(),
+        'event-loop delay while acking p99/max': `${(loopDelay.percentile(99) / 1e6).toFixed(1)} / ${(loopDelay.max / 1e6).toFixed(1)} ms`,
         'all acked after (from the burst order, sender start included)': `${allAckedMs.toFixed(0)} ms`,
         'RSS before': mib(rssBefore),
         'RSS after the acks': mib(rssAfterAcks),
