@@ -15,7 +15,7 @@ import type { Scheduler } from './scheduler.ts';
 import type { ScanService } from './services.ts';
 import { userMessageOf } from './slack-errors.ts';
 import { SlackThreadReporter } from './thread-reporter.ts';
-import { ResponseIncompleteError } from '../domain/errors.ts';
+import { postThreadRoot } from './thread-root.ts';
 
 export interface ScanInThreadDeps {
   client: webApi.WebClient;
@@ -55,23 +55,16 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
   });
   const channel = req.channelId;
 
-  let rootTs: string;
-  try {
-    const started = scanStartedMessage(req.userId, describeScanScope(req.scope ?? {}));
-    const root = await client.chat.postMessage({ channel, ...started });
-    if (!root.ts) throw new ResponseIncompleteError('chat.postMessage', 'a message ts');
-    rootTs = root.ts;
-  } catch (err) {
-    log.error({ err }, 'could not post the scan root message');
-    await req.replyPrivately(
-      errorMessage({
-        title: 'Could not start the scan here',
-        userMessage: userMessageOf(err),
-        correlationId: req.correlationId,
-      }),
-    );
-    return;
-  }
+  const rootTs = await postThreadRoot({
+    client,
+    channel,
+    message: scanStartedMessage(req.userId, describeScanScope(req.scope ?? {})),
+    log,
+    what: 'the scan',
+    correlationId: req.correlationId,
+    replyPrivately: req.replyPrivately,
+  });
+  if (!rootTs) return;
 
   const reporter = new SlackThreadReporter({
     client,

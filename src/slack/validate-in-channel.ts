@@ -4,11 +4,11 @@ import { errorMessage } from '#blocks/error.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
 import { validationStartedMessage, validationSummaryMessage } from '#blocks/validation-report.ts';
 import type { Clock } from '../domain/clock.ts';
-import { ResponseIncompleteError } from '../domain/errors.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { ValidateService } from './services.ts';
 import { userMessageOf } from './slack-errors.ts';
 import { SlackThreadReporter } from './thread-reporter.ts';
+import { postThreadRoot } from './thread-root.ts';
 
 export interface ValidateInChannelDeps {
   client: webApi.WebClient;
@@ -44,22 +44,16 @@ export async function runValidateInChannel(
     userId: req.userId,
     job: 'validate',
   });
-  let rootTs: string;
-  try {
-    const root = await client.chat.postMessage({ channel, ...validationStartedMessage(req.userId) });
-    if (!root.ts) throw new ResponseIncompleteError('chat.postMessage', 'a message ts');
-    rootTs = root.ts;
-  } catch (err) {
-    log.error({ err }, 'could not post the validation root message');
-    await req.replyPrivately(
-      errorMessage({
-        title: 'Could not start the validation report here',
-        userMessage: userMessageOf(err),
-        correlationId: req.correlationId,
-      }),
-    );
-    return;
-  }
+  const rootTs = await postThreadRoot({
+    client,
+    channel,
+    message: validationStartedMessage(req.userId),
+    log,
+    what: 'the validation report',
+    correlationId: req.correlationId,
+    replyPrivately: req.replyPrivately,
+  });
+  if (!rootTs) return;
   const reporter = new SlackThreadReporter({
     client,
     channel,
