@@ -23,7 +23,10 @@ function capturingDispatcher(): WorkDispatcher & { messages: WorkMessage[] } {
  * A Lambda Function URL event (payload format 2.0) carrying a form body signed as Slack signs it.
  * Function URLs base64-encode form bodies, so this one does too.
  */
-function functionUrlEvent(body: string, opts: { secret?: string; timestamp?: number } = {}): AwsEvent {
+function functionUrlEvent(
+  body: string,
+  opts: { secret?: string; timestamp?: number; contentType?: string } = {},
+): AwsEvent {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   return {
     version: '2.0',
@@ -31,7 +34,7 @@ function functionUrlEvent(body: string, opts: { secret?: string; timestamp?: num
     rawPath: '/slack/events',
     rawQueryString: '',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(opts.secret ?? TEST_SIGNING_SECRET, timestamp, body),
       host: 'abc123.lambda-url.us-east-1.on.aws',
@@ -154,6 +157,77 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     );
     expect(res.statusCode).toBe(401);
     expect(work.messages).toEqual([]);
+  });
+
+  // Signed bodies Bolt's Lambda receiver would hand to the app (a 500 Slack retries) or throw on
+  // before its own try (the invocation fails): refused before Bolt, as on the HTTP path.
+  const form = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const JSON_TYPE = 'application/json';
+  it.each([
+    ['payload=null', 'payload=null', undefined, /the body is null, not an object/],
+    ['a JSON body null', 'null', JSON_TYPE, /the body is null, not an object/],
+    ['a JSON body 42', '42', JSON_TYPE, /the body is a number, not an object/],
+    ['a JSON body that does not parse', '{"type":', JSON_TYPE, /the body does not parse/],
+    ['a form payload that does not parse', 'payload=%7B', undefined, /the body does not parse/],
+    [
+      'a block action whose user is null',
+      form({ type: 'block_actions', user: null, team: { id: TEST_TEAM_ID }, actions: [{ action_id: 'a' }] }),
+      undefined,
+      /block_actions payload's `user` is null/,
+    ],
+    [
+      'a view submission whose view is null',
+      form({ type: 'view_submission', user: { id: 'U0ADMIN1' }, team: { id: TEST_TEAM_ID }, view: null }),
+      undefined,
+      /view_submission payload's `view` is null/,
+    ],
+  ])(
+    'answers 400 to a signed %s, logs why, and dispatches nothing',
+    async (_name, body, contentType, why) => {
+      const lines: string[] = [];
+      const logged = createLambdaHandlers({
+        env: process.env,
+        config: loadConfig({
+          SLACK_BOT_TOKEN: 'xoxb-test-token',
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          SLACK_MODE: 'lambda',
+          SLACK_API_URL: recorder.apiUrl,
+        }),
+        logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
+        work,
+        estate: { demo: true },
+        botIdentity: TEST_BOT,
+        retryConfig: { retries: 0 },
+      });
+      try {
+        const res = await logged.slackHandler(functionUrlEvent(body, contentType ? { contentType } : {}));
+        expect(res.statusCode).toBe(400);
+        expect(lines.join('\n')).toMatch(why);
+        expect(work.messages).toEqual([]);
+        expect(recorder.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+      } finally {
+        await logged.close();
+      }
+    },
+  );
+
+  it.each([
+    ['a day ahead', 86_400],
+    ['six minutes ahead', 360],
+    ['six minutes old', -360],
+  ])('refuses a request signed with a timestamp %s: 401, nothing handed on', async (_name, offset) => {
+    const res = await handlers.slackHandler(
+      functionUrlEvent(slashCommand(recorder, 'scan'), { timestamp: Math.floor(Date.now() / 1000) + offset }),
+    );
+    expect(res.statusCode).toBe(401);
+    expect(work.messages).toEqual([]);
+  });
+
+  it('accepts a timestamp four minutes ahead (within the five-minute window)', async () => {
+    const res = await handlers.slackHandler(
+      functionUrlEvent(slashCommand(recorder, 'help'), { timestamp: Math.floor(Date.now() / 1000) + 240 }),
+    );
+    expect(res.statusCode).toBe(200);
   });
 
   it('answers help in the ack path and dispatches nothing', async () => {

@@ -301,6 +301,8 @@ export async function randomSweep(
   count: number,
   seed: number,
   lanes: number,
+  /** Called as each point ends (a long sweep's progress). */
+  onResult?: (r: PointResult) => void,
 ): Promise<{ figures: RandomSweepFigures; results: PointResult[] }> {
   const t0 = performance.now();
   const cleans = new Map<Scenario, CleanRun>(
@@ -313,7 +315,9 @@ export async function randomSweep(
     Array.from({ length: lanes }, async () => {
       while (next < points.length) {
         const p = points[next++]!;
-        results.push(await crashAtRandom(p, cleans.get(p.scenario)!));
+        const result = await crashAtRandom(p, cleans.get(p.scenario)!);
+        results.push(result);
+        onResult?.(result);
       }
     }),
   );
