@@ -23,7 +23,6 @@ import {
   ListFunctionsCommand,
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
 import { openConsumerDiscovery } from '../../src/cli/phases/consumers-phase.ts';
@@ -36,7 +35,15 @@ import { RecordingIoHost } from '../../src/workflow/io-host.ts';
 import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
-import { MOTO_ACCOUNTS, MOTO_ROLE, seedMoto, type MotoSeed } from './moto-seed.ts';
+import {
+  MOTO_ACCOUNTS,
+  MOTO_EMPTY_ZIP,
+  MOTO_ROLE,
+  assumeMotoRole,
+  createMotoLambdaRole,
+  seedMoto,
+  type MotoSeed,
+} from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
 
 /**
@@ -65,61 +72,6 @@ if (!available)
 
 const REGION = 'eu-west-1';
 const ACCOUNT = MOTO_ACCOUNTS.payments;
-
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-async function assume(endpoint: string): Promise<Credentials> {
-  const sts = new STSClient({
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: 'AKIDSEED', secretAccessKey: 'seed' },
-  });
-  const c = (
-    await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${ACCOUNT}:role/${MOTO_ROLE}`,
-        RoleSessionName: 'consumers',
-      }),
-    )
-  ).Credentials!;
-  sts.destroy();
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
-}
-
-/** IAM's query API by hand (the IAM client is no dependency of the bot): moto routes by the credential scope. */
-async function createLambdaRole(endpoint: string, credentials: Credentials): Promise<string> {
-  const body = new URLSearchParams({
-    Action: 'CreateRole',
-    Version: '2010-05-08',
-    RoleName: 'worker-role',
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ],
-    }),
-  });
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260601/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
-      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-    },
-    body,
-  });
-  const text = await res.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
-  if (!res.ok || !arn) throw new Error(`IAM CreateRole failed: ${res.status} ${text.slice(0, 300)}`);
-  return arn;
-}
-
-/** An empty zip archive: moto stores the code and never runs it (no docker needed). */
-const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
 
 describe.skipIf(!available)('consumer discovery against moto_server', () => {
   let moto: MotoServer;
@@ -184,7 +136,7 @@ describe.skipIf(!available)('consumer discovery against moto_server', () => {
     });
 
     // The workloads, in the source's account, through the real SDK.
-    const credentials = await assume(moto.endpoint);
+    const credentials = await assumeMotoRole(moto.endpoint, ACCOUNT, 'consumers');
     const cfg = { region: REGION, endpoint: moto.endpoint, credentials };
     const fsId = source.fileSystemId;
     const apId = seed.accessPointId;
@@ -243,14 +195,14 @@ describe.skipIf(!available)('consumer discovery against moto_server', () => {
     ecs.destroy();
 
     const lambda = new LambdaClient(cfg);
-    const role = await createLambdaRole(moto.endpoint, credentials);
+    const role = await createMotoLambdaRole(moto.endpoint, credentials, 'worker-role');
     const created = await lambda.send(
       new CreateFunctionCommand({
         FunctionName: 'ledger-worker',
         Runtime: 'nodejs20.x',
         Role: role,
         Handler: 'index.handler',
-        Code: { ZipFile: EMPTY_ZIP },
+        Code: { ZipFile: MOTO_EMPTY_ZIP },
         FileSystemConfigs: [{ Arn: apArn, LocalMountPath: '/mnt/ledger' }],
         Tags: { app: 'ledger-jobs' },
       }),
