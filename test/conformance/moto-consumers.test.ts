@@ -24,27 +24,24 @@ import {
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { openConsumerDiscovery } from '../../src/cli/phases/consumers-phase.ts';
 import { groupByApplication } from '../../src/domain/consumer-references.ts';
 import type { ConsumerReport, LaunchTemplateConsumer } from '../../src/domain/consumers.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { FileSystemRecord } from '../../src/domain/inventory.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { RecordingIoHost } from '../../src/workflow/io-host.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
-import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
 import {
   MOTO_ACCOUNTS,
   MOTO_EMPTY_ZIP,
-  MOTO_ROLE,
   assumeMotoRole,
   createMotoLambdaRole,
   seedMoto,
   type MotoSeed,
 } from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
+import { scanMotoAccount } from './moto-scanned.ts';
 
 /**
  * Conformance tier: consumer discovery against moto_server, an AWS emulator the team did not
@@ -96,26 +93,9 @@ describe.skipIf(!available)('consumer discovery against moto_server', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     seed = await seedMoto(moto.endpoint);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE',
-      AWS_SECRET_ACCESS_KEY: 'conformance',
-      AWS_REGION: 'us-east-1',
-    });
-    clients = createAccountClients({
-      accounts: [ACCOUNT],
-      roleName: MOTO_ROLE,
-      regions: [REGION],
-      rateLimitPerSecond: 50,
-    });
-    const scan = await createScanWorkflow({
-      clientsFor: (a, r) => clients.clientsFor(a, r),
-      listTargets: () => clients.listTargets(),
-      scans: new InMemoryScanRepository(),
-      io: new RecordingIoHost(),
-      clock,
-      concurrency: 2,
-    }).run({ requestedBy: 'conformance' });
+    const scanned = await scanMotoAccount(moto.endpoint, { accountId: ACCOUNT, region: REGION, clock });
+    clients = scanned.clients;
+    const scan = scanned.scan;
     source = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedWithMounts)!;
     expect(source.mountTargets.map((m) => m.ipAddress).filter(Boolean)).toHaveLength(2);
 

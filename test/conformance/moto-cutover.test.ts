@@ -32,7 +32,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { ecsCutoverClientsFrom } from '../../src/aws/ecs-cutover.ts';
 import { lambdaCutoverClientsFrom } from '../../src/aws/lambda-cutover.ts';
 import { launchTemplateCutoverClientsFrom } from '../../src/aws/launch-template-cutover.ts';
@@ -51,20 +51,18 @@ import {
   type CutoverPhaseWithHandler,
 } from '../../src/workflow/cutover/index.ts';
 import { createJobRunner } from '../../src/workflow/jobs/index.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
-import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
 import {
   MOTO_ACCOUNTS,
   MOTO_EMPTY_ZIP,
-  MOTO_ROLE,
   assumeMotoRole,
   createMotoLambdaRole,
   seedMoto,
   type MotoSeed,
 } from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
+import { scanMotoAccount } from './moto-scanned.ts';
 
 /**
  * Conformance tier: the cutover's apply and rollback against moto_server (an AWS emulator the team
@@ -148,26 +146,9 @@ describe.skipIf(!available)('cutover apply and rollback against moto_server', ()
   beforeAll(async () => {
     moto = await startMotoServer({ env: { MOTO_ECS_SERVICE_RUNNING: String(MOTO_RUNNING) } });
     seed = await seedMoto(moto.endpoint);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE',
-      AWS_SECRET_ACCESS_KEY: 'conformance',
-      AWS_REGION: 'us-east-1',
-    });
-    clients = createAccountClients({
-      accounts: [ACCOUNT],
-      roleName: MOTO_ROLE,
-      regions: [REGION],
-      rateLimitPerSecond: 50,
-    });
-    const scan = await createScanWorkflow({
-      clientsFor: (a, r) => clients.clientsFor(a, r),
-      listTargets: () => clients.listTargets(),
-      scans: new InMemoryScanRepository(),
-      io: new RecordingIoHost(),
-      clock,
-      concurrency: 2,
-    }).run({ requestedBy: 'conformance' });
+    const scanned = await scanMotoAccount(moto.endpoint, { accountId: ACCOUNT, region: REGION, clock });
+    clients = scanned.clients;
+    const scan = scanned.scan;
     source = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedWithMounts)!;
     expect(source.accessPoints.map((a) => a.accessPointId)).toEqual([seed.accessPointId]);
     credentials = await assumeMotoRole(moto.endpoint, ACCOUNT, 'cutover');
