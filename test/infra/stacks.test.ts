@@ -55,6 +55,11 @@ describe('the bot stack', () => {
     for (const handler of ['index.slackHandler', 'index.workerHandler', 'index.tickHandler'])
       t.hasResourceProperties('AWS::Lambda::Function', { Handler: handler, Runtime: 'nodejs22.x' });
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    // The request URL `efs-encrypt manifest --url` takes (README, Deploy).
+    const [urlId] = Object.keys(t.findResources('AWS::Lambda::Url'));
+    t.hasOutput('SlackRequestUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+    t.hasOutput('BotRoleArn', {});
+    t.hasOutput('SlackSecretArn', {});
     t.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.slackHandler',
       Timeout: 10,
