@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScanScope } from '../../src/domain/scan-scope.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import type { ScanService, SlackServices } from '../../src/slack/services.ts';
@@ -185,6 +185,57 @@ describe('/efs-encrypt scan over the cap (EFS_ENCRYPT_MAX_SCANS)', () => {
     held.release('U0CAROL1');
     await h.slack.tasks.drain();
     expect(held.runs.map((r) => r.requestedBy)).toEqual(['U0ALICE1', 'U0BOB001', 'U0CAROL1']);
+    expect(h.slack.scanAdmission.counts).toEqual({ running: 0, queued: 0 });
+  });
+});
+
+describe('/efs-encrypt scan: what the ack waits for', () => {
+  it('acks before the request ledger records the request, and runs the scan once it has', async () => {
+    store = await openStore();
+    const ledger = store.requests;
+    let releaseClaim = () => {};
+    const claimHeld = new Promise<void>((resolve) => (releaseClaim = resolve));
+    const claims: string[] = [];
+    const held = heldScans();
+    const h = await harnessWith(
+      held.services({
+        requests: {
+          async claim(fingerprint, detail) {
+            claims.push(detail.kind);
+            await claimHeld;
+            return ledger.claim(fingerprint, detail);
+          },
+        },
+      }),
+    );
+    // The HTTP response waits for the listener (processBeforeResponse): it returns while the claim is held.
+    const res = await h.slashCommand('scan', { userId: 'U0ALICE1' });
+    expect(res.status).toBe(200);
+    await vi.waitFor(() => expect(claims).toEqual(['command scan']));
+    expect(held.runs).toHaveLength(0);
+
+    releaseClaim();
+    await h.waitForCall('chat.postMessage', isRoot);
+    held.release('U0ALICE1');
+    await h.slack.tasks.drain();
+    expect(held.runs.map((r) => r.requestedBy)).toEqual(['U0ALICE1']);
+  });
+
+  it('a replay of a finished scan without the retry header is recognised after the ack and runs nothing', async () => {
+    store = await openStore();
+    const held = heldScans();
+    const h = await harnessWith(held.services({ requests: store.requests }));
+    const send = () => h.slashCommand('scan', { userId: 'U0ALICE1', triggerId: '1767225600.replayed' });
+    await send();
+    held.release('U0ALICE1');
+    await h.slack.tasks.drain();
+
+    await send();
+    await h.slack.tasks.drain();
+    expect(held.runs).toHaveLength(1);
+    expect(h.recorder.callsTo('chat.postMessage').filter(isRoot)).toHaveLength(1);
+    expect(h.logs.filter((l) => l.msg === 'redelivered request already handled: ignored')).toHaveLength(1);
+    // Its slot was given back: the next scan runs.
     expect(h.slack.scanAdmission.counts).toEqual({ running: 0, queued: 0 });
   });
 });
