@@ -471,9 +471,20 @@ function renderModal(s) {
   modal.replaceChildren(el('div', { class: 'title' }, escapeHtml(v.title?.text ?? '')), content, footer);
 }
 
+// The runtime's clock, when the sandbox may skip it past the decommission's idle window.
+function renderClock(s) {
+  const clock = $('#clock');
+  clock.hidden = !s.clock;
+  if (!s.clock) return;
+  $('#clock-now').textContent = s.clock.now.replace('T', ' ').slice(0, 16) + ' UTC';
+  $('#clock-now').setAttribute('datetime', s.clock.now);
+  $('#skip-clock').textContent = `Skip ${s.clock.skipHours} h ahead`;
+}
+
 function render() {
   const s = state.snapshot;
   if (!s) return;
+  renderClock(s);
   renderChannel(s);
   renderModal(s);
 }
@@ -500,6 +511,7 @@ async function start() {
     if (answer.status && answer.status !== 200)
       window.alert(`The bot answered ${answer.status}: ${answer.body}`);
   });
+  $('#skip-clock').addEventListener('click', () => post('/sandbox/clock', {}));
   await refresh();
   setInterval(refresh, 700);
 }
