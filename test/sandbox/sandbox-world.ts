@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import type { Runtime } from '../../src/cli/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import { slackServices } from '../../src/cli/slack-services.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
@@ -10,6 +11,8 @@ export interface SandboxWorld {
   sandbox: RunningSandbox;
   /** The runtime's clock, which the page may skip past the decommission's idle window. */
   clock: JumpableClock;
+  /** The sample estate, the store and the workflows the bot runs on. */
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function openSandboxWorld(options: { speed?: number } = {}): Promis
   return {
     sandbox,
     clock,
+    runtime,
     async close() {
       await sandbox.close();
       await demo.close();
