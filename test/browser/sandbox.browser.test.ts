@@ -152,20 +152,6 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
 
   it('Start copy, then Final sync, then Review cutover shows the approval buttons', async () => {
     const button = (text: string | RegExp) => page.locator('.message button', { hasText: text }).last();
-    let decommissioned = '';
-
-    /** jenkins:2 and jenkins:3, which no service runs after the cutover, deregistered through the SDK. */
-    async function deregisterOldJenkinsRevisions() {
-      const { ECSClient, DeregisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
-      const clients = await world.runtime.accounts.sdkClientsFor('210987654321', 'us-east-1');
-      const ecs = new ECSClient({ ...clients.clientConfig });
-      try {
-        for (const taskDefinition of ['jenkins:2', 'jenkins:3'])
-          await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition }));
-      } finally {
-        ecs.destroy();
-      }
-    }
     await button('Start copy').click();
     await button(/^Final sync$/).waitFor({ timeout: 30_000 });
     await shot('copied');
@@ -334,5 +320,23 @@ describe.skipIf(!available)('the sandbox page in Chromium', () => {
     await expect.poll(() => page.locator('.message.ephemeral').allTextContents()).not.toContain(refused);
     // Every block and view the bot sent on this walk passed Slack's rules.
     expect(world.sandbox.server.channel.rejected).toEqual([]);
+  }, 30_000);
+
+  it('an invalid block the bot would send is refused, shown in red on the page, and fails the walk', async () => {
+    // A builder that forgot to clip: an image's alt_text over Slack's 2000 characters, sent with
+    // the bot's own Web API client, as a listener would send it.
+    await expect(
+      world.sandbox.slack.app.client.chat.postMessage({
+        channel: world.sandbox.server.channel.channelId,
+        text: 'a chart',
+        blocks: [{ type: 'image', image_url: 'https://example.com/c.png', alt_text: 'x'.repeat(2001) }],
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    const shown = page.locator('#rejected .rejected', { hasText: 'invalid_blocks' });
+    await shown.waitFor({ timeout: 15_000 });
+    expect(await shown.textContent()).toContain('alt_text 2001 chars (max 2000)');
+    await shot('invalid-blocks-shown');
+    // The walk's own check (every call accepted) now fails, as it would on a builder's mistake.
+    expect(() => expect(world.sandbox.server.channel.rejected).toEqual([])).toThrow();
   }, 30_000);
 });
