@@ -138,13 +138,23 @@ export function parseWorkMessage(input: unknown): WorkMessage {
  */
 export interface WorkDispatcher {
   dispatch(message: WorkMessage, runHere: () => Promise<void>): Promise<void>;
+  /** True when the work runs in this process: its state (running scans) can answer in the ack. */
+  readonly runsHere?: boolean;
 }
 
-/** The long-running process (Socket Mode, HTTP) and the worker itself: run it here, after the ack. */
+/**
+ * The long-running process (Socket Mode, HTTP) and the worker itself: run it here, after the ack.
+ * Started on the next loop turn (setImmediate), not now: the work's first synchronous steps (a
+ * Slack call being built, a store request) would otherwise run before the ack is written, and in
+ * a burst of commands before the next commands are read.
+ */
 export function inProcessDispatcher(tasks: BackgroundTasks): WorkDispatcher {
   return {
+    runsHere: true,
     async dispatch(message, runHere) {
-      tasks.start(`${message.kind} ${message.correlationId}`, runHere);
+      tasks.start(`${message.kind} ${message.correlationId}`, () =>
+        new Promise<void>((resolve) => setImmediate(resolve)).then(runHere),
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOT_ACCOUNT_ACTIONS, iamActionOf, memberActionsFor } from '../../src/aws/permissions.ts';
+import { BOT_ACCOUNT_ACTIONS, iamActionsOf, memberActionsFor } from '../../src/aws/permissions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLambdaHandlers, type AwsEvent, type LambdaHandlers } from '../../src/lambda/handlers.ts';
 import type { WorkDispatcher, WorkMessage } from '../../src/slack/work-dispatch.ts';
@@ -185,7 +185,7 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     runtime.estate!.server.resetStats();
     await handlers.workerHandler(JSON.parse(JSON.stringify(work.messages[0])));
 
-    const sent = Object.keys(runtime.estate!.server.stats().byOperation).map(iamActionOf);
+    const sent = Object.keys(runtime.estate!.server.stats().byOperation).flatMap(iamActionsOf);
     expect(sent).toContain('elasticfilesystem:DescribeFileSystems');
     const granted = new Set([
       ...memberActionsFor(['scan', 'decide', 'validate', 'digest']),
