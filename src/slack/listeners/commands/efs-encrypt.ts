@@ -7,14 +7,11 @@ import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
 import { parseScanScope } from '../../../domain/scan-scope.ts';
-import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
 import { openDecommissionModal } from '../../decommission-in-thread.ts';
-import { buildFromCommand } from './build.ts';
-import { cutoverFromCommand } from './cutover.ts';
 import { scanFromCommand, scanInAck } from './scan.ts';
 import { statusFromCommand } from './status.ts';
-import { validateFromCommand } from './validate.ts';
+import { handOnCommand, isCommandWork } from './command-work.ts';
 import { digestFromCommand } from './digest.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
 import { privateReplier } from '../../private-reply.ts';
@@ -171,56 +168,17 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         });
         return;
       }
-      if (parsed.command.name === 'build') {
-        await buildFromCommand(deps, {
+      // Work that outlives the request goes to the dispatcher as the command's text (build,
+      // cutover, validate, export): on Lambda the worker function runs it.
+      if (isCommandWork(parsed.command.name))
+        return await handOnCommand(deps, parsed.command.name, {
           client,
           userId: command.user_id,
           channelId: command.channel_id,
           correlationId,
           args: parsed.args,
-          replyPrivately,
-        });
-        return;
-      }
-      if (parsed.command.name === 'cutover') {
-        await cutoverFromCommand(deps, {
-          client,
-          userId: command.user_id,
-          channelId: command.channel_id,
-          correlationId,
-          args: parsed.args,
-          replyPrivately,
-        });
-        return;
-      }
-      if (parsed.command.name === 'export') {
-        // Uploads can take longer than Slack waits for a response: in the background, like a scan.
-        deps.tasks.start(`export ${correlationId}`, async () => {
-          try {
-            await exportScanInventory(
-              deps,
-              { client, userId: command.user_id, channel: command.channel_id, correlationId },
-              parsed.args[0],
-            );
-          } catch (err) {
-            log.warn({ err }, 'export failed');
-            await replyPrivately(
-              errorMessage({
-                title: `${SLASH_COMMAND} export`,
-                userMessage: userMessageOf(err),
-                correlationId,
-              }),
-            );
-          }
-        });
-        return;
-      }
-      if (parsed.command.name === 'validate')
-        return await validateFromCommand(deps, {
-          client,
-          channelId: command.channel_id,
-          userId: command.user_id,
-          correlationId,
+          text: command.text ?? '',
+          responseUrl: command.response_url,
           replyPrivately,
         });
       if (parsed.command.name === 'digest')
