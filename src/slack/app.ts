@@ -148,6 +148,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     tasks,
     work: options.work ?? inProcessDispatcher(tasks),
     buttonWork: new Map(),
+    viewWork: new Map(),
     scanAdmission,
     clock,
     scheduler: options.scheduler ?? systemScheduler,
