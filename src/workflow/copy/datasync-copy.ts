@@ -25,7 +25,8 @@ import type { IDataSyncClient, SourceNetwork } from './ports.ts';
  * is recorded the moment it exists, before the next call; DataSync has no client token, so a
  * crash between a create and its record is recovered by finding the resource by its tags (the
  * locations) or its name (the task). One execution per task: a running one is followed, never
- * doubled. The execution ARN is recorded per job, so a restarted job resumes polling it.
+ * doubled; a finished one this job started but never recorded (its answer lost) is adopted. The
+ * execution ARN is recorded per job, so a restarted job resumes polling it.
  */
 
 export interface DataSyncCopyDeps {
@@ -186,6 +187,18 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       );
       return current;
     }
+    const lost = current ? await startedByThisJob(current) : undefined;
+    if (lost) {
+      // StartTaskExecution was carried out but its answer never reached the record (the process
+      // died, or the connection did): that execution is this job's, finished or not. Starting
+      // another would copy twice (and a final sync would verify a second point in time).
+      await s.persist(
+        'start-execution',
+        { [Keys.execution(s.ctx.job.jobId)]: lost.arn, [Keys.latestExecution]: lost.arn },
+        `Adopted DataSync execution ${lost.arn} (${lost.status}), started by an earlier attempt of this job whose answer was lost`,
+      );
+      return lost.arn;
+    }
     const out = await s.call('start-execution', 'StartTaskExecution', () =>
       client.startTaskExecution(startExecutionInput(taskArn, s.kind, extras)),
     );
@@ -201,6 +214,22 @@ export async function runDataSyncCopy(deps: DataSyncCopyDeps, s: CopySession): P
       requestIds(out),
     );
     return out.TaskExecutionArn;
+  }
+
+  /**
+   * The task's most recent execution when this job started it and never recorded it: no job
+   * recorded it as the latest execution, and it started after this job was queued (AWS's StartTime
+   * against the job's createdAt, both UTC; SigV4 already needs the host's clock right). An
+   * execution of an earlier job, or one an operator ran before this job, is never adopted.
+   */
+  async function startedByThisJob(arn: string): Promise<{ arn: string; status: string } | undefined> {
+    if (arn === s.record().resources[Keys.latestExecution]) return undefined;
+    const e = await s.call('start-execution', 'DescribeTaskExecution', () =>
+      client.describeTaskExecution(arn),
+    );
+    const queuedAt = Date.parse(s.ctx.job.createdAt);
+    if (!e.StartTime || !(e.StartTime.getTime() >= queuedAt)) return undefined;
+    return { arn, status: e.Status ?? 'unknown' };
   }
 
   async function poll(arn: string): Promise<DescribeTaskExecutionCommandOutput> {

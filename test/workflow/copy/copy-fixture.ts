@@ -14,7 +14,12 @@ import { migrationId } from '../../../src/domain/inventory.ts';
 import type { MigrationMethod } from '../../../src/domain/migration.ts';
 import type { EstateServer } from '../../../src/estate/index.ts';
 import type { Store } from '../../../src/store/index.ts';
-import { createCopyPhase, type CopyPhase, type CopyPhaseDeps } from '../../../src/workflow/copy/index.ts';
+import {
+  createCopyPhase,
+  type CopyPhase,
+  type CopyPhaseDeps,
+  type IDataSyncClient,
+} from '../../../src/workflow/copy/index.ts';
 import { RecordingIoHost, type IoHost, type IoMessage } from '../../../src/workflow/io-host.ts';
 import { rsyncRunbookFor, type RsyncRunbook } from '../../../src/workflow/copy/rsync/index.ts';
 import type { JobHandler, JobRunner } from '../../../src/workflow/jobs/index.ts';
@@ -141,6 +146,8 @@ export interface CopyHarnessOptions {
   progressEveryMs?: number;
   /** DataSync's log group and task report (config). */
   dataSyncSettings?: CopyPhaseDeps['dataSyncSettings'];
+  /** Wraps each DataSync client the copy gets (a test loses an answer AWS sent). */
+  wrapDataSync?: (client: IDataSyncClient) => IDataSyncClient;
 }
 
 export async function startCopyHarness(options: CopyHarnessOptions = {}): Promise<CopyHarness> {
@@ -160,6 +167,7 @@ export async function startCopyHarness(options: CopyHarnessOptions = {}): Promis
   const { phase, destroy } = copyPhaseOver(estate, options.tap ? tapped : io, {
     ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
     ...(options.dataSyncSettings ? { dataSyncSettings: options.dataSyncSettings } : {}),
+    ...(options.wrapDataSync ? { wrapDataSync: options.wrapDataSync } : {}),
   });
   const runners: JobRunner[] = [];
   const ref = (fileSystemId: string) => ({ accountId: ACCOUNT, region: REGION, fileSystemId });
@@ -212,22 +220,28 @@ export interface CopyGround {
 export function copyPhaseOver(
   ground: CopyGround,
   io: IoHost,
-  options: Pick<CopyPhaseDeps, 'progressEveryMs' | 'dataSyncSettings'> = {},
+  options: Pick<CopyPhaseDeps, 'progressEveryMs' | 'dataSyncSettings'> & {
+    wrapDataSync?: (client: IDataSyncClient) => IDataSyncClient;
+  } = {},
 ): { phase: CopyPhase; destroy(): void } {
   const directories: Directories = createDirectories(ground.accounts, { clock: ground.clock });
   const dataSync = dataSyncClientsFrom(ground.accounts);
   const cloudWatch = activityReadersFrom(ground.accounts);
+  const { wrapDataSync, ...phaseOptions } = options;
   const phase = createCopyPhase({
     migrations: ground.store.migrations,
     jobs: ground.store.jobs,
     clock: ground.clock,
     io,
-    dataSyncFor: dataSync.clientFor,
+    dataSyncFor: async (accountId, region) => {
+      const client = await dataSync.clientFor(accountId, region);
+      return wrapDataSync ? wrapDataSync(client) : client;
+    },
     replicationFor: replicationClientsFrom(ground.accounts),
     network: directories.network,
     activityFor: cloudWatch.readerFor,
     pollMs: POLL_MS,
-    ...options,
+    ...phaseOptions,
   });
   return {
     phase,

@@ -5,10 +5,12 @@ import {
   ListLocationsCommand,
   ListTaskExecutionsCommand,
   ListTasksCommand,
+  type StartTaskExecutionCommandInput,
 } from '@aws-sdk/client-datasync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CopyResourceKeys } from '../../../src/domain/copy.ts';
 import type { CopyProgress } from '../../../src/domain/copy.ts';
+import type { IDataSyncClient } from '../../../src/workflow/copy/index.ts';
 import {
   ACCOUNT,
   CLOSED_SOURCE,
@@ -219,6 +221,97 @@ describe('DataSync copy against the local estate', () => {
     expect(new Set(progress.map((p) => p.executionArn))).toEqual(new Set([executionArn]));
     expect(progress.some((p) => p.progress.phase === 'TRANSFERRING')).toBe(true);
     expect((await h.store.jobs.getJob(queued.jobId))?.attempts).toBe(2);
+  });
+
+  /**
+   * The first StartTaskExecution is carried out by DataSync but its answer never arrives: the
+   * replica hangs there, as a process killed at that moment would, and records nothing.
+   */
+  async function loseFirstStartAnswer(): Promise<void> {
+    await h.close();
+    let lost = false;
+    h = await startCopyHarness({
+      wrapDataSync: (client) =>
+        Object.assign(Object.create(client) as IDataSyncClient, {
+          async startTaskExecution(input: StartTaskExecutionCommandInput) {
+            const out = await client.startTaskExecution(input);
+            if (lost) return out;
+            lost = true;
+            return new Promise<never>(() => {});
+          },
+        }),
+    });
+  }
+
+  /** Queues the copy, lets a replica die with the start's answer lost, then a survivor resumes it. */
+  async function dieAfterStartThenResume(id: string) {
+    const queued = await h.phase.startCopy(id, 'U0ADMIN', { kind: 'initial' });
+    void h.runner('dying', h.phase.handler, { dies: true }).tick();
+    await waitFor(() => h.server.stats().byOperation['datasync:StartTaskExecution'] === 1);
+    // The execution runs to its end before the restart (10 GiB at 200 MiB/s: under a minute).
+    h.clock.advance(10 * 60_000);
+    const report = await h.runner('survivor').tick();
+    return { queued, report };
+  }
+
+  it('a start whose answer was lost, the execution finished before the restart: adopted and verified, not run twice', async () => {
+    await loseFirstStartAnswer();
+    const id = await h.seed('datasync');
+    const { queued, report } = await dieAfterStartThenResume(id);
+    expect(report.succeeded).toEqual([queued.jobId]);
+    expect((await h.phase.status(id)).state).toBe('synced');
+    const { executions: all } = await executions();
+    expect(all.map((e) => e.Status)).toEqual(['SUCCESS']);
+    expect(h.server.stats().byOperation['datasync:StartTaskExecution']).toBe(1);
+    const record = (await h.store.migrations.getMigration(id))!;
+    expect(record.resources[CopyResourceKeys.execution(queued.jobId)]).toBe(all[0]!.TaskExecutionArn);
+    expect(record.resources[CopyResourceKeys.latestExecution]).toBe(all[0]!.TaskExecutionArn);
+    const events = await h.store.events.listEvents(id);
+    expect(events.map((e) => e.detail)).toContainEqual(
+      expect.stringMatching(/^Adopted DataSync execution .* \(SUCCESS\), started by an earlier attempt/),
+    );
+  });
+
+  it('a start whose answer was lost, the execution failed before the restart: the job fails with its error, nothing restarted', async () => {
+    await loseFirstStartAnswer();
+    const id = await h.seed('datasync');
+    h.server.control.datasync.failNextExecution({
+      phase: 'TRANSFERRING',
+      errorCode: 'OpNotSupported',
+      errorDetail: 'NFS server refused the write',
+    });
+    const { report } = await dieAfterStartThenResume(id);
+    expect(report.failed).toHaveLength(1);
+    expect(await h.phase.status(id)).toMatchObject({
+      state: 'failed',
+      lastError: { code: 'OpNotSupported', message: expect.stringContaining('NFS server refused the write') },
+    });
+    expect((await executions()).executions.map((e) => e.Status)).toEqual(['ERROR']);
+    expect(h.server.stats().byOperation['datasync:StartTaskExecution']).toBe(1);
+  });
+
+  it("an earlier job's finished execution is never adopted, even when no job recorded it", async () => {
+    const id = await h.seed('datasync');
+    await copy(id, 'initial');
+    // As if the initial copy's record of its execution had been lost: the incremental still starts its own.
+    const record = (await h.store.migrations.getMigration(id))!;
+    const first = record.resources[CopyResourceKeys.latestExecution]!;
+    await h.store.migrations.updateMigration(id, {
+      expectedVersion: record.version,
+      resources: { [CopyResourceKeys.latestExecution]: '' },
+      actor: 'U0ADMIN',
+      correlationId: 'test',
+      detail: 'test: latest execution forgotten',
+    });
+    h.clock.advance(60_000);
+    const inc = await copy(id, 'incremental');
+    expect(inc.report.succeeded).toEqual([inc.queued.jobId]);
+    const mine = (await h.store.migrations.getMigration(id))!.resources[
+      CopyResourceKeys.execution(inc.queued.jobId)
+    ];
+    expect(mine).toMatch(/\/execution\/exec-/);
+    expect(mine).not.toBe(first);
+    expect((await executions()).executions).toHaveLength(2);
   });
 
   it('a double Final sync request is one job and one execution', async () => {
