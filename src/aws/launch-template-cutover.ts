@@ -92,6 +92,14 @@ export class SdkLaunchTemplateCutoverClient {
     );
     return out.InstanceRefreshes?.[0];
   }
+
+  /** Newest first, as Auto Scaling answers; 100 (MaxRecords' maximum) reaches far past a restart. */
+  async recentInstanceRefreshes(autoScalingGroupName: string): Promise<InstanceRefresh[]> {
+    const out = await this.autoscaling.send(
+      new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: autoScalingGroupName, MaxRecords: 100 }),
+    );
+    return out.InstanceRefreshes ?? [];
+  }
 }
 
 export function launchTemplateCutoverClientsFrom(accounts: Pick<AccountClients, 'sdkClientsFor' | 'limit'>): {

@@ -1,3 +1,4 @@
+import type { DesiredConfiguration, LaunchTemplateSpecification } from '@aws-sdk/client-auto-scaling';
 import type { Service } from '@aws-sdk/client-ecs';
 import { canonicalJson, type CutoverCall } from '../../domain/cutover-calls.ts';
 import { BadInputError } from '../../domain/errors.ts';
@@ -31,6 +32,27 @@ export interface CallEnv {
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** Instance refresh statuses during which Auto Scaling refuses another (InstanceRefreshInProgress). */
+const ACTIVE_REFRESH = new Set(['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking']);
+/**
+ * How far this host's clock may run ahead of AWS's when a refresh's StartTime (AWS's clock) is
+ * compared with the time recorded before the call (ours); AWS refuses requests signed 5 min off.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function sameLaunchTemplate(
+  a: LaunchTemplateSpecification | undefined,
+  b: LaunchTemplateSpecification | undefined,
+): boolean {
+  const key = (t?: LaunchTemplateSpecification) =>
+    canonicalJson({
+      id: t?.LaunchTemplateId ?? null,
+      name: t?.LaunchTemplateName ?? null,
+      version: t?.Version ?? null,
+    });
+  return a !== undefined && b !== undefined && key(a) === key(b);
+}
 
 export function primaryDeploymentOf(service: Service | undefined) {
   return service?.deployments?.find((d) => d.status === 'PRIMARY');
@@ -168,11 +190,36 @@ export async function waitForLambdaUpdate(
  * input; UpdateService, UpdateFunctionConfiguration and UpdateAlias are read back.
  * CreateLaunchTemplateVersion carries its ClientToken and ModifyLaunchTemplate is idempotent, so
  * they are simply sent again; PublishVersion publishes nothing new when $LATEST is unchanged since
- * the last version (Lambda's documented behaviour) and answers that version.
+ * the last version (Lambda's documented behaviour) and answers that version. StartInstanceRefresh
+ * has no client token, and sent again it would replace every instance a second time (or fail with
+ * InstanceRefreshInProgress): the group's refresh to the same launch template version that is
+ * still running, or started since `startedAt` (the time recorded just before the call), is adopted.
  */
-export async function recoverStartedCall(env: CallEnv, call: CutoverCall): Promise<CallOutcome | undefined> {
+export async function recoverStartedCall(
+  env: CallEnv,
+  call: CutoverCall,
+  startedAt?: string,
+): Promise<CallOutcome | undefined> {
   const input = call.input;
   switch (`${call.service}:${call.operation}`) {
+    case 'autoscaling:StartInstanceRefresh': {
+      const lt = await env.clients.launchTemplatesFor(env.accountId, env.region);
+      const group = str(input.AutoScalingGroupName) ?? '';
+      const wanted = (input.DesiredConfiguration as DesiredConfiguration | undefined)?.LaunchTemplate;
+      const since = startedAt ? Date.parse(startedAt) - CLOCK_SKEW_MS : Number.NaN;
+      const ours = (await lt.recentInstanceRefreshes(group)).find(
+        (r) =>
+          sameLaunchTemplate(r.DesiredConfiguration?.LaunchTemplate, wanted) &&
+          (ACTIVE_REFRESH.has(r.Status ?? '') || (r.StartTime?.getTime() ?? 0) >= since),
+      );
+      return ours?.InstanceRefreshId
+        ? {
+            produced: ours.InstanceRefreshId,
+            requestIds: [],
+            detail: `found instance refresh ${ours.InstanceRefreshId} of ${group} (${ours.Status}) started before the restart`,
+          }
+        : undefined;
+    }
     case 'ecs:RegisterTaskDefinition': {
       const ecs = await env.clients.ecsFor(env.accountId, env.region);
       const family = str(input.family);

@@ -242,7 +242,9 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
           const values = { ...(await producedInApplication(change)), ...change.outputs };
           const filled = { ...call, input: fillPlaceholders(call.input, values) };
           const wasStarted = change.outputs[started(i)] !== undefined;
-          let outcome = wasStarted ? await recoverStartedCall(env, filled) : undefined;
+          let outcome = wasStarted
+            ? await recoverStartedCall(env, filled, change.outputs[started(i)])
+            : undefined;
           if (!outcome) {
             if (!wasStarted)
               change = await update(

@@ -83,6 +83,8 @@ export interface ILaunchTemplateCutoverClient {
     autoScalingGroupName: string,
     instanceRefreshId: string,
   ): Promise<InstanceRefresh | undefined>;
+  /** The group's most recent instance refreshes, newest first (one page of DescribeInstanceRefreshes). */
+  recentInstanceRefreshes(autoScalingGroupName: string): Promise<InstanceRefresh[]>;
 }
 
 /** The per-account, per-Region clients of the three services. */
