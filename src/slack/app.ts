@@ -25,7 +25,7 @@ import type { SlackServices } from './services.ts';
 import { InMemoryRunningScans } from './in-memory-running-scans.ts';
 import { ScanAdmission } from './scan-admission.ts';
 import { inProcessDispatcher, type WorkDispatcher, type WorkMessage } from './work-dispatch.ts';
-import { runWorkMessage } from './work-runner.ts';
+import { runWorkMessage, type RunWorkOptions } from './work-runner.ts';
 import { digestScheduler } from './digest-schedule.ts';
 
 export interface CreateSlackAppOptions {
@@ -63,7 +63,7 @@ export interface SlackAppHandle {
   /** Starts the job runner (when the services have one), then receiving. */
   start(): Promise<SlackStarted>;
   /** Runs a dispatched work message here and waits for it and what it started (the Lambda worker). */
-  runWork(message: WorkMessage): Promise<void>;
+  runWork(message: WorkMessage, options?: RunWorkOptions): Promise<void>;
   /** Stops receiving, then waits for background work (running scans) to end. */
   stop(): Promise<void>;
 }
@@ -212,8 +212,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
           return { mode: 'lambda', handler: guardLambdaEvents(await receiver.receiver.start(), { logger }) };
       }
     },
-    async runWork(message) {
-      await runWorkMessage(deps, app.client, message);
+    async runWork(message, options) {
+      await runWorkMessage(deps, app.client, message, options);
       await tasks.drain();
     },
     async stop() {

@@ -57,6 +57,9 @@ export const Keys = {
   /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
   request: (fingerprint: string) => `REQUEST#${fingerprint}`,
   requestClaim: 'CLAIM',
+  /** A work message's run claim (work-claims.ts): at most one run per kind and correlation ID. */
+  work: (kind: string, correlationId: string) => `WORK#${kind}#${correlationId}`,
+  workClaim: 'CLAIM',
 } as const;
 
 export class TableSetupError extends EfsEncryptError {

@@ -171,7 +171,7 @@ describe('the Lambda handlers against the sample estate and the embedded store',
 
     const out = await handlers.workerHandler(event);
 
-    expect(out).toEqual({ kind: 'scan', correlationId: work.messages[0]!.correlationId });
+    expect(out).toEqual({ kind: 'scan', correlationId: work.messages[0]!.correlationId, outcome: 'ran' });
     const runtime = await handlers.runtime();
     const scan = await runtime.store.scans.getLatestScan();
     expect(scan?.requestedBy).toBe('U0ADMIN1');
