@@ -50,7 +50,13 @@ export async function runWorkOnce(o: {
   });
   if (!taken.claimed) {
     log.info(
-      { claim: taken.current && { status: taken.current.status, visible: taken.current.visible, at: taken.current.at } },
+      {
+        claim: taken.current && {
+          status: taken.current.status,
+          visible: taken.current.visible,
+          at: taken.current.at,
+        },
+      },
       'work message delivered again: already claimed, not run',
     );
     return 'duplicate';

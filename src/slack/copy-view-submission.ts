@@ -40,7 +40,8 @@ export function copyModalMetadata(text: string | undefined): CopyModalMetadata {
 /**
  * Both copy modals (threadViewSubmission's shape): the migration and the admin check first, then
  * the input's own checks, all answered next to the field; the work runs after the ack (here or on
- * the worker) and the copy message in the thread shows the outcome.
+ * the worker, which checks the migration and the admin again) and the copy message in the thread
+ * shows the outcome.
  */
 export function copyViewSubmission<S extends z.ZodType>(
   deps: ListenerDeps,
@@ -62,11 +63,11 @@ export function copyViewSubmission<S extends z.ZodType>(
     title: o.title,
     fieldBlockId: o.fieldBlockId,
     metadata: copyModalMetadata,
-    async read(values, meta, { userId, correlationId }) {
+    async authorize(meta, { userId, correlationId }) {
       await copyMigrationOf(deps, meta.migrationId, 'This form');
       await authorizeCopy(deps, userId, correlationId, meta.migrationId);
-      return o.read(values, meta);
     },
+    read: async (values, meta) => o.read(values, meta),
     input: o.input,
     work: o.work,
   });

@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.ts';
 import {
   WORK_CLAIM_TTL_SECONDS,
@@ -76,11 +82,17 @@ export class DynamoWorkClaims implements WorkClaims {
   }
 
   async finish(key: WorkClaimKey, attempt: string, status: 'done' | 'failed', error?: string): Promise<void> {
-    await this.update(key, attempt, `SET #status = :status, finishedAt = :at${error ? ', #error = :error' : ''}`, {
-      ':status': status,
-      ':at': this.clock.now().toISOString(),
-      ...(error ? { ':error': error.slice(0, 1000) } : {}),
-    }, { '#status': 'status', ...(error ? { '#error': 'error' } : {}) });
+    await this.update(
+      key,
+      attempt,
+      `SET #status = :status, finishedAt = :at${error ? ', #error = :error' : ''}`,
+      {
+        ':status': status,
+        ':at': this.clock.now().toISOString(),
+        ...(error ? { ':error': error.slice(0, 1000) } : {}),
+      },
+      { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
+    );
   }
 
   async release(key: WorkClaimKey, attempt: string): Promise<void> {
