@@ -4,7 +4,7 @@ import { decodeCopyMetadata, type CopyModalMetadata } from '#blocks/copy-modals.
 import type { SlackMessage } from '#blocks/limits.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { BuildTarget } from './build-in-thread.ts';
-import { authorizeCopy, copyMigrationOf } from './copy-in-thread.ts';
+import { authorizeCopy, copyMigrationOf, knownCopyMigration } from './copy-in-thread.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { threadViewSubmission, type ReadResult, type ViewStateValues } from './thread-view-submission.ts';
 
@@ -64,8 +64,9 @@ export function copyViewSubmission<S extends z.ZodType>(
     fieldBlockId: o.fieldBlockId,
     metadata: copyModalMetadata,
     async authorize(meta, { userId, correlationId }) {
+      // Who may act first (a refusal recorded only under a migration that exists), then the form's migration.
+      await authorizeCopy(deps, userId, correlationId, () => knownCopyMigration(deps, meta.migrationId));
       await copyMigrationOf(deps, meta.migrationId, 'This form');
-      await authorizeCopy(deps, userId, correlationId, meta.migrationId);
     },
     read: async (values, meta) => o.read(values, meta),
     input: o.input,
