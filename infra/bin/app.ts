@@ -1,4 +1,4 @@
-import { App, CfnOutput, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BotStack, type BotSettings } from '../lib/bot-stack.ts';
@@ -42,13 +42,10 @@ const settings: BotSettings = {
     : {}),
 };
 
-const bot = new BotStack(app, 'EfsEncryptBot', {
+new BotStack(app, 'EfsEncryptBot', {
   settings,
   code: lambda.Code.fromAsset(ctx('lambdaAsset', 'dist-lambda')),
 });
-new CfnOutput(bot, 'SlackRequestUrl', { value: bot.functionUrl.url, description: 'Paste in manifest.yml' });
-new CfnOutput(bot, 'BotRoleArn', { value: bot.botRole.roleArn });
-new CfnOutput(bot, 'SlackSecretArn', { value: bot.slackSecret.secretArn });
 new MemberRoleStack(app, 'EfsEncryptMemberReadOnly', { flavour: 'read-only' });
 new MemberRoleStack(app, 'EfsEncryptMemberMigrate', { flavour: 'migrate' });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

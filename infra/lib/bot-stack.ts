@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -159,6 +159,12 @@ export class BotStack extends Stack {
 
     // Slack signs every request; Bolt verifies the signature, so the URL itself is public.
     this.functionUrl = this.slackFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    new CfnOutput(this, 'SlackRequestUrl', {
+      value: this.functionUrl.url,
+      description: 'The Slack request URL: efs-encrypt manifest --url <this> prints the manifest to paste',
+    });
+    new CfnOutput(this, 'BotRoleArn', { value: this.botRole.roleArn });
+    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),

@@ -1,7 +1,12 @@
 import { BootstraplessSynthesizer, CfnParameter, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { MIGRATE_PHASES, READ_ONLY_PHASES, memberActionsFor } from '../../src/aws/permissions.ts';
+import {
+  MIGRATE_PHASES,
+  PASSED_TO_SERVICES,
+  READ_ONLY_PHASES,
+  memberActionsFor,
+} from '../../src/aws/permissions.ts';
 
 export type MemberRoleFlavour = 'read-only' | 'migrate';
 
@@ -42,19 +47,32 @@ export class MemberRoleStack extends Stack {
       description: `efs-encrypt member role (${props.flavour})`,
     });
     const phases = props.flavour === 'migrate' ? MIGRATE_PHASES : READ_ONLY_PHASES;
+    const actions = memberActionsFor(phases);
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: props.flavour === 'migrate' ? 'EfsEncryptMigrate' : 'EfsEncryptReadOnly',
-        actions: memberActionsFor(phases),
+        actions: actions.filter((a) => a !== 'iam:PassRole'),
         resources: ['*'],
       }),
     );
+    // The backup role, a DataSync task report's bucket role and a task definition's roles are the
+    // installation's own, named at run time; passing them is limited to the services that take them.
+    if (actions.includes('iam:PassRole'))
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'PassRolesToTheirServices',
+          actions: ['iam:PassRole'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'iam:PassedToService': [...PASSED_TO_SERVICES] } },
+        }),
+      );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'The file systems, keys and subnets are discovered at run time in every account of the ' +
         'organisation; the Describe and List actions take no resource, and the write actions are the ' +
-        'ones src/aws/permissions.ts lists for the migrate phases.',
+        'ones src/aws/permissions.ts lists for the migrate phases; iam:PassRole only to the services ' +
+        'in PASSED_TO_SERVICES (iam:PassedToService), for roles the installation names in its settings.',
     });
   }
 }

@@ -21,6 +21,7 @@ import {
   type CallStats,
   type Sleep,
 } from './rate-limit.ts';
+import { reuseSigner, type SignerConfig } from './reused-signer.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
 import { MAX_SCAN_PAIRS_AT_ONCE } from '../domain/scan-scope.ts';
@@ -189,7 +190,9 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     requestHandler: sharedHandler,
   });
 
-  function track<T extends { destroy(): void }>(client: T): T {
+  /** Every client made here: closed by destroy(), and signing with one signer (see reused-signer.ts). */
+  function track<T extends { destroy(): void; config: SignerConfig }>(client: T): T {
+    reuseSigner(client);
     sdkClients.push(client);
     return client;
   }

@@ -14,6 +14,7 @@ import { registerStatus } from './commands/status.ts';
 import { registerExport } from './commands/export.ts';
 import { registerCutover } from './commands/cutover.ts';
 import { registerDecommission } from './commands/decommission.ts';
+import { registerManifest } from './commands/manifest.ts';
 import { cliContext, processIo, type CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIo): Command {
   registerExport(program, ctx);
   registerCutover(program, ctx);
   registerDecommission(program, ctx);
+  registerManifest(program, ctx);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { limitBreaches, viewLimitBreaches, SlackLimits, type Block } from '#blocks/limits.ts';
 import type { types } from '@slack/bolt';
+import { imageProblems, pickerProblems, richTextProblems } from './element-rules.ts';
 
 /**
  * What real Slack checks before it accepts a message's blocks or a view: the limits of
@@ -89,13 +90,8 @@ function elementProblems(e: unknown, at: string, allowed: Set<string>, actionIds
   const type = String(e.type);
   if (!allowed.has(type)) return [`unsupported element type ${type} here [json-pointer:${at}/type]`];
   const problems: string[] = [];
-  if (type === 'image') {
-    if (typeof e.image_url !== 'string' && !isObject(e.slack_file))
-      problems.push(`missing required field: image_url [json-pointer:${at}/image_url]`);
-    if (typeof e.alt_text !== 'string')
-      problems.push(`missing required field: alt_text [json-pointer:${at}]`);
-    return problems;
-  }
+  if (type === 'image') return imageProblems(e, at, false);
+  if (type === 'datepicker' || type === 'timepicker') problems.push(...pickerProblems(e, at));
   if (typeof e.action_id === 'string') {
     if (e.action_id.length === 0) problems.push(`action_id must not be empty [json-pointer:${at}/action_id]`);
     if (actionIds.has(e.action_id))
@@ -198,10 +194,10 @@ function blockProblems(b: unknown, at: string, surface: 'message' | 'modal'): st
         problems.push(`an input block in a message must set dispatch_action [json-pointer:${at}]`);
       break;
     case 'image':
-      if (typeof b.image_url !== 'string' && !isObject(b.slack_file))
-        problems.push(`missing required field: image_url [json-pointer:${at}/image_url]`);
-      if (typeof b.alt_text !== 'string')
-        problems.push(`missing required field: alt_text [json-pointer:${at}]`);
+      problems.push(...imageProblems(b, at, true));
+      break;
+    case 'rich_text':
+      problems.push(...richTextProblems(b, at));
       break;
   }
   return problems;

@@ -15,6 +15,8 @@ export interface SandboxServerOptions {
   channelId?: string;
   host?: string;
   port?: number;
+  /** A clock the page may skip ahead over the decommission's idle window (EFS_ENCRYPT_IDLE_HOURS). */
+  clock?: { clock: { now(): Date; skipAhead(ms: number): void }; idleHours: number };
 }
 
 /** Fields the Web API client sends as JSON strings inside a form body. */
@@ -104,6 +106,24 @@ export class SandboxServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** The runtime's time, and the idle window the page offers to skip (absent: real time only). */
+  private clockState() {
+    const c = this.o.clock;
+    return c ? { now: c.clock.now().toISOString(), skipHours: c.idleHours } : undefined;
+  }
+
+  /**
+   * Moves the runtime's clock past the decommission's idle window, as the terminal demo does, so the
+   * guard (unchanged) can pass in minutes; the channel redraws to show the new time.
+   */
+  private skipClock() {
+    const c = this.o.clock;
+    if (!c) return { ok: false, error: 'clock_not_skippable' };
+    c.clock.skipAhead(c.idleHours * 3_600_000 + 60_000);
+    this.channel.touch();
+    return { ok: true, clock: this.clockState() };
+  }
+
   private webApiContext(): WebApiContext {
     return {
       channel: this.channel,
@@ -153,8 +173,13 @@ export class SandboxServer {
       return ok ? json(200, { ok: true }) : json(404, { ok: false, error: 'expired_url' });
     }
     if (req.method === 'GET' && path === '/sandbox/state') {
-      return json(200, { ...this.channel.snapshot(url.searchParams.get('user') ?? ''), users: this.o.users });
+      return json(200, {
+        ...this.channel.snapshot(url.searchParams.get('user') ?? ''),
+        users: this.o.users,
+        clock: this.clockState(),
+      });
     }
+    if (req.method === 'POST' && path === '/sandbox/clock') return json(200, this.skipClock());
     if (req.method === 'GET' && path.startsWith('/sandbox/files/')) {
       const file = this.channel.files.get(decodeURIComponent(path.slice('/sandbox/files/'.length)));
       if (!file) return json(404, { ok: false, error: 'file_not_found' });

@@ -21,8 +21,20 @@ export const SANDBOX_USERS: SandboxUser[] = [
   { id: 'U0SOMEONE1', name: 'sam', role: 'no role' },
 ];
 
+/**
+ * The clock the runtime runs on, when it can be moved forward (the CLI's JumpableClock): the page
+ * offers to skip the decommission's idle window, as the terminal demo does. Without it the page
+ * shows no such control and the bot keeps real time.
+ */
+export interface SkippableClock {
+  now(): Date;
+  skipAhead(ms: number): void;
+}
+
 export interface SandboxOptions {
   config: Config;
+  /** The runtime's clock, when it can skip ahead (`demo --sandbox` passes one). */
+  clock?: SkippableClock;
   services: SlackServices;
   logger: Logger;
   /** The page's port (default: any free one). */
@@ -53,6 +65,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     users: SANDBOX_USERS,
     bot: SANDBOX_BOT,
     port: options.port,
+    ...(options.clock
+      ? { clock: { clock: options.clock, idleHours: options.config.decommission.idleHours } }
+      : {}),
   });
   const url = await server.start();
   const config: Config = {

@@ -15,7 +15,9 @@ import { registerListeners } from './listeners/index.ts';
 import { responseUrlPolicy } from './private-reply.ts';
 import { attachProgressReporters } from './progress-reporters.ts';
 import { createReceiver, type SlackReceiver } from './receiver.ts';
+import { guardLambdaEvents } from './lambda-guard.ts';
 import { guardRequests } from './request-guard.ts';
+import { guardSocketMode } from './socket-guard.ts';
 import { recordingRegistrar, unknownInteractionGuard } from './unknown-interactions.ts';
 import { workspaceGuard } from './workspace-guard.ts';
 import { systemScheduler, type Scheduler } from './scheduler.ts';
@@ -93,6 +95,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     receiver.receiver.requestListener = guardRequests(receiver.receiver.requestListener, {
       logger,
     });
+  // The same checks on the other receivers' paths (socket-guard.ts; lambda-guard.ts in start()).
+  if (receiver.mode === 'socket') guardSocketMode(receiver.receiver.client, { logger });
   const app = new App({
     receiver: receiver.receiver,
     token: config.slack.botToken,
@@ -144,6 +148,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     tasks,
     work: options.work ?? inProcessDispatcher(tasks),
     buttonWork: new Map(),
+    viewWork: new Map(),
     scanAdmission,
     clock,
     scheduler: options.scheduler ?? systemScheduler,
@@ -204,7 +209,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
           logger.info('Slack Socket Mode connected');
           return { mode: 'socket' };
         case 'lambda':
-          return { mode: 'lambda', handler: await receiver.receiver.start() };
+          return { mode: 'lambda', handler: guardLambdaEvents(await receiver.receiver.start(), { logger }) };
       }
     },
     async runWork(message) {

@@ -1,11 +1,20 @@
 import type { webApi } from '@slack/bolt';
-import { decommissionModal, guardLines, type DecommissionModalMetadata } from '#blocks/decommission.ts';
+import { z } from 'zod';
+import {
+  DECOMMISSION_CALLBACK_ID,
+  decodeDecommissionMetadata,
+  decommissionModal,
+  encodeDecommissionMetadata,
+  guardLines,
+  type DecommissionModalMetadata,
+} from '#blocks/decommission.ts';
 import type { SlackMessage } from '#blocks/limits.ts';
 import { DecommissionRefusedError } from '../domain/decommission.ts';
 import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
 import { decommissionThreads } from './decommission-progress.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import type { DecommissionService } from './services.ts';
+import { dispatchViewWork, registerViewWork } from './view-work.ts';
 
 /**
  * What the decommission listeners share: the service (or a clear "not available"), the admin
@@ -79,24 +88,47 @@ export async function openDecommissionModal(
   const opened = await o.client.views.open({ trigger_id: o.triggerId, view: decommissionModal(meta) });
   const viewId = opened.view?.id;
   if (!viewId) return;
-  deps.tasks.start(`decommission guards ${o.correlationId}`, async () => {
-    try {
+  await dispatchViewWork(deps, o.client, {
+    kind: 'view',
+    work: DECOMMISSION_GUARDS_WORK,
+    correlationId: o.correlationId,
+    userId: o.userId,
+    privateMetadata: encodeDecommissionMetadata(meta),
+    input: {},
+    view: { id: viewId, ...(opened.view?.hash ? { hash: opened.view.hash } : {}) },
+  });
+}
+
+/** The decommission modal's follow-up: every guard and the exact calls, read once it is open. */
+export const DECOMMISSION_GUARDS_WORK = `${DECOMMISSION_CALLBACK_ID}#opened`;
+
+/**
+ * Registers the guards' read (here or on the worker): the modal is updated with them; a failure
+ * is logged, and the modal keeps its placeholder (the submission reads every guard again anyway).
+ */
+export function registerDecommissionGuardsWork(deps: ListenerDeps): void {
+  registerViewWork(deps, {
+    key: DECOMMISSION_GUARDS_WORK,
+    title: 'Decommission guards',
+    metadata: decodeDecommissionMetadata,
+    input: z.object({}),
+    async run({ client, meta, view }) {
+      if (!view) return;
+      const service = decommissionServiceOf(deps);
       const [check, calls] = await Promise.all([
-        service.phase.check(migration.id),
-        service.phase.plan(migration.id),
+        service.phase.check(meta.migrationId),
+        service.phase.plan(meta.migrationId),
       ]);
-      await o.client.views.update({
-        view_id: viewId,
-        ...(opened.view?.hash ? { hash: opened.view.hash } : {}),
+      await client.views.update({
+        view_id: view.id,
+        ...(view.hash ? { hash: view.hash } : {}),
         view: decommissionModal(meta, {
           guards: check.guards,
           calls,
           ...(service.backupVault ? { backupVault: service.backupVault } : {}),
         }),
       });
-    } catch (err) {
-      deps.logger.warn({ err, migrationId: migration.id }, 'decommission guards not shown in the modal');
-    }
+    },
   });
 }
 

@@ -30,7 +30,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Why a request is refused before Bolt, with the HTTP status that says so. */
-interface Refusal {
+export interface Refusal {
   status: 400 | 401 | 413;
   reason: string;
 }
@@ -66,6 +66,23 @@ function tooLarge(limit: number): Refusal {
 
 function refuse(req: IncomingMessage, body: Buffer, now: number): Refusal | undefined {
   const stamp = req.headers['x-slack-request-timestamp'];
+  return refusalOf(
+    { timestamp: typeof stamp === 'string' ? stamp : undefined, contentType: req.headers['content-type'] },
+    body.toString('utf8'),
+    now,
+  );
+}
+
+/**
+ * The checks on one request, whichever receiver it came through (the HTTP server, a Lambda Function
+ * URL event): a timestamp within five minutes either way, a body Bolt can handle.
+ */
+export function refusalOf(
+  headers: { timestamp: string | undefined; contentType: string | undefined },
+  text: string,
+  now: number,
+): Refusal | undefined {
+  const stamp = headers.timestamp;
   if (typeof stamp === 'string' && stamp !== '') {
     const seconds = Number(stamp);
     if (!Number.isFinite(seconds)) return { status: 401, reason: 'the request timestamp is not a number' };
@@ -75,14 +92,14 @@ function refuse(req: IncomingMessage, body: Buffer, now: number): Refusal | unde
         reason: `the request timestamp is ${Math.round(seconds - now)} s from now (more than ${MAX_CLOCK_SKEW_SECONDS} s either way)`,
       };
   }
-  return shapeProblem(req.headers['content-type'], body.toString('utf8'));
+  return shapeProblem(headers.contentType, text);
 }
 
 /**
  * The body parsed as Bolt parses it (form fields, a form `payload` holding JSON, or JSON) must be an
  * object. A body that does not parse at all is left to Bolt, which answers it 400 on its own.
  */
-function shapeProblem(contentType: string | undefined, text: string): Refusal | undefined {
+export function shapeProblem(contentType: string | undefined, text: string): Refusal | undefined {
   let parsed: unknown;
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
@@ -100,7 +117,7 @@ function shapeProblem(contentType: string | undefined, text: string): Refusal | 
   return problem === undefined ? undefined : { status: 400, reason: problem };
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;

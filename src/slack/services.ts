@@ -108,7 +108,7 @@ export interface BuildService {
   /** Runs queued jobs now on this replica, in the background (otherwise the runner's next poll does). */
   runNow?(jobIds: string[]): void;
   /** One pass of the job runner: queued jobs and jobs whose lease expired (the scheduled tick on Lambda). */
-  tick?(): Promise<{ ran: string[]; succeeded: string[]; failed: string[] }>;
+  tick?(): Promise<{ ran: string[]; succeeded: string[]; failed: string[]; unhandled?: string[] }>;
   /** Waits for the jobs this process is running (a Lambda invocation must not return before them). */
   settle?(): Promise<void>;
 }

@@ -72,15 +72,55 @@ export const DigestWorkSchema = z.object({
   responseUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
+/**
+ * A slash command whose work outlives the request (`build`, `cutover`, `validate`, `export`): the
+ * text as Slack sent it, which the worker parses again with the listener's parser and checks again
+ * (admin, targets) before it posts or queues anything.
+ */
+export const CommandWorkSchema = z.object({
+  kind: z.literal('command'),
+  ...base,
+  /** After the command name, as typed (Slack caps a command's text at a few thousand characters). */
+  text: z.string().max(4000),
+});
+
+/**
+ * A modal's work after its ack: a submission's (registered under its callback_id) or the
+ * follow-up of a modal just opened (registered as `<callback_id>#opened`, with the view to
+ * update). The work decodes `privateMetadata` with the listener's decoder and parses `input`
+ * with its own zod schema: the values the ack read and checked, as JSON.
+ */
+export const ViewWorkSchema = z.object({
+  kind: z.literal('view'),
+  correlationId: base.correlationId,
+  userId: id('user'),
+  /** The registered view work, by key (`deps.viewWork`). */
+  work: z.string().min(1).max(200),
+  /** Slack caps a view's private_metadata at 3,000 characters. */
+  privateMetadata: z.string().max(3000),
+  input: z.record(z.string(), z.unknown()),
+  /** The modal to update (views.update), for work that fills in a modal it opened. */
+  view: z
+    .object({
+      id: z.string().regex(/^V[A-Z0-9]+$/, { message: 'expected a Slack view ID' }),
+      hash: z.string().optional(),
+    })
+    .optional(),
+});
+
 export const WorkMessageSchema = z.discriminatedUnion('kind', [
   ScanWorkSchema,
   ButtonWorkSchema,
   DigestWorkSchema,
+  CommandWorkSchema,
+  ViewWorkSchema,
 ]);
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;
 export type ScanWork = z.infer<typeof ScanWorkSchema>;
 export type ButtonWork = z.infer<typeof ButtonWorkSchema>;
 export type DigestWork = z.infer<typeof DigestWorkSchema>;
+export type CommandWork = z.infer<typeof CommandWorkSchema>;
+export type ViewWork = z.infer<typeof ViewWorkSchema>;
 
 /** Parses a worker event; a malformed one is refused with every problem named. */
 export function parseWorkMessage(input: unknown): WorkMessage {
@@ -98,13 +138,23 @@ export function parseWorkMessage(input: unknown): WorkMessage {
  */
 export interface WorkDispatcher {
   dispatch(message: WorkMessage, runHere: () => Promise<void>): Promise<void>;
+  /** True when the work runs in this process: its state (running scans) can answer in the ack. */
+  readonly runsHere?: boolean;
 }
 
-/** The long-running process (Socket Mode, HTTP) and the worker itself: run it here, after the ack. */
+/**
+ * The long-running process (Socket Mode, HTTP) and the worker itself: run it here, after the ack.
+ * Started on the next loop turn (setImmediate), not now: the work's first synchronous steps (a
+ * Slack call being built, a store request) would otherwise run before the ack is written, and in
+ * a burst of commands before the next commands are read.
+ */
 export function inProcessDispatcher(tasks: BackgroundTasks): WorkDispatcher {
   return {
+    runsHere: true,
     async dispatch(message, runHere) {
-      tasks.start(`${message.kind} ${message.correlationId}`, runHere);
+      tasks.start(`${message.kind} ${message.correlationId}`, () =>
+        new Promise<void>((resolve) => setImmediate(resolve)).then(runHere),
+      );
     },
   };
 }

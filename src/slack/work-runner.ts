@@ -7,6 +7,8 @@ import { runScanRequest } from './listeners/commands/scan.ts';
 import type { WorkMessage } from './work-dispatch.ts';
 import { privateReplier } from './private-reply.ts';
 import { runDigestWork } from './digest-in-channel.ts';
+import { runCommandWork } from './listeners/commands/command-work.ts';
+import { runViewWork } from './view-work.ts';
 
 /**
  * Runs a dispatched work message in this process and resolves when it is done: what the listener
@@ -34,6 +36,8 @@ export async function runWorkMessage(
         : undefined;
     return runDigestWork(deps, client, message, reply);
   }
+  // A modal's work answers in its thread (the metadata names it): no response_url.
+  if (message.kind === 'view') return runViewWork(deps, client, message);
   // The worker checks the response_url as the listener does: only Slack's host is answered there.
   const viaUrl = respondVia(message.responseUrl);
   const replyPrivately = privateReplier(deps.responseUrls, {
@@ -57,6 +61,8 @@ export async function runWorkMessage(
       });
     case 'button':
       return runButtonWork(deps, message, { client, replyPrivately });
+    case 'command':
+      return runCommandWork(deps, message, { client, replyPrivately });
   }
 }
 

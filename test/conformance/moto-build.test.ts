@@ -10,7 +10,7 @@ import {
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { efsWritersFrom } from '../../src/aws/efs-writer.ts';
 import { TWIN_TAGS } from '../../src/domain/build-plan.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
@@ -19,12 +19,11 @@ import type { MigrationDecision } from '../../src/domain/migration.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { createBuildPhase, type BuildPhase } from '../../src/workflow/provision/index.ts';
 import { RecordingIoHost } from '../../src/workflow/io-host.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
-import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { skipAheadRunner } from '../harness/job-runners.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
 import { MOTO_ACCOUNTS, MOTO_ROLE, seedMoto, type MotoSeed } from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
+import { scanMotoAccount } from './moto-scanned.ts';
 
 /**
  * Conformance tier: the build of an encrypted twin against moto_server, an AWS emulator the team
@@ -80,26 +79,13 @@ describe.skipIf(!available)('build against moto_server', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     seed = await seedMoto(moto.endpoint);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE',
-      AWS_SECRET_ACCESS_KEY: 'conformance',
-      AWS_REGION: 'us-east-1',
-    });
-    clients = createAccountClients({
-      accounts: [MOTO_ACCOUNTS.payments],
-      roleName: MOTO_ROLE,
-      regions: [REGION],
-      rateLimitPerSecond: 50,
-    });
-    const scan = await createScanWorkflow({
-      clientsFor: (a, r) => clients.clientsFor(a, r),
-      listTargets: () => clients.listTargets(),
-      scans: new InMemoryScanRepository(),
-      io: new RecordingIoHost(),
+    const scanned = await scanMotoAccount(moto.endpoint, {
+      accountId: MOTO_ACCOUNTS.payments,
+      region: REGION,
       clock,
-      concurrency: 2,
-    }).run({ requestedBy: 'conformance' });
+    });
+    clients = scanned.clients;
+    const scan = scanned.scan;
     source = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedWithMounts)!;
     inactive = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedInactive)!;
 

@@ -23,21 +23,25 @@ import {
   ListFunctionsCommand,
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { openConsumerDiscovery } from '../../src/cli/phases/consumers-phase.ts';
 import { groupByApplication } from '../../src/domain/consumer-references.ts';
 import type { ConsumerReport, LaunchTemplateConsumer } from '../../src/domain/consumers.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import type { FileSystemRecord } from '../../src/domain/inventory.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { RecordingIoHost } from '../../src/workflow/io-host.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
-import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
-import { MOTO_ACCOUNTS, MOTO_ROLE, seedMoto, type MotoSeed } from './moto-seed.ts';
+import {
+  MOTO_ACCOUNTS,
+  MOTO_EMPTY_ZIP,
+  assumeMotoRole,
+  createMotoLambdaRole,
+  seedMoto,
+  type MotoSeed,
+} from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
+import { scanMotoAccount } from './moto-scanned.ts';
 
 /**
  * Conformance tier: consumer discovery against moto_server, an AWS emulator the team did not
@@ -66,61 +70,6 @@ if (!available)
 const REGION = 'eu-west-1';
 const ACCOUNT = MOTO_ACCOUNTS.payments;
 
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-async function assume(endpoint: string): Promise<Credentials> {
-  const sts = new STSClient({
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: 'AKIDSEED', secretAccessKey: 'seed' },
-  });
-  const c = (
-    await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${ACCOUNT}:role/${MOTO_ROLE}`,
-        RoleSessionName: 'consumers',
-      }),
-    )
-  ).Credentials!;
-  sts.destroy();
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
-}
-
-/** IAM's query API by hand (the IAM client is no dependency of the bot): moto routes by the credential scope. */
-async function createLambdaRole(endpoint: string, credentials: Credentials): Promise<string> {
-  const body = new URLSearchParams({
-    Action: 'CreateRole',
-    Version: '2010-05-08',
-    RoleName: 'worker-role',
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ],
-    }),
-  });
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260601/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
-      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-    },
-    body,
-  });
-  const text = await res.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
-  if (!res.ok || !arn) throw new Error(`IAM CreateRole failed: ${res.status} ${text.slice(0, 300)}`);
-  return arn;
-}
-
-/** An empty zip archive: moto stores the code and never runs it (no docker needed). */
-const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
-
 describe.skipIf(!available)('consumer discovery against moto_server', () => {
   let moto: MotoServer;
   let seed: MotoSeed;
@@ -144,26 +93,9 @@ describe.skipIf(!available)('consumer discovery against moto_server', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     seed = await seedMoto(moto.endpoint);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE',
-      AWS_SECRET_ACCESS_KEY: 'conformance',
-      AWS_REGION: 'us-east-1',
-    });
-    clients = createAccountClients({
-      accounts: [ACCOUNT],
-      roleName: MOTO_ROLE,
-      regions: [REGION],
-      rateLimitPerSecond: 50,
-    });
-    const scan = await createScanWorkflow({
-      clientsFor: (a, r) => clients.clientsFor(a, r),
-      listTargets: () => clients.listTargets(),
-      scans: new InMemoryScanRepository(),
-      io: new RecordingIoHost(),
-      clock,
-      concurrency: 2,
-    }).run({ requestedBy: 'conformance' });
+    const scanned = await scanMotoAccount(moto.endpoint, { accountId: ACCOUNT, region: REGION, clock });
+    clients = scanned.clients;
+    const scan = scanned.scan;
     source = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedWithMounts)!;
     expect(source.mountTargets.map((m) => m.ipAddress).filter(Boolean)).toHaveLength(2);
 
@@ -184,7 +116,7 @@ describe.skipIf(!available)('consumer discovery against moto_server', () => {
     });
 
     // The workloads, in the source's account, through the real SDK.
-    const credentials = await assume(moto.endpoint);
+    const credentials = await assumeMotoRole(moto.endpoint, ACCOUNT, 'consumers');
     const cfg = { region: REGION, endpoint: moto.endpoint, credentials };
     const fsId = source.fileSystemId;
     const apId = seed.accessPointId;
@@ -243,14 +175,14 @@ describe.skipIf(!available)('consumer discovery against moto_server', () => {
     ecs.destroy();
 
     const lambda = new LambdaClient(cfg);
-    const role = await createLambdaRole(moto.endpoint, credentials);
+    const role = await createMotoLambdaRole(moto.endpoint, credentials, 'worker-role');
     const created = await lambda.send(
       new CreateFunctionCommand({
         FunctionName: 'ledger-worker',
         Runtime: 'nodejs20.x',
         Role: role,
         Handler: 'index.handler',
-        Code: { ZipFile: EMPTY_ZIP },
+        Code: { ZipFile: MOTO_EMPTY_ZIP },
         FileSystemConfigs: [{ Arn: apArn, LocalMountPath: '/mnt/ledger' }],
         Tags: { app: 'ledger-jobs' },
       }),

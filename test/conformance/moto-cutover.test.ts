@@ -30,9 +30,9 @@ import {
   LambdaClient,
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountClients, type AccountClients } from '../../src/aws/account-clients.ts';
+import type { AccountClients } from '../../src/aws/account-clients.ts';
 import { ecsCutoverClientsFrom } from '../../src/aws/ecs-cutover.ts';
 import { lambdaCutoverClientsFrom } from '../../src/aws/lambda-cutover.ts';
 import { launchTemplateCutoverClientsFrom } from '../../src/aws/launch-template-cutover.ts';
@@ -51,12 +51,18 @@ import {
   type CutoverPhaseWithHandler,
 } from '../../src/workflow/cutover/index.ts';
 import { createJobRunner } from '../../src/workflow/jobs/index.ts';
-import { createScanWorkflow } from '../../src/workflow/scan/index.ts';
-import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
-import { MOTO_ACCOUNTS, MOTO_ROLE, seedMoto, type MotoSeed } from './moto-seed.ts';
+import {
+  MOTO_ACCOUNTS,
+  MOTO_EMPTY_ZIP,
+  assumeMotoRole,
+  createMotoLambdaRole,
+  seedMoto,
+  type MotoSeed,
+} from './moto-seed.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
+import { scanMotoAccount } from './moto-scanned.ts';
 
 /**
  * Conformance tier: the cutover's apply and rollback against moto_server (an AWS emulator the team
@@ -94,59 +100,6 @@ const ACTOR = 'cli:conformance';
 /** moto's ECS switch: every service reports this many running tasks (see the header). */
 const MOTO_RUNNING = 2;
 
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-async function assume(endpoint: string): Promise<Credentials> {
-  const sts = new STSClient({
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: 'AKIDSEED', secretAccessKey: 'seed' },
-  });
-  const c = (
-    await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${ACCOUNT}:role/${MOTO_ROLE}`,
-        RoleSessionName: 'cutover',
-      }),
-    )
-  ).Credentials!;
-  sts.destroy();
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
-}
-
-/** IAM's query API by hand (the IAM client is no dependency of the bot); moto routes by credential scope. */
-async function createLambdaRole(endpoint: string, credentials: Credentials): Promise<string> {
-  const body = new URLSearchParams({
-    Action: 'CreateRole',
-    Version: '2010-05-08',
-    RoleName: 'cutover-worker-role',
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ],
-    }),
-  });
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260601/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
-      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-    },
-    body,
-  });
-  const text = await res.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
-  if (!res.ok || !arn) throw new Error(`IAM CreateRole failed: ${res.status} ${text.slice(0, 300)}`);
-  return arn;
-}
-
-const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
 const decode = (b64?: string) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
 
 describe.skipIf(!available)('cutover apply and rollback against moto_server', () => {
@@ -156,7 +109,7 @@ describe.skipIf(!available)('cutover apply and rollback against moto_server', ()
   let store: Store;
   let source: FileSystemRecord;
   let migrationId: string;
-  let credentials: Credentials;
+  let credentials: AwsCredentialIdentity;
   let cutoverClients: CutoverClients;
   let closeAdapters: () => void;
   let closeDiscovery: () => void;
@@ -193,29 +146,12 @@ describe.skipIf(!available)('cutover apply and rollback against moto_server', ()
   beforeAll(async () => {
     moto = await startMotoServer({ env: { MOTO_ECS_SERVICE_RUNNING: String(MOTO_RUNNING) } });
     seed = await seedMoto(moto.endpoint);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDCONFORMANCE',
-      AWS_SECRET_ACCESS_KEY: 'conformance',
-      AWS_REGION: 'us-east-1',
-    });
-    clients = createAccountClients({
-      accounts: [ACCOUNT],
-      roleName: MOTO_ROLE,
-      regions: [REGION],
-      rateLimitPerSecond: 50,
-    });
-    const scan = await createScanWorkflow({
-      clientsFor: (a, r) => clients.clientsFor(a, r),
-      listTargets: () => clients.listTargets(),
-      scans: new InMemoryScanRepository(),
-      io: new RecordingIoHost(),
-      clock,
-      concurrency: 2,
-    }).run({ requestedBy: 'conformance' });
+    const scanned = await scanMotoAccount(moto.endpoint, { accountId: ACCOUNT, region: REGION, clock });
+    clients = scanned.clients;
+    const scan = scanned.scan;
     source = scan.fileSystems.find((f) => f.fileSystemId === seed.unencryptedWithMounts)!;
     expect(source.accessPoints.map((a) => a.accessPointId)).toEqual([seed.accessPointId]);
-    credentials = await assume(moto.endpoint);
+    credentials = await assumeMotoRole(moto.endpoint, ACCOUNT, 'cutover');
 
     // The twin as the build makes it: encrypted, a mount target per source AZ, the access point copied.
     const efs = new EFSClient(cfg());
@@ -336,7 +272,7 @@ describe.skipIf(!available)('cutover apply and rollback against moto_server', ()
 
     // Lambda: created with a FileSystemConfig, which moto drops (see the header).
     const lambda = new LambdaClient(cfg());
-    const role = await createLambdaRole(moto.endpoint, credentials);
+    const role = await createMotoLambdaRole(moto.endpoint, credentials, 'cutover-worker-role');
     ids.functionArn = (
       await lambda.send(
         new CreateFunctionCommand({
@@ -344,7 +280,7 @@ describe.skipIf(!available)('cutover apply and rollback against moto_server', ()
           Runtime: 'nodejs20.x',
           Role: role,
           Handler: 'index.handler',
-          Code: { ZipFile: EMPTY_ZIP },
+          Code: { ZipFile: MOTO_EMPTY_ZIP },
           FileSystemConfigs: [
             {
               Arn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/${seed.accessPointId}`,

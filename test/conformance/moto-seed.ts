@@ -32,21 +32,69 @@ export const MOTO_ACCOUNTS = { payments: '111111111111', analytics: '22222222222
 export const MOTO_REGIONS = ['eu-west-1', 'us-east-1'] as const;
 export const MOTO_ROLE = 'EfsEncryptRole';
 
-async function assume(endpoint: string, accountId: string): Promise<AwsCredentialIdentity> {
+/** Credentials for `accountId` through moto's STS, as the bot gets them in each member account. */
+export async function assumeMotoRole(
+  endpoint: string,
+  accountId: string,
+  sessionName = 'seed',
+): Promise<AwsCredentialIdentity> {
   const sts = new STSClient({
     region: 'us-east-1',
     endpoint,
     credentials: { accessKeyId: 'AKIDSEED', secretAccessKey: 'seed' },
   });
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/${MOTO_ROLE}`,
-      RoleSessionName: 'seed',
-    }),
-  );
-  const c = out.Credentials!;
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
+  try {
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${accountId}:role/${MOTO_ROLE}`,
+        RoleSessionName: sessionName,
+      }),
+    );
+    const c = out.Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
+  } finally {
+    sts.destroy();
+  }
 }
+
+/**
+ * A role Lambda may assume, made through IAM's query API by hand (the IAM client is no dependency
+ * of the bot): moto's CreateFunction refuses a role IAM does not hold. moto routes by the signing
+ * scope and does not verify the signature. Returns the role's ARN.
+ */
+export async function createMotoLambdaRole(
+  endpoint: string,
+  credentials: AwsCredentialIdentity,
+  roleName: string,
+): Promise<string> {
+  const body = new URLSearchParams({
+    Action: 'CreateRole',
+    Version: '2010-05-08',
+    RoleName: roleName,
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    }),
+  });
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260601/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
+      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
+    },
+    body,
+  });
+  const text = await res.text();
+  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
+  if (!res.ok || !arn) throw new Error(`IAM CreateRole failed: ${res.status} ${text.slice(0, 300)}`);
+  return arn;
+}
+
+/** An empty zip archive: moto stores a function's code and never runs it (no docker needed). */
+export const MOTO_EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
 
 export interface MotoSeed {
   unencryptedWithMounts: string;
@@ -66,8 +114,8 @@ export interface MotoSeed {
 }
 
 export async function seedMoto(endpoint: string): Promise<MotoSeed> {
-  const payments = await assume(endpoint, MOTO_ACCOUNTS.payments);
-  const analytics = await assume(endpoint, MOTO_ACCOUNTS.analytics);
+  const payments = await assumeMotoRole(endpoint, MOTO_ACCOUNTS.payments);
+  const analytics = await assumeMotoRole(endpoint, MOTO_ACCOUNTS.analytics);
   const region = 'eu-west-1';
   const cfg = (credentials: AwsCredentialIdentity, r = region) => ({ region: r, endpoint, credentials });
 

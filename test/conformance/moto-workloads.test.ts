@@ -58,6 +58,7 @@ import { startEstateServer, type EstateServer } from '../../src/estate/server.ts
 import { awsModelsDir, type ServiceModel } from '../harness/aws-model-check.ts';
 import { answerShape, shapeDifferences } from './answer-shape.ts';
 import { motoServerAvailable, startMotoServer, type MotoServer } from './moto-server.ts';
+import { MOTO_EMPTY_ZIP, createMotoLambdaRole } from './moto-seed.ts';
 
 const available = motoServerAvailable();
 if (!available) console.log('moto workloads conformance skipped: moto_server is not on PATH');
@@ -213,34 +214,6 @@ function clientsFor(endpoint: string): Clients {
   };
 }
 
-/** moto checks that a function's role exists in IAM; the project has no IAM client, so one form POST. */
-async function createMotoRole(endpoint: string): Promise<void> {
-  const body = new URLSearchParams({
-    Action: 'CreateRole',
-    Version: '2010-05-08',
-    RoleName: 'thumbnailer-role',
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ],
-    }),
-  });
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      // moto routes by the signing scope and does not verify the signature.
-      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body,
-  });
-  if (!res.ok) throw new Error(`moto CreateRole answered ${res.status}: ${await res.text()}`);
-}
-
-/** An empty zip archive (moto stores the code; nothing runs it). */
-const EMPTY_ZIP = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
-
 async function seedMoto(endpoint: string): Promise<void> {
   const c = clientsFor(endpoint);
   const vpc = await c.ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }));
@@ -278,12 +251,12 @@ async function seedMoto(endpoint: string): Promise<void> {
       tags: [{ key: 'app', value: 'jenkins' }],
     }),
   );
-  await createMotoRole(endpoint);
+  await createMotoLambdaRole(endpoint, credentials, 'thumbnailer-role');
   await c.lambda.send(
     new CreateFunctionCommand({
       ...FUNCTION,
       Role: ROLE,
-      Code: { ZipFile: EMPTY_ZIP },
+      Code: { ZipFile: MOTO_EMPTY_ZIP },
       VpcConfig: { SubnetIds: subnetIds, SecurityGroupIds: [sg.GroupId!] },
       FileSystemConfigs: [{ Arn: AP_ARN, LocalMountPath: '/mnt/uploads' }],
     }),

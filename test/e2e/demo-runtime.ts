@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { openRuntime, type EstateChoice, type Runtime } from '../../src/cli/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import type { FileSystemRecord, ScanRecord } from '../../src/domain/inventory.ts';
 import type { MigrationMethod } from '../../src/domain/migration.ts';
 import type { SlackServices } from '../../src/slack/services.ts';
@@ -8,7 +9,7 @@ import { restoreEnv } from '../harness/sdk-env.ts';
 
 export interface DemoRuntime {
   /** Opens the runtime as `efs-encrypt serve --demo` does; `timing` speeds the sample estate up. */
-  open(timing?: EstateChoice['timing']): Promise<Runtime>;
+  open(timing?: EstateChoice['timing'], clock?: Clock): Promise<Runtime>;
   /** Closes the runtime, if open, and puts process.env back as it was before open. */
   close(): Promise<void>;
 }
@@ -49,8 +50,9 @@ export function demoRuntime(): DemoRuntime {
   const saved = { ...process.env };
   let runtime: Runtime | undefined;
   return {
-    async open(timing) {
+    async open(timing, clock) {
       runtime = await openRuntime({
+        ...(clock ? { clock } : {}),
         config: loadConfig({}),
         env: process.env,
         logger: pino({ level: 'silent' }),

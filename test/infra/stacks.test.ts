@@ -4,7 +4,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { BotStack } from '../../infra/lib/bot-stack.ts';
 import { MemberRoleStack } from '../../infra/lib/member-role-stack.ts';
-import { MEMBER_ACTIONS, memberActionsFor } from '../../src/aws/permissions.ts';
+import {
+  MEMBER_ACTIONS,
+  MIGRATE_PHASES,
+  PASSED_TO_SERVICES,
+  memberActionsFor,
+} from '../../src/aws/permissions.ts';
 
 /** Synthesised offline: no account, no bootstrap, an inline stand-in for the Lambda bundle. */
 function botTemplate(digest = true): Template {
@@ -50,6 +55,11 @@ describe('the bot stack', () => {
     for (const handler of ['index.slackHandler', 'index.workerHandler', 'index.tickHandler'])
       t.hasResourceProperties('AWS::Lambda::Function', { Handler: handler, Runtime: 'nodejs22.x' });
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    // The request URL `efs-encrypt manifest --url` takes (README, Deploy).
+    const [urlId] = Object.keys(t.findResources('AWS::Lambda::Url'));
+    t.hasOutput('SlackRequestUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+    t.hasOutput('BotRoleArn', {});
+    t.hasOutput('SlackSecretArn', {});
     t.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.slackHandler',
       Timeout: 10,
@@ -144,13 +154,29 @@ describe('the member role templates', () => {
     expect(actions.filter((a) => /:(Create|Put|Delete|Update|Start|Tag)/.test(a))).toEqual([]);
   });
 
-  it('grants migrate the build and copy actions too', () => {
-    const t = template('migrate');
-    const policy = Object.values(t.findResources('AWS::IAM::Policy'))[0] as {
-      Properties: { PolicyDocument: { Statement: { Action: string[] }[] } };
+  it('grants migrate exactly every phase’s actions, iam:PassRole only to the services that take a role', () => {
+    const policy = Object.values(template('migrate').findResources('AWS::IAM::Policy'))[0] as {
+      Properties: {
+        PolicyDocument: {
+          Statement: { Sid: string; Action: string | string[]; Condition?: Record<string, unknown> }[];
+        };
+      };
     };
-    const granted = policy.Properties.PolicyDocument.Statement[0]!.Action;
-    for (const a of [...MEMBER_ACTIONS.build, ...MEMBER_ACTIONS.copy]) expect(granted).toContain(a);
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const granted = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(granted).toEqual(memberActionsFor(MIGRATE_PHASES));
+    for (const a of [...MEMBER_ACTIONS.build, ...MEMBER_ACTIONS.copy, ...MEMBER_ACTIONS.cutover])
+      expect(granted).toContain(a);
+    const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      {
+        Sid: 'PassRolesToTheirServices',
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:PassedToService': [...PASSED_TO_SERVICES] } },
+      },
+    ]);
   });
 
   it('needs no bootstrap or assets, so it deploys as a StackSet', () => {

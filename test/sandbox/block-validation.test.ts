@@ -215,3 +215,190 @@ describe("the sandbox's Web API refuses invalid blocks as Slack does", () => {
     }
   });
 });
+
+describe('images, rich text and date and time pickers (element-limits.ts)', () => {
+  const image = (extra: Record<string, unknown> = {}) => ({
+    type: 'image',
+    image_url: 'https://example.com/a.png',
+    alt_text: 'a chart',
+    ...extra,
+  });
+  const picker = (element: Record<string, unknown>) => ({
+    type: 'actions',
+    elements: [{ action_id: 'p', ...element }],
+  });
+  const richText = (elements: unknown[]) => ({ type: 'rich_text', elements });
+  const text = (t: string, style?: Record<string, unknown>) => ({
+    type: 'text',
+    text: t,
+    ...(style ? { style } : {}),
+  });
+
+  it('accepts their documented shapes at their limits', () => {
+    expect(
+      messageBlockProblems([
+        image({ image_url: `https://example.com/${'a'.repeat(2980)}`, alt_text: 'x'.repeat(2000) }),
+        image({ title: { type: 'plain_text', text: 't'.repeat(2000) } }),
+        {
+          type: 'context',
+          elements: [{ type: 'image', image_url: 'https://example.com/i.png', alt_text: 'i' }],
+        },
+        picker({ type: 'datepicker', initial_date: '2024-02-29' }),
+        picker({ type: 'timepicker', initial_time: '23:59', timezone: 'Europe/Paris' }),
+        richText([
+          {
+            type: 'rich_text_section',
+            elements: [text('bold', { bold: true }), { type: 'link', url: 'https://x.test' }],
+          },
+          {
+            type: 'rich_text_list',
+            style: 'ordered',
+            indent: 8,
+            offset: 4,
+            border: 1,
+            elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: 'U1' }] }],
+          },
+          { type: 'rich_text_preformatted', elements: [text('code')] },
+          {
+            type: 'rich_text_quote',
+            elements: [
+              { type: 'emoji', name: 'lock' },
+              { type: 'broadcast', range: 'here' },
+            ],
+          },
+        ]),
+      ]),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an image_url over 3000 characters',
+      image({ image_url: `https://e.com/${'a'.repeat(2990)}` }),
+      'image_url 3004 chars (max 3000)',
+    ],
+    [
+      'alt_text over 2000 characters',
+      image({ alt_text: 'x'.repeat(2001) }),
+      'alt_text 2001 chars (max 2000)',
+    ],
+    ['an image without alt_text', image({ alt_text: undefined }), 'missing required field: alt_text'],
+    [
+      'both image_url and slack_file',
+      image({ slack_file: { url: 'https://files.slack.com/x' } }),
+      'cannot both be set',
+    ],
+    [
+      'an image title in mrkdwn',
+      image({ title: { type: 'mrkdwn', text: 't' } }),
+      'title must be a plain_text object',
+    ],
+    [
+      'an image title over 2000 characters',
+      image({ title: { type: 'plain_text', text: 't'.repeat(2001) } }),
+      'title 2001 chars',
+    ],
+    [
+      'an accessory image with alt_text over 2000 characters',
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: 'x' },
+        accessory: image({ alt_text: 'y'.repeat(2001) }),
+      },
+      '/blocks/0/accessory/alt_text',
+    ],
+    [
+      'a datepicker day that does not exist',
+      picker({ type: 'datepicker', initial_date: '2023-02-29' }),
+      'initial_date must be a date as YYYY-MM-DD',
+    ],
+    [
+      'a datepicker date in another format',
+      picker({ type: 'datepicker', initial_date: '29/02/2024' }),
+      'initial_date',
+    ],
+    ['a 12-hour time', picker({ type: 'timepicker', initial_time: '7:30 PM' }), 'initial_time must be HH:mm'],
+    [
+      'a time past 23:59',
+      picker({ type: 'timepicker', initial_time: '24:00' }),
+      'initial_time must be HH:mm',
+    ],
+    [
+      'an unknown time zone',
+      picker({ type: 'timepicker', timezone: 'Mars/Olympus' }),
+      'timezone must be an IANA time zone',
+    ],
+    ['an empty rich_text', richText([]), 'elements must be a non-empty array'],
+    [
+      'an unknown rich text object',
+      richText([{ type: 'rich_text_table', elements: [] }]),
+      'unsupported rich text object type',
+    ],
+    [
+      'a list without a style',
+      richText([{ type: 'rich_text_list', elements: [{ type: 'rich_text_section', elements: [] }] }]),
+      'list style must be bullet or ordered',
+    ],
+    [
+      'a list indent of 9',
+      richText([
+        {
+          type: 'rich_text_list',
+          style: 'bullet',
+          indent: 9,
+          elements: [{ type: 'rich_text_section', elements: [] }],
+        },
+      ]),
+      'indent must be 0 to 8',
+    ],
+    [
+      'a list item that is not a section',
+      richText([{ type: 'rich_text_list', style: 'bullet', elements: [text('x')] }]),
+      'a list item must be a rich_text_section',
+    ],
+    [
+      'a user mention in preformatted text',
+      richText([{ type: 'rich_text_preformatted', elements: [{ type: 'user', user_id: 'U1' }] }]),
+      'unsupported rich text element type user',
+    ],
+    [
+      'a link without url',
+      richText([{ type: 'rich_text_section', elements: [{ type: 'link', text: 'x' }] }]),
+      'missing required field: url',
+    ],
+    [
+      'an unknown text style',
+      richText([{ type: 'rich_text_section', elements: [text('x', { blink: true })] }]),
+      'style blink is not a boolean text style',
+    ],
+    [
+      'a broadcast to someone',
+      richText([{ type: 'rich_text_section', elements: [{ type: 'broadcast', range: 'all' }] }]),
+      'broadcast range must be here, channel or everyone',
+    ],
+    [
+      'a border of 2',
+      richText([{ type: 'rich_text_quote', border: 2, elements: [text('x')] }]),
+      'border must be 0 or 1',
+    ],
+  ])('refuses %s', (_what, block, expected) => {
+    const problems = messageBlockProblems([block]);
+    expect(problems.join('\n')).toContain(expected);
+    expect(problems.every((p) => /\[json-pointer:\/blocks\/0/.test(p))).toBe(true);
+  });
+
+  it('checks pickers inside a modal input too', () => {
+    expect(
+      viewProblems(
+        modal([
+          {
+            type: 'input',
+            block_id: 'when',
+            label: { type: 'plain_text', text: 'When' },
+            element: { type: 'datepicker', action_id: 'd', initial_date: '2024-13-01' },
+          },
+        ]),
+      ).join('\n'),
+    ).toContain('/view/blocks/0/element/initial_date');
+  });
+});

@@ -148,6 +148,7 @@ describe('createSlackApp', () => {
       tasks,
       work: inProcessDispatcher(tasks),
       buttonWork: new Map(),
+      viewWork: new Map(),
       scanAdmission: new ScanAdmission({
         registry: new InMemoryRunningScans(),
         maxScans: 2,

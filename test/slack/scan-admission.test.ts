@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScanScope } from '../../src/domain/scan-scope.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import type { ScanService, SlackServices } from '../../src/slack/services.ts';
 import { InMemoryScanRepository } from '../harness/fake-services.ts';
 import { fileSystem, scanRecord } from '../harness/scan-fixtures.ts';
-import { startSlackHarness, type SlackHarness } from '../harness/slack.ts';
+import { startSlackHarness, type HttpResult, type SlackHarness } from '../harness/slack.ts';
 import type { RecordedCall } from '../harness/slack-recorder.ts';
 
 const harnesses: SlackHarness[] = [];
@@ -20,6 +20,10 @@ const isRoot = (c: RecordedCall) => c.body.thread_ts === undefined;
 /** The harness's slash commands come from workspace domain efs-encrypt-test. */
 const threadLink = (channel: string, ts: string) =>
   `https://efs-encrypt-test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+
+/** The slash command's HTTP response: the ack's body, where the admission's answer goes when it can. */
+const ackBody = (res: HttpResult) =>
+  JSON.parse(res.body) as { response_type?: string; text?: string; blocks?: unknown };
 
 /** A scan service whose every run waits until the test releases that requester's scan. */
 function heldScans() {
@@ -78,15 +82,20 @@ describe('/efs-encrypt scan while a scan of the scope runs', () => {
       channelId: 'C0DEV002',
     });
     expect(res.status).toBe(200);
-    const reply = await h.waitForCall('response_url', (c) => text(c).includes('No second scan'));
-    expect(reply.body.response_type).toBe('ephemeral');
-    expect(text(reply)).toContain(threadLink('C0OPS001', rootTs));
-    expect(text(reply)).toContain('<@U0ALICE1>');
+    // Answered in the ack itself: the admission knows this process's scans without any I/O.
+    const reply = ackBody(res);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('already running');
+    expect(JSON.stringify(reply.blocks)).toContain('No second scan');
+    expect(JSON.stringify(reply.blocks)).toContain(threadLink('C0OPS001', rootTs));
+    expect(JSON.stringify(reply.blocks)).toContain('<@U0ALICE1>');
 
     held.release('U0ALICE1');
     await h.slack.tasks.drain();
     expect(held.runs.map((r) => r.requestedBy)).toEqual(['U0ALICE1']);
     expect(h.recorder.callsTo('chat.postMessage').filter(isRoot)).toHaveLength(1);
+    // No response_url post for the join: the ack carried it.
+    expect(h.recorder.callsTo('response_url')).toHaveLength(0);
   });
 
   it('joins a scan whose thread is not posted yet, and sends the link once it is', async () => {
@@ -157,10 +166,11 @@ describe('/efs-encrypt scan over the cap (EFS_ENCRYPT_MAX_SCANS)', () => {
       (c) => isRoot(c) && JSON.stringify(c.body.blocks).includes('U0BOB001'),
     );
 
-    await h.slashCommand('scan 333333333333', { userId: 'U0CAROL1' });
-    const queued = await h.waitForCall('response_url', (c) => text(c).includes('queued behind'));
-    expect(text(queued)).toContain('queued behind 2 scans');
-    expect(queued.body.response_type).toBe('ephemeral');
+    const res = await h.slashCommand('scan 333333333333', { userId: 'U0CAROL1' });
+    const queued = ackBody(res);
+    expect(queued.response_type).toBe('ephemeral');
+    expect(JSON.stringify(queued.blocks)).toContain('queued behind 2 scans');
+    expect(h.recorder.callsTo('response_url')).toHaveLength(0);
     expect(h.slack.scanAdmission.counts).toEqual({ running: 2, queued: 1 });
     expect(h.recorder.callsTo('chat.postMessage').filter(isRoot)).toHaveLength(2);
     expect(held.runs.map((r) => r.requestedBy)).toEqual(['U0ALICE1', 'U0BOB001']);
@@ -175,6 +185,57 @@ describe('/efs-encrypt scan over the cap (EFS_ENCRYPT_MAX_SCANS)', () => {
     held.release('U0CAROL1');
     await h.slack.tasks.drain();
     expect(held.runs.map((r) => r.requestedBy)).toEqual(['U0ALICE1', 'U0BOB001', 'U0CAROL1']);
+    expect(h.slack.scanAdmission.counts).toEqual({ running: 0, queued: 0 });
+  });
+});
+
+describe('/efs-encrypt scan: what the ack waits for', () => {
+  it('acks before the request ledger records the request, and runs the scan once it has', async () => {
+    store = await openStore();
+    const ledger = store.requests;
+    let releaseClaim = () => {};
+    const claimHeld = new Promise<void>((resolve) => (releaseClaim = resolve));
+    const claims: string[] = [];
+    const held = heldScans();
+    const h = await harnessWith(
+      held.services({
+        requests: {
+          async claim(fingerprint, detail) {
+            claims.push(detail.kind);
+            await claimHeld;
+            return ledger.claim(fingerprint, detail);
+          },
+        },
+      }),
+    );
+    // The HTTP response waits for the listener (processBeforeResponse): it returns while the claim is held.
+    const res = await h.slashCommand('scan', { userId: 'U0ALICE1' });
+    expect(res.status).toBe(200);
+    await vi.waitFor(() => expect(claims).toEqual(['command scan']));
+    expect(held.runs).toHaveLength(0);
+
+    releaseClaim();
+    await h.waitForCall('chat.postMessage', isRoot);
+    held.release('U0ALICE1');
+    await h.slack.tasks.drain();
+    expect(held.runs.map((r) => r.requestedBy)).toEqual(['U0ALICE1']);
+  });
+
+  it('a replay of a finished scan without the retry header is recognised after the ack and runs nothing', async () => {
+    store = await openStore();
+    const held = heldScans();
+    const h = await harnessWith(held.services({ requests: store.requests }));
+    const send = () => h.slashCommand('scan', { userId: 'U0ALICE1', triggerId: '1767225600.replayed' });
+    await send();
+    held.release('U0ALICE1');
+    await h.slack.tasks.drain();
+
+    await send();
+    await h.slack.tasks.drain();
+    expect(held.runs).toHaveLength(1);
+    expect(h.recorder.callsTo('chat.postMessage').filter(isRoot)).toHaveLength(1);
+    expect(h.logs.filter((l) => l.msg === 'redelivered request already handled: ignored')).toHaveLength(1);
+    // Its slot was given back: the next scan runs.
     expect(h.slack.scanAdmission.counts).toEqual({ running: 0, queued: 0 });
   });
 });

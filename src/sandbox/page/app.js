@@ -166,24 +166,29 @@ function externalSelectNode(e, blockId, ctx, onChoose) {
   const select = el('select', { hidden: true });
   let found = [];
   let timer;
+  const minQuery = e.min_query_length ?? 3;
+  // The options come from the bot's options endpoint (block_suggestion), as Slack asks for them.
+  const load = async () => {
+    if (input.value.length < minQuery) return;
+    const answer = await post('/sandbox/suggest', {
+      viewId: ctx.viewId,
+      action_id: e.action_id,
+      block_id: blockId,
+      value: input.value,
+      values: state.values[ctx.viewId] ?? {},
+    });
+    const body = answer.body ? JSON.parse(answer.body) : {};
+    found = body.options ?? (body.option_groups ?? []).flatMap((g) => g.options);
+    select.replaceChildren(el('option', { value: '' }, `${found.length} found`));
+    found.forEach((o, i) => select.append(el('option', { value: String(i) }, escapeHtml(optionLabel(o)))));
+    select.hidden = false;
+  };
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if (input.value.length < (e.min_query_length ?? 3)) return;
-      const answer = await post('/sandbox/suggest', {
-        viewId: ctx.viewId,
-        action_id: e.action_id,
-        block_id: blockId,
-        value: input.value,
-        values: state.values[ctx.viewId] ?? {},
-      });
-      const body = answer.body ? JSON.parse(answer.body) : {};
-      found = body.options ?? (body.option_groups ?? []).flatMap((g) => g.options);
-      select.replaceChildren(el('option', { value: '' }, `${found.length} found`));
-      found.forEach((o, i) => select.append(el('option', { value: String(i) }, escapeHtml(optionLabel(o)))));
-      select.hidden = false;
-    }, 250);
+    timer = setTimeout(load, 250);
   });
+  // With min_query_length 0 Slack lists the options as soon as the menu opens.
+  if (minQuery === 0) input.addEventListener('focus', () => select.hidden && load());
   select.addEventListener('change', () => {
     const o = found[Number(select.value)];
     if (!o) return;
@@ -471,9 +476,20 @@ function renderModal(s) {
   modal.replaceChildren(el('div', { class: 'title' }, escapeHtml(v.title?.text ?? '')), content, footer);
 }
 
+// The runtime's clock, when the sandbox may skip it past the decommission's idle window.
+function renderClock(s) {
+  const clock = $('#clock');
+  clock.hidden = !s.clock;
+  if (!s.clock) return;
+  $('#clock-now').textContent = s.clock.now.replace('T', ' ').slice(0, 16) + ' UTC';
+  $('#clock-now').setAttribute('datetime', s.clock.now);
+  $('#skip-clock').textContent = `Skip ${s.clock.skipHours} h ahead`;
+}
+
 function render() {
   const s = state.snapshot;
   if (!s) return;
+  renderClock(s);
   renderChannel(s);
   renderModal(s);
 }
@@ -500,6 +516,7 @@ async function start() {
     if (answer.status && answer.status !== 200)
       window.alert(`The bot answered ${answer.status}: ${answer.body}`);
   });
+  $('#skip-clock').addEventListener('click', () => post('/sandbox/clock', {}));
   await refresh();
   setInterval(refresh, 700);
 }

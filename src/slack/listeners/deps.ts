@@ -9,6 +9,7 @@ import type { Scheduler } from '../scheduler.ts';
 import type { SlackServices } from '../services.ts';
 import type { RegisteredButtonWork } from '../background-button.ts';
 import type { WorkDispatcher } from '../work-dispatch.ts';
+import type { RegisteredViewWork } from '../view-work.ts';
 
 /** What every listener may use; built once in app.ts. */
 export interface ListenerDeps {
@@ -19,6 +20,8 @@ export interface ListenerDeps {
   work: WorkDispatcher;
   /** Button work by title, filled as the listeners register (so a worker finds it from a message). */
   buttonWork: Map<string, RegisteredButtonWork>;
+  /** Modal work by callback_id (or `<callback_id>#opened`), filled as the listeners register. */
+  viewWork: Map<string, RegisteredViewWork>;
   /** Joins, queues or runs each scan requested from Slack. */
   scanAdmission: ScanAdmission;
   clock: Clock;

@@ -69,8 +69,17 @@ function focusPage(
   return Math.floor(index / PLAN_PAGE_SIZE);
 }
 
-/** The Plan button on a scan summary: the summary's thread receives the plan summary. */
-export function planOpenAction(deps: ListenerDeps) {
+/** What a plan button's value says about where the modal opens. */
+type PlanButtonTarget = Pick<OpenPlanRequest, 'scanId' | 'focus'>;
+
+/**
+ * A button that opens the plan modal (the scan summary's Plan, the digest's Plan migration): ack,
+ * open it (admins only), or tell the person privately why not, with the correlation ID.
+ */
+export function planModalButton(
+  deps: ListenerDeps,
+  button: { title: string; target(value: string): PlanButtonTarget },
+) {
   return async ({
     ack,
     body,
@@ -81,27 +90,37 @@ export function planOpenAction(deps: ListenerDeps) {
     await ack();
     const correlationId = newCorrelationId();
     const log = deps.logger.child({ correlationId, userId: body.user.id, action: action.action_id });
+    const channelId = body.channel?.id ?? body.container?.channel_id;
     try {
+      const target = button.target(action.value ?? '');
       await openPlanModal(deps, {
         client,
         triggerId: body.trigger_id,
         userId: body.user.id,
-        scanId: parseOptionalScanId(action.value),
-        channelId: body.channel?.id ?? body.container?.channel_id,
+        ...target,
+        channelId,
         threadTs: body.message?.thread_ts ?? body.message?.ts ?? body.container?.message_ts,
       });
-      log.info('plan modal opened');
+      log.info({ fileSystemId: target.focus?.fileSystemId }, `${button.title}: plan modal opened`);
     } catch (err) {
-      log.warn({ err }, 'plan refused or failed');
+      log.warn({ err }, `${button.title}: refused or failed`);
       await privateReplier(deps.responseUrls, {
         responseUrl: body.response_url,
         respond,
         client,
-        channel: body.channel?.id ?? body.container?.channel_id,
+        channel: channelId,
         user: body.user.id,
         log,
         keepOriginal: true,
-      })(errorMessage({ title: 'Plan', userMessage: userMessageOf(err), correlationId }));
+      })(errorMessage({ title: button.title, userMessage: userMessageOf(err), correlationId }));
     }
   };
+}
+
+/** The Plan button on a scan summary: the summary's thread receives the plan summary. */
+export function planOpenAction(deps: ListenerDeps) {
+  return planModalButton(deps, {
+    title: 'Plan',
+    target: (value) => ({ scanId: parseOptionalScanId(value) }),
+  });
 }

@@ -5,18 +5,32 @@ import { COMMANDS, SLASH_COMMAND, parseCommand } from '../../commands.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import type { SlackMessage } from '#blocks/limits.ts';
 import { parseScanScope } from '../../../domain/scan-scope.ts';
-import { exportScanInventory } from '../../scan-export.ts';
 import { openPlanModal } from '../actions/plan-open.ts';
 import { openDecommissionModal } from '../../decommission-in-thread.ts';
-import { buildFromCommand } from './build.ts';
-import { cutoverFromCommand } from './cutover.ts';
-import { scanFromCommand } from './scan.ts';
+import { scanFromCommand, scanInAck } from './scan.ts';
 import { statusFromCommand } from './status.ts';
-import { validateFromCommand } from './validate.ts';
+import { handOnCommand, isCommandWork } from './command-work.ts';
 import { digestFromCommand } from './digest.ts';
 import { isFirstDelivery, requestFingerprint } from '../../request-dedupe.ts';
 import { privateReplier } from '../../private-reply.ts';
+
+/** How long a scan's ack waits for its scope check before acking empty (the answer then goes privately). */
+export const SCOPE_CHECK_ACK_BUDGET_MS = 1000;
+
+/** True when `work` settles (either way) within the budget, in real time: Slack's 3 s are real. */
+function withinAckBudget(work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>(
+    (resolve) => (timer = setTimeout(() => resolve(false), SCOPE_CHECK_ACK_BUDGET_MS)),
+  );
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
 
 /** Subcommands that post in the channel, queue jobs or start a scan: a redelivery must not repeat them. */
 const STARTS_WORK = new Set(['scan', 'build', 'export', 'cutover', 'validate', 'digest']);
@@ -34,7 +48,24 @@ export function efsEncryptCommand(deps: ListenerDeps) {
     client,
     context,
   }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    await ack();
+    const parsed = parseCommand(command.text ?? '');
+    // A first delivery of a scan whose work runs here acks with the admission's answer (a join or a
+    // queue place); every other request acks empty at once, as before.
+    const answersInAck =
+      parsed.kind === 'command' &&
+      parsed.command.name === 'scan' &&
+      parsed.command.available &&
+      deps.work.runsHere === true &&
+      context.retryNum === undefined;
+    let acked = false;
+    /** True when this call acked (and so carried `message`); false when the request was acked already. */
+    const ackOnce = async (message?: SlackMessage): Promise<boolean> => {
+      if (acked) return false;
+      acked = true;
+      await ack(message ? { response_type: 'ephemeral', ...message } : undefined);
+      return true;
+    };
+    if (!answersInAck) await ackOnce();
     const correlationId = newCorrelationId();
     const log = deps.logger.child({
       correlationId,
@@ -51,7 +82,15 @@ export function efsEncryptCommand(deps: ListenerDeps) {
       log,
     });
 
-    const parsed = parseCommand(command.text ?? '');
+    const fingerprint = () =>
+      requestFingerprint([
+        'command',
+        command.command,
+        command.text,
+        command.user_id,
+        command.channel_id,
+        command.trigger_id,
+      ]);
     try {
       if (parsed.kind === 'help') return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));
       if (parsed.kind === 'unknown')
@@ -59,25 +98,16 @@ export function efsEncryptCommand(deps: ListenerDeps) {
       if (!parsed.command.available)
         return await replyPrivately(comingSoonMessage(SLASH_COMMAND, parsed.command, COMMANDS));
       // A redelivery (x-slack-retry-num) of a command that posts or queues does nothing again.
+      // A scan answered in its ack records its delivery after the ack, in its dispatched work.
       if (
         STARTS_WORK.has(parsed.command.name) &&
-        !(await isFirstDelivery(
-          deps.services.requests,
-          requestFingerprint([
-            'command',
-            command.command,
-            command.text,
-            command.user_id,
-            command.channel_id,
-            command.trigger_id,
-          ]),
-          {
-            kind: `command ${parsed.command.name}`,
-            actor: command.user_id,
-            retryNum: context.retryNum,
-            logger: log,
-          },
-        ))
+        !answersInAck &&
+        !(await isFirstDelivery(deps.services.requests, fingerprint(), {
+          kind: `command ${parsed.command.name}`,
+          actor: command.user_id,
+          retryNum: context.retryNum,
+          logger: log,
+        }))
       )
         return;
       if (parsed.command.name === 'scan') {
@@ -85,9 +115,13 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         // A typo is refused here, privately, before anything is posted or scanned.
         const scope = parseScanScope(parsed.args);
         // Accounts and regions outside the configuration too: refused privately, nothing posted.
-        if (scope.accounts.length || scope.regions.length) await deps.services.scan.checkScope?.(scope);
+        const checked =
+          scope.accounts.length || scope.regions.length ? deps.services.scan.checkScope?.(scope) : undefined;
+        // The check may ask AWS (an organization's accounts): the ack does not wait on it for long.
+        if (answersInAck && checked) void withinAckBudget(checked).then((inTime) => inTime || ackOnce());
+        await checked;
         log.info('scan requested');
-        await scanFromCommand(deps, {
+        const request = {
           client,
           channelId: command.channel_id,
           userId: command.user_id,
@@ -96,7 +130,10 @@ export function efsEncryptCommand(deps: ListenerDeps) {
           scope,
           responseUrl: command.response_url,
           replyPrivately,
-        });
+        };
+        if (answersInAck)
+          return await scanInAck(deps, { ...request, ack: ackOnce, fingerprint: fingerprint() });
+        await scanFromCommand(deps, request);
         return;
       }
       if (parsed.command.name === 'plan') {
@@ -131,56 +168,17 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         });
         return;
       }
-      if (parsed.command.name === 'build') {
-        await buildFromCommand(deps, {
+      // Work that outlives the request goes to the dispatcher as the command's text (build,
+      // cutover, validate, export): on Lambda the worker function runs it.
+      if (isCommandWork(parsed.command.name))
+        return await handOnCommand(deps, parsed.command.name, {
           client,
           userId: command.user_id,
           channelId: command.channel_id,
           correlationId,
           args: parsed.args,
-          replyPrivately,
-        });
-        return;
-      }
-      if (parsed.command.name === 'cutover') {
-        await cutoverFromCommand(deps, {
-          client,
-          userId: command.user_id,
-          channelId: command.channel_id,
-          correlationId,
-          args: parsed.args,
-          replyPrivately,
-        });
-        return;
-      }
-      if (parsed.command.name === 'export') {
-        // Uploads can take longer than Slack waits for a response: in the background, like a scan.
-        deps.tasks.start(`export ${correlationId}`, async () => {
-          try {
-            await exportScanInventory(
-              deps,
-              { client, userId: command.user_id, channel: command.channel_id, correlationId },
-              parsed.args[0],
-            );
-          } catch (err) {
-            log.warn({ err }, 'export failed');
-            await replyPrivately(
-              errorMessage({
-                title: `${SLASH_COMMAND} export`,
-                userMessage: userMessageOf(err),
-                correlationId,
-              }),
-            );
-          }
-        });
-        return;
-      }
-      if (parsed.command.name === 'validate')
-        return await validateFromCommand(deps, {
-          client,
-          channelId: command.channel_id,
-          userId: command.user_id,
-          correlationId,
+          text: command.text ?? '',
+          responseUrl: command.response_url,
           replyPrivately,
         });
       if (parsed.command.name === 'digest')
@@ -196,6 +194,7 @@ export function efsEncryptCommand(deps: ListenerDeps) {
         return await statusFromCommand(deps, { userId: command.user_id, args: parsed.args, replyPrivately });
       return await replyPrivately(helpMessage(SLASH_COMMAND, COMMANDS));
     } catch (err) {
+      await ackOnce();
       log.warn({ err }, 'command refused or failed');
       await replyPrivately(
         errorMessage({
@@ -204,6 +203,9 @@ export function efsEncryptCommand(deps: ListenerDeps) {
           correlationId,
         }),
       );
+    } finally {
+      // Every path acks; a scan answered in its ack has already.
+      await ackOnce();
     }
   };
 }

@@ -1,4 +1,5 @@
-import { SUMMARY_ACTION_ID, SUMMARY_BLOCK_ID } from '#blocks/copy-modals.ts';
+import { z } from 'zod';
+import { COPY_RSYNC_PASS_CALLBACK_ID, SUMMARY_ACTION_ID, SUMMARY_BLOCK_ID } from '#blocks/copy-modals.ts';
 import { code } from '#blocks/format.ts';
 import { copyServiceOf, recordRsyncPass, section } from '../../copy-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
@@ -21,15 +22,16 @@ import {
  * in the copy message). A double submission answers with what the first recorded.
  */
 export function copyRsyncPassView(deps: ListenerDeps) {
-  return copyViewSubmission(
-    deps,
-    'Record rsync pass',
-    SUMMARY_BLOCK_ID,
-    (values, meta) =>
+  return copyViewSubmission(deps, {
+    callbackId: COPY_RSYNC_PASS_CALLBACK_ID,
+    title: 'Record rsync pass',
+    fieldBlockId: SUMMARY_BLOCK_ID,
+    read: (values, meta) =>
       readPassConfirmation(values, meta, (text) =>
         copyServiceOf(deps).phase.checkRsyncSummary(meta.migrationId, text),
       ),
-    async (target, meta, { summaryText, clientsAcknowledged }) => {
+    input: PassInput,
+    async work(target, meta, { summaryText, clientsAcknowledged }) {
       const pass = meta.pass ?? 'initial';
       const result = await recordRsyncPass(deps, target, meta.migrationId, {
         pass,
@@ -45,8 +47,14 @@ export function copyRsyncPassView(deps: ListenerDeps) {
         `${icon} ${result.unchanged ? 'Nothing new recorded: ' : ''}${result.message.split('\n')[0]} (${code(result.state)})${result.clientCheck ? `\n${clientCheckText(result.clientCheck)}` : ''}`,
       );
     },
-  );
+  });
 }
+
+/** What the ack read, as the work receives it (JSON: a blank summary is absent). */
+const PassInput = z.object({
+  summaryText: z.string().max(3000).optional(),
+  clientsAcknowledged: z.boolean(),
+});
 
 export async function readPassConfirmation(
   values: ViewStateValues,

@@ -1,4 +1,9 @@
-import { WRITES_STOPPED_ACTION_ID, WRITES_STOPPED_BLOCK_ID } from '#blocks/copy-modals.ts';
+import { z } from 'zod';
+import {
+  COPY_WRITES_STOPPED_CALLBACK_ID,
+  WRITES_STOPPED_ACTION_ID,
+  WRITES_STOPPED_BLOCK_ID,
+} from '#blocks/copy-modals.ts';
 import { requestCopy, writesStoppedRequest } from '../../copy-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
 import type { CopyModalMetadata } from '#blocks/copy-modals.ts';
@@ -20,20 +25,30 @@ const CLOCK_SKEW_MS = 60_000;
  * reads CloudWatch again and refuses (nothing queued) if clients are seen and the box was not.
  */
 export function copyWritesStoppedView(deps: ListenerDeps) {
-  return copyViewSubmission(
-    deps,
-    'Final sync',
-    WRITES_STOPPED_BLOCK_ID,
-    (values, meta) => readWritesStoppedConfirmation(values, meta, deps.clock.now()),
-    (target, meta, { t0, clientsAcknowledged }) =>
+  return copyViewSubmission(deps, {
+    callbackId: COPY_WRITES_STOPPED_CALLBACK_ID,
+    title: 'Final sync',
+    fieldBlockId: WRITES_STOPPED_BLOCK_ID,
+    read(values, meta) {
+      const read = readWritesStoppedConfirmation(values, meta, deps.clock.now());
+      return read.ok ? { ok: true, input: { ...read.input, t0: read.input.t0.toISOString() } } : read;
+    },
+    input: WritesStoppedInput,
+    work: (target, meta, { t0, clientsAcknowledged }) =>
       requestCopy(
         deps,
         target,
         meta.migrationId,
         writesStoppedRequest(meta.migrationId, target.userId, t0, { clientsAcknowledged }),
       ),
-  );
+  });
 }
+
+/** What the ack read and checked, as JSON: T0 as an ISO time (Date again where the work runs). */
+const WritesStoppedInput = z.object({
+  t0: z.iso.datetime().transform((t) => new Date(t)),
+  clientsAcknowledged: z.boolean(),
+});
 
 export function readWritesStoppedConfirmation(
   values: ViewStateValues,

@@ -1,5 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { ORDER_ACTION_ID, ORDER_BLOCK_ID, cutoverOrderMessage } from '#blocks/cutover-order.ts';
+import { z } from 'zod';
+import {
+  CUTOVER_ORDER_CALLBACK_ID,
+  ORDER_ACTION_ID,
+  ORDER_BLOCK_ID,
+  cutoverOrderMessage,
+} from '#blocks/cutover-order.ts';
 import { isEfsEncryptError } from '../../../domain/errors.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { cutoverServiceOf, withRefusalLogged } from '../../cutover-in-thread.ts';
@@ -7,6 +13,7 @@ import { parseOrderLines, parseOrderMetadata } from '../../cutover-payloads.ts';
 import type { ViewStateValues } from '../../copy-view-submission.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { registerViewWork } from '../../view-work.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -17,6 +24,24 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * modal stays open. Once stored, the thread is told the new order.
  */
 export function cutoverOrderView(deps: ListenerDeps) {
+  // After the ack, here or on the worker: the order the ack stored, told in the thread.
+  const tellThread = registerViewWork(deps, {
+    key: CUTOVER_ORDER_CALLBACK_ID,
+    title: 'Cutover order',
+    metadata: parseOrderMetadata,
+    input: z.object({ apps: z.array(z.string().min(1).max(256)).max(500), chosenBy: z.string().optional() }),
+    async run({ client, meta, input, log }) {
+      try {
+        await client.chat.postMessage({
+          channel: meta.channel,
+          thread_ts: meta.threadTs,
+          ...cutoverOrderMessage(meta.migrationId, input),
+        });
+      } catch (err) {
+        log.warn({ err }, 'could not post the cutover order in the thread (it is stored)');
+      }
+    },
+  });
   return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
     const correlationId = newCorrelationId();
     const userId = body.user.id;
@@ -44,18 +69,12 @@ export function cutoverOrderView(deps: ListenerDeps) {
     }
     await ack();
     log.info({ migrationId: meta.migrationId, apps: order.apps }, 'cutover order chosen');
-    const { channel, threadTs, migrationId } = meta;
-    const chosen = { apps: order.apps, chosenBy: order.chosenBy };
-    deps.tasks.start(`${view.callback_id} ${correlationId}`, async () => {
-      try {
-        await client.chat.postMessage({
-          channel,
-          thread_ts: threadTs,
-          ...cutoverOrderMessage(migrationId, chosen),
-        });
-      } catch (err) {
-        log.warn({ err }, 'could not post the cutover order in the thread (it is stored)');
-      }
+    await tellThread({
+      client,
+      userId,
+      correlationId,
+      privateMetadata: view.private_metadata,
+      input: { apps: order.apps, ...(order.chosenBy ? { chosenBy: order.chosenBy } : {}) },
     });
   };
 }

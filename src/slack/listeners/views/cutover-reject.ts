@@ -1,3 +1,4 @@
+import { CUTOVER_REJECT_CALLBACK_ID } from '#blocks/cutover-modals.ts';
 import { section } from '../../copy-in-thread.ts';
 import { cutoverServiceOf, withRefusalLogged } from '../../cutover-in-thread.ts';
 import { parseRejectMetadata } from '../../cutover-payloads.ts';
@@ -13,6 +14,7 @@ import type { ListenerDeps } from '../deps.ts';
 export function cutoverRejectView(deps: ListenerDeps) {
   return cutoverReasonSubmission(
     deps,
+    CUTOVER_REJECT_CALLBACK_ID,
     'Reject cutover',
     parseRejectMetadata,
     async (target, meta, reason) => {

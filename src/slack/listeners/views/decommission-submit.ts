@@ -1,16 +1,17 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
 import {
+  DECOMMISSION_CALLBACK_ID,
   DECOMMISSION_INPUT_ACTION_ID,
   DECOMMISSION_INPUT_BLOCK_ID,
   decodeDecommissionMetadata,
 } from '#blocks/decommission.ts';
-import { errorMessage } from '#blocks/error.ts';
-import type { SlackMessage } from '#blocks/limits.ts';
 import type { ViewStateValues } from '../../copy-view-submission.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { authorizeDecommission, requestDecommission } from '../../decommission-in-thread.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { registerViewWork } from '../../view-work.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -20,6 +21,19 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * request (every guard read again) runs in the background, answering privately in the thread.
  */
 export function decommissionSubmitView(deps: ListenerDeps) {
+  // After the ack, here or on the worker: the request reads every guard again (the typed ID too).
+  const requestDeletion = registerViewWork(deps, {
+    key: DECOMMISSION_CALLBACK_ID,
+    title: 'Decommission',
+    metadata: decodeDecommissionMetadata,
+    input: z.object({ typed: z.string().max(256) }),
+    replyTo: (meta) => ({ channel: meta.channel, ...(meta.threadTs ? { threadTs: meta.threadTs } : {}) }),
+    async run({ client, userId, correlationId, meta, input }) {
+      // Checked again where it runs: a worker's message is untrusted, and deletion is admins' only.
+      await authorizeDecommission(deps, userId, correlationId, meta.migrationId);
+      return requestDecommission(deps, { client, userId, meta, typed: input.typed, correlationId });
+    },
+  });
   return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
     const correlationId = newCorrelationId();
     const userId = body.user.id;
@@ -42,20 +56,12 @@ export function decommissionSubmitView(deps: ListenerDeps) {
       return await field(`Type exactly ${meta.fileSystemId} to confirm; nothing was deleted.`);
     }
     await ack();
-    const reply = (message: SlackMessage) =>
-      client.chat.postEphemeral({
-        channel: meta.channel,
-        user: userId,
-        ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}),
-        ...message,
-      });
-    deps.tasks.start(`${view.callback_id} ${correlationId}`, async () => {
-      try {
-        await reply(await requestDecommission(deps, { client, userId, meta, typed, correlationId }));
-      } catch (err) {
-        log.warn({ err, migrationId: meta.migrationId }, 'decommission refused or failed');
-        await reply(errorMessage({ title: 'Decommission', userMessage: userMessageOf(err), correlationId }));
-      }
+    await requestDeletion({
+      client,
+      userId,
+      correlationId,
+      privateMetadata: view.private_metadata,
+      input: { typed },
     });
   };
 }

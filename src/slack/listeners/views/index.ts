@@ -5,6 +5,7 @@ import { CUTOVER_ORDER_CALLBACK_ID } from '#blocks/cutover-order.ts';
 import { PLAN_CALLBACK_ID } from '#blocks/plan-modal.ts';
 import { DECOMMISSION_CALLBACK_ID } from '#blocks/decommission.ts';
 import { decommissionSubmitView } from './decommission-submit.ts';
+import { registerDecommissionGuardsWork } from '../../decommission-in-thread.ts';
 import { SIGN_OFF_CONCERNS_CALLBACK_ID } from '#blocks/sign-off.ts';
 import { signOffConcernsView } from './sign-off-concerns.ts';
 import type { ListenerDeps } from '../deps.ts';
@@ -23,6 +24,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     copyWritesStoppedView(deps),
   );
   app.view({ callback_id: DECOMMISSION_CALLBACK_ID, type: 'view_submission' }, decommissionSubmitView(deps));
+  registerDecommissionGuardsWork(deps);
   app.view({ callback_id: COPY_RSYNC_PASS_CALLBACK_ID, type: 'view_submission' }, copyRsyncPassView(deps));
   app.view({ callback_id: CUTOVER_REJECT_CALLBACK_ID, type: 'view_submission' }, cutoverRejectView(deps));
   app.view({ callback_id: CUTOVER_WAIVE_CALLBACK_ID, type: 'view_submission' }, cutoverWaiveView(deps));

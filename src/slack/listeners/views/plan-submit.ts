@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
 import {
+  PLAN_CALLBACK_ID,
   decodePlanMetadata,
   pageCount,
   pageOf,
@@ -15,6 +17,7 @@ import { newCorrelationId } from '../../correlation.ts';
 import { userMessageOf } from '../../slack-errors.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { parseOptionalScanId } from '../../payload-ids.ts';
+import { registerViewWork } from '../../view-work.ts';
 
 /**
  * A page of the plan modal submitted: check every choice against AWS, answer problems next to
@@ -23,6 +26,24 @@ import { parseOptionalScanId } from '../../payload-ids.ts';
  * of one page (at most PLAN_PAGE_SIZE file systems) run in parallel.
  */
 export function planSubmitView(deps: ListenerDeps) {
+  // After the last page, here or on the worker: the summary is of now (decisions stored meanwhile
+  // and scans finished since included), in the thread the plan was opened from.
+  const postSummary = registerViewWork(deps, {
+    key: PLAN_CALLBACK_ID,
+    title: 'Plan summary',
+    metadata: decodePlanMetadata,
+    input: z.object({}),
+    async run({ client, meta }) {
+      const decide = deps.services.decide;
+      if (!decide || !meta.channelId) return;
+      for (const message of planSummaryMessages(await decide.workflow.summary({ scanId: meta.scanId })))
+        await client.chat.postMessage({
+          channel: meta.channelId,
+          ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}),
+          ...message,
+        });
+    },
+  });
   return async ({
     ack,
     body,
@@ -82,18 +103,14 @@ export function planSubmitView(deps: ListenerDeps) {
         });
       }
       await ack();
-      if (meta.channelId) {
-        const channel = meta.channelId;
-        deps.tasks.start(`plan summary ${correlationId}`, async () => {
-          // The summary is of now: decisions stored meanwhile and scans finished since included.
-          for (const message of planSummaryMessages(await decide.workflow.summary({ scanId: meta.scanId })))
-            await client.chat.postMessage({
-              channel,
-              ...(meta.threadTs ? { thread_ts: meta.threadTs } : {}),
-              ...message,
-            });
+      if (meta.channelId)
+        await postSummary({
+          client,
+          userId,
+          correlationId,
+          privateMetadata: view.private_metadata,
+          input: {},
         });
-      }
     } catch (err) {
       log.warn({ err }, 'plan submission refused or failed');
       await refuse(`${userMessageOf(err)} (ref ${correlationId})`);
