@@ -21,6 +21,7 @@ import {
   type CallStats,
   type Sleep,
 } from './rate-limit.ts';
+import { compactClientConfig } from './fast-properties.ts';
 import { reuseSigner, type SignerConfig } from './reused-signer.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
@@ -190,9 +191,13 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     requestHandler: sharedHandler,
   });
 
-  /** Every client made here: closed by destroy(), and signing with one signer (see reused-signer.ts). */
+  /**
+   * Every client made here: closed by destroy(), signing with one signer (see reused-signer.ts), its
+   * configuration in V8's fast mode (see fast-properties.ts).
+   */
   function track<T extends { destroy(): void; config: SignerConfig }>(client: T): T {
     reuseSigner(client);
+    compactClientConfig(client);
     sdkClients.push(client);
     return client;
   }
