@@ -7,9 +7,10 @@
  * and file system policy (the policies mostly absent: an error answer), and its mount targets; per
  * Region some DescribeNetworkInterfaces. A steadier figure than the whole command on a busy machine.
  *
- *   node --import tsx bench/sdk-call-cost.ts [calls] [sdk|signer|lean]
- *   (signer: the signer reuse of src/aws only; lean: all src/aws applies, the signer reuse and the
- *   configuration back in fast mode, src/aws/fast-properties.ts)
+ *   node --import tsx bench/sdk-call-cost.ts [calls] [sdk|signer|fast|lean]
+ *   (signer: the signer reuse of src/aws only; fast: and the configuration back in fast mode,
+ *   src/aws/fast-properties.ts; lean: all src/aws applies, also the settings looked up once per
+ *   process, src/aws/shared-config-loaders.ts)
  */
 import {
   DescribeBackupPolicyCommand,
@@ -23,12 +24,14 @@ import type { HttpRequest } from '@smithy/types';
 import { Readable } from 'node:stream';
 import { compactClientConfig } from '../src/aws/fast-properties.ts';
 import { reuseSigner } from '../src/aws/reused-signer.ts';
+import { sharedConfigLoaders } from '../src/aws/shared-config-loaders.ts';
 import { GENERATED_REGIONS } from '../src/estate/index.ts';
 
 const CALLS = Number(process.argv[2] ?? 9000);
 const MODE = process.argv[3] ?? 'sdk';
 const REUSE_SIGNER = MODE === 'signer' || MODE === 'lean';
-const FAST_CONFIG = MODE === 'lean';
+const FAST_CONFIG = MODE === 'lean' || MODE === 'fast';
+const SHARED_LOADERS = MODE === 'lean';
 const ACCOUNTS = 5;
 const REGIONS = GENERATED_REGIONS.slice(0, 20);
 const IN_FLIGHT = 100;
@@ -104,6 +107,7 @@ const pairs = Array.from({ length: ACCOUNTS * REGIONS.length }, (_, i) => {
     maxAttempts: 8,
     credentials: { accessKeyId: `AKIAACCOUNT${Math.floor(i / REGIONS.length)}`, secretAccessKey: 'secret' },
     requestHandler,
+    ...(SHARED_LOADERS ? sharedConfigLoaders() : {}),
   };
   const clients = { efs: new EFSClient(config), ec2: new EC2Client(config) };
   for (const c of [clients.efs, clients.ec2]) {

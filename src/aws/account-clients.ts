@@ -23,6 +23,7 @@ import {
 } from './rate-limit.ts';
 import { compactClientConfig } from './fast-properties.ts';
 import { reuseSigner, type SignerConfig } from './reused-signer.ts';
+import { sharedConfigLoaders } from './shared-config-loaders.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
 import { MAX_SCAN_PAIRS_AT_ONCE } from '../domain/scan-scope.ts';
@@ -187,6 +188,8 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     // opt-in since 3.649): the per-call resolution was a large share of the scan's CPU time.
     cacheMiddleware: true,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // Looked up once for every client instead of by each on its first call (shared-config-loaders.ts).
+    ...sharedConfigLoaders(),
     ...options.clientOverrides,
     requestHandler: sharedHandler,
   });
