@@ -120,6 +120,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
 
   const authorizer = createAuthorizer({
     admins: config.admins,
+    phases: config.phases,
     groupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
   });
   const tasks = new BackgroundTasks(logger);
@@ -165,9 +166,10 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
-  // Every replica runs the digest's timer; the slot's claim in the store lets one of them post.
+  // Every replica runs the digest's timer; the slot's claim in the store lets one of them post. A
+  // deployment without the digest phase (EFS_ENCRYPT_PHASES) posts none.
   const digestTimer =
-    services.digest?.channel && receiver.mode !== 'lambda'
+    services.digest?.channel && receiver.mode !== 'lambda' && config.phases.includes('digest')
       ? digestScheduler(services.digest, services.digest.channel, {
           client: app.client,
           clock,
