@@ -100,10 +100,11 @@ export async function run(): Promise<BenchResult> {
               clientsFor: (a, r) => clients.clientsFor(a, r),
               listTargets: () => clients.listTargets(),
               scans: {
-                saveScan: async () => void scansSaved++,
-                getScan: async () => undefined,
-                getLatestScan: async () => undefined,
-                listScans: async () => [],
+                beginScan: () => ({
+                  writeFileSystems: async () => {},
+                  finish: async () => void scansSaved++,
+                  abandon: async () => {},
+                }),
               },
               io,
               clock: systemClock,
@@ -113,6 +114,11 @@ export async function run(): Promise<BenchResult> {
           },
         },
         scans: {
+          beginScan: () => ({
+            writeFileSystems: async () => {},
+            finish: async () => {},
+            abandon: async () => {},
+          }),
           saveScan: async () => {},
           getScan: async () => undefined,
           getLatestScan: async () => undefined,

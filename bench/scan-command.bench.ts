@@ -52,6 +52,8 @@ export interface ScanRun {
   estate: EstateStats;
   sampledPeakMiB?: number;
   kernelPeakMiB?: number;
+  /** CPU time of the scan process, user + system (/usr/bin/time): steadier than wall time on a loaded machine. */
+  cpuMs?: number;
 }
 
 /** The environment of a user on this machine, without any AWS or efs-encrypt setting of the bench's own. */
@@ -130,7 +132,7 @@ export async function scanOnce(
   const useGnuTime = existsSync(GNU_TIME);
   const scanArgs = [CLI, 'scan', '--json', '--out', outFile, '-q'];
   const [command, ...args] = useGnuTime
-    ? [GNU_TIME, '-f', '%M', '-o', timeFile, process.execPath, ...scanArgs]
+    ? [GNU_TIME, '-f', '%U %S\n%M', '-o', timeFile, process.execPath, ...scanArgs]
     : [process.execPath, ...scanArgs];
   const env = userEnv({
     AWS_ENDPOINT_URL: estate.endpoint,
@@ -154,9 +156,9 @@ export async function scanOnce(
     clearTimeout(timer);
     const sampledPeakMiB = memory?.stop();
     stats = await estate.stop();
-    const kernelPeakKiB = useGnuTime
-      ? Number((await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n').at(-1))
-      : NaN;
+    const timeLines = useGnuTime ? (await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n') : [];
+    const kernelPeakKiB = Number(timeLines.at(-1));
+    const cpuMs = 1000 * (timeLines.at(-2) ?? '').split(' ').reduce((sum, s) => sum + Number(s), 0);
     const scan = exitCode === 0 ? (JSON.parse(await readFile(outFile, 'utf8')) as ScanRecord) : undefined;
     const first = stats.firstCallAt ?? startedAt;
     const last = stats.lastCallAt ?? first;
@@ -173,6 +175,7 @@ export async function scanOnce(
       ...(Number.isFinite(kernelPeakKiB) && kernelPeakKiB > 0
         ? { kernelPeakMiB: +(kernelPeakKiB / 1024).toFixed(1) }
         : {}),
+      ...(cpuMs > 0 ? { cpuMs } : {}),
     };
   } finally {
     if (!stats) await estate.stop().catch(() => undefined);
@@ -250,6 +253,12 @@ export async function run(): Promise<BenchResult> {
         runs.map((r) => r.startupMs),
         (n) => (n / 1000).toFixed(2),
       )} s)`,
+      'CPU time of the scan process (user + sys)': runs.some((r) => r.cpuMs)
+        ? `${seconds(median.cpuMs ?? 0)} (runs: ${list(
+            runs.map((r) => r.cpuMs ?? 0),
+            (n) => (n / 1000).toFixed(2),
+          )} s)`
+        : `(not measured: no ${GNU_TIME})`,
       'first → last AWS call': seconds(median.callsMs),
       'last AWS call → exit (store, output, exit)': seconds(median.afterCallsMs),
       'scan record durationMs': median.scan ? seconds(median.scan.stats.durationMs) : '(scan failed)',

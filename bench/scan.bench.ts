@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createAccountClients } from '../src/aws/account-clients.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { silentIoHost } from '../src/workflow/io-host.ts';
-import type { ScanRepository } from '../src/workflow/scan/ports.ts';
+import type { ScanRepository, ScanWriter } from '../src/workflow/scan/ports.ts';
 import {
   createScanWorkflow,
   createWorkerRegionScanner,
@@ -53,6 +53,15 @@ function request<T>(child: ChildProcess, type: string): Promise<T> {
 /** Keeps the last scan in memory: the benchmark measures the scan, not the store. */
 class LastScan implements ScanRepository {
   last?: ScanRecord;
+  beginScan(scanId: string): ScanWriter {
+    const parts: ScanRecord['fileSystems'][] = [];
+    return {
+      writeFileSystems: async (position, records) => void (parts[position] = records),
+      finish: async ({ failures, stats, ...head }) =>
+        void (this.last = { ...head, scanId, fileSystems: parts.flat(), failures, stats }),
+      abandon: async () => {},
+    };
+  }
   async saveScan(scan: ScanRecord) {
     this.last = scan;
   }

@@ -7,7 +7,10 @@
  * and file system policy (the policies mostly absent: an error answer), and its mount targets; per
  * Region some DescribeNetworkInterfaces. A steadier figure than the whole command on a busy machine.
  *
- *   node --import tsx bench/sdk-call-cost.ts [calls] [sdk|lean]   (lean: the signer reuse of src/aws)
+ *   node --import tsx bench/sdk-call-cost.ts [calls] [sdk|signer|fast|lean]
+ *   (signer: the signer reuse of src/aws only; fast: and the configuration back in fast mode,
+ *   src/aws/fast-properties.ts; lean: all src/aws applies, also the settings looked up once per
+ *   process, src/aws/shared-config-loaders.ts)
  */
 import {
   DescribeBackupPolicyCommand,
@@ -19,11 +22,16 @@ import {
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { HttpRequest } from '@smithy/types';
 import { Readable } from 'node:stream';
+import { compactClientConfig } from '../src/aws/fast-properties.ts';
 import { reuseSigner } from '../src/aws/reused-signer.ts';
+import { sharedConfigLoaders } from '../src/aws/shared-config-loaders.ts';
 import { GENERATED_REGIONS } from '../src/estate/index.ts';
 
 const CALLS = Number(process.argv[2] ?? 9000);
-const LEAN = process.argv[3] === 'lean';
+const MODE = process.argv[3] ?? 'sdk';
+const REUSE_SIGNER = MODE === 'signer' || MODE === 'lean';
+const FAST_CONFIG = MODE === 'lean' || MODE === 'fast';
+const SHARED_LOADERS = MODE === 'lean';
 const ACCOUNTS = 5;
 const REGIONS = GENERATED_REGIONS.slice(0, 20);
 const IN_FLIGHT = 100;
@@ -99,9 +107,13 @@ const pairs = Array.from({ length: ACCOUNTS * REGIONS.length }, (_, i) => {
     maxAttempts: 8,
     credentials: { accessKeyId: `AKIAACCOUNT${Math.floor(i / REGIONS.length)}`, secretAccessKey: 'secret' },
     requestHandler,
+    ...(SHARED_LOADERS ? sharedConfigLoaders() : {}),
   };
   const clients = { efs: new EFSClient(config), ec2: new EC2Client(config) };
-  if (LEAN) for (const c of [clients.efs, clients.ec2]) reuseSigner(c);
+  for (const c of [clients.efs, clients.ec2]) {
+    if (REUSE_SIGNER) reuseSigner(c);
+    if (FAST_CONFIG) compactClientConfig(c);
+  }
   return clients;
 });
 const calls = [
@@ -129,5 +141,5 @@ await Promise.all(
 );
 const used = cpuMs() - started;
 console.log(
-  `${LEAN ? 'lean' : 'sdk '} ${CALLS} calls over ${pairs.length} client pairs: ${(used / CALLS).toFixed(3)} ms CPU per call`,
+  `${MODE.padEnd(6)} ${CALLS} calls over ${pairs.length} client pairs: ${(used / CALLS).toFixed(3)} ms CPU per call`,
 );

@@ -7,6 +7,7 @@ import { parsePolicyRules, type PolicyRule } from './domain/decision.ts';
 import { DEFAULT_STUCK_HOURS } from './domain/digest.ts';
 import { parseDigestSchedule } from './domain/digest-schedule.ts';
 import type { DataSyncSettings } from './domain/copy.ts';
+import { parsePhases, type Phase } from './domain/phases.ts';
 
 /**
  * Every setting, read once from the environment and validated. Nothing else reads `process.env`
@@ -111,6 +112,15 @@ const EnvSchema = z.object({
   EFS_ENCRYPT_ADMINS: csv(
     z.string().regex(SLACK_PRINCIPAL, { message: 'expected Slack user (U…/W…) or user group (S…) IDs' }),
   ),
+  EFS_ENCRYPT_PHASES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parsePhases(value);
+      if ('phases' in parsed) return parsed.phases;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
   EFS_ENCRYPT_DIGEST_CHANNEL: optional(
     z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { message: 'expected a Slack channel ID such as C0123456' }),
   ),
@@ -213,6 +223,8 @@ export interface Config {
   /** A health listener's port beside Socket Mode (0: none; the HTTP receiver answers /healthz itself). */
   healthPort: number;
   admins: string[];
+  /** The phases this deployment runs (EFS_ENCRYPT_PHASES); Slack refuses the others, saying so. */
+  phases: Phase[];
   /** Rules every decision must follow, e.g. env=prod requires a customer-managed key. */
   policy: { rules: PolicyRule[] };
   /** `schedule`: five cron fields and an optional IANA zone; `stuckHours`: no progress for that long is stuck. */
@@ -377,6 +389,7 @@ export function loadConfig(env: Env = process.env): Config {
     lambda: { workerFunction: e.EFS_ENCRYPT_WORKER_FUNCTION, slackSecretId: e.EFS_ENCRYPT_SLACK_SECRET },
     healthPort: e.EFS_ENCRYPT_HEALTH_PORT,
     admins: e.EFS_ENCRYPT_ADMINS,
+    phases: e.EFS_ENCRYPT_PHASES,
     policy: { rules: policy.rules },
     digest: {
       channel: e.EFS_ENCRYPT_DIGEST_CHANNEL,
@@ -463,6 +476,10 @@ export const SETTINGS_HELP: [string, string][] = [
   ['EFS_ENCRYPT_HEALTH_PORT', 'Socket Mode: port of a GET /healthz listener (default 0: none).'],
   ['EFS_ENCRYPT_DATA_DIR', 'Directory where the embedded store persists (unset: in memory).'],
   ['EFS_ENCRYPT_ADMINS', 'Slack user or user-group IDs allowed to scope, build, copy and decommission.'],
+  [
+    'EFS_ENCRYPT_PHASES',
+    'Phases this deployment runs: all (default), read-only (scan, decide, validate, digest) or a list such as scan,decide,build,copy; Slack refuses the others.',
+  ],
   ['EFS_ENCRYPT_DIGEST_CHANNEL', 'Channel ID for the scheduled digest.'],
   [
     'EFS_ENCRYPT_DIGEST_SCHEDULE',

@@ -3,11 +3,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BotStack, type BotSettings } from '../lib/bot-stack.ts';
 import { MemberRoleStack } from '../lib/member-role-stack.ts';
+import { parsePhases } from '../../src/domain/phases.ts';
 
 /**
  * `npx cdk synth|deploy` (cdk.json runs this file through tsx). Every setting is CDK context:
  * `-c accounts=organization -c regions=eu-west-1 -c admins=U0123 -c externalId=… -c
- * digestChannel=C0123 -c digestCron="0 8 ? * MON *" -c digestTimeZone=Europe/Paris`.
+ * digestChannel=C0123 -c digestCron="0 8 ? * MON *" -c digestTimeZone=Europe/Paris -c phases=read-only`.
  */
 const app = new App();
 const ctx = (name: string, fallback?: string): string => {
@@ -23,6 +24,8 @@ const list = (v: string) =>
     .filter(Boolean);
 
 const digestChannel = ctx('digestChannel', '');
+const phases = parsePhases(ctx('phases', 'all'));
+if ('problem' in phases) throw new Error(`cdk context "phases": ${phases.problem}`);
 const settings: BotSettings = {
   accounts: ctx('accounts'),
   regions: list(ctx('regions')),
@@ -31,6 +34,7 @@ const settings: BotSettings = {
   externalId: ctx('externalId'),
   tableName: ctx('tableName', 'efs-encrypt'),
   ...(ctx('slackTeamId', '') ? { slackTeamId: ctx('slackTeamId') } : {}),
+  phases: phases.phases,
   ...(digestChannel
     ? {
         digest: {

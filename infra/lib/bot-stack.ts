@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { BOT_ACCOUNT_ACTIONS } from '../../src/aws/permissions.ts';
+import { PHASES, type Phase } from '../../src/domain/phases.ts';
 import { GSI1 } from '../../src/store/index.ts';
 
 export interface BotSettings {
@@ -22,6 +23,8 @@ export interface BotSettings {
   tableName: string;
   digest?: { channel: string; cron: string; timeZone: string };
   slackTeamId?: string;
+  /** EFS_ENCRYPT_PHASES: the phases the bot runs (default all); without `digest`, no digest schedule. */
+  phases?: readonly Phase[];
 }
 
 export interface BotStackProps extends StackProps {
@@ -113,6 +116,7 @@ export class BotStack extends Stack {
       EFS_ENCRYPT_EXTERNAL_ID: s.externalId,
       ...(s.slackTeamId ? { SLACK_TEAM_ID: s.slackTeamId } : {}),
       ...(s.digest ? { EFS_ENCRYPT_DIGEST_CHANNEL: s.digest.channel } : {}),
+      ...(s.phases ? { EFS_ENCRYPT_PHASES: s.phases.join(',') } : {}),
     };
     const fn = (
       name: string,
@@ -177,7 +181,7 @@ export class BotStack extends Stack {
       flexibleTimeWindow: { mode: 'OFF' },
       target: { arn: this.tickFunction.functionArn, roleArn: schedulerRole.roleArn, input: '{}' },
     });
-    if (s.digest)
+    if (s.digest && (s.phases ?? PHASES).includes('digest'))
       new scheduler.CfnSchedule(this, 'Digest', {
         description: 'efs-encrypt: the scheduled digest',
         // The worker posts the digest (src/slack/digest-in-channel.ts). The slot is the scheduled time, so a

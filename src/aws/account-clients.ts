@@ -21,7 +21,9 @@ import {
   type CallStats,
   type Sleep,
 } from './rate-limit.ts';
+import { compactClientConfig } from './fast-properties.ts';
 import { reuseSigner, type SignerConfig } from './reused-signer.ts';
+import { sharedConfigLoaders } from './shared-config-loaders.ts';
 import { SdkStsClient, type IStsClient } from './sts.ts';
 import { ResponseIncompleteError } from '../domain/errors.ts';
 import { MAX_SCAN_PAIRS_AT_ONCE } from '../domain/scan-scope.ts';
@@ -186,13 +188,19 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     // opt-in since 3.649): the per-call resolution was a large share of the scan's CPU time.
     cacheMiddleware: true,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // Looked up once for every client instead of by each on its first call (shared-config-loaders.ts).
+    ...sharedConfigLoaders(),
     ...options.clientOverrides,
     requestHandler: sharedHandler,
   });
 
-  /** Every client made here: closed by destroy(), and signing with one signer (see reused-signer.ts). */
+  /**
+   * Every client made here: closed by destroy(), signing with one signer (see reused-signer.ts), its
+   * configuration in V8's fast mode (see fast-properties.ts).
+   */
   function track<T extends { destroy(): void; config: SignerConfig }>(client: T): T {
     reuseSigner(client);
+    compactClientConfig(client);
     sdkClients.push(client);
     return client;
   }

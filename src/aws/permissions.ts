@@ -1,9 +1,12 @@
+import { READ_ONLY_PHASES, type Phase } from '../domain/phases.ts';
+
+export { READ_ONLY_PHASES, type Phase };
+
 /**
  * The AWS actions efs-encrypt calls, per phase: the one list the CDK stack's policies (infra/) and
  * the README's permission tables come from. An action goes here when a src/aws adapter sends its
  * command; a phase's list is what that phase's adapters send.
  */
-export type Phase = 'scan' | 'decide' | 'validate' | 'digest' | 'build' | 'copy' | 'cutover' | 'decommission';
 
 /**
  * What a scan reads (src/aws/efs.ts, kms.ts, ec2.ts): the inventory, its keys, the interfaces
@@ -180,7 +183,6 @@ export const UNSENT_GRANTS: Partial<Record<Phase | 'bot', Record<string, string>
 };
 
 /** The member role's two flavours (infra/ deploys one or the other as a StackSet). */
-export const READ_ONLY_PHASES: readonly Phase[] = ['scan', 'decide', 'validate', 'digest'];
 export const MIGRATE_PHASES: readonly Phase[] = [
   ...READ_ONLY_PHASES,
   'build',

@@ -110,3 +110,38 @@ export function inventoryCsv(fileSystems: FileSystemRecord[]): string {
 export function inventoryJson(scan: ScanRecord): string {
   return `${JSON.stringify(scan, null, 2)}\n`;
 }
+
+/**
+ * `inventoryJson`'s text a piece at a time, for inventories too large to hold twice: `record` is
+ * the scan without its file systems (its keys in the order to print, `fileSystems` placed where
+ * it appears), and the file systems are streamed in. Joined, the pieces equal inventoryJson.
+ */
+export async function* inventoryJsonPieces(
+  record: Omit<ScanRecord, 'fileSystems'> & { fileSystems: 'streamed' },
+  fileSystems: AsyncIterable<FileSystemRecord> | Iterable<FileSystemRecord>,
+): AsyncGenerator<string> {
+  // A marker no value can contain (JSON escapes control characters), replaced by the array.
+  const marker = `\u0000fileSystems-${Math.random()}`;
+  const text = JSON.stringify({ ...record, fileSystems: marker }, null, 2);
+  const at = text.indexOf(JSON.stringify(marker));
+  const before = text.slice(0, at);
+  const after = text.slice(at + JSON.stringify(marker).length);
+  // The array sits one level into the record: its items are indented by 4, its bracket by 2.
+  let count = 0;
+  for await (const fs of fileSystems) {
+    const item = JSON.stringify(fs, null, 2).replace(/\n/g, '\n    ');
+    yield count++ === 0 ? `${before}[\n    ${item}` : `,\n    ${item}`;
+  }
+  yield count === 0 ? `${before}[]${after}\n` : `\n  ]${after}\n`;
+}
+
+/** `inventoryCsv`'s text a row at a time. */
+export async function* inventoryCsvPieces(
+  fileSystems: AsyncIterable<FileSystemRecord> | Iterable<FileSystemRecord>,
+): AsyncGenerator<string> {
+  yield `${INVENTORY_CSV_COLUMNS.join(',')}\n`;
+  for await (const fs of fileSystems) {
+    const row = inventoryRow(fs);
+    yield `${INVENTORY_CSV_COLUMNS.map((c) => cell(row[c])).join(',')}\n`;
+  }
+}

@@ -11,6 +11,7 @@ import { createSlackApp, type SlackAppHandle } from '../slack/app.ts';
 import type { SlackServices } from '../slack/services.ts';
 import { parseWorkMessage, type WorkDispatcher } from '../slack/work-dispatch.ts';
 import { lambdaWorkDispatcher } from './lambda-dispatcher.ts';
+import { runWorkOnce, type WorkOutcome } from './work-once.ts';
 import { readSlackSecrets, type SlackSecrets } from './slack-secrets.ts';
 
 // Bolt exports the receiver, not its event types (its package exports close dist/).
@@ -31,7 +32,14 @@ export type AwsResponse = Awaited<ReturnType<AwsHandler>>;
  */
 export interface LambdaHandlers {
   slackHandler(event: AwsEvent, context?: unknown): Promise<AwsResponse>;
-  workerHandler(event: unknown): Promise<{ kind: string; correlationId: string }>;
+  /**
+   * Runs the message once per (kind, correlation ID): a redelivery returns `duplicate` and runs
+   * nothing (work-once.ts says what a retry after a failure does). `context`: Lambda's, for the deadline.
+   */
+  workerHandler(
+    event: unknown,
+    context?: { getRemainingTimeInMillis?(): number },
+  ): Promise<{ kind: string; correlationId: string; outcome: WorkOutcome }>;
   tickHandler(): Promise<TickResult>;
   /** The runtime behind the handlers, opened on first use (tests read the store through it). */
   runtime(): Promise<Runtime>;
@@ -87,13 +95,23 @@ export function createLambdaHandlers(options: LambdaHandlerOptions): LambdaHandl
       const b = await bot();
       return b.handle(event, context ?? {});
     },
-    async workerHandler(event) {
+    async workerHandler(event, context) {
       const message = parseWorkMessage(event);
       const b = await bot();
-      await b.slack.runWork(message);
-      // Builds and copies queued by the work run on this process's job runner: wait for them.
-      await b.services.build?.settle?.();
-      return { kind: message.kind, correlationId: message.correlationId };
+      const remainingMs = context?.getRemainingTimeInMillis?.();
+      const outcome = await runWorkOnce({
+        claims: b.runtime.store.workClaims,
+        message,
+        clock: b.runtime.clock,
+        logger: b.runtime.logger,
+        ...(remainingMs !== undefined ? { remainingMs } : {}),
+        async run(beforeFirstWrite) {
+          await b.slack.runWork(message, { beforeFirstWrite });
+          // Builds and copies queued by the work run on this process's job runner: wait for them.
+          await b.services.build?.settle?.();
+        },
+      });
+      return { kind: message.kind, correlationId: message.correlationId, outcome };
     },
     async tickHandler() {
       const b = await bot();

@@ -25,7 +25,7 @@ import type { SlackServices } from './services.ts';
 import { InMemoryRunningScans } from './in-memory-running-scans.ts';
 import { ScanAdmission } from './scan-admission.ts';
 import { inProcessDispatcher, type WorkDispatcher, type WorkMessage } from './work-dispatch.ts';
-import { runWorkMessage } from './work-runner.ts';
+import { runWorkMessage, type RunWorkOptions } from './work-runner.ts';
 import { digestScheduler } from './digest-schedule.ts';
 
 export interface CreateSlackAppOptions {
@@ -63,7 +63,7 @@ export interface SlackAppHandle {
   /** Starts the job runner (when the services have one), then receiving. */
   start(): Promise<SlackStarted>;
   /** Runs a dispatched work message here and waits for it and what it started (the Lambda worker). */
-  runWork(message: WorkMessage): Promise<void>;
+  runWork(message: WorkMessage, options?: RunWorkOptions): Promise<void>;
   /** Stops receiving, then waits for background work (running scans) to end. */
   stop(): Promise<void>;
 }
@@ -120,6 +120,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
 
   const authorizer = createAuthorizer({
     admins: config.admins,
+    phases: config.phases,
     groupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
   });
   const tasks = new BackgroundTasks(logger);
@@ -165,9 +166,10 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
-  // Every replica runs the digest's timer; the slot's claim in the store lets one of them post.
+  // Every replica runs the digest's timer; the slot's claim in the store lets one of them post. A
+  // deployment without the digest phase (EFS_ENCRYPT_PHASES) posts none.
   const digestTimer =
-    services.digest?.channel && receiver.mode !== 'lambda'
+    services.digest?.channel && receiver.mode !== 'lambda' && config.phases.includes('digest')
       ? digestScheduler(services.digest, services.digest.channel, {
           client: app.client,
           clock,
@@ -212,8 +214,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackAppHandle {
           return { mode: 'lambda', handler: guardLambdaEvents(await receiver.receiver.start(), { logger }) };
       }
     },
-    async runWork(message) {
-      await runWorkMessage(deps, app.client, message);
+    async runWork(message, options) {
+      await runWorkMessage(deps, app.client, message, options);
       await tasks.drain();
     },
     async stop() {

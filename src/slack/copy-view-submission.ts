@@ -4,7 +4,7 @@ import { decodeCopyMetadata, type CopyModalMetadata } from '#blocks/copy-modals.
 import type { SlackMessage } from '#blocks/limits.ts';
 import { BadInputError } from '../domain/errors.ts';
 import type { BuildTarget } from './build-in-thread.ts';
-import { authorizeCopy, copyMigrationOf } from './copy-in-thread.ts';
+import { authorizeCopy, copyMigrationOf, knownCopyMigration } from './copy-in-thread.ts';
 import type { ListenerDeps } from './listeners/deps.ts';
 import { threadViewSubmission, type ReadResult, type ViewStateValues } from './thread-view-submission.ts';
 
@@ -40,7 +40,8 @@ export function copyModalMetadata(text: string | undefined): CopyModalMetadata {
 /**
  * Both copy modals (threadViewSubmission's shape): the migration and the admin check first, then
  * the input's own checks, all answered next to the field; the work runs after the ack (here or on
- * the worker) and the copy message in the thread shows the outcome.
+ * the worker, which checks the migration and the admin again) and the copy message in the thread
+ * shows the outcome.
  */
 export function copyViewSubmission<S extends z.ZodType>(
   deps: ListenerDeps,
@@ -62,11 +63,12 @@ export function copyViewSubmission<S extends z.ZodType>(
     title: o.title,
     fieldBlockId: o.fieldBlockId,
     metadata: copyModalMetadata,
-    async read(values, meta, { userId, correlationId }) {
+    async authorize(meta, { userId, correlationId }) {
+      // Who may act first (a refusal recorded only under a migration that exists), then the form's migration.
+      await authorizeCopy(deps, userId, correlationId, () => knownCopyMigration(deps, meta.migrationId));
       await copyMigrationOf(deps, meta.migrationId, 'This form');
-      await authorizeCopy(deps, userId, correlationId, meta.migrationId);
-      return o.read(values, meta);
     },
+    read: async (values, meta) => o.read(values, meta),
     input: o.input,
     work: o.work,
   });

@@ -51,6 +51,11 @@ export interface ThreadViewSubmission<M extends ThreadMetadata, S extends z.ZodT
     meta: M,
     who: { userId: string; correlationId: string; log: Logger },
   ): Promise<ReadResult<z.input<S>>>;
+  /**
+   * Who may submit, checked in the request (before `read`) and again where the work runs: the
+   * worker's message is untrusted, so a forged one from someone else is refused there too.
+   */
+  authorize?(meta: M, who: { userId: string; correlationId: string }): Promise<void>;
   /** The JSON `read` returns, parsed again where the work runs (the worker's payload is untrusted). */
   input: S;
   /** After the ack (here or on the worker); its answer goes privately to the submitter in the thread. */
@@ -74,8 +79,14 @@ export function threadViewSubmission<M extends ThreadMetadata, S extends z.ZodTy
     metadata: (text) => o.metadata(text),
     input: o.input,
     replyTo: (meta) => ({ channel: meta.channel, threadTs: meta.threadTs }),
-    run: ({ client, userId, correlationId, meta, input }) =>
-      o.work({ client, userId, channel: meta.channel, threadTs: meta.threadTs, correlationId }, meta, input),
+    async run({ client, userId, correlationId, meta, input }) {
+      await o.authorize?.(meta, { userId, correlationId });
+      return o.work(
+        { client, userId, channel: meta.channel, threadTs: meta.threadTs, correlationId },
+        meta,
+        input,
+      );
+    },
   });
   return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
     const correlationId = newCorrelationId();
@@ -86,6 +97,7 @@ export function threadViewSubmission<M extends ThreadMetadata, S extends z.ZodTy
     let read: ReadResult<z.input<S>>;
     try {
       const meta = o.metadata(view.private_metadata);
+      await o.authorize?.(meta, { userId, correlationId });
       read = await o.read(view.state.values as ViewStateValues, meta, { userId, correlationId, log });
     } catch (err) {
       log.warn({ err }, `${o.title} refused`);

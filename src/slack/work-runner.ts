@@ -9,6 +9,15 @@ import { privateReplier } from './private-reply.ts';
 import { runDigestWork } from './digest-in-channel.ts';
 import { runCommandWork } from './listeners/commands/command-work.ts';
 import { runViewWork } from './view-work.ts';
+import { watchSlackWrites } from './slack-write-watch.ts';
+
+export interface RunWorkOptions {
+  /**
+   * Awaited before the work's first Slack write (through the app's client or a response_url): the
+   * Lambda worker records there that running the work again would show something twice.
+   */
+  beforeFirstWrite?: () => Promise<void>;
+}
 
 /**
  * Runs a dispatched work message in this process and resolves when it is done: what the listener
@@ -17,9 +26,20 @@ import { runViewWork } from './view-work.ts';
  */
 export async function runWorkMessage(
   deps: ListenerDeps,
-  client: webApi.WebClient,
+  appClient: webApi.WebClient,
   message: WorkMessage,
+  options: RunWorkOptions = {},
 ): Promise<void> {
+  const watch = options.beforeFirstWrite && watchSlackWrites(appClient, options.beforeFirstWrite);
+  const client = watch?.client ?? appClient;
+  const respondVia = (url: string) => {
+    const post = respondViaUrl(url);
+    if (!watch) return post;
+    return async (m: SlackMessage) => {
+      await watch.beforeWrite();
+      await post(m);
+    };
+  };
   // A scheduled digest has nobody to answer privately: it is handled before the reply set-up.
   if (message.kind === 'digest') {
     const { userId, responseUrl } = message;
@@ -67,7 +87,7 @@ export async function runWorkMessage(
 }
 
 /** Bolt's `respond` outside a request: an ephemeral post to the interaction's response_url. */
-export function respondVia(responseUrl: string) {
+export function respondViaUrl(responseUrl: string) {
   return async (message: SlackMessage): Promise<void> => {
     const res = await fetch(responseUrl, {
       method: 'POST',

@@ -13,7 +13,13 @@ export {
   type EmbeddedDynamoDbOptions,
 } from './embedded-dynamodb.ts';
 export { ensureTable, TableSetupError, GSI1, type EnsureTableOptions } from './table.ts';
-export { ScanDataInconsistentError, type ScanRepositoryOptions } from './scan-repository.ts';
+export {
+  ScanDataInconsistentError,
+  type ScanRepositoryOptions,
+  type StoredScan,
+  type StoreScanWriter,
+} from './scan-repository.ts';
+export { ScanWriteIncompleteError } from './scan-parts.ts';
 export { ItemTooLargeError } from './item-size.ts';
 export { DynamoJobRepository } from './job-repository.ts';
 export { DynamoCutoverRepository } from './cutover-repository.ts';

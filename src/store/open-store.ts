@@ -14,6 +14,8 @@ import { DynamoMigrationRepository } from './migration-repository.ts';
 import { DynamoRunningScanRegistry } from './running-scan-registry.ts';
 import { DynamoRequestLedger } from './request-ledger.ts';
 import type { RequestLedger } from '../domain/request-ledger.ts';
+import type { WorkClaims } from '../domain/work-claim.ts';
+import { DynamoWorkClaims } from './work-claims.ts';
 import { DynamoScanRepository, type ScanRepositoryOptions } from './scan-repository.ts';
 import { ensureTable } from './table.ts';
 import { DynamoReportRepository } from './report-repository.ts';
@@ -48,6 +50,8 @@ export interface Store {
   runningScans: RunningScanRegistry;
   /** Slack requests already handled, so a redelivery does its work once. */
   requests: RequestLedger;
+  /** Work messages claimed by the Lambda worker, so a redelivered message runs once. */
+  workClaims: WorkClaims;
   /** Cutover plans, approvals, per-consumer change records with their inverse, waivers. */
   cutovers: CutoverRepository;
   /** Validation reports (issue 16), each with the SHA-256 of its exports. */
@@ -127,6 +131,7 @@ export function createRepositories(
   | 'jobs'
   | 'runningScans'
   | 'requests'
+  | 'workClaims'
   | 'cutovers'
   | 'reports'
   | 'digests'
@@ -143,6 +148,7 @@ export function createRepositories(
     jobs: new DynamoJobRepository(doc, tableName, clock),
     runningScans: new DynamoRunningScanRegistry(doc, tableName),
     requests: new DynamoRequestLedger(doc, tableName, clock),
+    workClaims: new DynamoWorkClaims(doc, tableName, clock),
     cutovers: new DynamoCutoverRepository(doc, tableName, events, clock),
     reports: new DynamoReportRepository(doc, tableName),
     digests: new DynamoDigestRepository(doc, tableName),

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -6,45 +6,82 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import pLimit from 'p-limit';
-import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { FileSystemRecord, ScanFailure, ScanRecord } from '../domain/inventory.ts';
 import { queryAll } from './document-client.ts';
-import { MAX_PIECE_BYTES, itemSize, joinBytes, packJson, splitBytes, unpackJson } from './item-size.ts';
+import { ItemTooLargeError, MAX_PIECE_BYTES, itemSize, joinBytes, unpackJson } from './item-size.ts';
+import {
+  batchPut,
+  digestOf,
+  packGroups,
+  readGroups,
+  ScanDataInconsistentError,
+  sha256,
+  type PartItem,
+  type PartsDigest,
+} from './scan-parts.ts';
 import { GSI1, Keys } from './table.ts';
 
 /**
- * Scans in their own partitions (`SCAN#<scanId>`). The file systems and failures are stored as
- * gzipped JSON split into CHUNK items of a bounded size (400 KB item limit); the HEADER item is
- * written last and names the chunk generation it belongs to, so a reader never sees a half-written
- * scan, and re-saving a scan (started, then finished) swaps generations in one put.
+ * Scans in their own partitions (`SCAN#<scanId>`). A scan is written as it runs: each account and
+ * region's file systems go to the store as that pair finishes, as gzipped groups split into items
+ * of a bounded size (400 KB item limit; scan-parts.ts), through BatchWriteItem. The HEADER item is
+ * written last and names the generation its items belong to: it is the mark of a stored scan, so a
+ * reader never sees a half-written one (a scan that crashed before it has no header, and is no
+ * scan), and re-saving a scan (started, then finished) swaps generations in one put.
+ *
+ * Scans stored before streaming (one gzipped payload of file systems and failures, `payloadSha256`
+ * in the header) are still read.
  */
 
 type ScanSummary = Omit<ScanRecord, 'fileSystems'>;
 
-interface ScanHeader extends Omit<ScanSummary, 'failures'> {
+interface HeaderBase extends Omit<ScanSummary, 'failures'> {
   /** Absent when they did not fit the header; they are always in the chunks. */
   failures?: ScanFailure[];
   fileSystemCount: number;
   generation: string;
+}
+
+/** A scan stored in one payload (before streaming). */
+interface LegacyScanHeader extends HeaderBase {
   chunkCount: number;
   payloadBytes: number;
   payloadSha256: string;
 }
+
+/** A scan stored pair by pair. */
+interface StreamedScanHeader extends HeaderBase {
+  format: 2;
+  fileSystemParts: PartsDigest;
+  failureParts: PartsDigest;
+}
+
+type ScanHeader = LegacyScanHeader | StreamedScanHeader;
 
 interface ScanPayload {
   fileSystems: FileSystemRecord[];
   failures: ScanFailure[];
 }
 
-export class ScanDataInconsistentError extends EfsEncryptError {
-  constructor(scanId: string, detail: string) {
-    super(
-      ErrorCode.RecordNotFound,
-      `The stored data of scan ${scanId} is incomplete (${detail}). Run the scan again.`,
-    );
-  }
+/** A stored scan: its summary at once, its file systems read from the store as they are consumed. */
+export interface StoredScan {
+  summary: ScanSummary;
+  /** In the scan's order; throws ScanDataInconsistentError if the stored items do not add up. */
+  fileSystems(): AsyncIterable<FileSystemRecord>;
 }
+
+/** Receives a running scan's file systems as its pairs finish; nothing is visible before finish. */
+export interface StoreScanWriter {
+  /** One pair's records, at `position` in the scan's order of pairs (each position once). */
+  writeFileSystems(position: number, records: FileSystemRecord[]): Promise<void>;
+  /** Writes the header: from now on the scan is stored (and, with finishedAt, the latest). */
+  finish(summary: ScanSummary): Promise<void>;
+  /** Deletes what was written (best effort): a scan that will not finish leaves nothing behind. */
+  abandon(): Promise<void>;
+}
+
+export { ScanDataInconsistentError };
 
 export interface ScanRepositoryOptions {
   /** Largest chunk in bytes (default MAX_PIECE_BYTES); tests lower it to force many chunks. */
@@ -60,6 +97,8 @@ export interface ScanRepositoryOptions {
 export class DynamoScanRepository {
   private readonly chunkBytes: number;
   private readonly writeConcurrency: number;
+  /** Shared by every writer of this repository: the store's write load stays bounded whatever the pairs. */
+  private readonly writeLimit: LimitFunction;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -68,53 +107,113 @@ export class DynamoScanRepository {
   ) {
     this.chunkBytes = Math.min(options.chunkBytes ?? MAX_PIECE_BYTES, MAX_PIECE_BYTES);
     this.writeConcurrency = options.writeConcurrency ?? 8;
+    this.writeLimit = pLimit(this.writeConcurrency);
   }
 
-  async saveScan(scan: ScanRecord): Promise<void> {
-    const payload = await packJson({
-      fileSystems: scan.fileSystems,
-      failures: scan.failures,
-    } satisfies ScanPayload);
-    const chunks = splitBytes(payload, this.chunkBytes);
+  beginScan(scanId: string): StoreScanWriter {
+    const pk = Keys.scan(scanId);
     const generation = randomUUID();
-    const pk = Keys.scan(scan.scanId);
+    const written: { sk: string; sha256: string }[] = [];
+    const positions = new Set<number>();
+    let fileSystemCount = 0;
+    let state: 'open' | 'finished' | 'abandoned' = 'open';
 
-    const limit = pLimit(this.writeConcurrency);
-    await Promise.all(
-      chunks.map((data, index) =>
-        limit(() =>
-          this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { pk, sk: Keys.scanChunk(generation, index), data },
-            }),
-          ),
-        ),
-      ),
-    );
-
-    const { fileSystems: _fileSystems, ...summary } = scan;
-    const header: ScanHeader = {
-      ...summary,
-      fileSystemCount: scan.fileSystems.length,
-      generation,
-      chunkCount: chunks.length,
-      payloadBytes: payload.byteLength,
-      payloadSha256: sha256(payload),
+    const put = async (items: AsyncIterable<PartItem>, into: typeof written) => {
+      // Flushed a batch at a time: a pair's JSON is never all in memory at once, only its groups.
+      let batch: PartItem[] = [];
+      const flush = async () => {
+        const out = batch;
+        batch = [];
+        await batchPut(this.doc, this.tableName, scanId, out, this.writeLimit);
+        for (const item of out) into.push({ sk: item.sk, sha256: item.sha256 });
+      };
+      for await (const item of items) {
+        batch.push(item);
+        if (batch.length >= BATCH_ITEMS_PER_FLUSH) await flush();
+      }
+      if (batch.length) await flush();
     };
-    const item = {
+    const mustBeOpen = (what: string) => {
+      if (state !== 'open') throw new RangeError(`scan ${scanId} is ${state}: cannot ${what}`);
+    };
+
+    return {
+      writeFileSystems: async (position, records) => {
+        mustBeOpen('write file systems');
+        if (!Number.isInteger(position) || position < 0 || positions.has(position))
+          throw new RangeError(`position ${position} of scan ${scanId} is not a new non-negative integer`);
+        positions.add(position);
+        if (records.length === 0) return;
+        fileSystemCount += records.length;
+        await put(
+          packGroups(pk, records, (g, p) => Keys.scanPart(generation, position, g, p), this.chunkBytes),
+          written,
+        );
+      },
+      finish: async (summary) => {
+        mustBeOpen('finish');
+        // Failures go in the header; only when too many to fit are they written as parts.
+        const failureItems: { sk: string; sha256: string }[] = [];
+        const inHeader = itemSize({ failures: summary.failures }) <= HEADER_FAILURES_BYTES;
+        if (!inHeader)
+          await put(
+            packGroups(
+              pk,
+              summary.failures,
+              (g, p) => Keys.scanFailurePart(generation, g, p),
+              this.chunkBytes,
+            ),
+            failureItems,
+          );
+        const header: StreamedScanHeader = {
+          ...summary,
+          ...(inHeader ? {} : { failures: undefined }),
+          format: 2,
+          fileSystemCount,
+          generation,
+          fileSystemParts: digestOf(written),
+          failureParts: digestOf(failureItems),
+        };
+        await this.putHeader(header);
+        state = 'finished';
+      },
+      abandon: async () => {
+        if (state !== 'open') return;
+        state = 'abandoned';
+        await this.deleteGeneration(scanId, generation);
+      },
+    };
+  }
+
+  /** A whole scan at once (a scan that was not streamed, a re-save): the same items as a streamed one. */
+  async saveScan(scan: ScanRecord): Promise<void> {
+    const { fileSystems, ...summary } = scan;
+    const writer = this.beginScan(scan.scanId);
+    try {
+      await writer.writeFileSystems(0, fileSystems);
+      await writer.finish(summary);
+    } catch (e) {
+      await writer.abandon().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** The header, put last; the generation it replaces (a re-save) is deleted after. */
+  private async putHeader(header: ScanHeader): Promise<void> {
+    const item: Record<string, unknown> = {
       ...header,
-      pk,
+      pk: Keys.scan(header.scanId),
       sk: Keys.scanHeader,
       gsi1pk: Keys.scanList,
-      gsi1sk: Keys.scanListSort(scan.startedAt, scan.scanId),
+      gsi1sk: Keys.scanListSort(header.startedAt, header.scanId),
     };
-    if (itemSize(item) > MAX_PIECE_BYTES) delete item.failures;
-
-    const previous = await this.getHeader(scan.scanId);
+    // Failures that did not fit were written as parts (finish), so the header always fits.
+    const size = itemSize(item);
+    if (size > MAX_PIECE_BYTES) throw new ItemTooLargeError(`The header of scan ${header.scanId}`, size);
+    const previous = await this.getHeader(header.scanId);
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
-    if (previous && previous.generation !== generation)
-      await this.deleteGeneration(scan.scanId, previous.generation);
+    if (previous && previous.generation !== header.generation)
+      await this.deleteGeneration(header.scanId, previous.generation);
   }
 
   async getScan(scanId: string): Promise<ScanRecord | undefined> {
@@ -123,15 +222,39 @@ export class DynamoScanRepository {
       const header = await this.getHeader(scanId);
       if (!header) return undefined;
       try {
-        const payload = await this.readPayload(header);
-        return { ...summaryOf(header), failures: payload.failures, fileSystems: payload.fileSystems };
+        const failures = await this.failuresOf(header);
+        const fileSystems: FileSystemRecord[] = [];
+        for await (const fs of this.fileSystemsOf(header)) fileSystems.push(fs);
+        return { ...summaryOf(header), failures, fileSystems };
       } catch (e) {
         if (!(e instanceof ScanDataInconsistentError) || attempt >= 1) throw e;
       }
     }
   }
 
+  /** The scan's summary now and its file systems as they are read: nothing holds the inventory. */
+  async openScan(scanId: string): Promise<StoredScan | undefined> {
+    const header = await this.getHeader(scanId);
+    if (!header) return undefined;
+    const failures = await this.failuresOf(header);
+    return {
+      summary: { ...summaryOf(header), failures },
+      fileSystems: () => this.fileSystemsOf(header),
+    };
+  }
+
   async getLatestScan(): Promise<ScanRecord | undefined> {
+    const scanId = await this.latestScanId();
+    return scanId === undefined ? undefined : this.getScan(scanId);
+  }
+
+  async openLatestScan(): Promise<StoredScan | undefined> {
+    const scanId = await this.latestScanId();
+    return scanId === undefined ? undefined : this.openScan(scanId);
+  }
+
+  /** The newest scan with a finishedAt: a header written by a finished scan. */
+  private async latestScanId(): Promise<string | undefined> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     // Bounded: each page holds up to 1 MB of headers, so this covers any realistic history.
     for (let page = 0; page < 1_000; page++) {
@@ -148,7 +271,7 @@ export class DynamoScanRepository {
         }),
       );
       const newest = out.Items?.[0];
-      if (newest) return this.getScan(String(newest.scanId));
+      if (newest) return String(newest.scanId);
       ExclusiveStartKey = out.LastEvaluatedKey;
       if (!ExclusiveStartKey) return undefined;
     }
@@ -168,13 +291,41 @@ export class DynamoScanRepository {
     );
     const headers = (out.Items ?? []) as unknown as ScanHeader[];
     return Promise.all(
-      headers.map(async (header) => {
-        if (header.failures) return summaryOf(header);
-        // Too many failures to keep in the header: they are in the chunks.
-        const payload = await this.readPayload(header);
-        return { ...summaryOf(header), failures: payload.failures };
-      }),
+      headers.map(async (header) => ({ ...summaryOf(header), failures: await this.failuresOf(header) })),
     );
+  }
+
+  private async failuresOf(header: ScanHeader): Promise<ScanFailure[]> {
+    if (header.failures) return header.failures;
+    // Too many failures to keep in the header: they are in the chunks.
+    if (!isStreamed(header)) return (await this.readPayload(header)).failures;
+    const failures: ScanFailure[] = [];
+    for await (const group of readGroups<ScanFailure>(
+      this.doc,
+      this.tableName,
+      header.scanId,
+      Keys.scan(header.scanId),
+      Keys.scanFailurePartPrefix(header.generation),
+      header.failureParts,
+    ))
+      failures.push(...group);
+    return failures;
+  }
+
+  private async *fileSystemsOf(header: ScanHeader): AsyncGenerator<FileSystemRecord> {
+    if (!isStreamed(header)) {
+      yield* (await this.readPayload(header)).fileSystems;
+      return;
+    }
+    for await (const group of readGroups<FileSystemRecord>(
+      this.doc,
+      this.tableName,
+      header.scanId,
+      Keys.scan(header.scanId),
+      Keys.scanPartPrefix(header.generation),
+      header.fileSystemParts,
+    ))
+      yield* group;
   }
 
   private async getHeader(scanId: string): Promise<ScanHeader | undefined> {
@@ -188,7 +339,8 @@ export class DynamoScanRepository {
     return out.Item as ScanHeader | undefined;
   }
 
-  private async readPayload(header: ScanHeader): Promise<ScanPayload> {
+  /** A scan stored before streaming: one payload in `chunkCount` chunks. */
+  private async readPayload(header: LegacyScanHeader): Promise<ScanPayload> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -217,15 +369,24 @@ export class DynamoScanRepository {
       ExpressionAttributeValues: { ':pk': pk, ':prefix': Keys.scanChunkPrefix(generation) },
       ProjectionExpression: 'pk, sk',
     });
-    const limit = pLimit(this.writeConcurrency);
     await Promise.all(
       stale.map((item) =>
-        limit(() =>
+        this.writeLimit(() =>
           this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: item.sk } })),
         ),
       ),
     );
   }
+}
+
+/** Failures kept in a streamed scan's header up to this size (the rest of the header is small). */
+const HEADER_FAILURES_BYTES = MAX_PIECE_BYTES - 50_000;
+
+/** Items gathered before a BatchWriteItem round: enough to fill batches, few enough to stay small. */
+const BATCH_ITEMS_PER_FLUSH = 25;
+
+function isStreamed(header: ScanHeader): header is StreamedScanHeader {
+  return (header as Partial<StreamedScanHeader>).format === 2;
 }
 
 function summaryOf(header: ScanHeader): ScanSummary {
@@ -235,9 +396,12 @@ function summaryOf(header: ScanHeader): ScanSummary {
     chunkCount: _n,
     payloadBytes: _b,
     payloadSha256: _s,
+    format: _f,
+    fileSystemParts: _p,
+    failureParts: _fp,
     failures,
     ...rest
-  } = header;
+  } = header as Partial<LegacyScanHeader & StreamedScanHeader> & HeaderBase;
   const {
     pk: _pk,
     sk: _sk,
@@ -246,8 +410,4 @@ function summaryOf(header: ScanHeader): ScanSummary {
     ...summary
   } = rest as typeof rest & Record<string, unknown>;
   return { ...(summary as Omit<ScanSummary, 'failures'>), failures: failures ?? [] };
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -16,7 +16,8 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
  * | item              | pk                                  | sk                          | gsi1pk / gsi1sk            |
  * |-------------------|-------------------------------------|-----------------------------|----------------------------|
  * | scan header       | `SCAN#<scanId>`                     | `HEADER`                    | `SCAN` / `<startedAt>#<id>` |
- * | scan chunk        | `SCAN#<scanId>`                     | `CHUNK#<generation>#<n>`    |                            |
+ * | scan chunk        | `SCAN#<scanId>`                     | `CHUNK#<generation>#<n>`    | (before streamed scans)    |
+ * | scan part         | `SCAN#<scanId>`                     | `CHUNK#<gen>#P<pos>#<g>#<p>`, `CHUNK#<gen>#F<g>#<p>` | (scan-parts.ts) |
  * | migration state   | `FS#<account>#<region>#<fsId>`      | `STATE`                     | `MIGRATION` / `<pk>`        |
  * | decision          | same                                | `DECISION`                  |                            |
  * | snapshot          | same                                | `SNAPSHOT`                  |                            |
@@ -32,11 +33,20 @@ import { EfsEncryptError, ErrorCode } from '../domain/errors.ts';
 
 export const GSI1 = 'gsi1';
 
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
 export const Keys = {
   scan: (scanId: string) => `SCAN#${scanId}`,
   scanHeader: 'HEADER',
   scanChunk: (generation: string, index: number) => `CHUNK#${generation}#${String(index).padStart(5, '0')}`,
   scanChunkPrefix: (generation: string) => `CHUNK#${generation}#`,
+  /** Piece `piece` of group `group` of the file systems at `position` (a pair's place in the scan's order). */
+  scanPart: (generation: string, position: number, group: number, piece: number) =>
+    `CHUNK#${generation}#P${pad(position, 6)}#${pad(group, 5)}#${pad(piece, 4)}`,
+  scanPartPrefix: (generation: string) => `CHUNK#${generation}#P`,
+  scanFailurePart: (generation: string, group: number, piece: number) =>
+    `CHUNK#${generation}#F${pad(group, 5)}#${pad(piece, 4)}`,
+  scanFailurePartPrefix: (generation: string) => `CHUNK#${generation}#F`,
   scanList: 'SCAN',
   scanListSort: (startedAt: string, scanId: string) => `${startedAt}#${scanId}`,
   migrationState: 'STATE',
@@ -57,6 +67,9 @@ export const Keys = {
   /** A handled Slack request (request-ledger.ts): its fingerprint, a hex digest. */
   request: (fingerprint: string) => `REQUEST#${fingerprint}`,
   requestClaim: 'CLAIM',
+  /** A work message's run claim (work-claims.ts): at most one run per kind and correlation ID. */
+  work: (kind: string, correlationId: string) => `WORK#${kind}#${correlationId}`,
+  workClaim: 'CLAIM',
 } as const;
 
 export class TableSetupError extends EfsEncryptError {

@@ -70,6 +70,26 @@ describe('config', () => {
     expect(problems.find((p) => p.startsWith('SLACK_PORT'))).toMatch(/whole number/);
   });
 
+  it('reads the phases a deployment runs (all by default) and names an unknown one', () => {
+    expect(loadConfig({}).phases).toHaveLength(8);
+    expect(loadConfig({ EFS_ENCRYPT_PHASES: 'read-only' }).phases).toEqual([
+      'scan',
+      'decide',
+      'validate',
+      'digest',
+    ]);
+    let caught: unknown;
+    try {
+      loadConfig({ EFS_ENCRYPT_PHASES: 'scan,migrate' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems).toEqual([
+      expect.stringMatching(/^EFS_ENCRYPT_PHASES.*unknown phase "migrate"; use all, read-only/),
+    ]);
+  });
+
   it('reports every problem at once: a bad policy rule next to a bad account, each variable on one line', () => {
     let caught: unknown;
     try {

@@ -1,12 +1,37 @@
-import type { ScanRecord } from '../../src/domain/inventory.ts';
+import type { FileSystemRecord, ScanRecord } from '../../src/domain/inventory.ts';
 import type { ScanScope } from '../../src/domain/scan-scope.ts';
 import type { ScanService, SlackServices } from '../../src/slack/services.ts';
 import type { IoMessage } from '../../src/workflow/io-host.ts';
-import type { ScanRepository } from '../../src/workflow/scan/ports.ts';
+import type { ScanRepository, ScanWriter } from '../../src/workflow/scan/ports.ts';
 
 /** Keeps scans in memory; the same interface the DynamoDB store implements. */
 export class InMemoryScanRepository implements ScanRepository {
   readonly scans = new Map<string, ScanRecord>();
+  /** Every write a scan made, in order: its file systems per pair, then its finish. */
+  readonly writes: (
+    { scanId: string; position: number; fileSystems: number } | { scanId: string; finished: true }
+  )[] = [];
+  /** Parts written and not (yet) part of a stored scan. */
+  readonly unfinished = new Map<string, FileSystemRecord[][]>();
+
+  beginScan(scanId: string): ScanWriter {
+    const parts: FileSystemRecord[][] = [];
+    this.unfinished.set(scanId, parts);
+    return {
+      writeFileSystems: async (position, records) => {
+        if (parts[position]) throw new RangeError(`position ${position} written twice`);
+        parts[position] = structuredClone(records);
+        this.writes.push({ scanId, position, fileSystems: records.length });
+      },
+      finish: async (summary) => {
+        const { failures, stats, ...head } = structuredClone(summary);
+        this.scans.set(scanId, { ...head, fileSystems: parts.flat(), failures, stats });
+        this.unfinished.delete(scanId);
+        this.writes.push({ scanId, finished: true });
+      },
+      abandon: async () => void this.unfinished.delete(scanId),
+    };
+  }
   async saveScan(scan: ScanRecord): Promise<void> {
     this.scans.set(scan.scanId, structuredClone(scan));
   }

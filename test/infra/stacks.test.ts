@@ -10,9 +10,10 @@ import {
   PASSED_TO_SERVICES,
   memberActionsFor,
 } from '../../src/aws/permissions.ts';
+import type { Phase } from '../../src/domain/phases.ts';
 
 /** Synthesised offline: no account, no bootstrap, an inline stand-in for the Lambda bundle. */
-function botTemplate(digest = true): Template {
+function botTemplate(digest = true, phases?: readonly Phase[]): Template {
   const app = new App();
   const stack = new BotStack(app, 'Bot', {
     code: lambda.Code.fromInline('export const slackHandler = () => {};'),
@@ -26,6 +27,7 @@ function botTemplate(digest = true): Template {
       ...(digest
         ? { digest: { channel: 'C0DIGEST1', cron: '0 8 ? * MON *', timeZone: 'Europe/Paris' } }
         : {}),
+      ...(phases ? { phases } : {}),
     },
   });
   return Template.fromStack(stack);
@@ -105,6 +107,27 @@ describe('the bot stack', () => {
       { ScheduleExpression: Match.stringLikeRegexp('^cron') },
       0,
     );
+  });
+
+  it('runs only the phases given in context: EFS_ENCRYPT_PHASES on every function, no digest schedule without digest', () => {
+    const narrow = botTemplate(true, ['scan', 'decide', 'build']);
+    const fns = narrow.findResources('AWS::Lambda::Function');
+    const phaseSettings = Object.values(fns).map(
+      (f) =>
+        (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment
+          ?.Variables?.EFS_ENCRYPT_PHASES,
+    );
+    expect(phaseSettings.filter((v) => v !== undefined)).toEqual([
+      'scan,decide,build',
+      'scan,decide,build',
+      'scan,decide,build',
+    ]);
+    narrow.resourcePropertiesCountIs(
+      'AWS::Scheduler::Schedule',
+      { ScheduleExpression: Match.stringLikeRegexp('^cron') },
+      0,
+    );
+    narrow.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' }, 1);
   });
 
   it('keeps logs for a bounded time', () => {

@@ -21,6 +21,11 @@ import {
   encodeDecommissionMetadata,
 } from '#blocks/decommission.ts';
 import { DECOMMISSION_JOB_KIND } from '../../src/domain/decommission.ts';
+import { COPY_WRITES_STOPPED_CALLBACK_ID, encodeCopyMetadata } from '#blocks/copy-modals.ts';
+import { CUTOVER_REJECT_CALLBACK_ID, CUTOVER_WAIVE_CALLBACK_ID } from '#blocks/cutover-modals.ts';
+import { CUTOVER_ORDER_CALLBACK_ID } from '#blocks/cutover-order.ts';
+import { planApplicationCutover } from '../../src/domain/cutover-plan.ts';
+import { context as cutoverContext } from '../fixtures/cutover.ts';
 
 /** What the Slack handler hands on, kept instead of invoking a worker function. */
 function capturingDispatcher(): WorkDispatcher & { messages: WorkMessage[] } {
@@ -171,7 +176,7 @@ describe('the Lambda handlers against the sample estate and the embedded store',
 
     const out = await handlers.workerHandler(event);
 
-    expect(out).toEqual({ kind: 'scan', correlationId: work.messages[0]!.correlationId });
+    expect(out).toEqual({ kind: 'scan', correlationId: work.messages[0]!.correlationId, outcome: 'ran' });
     const runtime = await handlers.runtime();
     const scan = await runtime.store.scans.getLatestScan();
     expect(scan?.requestedBy).toBe('U0ADMIN1');
@@ -444,6 +449,126 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     const [answer] = recorder.callsTo('chat.postEphemeral');
     expect(answer?.body).toMatchObject({ channel: 'C0CHAN01', user: 'U0ADMIN1', thread_ts: THREAD });
     expect(String(answer?.body.text)).toContain(`${fileSystemId} was not deleted`);
+  });
+
+  it('runs a work message delivered twice once: one root message, the second delivery a duplicate', async () => {
+    const message = await handOn(slashCommand(recorder, 'validate', 'cmd-twice'));
+
+    const first = await handlers.workerHandler(message);
+    const afterFirst = recorder.calls.length;
+    const second = await handlers.workerHandler(JSON.parse(JSON.stringify(message)));
+
+    expect(first.outcome).toBe('ran');
+    expect(recorder.callsTo('chat.postMessage').length).toBeGreaterThan(0);
+    // The second delivery ran nothing: no Slack call at all.
+    expect(second.outcome).toBe('duplicate');
+    expect(recorder.calls).toHaveLength(afterFirst);
+  });
+
+  /** A worker message as only a forger sends it: a modal's work on behalf of a non-admin. */
+  const forgedView = (work: string, privateMetadata: string, input: Record<string, unknown>) => ({
+    kind: 'view',
+    correlationId: `forged-${work}`.slice(0, 64),
+    userId: 'U0STRANGER',
+    work,
+    privateMetadata,
+    input,
+  });
+
+  /** After a forged message: nothing posted or updated; the forger is refused privately, by name of who may. */
+  function expectRefusedPrivately(before: { posted: number; updated: number }, who: RegExp) {
+    expect(recorder.callsTo('chat.postMessage')).toHaveLength(before.posted);
+    expect(recorder.callsTo('chat.update')).toHaveLength(before.updated);
+    const answers = recorder.callsTo('chat.postEphemeral');
+    expect(answers.at(-1)?.body).toMatchObject({ user: 'U0STRANGER', thread_ts: THREAD });
+    expect(String(JSON.stringify(answers.at(-1)?.body))).toMatch(who);
+  }
+
+  it('a forged copy submission is checked again by the worker: refused, nothing queued or posted', async () => {
+    const { runtime, migrationId } = await cutOverMigration();
+    const posted = {
+      posted: recorder.callsTo('chat.postMessage').length,
+      updated: recorder.callsTo('chat.update').length,
+    };
+    await handlers.workerHandler(
+      forgedView(
+        COPY_WRITES_STOPPED_CALLBACK_ID,
+        encodeCopyMetadata({ migrationId, channel: 'C0CHAN01', threadTs: THREAD }),
+        { t0: new Date(Date.now() - 60_000).toISOString(), clientsAcknowledged: true },
+      ),
+    );
+    expectRefusedPrivately(posted, /Only the admins/);
+    expect(await runtime.store.jobs.listJobsForMigration(migrationId, 'copy')).toEqual([]);
+  });
+
+  /** The cut over migration with a stored plan for its application `shop` (no owner: admins decide). */
+  async function withPlan() {
+    const m = await cutOverMigration();
+    const plan = planApplicationCutover({
+      context: { ...cutoverContext, migrationId: m.migrationId },
+      group: { app: 'shop' },
+      revision: 1,
+      plannedAt: new Date().toISOString(),
+      descriptions: [],
+    });
+    await m.runtime.store.cutovers.putPlan(m.migrationId, plan, 0);
+    return { ...m, plan };
+  }
+
+  it('a forged cutover rejection is checked again by the worker: refused, no verdict recorded', async () => {
+    const { runtime, migrationId, plan } = await withPlan();
+    const posted = {
+      posted: recorder.callsTo('chat.postMessage').length,
+      updated: recorder.callsTo('chat.update').length,
+    };
+    await handlers.workerHandler(
+      forgedView(
+        CUTOVER_REJECT_CALLBACK_ID,
+        JSON.stringify({ m: migrationId, a: 'shop', d: plan.digest, channel: 'C0CHAN01', threadTs: THREAD }),
+        { reason: 'forged' },
+      ),
+    );
+    expectRefusedPrivately(posted, /only an admin can approve or reject/);
+    expect(await runtime.store.cutovers.getVerdict(migrationId, 'shop', plan.digest)).toBeUndefined();
+  });
+
+  it('a forged waiver is checked again by the worker: refused, nothing waived', async () => {
+    const { runtime, migrationId } = await withPlan();
+    const posted = {
+      posted: recorder.callsTo('chat.postMessage').length,
+      updated: recorder.callsTo('chat.update').length,
+    };
+    await handlers.workerHandler(
+      forgedView(
+        CUTOVER_WAIVE_CALLBACK_ID,
+        JSON.stringify({
+          m: migrationId,
+          a: 'shop',
+          c: 'arn:aws:ecs:eu-west-1:111111111111:service/prod/web',
+          channel: 'C0CHAN01',
+          threadTs: THREAD,
+        }),
+        { reason: 'forged' },
+      ),
+    );
+    expectRefusedPrivately(posted, /Only an admin can waive a consumer/);
+    expect(await runtime.store.cutovers.listWaivers(migrationId)).toEqual([]);
+  });
+
+  it('a forged cutover order is checked again by the worker: refused, no order told in the thread', async () => {
+    const { migrationId } = await withPlan();
+    const posted = {
+      posted: recorder.callsTo('chat.postMessage').length,
+      updated: recorder.callsTo('chat.update').length,
+    };
+    await handlers.workerHandler(
+      forgedView(
+        CUTOVER_ORDER_CALLBACK_ID,
+        JSON.stringify({ m: migrationId, channel: 'C0CHAN01', threadTs: THREAD }),
+        { apps: ['shop'], chosenBy: 'U0STRANGER' },
+      ),
+    );
+    expectRefusedPrivately(posted, /Only the admins/);
   });
 
   it('the scheduled tick runs every durable job kind, and takes over a job whose lease expired', async () => {

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { writeInventoryOutput } from '../output/write-inventory.ts';
-import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
+import { counted, writeInventoryStream } from '../output/write-inventory.ts';
+import { inventoryCsvPieces, inventoryJsonPieces } from '../../domain/inventory-export.ts';
 import type { CliContext } from '../cli-io.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 
@@ -29,7 +29,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     )
     .action(async (scanId: string | undefined, opts: ExportOptions) => {
       const config = ctx.config();
-      const { findScan } = await import('../../workflow/scan/index.ts');
+      const { findStoredScan } = await import('../../workflow/scan/index.ts');
       const runtime = await openCommandRuntime(ctx, config, {});
       try {
         const scans = runtime.store.scans;
@@ -43,9 +43,13 @@ export function registerExport(program: Command, ctx: CliContext): void {
             );
           return;
         }
-        const scan = await findScan(scans, scanId);
-        const text = opts.json ? inventoryJson(scan) : inventoryCsv(scan.fileSystems);
-        await writeInventoryOutput(ctx.io, scan, text, opts.out);
+        // Streamed from the store: a large inventory is never held whole.
+        const stored = await findStoredScan(scans, scanId);
+        const { items, count } = counted(stored.fileSystems());
+        const pieces = opts.json
+          ? inventoryJsonPieces({ ...stored.summary, fileSystems: 'streamed' }, items)
+          : inventoryCsvPieces(items);
+        await writeInventoryStream(ctx.io, stored.summary.scanId, pieces, count, opts.out);
       } finally {
         await runtime.close();
       }

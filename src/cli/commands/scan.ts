@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
-import { writeInventoryOutput } from '../output/write-inventory.ts';
+import { counted, writeInventoryStream } from '../output/write-inventory.ts';
 import { parseScanScope } from '../../domain/scan-scope.ts';
 import type { CliContext } from '../cli-io.ts';
-import { inventoryCsv, inventoryJson } from '../../domain/inventory-export.ts';
-import { scanSummaryText } from '../output/scan-summary-text.ts';
+import { InternalError } from '../../domain/errors.ts';
+import type { FileSystemRecord, ScanRecord } from '../../domain/inventory.ts';
+import { inventoryCsvPieces, inventoryJsonPieces } from '../../domain/inventory-export.ts';
+import { scanSummaryTextBuilder } from '../output/scan-summary-text.ts';
 import { progressOutput } from '../output/progress-output.ts';
 
 interface ScanOptions {
@@ -54,18 +56,34 @@ export function registerScan(program: Command, ctx: CliContext): void {
       });
       try {
         const progress = progressOutput(ctx.io, { quiet: opts.quiet });
-        const scan = await runtime
+        // Each pair's file systems go to the store as it finishes; the output is then streamed
+        // back from the store, so the inventory is never held whole (let alone twice).
+        const summary = await runtime
           .scanWorkflow(progress)
-          .run({ requestedBy: 'cli', ...scope })
+          .runStored({ requestedBy: 'cli', ...scope })
           .finally(() => progress.stop());
-        const text = opts.json
-          ? inventoryJson(scan)
+        const stored = await runtime.store.scans.openScan(summary.scanId);
+        if (!stored) throw new InternalError(`scan ${summary.scanId} finished but is not in the store`);
+        const { items, count } = counted(stored.fileSystems());
+        const { failures, stats, ...head } = summary;
+        const pieces = opts.json
+          ? inventoryJsonPieces({ ...head, fileSystems: 'streamed', failures, stats }, items)
           : opts.csv
-            ? inventoryCsv(scan.fileSystems)
-            : scanSummaryText(scan);
-        await writeInventoryOutput(ctx.io, scan, text, opts.out);
+            ? inventoryCsvPieces(items)
+            : summaryPieces(summary, items);
+        await writeInventoryStream(ctx.io, summary.scanId, pieces, count, opts.out);
       } finally {
         await runtime.close();
       }
     });
+}
+
+/** The summary text, once every file system has been read. */
+async function* summaryPieces(
+  summary: Omit<ScanRecord, 'fileSystems'>,
+  fileSystems: AsyncIterable<FileSystemRecord>,
+): AsyncGenerator<string> {
+  const text = scanSummaryTextBuilder();
+  for await (const fs of fileSystems) text.add(fs);
+  yield text.render(summary);
 }

@@ -7,7 +7,7 @@ import type {
 } from '@aws-sdk/client-efs';
 import type { AliasListEntry, DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import type { ScanFailure, ScanRecord } from '../../domain/inventory.ts';
+import type { FileSystemRecord, ScanFailure, ScanRecord } from '../../domain/inventory.ts';
 
 /**
  * What the scan calls, declared by the scan itself (as temporalio/samples-typescript
@@ -64,15 +64,45 @@ export interface ScanTargets {
   skipped?: Omit<ScanFailure, 'region'>[];
 }
 
+/** A scan's record without its file systems: what a scan keeps in memory while it runs. */
+export type ScanSummary = Omit<ScanRecord, 'fileSystems'>;
+
 /**
- * Where scans are kept (the scan saves them; the decide phase and the Slack app read them). The
+ * A running scan's way into the store: each account and region's file systems are written as that
+ * pair finishes, and the scan becomes visible (a stored scan, the latest once finished) only at
+ * `finish`, in one write. A scan that crashes before `finish` is no scan.
+ */
+export interface ScanWriter {
+  /** One pair's records, in order, at `position` in the scan's order of pairs (each position once). */
+  writeFileSystems(position: number, records: FileSystemRecord[]): Promise<void>;
+  finish(summary: ScanSummary): Promise<void>;
+  /** Removes what was written (best effort) when the scan will not finish. */
+  abandon(): Promise<void>;
+}
+
+/** A stored scan read as a stream: its summary, then its file systems as they are consumed. */
+export interface StoredScan {
+  summary: ScanSummary;
+  fileSystems(): AsyncIterable<FileSystemRecord>;
+}
+
+/**
+ * Where scans are kept (the scan writes them; the decide phase and the Slack app read them). The
  * store splits large scans across items (400 KB limit); tests use an in-memory fake.
  */
 export interface ScanRepository {
+  beginScan(scanId: string): ScanWriter;
+  /** A whole scan at once (the same stored form as a streamed one). */
   saveScan(scan: ScanRecord): Promise<void>;
   getScan(scanId: string): Promise<ScanRecord | undefined>;
   /** The most recent finished scan, if any. */
   getLatestScan(): Promise<ScanRecord | undefined>;
   /** Newest first, without their file systems (cheap listing). */
-  listScans(limit?: number): Promise<Omit<ScanRecord, 'fileSystems'>[]>;
+  listScans(limit?: number): Promise<ScanSummary[]>;
+}
+
+/** Readers that stream a stored scan instead of holding it (exports of large inventories). */
+export interface ScanStreams {
+  openScan(scanId: string): Promise<StoredScan | undefined>;
+  openLatestScan(): Promise<StoredScan | undefined>;
 }

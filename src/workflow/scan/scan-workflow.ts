@@ -7,6 +7,7 @@ import type { Clock } from '../../domain/clock.ts';
 import {
   summarise,
   type FileSystemRecord,
+  type InventoryFlag,
   type ScanFailure,
   type ScanRecord,
 } from '../../domain/inventory.ts';
@@ -17,7 +18,7 @@ import {
   type RegionOutcome,
   type RegionScanner,
 } from './region-scanner.ts';
-import type { ScanClients, ScanRepository, ScanTargets } from './ports.ts';
+import type { ScanClients, ScanRepository, ScanSummary, ScanTargets } from './ports.ts';
 import { newScanId } from './scan-id.ts';
 
 export interface ScanWorkflowDeps {
@@ -25,7 +26,8 @@ export interface ScanWorkflowDeps {
   clientsFor(accountId: string, region: string): Promise<ScanClients>;
   /** The accounts and regions to scan when the request names none. */
   listTargets(): Promise<ScanTargets>;
-  scans: ScanRepository;
+  /** Where each pair's file systems go as it finishes, and the scan's header at the end. */
+  scans: Pick<ScanRepository, 'beginScan'>;
   io: IoHost;
   clock: Clock;
   /** Account/region pairs scanned at once (default: every pair, up to MAX_SCAN_PAIRS_AT_ONCE). */
@@ -51,7 +53,13 @@ export interface ScanRequest {
 }
 
 export interface ScanWorkflow {
+  /** Scans, stores, and returns the whole record (its file systems held once, for the caller). */
   run(request?: ScanRequest): Promise<ScanRecord>;
+  /**
+   * Scans and stores, keeping no file system in memory once its pair is stored: for callers that
+   * read the result back as a stream (ScanStreams.openScan), as `efs-encrypt scan` does.
+   */
+  runStored(request?: ScanRequest): Promise<ScanSummary>;
   /**
    * Refuses (BadInputError) named accounts or regions that are not configured, as `run` would,
    * without scanning: Slack checks a request before it posts anything in the channel.
@@ -72,8 +80,10 @@ export const DEFAULT_FILE_SYSTEM_CONCURRENCY = 16;
 
 /**
  * The scan use case: every account × region in parallel (bounded), every file system in a region
- * in parallel (bounded), each failure kept in the result instead of ending the scan. The scan is
- * saved once, complete, at the end.
+ * in parallel (bounded), each failure kept in the result instead of ending the scan. Each pair's
+ * file systems are written to the store as the pair finishes, and the counts kept as they come;
+ * the scan's header is written once, at the end, when every pair is done: only then is it a
+ * stored scan. A scan that fails (the store refused a write) removes what it wrote.
  */
 export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
   const inThread = inProcessRegionScanner({
@@ -85,11 +95,25 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     deps.io.notify({ level, code, message, data, time: deps.clock.now() });
 
   async function run(request: ScanRequest = {}): Promise<ScanRecord> {
+    const kept: FileSystemRecord[][] = [];
+    const summary = await scanIntoStore(request, (position, records) => (kept[position] = records));
+    const { failures, stats, ...head } = summary;
+    // The record's own key order (the JSON output and its readers compare it byte for byte).
+    return { ...head, fileSystems: kept.flat(), failures, stats };
+  }
+
+  function runStored(request: ScanRequest = {}): Promise<ScanSummary> {
+    return scanIntoStore(request);
+  }
+
+  async function scanIntoStore(
+    request: ScanRequest,
+    keep?: (position: number, records: FileSystemRecord[]) => void,
+  ): Promise<ScanSummary> {
     const started = deps.clock.now();
     const countsBefore = deps.callCounts?.() ?? { apiCalls: 0, throttles: 0 };
     const scanId = newScanId(started, deps.idGenerator);
     const failures: ScanFailure[] = [];
-    const fileSystems: FileSystemRecord[] = [];
 
     const fail = async (failure: ScanFailure) => {
       failures.push(failure);
@@ -116,13 +140,23 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
       },
     );
 
-    const pairs = targets.accounts.length * targets.regions.length;
+    // The stored order is the pairs' order (account, then region), each pair's file systems by ID:
+    // a reader streams them in the order a sort of the whole inventory would give.
+    const ordered = targets.accounts
+      .flatMap((accountId) => targets.regions.map((region) => ({ accountId, region })))
+      .sort(byLocationThen(() => ''));
+    const positionOf = new Map(ordered.map((p, i) => [`${p.accountId}/${p.region}`, i]));
+    const pairCounts: ReturnType<typeof summarise>[] = [];
+
+    const pairs = ordered.length;
     const regions = deps.parallel && pairs >= deps.parallel.minPairs ? deps.parallel.scanner : inThread;
     const blockedAccounts = new Set<string>();
     const pairLimit = pLimit(Math.max(1, deps.concurrency ?? Math.min(pairs, MAX_SCAN_PAIRS_AT_ONCE)));
+    const writer = deps.scans.beginScan(scanId);
+    let storeError: { error: unknown } | undefined;
 
     async function scanRegion(accountId: string, region: string): Promise<void> {
-      if (blockedAccounts.has(accountId)) return;
+      if (blockedAccounts.has(accountId) || storeError) return;
       let outcome: RegionOutcome;
       try {
         outcome = await regions.scan(accountId, region);
@@ -138,9 +172,18 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
         }
         return fail(outcome.failure);
       }
-      const records = outcome.records;
-      fileSystems.push(...records);
+      const records = outcome.records.sort((a, b) => a.fileSystemId.localeCompare(b.fileSystemId));
+      const position = positionOf.get(`${accountId}/${region}`)!;
+      try {
+        // Stored before it is announced; the pair's records are then only the store's (unless kept).
+        await writer.writeFileSystems(position, records);
+      } catch (e) {
+        storeError ??= { error: e };
+        return;
+      }
       const counts = summarise(records);
+      pairCounts[position] = counts;
+      keep?.(position, records);
       await say(
         'progress',
         'scan.region.done',
@@ -156,40 +199,43 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
       );
     }
 
-    await Promise.all(
-      targets.accounts.flatMap((accountId) =>
-        targets.regions.map((region) => pairLimit(() => scanRegion(accountId, region))),
-      ),
-    );
+    try {
+      await Promise.all(
+        ordered.map(({ accountId, region }) => pairLimit(() => scanRegion(accountId, region))),
+      );
+      if (storeError) throw storeError.error;
 
-    const finished = deps.clock.now();
-    const countsAfter = deps.callCounts?.() ?? { apiCalls: 0, throttles: 0 };
-    fileSystems.sort(byLocationThen((f) => f.fileSystemId));
-    failures.sort(byLocationThen((f) => f.operation));
-    const scan: ScanRecord = {
-      scanId,
-      startedAt: started.toISOString(),
-      finishedAt: finished.toISOString(),
-      requestedBy: request.requestedBy,
-      accounts: targets.accounts,
-      regions: targets.regions,
-      fileSystems,
-      failures,
-      stats: {
-        ...summarise(fileSystems),
-        apiCalls: countsAfter.apiCalls - countsBefore.apiCalls,
-        throttles: countsAfter.throttles - countsBefore.throttles,
-        durationMs: finished.getTime() - started.getTime(),
-      },
-    };
-    await deps.scans.saveScan(scan);
-    await say(
-      'info',
-      'scan.finished',
-      `Scan ${scanId}: ${scan.stats.fileSystems} file system(s), ${scan.stats.unencrypted} unencrypted, ${failures.length} failure(s)`,
-      { scanId, stats: scan.stats, failures: failures.length },
-    );
-    return scan;
+      const finished = deps.clock.now();
+      const countsAfter = deps.callCounts?.() ?? { apiCalls: 0, throttles: 0 };
+      failures.sort(byLocationThen((f) => f.operation));
+      const summary: ScanSummary = {
+        scanId,
+        startedAt: started.toISOString(),
+        finishedAt: finished.toISOString(),
+        requestedBy: request.requestedBy,
+        accounts: targets.accounts,
+        regions: targets.regions,
+        failures,
+        stats: {
+          ...addUp(pairCounts),
+          apiCalls: countsAfter.apiCalls - countsBefore.apiCalls,
+          throttles: countsAfter.throttles - countsBefore.throttles,
+          durationMs: finished.getTime() - started.getTime(),
+        },
+      };
+      await writer.finish(summary);
+      await say(
+        'info',
+        'scan.finished',
+        `Scan ${scanId}: ${summary.stats.fileSystems} file system(s), ${summary.stats.unencrypted} unencrypted, ${failures.length} failure(s)`,
+        { scanId, stats: summary.stats, failures: failures.length },
+      );
+      return summary;
+    } catch (e) {
+      // No header was written: the parts are no scan; remove them rather than leave them.
+      await writer.abandon().catch(() => undefined);
+      throw e;
+    }
   }
 
   /** The configured accounts and regions, once the named ones are found among them. */
@@ -244,7 +290,7 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
     return { accounts, regions };
   }
 
-  return { run, checkScope };
+  return { run, runStored, checkScope };
 }
 
 /** The sentence refusing the named values that are not configured; undefined when all are. */
@@ -254,6 +300,24 @@ function notConfigured(named: string[], known: string[], what: string, setting: 
   const are = outside.length === 1 ? `is not a configured ${what}` : `are not configured ${what}s`;
   const choose = known.length ? `scan one of ${known.join(', ')}` : `scan without naming ${what}s`;
   return `${outside.join(', ')} ${are} (${setting}): ${choose}, or add it to the configuration.`;
+}
+
+/**
+ * The scan's counts from each pair's, in the pairs' order: the same totals, and the same order of
+ * flags, as counting the whole sorted inventory.
+ */
+function addUp(pairs: (ReturnType<typeof summarise> | undefined)[]): ReturnType<typeof summarise> {
+  const byFlag: Partial<Record<InventoryFlag, number>> = {};
+  let fileSystems = 0;
+  let encrypted = 0;
+  for (const p of pairs) {
+    if (!p) continue;
+    fileSystems += p.fileSystems;
+    encrypted += p.encrypted;
+    for (const [flag, n] of Object.entries(p.byFlag) as [InventoryFlag, number][])
+      byFlag[flag] = (byFlag[flag] ?? 0) + n;
+  }
+  return { fileSystems, encrypted, unencrypted: fileSystems - encrypted, byFlag };
 }
 
 function unique(values: string[] | undefined): string[] {

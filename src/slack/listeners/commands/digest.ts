@@ -21,7 +21,7 @@ export async function digestFromCommand(
     replyPrivately(message: SlackMessage): Promise<void>;
   },
 ): Promise<void> {
-  await deps.authorizer.authorize(req.userId, 'report');
+  await deps.authorizer.authorize(req.userId, 'digest');
   if (!deps.services.digest) throw new BadInputError('Digests are not available in this deployment.');
   const message: DigestWork = {
     kind: 'digest',

@@ -6,7 +6,7 @@ import {
   ORDER_BLOCK_ID,
   cutoverOrderMessage,
 } from '#blocks/cutover-order.ts';
-import { isEfsEncryptError } from '../../../domain/errors.ts';
+import { BadInputError, isEfsEncryptError } from '../../../domain/errors.ts';
 import { newCorrelationId } from '../../correlation.ts';
 import { cutoverServiceOf, withRefusalLogged } from '../../cutover-in-thread.ts';
 import { parseOrderLines, parseOrderMetadata } from '../../cutover-payloads.ts';
@@ -29,13 +29,23 @@ export function cutoverOrderView(deps: ListenerDeps) {
     key: CUTOVER_ORDER_CALLBACK_ID,
     title: 'Cutover order',
     metadata: parseOrderMetadata,
+    replyTo: (meta) => ({ channel: meta.channel, threadTs: meta.threadTs }),
     input: z.object({ apps: z.array(z.string().min(1).max(256)).max(500), chosenBy: z.string().optional() }),
-    async run({ client, meta, input, log }) {
+    async run({ client, userId, correlationId, meta, input, log }) {
+      // The message is untrusted (a forged invocation): who may choose is checked again, and only
+      // the order the store holds is told, never the message's own list.
+      const { migrationId } = meta;
+      await withRefusalLogged(deps, { userId, correlationId, action: 'choose order', migrationId }, () =>
+        deps.authorizer.authorize(userId, 'cutover'),
+      );
+      const stored = (await cutoverServiceOf(deps).phase.status(migrationId)).order;
+      if (!stored || stored.apps.join('\n') !== input.apps.join('\n'))
+        throw new BadInputError('This cutover order is not the one stored; choose the order again.');
       try {
         await client.chat.postMessage({
           channel: meta.channel,
           thread_ts: meta.threadTs,
-          ...cutoverOrderMessage(meta.migrationId, input),
+          ...cutoverOrderMessage(migrationId, { apps: stored.apps, chosenBy: stored.chosenBy }),
         });
       } catch (err) {
         log.warn({ err }, 'could not post the cutover order in the thread (it is stored)');
