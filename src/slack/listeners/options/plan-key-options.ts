@@ -1,6 +1,14 @@
 import type { AllMiddlewareArgs, BlockSuggestion, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import { keyOptions, parsePlanBlockId } from '#blocks/plan-modal.ts';
+import { z } from 'zod';
 import type { ListenerDeps } from '../deps.ts';
+
+/** What the listener reads of an options request, checked: Slack's shape is not a promise. */
+const SuggestionSchema = z.object({
+  block_id: z.string().max(255),
+  user: z.object({ id: z.string().min(1) }),
+  value: z.string().max(2000).optional(),
+});
 
 /**
  * The target-key select's options: the account and region come from the block ID, the keys from
@@ -12,14 +20,19 @@ export function planKeyOptions(deps: ListenerDeps) {
     ack,
     payload,
   }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs): Promise<void> => {
-    const suggestion = payload as BlockSuggestion;
+    const parsed = SuggestionSchema.safeParse(payload as BlockSuggestion);
+    if (!parsed.success) {
+      deps.logger.warn(
+        { problems: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) },
+        'key options request malformed: refused',
+      );
+      return await ack({ options: keyOptions([], '') });
+    }
+    const suggestion = parsed.data;
     const where = parsePlanBlockId(suggestion.block_id);
     const decide = deps.services.decide;
     if (!where || !decide) {
-      deps.logger.warn(
-        { blockId: suggestion.block_id.slice(0, 255) },
-        'key options for no plan block: refused',
-      );
+      deps.logger.warn({ blockId: suggestion.block_id }, 'key options for no plan block: refused');
       return await ack({ options: keyOptions([], '') });
     }
     // Only who may plan sees an account's keys: the query names any account, and listing it means

@@ -878,8 +878,10 @@ describe('issue 18: copy buttons and modals name a known migration before anythi
           state: { values: {} },
         },
       },
-      { userId: 'U0NOBODY1' },
+      { userId: ADMIN },
     );
+    // An admin's form naming another key is refused for the key (a non-admin is refused for being
+    // one, before the form is read: authority is checked first, as the copy buttons do).
     expect(JSON.stringify(JSON.parse(res.body))).toContain('This form names `ARBITRARY#x`');
     expect(await world.store.events.listEvents(hostile)).toEqual([]);
     expect(harness.recorder.callsTo('views.open')).toHaveLength(0);

@@ -327,6 +327,33 @@ describe('plan modal', () => {
     expect((await ask(ADMIN, planBlockId('key', at(FS.app)))).length).toBeGreaterThan(1);
   }, 30_000);
 
+  it('answers a malformed key options request (null block ID, a value that is no string) with the default key only, at WARN', async () => {
+    const { harness } = await start();
+    for (const broken of [{ block_id: null }, { value: { not: 'a string' } }, { block_id: 7 }]) {
+      const res = await harness.post(
+        new URLSearchParams({
+          payload: JSON.stringify({
+            type: 'block_suggestion',
+            user: { id: ADMIN },
+            team: { id: 'T0TEST01' },
+            api_app_id: 'A0TEST01',
+            token: 'legacy-verification-token',
+            action_id: PLAN_KEY_SELECT_ACTION_ID,
+            block_id: planBlockId('key', at(FS.app)),
+            value: '',
+            view: { id: 'V1', type: 'modal', callback_id: PLAN_CALLBACK_ID, private_metadata: '' },
+            ...broken,
+          }),
+        }).toString(),
+      );
+      expect(res.status).toBe(200);
+      const options = (JSON.parse(res.body) as { options: { text: { text: string } }[] }).options;
+      expect(options.map((o) => o.text.text)).toEqual(['aws/elasticfilesystem · AWS managed']);
+    }
+    expect(harness.logs.filter((l) => l.msg === 'key options request malformed: refused')).toHaveLength(3);
+    expect(harness.logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
+  }, 30_000);
+
   it('pages dozens of candidates and moves to the next page after saving one', async () => {
     const { env, harness } = await start({ bulk: 12 });
     const res = await submit(harness, env.scan.scanId, { [FS.app]: { scope: 'excluded', reason: 'later' } });
