@@ -8,6 +8,7 @@ import { loadConfig, type Config, type Env } from '../config.ts';
 import type { Clock } from '../domain/clock.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { createSlackApp, type SlackAppHandle } from '../slack/app.ts';
+import type { Scheduler } from '../slack/scheduler.ts';
 import type { SlackServices } from '../slack/services.ts';
 import { parseWorkMessage, type WorkDispatcher } from '../slack/work-dispatch.ts';
 import { lambdaWorkDispatcher } from './lambda-dispatcher.ts';
@@ -70,6 +71,11 @@ export interface LambdaHandlerOptions {
   /** Tests and rehearsals: an embedded estate instead of real AWS. */
   estate?: EstateChoice;
   clock?: Clock;
+  /**
+   * Default: real timers. Tests pass one on their ManualClock, so a build's or copy's polls and the
+   * progress edits' pacing cost no real time.
+   */
+  scheduler?: Scheduler;
   botIdentity?: { botId: string; botUserId: string };
   retryConfig?: webApi.RetryOptions;
 }
@@ -162,13 +168,17 @@ async function openBot(options: LambdaHandlerOptions): Promise<Bot> {
   try {
     // A sandbox's log stream names it uniquely, where host name and PID may repeat across sandboxes.
     const sandbox = options.env.AWS_LAMBDA_LOG_STREAM_NAME;
-    const services = slackServices(runtime, sandbox ? { owner: `lambda:${sandbox}` } : {});
+    const services = slackServices(runtime, {
+      ...(sandbox ? { owner: `lambda:${sandbox}` } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    });
     const slack = createSlackApp({
       config,
       services,
       logger,
       work,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.botIdentity ? { botIdentity: options.botIdentity } : {}),
       ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     });

@@ -23,7 +23,7 @@ export interface DemoRuntime {
  * the bot's decide workflow; true when the decide rules accept it.
  */
 export async function decideWithManagedKey(
-  services: SlackServices,
+  services: Pick<SlackServices, 'decide'>,
   scan: ScanRecord,
   fs: FileSystemRecord,
   method: MigrationMethod,

@@ -2,9 +2,9 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_ACCOUNT_ACTIONS, iamActionsOf, memberActionsFor } from '../../src/aws/permissions.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLambdaHandlers, type AwsEvent, type LambdaHandlers } from '../../src/lambda/handlers.ts';
-import type { WorkDispatcher, WorkMessage } from '../../src/slack/work-dispatch.ts';
-import { TEST_BOT, TEST_SIGNING_SECRET, TEST_TEAM_ID, slackSignature } from '../harness/slack.ts';
+import { createLambdaHandlers, type LambdaHandlers } from '../../src/lambda/handlers.ts';
+import { capturingDispatcher, functionUrlEvent, slashCommand, viewSubmission } from './lambda-events.ts';
+import { TEST_BOT, TEST_SIGNING_SECRET, TEST_TEAM_ID } from '../harness/slack.ts';
 import { SlackApiRecorder } from '../harness/slack-recorder.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
 import { PLAN_CALLBACK_ID, encodePlanMetadata } from '#blocks/plan-modal.ts';
@@ -26,91 +26,6 @@ import { CUTOVER_REJECT_CALLBACK_ID, CUTOVER_WAIVE_CALLBACK_ID } from '#blocks/c
 import { CUTOVER_ORDER_CALLBACK_ID } from '#blocks/cutover-order.ts';
 import { planApplicationCutover } from '../../src/domain/cutover-plan.ts';
 import { context as cutoverContext } from '../fixtures/cutover.ts';
-
-/** What the Slack handler hands on, kept instead of invoking a worker function. */
-function capturingDispatcher(): WorkDispatcher & { messages: WorkMessage[] } {
-  const messages: WorkMessage[] = [];
-  return {
-    messages,
-    async dispatch(message) {
-      messages.push(message);
-    },
-  };
-}
-
-/**
- * A Lambda Function URL event (payload format 2.0) carrying a form body signed as Slack signs it.
- * Function URLs base64-encode form bodies, so this one does too.
- */
-function functionUrlEvent(
-  body: string,
-  opts: { secret?: string; timestamp?: number; contentType?: string } = {},
-): AwsEvent {
-  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers: {
-      'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(opts.secret ?? TEST_SIGNING_SECRET, timestamp, body),
-      host: 'abc123.lambda-url.us-east-1.on.aws',
-    },
-    requestContext: { http: { method: 'POST', path: '/slack/events' }, timeEpoch: timestamp * 1000 },
-    body: Buffer.from(body).toString('base64'),
-    isBase64Encoded: true,
-  };
-}
-
-function slashCommand(recorder: SlackApiRecorder, text: string, responseUrlId = 'cmd-1'): string {
-  return new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: TEST_TEAM_ID,
-    team_domain: 'efs-encrypt-test',
-    channel_id: 'C0CHAN01',
-    channel_name: 'platform-ops',
-    user_id: 'U0ADMIN1',
-    user_name: 'admin',
-    command: '/efs-encrypt',
-    text,
-    api_app_id: 'A0TEST01',
-    response_url: recorder.responseUrl(responseUrlId),
-    trigger_id: `${Date.now()}.trigger`,
-  }).toString();
-}
-
-/** A signed view_submission body, as Slack posts a modal's submission. */
-function viewSubmission(
-  callbackId: string,
-  privateMetadata: string,
-  values: Record<string, Record<string, Record<string, unknown>>> = {},
-  userId = 'U0ADMIN1',
-): string {
-  return new URLSearchParams({
-    payload: JSON.stringify({
-      type: 'view_submission',
-      user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
-      api_app_id: 'A0TEST01',
-      token: 'legacy-verification-token',
-      team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
-      trigger_id: `${Date.now()}.trigger`,
-      view: {
-        id: 'V00000001',
-        team_id: TEST_TEAM_ID,
-        type: 'modal',
-        callback_id: callbackId,
-        private_metadata: privateMetadata,
-        blocks: [],
-        state: { values },
-        hash: '1.hash',
-        app_id: 'A0TEST01',
-        bot_id: TEST_BOT.botId,
-      },
-    }),
-  }).toString();
-}
 
 const THREAD = '1767225600.000100';
 

@@ -302,13 +302,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       cancelPoll?.();
       await Promise.allSettled([...inFlight]);
     },
-    async runJob(jobId) {
-      const job = await jobs.getJob(jobId);
-      if (!job || !handlers[job.kind]) return job;
-      const claimed = await claim(job, false);
-      if (!claimed) return job;
-      await track(limit(() => run(claimed)));
-      return jobs.getJob(jobId);
+    runJob(jobId) {
+      // Tracked from the first read, not from the claim: stop() (the Lambda worker's settle, called
+      // right after the click queued the job) must wait for a job whose claim is still being
+      // written, or the worker returns with the job queued and the frozen sandbox holds its run.
+      return track(
+        (async () => {
+          const job = await jobs.getJob(jobId);
+          if (!job || !handlers[job.kind]) return job;
+          const claimed = await claim(job, false);
+          if (!claimed) return job;
+          await limit(() => run(claimed));
+          return jobs.getJob(jobId);
+        })(),
+      );
     },
   };
 }

@@ -248,6 +248,15 @@ describe('job runner (embedded store)', () => {
     expect(await r.runJob(job.jobId)).toMatchObject({ status: 'succeeded', version: 3 });
   });
 
+  it('stop() waits for a job handed to runJob just before, whose claim was not written yet', async () => {
+    const job = await queueBuild();
+    const r = runner('worker', { build: async () => ({ n: 1 }) });
+    // As the Lambda worker does: the click's runNow starts runJob, then the worker settles at once.
+    void r.runJob(job.jobId);
+    await r.stop();
+    expect(await store.jobs.getJob(job.jobId)).toMatchObject({ status: 'succeeded', result: { n: 1 } });
+  });
+
   describe('a lease whose holder process is gone', () => {
     /** The host `build-1` as a probe sees it: PID 100 is us, `live` PIDs run with the given start. */
     const facts = (live: Record<number, string>, host = 'build-1'): ProcessFacts => ({
