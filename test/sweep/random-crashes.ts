@@ -7,6 +7,7 @@ import { systemClock } from '../../src/domain/clock.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Child } from '../harness/child-process.ts';
 import { shape, startCli, type Ground, type Outcome, type Scenario } from './crash-scenarios.ts';
+import type { RandomCrashFigures } from '../../bench/reliability/random-crashes.ts';
 
 /**
  * Issue 18's random crash points: a moment chosen by a seeded generator, not a persisted step, at
@@ -280,20 +281,8 @@ export async function crashAtRandom(p: RandomPoint, clean: CleanRun): Promise<Po
   }
 }
 
-export interface RandomSweepFigures {
-  seed: number;
-  'crash points tried': number;
-  'killed (the others ended before their moment)': number;
-  resumed: number;
-  'failed visibly': number;
-  duplicates: number;
-  'states lost': number;
-  'restarts that found the work already done': number;
-  'restarts that took a dead owner’s job at once': number;
-  'longest restart-to-resumed-work (ms)': number;
-  'by scenario': string;
-  seconds: number;
-}
+/** The figures the bench reads back from this file's run (one shape, declared beside the bench). */
+export type RandomSweepFigures = RandomCrashFigures;
 
 /** Runs the points `lanes` at a time (clean runs first, one per scenario) and sums them up. */
 export async function randomSweep(

@@ -1,4 +1,3 @@
-import { ResponseIncompleteError } from '../../../domain/errors.ts';
 import {
   authorizeBuild,
   buildRootMessage,
@@ -7,6 +6,7 @@ import {
   resolveBuildTargets,
 } from '../../build-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { postCommandThread } from './command-thread.ts';
 import type { CommandRequest } from './command-work.ts';
 
 /**
@@ -28,21 +28,7 @@ export async function checkBuildCommand(
  */
 export async function runBuildCommand(deps: ListenerDeps, req: CommandRequest): Promise<void> {
   const ids = await checkBuildCommand(deps, req);
-  const root = await req.client.chat.postMessage({
-    channel: req.channelId,
-    ...buildRootMessage(req.userId, ids),
-  });
-  if (!root.ts) throw new ResponseIncompleteError('chat.postMessage', 'a message ts');
-  const { reply } = await queueBuilds(
-    deps,
-    {
-      client: req.client,
-      userId: req.userId,
-      channel: req.channelId,
-      threadTs: root.ts,
-      correlationId: req.correlationId,
-    },
-    ids,
-  );
+  const target = await postCommandThread(req, buildRootMessage(req.userId, ids));
+  const { reply } = await queueBuilds(deps, target, ids);
   await req.replyPrivately(reply);
 }

@@ -1,5 +1,4 @@
 import { cutoverRootMessage } from '#blocks/cutover-review.ts';
-import { ResponseIncompleteError } from '../../../domain/errors.ts';
 import {
   cutoverMigrationOf,
   cutoverServiceOf,
@@ -7,6 +6,7 @@ import {
   withRefusalLogged,
 } from '../../cutover-in-thread.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { postCommandThread } from './command-thread.ts';
 import type { CommandRequest } from './command-work.ts';
 
 /**
@@ -33,20 +33,6 @@ export async function checkCutoverCommand(
 export async function runCutoverCommand(deps: ListenerDeps, req: CommandRequest): Promise<void> {
   const migrationId = await checkCutoverCommand(deps, req);
   const fileSystemId = migrationId.split('#').at(-1) ?? migrationId;
-  const root = await req.client.chat.postMessage({
-    channel: req.channelId,
-    ...cutoverRootMessage(req.userId, fileSystemId),
-  });
-  if (!root.ts) throw new ResponseIncompleteError('chat.postMessage', 'a message ts');
-  await postCutoverReview(
-    deps,
-    {
-      client: req.client,
-      userId: req.userId,
-      channel: req.channelId,
-      threadTs: root.ts,
-      correlationId: req.correlationId,
-    },
-    migrationId,
-  );
+  const target = await postCommandThread(req, cutoverRootMessage(req.userId, fileSystemId));
+  await postCutoverReview(deps, target, migrationId);
 }
