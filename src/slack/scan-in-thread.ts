@@ -14,8 +14,7 @@ import { describeScanScope, type ScanScope } from '../domain/scan-scope.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { ScanService } from './services.ts';
 import { userMessageOf } from './slack-errors.ts';
-import { SlackThreadReporter } from './thread-reporter.ts';
-import { postThreadRoot } from './thread-root.ts';
+import { openReportingThread } from './thread-root.ts';
 
 export interface ScanInThreadDeps {
   client: webApi.WebClient;
@@ -55,7 +54,7 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
   });
   const channel = req.channelId;
 
-  const rootTs = await postThreadRoot({
+  const thread = await openReportingThread({
     client,
     channel,
     message: scanStartedMessage(req.userId, describeScanScope(req.scope ?? {})),
@@ -63,18 +62,12 @@ export async function runScanInThread(deps: ScanInThreadDeps, req: ScanInThreadR
     what: 'the scan',
     correlationId: req.correlationId,
     replyPrivately: req.replyPrivately,
-  });
-  if (!rootTs) return;
-
-  const reporter = new SlackThreadReporter({
-    client,
-    channel,
-    threadTs: rootTs,
     clock: deps.clock,
     scheduler: deps.scheduler,
-    logger: log,
     minIntervalMs: deps.progressIntervalMs,
   });
+  if (!thread) return;
+  const { rootTs, reporter } = thread;
 
   log.info({ rootTs }, 'scan started');
   await req.onThread?.(rootTs);

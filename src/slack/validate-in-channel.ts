@@ -7,8 +7,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { ValidateService } from './services.ts';
 import { userMessageOf } from './slack-errors.ts';
-import { SlackThreadReporter } from './thread-reporter.ts';
-import { postThreadRoot } from './thread-root.ts';
+import { openReportingThread } from './thread-root.ts';
 
 export interface ValidateInChannelDeps {
   client: webApi.WebClient;
@@ -44,7 +43,7 @@ export async function runValidateInChannel(
     userId: req.userId,
     job: 'validate',
   });
-  const rootTs = await postThreadRoot({
+  const thread = await openReportingThread({
     client,
     channel,
     message: validationStartedMessage(req.userId),
@@ -52,17 +51,12 @@ export async function runValidateInChannel(
     what: 'the validation report',
     correlationId: req.correlationId,
     replyPrivately: req.replyPrivately,
-  });
-  if (!rootTs) return;
-  const reporter = new SlackThreadReporter({
-    client,
-    channel,
-    threadTs: rootTs,
     clock: deps.clock,
     scheduler: deps.scheduler,
-    logger: log,
     minIntervalMs: deps.progressIntervalMs,
   });
+  if (!thread) return;
+  const { rootTs, reporter } = thread;
   try {
     const report = await deps.validate.run({ requestedBy: req.userId, io: reporter });
     log.info({ reportId: report.reportId, goalMet: report.verdict.goalMet }, 'validation report built');
