@@ -7,6 +7,7 @@ import { messageBlockProblems } from './block-validation.ts';
 import { SandboxChannel } from './channel.ts';
 import { Interactions } from './interactions.ts';
 import { callWebApi, type SandboxUser, type WebApiContext } from './web-api.ts';
+import { parseWebApiBody } from './web-api-body.ts';
 
 export interface SandboxServerOptions {
   signingSecret: string;
@@ -20,8 +21,6 @@ export interface SandboxServerOptions {
 }
 
 /** Fields the Web API client sends as JSON strings inside a form body. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
-
 /** The page's files, read from the sources (the compiled CLI in dist/ has no copy of them). */
 function pageDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -152,7 +151,7 @@ export class SandboxServer {
       return;
     }
     if (path.startsWith('/api/')) {
-      const body = parseBody(raw.toString('utf8'), contentType);
+      const body = parseWebApiBody(raw.toString('utf8'), contentType);
       return json(200, callWebApi(this.webApiContext(), path.slice('/api/'.length), body));
     }
     if (path.startsWith('/upload/')) {
@@ -163,7 +162,7 @@ export class SandboxServer {
       return json(200, { ok: true });
     }
     if (path.startsWith('/response/')) {
-      const body = parseBody(raw.toString('utf8'), contentType);
+      const body = parseWebApiBody(raw.toString('utf8'), contentType);
       const problems = messageBlockProblems(body.blocks);
       if (problems.length) {
         this.channel.reject('response_url', 'invalid_blocks', problems);
@@ -217,22 +216,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType?.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(raw)) out[k] = JSON_FIELDS.has(k) ? tryJson(v) : v;
-  return out;
-}
-
-function tryJson(v: string): unknown {
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
 }
 
 /** The bytes of an upload: the Web API client posts them as multipart form data (one part). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseWebApiBody } from '../../src/sandbox/web-api-body.ts';
 
 /** One Web API call (or response_url post) as the recorder saw it, body parsed. */
 export interface RecordedCall {
@@ -22,8 +23,6 @@ interface Waiter {
 }
 
 /** Fields the Web API client sends as JSON strings inside a form body. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls']);
-
 export interface SlackRecorderOptions {
   /** The bot's identity as auth.test reports it. */
   botUserId?: string;
@@ -130,7 +129,7 @@ export class SlackApiRecorder {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.baseUrl);
     const contentType = req.headers['content-type'];
-    const body = parseBody(raw, contentType);
+    const body = parseWebApiBody(raw, contentType);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ')
       ? auth.slice(7)
@@ -261,7 +260,7 @@ export class SlackApiRecorder {
         return { ok: true, upload_url: `${this.baseUrl}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
-        const files = (typeof body.files === 'string' ? tryJson(body.files) : body.files) as {
+        const files = (typeof body.files === 'string' ? JSON.parse(body.files) : body.files) as {
           id: string;
           title?: string;
         }[];
@@ -294,20 +293,4 @@ async function uploadedContent(raw: string, contentType: string | undefined): Pr
   }).formData();
   const part = [...form.values()][0];
   return part === undefined ? '' : typeof part === 'string' ? part : await part.text();
-}
-
-function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType?.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(raw)) out[k] = JSON_FIELDS.has(k) ? tryJson(v) : v;
-  return out;
-}
-
-function tryJson(v: string): unknown {
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
 }
