@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { EFSClient, type EFSClientConfig, type EFSClientResolvedConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -6,7 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { MetadataBearer } from '@smithy/types';
 import type { Clock } from '../domain/clock.ts';
 import { AccountAccessError, NoRegionError } from './aws-errors.ts';
 import { assumeRoleCredentials, partitionOf, type CredentialProvider } from './credentials.ts';
@@ -20,6 +21,7 @@ import {
   type CallLimits,
   type CallStats,
   type Sleep,
+  type RateLimitedClient,
 } from './rate-limit.ts';
 import { compactClientConfig } from './fast-properties.ts';
 import { reuseSigner, type SignerConfig } from './reused-signer.ts';
@@ -119,7 +121,7 @@ export interface AccountClients {
    * Puts another SDK client made for this account and region (EC2, DataSync…) under the same
    * per-operation rate limit and call counters as the scan's clients.
    */
-  limit<C extends { middlewareStack: MiddlewareStack<I, O> }, I extends object, O extends MetadataBearer>(
+  limit<C extends RateLimitedClient<I, O>, I extends object, O extends MetadataBearer>(
     client: C,
     accountId: string,
     region: string,
@@ -174,6 +176,8 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   const maxSockets = socketsPerHost(
     Math.max(1, options.accounts.length) * Math.max(1, options.regions.length),
   );
+  // As many calls past their rate-limit token as the pool has sockets: the rest wait unbuilt.
+  const inFlight = pLimit(maxSockets);
   const sharedHandler =
     options.clientOverrides?.requestHandler ??
     new NodeHttpHandler({
@@ -291,10 +295,10 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     const config = { ...baseConfig(region), ...(credentials ? { credentials } : {}) };
     const efs = track(new EFSClient(config));
     const kms = track(new KMSClient(config));
-    applyRateLimit(efs, { accountId, region, limiter, stats });
-    applyRateLimit(kms, { accountId, region, limiter, stats });
+    applyRateLimit(efs, { accountId, region, limiter, stats, inFlight });
+    applyRateLimit(kms, { accountId, region, limiter, stats, inFlight });
     const ec2 = track(new EC2Client(config));
-    applyRateLimit(ec2, { accountId, region, limiter, stats });
+    applyRateLimit(ec2, { accountId, region, limiter, stats, inFlight });
     return {
       readers: {
         accountId,
@@ -324,7 +328,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     clientsFor: async (accountId, region) => (await clientsOf(accountId, region)).readers,
     sdkClientsFor: async (accountId, region) => (await clientsOf(accountId, region)).sdk,
     limit(client, accountId, region) {
-      applyRateLimit(client, { accountId, region, limiter, stats });
+      applyRateLimit(client, { accountId, region, limiter, stats, inFlight });
       return client;
     },
     stats,

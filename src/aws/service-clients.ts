@@ -1,9 +1,9 @@
-import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { MetadataBearer } from '@smithy/types';
+import type { RateLimitedClient } from './rate-limit.ts';
 import { DEFAULT_MAX_ATTEMPTS, type AccountClients, type AccountSdkClients } from './account-clients.ts';
 
 /** An SDK client as `limit()` takes it and `destroy()` closes it. */
-interface SdkClient<I extends object, O extends MetadataBearer> {
-  middlewareStack: MiddlewareStack<I, O>;
+interface SdkClient<I extends object, O extends MetadataBearer> extends RateLimitedClient<I, O> {
   destroy(): void;
 }
 

@@ -38,6 +38,38 @@ describe('TokenBucket', () => {
     expect([1, 2, 3, 4].map(() => bucket.reserve())).toEqual([0, 0, 0, 200]);
   });
 
+  it('ends every wait on a multiple of the period, so buckets of one rate release their calls together', () => {
+    const { clock, sleep } = fakeTime();
+    const start = clock.now().getTime(); // a multiple of 100 ms
+    const releases = (bucket: TokenBucket) =>
+      [1, 2, 3].map(() => clock.now().getTime() + bucket.reserve() - start);
+    clock.advance(37);
+    const a = new TokenBucket({ ratePerSecond: 10, clock, sleep });
+    expect(releases(a)).toEqual([37, 200, 300]);
+    clock.advance(20);
+    const b = new TokenBucket({ ratePerSecond: 10, clock, sleep });
+    expect(releases(b)).toEqual([57, 200, 300]);
+    // A call after a late release waits a full period from it, not from when it was due.
+    clock.advance(300 - 57);
+    expect(releases(a)).toEqual([400, 500, 600]);
+  });
+
+  it('never releases two calls of one bucket less than a period apart, whatever the arrival times', () => {
+    for (const rate of [1, 3, 7, 10, 40]) {
+      const { clock, sleep } = fakeTime();
+      const bucket = new TokenBucket({ ratePerSecond: rate, clock, sleep });
+      const releases: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        clock.advance((i * 7919) % 97); // arrivals at uneven times, often faster than the rate
+        releases.push(clock.now().getTime() + bucket.reserve());
+      }
+      releases.sort((x, y) => x - y);
+      const gaps = releases.slice(1).map((t, i) => t - releases[i]!);
+      // Whole milliseconds: a period of 1000/3 ms may round down by under 1 ms.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(Math.floor(1000 / rate) - 1);
+    }
+  });
+
   it('rejects a rate that is not positive', () => {
     expect(() => new TokenBucket({ ratePerSecond: 0 })).toThrow(/ratePerSecond/);
   });
@@ -132,6 +164,37 @@ describe('applyRateLimit on a real EFS client', () => {
     const { client, stats } = clientAnswering(100);
     await expect(client.send(new DescribeFileSystemsCommand({}))).rejects.toBeInstanceOf(ThrottlingException);
     expect(stats.snapshot()).toEqual({ apiCalls: 5, throttles: 5 });
+  });
+
+  it("takes the first attempt's token before the SDK builds anything, and charges it to the command's bucket", async () => {
+    const { client, stats, requests } = clientAnswering(0);
+    let built = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        built++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countBuilt' },
+    );
+    // A limiter whose waits last until released, on a clock that never moves: a waiting call stays waiting.
+    const pending: (() => void)[] = [];
+    const limiter = new RateLimiter({
+      ratePerSecond: 10,
+      clock: new ManualClock(),
+      sleep: () => new Promise<void>((resolve) => pending.push(resolve)),
+    });
+    applyRateLimit(client, { accountId: '111122223333', region: 'eu-west-1', limiter, stats });
+    const first = client.send(new DescribeFileSystemsCommand({}));
+    const second = client.send(new DescribeFileSystemsCommand({}));
+    await first;
+    expect(requests).toHaveLength(1);
+    // The second call waits for its slot without a middleware context, endpoint or request built.
+    expect(built).toBe(1);
+    expect(pending).toHaveLength(1);
+    pending[0]!();
+    await second;
+    expect(built).toBe(2);
+    expect(stats.byBucket()).toEqual({ '111122223333/eu-west-1/DescribeFileSystems': 2 });
   });
 
   it('installs once even when applied twice', async () => {

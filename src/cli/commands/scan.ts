@@ -1,3 +1,4 @@
+import { keepHeapNearLive } from '../batch-heap.ts';
 import { Option, type Command } from 'commander';
 import { counted, writeInventoryStream } from '../output/write-inventory.ts';
 import { parseScanScope } from '../../domain/scan-scope.ts';
@@ -42,6 +43,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       // Checked before anything starts: a typo must not turn into a scan of everything.
       const scope = parseScanScope(scopeArgs);
       const config = ctx.config();
+      keepHeapNearLive();
       // Loaded on use: the SDK and the store are not needed at start-up for every command.
       const [{ createLogger }, { openRuntime }] = await Promise.all([
         import('../logger.ts'),
