@@ -14,7 +14,8 @@
  * the 10,000-file-system variant within 1.3× of its floor plus start-up, when it fits the time budget.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,23 @@ export interface ScanRun {
   kernelPeakMiB?: number;
   /** CPU time of the scan process, user + system (/usr/bin/time): steadier than wall time on a loaded machine. */
   cpuMs?: number;
+  /** CPU time the estate process spent while the scan ran (it shares this machine's cores). */
+  estateCpuMs?: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on Linux (USER_HZ) on every architecture Node runs on. */
+const USER_HZ = 100;
+
+/** utime + stime of a running process, in ms (fields 14 and 15 of /proc/<pid>/stat, after the command's parentheses). */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The environment of a user on this machine, without any AWS or efs-encrypt setting of the bench's own. */
@@ -66,6 +84,8 @@ function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 interface RunningEstate {
   endpoint: string;
+  /** CPU the estate process has used so far (user + system), from /proc; undefined without /proc. */
+  cpuMs(): number | undefined;
   /** SIGTERM, as Ctrl-C would; resolves with what it answered (its --stats-file). */
   stop(): Promise<EstateStats>;
 }
@@ -106,6 +126,7 @@ async function serveEstate(estateFile: string, statsFile: string): Promise<Runni
   });
   return {
     endpoint,
+    cpuMs: () => processCpuMs(child.pid),
     async stop() {
       child.kill('SIGTERM');
       const code = await exited;
@@ -144,6 +165,7 @@ export async function scanOnce(
   });
   let stats: EstateStats | undefined;
   try {
+    const estateCpuBefore = estate.cpuMs();
     const startedAt = Date.now();
     const started = performance.now();
     const child = spawn(command!, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -155,6 +177,11 @@ export async function scanOnce(
     const wallMs = performance.now() - started;
     clearTimeout(timer);
     const sampledPeakMiB = memory?.stop();
+    const estateCpuAfter = estate.cpuMs();
+    const estateCpuMs =
+      estateCpuBefore !== undefined && estateCpuAfter !== undefined
+        ? estateCpuAfter - estateCpuBefore
+        : undefined;
     stats = await estate.stop();
     const timeLines = useGnuTime ? (await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n') : [];
     const kernelPeakKiB = Number(timeLines.at(-1));
@@ -176,6 +203,7 @@ export async function scanOnce(
         ? { kernelPeakMiB: +(kernelPeakKiB / 1024).toFixed(1) }
         : {}),
       ...(cpuMs > 0 ? { cpuMs } : {}),
+      ...(estateCpuMs !== undefined ? { estateCpuMs } : {}),
     };
   } finally {
     if (!stats) await estate.stop().catch(() => undefined);
@@ -183,6 +211,16 @@ export async function scanOnce(
 }
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * The wall time this machine's processors allow: the CPU of the scan and of the estate answering
+ * it, spread perfectly over every core. When it is above the rate-limit floor, the scan is bound by
+ * CPU, not by the rate limits (the estate stands in for AWS, whose CPU a user does not share).
+ */
+export function cpuFloorMs(run: ScanRun, cores = availableParallelism()): number | undefined {
+  if (run.cpuMs === undefined || run.estateCpuMs === undefined) return undefined;
+  return (run.cpuMs + run.estateCpuMs) / cores;
+}
 export const peakOf = (r: ScanRun) => Math.max(r.sampledPeakMiB ?? 0, r.kernelPeakMiB ?? 0);
 
 export function busiestBucket(stats: EstateStats): [string, number] {
@@ -259,6 +297,19 @@ export async function run(): Promise<BenchResult> {
             (n) => (n / 1000).toFixed(2),
           )} s)`
         : `(not measured: no ${GNU_TIME})`,
+      'CPU time of the estate during the scan':
+        median.estateCpuMs !== undefined
+          ? `${seconds(median.estateCpuMs)} (runs: ${list(
+              runs.map((r) => r.estateCpuMs ?? 0),
+              (n) => (n / 1000).toFixed(2),
+            )} s)`
+          : '(not measured: no /proc)',
+      [`CPU floor on ${availableParallelism()} cores ((scan + estate CPU) / cores)`]:
+        cpuFloorMs(median) !== undefined
+          ? `${seconds(cpuFloorMs(median)!)}: the scan is bound by ${
+              cpuFloorMs(median)! > floorMs ? 'CPU' : 'the rate limits'
+            } here`
+          : '(not measured)',
       'first → last AWS call': seconds(median.callsMs),
       'last AWS call → exit (store, output, exit)': seconds(median.afterCallsMs),
       'scan record durationMs': median.scan ? seconds(median.scan.stats.durationMs) : '(scan failed)',
@@ -317,10 +368,17 @@ export async function run(): Promise<BenchResult> {
         `wall ${seconds(r.wallMs)}, floor ${seconds(bigFloorMs)} (${bigBucket}: ${bigCalls} calls), ` +
         `start-up ${seconds(r.startupMs)}: within ${ratio.toFixed(2)}× of floor + start-up; ` +
         `${r.estate.calls} calls, ${r.estate.throttles} throttles, peak RSS ${peakOf(r)} MiB, ` +
+        `CPU ${r.cpuMs !== undefined ? seconds(r.cpuMs) : '?'} + estate ${
+          r.estateCpuMs !== undefined ? seconds(r.estateCpuMs) : '?'
+        } (CPU floor ${cpuFloorMs(r) !== undefined ? seconds(cpuFloorMs(r)!) : '?'}), ` +
         `failures: ${bigFailures.length ? bigFailures.slice(0, 3).join('; ') : 'none'}`;
       targets.push({
         description: `10,000 file systems within ${TARGET_LARGE_RATIO}× of floor + start-up (${ratio.toFixed(2)}×)`,
         met: ratio <= TARGET_LARGE_RATIO && bigFailures.length === 0,
+      });
+      targets.push({
+        description: `10,000 file systems: peak RSS ≤ ${TARGET_RSS_MIB} MiB (${peakOf(r)} MiB)`,
+        met: canSampleProcessTree && peakOf(r) <= TARGET_RSS_MIB,
       });
     }
   } finally {
