@@ -124,3 +124,68 @@ describe('a scan streamed to the store', () => {
     await expect(scans.getScan(scan.scanId)).rejects.toBeInstanceOf(ScanDataInconsistentError);
   });
 });
+
+describe('pairs that finish together', () => {
+  /** Writes 8 pairs at once and returns the most pairs whose parts were being written at one time. */
+  async function mostPairsWrittenAtOnce(packConcurrency: number): Promise<{ most: number; stored: number }> {
+    const counted = new DynamoDBClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const writing = new Map<number, number>();
+    let most = 0;
+    counted.middlewareStack.add(
+      (next) => async (args) => {
+        const requests =
+          (args.input as { RequestItems?: Record<string, { PutRequest?: { Item?: { sk?: unknown } } }[]> })
+            .RequestItems?.[TABLE] ?? [];
+        const positions = new Set(
+          requests
+            .map((r) => r.PutRequest?.Item?.sk)
+            .map((sk) => (typeof sk === 'string' ? sk : (sk as { S?: string } | undefined)?.S))
+            .map((sk) => /#P(\d+)#/.exec(sk ?? '')?.[1])
+            .filter((p): p is string => p !== undefined)
+            .map(Number),
+        );
+        for (const p of positions) writing.set(p, (writing.get(p) ?? 0) + 1);
+        most = Math.max(most, writing.size);
+        try {
+          return await next(args);
+        } finally {
+          for (const p of positions) {
+            const left = writing.get(p)! - 1;
+            if (left === 0) writing.delete(p);
+            else writing.set(p, left);
+          }
+        }
+      },
+      { step: 'build', name: 'countPairsBeingWritten' },
+    );
+    try {
+      const repo = createRepositories(counted, TABLE, {
+        scans: { chunkBytes: 2_000, packConcurrency },
+      }).scans;
+      const scan = scanRecord(`together-${packConcurrency}`, '2026-02-05T00:00:00.000Z', 160, { seed: 5 });
+      const writer = repo.beginScan(scan.scanId);
+      await Promise.all(
+        Array.from({ length: 8 }, (_, pair) =>
+          writer.writeFileSystems(pair, scan.fileSystems.slice(pair * 20, pair * 20 + 20)),
+        ),
+      );
+      const { fileSystems: _all, ...summary } = scan;
+      await writer.finish(summary);
+      const stored = await collect((await repo.openScan(scan.scanId))!.fileSystems());
+      expect(stored).toEqual(scan.fileSystems);
+      return { most, stored: stored.length };
+    } finally {
+      counted.destroy();
+    }
+  }
+
+  it('packs and writes a few pairs at a time, so their JSON and gzip buffers are not all in memory at once', async () => {
+    expect(await mostPairsWrittenAtOnce(2)).toEqual({ most: 2, stored: 160 });
+    // Without the bound, the same eight pairs are written together.
+    expect((await mostPairsWrittenAtOnce(8)).most).toBeGreaterThan(2);
+  });
+});
