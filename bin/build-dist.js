@@ -61,23 +61,29 @@ function literalSchemaKeys(source) {
   );
 }
 
-const treeShakenSdkClients = {
-  name: 'tree-shaken-sdk-clients',
-  setup(b) {
-    const require = createRequire(join(ROOT, 'package.json'));
-    b.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, (args) => {
-      if (!TREE_SHAKEN_PACKAGES.has(args.path)) return undefined;
-      const dir = dirname(require.resolve(`${args.path}/package.json`));
-      const entry = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).module;
-      if (!entry) throw new Error(`${args.path} has no ES module build ("module" in its package.json)`);
-      return { path: join(dir, entry) };
-    });
-    b.onLoad({ filter: /[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, (args) => ({
-      contents: literalSchemaKeys(readFileSync(args.path, 'utf8')),
-      loader: 'js',
-    }));
-  },
-};
+/**
+ * An esbuild plugin that bundles the named AWS SDK clients (every `@aws-sdk/client-*` when
+ * `packages` is 'all') from their ES module build, with literalSchemaKeys applied to their schemas.
+ */
+export function treeShakenSdkClients(packages = TREE_SHAKEN_PACKAGES) {
+  return {
+    name: 'tree-shaken-sdk-clients',
+    setup(b) {
+      const require = createRequire(join(ROOT, 'package.json'));
+      b.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, (args) => {
+        if (packages !== 'all' && !packages.has(args.path)) return undefined;
+        const dir = dirname(require.resolve(`${args.path}/package.json`));
+        const entry = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).module;
+        if (!entry) throw new Error(`${args.path} has no ES module build ("module" in its package.json)`);
+        return { path: join(dir, entry) };
+      });
+      b.onLoad({ filter: /[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, (args) => ({
+        contents: literalSchemaKeys(readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /**
  * Packages whose ES module entry only re-exports their CommonJS one (commander's esm.mjs): required
@@ -166,7 +172,7 @@ export async function buildDist({ root = ROOT, outdir = join(root, 'dist') } = {
     format: 'esm',
     platform: 'node',
     target: 'node20.11',
-    plugins: [treeShakenSdkClients, dependenciesExternal],
+    plugins: [treeShakenSdkClients(), dependenciesExternal],
     banner: { js: REQUIRE_BANNER },
     // Two modules' classes of one name would otherwise be renamed in the bundle; error names show.
     keepNames: true,
