@@ -58,6 +58,9 @@ export interface CutoverJobDeps {
 const started = (i: number) => `#started:${i}`;
 const produced = (i: number) => `#call:${i}`;
 const auditDetail = (i: number) => `#audit:${i}`;
+/** A rollback's inverse call j: when it was sent, and what it did (set once it answered). */
+const inverseStarted = (j: number) => `#rollback-started:${j}`;
+const inverseDone = (j: number) => `#rollback-done:${j}`;
 
 export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
   const pollMs = deps.pollMs ?? 15_000;
@@ -309,11 +312,28 @@ export function createCutoverHandler(deps: CutoverJobDeps): JobHandler {
         consumerId = change.consumerId;
         consumerName = change.name;
         try {
-          for (const inverse of change.inverse) {
+          for (const [j, inverse] of change.inverse.entries()) {
             if (!forwardTouched(change, inverse)) continue;
+            // Made before a restart: sent again it could fail (a Lambda RevisionId moved on) or
+            // start a second instance refresh.
+            if (change.outputs[inverseDone(j)] !== undefined) continue;
             const filled = await fillInverse(change, inverse);
-            const outcome = await executeCall(env, filled, change.consumerId);
-            change = await update(change, { awsRequestIds: outcome.requestIds });
+            // Sent before a restart but never answered: AWS may have made it. Look first, as the
+            // forward calls do; send it only when what it sets is not there.
+            const startedAt = change.outputs[inverseStarted(j)];
+            let outcome =
+              startedAt !== undefined ? await recoverStartedCall(env, filled, startedAt) : undefined;
+            if (!outcome) {
+              if (startedAt === undefined)
+                change = await update(change, {
+                  outputs: { [inverseStarted(j)]: deps.clock.now().toISOString() },
+                });
+              outcome = await executeCall(env, filled, change.consumerId);
+            }
+            change = await update(change, {
+              awsRequestIds: outcome.requestIds,
+              outputs: { [inverseDone(j)]: outcome.detail },
+            });
             await audit(change, inverse, `rollback: ${outcome.detail}`, outcome.requestIds);
             if (inverse.service === 'lambda' && inverse.operation === 'UpdateFunctionConfiguration')
               await waitForLambdaUpdate(env, String(inverse.input.FunctionName), change.consumerId);

@@ -279,6 +279,64 @@ describe('payments: CODE_DEPLOY, an alias-backed function, waivers', () => {
     lambda.destroy();
   });
 
+  test('a rollback whose call AWS made but whose answer was lost resumes without sending it again', async () => {
+    const id = await world.verifiedMigration({
+      accountId: PAYMENTS,
+      fileSystemId: MERCHANT_FS,
+      accessPoints: [THUMBNAILER_AP],
+      tags: { app: 'merchant-portal' },
+      consumers: [consumers.thumbnailer],
+      mountTargetSubnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+    });
+    world.clock.advance(60_000);
+    const { phase, queued } = await approvedApply(id, 'merchant-portal', ADMIN);
+    expect((await world.run(queued.jobId, phase))?.status).toBe('succeeded');
+
+    // The rollback's UpdateFunctionConfiguration reaches Lambda and is made, then the runner dies
+    // before it hears back (as a SIGKILL would leave it: the job running under its lease).
+    const lambdaFor = world.clients.lambdaFor;
+    const sent: string[] = [];
+    let dieAfterUpdate = true;
+    world.clients.lambdaFor = async (account, region) => {
+      const client = await lambdaFor(account, region);
+      return Object.assign(Object.create(client) as typeof client, {
+        async updateFunctionConfiguration(...args: Parameters<typeof client.updateFunctionConfiguration>) {
+          const out = await client.updateFunctionConfiguration(...args);
+          sent.push(String(args[0].FunctionName).split(':').at(-1));
+          if (dieAfterUpdate) throw new LeaseLostError('rollback', 'runner-1');
+          return out;
+        },
+      });
+    };
+    try {
+      const rb = await phase.rollback(id, { actor: ADMIN, app: 'merchant-portal' });
+      expect((await world.run(rb.jobId, phase, 'runner-1'))?.status).toBe('running');
+      expect(sent).toEqual(['merchant-thumbnailer']);
+      dieAfterUpdate = false;
+      world.clock.advance(61_000); // the dead runner's lease expires
+      const resumed = await world.run(rb.jobId, world.phase(), 'runner-2');
+      expect(resumed?.status, JSON.stringify(resumed?.lastError)).toBe('succeeded');
+    } finally {
+      world.clients.lambdaFor = lambdaFor;
+    }
+    // Found made, not sent again: a second send would carry a RevisionId Lambda has moved past.
+    expect(sent).toEqual(['merchant-thumbnailer']);
+    const change = (await world.store.cutovers.listChanges(id))[0]!;
+    expect(change.status).toBe('rolled_back');
+    expect(Object.values(change.outputs).join('\n')).toContain('the update was made before the restart');
+    const sdk = await world.accounts.sdkClientsFor(PAYMENTS, REGION);
+    const lambda = new LambdaClient({ ...sdk.clientConfig });
+    const alias = await lambda.send(
+      new GetAliasCommand({ FunctionName: 'merchant-thumbnailer', Name: 'live' }),
+    );
+    expect(alias.FunctionVersion).toBe('2');
+    const latest = await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: 'merchant-thumbnailer' }),
+    );
+    expect(latest.FileSystemConfigs![0]!.Arn).toContain(THUMBNAILER_AP);
+    lambda.destroy();
+  });
+
   test('cut_over only when every consumer is verified or waived (two consumers, one applied)', async () => {
     const id = await world.verifiedMigration({
       accountId: PAYMENTS,
