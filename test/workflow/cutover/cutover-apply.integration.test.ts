@@ -302,7 +302,7 @@ describe('payments: CODE_DEPLOY, an alias-backed function, waivers', () => {
       return Object.assign(Object.create(client) as typeof client, {
         async updateFunctionConfiguration(...args: Parameters<typeof client.updateFunctionConfiguration>) {
           const out = await client.updateFunctionConfiguration(...args);
-          sent.push(String(args[0].FunctionName).split(':').at(-1));
+          sent.push(String(args[0].FunctionName).split(':').at(-1) ?? '');
           if (dieAfterUpdate) throw new LeaseLostError('rollback', 'runner-1');
           return out;
         },
