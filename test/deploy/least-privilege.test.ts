@@ -39,13 +39,11 @@ import {
   ADMIN,
   JENKINS_AP,
   JENKINS_FS,
-  MERCHANT_FS,
-  PAYMENTS,
   PLATFORM,
-  THUMBNAILER_AP,
   consumers,
   startCutoverWorld,
   type CutoverWorld,
+  thumbnailerMigration,
 } from '../workflow/cutover/cutover-fixture.ts';
 import {
   ROLE,
@@ -247,14 +245,7 @@ describe('cutover (ECS, Lambda, launch templates with an instance refresh) and c
         tags: { app: 'gitlab-runner' },
         consumers: [],
       });
-      const thumbs = await world.verifiedMigration({
-        accountId: PAYMENTS,
-        fileSystemId: MERCHANT_FS,
-        accessPoints: [THUMBNAILER_AP],
-        tags: { app: 'merchant-portal' },
-        consumers: [consumers.thumbnailer],
-        mountTargetSubnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
-      });
+      const thumbs = await thumbnailerMigration(world);
       world.clock.advance(60_000);
 
       // Discovery, as the cutover and the decommission guard run it (src/cli/phases/consumers-phase.ts).

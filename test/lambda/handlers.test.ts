@@ -1,10 +1,15 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_ACCOUNT_ACTIONS, iamActionsOf, memberActionsFor } from '../../src/aws/permissions.ts';
-import { loadConfig } from '../../src/config.ts';
 import { createLambdaHandlers, type LambdaHandlers } from '../../src/lambda/handlers.ts';
-import { capturingDispatcher, functionUrlEvent, slashCommand, viewSubmission } from './lambda-events.ts';
-import { TEST_BOT, TEST_SIGNING_SECRET, TEST_TEAM_ID } from '../harness/slack.ts';
+import {
+  capturingDispatcher,
+  functionUrlEvent,
+  slashCommand,
+  viewSubmission,
+  lambdaTestConfig,
+} from './lambda-events.ts';
+import { TEST_BOT, TEST_TEAM_ID } from '../harness/slack.ts';
 import { SlackApiRecorder } from '../harness/slack-recorder.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
 import { PLAN_CALLBACK_ID, encodePlanMetadata } from '#blocks/plan-modal.ts';
@@ -39,13 +44,7 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     recorder = new SlackApiRecorder({ ...TEST_BOT, teamId: TEST_TEAM_ID });
     await recorder.start();
     work = capturingDispatcher();
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_MODE: 'lambda',
-      SLACK_API_URL: recorder.apiUrl,
-      EFS_ENCRYPT_ADMINS: 'U0ADMIN1',
-    });
+    const config = lambdaTestConfig(recorder, { EFS_ENCRYPT_ADMINS: 'U0ADMIN1' });
     handlers = createLambdaHandlers({
       env: process.env,
       config,
@@ -154,12 +153,7 @@ describe('the Lambda handlers against the sample estate and the embedded store',
       const lines: string[] = [];
       const logged = createLambdaHandlers({
         env: process.env,
-        config: loadConfig({
-          SLACK_BOT_TOKEN: 'xoxb-test-token',
-          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-          SLACK_MODE: 'lambda',
-          SLACK_API_URL: recorder.apiUrl,
-        }),
+        config: lambdaTestConfig(recorder),
         logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
         work,
         estate: { demo: true },

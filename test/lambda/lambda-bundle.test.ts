@@ -4,16 +4,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../bin/build-lambda.js';
-import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
 import { scaleTiming } from '../../src/estate/timing.ts';
 import type { LambdaHandlers, LambdaHandlerOptions } from '../../src/lambda/handlers.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
-import { TEST_BOT, TEST_SIGNING_SECRET } from '../harness/slack.ts';
+import { TEST_BOT } from '../harness/slack.ts';
 import { SlackApiRecorder } from '../harness/slack-recorder.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
-import { capturingDispatcher, functionUrlEvent, slashCommand } from './lambda-events.ts';
+import { capturingDispatcher, functionUrlEvent, slashCommand, lambdaTestConfig } from './lambda-events.ts';
 
 /**
  * The Lambda bundle itself (`npm run build:lambda`), not the sources: every AWS SDK client in it is
@@ -60,13 +59,7 @@ describe('the Lambda bundle', () => {
     };
     const handlers = bundle.createLambdaHandlers({
       env: process.env,
-      config: loadConfig({
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_MODE: 'lambda',
-        SLACK_API_URL: recorder.apiUrl,
-        EFS_ENCRYPT_ADMINS: 'U0ADMIN1',
-      }),
+      config: lambdaTestConfig(recorder, { EFS_ENCRYPT_ADMINS: 'U0ADMIN1' }),
       logger: pino({ level: 'silent' }),
       work,
       // The sample estate from the sources: the bundle ships no estate file (Lambda scans AWS).

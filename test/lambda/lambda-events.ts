@@ -1,3 +1,4 @@
+import { loadConfig, type Config } from '../../src/config.ts';
 import type { AwsEvent } from '../../src/lambda/handlers.ts';
 import type { WorkDispatcher, WorkMessage } from '../../src/slack/work-dispatch.ts';
 import { TEST_BOT, TEST_SIGNING_SECRET, TEST_TEAM_ID, slackSignature } from '../harness/slack.ts';
@@ -118,4 +119,18 @@ export function blockActions(
       ...click,
     }),
   }).toString();
+}
+
+/**
+ * The configuration the Lambda handlers run with in tests: lambda mode, the test signing secret, the
+ * recorder as Slack's Web API, and `extra` settings (EFS_ENCRYPT_ADMINS, say).
+ */
+export function lambdaTestConfig(recorder: SlackApiRecorder, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_MODE: 'lambda',
+    SLACK_API_URL: recorder.apiUrl,
+    ...extra,
+  });
 }

@@ -6,7 +6,6 @@ import { COPY_START_ACTION_ID } from '#blocks/copy-progress.ts';
 import type { Block } from '#blocks/limits.ts';
 import { openDecidePhase } from '../../src/cli/phases/decide-phase.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
-import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { migrationId, type FileSystemRecord } from '../../src/domain/inventory.ts';
 import type { MigrationMethod } from '../../src/domain/migration.ts';
@@ -14,10 +13,16 @@ import { scaleTiming } from '../../src/estate/timing.ts';
 import { createLambdaHandlers, type LambdaHandlers } from '../../src/lambda/handlers.ts';
 import { decideWithManagedKey } from '../e2e/demo-runtime.ts';
 import { skipAheadScheduler } from '../harness/schedulers.ts';
-import { TEST_BOT, TEST_SIGNING_SECRET, buttonClick } from '../harness/slack.ts';
+import { TEST_BOT, buttonClick } from '../harness/slack.ts';
 import { SlackApiRecorder } from '../harness/slack-recorder.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
-import { blockActions, capturingDispatcher, functionUrlEvent, slashCommand } from './lambda-events.ts';
+import {
+  blockActions,
+  capturingDispatcher,
+  functionUrlEvent,
+  slashCommand,
+  lambdaTestConfig,
+} from './lambda-events.ts';
 
 /**
  * A migration through the deployed shape, end to end: a signed Slack request to slackHandler, the
@@ -51,13 +56,7 @@ describe('a migration through the Lambda handlers: request, worker, scheduled ti
     clock = new ManualClock(new Date());
     handlers = createLambdaHandlers({
       env: process.env,
-      config: loadConfig({
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_MODE: 'lambda',
-        SLACK_API_URL: recorder.apiUrl,
-        EFS_ENCRYPT_ADMINS: ADMIN,
-      }),
+      config: lambdaTestConfig(recorder, { EFS_ENCRYPT_ADMINS: ADMIN }),
       logger: pino({ level: 'silent' }),
       work,
       estate: { demo: true, timing: scaleTiming(SPEED) },

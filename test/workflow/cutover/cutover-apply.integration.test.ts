@@ -16,6 +16,7 @@ import {
   consumers,
   startCutoverWorld,
   type CutoverWorld,
+  thumbnailerMigration,
 } from './cutover-fixture.ts';
 
 let world: CutoverWorld;
@@ -40,6 +41,18 @@ async function jenkinsMigration() {
 }
 
 /** Reviews, approves as the owner, applies; returns the queued job. */
+/** After a rollback: `live` back on version 2, and $LATEST mounting the source's access point again. */
+async function expectThumbnailerRestored(lambda: LambdaClient) {
+  const alias = await lambda.send(
+    new GetAliasCommand({ FunctionName: 'merchant-thumbnailer', Name: 'live' }),
+  );
+  expect(alias.FunctionVersion).toBe('2');
+  const latest = await lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: 'merchant-thumbnailer' }),
+  );
+  expect(latest.FileSystemConfigs![0]!.Arn).toContain(THUMBNAILER_AP);
+}
+
 async function approvedApply(migrationId: string, app: string, approver: string) {
   const phase = world.phase();
   const review = await phase.review(migrationId, { actor: ADMIN });
@@ -230,14 +243,7 @@ describe('payments: CODE_DEPLOY, an alias-backed function, waivers', () => {
   });
 
   test('the alias-backed function: update, wait Successful, publish, move the alias; rollback restores the alias version', async () => {
-    const id = await world.verifiedMigration({
-      accountId: PAYMENTS,
-      fileSystemId: MERCHANT_FS,
-      accessPoints: [THUMBNAILER_AP],
-      tags: { app: 'merchant-portal' },
-      consumers: [consumers.thumbnailer],
-      mountTargetSubnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
-    });
+    const id = await thumbnailerMigration(world);
     const sdk = await world.accounts.sdkClientsFor(PAYMENTS, REGION);
     const lambda = new LambdaClient({ ...sdk.clientConfig });
     // Version 2 (behind `live`) equals $LATEST but for the mount, so the plan may publish over the alias.
@@ -268,26 +274,12 @@ describe('payments: CODE_DEPLOY, an alias-backed function, waivers', () => {
 
     const rb = await phase.rollback(id, { actor: ADMIN, app: 'merchant-portal' });
     expect((await world.run(rb.jobId, phase))?.status).toBe('succeeded');
-    const back = await lambda.send(
-      new GetAliasCommand({ FunctionName: 'merchant-thumbnailer', Name: 'live' }),
-    );
-    expect(back.FunctionVersion).toBe('2');
-    const latest = await lambda.send(
-      new GetFunctionConfigurationCommand({ FunctionName: 'merchant-thumbnailer' }),
-    );
-    expect(latest.FileSystemConfigs![0]!.Arn).toContain(THUMBNAILER_AP);
+    await expectThumbnailerRestored(lambda);
     lambda.destroy();
   });
 
   test('a rollback whose call AWS made but whose answer was lost resumes without sending it again', async () => {
-    const id = await world.verifiedMigration({
-      accountId: PAYMENTS,
-      fileSystemId: MERCHANT_FS,
-      accessPoints: [THUMBNAILER_AP],
-      tags: { app: 'merchant-portal' },
-      consumers: [consumers.thumbnailer],
-      mountTargetSubnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
-    });
+    const id = await thumbnailerMigration(world);
     world.clock.advance(60_000);
     const { phase, queued } = await approvedApply(id, 'merchant-portal', ADMIN);
     expect((await world.run(queued.jobId, phase))?.status).toBe('succeeded');
@@ -326,14 +318,7 @@ describe('payments: CODE_DEPLOY, an alias-backed function, waivers', () => {
     expect(Object.values(change.outputs).join('\n')).toContain('the update was made before the restart');
     const sdk = await world.accounts.sdkClientsFor(PAYMENTS, REGION);
     const lambda = new LambdaClient({ ...sdk.clientConfig });
-    const alias = await lambda.send(
-      new GetAliasCommand({ FunctionName: 'merchant-thumbnailer', Name: 'live' }),
-    );
-    expect(alias.FunctionVersion).toBe('2');
-    const latest = await lambda.send(
-      new GetFunctionConfigurationCommand({ FunctionName: 'merchant-thumbnailer' }),
-    );
-    expect(latest.FileSystemConfigs![0]!.Arn).toContain(THUMBNAILER_AP);
+    await expectThumbnailerRestored(lambda);
     lambda.destroy();
   });
 

@@ -283,3 +283,19 @@ export async function startCutoverWorld(): Promise<CutoverWorld> {
   };
   return world;
 }
+
+/**
+ * The merchant-portal migration of the payments account, verified, whose consumer is the
+ * alias-backed function merchant-thumbnailer. The function runs in a VPC, so the twin gets mount
+ * targets in its subnets.
+ */
+export function thumbnailerMigration(world: CutoverWorld): Promise<string> {
+  return world.verifiedMigration({
+    accountId: PAYMENTS,
+    fileSystemId: MERCHANT_FS,
+    accessPoints: [THUMBNAILER_AP],
+    tags: { app: 'merchant-portal' },
+    consumers: [consumers.thumbnailer],
+    mountTargetSubnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+  });
+}
