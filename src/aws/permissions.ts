@@ -124,9 +124,13 @@ export const MEMBER_ACTIONS: Record<Phase, readonly string[]> = {
     'ec2:ModifyLaunchTemplate',
     'autoscaling:StartInstanceRefresh',
     'autoscaling:DescribeInstanceRefreshes',
+    // An instance refresh uses the new launch template version with the bot's rights.
+    'ec2:RunInstances',
+    'ec2:CreateTags',
     // Lambda checks the twin's mount targets when a function is pointed at it.
     'elasticfilesystem:DescribeMountTargets',
-    // The new task definition revision keeps the service's task and execution roles.
+    // The new task definition revision keeps the service's task and execution roles; an instance
+    // refresh passes the launch template's instance profile role to EC2.
     'iam:PassRole',
   ],
   // src/aws/efs-deleter.ts and backup.ts; the guards read activity, the twin's key, replications,
@@ -238,6 +242,16 @@ export const OPERATION_ACTIONS: Record<string, readonly string[]> = {
   ],
   // With a task report configured, its bucket access role is passed to DataSync.
   'datasync:CreateTask': ['datasync:CreateTask', 'iam:PassRole'],
+  // A refresh to a desired launch template is authorised as a use of that template, with the
+  // caller's rights: ec2:RunInstances, iam:PassRole for its instance profile's role (passed to EC2),
+  // ec2:CreateTags for its tag specifications (AWS, "Control Amazon EC2 launch template usage in
+  // Auto Scaling groups"; refused otherwise with "You are not authorized to use launch template").
+  'autoscaling:StartInstanceRefresh': [
+    'autoscaling:StartInstanceRefresh',
+    'ec2:RunInstances',
+    'iam:PassRole',
+    'ec2:CreateTags',
+  ],
 };
 
 /** The services a phase passes roles to: infra/ grants iam:PassRole only with iam:PassedToService. */
@@ -245,6 +259,8 @@ export const PASSED_TO_SERVICES: readonly string[] = [
   'backup.amazonaws.com',
   'datasync.amazonaws.com',
   'ecs-tasks.amazonaws.com',
+  // A launch template's instance profile role, when an instance refresh uses the template.
+  'ec2.amazonaws.com',
 ];
 
 /** `efs:DescribeFileSystems` (service and operation) as the IAM action `elasticfilesystem:DescribeFileSystems`. */
