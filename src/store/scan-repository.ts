@@ -307,16 +307,18 @@ export class DynamoScanRepository {
     );
   }
 
+  /** The groups of one kind of a streamed scan's parts (`prefix`), checked against the header's digest. */
+  private partsOf<T>(header: StreamedScanHeader, prefix: string, expected: PartsDigest): AsyncGenerator<T[]> {
+    return readGroups<T>(this.doc, this.tableName, header.scanId, Keys.scan(header.scanId), prefix, expected);
+  }
+
   private async failuresOf(header: ScanHeader): Promise<ScanFailure[]> {
     if (header.failures) return header.failures;
     // Too many failures to keep in the header: they are in the chunks.
     if (!isStreamed(header)) return (await this.readPayload(header)).failures;
     const failures: ScanFailure[] = [];
-    for await (const group of readGroups<ScanFailure>(
-      this.doc,
-      this.tableName,
-      header.scanId,
-      Keys.scan(header.scanId),
+    for await (const group of this.partsOf<ScanFailure>(
+      header,
       Keys.scanFailurePartPrefix(header.generation),
       header.failureParts,
     ))
@@ -329,11 +331,8 @@ export class DynamoScanRepository {
       yield* (await this.readPayload(header)).fileSystems;
       return;
     }
-    for await (const group of readGroups<FileSystemRecord>(
-      this.doc,
-      this.tableName,
-      header.scanId,
-      Keys.scan(header.scanId),
+    for await (const group of this.partsOf<FileSystemRecord>(
+      header,
       Keys.scanPartPrefix(header.generation),
       header.fileSystemParts,
     ))

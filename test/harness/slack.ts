@@ -243,25 +243,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
       );
     },
     viewSubmission(payload, opts = {}) {
-      const userId = opts.userId ?? 'U0USER01';
       const { view, ...rest } = payload as { view?: Record<string, unknown> };
       return interactive({
-        type: 'view_submission',
-        user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
-        api_app_id: 'A0TEST01',
-        token: 'legacy-verification-token',
-        team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
-        trigger_id: `${Date.now()}.trigger`,
-        view: {
-          id: 'V00000001',
-          team_id: TEST_TEAM_ID,
-          type: 'modal',
-          callback_id: 'unset',
-          private_metadata: '',
-          state: { values: {} },
-          hash: '1767225600.hash',
-          ...view,
-        },
+        ...viewSubmissionPayload(opts.userId ?? 'U0USER01', view),
         response_urls: [],
         ...rest,
       });
@@ -270,6 +254,31 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     async close() {
       await slack.stop();
       await recorder.close();
+    },
+  };
+}
+
+/** The payload of a view_submission from `userId` in the test workspace; `view` overrides the modal's defaults. */
+export function viewSubmissionPayload(
+  userId: string,
+  view: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
+    api_app_id: 'A0TEST01',
+    token: 'legacy-verification-token',
+    team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
+    trigger_id: `${Date.now()}.trigger`,
+    view: {
+      id: 'V00000001',
+      team_id: TEST_TEAM_ID,
+      type: 'modal',
+      callback_id: 'unset',
+      private_metadata: '',
+      state: { values: {} },
+      hash: '1767225600.hash',
+      ...view,
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   functionUrlEvent,
   slashCommand,
   viewSubmission,
-  lambdaTestConfig,
+  lambdaTestOptions,
 } from './lambda-events.ts';
 import { TEST_BOT, TEST_TEAM_ID } from '../harness/slack.ts';
 import { SlackApiRecorder } from '../harness/slack-recorder.ts';
@@ -44,16 +44,7 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     recorder = new SlackApiRecorder({ ...TEST_BOT, teamId: TEST_TEAM_ID });
     await recorder.start();
     work = capturingDispatcher();
-    const config = lambdaTestConfig(recorder, { EFS_ENCRYPT_ADMINS: 'U0ADMIN1' });
-    handlers = createLambdaHandlers({
-      env: process.env,
-      config,
-      logger: pino({ level: 'silent' }),
-      work,
-      estate: { demo: true },
-      botIdentity: TEST_BOT,
-      retryConfig: { retries: 0 },
-    });
+    handlers = createLambdaHandlers({ ...lambdaTestOptions(recorder, work), estate: { demo: true } });
   });
 
   afterEach(async () => {
@@ -152,13 +143,9 @@ describe('the Lambda handlers against the sample estate and the embedded store',
     async (_name, body, contentType, why) => {
       const lines: string[] = [];
       const logged = createLambdaHandlers({
-        env: process.env,
-        config: lambdaTestConfig(recorder),
+        ...lambdaTestOptions(recorder, work, {}),
         logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
-        work,
         estate: { demo: true },
-        botIdentity: TEST_BOT,
-        retryConfig: { retries: 0 },
       });
       try {
         const res = await logged.slackHandler(functionUrlEvent(body, contentType ? { contentType } : {}));

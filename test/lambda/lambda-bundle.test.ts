@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../bin/build-lambda.js';
 import { ManualClock } from '../../src/domain/clock.ts';
@@ -12,7 +11,7 @@ import { skipAheadScheduler } from '../harness/schedulers.ts';
 import { TEST_BOT } from '../harness/slack.ts';
 import { SlackApiRecorder } from '../harness/slack-recorder.ts';
 import { restoreEnv } from '../harness/sdk-env.ts';
-import { capturingDispatcher, functionUrlEvent, slashCommand, lambdaTestConfig } from './lambda-events.ts';
+import { capturingDispatcher, functionUrlEvent, slashCommand, lambdaTestOptions } from './lambda-events.ts';
 
 /**
  * The Lambda bundle itself (`npm run build:lambda`), not the sources: every AWS SDK client in it is
@@ -58,16 +57,11 @@ describe('the Lambda bundle', () => {
       createLambdaHandlers(options: LambdaHandlerOptions): LambdaHandlers;
     };
     const handlers = bundle.createLambdaHandlers({
-      env: process.env,
-      config: lambdaTestConfig(recorder, { EFS_ENCRYPT_ADMINS: 'U0ADMIN1' }),
-      logger: pino({ level: 'silent' }),
-      work,
+      ...lambdaTestOptions(recorder, work),
       // The sample estate from the sources: the bundle ships no estate file (Lambda scans AWS).
       estate: { file: SAMPLE_ESTATE_PATH, timing: scaleTiming(50) },
       clock,
       scheduler: skipAheadScheduler(clock),
-      botIdentity: TEST_BOT,
-      retryConfig: { retries: 0 },
     });
     try {
       const res = await handlers.slackHandler(

@@ -1,7 +1,14 @@
 import { loadConfig, type Config } from '../../src/config.ts';
-import type { AwsEvent } from '../../src/lambda/handlers.ts';
+import { pino } from 'pino';
+import type { AwsEvent, LambdaHandlerOptions } from '../../src/lambda/handlers.ts';
 import type { WorkDispatcher, WorkMessage } from '../../src/slack/work-dispatch.ts';
-import { TEST_BOT, TEST_SIGNING_SECRET, TEST_TEAM_ID, slackSignature } from '../harness/slack.ts';
+import {
+  TEST_BOT,
+  TEST_SIGNING_SECRET,
+  TEST_TEAM_ID,
+  slackSignature,
+  viewSubmissionPayload,
+} from '../harness/slack.ts';
 import type { SlackApiRecorder } from '../harness/slack-recorder.ts';
 
 /**
@@ -73,26 +80,16 @@ export function viewSubmission(
   userId = 'U0ADMIN1',
 ): string {
   return new URLSearchParams({
-    payload: JSON.stringify({
-      type: 'view_submission',
-      user: { id: userId, username: userId.toLowerCase(), team_id: TEST_TEAM_ID },
-      api_app_id: 'A0TEST01',
-      token: 'legacy-verification-token',
-      team: { id: TEST_TEAM_ID, domain: 'efs-encrypt-test' },
-      trigger_id: `${Date.now()}.trigger`,
-      view: {
-        id: 'V00000001',
-        team_id: TEST_TEAM_ID,
-        type: 'modal',
+    payload: JSON.stringify(
+      viewSubmissionPayload(userId, {
         callback_id: callbackId,
         private_metadata: privateMetadata,
         blocks: [],
         state: { values },
-        hash: '1.hash',
         app_id: 'A0TEST01',
         bot_id: TEST_BOT.botId,
-      },
-    }),
+      }),
+    ),
   }).toString();
 }
 
@@ -133,4 +130,24 @@ export function lambdaTestConfig(recorder: SlackApiRecorder, extra: Record<strin
     SLACK_API_URL: recorder.apiUrl,
     ...extra,
   });
+}
+
+/**
+ * What every test of the Lambda handlers passes them: the test configuration (`settings`: by
+ * default U0ADMIN1 an admin), a silent logger, `work` as the dispatcher, the test bot, no Web API
+ * retries. A test adds its estate, clock and scheduler.
+ */
+export function lambdaTestOptions(
+  recorder: SlackApiRecorder,
+  work: WorkDispatcher,
+  settings: Record<string, string> = { EFS_ENCRYPT_ADMINS: 'U0ADMIN1' },
+): LambdaHandlerOptions {
+  return {
+    env: process.env,
+    config: lambdaTestConfig(recorder, settings),
+    logger: pino({ level: 'silent' }),
+    work,
+    botIdentity: TEST_BOT,
+    retryConfig: { retries: 0 },
+  };
 }

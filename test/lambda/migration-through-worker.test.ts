@@ -1,6 +1,5 @@
 import { DescribeTaskExecutionCommand, DataSyncClient, ListTasksCommand } from '@aws-sdk/client-datasync';
 import { DescribeFileSystemsCommand, DescribeMountTargetsCommand } from '@aws-sdk/client-efs';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COPY_START_ACTION_ID } from '#blocks/copy-progress.ts';
 import type { Block } from '#blocks/limits.ts';
@@ -21,7 +20,7 @@ import {
   capturingDispatcher,
   functionUrlEvent,
   slashCommand,
-  lambdaTestConfig,
+  lambdaTestOptions,
 } from './lambda-events.ts';
 
 /**
@@ -55,15 +54,10 @@ describe('a migration through the Lambda handlers: request, worker, scheduled ti
     work = capturingDispatcher();
     clock = new ManualClock(new Date());
     handlers = createLambdaHandlers({
-      env: process.env,
-      config: lambdaTestConfig(recorder, { EFS_ENCRYPT_ADMINS: ADMIN }),
-      logger: pino({ level: 'silent' }),
-      work,
+      ...lambdaTestOptions(recorder, work, { EFS_ENCRYPT_ADMINS: ADMIN }),
       estate: { demo: true, timing: scaleTiming(SPEED) },
       clock,
       scheduler: skipAheadScheduler(clock),
-      botIdentity: TEST_BOT,
-      retryConfig: { retries: 0 },
     });
   });
 
