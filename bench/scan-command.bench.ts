@@ -2,7 +2,7 @@
  * Issue 19 item 1: the scan as users run it. A generated estate of 1,000 file systems (5 accounts ×
  * 20 regions) is written to a file and served by the real `efs-encrypt estate serve --latency-ms 20
  * --tps 10` in its own process; then `efs-encrypt scan --json --out FILE -q` runs as a fresh process
- * (compiled, dist/) with default settings and only the environment a user sets: AWS_ENDPOINT_URL,
+ * (compiled, dist/; bin/efs-encrypt.js run as an executable, as npx runs it) with default settings and only the environment a user sets: AWS_ENDPOINT_URL,
  * example credentials, AWS_REGION, EFS_ENCRYPT_ACCOUNTS and EFS_ENCRYPT_REGIONS. Everything the user
  * waits for counts: process start, module loading, the scan, the store, the output, the exit.
  *
@@ -151,10 +151,12 @@ export async function scanOnce(
   const outFile = join(dir, `scan-${label}.json`);
   const timeFile = join(dir, `time-${label}.txt`);
   const useGnuTime = existsSync(GNU_TIME);
+  // The executable itself, as `npx efs-encrypt` and the container start it: its first line holds
+  // the Node options the CLI runs with (`node bin/efs-encrypt.js` would leave them out).
   const scanArgs = [CLI, 'scan', '--json', '--out', outFile, '-q'];
   const [command, ...args] = useGnuTime
-    ? [GNU_TIME, '-f', '%U %S\n%M', '-o', timeFile, process.execPath, ...scanArgs]
-    : [process.execPath, ...scanArgs];
+    ? [GNU_TIME, '-f', '%U %S\n%M', '-o', timeFile, ...scanArgs]
+    : scanArgs;
   const env = userEnv({
     AWS_ENDPOINT_URL: estate.endpoint,
     AWS_REGION: scope.regions[0]!,

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { EFSClient, type EFSClientConfig, type EFSClientResolvedConfig } from '@aws-sdk/client-efs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -23,6 +22,7 @@ import {
   type Sleep,
   type RateLimitedClient,
 } from './rate-limit.ts';
+import { createCallPool } from './call-pool.ts';
 import { compactClientConfig } from './fast-properties.ts';
 import { reuseSigner, type SignerConfig } from './reused-signer.ts';
 import { sharedConfigLoaders } from './shared-config-loaders.ts';
@@ -47,6 +47,8 @@ export interface AccountReaders {
   kms: SdkKmsClient;
   /** The scan reads mount targets' security groups from their network interfaces with it. */
   ec2: SdkEc2Client;
+  /** Resolves when the calls of these clients are not piling up (CallPool.whenFlowing). */
+  whenCallsFlow(): Promise<void>;
 }
 
 /**
@@ -176,8 +178,10 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   const maxSockets = socketsPerHost(
     Math.max(1, options.accounts.length) * Math.max(1, options.regions.length),
   );
-  // As many calls past their rate-limit token as the pool has sockets: the rest wait unbuilt.
-  const inFlight = pLimit(maxSockets);
+  // As many calls past their rate-limit token as the pool has sockets: the rest wait unbuilt, and
+  // a scan starts no new file system read while as many again wait (call-pool.ts).
+  const calls = createCallPool(maxSockets);
+  const inFlight = calls.run;
   const sharedHandler =
     options.clientOverrides?.requestHandler ??
     new NodeHttpHandler({
@@ -306,6 +310,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
         efs: new SdkEfsClient(efs),
         kms: new SdkKmsClient(kms),
         ec2: new SdkEc2Client(ec2),
+        whenCallsFlow: calls.whenFlowing,
       },
       sdk: { accountId, region, efs, kms, clientConfig: { region, credentials: efs.config.credentials } },
     };

@@ -1,4 +1,3 @@
-import type { LimitFunction } from 'p-limit';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { isThrottlingError } from './aws-errors.ts';
@@ -166,7 +165,7 @@ export interface RateLimitBinding {
    * queue. Never for clients that a limited call may need while it holds its place (STS, which
    * credentials refresh through).
    */
-  inFlight?: LimitFunction;
+  inFlight?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 export const RATE_LIMIT_MIDDLEWARE_NAME = 'efsEncryptRateLimitMiddleware';

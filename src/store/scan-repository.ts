@@ -24,7 +24,7 @@ import { GSI1, Keys } from './table.ts';
 
 /**
  * Scans in their own partitions (`SCAN#<scanId>`). A scan is written as it runs: each account and
- * region's file systems go to the store as that pair finishes, as gzipped groups split into items
+ * region's file systems go to the store in batches as they are read, as gzipped groups split into items
  * of a bounded size (400 KB item limit; scan-parts.ts), through BatchWriteItem. The HEADER item is
  * written last and names the generation its items belong to: it is the mark of a stored scan, so a
  * reader never sees a half-written one (a scan that crashed before it has no header, and is no
@@ -73,7 +73,10 @@ export interface StoredScan {
 
 /** Receives a running scan's file systems as its pairs finish; nothing is visible before finish. */
 export interface StoreScanWriter {
-  /** One pair's records, at `position` in the scan's order of pairs (each position once). */
+  /**
+   * Records of one pair, at `position` in the scan's order of pairs. A pair may come in several
+   * batches, each written after the last one's promise resolved; they are read back in that order.
+   */
   writeFileSystems(position: number, records: FileSystemRecord[]): Promise<void>;
   /** Writes the header: from now on the scan is stored (and, with finishedAt, the latest). */
   finish(summary: ScanSummary): Promise<void>;
@@ -124,7 +127,9 @@ export class DynamoScanRepository {
     const pk = Keys.scan(scanId);
     const generation = randomUUID();
     const written: { sk: string; sha256: string }[] = [];
-    const positions = new Set<number>();
+    /** Per position: the group its next batch starts at; and the positions being written now. */
+    const nextGroup = new Map<number, number>();
+    const writing = new Set<number>();
     let fileSystemCount = 0;
     let state: 'open' | 'finished' | 'abandoned' = 'open';
 
@@ -150,17 +155,37 @@ export class DynamoScanRepository {
     return {
       writeFileSystems: async (position, records) => {
         mustBeOpen('write file systems');
-        if (!Number.isInteger(position) || position < 0 || positions.has(position))
-          throw new RangeError(`position ${position} of scan ${scanId} is not a new non-negative integer`);
-        positions.add(position);
+        if (!Number.isInteger(position) || position < 0)
+          throw new RangeError(`position ${position} of scan ${scanId} is not a non-negative integer`);
+        if (writing.has(position))
+          throw new RangeError(
+            `position ${position} of scan ${scanId} is being written: write its next records after`,
+          );
         if (records.length === 0) return;
-        fileSystemCount += records.length;
-        await this.packLimit(() =>
-          put(
-            packGroups(pk, records, (g, p) => Keys.scanPart(generation, position, g, p), this.chunkBytes),
-            written,
-          ),
-        );
+        writing.add(position);
+        try {
+          // A pair written in several batches continues its groups where the last batch ended.
+          const first = nextGroup.get(position) ?? 0;
+          let groups = 0;
+          await this.packLimit(() =>
+            put(
+              packGroups(
+                pk,
+                records,
+                (g, p) => {
+                  groups = Math.max(groups, g + 1);
+                  return Keys.scanPart(generation, position, first + g, p);
+                },
+                this.chunkBytes,
+              ),
+              written,
+            ),
+          );
+          nextGroup.set(position, first + groups);
+          fileSystemCount += records.length;
+        } finally {
+          writing.delete(position);
+        }
       },
       finish: async (summary) => {
         mustBeOpen('finish');

@@ -21,7 +21,12 @@ import {
   type EstateServer,
 } from '../../src/estate/index.ts';
 import { SAMPLE_ESTATE_PATH } from '../../src/estate/samples/index.ts';
-import type { FromScanWorker, ScanWorkerOptions } from '../../src/workflow/scan/parallel/messages.ts';
+import type {
+  FromScanWorker,
+  ScanWorkerOptions,
+  ToScanWorker,
+} from '../../src/workflow/scan/parallel/messages.ts';
+import type { FileSystemRecord } from '../../src/domain/inventory.ts';
 import { restoreEnv, useExampleCredentials } from '../harness/sdk-env.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -206,17 +211,27 @@ describe('bin/build-dist.js', () => {
     };
     const worker = new Worker(join(out, 'scan-worker-entry.js'), { workerData: options });
     try {
+      // The worker hands its file systems back in batches, each answered as the pool answers it.
+      const records: FileSystemRecord[] = [];
       const answer = await new Promise<FromScanWorker>((resolve, reject) => {
-        worker.once('message', resolve);
+        worker.on('message', (msg: FromScanWorker) => {
+          if (msg.type !== 'records') return resolve(msg);
+          records.push(...msg.records);
+          worker.postMessage({ type: 'stored', id: msg.id, batch: msg.batch } satisfies ToScanWorker);
+        });
         worker.once('error', reject);
-        worker.postMessage({ type: 'scan', id: 1, accountId: estate.callerAccountId, region: 'us-east-1' });
+        worker.postMessage({
+          type: 'scan',
+          id: 1,
+          accountId: estate.callerAccountId,
+          region: 'us-east-1',
+        } satisfies ToScanWorker);
       });
       expect(answer).toMatchObject({ type: 'result', id: 1, outcome: { kind: 'scanned' } });
-      const outcome = (answer as Extract<FromScanWorker, { type: 'result' }>).outcome;
-      expect(outcome.kind === 'scanned' && outcome.records.length).toBeGreaterThan(0);
+      expect(records.length).toBeGreaterThan(0);
       // Mount targets' security groups come from EC2 DescribeNetworkInterfaces, through the
       // tree-shaken client bundled in dist/ (see the test below).
-      const groups = outcome.kind === 'scanned' ? outcome.records.flatMap((r) => r.mountTargets) : [];
+      const groups = records.flatMap((r) => r.mountTargets);
       expect(groups.length).toBeGreaterThan(0);
       expect(groups.every((m) => m.securityGroups.length > 0)).toBe(true);
     } finally {

@@ -7,7 +7,7 @@ import type { ScanRepository, ScanWriter } from '../../src/workflow/scan/ports.t
 /** Keeps scans in memory; the same interface the DynamoDB store implements. */
 export class InMemoryScanRepository implements ScanRepository {
   readonly scans = new Map<string, ScanRecord>();
-  /** Every write a scan made, in order: its file systems per pair, then its finish. */
+  /** Every write a scan made, in order: its file systems per pair and batch, then its finish. */
   readonly writes: (
     { scanId: string; position: number; fileSystems: number } | { scanId: string; finished: true }
   )[] = [];
@@ -19,8 +19,8 @@ export class InMemoryScanRepository implements ScanRepository {
     this.unfinished.set(scanId, parts);
     return {
       writeFileSystems: async (position, records) => {
-        if (parts[position]) throw new RangeError(`position ${position} written twice`);
-        parts[position] = structuredClone(records);
+        // A pair may come in several batches: each continues it.
+        (parts[position] ??= []).push(...structuredClone(records));
         this.writes.push({ scanId, position, fileSystems: records.length });
       },
       finish: async (summary) => {

@@ -104,11 +104,32 @@ describe('a scan streamed to the store', () => {
     await expect(writer.writeFileSystems(1, scan.fileSystems)).rejects.toThrow(/abandoned/);
   });
 
-  it('refuses a position written twice (it would overwrite a pair)', async () => {
-    const writer = scans.beginScan('twice');
-    const records: FileSystemRecord[] = scanRecord('twice', '2026-02-04T00:00:00.000Z', 2).fileSystems;
+  it('continues a pair written in batches, each after the last, and reads the pair back in order', async () => {
+    const scan = scanRecord('batched', '2026-02-04T00:00:00.000Z', 300, { seed: 3 });
+    const writer = scans.beginScan(scan.scanId);
+    // Pair 1 in three batches (each split over several items), pair 0 in one, out of order.
+    await writer.writeFileSystems(1, scan.fileSystems.slice(100, 110));
+    await writer.writeFileSystems(1, scan.fileSystems.slice(110, 280));
+    await writer.writeFileSystems(0, scan.fileSystems.slice(0, 100));
+    await writer.writeFileSystems(1, []);
+    await writer.writeFileSystems(1, scan.fileSystems.slice(280));
+    const { fileSystems, ...summary } = scan;
+    await writer.finish(summary);
+    expect(await scans.getScan(scan.scanId)).toEqual(scan);
+    const stored = await scans.openScan(scan.scanId);
+    expect((await collect(stored!.fileSystems())).map((f) => f.fileSystemId)).toEqual(
+      fileSystems.map((f) => f.fileSystemId),
+    );
+  });
+
+  it("refuses a pair's next batch while its last is still being written (it would take the same keys)", async () => {
+    const writer = scans.beginScan('overlap');
+    const records: FileSystemRecord[] = scanRecord('overlap', '2026-02-04T00:00:00.000Z', 2).fileSystems;
+    const first = writer.writeFileSystems(3, records);
+    await expect(writer.writeFileSystems(3, records)).rejects.toThrow(/position 3 .* is being written/);
+    await first;
+    // Once the first is through, the next continues the pair.
     await writer.writeFileSystems(3, records);
-    await expect(writer.writeFileSystems(3, records)).rejects.toThrow(/position 3/);
     await writer.abandon();
   });
 

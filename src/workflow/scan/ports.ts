@@ -55,6 +55,12 @@ export interface ScanClients {
   kms: ScanKms;
   /** Without it, each mount target's security groups are asked of EFS one by one. */
   ec2?: ScanEc2;
+  /**
+   * Resolves when the process keeps up with the calls already released: the scan starts reading
+   * another file system only then, so a CPU-bound scan does not line up thousands of calls, each
+   * holding its read's state. Without it, reads start as the file system concurrency allows.
+   */
+  whenCallsFlow?(): Promise<void>;
 }
 
 export interface ScanTargets {
@@ -68,12 +74,15 @@ export interface ScanTargets {
 export type ScanSummary = Omit<ScanRecord, 'fileSystems'>;
 
 /**
- * A running scan's way into the store: each account and region's file systems are written as that
- * pair finishes, and the scan becomes visible (a stored scan, the latest once finished) only at
+ * A running scan's way into the store: each account and region's file systems are written in
+ * batches as they are read, and the scan becomes visible (a stored scan, the latest once finished) only at
  * `finish`, in one write. A scan that crashes before `finish` is no scan.
  */
 export interface ScanWriter {
-  /** One pair's records, in order, at `position` in the scan's order of pairs (each position once). */
+  /**
+   * Records of one pair, in order, at `position` in the scan's order of pairs. A pair may come in
+   * several batches, each written once the last one's promise resolved; they are read back in order.
+   */
   writeFileSystems(position: number, records: FileSystemRecord[]): Promise<void>;
   finish(summary: ScanSummary): Promise<void>;
   /** Removes what was written (best effort) when the scan will not finish. */

@@ -96,7 +96,7 @@ export async function readFileSystem(ctx: ReadContext, fs: FileSystemDescription
     then(async () => {
       const l = await listed;
       return (
-        l.accessPointsOf(fileSystemId) ??
+        l.takeAccessPointsOf(fileSystemId) ??
         attempt('DescribeAccessPoints', () => ctx.efs.listAccessPoints(fileSystemId), [])
       );
     }),

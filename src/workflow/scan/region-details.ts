@@ -13,14 +13,19 @@ import type { ScanEfs } from './ports.ts';
  * where it belongs.
  */
 export interface RegionDetails {
-  /** Undefined: not known from the listing; ask DescribeAccessPoints for this file system. */
-  accessPointsOf(fileSystemId: string): AccessPointDescription[] | undefined;
+  /**
+   * Undefined: not known from the listing; ask DescribeAccessPoints for this file system. Each file
+   * system's are handed out once and then released, so a region's listing shrinks as its file
+   * systems are read instead of staying whole to the end (10,000 access points at 10,000 file
+   * systems); a second ask for the same file system gets none.
+   */
+  takeAccessPointsOf(fileSystemId: string): AccessPointDescription[] | undefined;
   /** Undefined: not known from the listing; ask DescribeReplicationConfigurations for this file system. */
   replicationsOf(fs: FileSystemDescription): ReplicationConfigurationDescription[] | undefined;
 }
 
 export const ASK_PER_FILE_SYSTEM: RegionDetails = {
-  accessPointsOf: () => undefined,
+  takeAccessPointsOf: () => undefined,
   replicationsOf: () => undefined,
 };
 
@@ -36,7 +41,12 @@ export async function readRegionDetails(
   const accessPointsByFs = accessPoints && groupBy(accessPoints, (a) => a.FileSystemId);
   const replicationsBySource = replications && groupBy(replications, (r) => r.SourceFileSystemId);
   return {
-    accessPointsOf: (id) => (accessPointsByFs ? (accessPointsByFs.get(id) ?? []) : undefined),
+    takeAccessPointsOf(id) {
+      if (!accessPointsByFs) return undefined;
+      const taken = accessPointsByFs.get(id) ?? [];
+      accessPointsByFs.delete(id);
+      return taken;
+    },
     replicationsOf(fs) {
       // A destination's configuration belongs to its source, possibly in another region or
       // account; EFS marks destinations REPLICATING, and those are asked for by file system.

@@ -26,7 +26,7 @@ export interface ScanWorkflowDeps {
   clientsFor(accountId: string, region: string): Promise<ScanClients>;
   /** The accounts and regions to scan when the request names none. */
   listTargets(): Promise<ScanTargets>;
-  /** Where each pair's file systems go as it finishes, and the scan's header at the end. */
+  /** Where each pair's file systems go as they are read, and the scan's header at the end. */
   scans: Pick<ScanRepository, 'beginScan'>;
   io: IoHost;
   clock: Clock;
@@ -34,6 +34,8 @@ export interface ScanWorkflowDeps {
   concurrency?: number;
   /** File systems read at once within one account and region (default 16); the rate limit paces the calls. */
   fileSystemConcurrency?: number;
+  /** File systems per batch written to the store (default DEFAULT_RECORD_BATCH). */
+  recordBatch?: number;
   /**
    * Worker threads for large scans: used instead of this thread when a scan covers at least
    * `minPairs` account/region pairs (below that, starting the workers costs more than they save).
@@ -81,7 +83,7 @@ export const DEFAULT_FILE_SYSTEM_CONCURRENCY = 16;
 /**
  * The scan use case: every account × region in parallel (bounded), every file system in a region
  * in parallel (bounded), each failure kept in the result instead of ending the scan. Each pair's
- * file systems are written to the store as the pair finishes, and the counts kept as they come;
+ * file systems are written to the store in batches as they are read, and the counts kept as they come;
  * the scan's header is written once, at the end, when every pair is done: only then is it a
  * stored scan. A scan that fails (the store refused a write) removes what it wrote.
  */
@@ -89,6 +91,7 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
   const inThread = inProcessRegionScanner({
     clientsFor: deps.clientsFor,
     fileSystemConcurrency: deps.fileSystemConcurrency ?? DEFAULT_FILE_SYSTEM_CONCURRENCY,
+    recordBatch: deps.recordBatch,
   });
 
   const say = (level: IoLevel, code: string, message: string, data?: unknown) =>
@@ -96,7 +99,9 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
 
   async function run(request: ScanRequest = {}): Promise<ScanRecord> {
     const kept: FileSystemRecord[][] = [];
-    const summary = await scanIntoStore(request, (position, records) => (kept[position] = records));
+    const summary = await scanIntoStore(request, (position, records) =>
+      (kept[position] ??= []).push(...records),
+    );
     const { failures, stats, ...head } = summary;
     // The record's own key order (the JSON output and its readers compare it byte for byte).
     return { ...head, fileSystems: kept.flat(), failures, stats };
@@ -157,10 +162,28 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
 
     async function scanRegion(accountId: string, region: string): Promise<void> {
       if (blockedAccounts.has(accountId) || storeError) return;
+      const position = positionOf.get(`${accountId}/${region}`)!;
+      let counts = addUp([]);
+      // Each batch is stored before it is counted or announced; the records are then only the
+      // store's (unless kept).
+      const store = async (records: FileSystemRecord[]) => {
+        if (storeError) throw storeError.error;
+        try {
+          await writer.writeFileSystems(position, records);
+        } catch (e) {
+          storeError ??= { error: e };
+          throw e;
+        }
+        counts = addUp([counts, summarise(records)]);
+        pairCounts[position] = counts;
+        keep?.(position, records);
+      };
       let outcome: RegionOutcome;
       try {
-        outcome = await regions.scan(accountId, region);
+        outcome = await regions.scan(accountId, region, store);
       } catch (e) {
+        // The store refused a write: the whole scan fails (below), not just this pair.
+        if (storeError) return;
         // A scanner that could not answer at all (a worker thread that died): this region only.
         return fail({ accountId, region, operation: 'ScanRegion', ...codeAndMessage(e) });
       }
@@ -172,27 +195,15 @@ export function createScanWorkflow(deps: ScanWorkflowDeps): ScanWorkflow {
         }
         return fail(outcome.failure);
       }
-      const records = outcome.records.sort((a, b) => a.fileSystemId.localeCompare(b.fileSystemId));
-      const position = positionOf.get(`${accountId}/${region}`)!;
-      try {
-        // Stored before it is announced; the pair's records are then only the store's (unless kept).
-        await writer.writeFileSystems(position, records);
-      } catch (e) {
-        storeError ??= { error: e };
-        return;
-      }
-      const counts = summarise(records);
-      pairCounts[position] = counts;
-      keep?.(position, records);
       await say(
         'progress',
         'scan.region.done',
-        `${accountId} ${region}: ${records.length} file system(s), ${counts.unencrypted} unencrypted`,
+        `${accountId} ${region}: ${counts.fileSystems} file system(s), ${counts.unencrypted} unencrypted`,
         {
           scanId,
           accountId,
           region,
-          fileSystems: records.length,
+          fileSystems: counts.fileSystems,
           encrypted: counts.encrypted,
           unencrypted: counts.unencrypted,
         } satisfies RegionDone,

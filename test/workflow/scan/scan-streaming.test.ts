@@ -10,6 +10,7 @@ import {
 } from '../../../src/workflow/scan/index.ts';
 import { fileSystemRecord, seededRandom } from '../../../bench/scan-records.ts';
 import { InMemoryScanRepository } from '../../harness/fake-services.ts';
+import { deferred } from '../../harness/deferred.ts';
 
 /**
  * Issue 19: the scan writes each account·region's file systems to the store as that pair
@@ -19,12 +20,6 @@ import { InMemoryScanRepository } from '../../harness/fake-services.ts';
 const A = '111111111111';
 const B = '222222222222';
 const REGION = 'eu-west-1';
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 /** File systems of one pair, IDs out of order (the scan sorts them). */
 function recordsOf(accountId: string, region: string, count: number, seed: number): FileSystemRecord[] {
@@ -37,15 +32,23 @@ function recordsOf(accountId: string, region: string, count: number, seed: numbe
   }));
 }
 
-/** Pairs answered from a table; a pair with a gate waits for it. */
+/**
+ * Pairs answered from a table, as a scanner hands them on: by file system ID, `batch` at a time
+ * (default: the whole pair at once); a pair with a gate waits for it.
+ */
 function tableScanner(
   answers: Record<string, FileSystemRecord[]>,
   gates: Record<string, Promise<void>> = {},
+  batch = Infinity,
 ): RegionScanner {
   return {
-    async scan(accountId, region): Promise<RegionOutcome> {
+    async scan(accountId, region, sink): Promise<RegionOutcome> {
       await gates[`${accountId}/${region}`];
-      return { kind: 'scanned', records: structuredClone(answers[`${accountId}/${region}`] ?? []) };
+      const records = structuredClone(answers[`${accountId}/${region}`] ?? []).sort((a, b) =>
+        a.fileSystemId.localeCompare(b.fileSystemId),
+      );
+      for (let at = 0; at < records.length; at += batch) await sink(records.slice(at, at + batch));
+      return { kind: 'scanned' };
     },
   };
 }

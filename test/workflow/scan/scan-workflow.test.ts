@@ -35,6 +35,7 @@ import {
   type ScanClients,
   type ScanWorkflowDeps,
 } from '../../../src/workflow/scan/index.ts';
+import { deferred } from '../../harness/deferred.ts';
 import { InMemoryScanRepository } from '../../harness/fake-services.ts';
 
 const A = '111122223333';
@@ -735,6 +736,112 @@ describe('scan workflow', () => {
     expect(peak).toBe(3);
     expect(io.messages.filter((m) => m.code === 'scan.region.done')).toHaveLength(9);
     expect(scan.failures).toEqual([]);
+  });
+
+  it("stores a region's file systems in batches, in ID order, while the region is still being read", async () => {
+    const lastOpen = deferred();
+    const twoBatchesStored = deferred();
+    const holdsTheLast = new (class extends SdkEfsClient {
+      override async backupPolicyStatus(fileSystemId: string) {
+        if (fileSystemId === 'fs-unenc') await lastOpen.promise;
+        return super.backupPolicyStatus(fileSystemId);
+      }
+    })(efs);
+    const scanning = createScanWorkflow(
+      deps({
+        listTargets: async () => ({ accounts: [A], regions: [REGION] }),
+        clientsFor: async (accountId, region) => ({
+          accountId,
+          region,
+          efs: holdsTheLast,
+          kms: new SdkKmsClient(kms),
+        }),
+        scans: {
+          beginScan(scanId) {
+            const writer = scans.beginScan(scanId);
+            return {
+              ...writer,
+              async writeFileSystems(position, records) {
+                await writer.writeFileSystems(position, records);
+                if (scans.writes.length === 2) twoBatchesStored.resolve();
+              },
+            };
+          },
+        },
+        fileSystemConcurrency: 2,
+        recordBatch: 3,
+      }),
+    ).run();
+
+    await twoBatchesStored.promise;
+    // The last file system by ID is still being read: six are stored, the next two wait for it.
+    const stored = () => [...scans.unfinished.values()][0]!.flat().map((f) => f.fileSystemId);
+    expect(stored()).toEqual([
+      'fs-awskey',
+      'fs-cmk',
+      'fs-creating',
+      'fs-deleting',
+      'fs-denied',
+      'fs-disabled',
+    ]);
+    expect(io.messages.filter((m) => m.code === 'scan.region.done')).toEqual([]);
+    lastOpen.resolve();
+
+    const scan = await scanning;
+    expect(scans.writes.map((w) => ('fileSystems' in w ? w.fileSystems : 'finished'))).toEqual([
+      3,
+      3,
+      3,
+      'finished',
+    ]);
+    expect(scan.fileSystems.map((f) => f.fileSystemId)).toEqual(
+      FILE_SYSTEMS.map((f) => f.FileSystemId!).sort((a, b) => a.localeCompare(b)),
+    );
+    // The pair is announced once, with its whole count, after its last batch is stored.
+    expect(io.messages.filter((m) => m.code === 'scan.region.done').map((m) => m.data)).toEqual([
+      expect.objectContaining({ fileSystems: 9, unencrypted: scan.stats.unencrypted }),
+    ]);
+  });
+
+  it('stops reading a region once the store refuses one of its batches, and the scan fails', async () => {
+    const described: string[] = [];
+    const counting = new (class extends SdkEfsClient {
+      override async backupPolicyStatus(fileSystemId: string) {
+        described.push(fileSystemId);
+        return super.backupPolicyStatus(fileSystemId);
+      }
+    })(efs);
+    const scanning = createScanWorkflow(
+      deps({
+        listTargets: async () => ({ accounts: [A], regions: [REGION] }),
+        clientsFor: async (accountId, region) => ({
+          accountId,
+          region,
+          efs: counting,
+          kms: new SdkKmsClient(kms),
+        }),
+        scans: {
+          beginScan(scanId) {
+            const writer = scans.beginScan(scanId);
+            return {
+              ...writer,
+              async writeFileSystems(position, records) {
+                if (scans.writes.length === 1) throw new Error('ProvisionedThroughputExceededException');
+                await writer.writeFileSystems(position, records);
+              },
+            };
+          },
+        },
+        fileSystemConcurrency: 1,
+        recordBatch: 2,
+      }),
+    ).run();
+
+    await expect(scanning).rejects.toThrow('ProvisionedThroughputExceededException');
+    // Batch 2 (the 3rd and 4th file systems) was refused; at most the one read then in flight followed.
+    expect(described.length).toBeLessThanOrEqual(5);
+    expect(scans.unfinished.size).toBe(0);
+    expect(scans.scans.size).toBe(0);
   });
 
   it("saves a scan of nothing, with the reason, when not even the caller's account can be identified", async () => {

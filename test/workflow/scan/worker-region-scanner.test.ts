@@ -65,26 +65,32 @@ function options(): ScanWorkerOptions {
 function workflowWith(parallel?: WorkerRegionScanner) {
   clients ??= createAccountClients(options().clients);
   const io = new RecordingIoHost();
+  const scans = new InMemoryScanRepository();
   const workflow = createScanWorkflow({
     clientsFor: (a, r) => clients!.clientsFor(a, r),
     listTargets: () => clients!.listTargets(),
-    scans: new InMemoryScanRepository(),
+    scans,
     io,
     clock: new ManualClock(new Date()),
     concurrency: 8,
     ...(parallel ? { parallel: { scanner: parallel, minPairs: 1 } } : {}),
     callCounts: () => parallel?.callCounts() ?? clients!.stats.snapshot(),
   });
-  return { workflow, io };
+  return { workflow, io, scans };
 }
 
 describe('scan regions on worker threads', () => {
   it('gives the same inventory and failures as the main thread, counting every call the workers made', async () => {
     const here = await workflowWith().workflow.run();
-    workers = createWorkerRegionScanner({ workers: 2, worker: options() });
+    // Batches of 2: a pair's file systems cross from the workers in several messages, each stored
+    // (and answered) before the next.
+    workers = createWorkerRegionScanner({ workers: 2, worker: { ...options(), recordBatch: 2 } });
     server!.resetStats();
-    const { workflow, io } = workflowWith(workers);
+    const { workflow, io, scans } = workflowWith(workers);
     const there = await workflow.run();
+    const batches = scans.writes.flatMap((w) => ('position' in w ? [w.fileSystems] : []));
+    expect(batches.every((n) => n <= 2)).toBe(true);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(22);
 
     expect(there.fileSystems).toEqual(here.fileSystems);
     expect(there.failures).toEqual(here.failures);
@@ -105,6 +111,8 @@ describe('scan regions on worker threads', () => {
       message: expect.stringMatching(/scan worker 0/),
     });
     await workers.close();
-    await expect(workers.scan('210987654321', 'us-east-1')).rejects.toThrow('the scan workers are closed');
+    await expect(workers.scan('210987654321', 'us-east-1', async () => undefined)).rejects.toThrow(
+      'the scan workers are closed',
+    );
   }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { addCallCounts, type CallCounts } from '../../../aws/rate-limit.ts';
 import { InternalError } from '../../../domain/errors.ts';
-import type { RegionOutcome, RegionScanner } from '../region-scanner.ts';
+import type { RecordSink, RegionOutcome, RegionScanner } from '../region-scanner.ts';
 import type { FromScanWorker, ScanWorkerOptions, ScanWorkerStats, ToScanWorker } from './messages.ts';
 
 /**
@@ -37,7 +37,7 @@ const WORKER_YOUNG_GENERATION_MB = 6;
 
 interface Slot {
   worker?: Worker;
-  pending: Map<number, { resolve(o: RegionOutcome): void; reject(e: Error): void }>;
+  pending: Map<number, { sink: RecordSink; resolve(o: RegionOutcome): void; reject(e: Error): void }>;
   /** The latest totals from this slot's current worker, and those of the workers before it. */
   stats: ScanWorkerStats;
   retired: ScanWorkerStats;
@@ -87,6 +87,22 @@ export function createWorkerRegionScanner(options: WorkerRegionScannerOptions): 
     });
     worker.on('message', (msg: FromScanWorker) => {
       const p = slot.pending.get(msg.id);
+      if (msg.type === 'records') {
+        // Stored here (the store lives in this thread), then answered: the worker waits for it.
+        const { id, batch } = msg;
+        if (!p) return;
+        p.sink(msg.records).then(
+          () => worker.postMessage({ type: 'stored', id, batch } satisfies ToScanWorker),
+          (e: unknown) =>
+            worker.postMessage({
+              type: 'refused',
+              id,
+              batch,
+              message: e instanceof Error ? e.message : String(e),
+            } satisfies ToScanWorker),
+        );
+        return;
+      }
       slot.stats = msg.stats;
       if (!p) return;
       slot.pending.delete(msg.id);
@@ -115,14 +131,14 @@ export function createWorkerRegionScanner(options: WorkerRegionScannerOptions): 
   };
 
   return {
-    scan(accountId, region) {
+    scan(accountId, region, sink) {
       if (closed) return Promise.reject(new InternalError('the scan workers are closed'));
       const index = slotOf(accountId, region, slots.length);
       const slot = slots[index]!;
       const worker = workerOf(slot, index);
       const id = nextId++;
       return new Promise<RegionOutcome>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
+        slot.pending.set(id, { sink, resolve, reject });
         // Held open only while it has work: an idle pool never keeps the process from exiting.
         worker.ref();
         worker.postMessage({ type: 'scan', id, accountId, region } satisfies ToScanWorker);
