@@ -49,6 +49,12 @@ export interface AccountReaders {
   ec2: SdkEc2Client;
   /** Resolves when the calls of these clients are not piling up (CallPool.whenFlowing). */
   whenCallsFlow(): Promise<void>;
+  /**
+   * The caller is done with this pair (a scan that read it): the clients are dropped from the cache
+   * and built again if asked for. A scan of 300 accounts × 4 regions kept all 3,600 SDK clients (and
+   * 13,000 middleware stacks) to its end: its RSS grew by 7 MB a second.
+   */
+  release(): void;
 }
 
 /**
@@ -166,7 +172,7 @@ export function socketsPerHost(pairs: number): number {
 
 export function createAccountClients(options: AccountClientsOptions): AccountClients {
   const { stats, limiter } = options.limits ?? createCallLimits(options);
-  const sdkClients: { destroy(): void }[] = [];
+  const sdkClients = new Set<{ destroy(): void }>();
   const stsByRegion = new Map<string, IStsClient>();
   const credentialsByAccount = new Map<string, CredentialProvider>();
   const clientsByTarget = new Map<string, Promise<MadeClients>>();
@@ -209,7 +215,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
   function track<T extends { destroy(): void; config: SignerConfig }>(client: T): T {
     reuseSigner(client);
     compactClientConfig(client);
-    sdkClients.push(client);
+    sdkClients.add(client);
     return client;
   }
 
@@ -311,9 +317,24 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
         kms: new SdkKmsClient(kms),
         ec2: new SdkEc2Client(ec2),
         whenCallsFlow: calls.whenFlowing,
+        release: () => forget(accountId, region, [efs, kms, ec2]),
       },
       sdk: { accountId, region, efs, kms, clientConfig: { region, credentials: efs.config.credentials } },
     };
+  }
+
+  /**
+   * Drops one pair's clients from the cache: the next clientsFor builds new ones (the account's
+   * credentials stay cached). Not destroyed: they share the connection pool, which destroy() would
+   * close for every client; whoever still holds them may go on using them.
+   */
+  function forget(accountId: string, region: string, clients: { destroy(): void }[]): void {
+    const key = `${accountId}/${region}`;
+    const cached = clientsByTarget.get(key);
+    void cached?.then((made) => {
+      if (made.sdk.efs === clients[0] && clientsByTarget.get(key) === cached) clientsByTarget.delete(key);
+    });
+    for (const c of clients) sdkClients.delete(c);
   }
 
   function clientsOf(accountId: string, region: string): Promise<MadeClients> {
@@ -338,7 +359,8 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
     },
     stats,
     destroy() {
-      for (const c of sdkClients.splice(0)) c.destroy();
+      for (const c of sdkClients) c.destroy();
+      sdkClients.clear();
     },
   };
 }

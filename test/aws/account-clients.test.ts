@@ -98,6 +98,28 @@ describe('createAccountClients', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)[0]!.args[0].input.ExternalId).toBe('ext-1');
   });
 
+  it('drops a released pair from the cache without closing the shared pool, and keeps the credentials', async () => {
+    assumeRoleAnswers();
+    factory = createAccountClients({ ...base, accounts: ['111122223333'], regions: ['eu-west-1'] });
+    const first = await factory.clientsFor('111122223333', 'eu-west-1');
+    const other = await factory.clientsFor('111122223333', 'eu-west-2');
+    expect(await factory.clientsFor('111122223333', 'eu-west-1')).toBe(first);
+    first.release();
+    await Promise.resolve();
+    const again = await factory.clientsFor('111122223333', 'eu-west-1');
+    expect(again).not.toBe(first);
+    expect(sdkOf(again).efs).not.toBe(sdkOf(first).efs);
+    // The account was entered once: its credentials outlive the pair's clients.
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    // The other pair's clients, and the connection pool they share, are untouched.
+    expect(await factory.clientsFor('111122223333', 'eu-west-2')).toBe(other);
+    expect(sdkOf(first).efs.config.requestHandler).toBe(sdkOf(again).efs.config.requestHandler);
+    // Releasing stale clients again does not drop the pair's new ones.
+    first.release();
+    await Promise.resolve();
+    expect(await factory.clientsFor('111122223333', 'eu-west-1')).toBe(again);
+  });
+
   it('fails clientsFor with AccountAccessError when the role cannot be assumed, and tries again next time', async () => {
     stsMock.on(AssumeRoleCommand).rejects(
       new STSServiceException({

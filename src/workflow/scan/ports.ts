@@ -61,6 +61,8 @@ export interface ScanClients {
    * holding its read's state. Without it, reads start as the file system concurrency allows.
    */
   whenCallsFlow?(): Promise<void>;
+  /** The scan is done with this account and region: its clients may be dropped. */
+  release?(): void;
 }
 
 export interface ScanTargets {

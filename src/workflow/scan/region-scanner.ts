@@ -52,15 +52,16 @@ export interface InProcessRegionScannerDeps {
   recordBatch?: number;
 }
 
+const failed = (failure: ScanFailure, accountBlocked = false): RegionOutcome => ({
+  kind: 'failed',
+  failure,
+  accountBlocked,
+});
+
 /** Scans a region with this thread's SDK clients. */
 export function inProcessRegionScanner(deps: InProcessRegionScannerDeps): RegionScanner {
   return {
     async scan(accountId, region, sink) {
-      const failed = (failure: ScanFailure, accountBlocked = false): RegionOutcome => ({
-        kind: 'failed',
-        failure,
-        accountBlocked,
-      });
       let clients: ScanClients;
       try {
         clients = await deps.clientsFor(accountId, region);
@@ -69,63 +70,72 @@ export function inProcessRegionScanner(deps: InProcessRegionScannerDeps): Region
           return failed({ accountId, operation: e.operation, code: e.awsCode, message: e.userMessage }, true);
         return failed({ accountId, region, operation: 'CreateClients', ...codeAndMessage(e) });
       }
-
-      let descriptions: FileSystemDescription[];
       try {
-        descriptions = await clients.efs.listFileSystems();
-      } catch (e) {
-        return failed({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
-      }
-
-      // An empty region costs one call, not three. Not awaited here: the per-file-system reads
-      // start now and only those that need the listings wait for them.
-      const regionDetails = descriptions.length > 0 ? readRegionDetails(clients.efs) : undefined;
-      const ctx = {
-        accountId,
-        region,
-        efs: clients.efs,
-        keys: createKeyResolver(clients.kms),
-        regionDetails,
-        ...(clients.ec2 ? { interfaceGroups: batchedInterfaceGroups(clients.ec2) } : {}),
-      };
-      const fsLimit = pLimit(deps.fileSystemConcurrency);
-      let sinkError: { error: unknown } | undefined;
-      const batches = inOrderBatches<FileSystemRecord>(
-        descriptions.length,
-        deps.recordBatch ?? DEFAULT_RECORD_BATCH,
-        (records) =>
-          sink(records).catch((error: unknown) => {
-            sinkError ??= { error };
-            // Nothing more of this region can be stored: read no more of it.
-            fsLimit.clearQueue();
-            throw error;
-          }),
-      );
-      try {
-        // Read in the stored order, so each batch is handed on as soon as its file systems are read.
-        // Emptied as it is handed out: each description is then held only until its file system is
-        // read, not until the whole region is (a scan of 10,000 kept every one alive to the end).
-        await Promise.all(
-          descriptions
-            .splice(0)
-            .sort(byFileSystemId)
-            .map((d, i) =>
-              fsLimit(async () => {
-                await clients.whenCallsFlow?.();
-                return batches.put(i, await readFileSystem(ctx, d));
-              }),
-            ),
-        );
-        await batches.end();
-        return { kind: 'scanned' };
-      } catch (e) {
-        // The sink's own failure (the store refused a write) is the caller's to handle.
-        if (sinkError) throw sinkError.error;
-        // readFileSystem notes AWS failures per record; reaching here is a bug, still not fatal.
-        return failed({ accountId, region, operation: 'ReadFileSystems', ...codeAndMessage(e) });
+        return await scanWith(clients, sink);
+      } finally {
+        // Read once per scan: a scan of many pairs need not keep every pair's clients to its end.
+        clients.release?.();
       }
     },
   };
+
+  async function scanWith(clients: ScanClients, sink: RecordSink): Promise<RegionOutcome> {
+    const { accountId, region } = clients;
+    let descriptions: FileSystemDescription[];
+    try {
+      descriptions = await clients.efs.listFileSystems();
+    } catch (e) {
+      return failed({ accountId, region, operation: 'DescribeFileSystems', ...codeAndMessage(e) });
+    }
+
+    // An empty region costs one call, not three. Not awaited here: the per-file-system reads
+    // start now and only those that need the listings wait for them.
+    const regionDetails = descriptions.length > 0 ? readRegionDetails(clients.efs) : undefined;
+    const ctx = {
+      accountId,
+      region,
+      efs: clients.efs,
+      keys: createKeyResolver(clients.kms),
+      regionDetails,
+      ...(clients.ec2 ? { interfaceGroups: batchedInterfaceGroups(clients.ec2) } : {}),
+    };
+    const fsLimit = pLimit(deps.fileSystemConcurrency);
+    let sinkError: { error: unknown } | undefined;
+    const batches = inOrderBatches<FileSystemRecord>(
+      descriptions.length,
+      deps.recordBatch ?? DEFAULT_RECORD_BATCH,
+      (records) =>
+        sink(records).catch((error: unknown) => {
+          sinkError ??= { error };
+          // Nothing more of this region can be stored: read no more of it.
+          fsLimit.clearQueue();
+          throw error;
+        }),
+    );
+    try {
+      // Read in the stored order, so each batch is handed on as soon as its file systems are read.
+      // Emptied as it is handed out: each description is then held only until its file system is
+      // read, not until the whole region is (a scan of 10,000 kept every one alive to the end).
+      await Promise.all(
+        descriptions
+          .splice(0)
+          .sort(byFileSystemId)
+          .map((d, i) =>
+            fsLimit(async () => {
+              await clients.whenCallsFlow?.();
+              return batches.put(i, await readFileSystem(ctx, d));
+            }),
+          ),
+      );
+      await batches.end();
+      return { kind: 'scanned' };
+    } catch (e) {
+      // The sink's own failure (the store refused a write) is the caller's to handle.
+      if (sinkError) throw sinkError.error;
+      // readFileSystem notes AWS failures per record; reaching here is a bug, still not fatal.
+      return failed({ accountId, region, operation: 'ReadFileSystems', ...codeAndMessage(e) });
+    }
+  }
 }
 
 export function codeAndMessage(e: unknown): { code: string; message: string } {

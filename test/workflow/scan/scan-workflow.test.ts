@@ -844,6 +844,35 @@ describe('scan workflow', () => {
     expect(scans.scans.size).toBe(0);
   });
 
+  it("releases each pair's clients once the pair is read, whether it was scanned or failed", async () => {
+    const released: string[] = [];
+    const efsClient = new SdkEfsClient(efs);
+    const failingRegion = new (class extends SdkEfsClient {
+      override async listFileSystems(): Promise<never> {
+        throw new InternalServerError({
+          message: 'An internal error occurred',
+          ErrorCode: 'InternalServerError',
+          ...meta,
+        });
+      }
+    })(efs);
+    const scan = await createScanWorkflow(
+      deps({
+        listTargets: async () => ({ accounts: [A], regions: [REGION, 'eu-west-2'] }),
+        clientsFor: async (accountId, region) => ({
+          accountId,
+          region,
+          efs: region === 'eu-west-2' ? failingRegion : efsClient,
+          kms: new SdkKmsClient(kms),
+          release: () => released.push(`${accountId}/${region}`),
+        }),
+      }),
+    ).run();
+    expect(scan.fileSystems).toHaveLength(FILE_SYSTEMS.length);
+    expect(scan.failures).toEqual([expect.objectContaining({ region: 'eu-west-2' })]);
+    expect(released.sort()).toEqual([`${A}/${REGION}`, `${A}/eu-west-2`]);
+  });
+
   it("saves a scan of nothing, with the reason, when not even the caller's account can be identified", async () => {
     const workflow = createScanWorkflow(
       deps({
