@@ -34,6 +34,7 @@ import {
   createScanWorkflow,
   type ScanClients,
   type ScanWorkflowDeps,
+  type ScanWriter,
 } from '../../../src/workflow/scan/index.ts';
 import { deferred } from '../../harness/deferred.ts';
 import { InMemoryScanRepository } from '../../harness/fake-services.ts';
@@ -305,6 +306,33 @@ function deps(overrides: Partial<ScanWorkflowDeps> = {}): ScanWorkflowDeps {
     callCounts: () => ({ apiCalls: (calls += 50), throttles: 2 }),
     ...overrides,
   };
+}
+
+/**
+ * One account and region read with `efs`, batches of `recordBatch` written through `write` (which
+ * calls the in-memory store's writer, or refuses).
+ */
+function oneRegionDeps(
+  efsClient: SdkEfsClient,
+  write: (store: ScanWriter, position: number, records: FileSystemRecord[]) => Promise<void>,
+  tuning: Pick<ScanWorkflowDeps, 'fileSystemConcurrency' | 'recordBatch'>,
+): ScanWorkflowDeps {
+  return deps({
+    listTargets: async () => ({ accounts: [A], regions: [REGION] }),
+    clientsFor: async (accountId, region) => ({
+      accountId,
+      region,
+      efs: efsClient,
+      kms: new SdkKmsClient(kms),
+    }),
+    scans: {
+      beginScan(scanId) {
+        const writer = scans.beginScan(scanId);
+        return { ...writer, writeFileSystems: (position, records) => write(writer, position, records) };
+      },
+    },
+    ...tuning,
+  });
 }
 
 const byId = (scan: ScanRecord, id: string): FileSystemRecord => {
@@ -748,29 +776,14 @@ describe('scan workflow', () => {
       }
     })(efs);
     const scanning = createScanWorkflow(
-      deps({
-        listTargets: async () => ({ accounts: [A], regions: [REGION] }),
-        clientsFor: async (accountId, region) => ({
-          accountId,
-          region,
-          efs: holdsTheLast,
-          kms: new SdkKmsClient(kms),
-        }),
-        scans: {
-          beginScan(scanId) {
-            const writer = scans.beginScan(scanId);
-            return {
-              ...writer,
-              async writeFileSystems(position, records) {
-                await writer.writeFileSystems(position, records);
-                if (scans.writes.length === 2) twoBatchesStored.resolve();
-              },
-            };
-          },
+      oneRegionDeps(
+        holdsTheLast,
+        async (writer, position, records) => {
+          await writer.writeFileSystems(position, records);
+          if (scans.writes.length === 2) twoBatchesStored.resolve();
         },
-        fileSystemConcurrency: 2,
-        recordBatch: 3,
-      }),
+        { fileSystemConcurrency: 2, recordBatch: 3 },
+      ),
     ).run();
 
     await twoBatchesStored.promise;
@@ -812,29 +825,14 @@ describe('scan workflow', () => {
       }
     })(efs);
     const scanning = createScanWorkflow(
-      deps({
-        listTargets: async () => ({ accounts: [A], regions: [REGION] }),
-        clientsFor: async (accountId, region) => ({
-          accountId,
-          region,
-          efs: counting,
-          kms: new SdkKmsClient(kms),
-        }),
-        scans: {
-          beginScan(scanId) {
-            const writer = scans.beginScan(scanId);
-            return {
-              ...writer,
-              async writeFileSystems(position, records) {
-                if (scans.writes.length === 1) throw new Error('ProvisionedThroughputExceededException');
-                await writer.writeFileSystems(position, records);
-              },
-            };
-          },
+      oneRegionDeps(
+        counting,
+        async (writer, position, records) => {
+          if (scans.writes.length === 1) throw new Error('ProvisionedThroughputExceededException');
+          await writer.writeFileSystems(position, records);
         },
-        fileSystemConcurrency: 1,
-        recordBatch: 2,
-      }),
+        { fileSystemConcurrency: 1, recordBatch: 2 },
+      ),
     ).run();
 
     await expect(scanning).rejects.toThrow('ProvisionedThroughputExceededException');
@@ -846,28 +844,16 @@ describe('scan workflow', () => {
 
   it("releases each pair's clients once the pair is read, whether it was scanned or failed", async () => {
     const released: string[] = [];
-    const efsClient = new SdkEfsClient(efs);
-    const failingRegion = new (class extends SdkEfsClient {
-      override async listFileSystems(): Promise<never> {
-        throw new InternalServerError({
-          message: 'An internal error occurred',
-          ErrorCode: 'InternalServerError',
-          ...meta,
-        });
-      }
-    })(efs);
-    const scan = await createScanWorkflow(
-      deps({
-        listTargets: async () => ({ accounts: [A], regions: [REGION, 'eu-west-2'] }),
-        clientsFor: async (accountId, region) => ({
-          accountId,
-          region,
-          efs: region === 'eu-west-2' ? failingRegion : efsClient,
-          kms: new SdkKmsClient(kms),
-          release: () => released.push(`${accountId}/${region}`),
-        }),
+    // The usual estate: eu-west-1 scans, eu-west-2 fails its listing.
+    const usual = deps();
+    const scan = await createScanWorkflow({
+      ...usual,
+      listTargets: async () => ({ accounts: [A], regions: [REGION, 'eu-west-2'] }),
+      clientsFor: async (accountId, region) => ({
+        ...(await usual.clientsFor(accountId, region)),
+        release: () => released.push(`${accountId}/${region}`),
       }),
-    ).run();
+    }).run();
     expect(scan.fileSystems).toHaveLength(FILE_SYSTEMS.length);
     expect(scan.failures).toEqual([expect.objectContaining({ region: 'eu-west-2' })]);
     expect(released.sort()).toEqual([`${A}/${REGION}`, `${A}/eu-west-2`]);
