@@ -2,7 +2,7 @@
 // A young generation of 2 × 8 MB instead of V8's 2 × 16 MB: a scan allocates fast and mostly
 // short-lived (SDK requests and answers), and the larger one only raised the resident set (18 MB
 // at 1,000 file systems, 24 MB at 10,000; issue 19) at no measurable gain in CPU. V8 fixes it when
-// the process starts, so it is set here (`npx efs-encrypt`, the container) and nowhere at run time.
+// the process starts, so it is set here (`npx efs-encrypt`; the Dockerfile's entry point repeats it).
 // Runs the compiled CLI in dist/ (built by `npm ci` through `prepare`, or `npm run build`) when it
 // was built from the sources as they are now; otherwise the TypeScript sources through tsx's
 // loader, which compiles every file at each start (seconds instead of a fraction of one).

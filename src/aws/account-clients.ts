@@ -317,7 +317,7 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
         kms: new SdkKmsClient(kms),
         ec2: new SdkEc2Client(ec2),
         whenCallsFlow: calls.whenFlowing,
-        release: () => forget(accountId, region, [efs, kms, ec2]),
+        release: () => forget(accountId, region, { efs, kms, ec2 }),
       },
       sdk: { accountId, region, efs, kms, clientConfig: { region, credentials: efs.config.credentials } },
     };
@@ -328,13 +328,22 @@ export function createAccountClients(options: AccountClientsOptions): AccountCli
    * credentials stay cached). Not destroyed: they share the connection pool, which destroy() would
    * close for every client; whoever still holds them may go on using them.
    */
-  function forget(accountId: string, region: string, clients: { destroy(): void }[]): void {
+  function forget(
+    accountId: string,
+    region: string,
+    clients: { efs: EFSClient; kms: KMSClient; ec2: EC2Client },
+  ): void {
     const key = `${accountId}/${region}`;
     const cached = clientsByTarget.get(key);
-    void cached?.then((made) => {
-      if (made.sdk.efs === clients[0] && clientsByTarget.get(key) === cached) clientsByTarget.delete(key);
-    });
-    for (const c of clients) sdkClients.delete(c);
+    // Only while the cache still holds these clients, not ones made since an earlier release.
+    void cached?.then(
+      (made) => {
+        if (made.sdk.efs === clients.efs && clientsByTarget.get(key) === cached) clientsByTarget.delete(key);
+      },
+      // Newer clients that could not be made are no concern of this release (clientsOf drops them).
+      () => undefined,
+    );
+    for (const c of Object.values(clients)) sdkClients.delete(c);
   }
 
   function clientsOf(accountId: string, region: string): Promise<MadeClients> {

@@ -55,6 +55,19 @@ describe('Dockerfile', () => {
     expect(final.find((i) => i.op === 'CMD')?.args).toBe('["serve"]');
   });
 
+  it("starts Node with the options of bin/efs-encrypt.js's first line, as `npx efs-encrypt` does", () => {
+    const shebang = readFileSync(new URL('../../bin/efs-encrypt.js', import.meta.url), 'utf8').split(
+      '\n',
+    )[0]!;
+    const options = shebang
+      .replace(/^#!\/usr\/bin\/env -S node\s*/, '')
+      .split(/\s+/)
+      .filter(Boolean);
+    expect(options).toContain('--max-semi-space-size=8');
+    const entry = JSON.parse(final.find((i) => i.op === 'ENTRYPOINT')!.args) as string[];
+    expect(entry).toEqual(['node', ...options, 'bin/efs-encrypt.js']);
+  });
+
   it('has a HEALTHCHECK on /healthz and listens on every interface', () => {
     expect(final.find((i) => i.op === 'HEALTHCHECK')?.args).toContain('/healthz');
     expect(final.find((i) => i.op === 'ENV')?.args).toMatch(/SLACK_HOST=0\.0\.0\.0/);
