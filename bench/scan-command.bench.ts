@@ -256,6 +256,16 @@ async function writeEstate(dir: string, shape: typeof SHAPE): Promise<{ file: st
   return { file, accounts: estate.accounts.map((a) => a.accountId) };
 }
 
+/**
+ * Said beside a wall-time target when the CPU floor alone is above it: no schedule of the calls can
+ * meet it on this machine, where the estate shares the cores (AWS would not).
+ */
+function beyondCpu(cpuFloor: number | undefined, targetMs: number): string {
+  return cpuFloor !== undefined && cpuFloor > targetMs
+    ? `; out of reach here: the CPU floor ${seconds(cpuFloor)} is above the ${seconds(targetMs)} allowed`
+    : '';
+}
+
 export async function run(): Promise<BenchResult> {
   const build = await ensureCompiled();
   const dir = await mkdtemp(join(tmpdir(), 'efs-encrypt-scan-command-'));
@@ -338,7 +348,10 @@ export async function run(): Promise<BenchResult> {
     });
     targets.push(
       {
-        description: `wall time ≤ ${TARGET_WALL_MS / 1000} s (median ${seconds(median.wallMs)})`,
+        description: `wall time ≤ ${TARGET_WALL_MS / 1000} s (median ${seconds(median.wallMs)}${beyondCpu(
+          cpuFloorMs(median),
+          TARGET_WALL_MS,
+        )})`,
         met: median.wallMs <= TARGET_WALL_MS,
       },
       {
@@ -375,7 +388,10 @@ export async function run(): Promise<BenchResult> {
         } (CPU floor ${cpuFloorMs(r) !== undefined ? seconds(cpuFloorMs(r)!) : '?'}), ` +
         `failures: ${bigFailures.length ? bigFailures.slice(0, 3).join('; ') : 'none'}`;
       targets.push({
-        description: `10,000 file systems within ${TARGET_LARGE_RATIO}× of floor + start-up (${ratio.toFixed(2)}×)`,
+        description: `10,000 file systems within ${TARGET_LARGE_RATIO}× of floor + start-up (${ratio.toFixed(2)}×${beyondCpu(
+          cpuFloorMs(r),
+          TARGET_LARGE_RATIO * (bigFloorMs + r.startupMs),
+        )})`,
         met: ratio <= TARGET_LARGE_RATIO && bigFailures.length === 0,
       });
       targets.push({
