@@ -5,7 +5,7 @@ import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.t
 import type { MigrationRecord } from '../../domain/migration.ts';
 import type { BuildStatus } from '../../workflow/provision/index.ts';
 import type { IoHost } from '../../workflow/io-host.ts';
-import type { LeaseHolderProbe, Scheduler } from '../../workflow/jobs/index.ts';
+import type { LeaseHolderProbe } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
 import { progressOutput } from '../output/progress-output.ts';
@@ -14,6 +14,7 @@ import { openCommandRuntime } from './command-runtime.ts';
 import { readDecisionFile } from './plan.ts';
 import { heldElsewhere } from './unfinished-job.ts';
 import { crashAfterStep } from '../crash-point.ts';
+import { waitingScheduler } from '../waiting-scheduler.ts';
 
 /**
  * `efs-encrypt build`: the CLI twin of the Slack Review build / Build buttons. The dry run prints
@@ -30,14 +31,6 @@ interface BuildOptions {
   actor?: string;
   quiet?: boolean;
 }
-
-/** Real timers, kept referenced: a build waiting for `available` must keep the process alive. */
-const waitingScheduler: Scheduler = {
-  schedule(delayMs, fn) {
-    const timer = setTimeout(fn, delayMs);
-    return () => clearTimeout(timer);
-  },
-};
 
 /** Builds that did not reach target_ready, each with its cause (its error, or who holds its job). */
 export class BuildFailedError extends EfsEncryptError {

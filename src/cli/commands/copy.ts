@@ -6,7 +6,6 @@ import { systemClock } from '../../domain/clock.ts';
 import type { CopyKind } from '../../domain/copy.ts';
 import { BadInputError, EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
 import type { QueuedCopy } from '../../workflow/copy/index.ts';
-import type { Scheduler } from '../../workflow/jobs/index.ts';
 import type { CliContext } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
 import { progressOutput } from '../output/progress-output.ts';
@@ -14,6 +13,7 @@ import { openCommandRuntime } from './command-runtime.ts';
 import { resolveMigrations } from './build.ts';
 import { heldElsewhere } from './unfinished-job.ts';
 import { crashAfterStep } from '../crash-point.ts';
+import { waitingScheduler } from '../waiting-scheduler.ts';
 
 /**
  * `efs-encrypt copy start|sync|final|status|record|retry|runbook <fs-id>`: the CLI twin of the
@@ -34,14 +34,6 @@ interface CopyOptions {
   force?: boolean;
   quiet?: boolean;
 }
-
-/** Real timers, kept referenced: a copy being polled must keep the process alive. */
-const waitingScheduler: Scheduler = {
-  schedule(delayMs, fn) {
-    const timer = setTimeout(fn, delayMs);
-    return () => clearTimeout(timer);
-  },
-};
 
 export class CopyFailedError extends EfsEncryptError {
   constructor(fileSystemId: string, reason: string) {

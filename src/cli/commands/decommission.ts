@@ -6,7 +6,7 @@ import { progressOutput } from '../output/progress-output.ts';
 import { openCommandRuntime } from './command-runtime.ts';
 import { crashAfterStep } from '../crash-point.ts';
 import { EfsEncryptError, ErrorCode } from '../../domain/errors.ts';
-import type { Scheduler } from '../../workflow/jobs/index.ts';
+import { waitingScheduler } from '../waiting-scheduler.ts';
 
 /**
  * `efs-encrypt decommission`: the CLI twin of the Slack Decommission… button. `check` reads every
@@ -25,14 +25,6 @@ interface RunOptions extends EstateOpts {
   actor?: string;
   quiet?: boolean;
 }
-
-/** Real timers, kept referenced: a deletion waiting for AWS keeps the process alive. */
-const waitingScheduler: Scheduler = {
-  schedule(delayMs, fn) {
-    const timer = setTimeout(fn, delayMs);
-    return () => clearTimeout(timer);
-  },
-};
 
 export class DecommissionFailedError extends EfsEncryptError {
   constructor(fileSystemId: string, reason: string) {

@@ -4,6 +4,7 @@ import type { MigrationState } from '../../domain/migration-state.ts';
 import type { ProgressOutput } from '../output/progress-output.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JumpableClock } from './jumpable-clock.ts';
+import { waitingScheduler } from '../waiting-scheduler.ts';
 
 /**
  * The terminal demo's second half (issue #20): the whole migration of one sample file system,
@@ -152,12 +153,7 @@ export async function playDemoMigration(deps: DemoWalkDeps): Promise<boolean> {
       jobs: runtime.store.jobs,
       handlers,
       clock,
-      scheduler: {
-        schedule(delayMs, fn) {
-          const timer = setTimeout(fn, delayMs);
-          return () => clearTimeout(timer);
-        },
-      },
+      scheduler: waitingScheduler,
       owner: `cli:demo:${process.pid}`,
       leaseMs: 5 * 60_000,
       holders: localLeaseHolders(),
