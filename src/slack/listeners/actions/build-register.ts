@@ -1,4 +1,5 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
+import { onButtons } from './on-buttons.ts';
 import { BUILD_RETRY_ACTION_ID } from '#blocks/build-progress.ts';
 import { BUILD_ALL_ACTION_ID, BUILD_ONE_ACTION_ID, BUILD_REVIEW_ACTION_ID } from '#blocks/build-review.ts';
 import type { ListenerDeps } from '../deps.ts';
@@ -9,20 +10,10 @@ import { buildReviewAction } from './build-review.ts';
 
 /** The build buttons (Review build, Build all, Build, Retry). */
 export function registerBuildActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>(
-    { action_id: BUILD_REVIEW_ACTION_ID, type: 'block_actions' },
-    buildReviewAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: BUILD_ALL_ACTION_ID, type: 'block_actions' },
-    buildAllAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: BUILD_ONE_ACTION_ID, type: 'block_actions' },
-    buildOneAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: BUILD_RETRY_ACTION_ID, type: 'block_actions' },
-    buildRetryAction(deps),
-  );
+  onButtons(app, {
+    [BUILD_REVIEW_ACTION_ID]: buildReviewAction(deps),
+    [BUILD_ALL_ACTION_ID]: buildAllAction(deps),
+    [BUILD_ONE_ACTION_ID]: buildOneAction(deps),
+    [BUILD_RETRY_ACTION_ID]: buildRetryAction(deps),
+  });
 }

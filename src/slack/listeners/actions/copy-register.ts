@@ -1,4 +1,5 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
+import { onButtons } from './on-buttons.ts';
 import {
   COPY_FINAL_ACTION_ID,
   COPY_RECORD_FINAL_ACTION_ID,
@@ -19,24 +20,16 @@ import { copyRunbookAction } from './copy-runbook.ts';
 
 /** The copy buttons (Start copy, Sync again, Final sync, Retry, Review, rsync runbook and passes, writes stopped). */
 export function registerCopyActions(app: App, deps: ListenerDeps): void {
-  const button = (actionId: string) => ({ action_id: actionId, type: 'block_actions' as const });
-  app.action<BlockButtonAction>(button(COPY_START_ACTION_ID), copyRequestAction(deps, 'initial'));
-  app.action<BlockButtonAction>(button(COPY_SYNC_ACTION_ID), copyRequestAction(deps, 'incremental'));
-  app.action<BlockButtonAction>(button(COPY_FINAL_ACTION_ID), copyRequestAction(deps, 'final'));
-  app.action<BlockButtonAction>(
-    button(COPY_FINAL_ANYWAY_ACTION_ID),
-    copyRequestAction(deps, 'final', { anyway: true }),
-  );
-  app.action<BlockButtonAction>(button(COPY_RETRY_ACTION_ID), copyRetryAction(deps));
-  app.action<BlockButtonAction>(button(COPY_REVIEW_ACTION_ID), copyReviewAction(deps));
-  app.action<BlockButtonAction>(button(COPY_RUNBOOK_ACTION_ID), copyRunbookAction(deps));
-  app.action<BlockButtonAction>(
-    button(COPY_WRITES_STOPPED_ACTION_ID),
-    copyModalAction(deps, 'writes_stopped'),
-  );
-  app.action<BlockButtonAction>(
-    button(COPY_RECORD_INITIAL_ACTION_ID),
-    copyModalAction(deps, 'rsync_initial'),
-  );
-  app.action<BlockButtonAction>(button(COPY_RECORD_FINAL_ACTION_ID), copyModalAction(deps, 'rsync_final'));
+  onButtons(app, {
+    [COPY_START_ACTION_ID]: copyRequestAction(deps, 'initial'),
+    [COPY_SYNC_ACTION_ID]: copyRequestAction(deps, 'incremental'),
+    [COPY_FINAL_ACTION_ID]: copyRequestAction(deps, 'final'),
+    [COPY_FINAL_ANYWAY_ACTION_ID]: copyRequestAction(deps, 'final', { anyway: true }),
+    [COPY_RETRY_ACTION_ID]: copyRetryAction(deps),
+    [COPY_REVIEW_ACTION_ID]: copyReviewAction(deps),
+    [COPY_RUNBOOK_ACTION_ID]: copyRunbookAction(deps),
+    [COPY_WRITES_STOPPED_ACTION_ID]: copyModalAction(deps, 'writes_stopped'),
+    [COPY_RECORD_INITIAL_ACTION_ID]: copyModalAction(deps, 'rsync_initial'),
+    [COPY_RECORD_FINAL_ACTION_ID]: copyModalAction(deps, 'rsync_final'),
+  });
 }

@@ -1,4 +1,5 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
+import { onButtons } from './on-buttons.ts';
 import { CUTOVER_ROLLBACK_ACTION_ID, CUTOVER_WAIVE_ACTION_ID } from '#blocks/cutover-progress.ts';
 import {
   CUTOVER_APPROVE_ACTION_ID,
@@ -17,12 +18,13 @@ import { cutoverRollbackAction } from './cutover-rollback.ts';
 
 /** The cutover buttons: Review cutover, Approve cutover, Reject, Roll back, Waive, Re-plan with instance refresh, Choose order…. */
 export function registerCutoverActions(app: App, deps: ListenerDeps): void {
-  const button = (actionId: string) => ({ action_id: actionId, type: 'block_actions' as const });
-  app.action<BlockButtonAction>(button(CUTOVER_REVIEW_ACTION_ID), cutoverReviewAction(deps));
-  app.action<BlockButtonAction>(button(CUTOVER_APPROVE_ACTION_ID), cutoverApproveAction(deps));
-  app.action<BlockButtonAction>(button(CUTOVER_REJECT_ACTION_ID), cutoverModalAction(deps, 'reject'));
-  app.action<BlockButtonAction>(button(CUTOVER_ROLLBACK_ACTION_ID), cutoverRollbackAction(deps));
-  app.action<BlockButtonAction>(button(CUTOVER_WAIVE_ACTION_ID), cutoverModalAction(deps, 'waive'));
-  app.action<BlockButtonAction>(button(CUTOVER_REPLAN_REFRESH_ACTION_ID), cutoverReplanAction(deps));
-  app.action<BlockButtonAction>(button(CUTOVER_ORDER_OPEN_ACTION_ID), cutoverOrderOpenAction(deps));
+  onButtons(app, {
+    [CUTOVER_REVIEW_ACTION_ID]: cutoverReviewAction(deps),
+    [CUTOVER_APPROVE_ACTION_ID]: cutoverApproveAction(deps),
+    [CUTOVER_REJECT_ACTION_ID]: cutoverModalAction(deps, 'reject'),
+    [CUTOVER_ROLLBACK_ACTION_ID]: cutoverRollbackAction(deps),
+    [CUTOVER_WAIVE_ACTION_ID]: cutoverModalAction(deps, 'waive'),
+    [CUTOVER_REPLAN_REFRESH_ACTION_ID]: cutoverReplanAction(deps),
+    [CUTOVER_ORDER_OPEN_ACTION_ID]: cutoverOrderOpenAction(deps),
+  });
 }

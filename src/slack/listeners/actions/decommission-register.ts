@@ -1,4 +1,5 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
+import { onButtons } from './on-buttons.ts';
 import { DECOMMISSION_OPEN_ACTION_ID, DECOMMISSION_RETRY_ACTION_ID } from '#blocks/decommission.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { decommissionOpenAction } from './decommission-open.ts';
@@ -6,12 +7,8 @@ import { decommissionRetryAction } from './decommission-retry.ts';
 
 /** The decommission buttons (Decommission…, Retry). */
 export function registerDecommissionActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>(
-    { action_id: DECOMMISSION_OPEN_ACTION_ID, type: 'block_actions' },
-    decommissionOpenAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: DECOMMISSION_RETRY_ACTION_ID, type: 'block_actions' },
-    decommissionRetryAction(deps),
-  );
+  onButtons(app, {
+    [DECOMMISSION_OPEN_ACTION_ID]: decommissionOpenAction(deps),
+    [DECOMMISSION_RETRY_ACTION_ID]: decommissionRetryAction(deps),
+  });
 }

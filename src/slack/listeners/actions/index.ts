@@ -1,4 +1,5 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
+import { onButtons } from './on-buttons.ts';
 import { PLAN_OPEN_ACTION_ID } from '#blocks/plan-modal.ts';
 import { SCAN_EXPORT_ACTION_ID } from '#blocks/scan-summary.ts';
 import { CONSUMERS_FIND_ACTION_ID } from '#blocks/consumers.ts';
@@ -20,40 +21,18 @@ import { validationExportAction } from './validation-export.ts';
 
 /** Block actions (buttons, selects), one file per listener; the migration issues add them here. */
 export function registerActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>(
-    { action_id: PLAN_OPEN_ACTION_ID, type: 'block_actions' },
-    planOpenAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: SCAN_EXPORT_ACTION_ID, type: 'block_actions' },
-    scanExportAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: VALIDATION_EXPORT_ACTION_ID, type: 'block_actions' },
-    validationExportAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: DIGEST_FULL_REPORT_ACTION_ID, type: 'block_actions' },
-    digestFullReportAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: DIGEST_PLAN_ACTION_ID, type: 'block_actions' },
-    digestPlanOpenAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: SIGN_OFF_OK_ACTION_ID, type: 'block_actions' },
-    signOffOkAction(deps),
-  );
-  app.action<BlockButtonAction>(
-    { action_id: SIGN_OFF_CONCERNS_ACTION_ID, type: 'block_actions' },
-    signOffConcernsAction(deps),
-  );
+  onButtons(app, {
+    [PLAN_OPEN_ACTION_ID]: planOpenAction(deps),
+    [SCAN_EXPORT_ACTION_ID]: scanExportAction(deps),
+    [VALIDATION_EXPORT_ACTION_ID]: validationExportAction(deps),
+    [DIGEST_FULL_REPORT_ACTION_ID]: digestFullReportAction(deps),
+    [DIGEST_PLAN_ACTION_ID]: digestPlanOpenAction(deps),
+    [SIGN_OFF_OK_ACTION_ID]: signOffOkAction(deps),
+    [SIGN_OFF_CONCERNS_ACTION_ID]: signOffConcernsAction(deps),
+    [CONSUMERS_FIND_ACTION_ID]: consumersFindAction(deps),
+  });
   registerCopyActions(app, deps);
   registerBuildActions(app, deps);
-  app.action<BlockButtonAction>(
-    { action_id: CONSUMERS_FIND_ACTION_ID, type: 'block_actions' },
-    consumersFindAction(deps),
-  );
   registerCutoverActions(app, deps);
   registerDecommissionActions(app, deps);
 }
